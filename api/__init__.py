@@ -1,0 +1,1 @@
+"""HTTP API: review queue, documents, entries, web pages."""

@@ -1,0 +1,1 @@
+"""Readers, OCR, classification and per-type field extraction."""

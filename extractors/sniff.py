@@ -1,0 +1,22 @@
+"""Media type from magic bytes: the extension of a dropped file is never trusted."""
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"PK\x03\x04", "application/zip"),
+)
+
+
+def sniff_media_type(head: bytes) -> str:
+    """Return the media type of a file given its first bytes."""
+    for magic, media_type in _SIGNATURES:
+        if head.startswith(magic):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if not head:
+        return "application/x-empty"
+    return "application/octet-stream"

@@ -1,0 +1,1 @@
+"""Intake, queue, workers, storage, posting and the command line."""

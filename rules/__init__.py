@@ -1,0 +1,1 @@
+"""Rules engine and rule packs."""
