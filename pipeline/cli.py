@@ -1,8 +1,216 @@
-"""The `backoffice` command."""
+"""The `backoffice` command: run the service or its parts, extract files, migrate."""
 
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from pipeline.settings import Settings, get_settings
+
+app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+SHUTDOWN_GRACE_SECONDS = 30.0
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(processName)s %(name)s: %(message)s"
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    from pipeline.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.resolved_database_url)
+    typer.echo(f"database at head: {_safe_url(settings)}")
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+
+
+def _extract_one(args: tuple[Path, Settings]) -> str:
+    from extractors.record import Record, RecordError, Source
+    from pipeline.processing import build_record
+
+    path, settings = args
+    try:
+        record = build_record(path, filename=path.name, settings=settings)
+    except OSError as exc:
+        record = Record(
+            source=Source(filename=path.name, sha256="", media_type="application/octet-stream"),
+            error=RecordError(code="unreadable", message=f"cannot read {path}: {exc.strerror}"),
+        )
+    return record.model_dump_json()
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Files to read; no database needed.")],
+) -> None:
+    """Print one SCHEMA.md record per file as JSON Lines, in input order."""
+    settings = get_settings()
+    show_progress = sys.stderr.isatty() and len(files) > 1
+    failed = 0
+    jobs = [(path, settings) for path in files]
+    workers = max(1, min(settings.workers, len(files)))
+    if workers == 1:
+        lines = map(_extract_one, jobs)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        lines = pool.map(_extract_one, jobs)
+    try:
+        for done, line in enumerate(lines, start=1):
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+            failed += json.loads(line)["error"] is not None
+            if show_progress:
+                sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if show_progress:
+        sys.stderr.write("\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def watch(
+    once: Annotated[bool, typer.Option(help="Ingest what is in the inbox now, then exit.")] = False,
+) -> None:
+    """Watch the inbox and ingest complete files."""
+    _logging()
+    settings = get_settings()
+    if once:
+        from pipeline.services import build_ingestor
+        from pipeline.watcher import scan
+
+        ingestor = build_ingestor(settings)
+        for path in sorted(scan(settings.inbox.resolve())):
+            result = ingestor.ingest(path)
+            typer.echo(f"{result.outcome.value}\t{path.relative_to(settings.inbox.resolve())}")
+        return
+    watcher_main(settings)
+
+
+def watcher_main(settings: Settings) -> None:
+    from pipeline.services import build_watcher
+
+    _logging()
+    watcher = build_watcher(settings)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        watcher.stop_event.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    watcher.run()
+
+
+@app.command()
+def worker(
+    processes: Annotated[
+        int | None, typer.Option(help="Worker processes (default BACKOFFICE_WORKERS).")
+    ] = None,
+) -> None:
+    """Run worker processes that process queued documents."""
+    from pipeline.worker import start_worker_processes
+
+    _logging()
+    settings = get_settings()
+    children = start_worker_processes(settings, processes or settings.workers)
+    _wait_for_signal()
+    _stop_children(children)
+
+
+@app.command()
+def api(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the HTTP API."""
+    _logging()
+    settings = get_settings()
+    _serve_api(settings, host=host, port=port)
+
+
+@app.command()
+def run(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Run everything on this machine: watcher, workers and API. Ctrl-C stops cleanly."""
+    from pipeline.migrate import upgrade
+    from pipeline.worker import start_worker_processes
+
+    _logging()
+    settings = get_settings()
+    upgrade(settings.resolved_database_url)
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    context = multiprocessing.get_context("spawn")
+    children = [context.Process(target=watcher_main, args=(settings,), name="watcher")]
+    children[0].start()
+    children += start_worker_processes(settings, max(1, settings.workers))
+    try:
+        _serve_api(settings, host=host, port=port)
+    finally:
+        _stop_children(children)
+
+
+def _serve_api(settings: Settings, *, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level="info",
+    )
+
+
+def _wait_for_signal() -> None:
+    received: list[int] = []
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    while not received:
+        signal.pause()
+
+
+def _stop_children(children: list[multiprocessing.process.BaseProcess]) -> None:
+    """Ask every child to finish its current work, then wait; a job still held after the
+    grace period returns to the queue when its lease expires."""
+    for child in children:
+        if child.is_alive() and child.pid is not None:
+            child.terminate()
+    for child in children:
+        child.join(SHUTDOWN_GRACE_SECONDS)
+        if child.is_alive():
+            child.kill()
+            child.join()
 
 
 def main() -> None:
-    print("backoffice: under construction", file=sys.stderr)
-    sys.exit(2)
+    app()

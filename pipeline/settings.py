@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
     max_pages: int = Field(default=500, gt=0)
 
+    crash_at: frozenset[str] = Field(
+        default=frozenset(),
+        description="Fault injection for crash-safety tests: crash points that SIGKILL the "
+        "process (see pipeline/faults.py). Never set in production.",
+    )
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

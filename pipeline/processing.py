@@ -1,0 +1,22 @@
+"""The processing of one document, with no database: read, classify, extract, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.record import Record
+from extractors.service import extract_file
+from pipeline.settings import Settings
+from rules.engine import evaluate
+
+
+def build_record(path: Path, *, filename: str, settings: Settings) -> Record:
+    record = extract_file(
+        path,
+        filename=filename,
+        max_file_bytes=settings.max_file_bytes,
+        max_pages=settings.max_pages,
+    )
+    if record.error is None:
+        record.rules = evaluate(record)
+    return record

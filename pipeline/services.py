@@ -1,0 +1,31 @@
+"""Wiring: build the long-lived parts from settings."""
+
+from __future__ import annotations
+
+from pipeline.blobs import BlobStore
+from pipeline.db import make_engine, make_session_factory
+from pipeline.ingest import Ingestor
+from pipeline.settings import Settings
+from pipeline.watcher import InboxWatcher
+
+
+def build_ingestor(settings: Settings) -> Ingestor:
+    engine = make_engine(settings.resolved_database_url)
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    return Ingestor(
+        inbox=settings.inbox,
+        blobs=BlobStore(settings.resolved_blob_dir),
+        session_factory=make_session_factory(engine),
+        max_file_bytes=settings.max_file_bytes,
+        crash_at=settings.crash_at,
+    )
+
+
+def build_watcher(settings: Settings) -> InboxWatcher:
+    return InboxWatcher(
+        inbox=settings.inbox,
+        ingestor=build_ingestor(settings),
+        stability_delay=settings.stability_delay,
+        polling_interval=settings.polling_interval,
+        rescan_interval=settings.rescan_interval,
+    )

@@ -1,0 +1,107 @@
+"""Shared fixtures: every storage test runs on SQLite and on PostgreSQL.
+
+PostgreSQL tests need the server at BACKOFFICE_TEST_PG_URL (default: the local trust-auth
+server). Outside CI they skip when it is unreachable; under CI=true they fail instead, so a
+green CI always means both databases were exercised. Each test gets a fresh database: a
+copy of a migrated template (PostgreSQL `CREATE DATABASE … TEMPLATE`, SQLite file copy).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.db import make_engine, make_session_factory
+from pipeline.migrate import upgrade
+from pipeline.settings import Settings
+
+PG_ADMIN_URL = os.environ.get(
+    "BACKOFFICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+RUN_ID = uuid.uuid4().hex[:8]
+
+
+def _pg_admin():  # type: ignore[no-untyped-def]
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = f"bo_tmpl_{RUN_ID}"
+    try:
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required under CI and unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    upgrade(_pg_url(name))
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "data" / "backoffice.db"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    template_name: str = request.getfixturevalue("pg_template")
+    name = f"bo_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    yield _pg_url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    return Settings(
+        data_dir=tmp_path / "data",
+        inbox=inbox,
+        database_url=database_url,
+        stability_delay=0.3,
+        lease_seconds=5,
+        heartbeat_seconds=1,
+        retry_backoff_seconds=0.1,
+        poll_seconds=0.1,
+        workers=1,
+    )
+
+
+@pytest.fixture
+def sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(settings.resolved_database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
