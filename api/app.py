@@ -1,0 +1,34 @@
+"""The FastAPI application. Routers are thin: they call services and own the commit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.routers import documents, entries, health
+from pipeline.db import make_engine, make_session_factory
+from pipeline.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.resolved_database_url)
+        app.state.settings = settings
+        app.state.session_factory = make_session_factory(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Back-office document automation",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.include_router(health.router)
+    app.include_router(documents.router)
+    app.include_router(entries.router)
+    return app
