@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs everything the tests need (system packages, Python dependencies) and runs them.
+# Installs everything the tests need (system packages, Python dependencies, a PostgreSQL
+# server if none answers on 127.0.0.1:5432) and runs lint and the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[test]'
+bash scripts/setup.sh test
+bash scripts/ensure-postgres.sh
 .venv/bin/ruff check .
-.venv/bin/python -m pytest -q "$@"
+exec .venv/bin/python -m pytest -q "$@"
