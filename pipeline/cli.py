@@ -103,6 +103,7 @@ def watch(
         from pipeline.watcher import scan
 
         ingestor = build_ingestor(settings)
+        ingestor.reconcile()
         for path in sorted(scan(settings.inbox.resolve())):
             result = ingestor.ingest(path)
             typer.echo(f"{result.outcome.value}\t{path.relative_to(settings.inbox.resolve())}")

@@ -189,6 +189,26 @@ class Ingestor:
         )
         return Outcome.DUPLICATE, existing.id, planned_archive
 
+    def reconcile(self) -> int:
+        """Finish bookkeeping that a crash interrupted after a file was moved out.
+
+        A row with `filed_at` null whose inbox file is gone and whose archived copy exists
+        was moved just before the crash. Rows whose file is still in the inbox are left to
+        the next ingest of that file, which recognises the same drop.
+        """
+        fixed = 0
+        with transaction(self.session_factory) as session:
+            pending: list[Document | DuplicateDrop] = [
+                *session.scalars(select(Document).where(Document.filed_at.is_(None))),
+                *session.scalars(select(DuplicateDrop).where(DuplicateDrop.filed_at.is_(None))),
+            ]
+            for row in pending:
+                in_inbox = (self.inbox / row.relative_path).exists()
+                if not in_inbox and (self.inbox / row.archive_path).exists():
+                    row.filed_at = utcnow()
+                    fixed += 1
+        return fixed
+
     def _mark_filed(self, sha256: str, relative: str) -> None:
         with transaction(self.session_factory) as session:
             document = session.scalar(select(Document).where(Document.sha256 == sha256))

@@ -164,6 +164,7 @@ class InboxWatcher:
 
     def run(self) -> None:
         """Watch until `stop_event` is set."""
+        self.ingestor.reconcile()
         self.start_observer()
         self.rescan()
         last_rescan = time.monotonic()
