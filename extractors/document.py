@@ -1,0 +1,128 @@
+"""The one document model every extractor consumes, whatever the file was.
+
+Coordinates are PDF points with the origin at the top-left of the page, so that "below" means a
+larger `top` on every source (text layer, OCR, DOCX, XML).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+WordSource = Literal["text_layer", "ocr", "docx", "xml"]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    bbox: BBox
+    page: int  # 1-based
+    confidence: float = 1.0
+    source: WordSource = "text_layer"
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Words sharing a baseline, left to right. `text` joins them with single spaces."""
+
+    words: tuple[Word, ...]
+    page: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def bbox(self) -> BBox:
+        return union(word.bbox for word in self.words)
+
+    @property
+    def confidence(self) -> float:
+        return min((word.confidence for word in self.words), default=0.0)
+
+    def span(self, start: int, end: int) -> Line:
+        """The words covering characters `start:end` of `text`."""
+        chosen: list[Word] = []
+        offset = 0
+        for word in self.words:
+            word_end = offset + len(word.text)
+            if word_end > start and offset < end:
+                chosen.append(word)
+            offset = word_end + 1
+        return Line(tuple(chosen), self.page)
+
+
+@dataclass(slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> Iterator[Word]:
+        for line in self.lines:
+            yield from line.words
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    media_type: str
+    pages: list[Page]
+    language: Literal["vi", "en"] = "vi"
+
+    @property
+    def lines(self) -> Iterator[Line]:
+        for page in self.pages:
+            yield from page.lines
+
+    @property
+    def text(self) -> str:
+        """Plain text in reading order, pages separated by a form feed."""
+        return "\f".join(page.text for page in self.pages)
+
+
+def union(boxes: Iterator[BBox] | list[BBox] | tuple[BBox, ...]) -> BBox:
+    x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
+    return (min(x0s), min(tops), max(x1s), max(bottoms))
+
+
+def group_lines(words: list[Word], page: int) -> list[Line]:
+    """Group words into lines by vertical overlap, then split a line where a wide horizontal
+    gap separates two columns, so a label in one column is never glued to the next column."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (round((w.bbox[1] + w.bbox[3]) / 2, 1), w.bbox[0])):
+        centre = (word.bbox[1] + word.bbox[3]) / 2
+        for row in reversed(rows[-3:]):
+            top, bottom = min(w.bbox[1] for w in row), max(w.bbox[3] for w in row)
+            if top <= centre <= bottom:
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda w: w.bbox[0])
+        current: list[Word] = [row[0]]
+        for previous, word in zip(row, row[1:], strict=False):
+            gap = word.bbox[0] - previous.bbox[2]
+            small, large = sorted((max(previous.height, 1.0), max(word.height, 1.0)))
+            # A centred title beside a header block: different type sizes are different blocks.
+            other_size = large > 1.3 * small and gap > small
+            if gap > 2.5 * large or other_size:
+                lines.append(Line(tuple(current), page))
+                current = []
+            current.append(word)
+        lines.append(Line(tuple(current), page))
+    return lines

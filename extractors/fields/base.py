@@ -1,0 +1,36 @@
+"""The field-extractor interface: a `ParsedDocument` of one type in, SCHEMA.md fields out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from extractors.document import ParsedDocument
+from extractors.fields.layout import Found
+from extractors.record import Provenance
+
+
+@dataclass
+class Extraction:
+    """Fields in SCHEMA.md shape, with a confidence and provenance per field path."""
+
+    fields: dict[str, object]
+    confidence: dict[str, float] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+
+    def put(self, path: str, value: object, found: Found | None) -> None:
+        """Set a field, noting where it was read when it was read at all."""
+        self.fields[path] = value
+        if found is not None and value is not None:
+            self.note(path, found)
+
+    def note(self, path: str, found: Found) -> None:
+        self.confidence[path] = found.confidence
+        self.provenance[path] = found.provenance
+
+
+@runtime_checkable
+class FieldExtractor(Protocol):
+    doc_type: str
+
+    def extract(self, document: ParsedDocument) -> Extraction: ...

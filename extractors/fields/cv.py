@@ -1,0 +1,231 @@
+"""CVs: name, contacts, birth date, national ID (detected, never stored), skills, languages,
+education and experience by section, in any section order."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extractors.document import Line, ParsedDocument
+from extractors.fields.base import Extraction
+from extractors.fields.layout import Found, label, value_for
+from extractors.normalize import clean_text, find_email, find_phone, parse_date
+
+_NAME = label(r"họ và tên", r"họ tên", r"full name", r"name")
+_BIRTH = label(r"ngày sinh", r"ngày, tháng, năm sinh", r"date of birth", r"dob", r"birth ?date",
+               r"born")
+_LOCATION = label(r"địa chỉ", r"nơi ở(?: hiện tại)?", r"chỗ ở", r"address", r"location", r"city")
+_NATIONAL_ID = re.compile(
+    r"(cccd|cmnd|căn cước(?: công dân)?|chứng minh nhân dân|national id|id card|passport|"
+    r"hộ chiếu)\D{0,20}[A-Z]?\d{8,12}",
+    re.IGNORECASE,
+)
+_SECTIONS: dict[str, re.Pattern[str]] = {
+    "experience": re.compile(r"^\s*(kinh nghiệm(?: làm việc)?|quá trình công tác|"
+                             r"(?:work |professional )?experience|employment history)\s*:?\s*$",
+                             re.I),
+    "education": re.compile(r"^\s*(học vấn|trình độ học vấn|quá trình đào tạo|education)\s*:?\s*$",
+                            re.I),
+    "skills": re.compile(r"^\s*(kỹ năng|kĩ năng|(?:technical |key )?skills)\s*:?\s*$", re.I),
+    "languages": re.compile(r"^\s*(ngoại ngữ|ngôn ngữ|languages?)\s*:?\s*$", re.I),
+    "other": re.compile(
+        r"^\s*(mục tiêu nghề nghiệp|career objective|objective|summary|giới thiệu|"
+        r"thông tin cá nhân|personal (?:information|details)|sở thích|interests|"
+        r"chứng chỉ|certifications?|references|người tham chiếu|dự án|projects)\s*:?\s*$",
+        re.I,
+    ),
+}
+_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_POINT = (
+    r"(?:(\d{1,2})\s*/\s*(\d{4})|([A-Za-z]{3})[a-z]*\.?\s+(\d{4})|(\d{4}))"
+)
+_RANGE = re.compile(
+    rf"{_POINT}\s*(?:-|–|—|to|đến)\s*(?:{_POINT}|(nay|hiện tại|present|now|current))",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_DEGREE = re.compile(
+    r"(cử nhân|kỹ sư|thạc sĩ|tiến sĩ|cao đẳng|bachelor|master|mba|ph\.?d|engineer|diploma|"
+    r"b\.?sc|m\.?sc|b\.?a\.?|associate)[^,;|]*",
+    re.IGNORECASE,
+)
+_INSTITUTION = re.compile(r"(trường|đại học|học viện|university|college|institute|school)",
+                          re.IGNORECASE)
+
+
+class CvExtractor:
+    doc_type = "cv"
+
+    def __init__(self, today: date | None = None) -> None:
+        self.today = today
+
+    def extract(self, document: ParsedDocument) -> Extraction:
+        out = Extraction(fields={})
+        lines = list(document.lines)
+        text = document.text
+        sections = _sections(lines)
+
+        name = value_for(document, _NAME, valid=_looks_like_name)
+        if name is None:
+            name = next((Found(line.text, line, 0.7) for line in lines[:6]
+                         if _looks_like_name(line.text) and not _is_heading(line.text)), None)
+        out.put("full_name", clean_text(name.value) if name else None, name)
+        out.fields["email"] = find_email(text)
+        out.fields["phone"] = find_phone(text)
+        birth = value_for(document, _BIRTH, valid=lambda t: parse_date(t) is not None)
+        out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
+        location = value_for(document, _LOCATION, valid=lambda t: len(t.strip()) > 2)
+        out.put("location", clean_text(location.value) if location else None, location)
+        out.fields["national_id_present"] = bool(_NATIONAL_ID.search(text))
+
+        out.fields["skills"] = _items(sections.get("skills", []))
+        out.fields["languages"] = [
+            re.split(r"\s*[:(–-]\s*", item)[0] for item in _items(sections.get("languages", []))
+        ]
+        out.fields["education"] = _education(sections.get("education", []))
+        experience = _experience(sections.get("experience", []))
+        out.fields["experience"] = experience
+        out.fields["years_of_experience"] = _years(experience, self.today or date.today())
+        return out
+
+
+
+def _is_heading(text: str) -> bool:
+    return any(pattern.match(text) for pattern in _SECTIONS.values()) or bool(
+        re.match(r"^\s*(curriculum vitae|resume|cv|sơ yếu lý lịch)\s*$", text, re.I)
+    )
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 6
+        and all(word[:1].isupper() for word in words)
+        and not any(char.isdigit() or char in "@:/" for char in text)
+    )
+
+
+def _sections(lines: list[Line]) -> dict[str, list[Line]]:
+    """Lines under each section heading. Two-column CVs put a sidebar beside the main
+    column, so a line belongs to the nearest heading above it in its own column."""
+    headings = [
+        (line, name)
+        for line in lines
+        for name, pattern in _SECTIONS.items()
+        if pattern.match(line.text)
+    ]
+    result: dict[str, list[Line]] = {}
+    for line in lines:
+        if any(line is heading for heading, _ in headings):
+            continue
+        best: tuple[tuple[int, float], str] | None = None
+        for heading, name in headings:
+            same_column = heading.bbox[0] - 40 <= line.bbox[0] <= heading.bbox[0] + 250
+            order = (line.page - heading.page, line.bbox[1] - heading.bbox[1])
+            if not same_column or order < (0, 0):
+                continue
+            if best is None or order < best[0]:
+                best = (order, name)
+        if best is not None:
+            result.setdefault(best[1], []).append(line)
+    return result
+
+
+def _items(lines: list[Line]) -> list[str]:
+    items: list[str] = []
+    for line in lines:
+        for part in re.split(r"[,;•|]|\s-\s", line.text):
+            part = clean_text(part.lstrip("-–•*+ "))
+            if part and part not in items:
+                items.append(part)
+    return items
+
+
+def _education(lines: list[Line]) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = []
+    for line in lines:
+        text = line.text
+        institution = _INSTITUTION.search(text)
+        degree = _DEGREE.search(text)
+        if institution is None and degree is None:
+            continue
+        years = [int(m.group(0)) for m in _YEAR.finditer(text)]
+        parts = [clean_text(p) for p in re.split(r"\s*[|,–—]\s*|\s+-\s+", text) if p.strip()]
+        institution_text = next((p for p in parts if _INSTITUTION.search(p)), None)
+        degree_text = clean_text(degree.group(0)) if degree else None
+        if institution_text is None and entries and entries[-1]["degree"] is None:
+            entries[-1]["degree"] = degree_text
+            continue
+        entries.append({
+            "institution": re.sub(r"\s*\(?\d{4}.*$", "", institution_text or "") or None,
+            "degree": degree_text,
+            "end_year": max(years) if years else None,
+        })
+    return entries
+
+
+def _experience(lines: list[Line]) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = []
+    for line in lines:
+        match = _RANGE.search(line.text)
+        if match is None:
+            continue
+        start = _month(match.groups()[:5])
+        end = None if match.group(11) else _month(match.groups()[5:10])
+        remainder = (line.text[: match.start()] + " " + line.text[match.end() :]).strip(" |:–-")
+        parts = [clean_text(p) for p in _split_strongest(remainder) if p.strip(" :")]
+        entries.append({
+            "employer": parts[0] if parts else None,
+            "title": parts[1] if len(parts) > 1 else None,
+            "start": start,
+            "end": end,
+        })
+    return entries
+
+
+def _split_strongest(text: str) -> list[str]:
+    """Split on the strongest separator present, so "Minh Phat Co., Ltd | Accountant"
+    keeps the company's comma."""
+    for separator in (r"\s*\|\s*", r"\s+[–—-]\s+", r"\s+at\s+", r"\s*,\s*"):
+        parts = re.split(separator, text)
+        if len(parts) > 1:
+            return parts
+    return [text]
+
+
+def _month(groups: tuple[str | None, ...]) -> str | None:
+    month, year, month_name, named_year, bare_year = groups
+    if month and year:
+        return f"{int(year):04d}-{int(month):02d}"
+    if month_name and named_year and month_name.lower()[:3] in _MONTH_NAMES:
+        return f"{int(named_year):04d}-{_MONTH_NAMES.index(month_name.lower()[:3]) + 1:02d}"
+    if bare_year:
+        return f"{int(bare_year):04d}-01"
+    return None
+
+
+def _years(experience: list[dict[str, object]], today: date) -> float | None:
+    """Total years worked, counting overlapping jobs once."""
+    spans: list[tuple[int, int]] = []
+    now = today.year * 12 + today.month - 1
+    for entry in experience:
+        start = entry["start"]
+        if not isinstance(start, str):
+            continue
+        end = entry["end"]
+        first = int(start[:4]) * 12 + int(start[5:7]) - 1
+        last = int(end[:4]) * 12 + int(end[5:7]) - 1 if isinstance(end, str) else now
+        if last >= first:
+            spans.append((first, last + 1))
+    if not spans:
+        return None
+    spans.sort()
+    months, current_start, current_end = 0, spans[0][0], spans[0][1]
+    for first, last in spans[1:]:
+        if first > current_end:
+            months += current_end - current_start
+            current_start, current_end = first, last
+        else:
+            current_end = max(current_end, last)
+    months += current_end - current_start
+    return round(months / 12, 1)

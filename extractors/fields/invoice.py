@@ -1,0 +1,420 @@
+"""Invoice fields: header by label geometry, party blocks by position, line items by the
+columns of the table header, totals cross-checked against each other."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from extractors.document import Line, ParsedDocument, Word
+from extractors.fields.base import Extraction
+from extractors.fields.layout import (
+    Found,
+    below,
+    block_label,
+    label,
+    label_matches,
+    value_for,
+)
+from extractors.normalize import (
+    clean_text,
+    find_currency,
+    parse_date,
+    parse_money,
+    parse_tax_id,
+    parse_vat_rate,
+)
+
+_FORM = label(r"mẫu số", r"form(?: no\.?)?", r"template")
+_SERIES = label(r"ký hiệu", r"serial(?: no\.?)?", r"series", r"khhđ")
+_NUMBER = re.compile(
+    r"(?<![\w])(?<!mẫu\s)(?:số hóa đơn|số hđ|invoice\s*(?:no\.?|number|#)|số|no\.?)"
+    r"(?:\s*\([^)]{0,20}\))?\s*:",
+    re.IGNORECASE,
+)
+_ISSUE_DATE = label(r"invoice date", r"date of issue", r"issue date", r"ngày lập", r"date")
+_DUE_DATE = label(r"due date", r"payment due", r"hạn thanh toán", r"ngày đến hạn")
+_PO = label(r"po (?:number|no\.?)", r"p\.o\.(?: no\.?)?", r"purchase order(?: no\.?)?",
+            r"số đơn (?:đặt )?hàng")
+_SUBTOTAL = label(r"cộng tiền hàng(?: hóa, dịch vụ)?", r"tổng tiền hàng", r"tiền hàng",
+                  r"sub-?total", r"total before (?:tax|vat)", r"net amount", r"total net")
+_VAT_AMOUNT = label(r"tiền thuế gtgt", r"tiền thuế", r"thuế gtgt", r"vat amount",
+                    r"tax amount", r"vat", r"tax", r"gst")
+_TOTAL = label(r"tổng cộng tiền thanh toán", r"tổng tiền thanh toán", r"tổng cộng",
+               r"total amount(?: due| payable)?", r"amount due", r"total due",
+               r"total payable", r"grand total", r"total")
+_VAT_RATE = label(r"thuế suất(?: gtgt)?", r"vat rate", r"tax rate")
+_IN_WORDS = label(r"số tiền viết bằng chữ", r"viết bằng chữ", r"bằng chữ",
+                  r"amount in words", r"in words", r"say")
+_SELLER = block_label(r"đơn vị bán(?: hàng)?", r"người bán(?: hàng)?", r"bên bán", r"seller",
+                r"supplier", r"vendor", r"from")
+_BUYER = block_label(r"đơn vị mua(?: hàng)?", r"người mua(?: hàng)?", r"tên đơn vị", r"bên mua",
+               r"buyer", r"bill to", r"billed to", r"customer", r"sold to")
+_TAX_ID = label(r"mã số thuế", r"mst", r"tax (?:id|code|number)", r"vat (?:no\.?|number|id)",
+                r"tin")
+_ADDRESS = label(r"địa chỉ", r"address")
+_BANK = label(r"số tài khoản", r"stk", r"tài khoản", r"bank account(?: no\.?)?",
+              r"account (?:no\.?|number)", r"iban")
+_NAME = label(r"tên đơn vị", r"tên công ty", r"company(?: name)?", r"name")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# A VAT line that is not a total ("Total VAT"), and a total that is not VAT's.
+_VAT_ONLY = re.compile(r"^(?!.*(tổng cộng|total amount|grand total)).*(thuế|vat|tax)", re.I)
+_TOTAL_ONLY = re.compile(r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due",
+                         re.I)
+_COMPANY = re.compile(
+    r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|company|ltd|llc|inc\b|jsc|corp|gmbh|co\.",
+    re.IGNORECASE,
+)
+
+_SERIES_SHAPE = re.compile(r"\b([1-9])?([CK]\d{2}[A-Z]{3})\b")
+_NUMBER_SHAPE = re.compile(r"^[A-Z]{0,4}[-/]?\d[\w\-/]*")
+
+
+def _is_money(text: str) -> bool:
+    return parse_money(text) is not None
+
+
+class InvoiceExtractor:
+    doc_type = "invoice"
+
+    def extract(self, document: ParsedDocument) -> Extraction:
+        out = Extraction(fields={})
+        language = document.language
+        self._header(document, out)
+        self._parties(document, out)
+        items = _line_items(document, language)
+        out.fields["line_items"] = [item.fields for item in items]
+        for index, item in enumerate(items):
+            out.confidence[f"line_items[{index}].amount"] = item.confidence
+            out.provenance[f"line_items[{index}].amount"] = item.found.provenance
+        self._totals(document, out, language)
+        self._cross_check(out)
+        return out
+
+
+    def _header(self, document: ParsedDocument, out: Extraction) -> None:
+        day_first = document.language == "vi"
+        series_found = value_for(document, _SERIES, valid=lambda t: bool(_SERIES_SHAPE.search(t)))
+        form_found = value_for(document, _FORM, valid=lambda t: bool(re.match(r"\d", t)))
+        series = form = None
+        if series_found is not None:
+            match = _SERIES_SHAPE.search(series_found.value)
+            assert match is not None
+            form, series = match.group(1), match.group(2)
+        if form_found is not None:
+            form = re.match(r"\d+", form_found.value).group(0)  # type: ignore[union-attr]
+        out.put("invoice_series", series, series_found)
+        out.put("invoice_form", form, form_found or series_found)
+
+        number_found = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
+        number = None
+        if number_found is not None:
+            number = _NUMBER_SHAPE.match(number_found.value).group(0)  # type: ignore[union-attr]
+        out.put("invoice_number", number, number_found)
+
+        date_found = _vietnamese_date_line(document) or value_for(
+            document, _ISSUE_DATE, valid=lambda t: parse_date(t, day_first=day_first) is not None
+        )
+        issue = parse_date(date_found.value, day_first=day_first) if date_found else None
+        out.put("issue_date", issue, date_found)
+        due_found = value_for(
+            document, _DUE_DATE, valid=lambda t: parse_date(t, day_first=day_first) is not None
+        )
+        due = parse_date(due_found.value, day_first=day_first) if due_found else None
+        out.put("due_date", due, due_found)
+        po_found = value_for(document, _PO, valid=lambda t: bool(re.search(r"\d", t)))
+        out.put("po_number", po_found.value.split()[0] if po_found else None, po_found)
+
+        currency = find_currency(document.text)
+        if currency is None and document.language == "vi":
+            currency = "VND"
+        out.fields["currency"] = currency
+
+    def _parties(self, document: ParsedDocument, out: Extraction) -> None:
+        anchors = [(line, start, "seller") for line, start in label_matches(document, _SELLER)]
+        anchors += [(line, start, "buyer") for line, start in label_matches(document, _BUYER)]
+        owners = [(line, role) for line, _, role in anchors]
+        parties: dict[str, dict[str, str | None]] = {
+            role: {"name": None, "tax_id": None, "address": None, "bank_account": None}
+            for role in ("seller", "buyer")
+        }
+        named: dict[str, Found] = {}
+        for role in ("seller", "buyer"):
+            names = [
+                found
+                for line, start, anchor_role in anchors
+                if anchor_role == role
+                and (
+                    found := value_for(
+                        document, _SELLER, lines=[(line, start)], valid=_looks_like_name,
+                        prefer_below=True,
+                    )
+                )
+                is not None
+            ]
+            # A buyer block names both the person and the company; the company is the party.
+            names.sort(key=lambda found: not _COMPANY.search(found.value))
+            if names:
+                parties[role]["name"] = clean_text(names[0].value)
+                named[role] = names[0]
+                out.note(f"{role}.name", names[0])
+        for pattern, key, parse in (
+            (_TAX_ID, "tax_id", parse_tax_id),
+            (_ADDRESS, "address", lambda t: clean_text(t) or None),
+            (_BANK, "bank_account", _bank_account),
+        ):
+            for line, start in label_matches(document, pattern):
+                role = _owner(line, owners)
+                if role is None or parties[role][key] is not None:
+                    continue
+                found = value_for(
+                    document, pattern, lines=[(line, start)], valid=lambda t, p=parse: bool(p(t))
+                )
+                if found is not None:
+                    parties[role][key] = parse(found.value)
+                    out.note(f"{role}.{key}", found)
+        for role, name in named.items():
+            if parties[role]["address"] is None:
+                found = _unlabelled_address(document, name)
+                if found is not None:
+                    parties[role]["address"] = clean_text(found.value)
+                    out.note(f"{role}.address", found)
+        out.fields["seller"] = parties["seller"]
+        out.fields["buyer"] = parties["buyer"]
+
+
+    def _totals(self, document: ParsedDocument, out: Extraction, language: str) -> None:
+        def money(text: str) -> str | None:
+            return parse_money(_PARENTHESES.sub("", text), language=language)
+
+        # Labels overlap ("Sub-total" holds "total", "Tax ID" holds "tax"): a line counts
+        # for a figure only when it names no other figure.
+        others = {
+            "subtotal": (_TAX_ID, _VAT_RATE),
+            "vat_amount": (_TAX_ID, _VAT_RATE, _SUBTOTAL, _TOTAL_ONLY),
+            "total": (_TAX_ID, _VAT_RATE, _SUBTOTAL, _VAT_ONLY),
+        }
+        for path, pattern in (
+            ("subtotal", _SUBTOTAL),
+            ("vat_amount", _VAT_AMOUNT),
+            ("total", _TOTAL),
+        ):
+            lines = [
+                (line, start)
+                for line, start in label_matches(document, pattern)
+                if not _is_header_row(line)
+                and not any(
+                    other.search(_PARENTHESES.sub("", line.text[:start])) for other in others[path]
+                )
+            ]
+            found = value_for(
+                document, pattern, lines=lines, last=True, valid=lambda t: money(t) is not None
+            )
+            out.put(path, money(found.value) if found else None, found)
+        rate_found = value_for(document, _VAT_RATE, valid=lambda t: parse_vat_rate(t) is not None)
+        if rate_found is None:
+            # "VAT (10%): 100.00" gives the rate inside the VAT amount's own label.
+            rate_found = next(
+                (
+                    Found(line.text, line, 0.8)
+                    for line, start in reversed(label_matches(document, _VAT_AMOUNT))
+                    if parse_vat_rate(line.text[:start]) is not None
+                ),
+                None,
+            )
+        rate = parse_vat_rate(rate_found.value) if rate_found else None
+        out.put("vat_rate", rate, rate_found)
+        words = value_for(document, _IN_WORDS, valid=lambda t: bool(re.search(r"[^\W\d]", t)))
+        out.put("amount_in_words", clean_text(words.value) if words else None, words)
+
+    def _cross_check(self, out: Extraction) -> None:
+        """Figures that agree with each other are trusted more; a mismatch lowers every
+        figure involved, so the reviewer looks at them."""
+        fields = out.fields
+        subtotal, vat, total = (
+            Decimal(str(fields[k])) if fields.get(k) is not None else None
+            for k in ("subtotal", "vat_amount", "total")
+        )
+        if subtotal is not None and vat is not None and total is not None:
+            agree = abs(subtotal + vat - total) <= Decimal("1")
+            for key in ("subtotal", "vat_amount", "total"):
+                out.confidence[key] = 0.98 if agree else 0.5
+        amounts = [item.get("amount") for item in fields["line_items"]]  # type: ignore[union-attr]
+        if subtotal is not None and amounts and None not in amounts:
+            lines_sum = sum((Decimal(str(a)) for a in amounts), Decimal(0))
+            agree = abs(lines_sum - subtotal) <= Decimal("1")
+            for index in range(len(amounts)):
+                out.confidence[f"line_items[{index}].amount"] = 0.97 if agree else 0.5
+
+
+def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
+    """Vietnamese invoices print the issue date as `Ngày 05 tháng 03 năm 2026` near the top,
+    usually without any label."""
+    pattern = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}", re.IGNORECASE)
+    for line in document.lines:
+        match = pattern.search(line.text)
+        if match is not None:
+            return Found(match.group(0), line.span(match.start(), match.end()), 0.9)
+    return None
+
+
+def _looks_like_name(text: str) -> bool:
+    text = text.strip()
+    return len(text) >= 3 and sum(char.isalpha() for char in text) >= 3 and not re.match(
+        r"^(mã số thuế|mst|địa chỉ|address|tax)", text, re.IGNORECASE
+    )
+
+
+def _owner(line: Line, anchors: list[tuple[Line, str]]) -> str | None:
+    """The party block a labelled line belongs to: the nearest anchor above it, in the same
+    column (two-column From / Bill To layouts keep each party on its own side)."""
+    best: tuple[float, str] | None = None
+    x0, top = line.bbox[0], line.bbox[1]
+    for anchor, role in anchors:
+        if anchor.page != line.page or anchor.bbox[1] > top + 1:
+            continue
+        if not (anchor.bbox[0] - 30 <= x0 <= max(anchor.bbox[2], anchor.bbox[0] + 250)):
+            continue
+        distance = top - anchor.bbox[1]
+        if best is None or distance < best[0]:
+            best = (distance, role)
+    return best[1] if best else None
+
+
+def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
+    """English blocks often print the address, unlabelled, on the line under the name."""
+    following = below(document, name.line, max_gap_lines=1.2)
+    if following is None or ":" in following.text or abs(following.bbox[0] - name.line.bbox[0]) > 5:
+        return None
+    if any(p.search(following.text) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
+        return None
+    if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
+        return None
+    return Found(following.text, following, 0.6)
+
+
+def _bank_account(text: str) -> str | None:
+    match = re.search(r"\d[\d\s.-]{5,}\d", text)
+    return re.sub(r"[\s.-]", "", match.group(0)) if match else None
+
+
+# --- line items -------------------------------------------------------------------------
+
+# Most specific first: each match consumes its words before the next column is looked for.
+_COLUMNS: dict[str, re.Pattern[str]] = {
+    "no": re.compile(r"\bstt\b|^\s*(?:no\.?|#)(?=\s)", re.IGNORECASE),
+    "unit_price": re.compile(r"đơn giá|unit price|\bprice\b|\brate\b(?!.*%)", re.IGNORECASE),
+    "vat_rate": re.compile(r"thuế suất|(?:vat|tax) ?(?:%|rate)", re.IGNORECASE),
+    "quantity": re.compile(r"số lượng|\bqty\b|\bquantity\b", re.IGNORECASE),
+    "amount": re.compile(r"thành tiền|\bamount\b|line total|\btotal\b", re.IGNORECASE),
+    "unit": re.compile(r"đơn vị tính|\bđvt\b|\bunit\b|\buom\b", re.IGNORECASE),
+    "description": re.compile(
+        r"tên hàng(?: hóa)?(?:,? dịch vụ)?|hàng hóa(?:,? dịch vụ)?|diễn giải|nội dung|"
+        r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+@dataclass
+class _Item:
+    fields: dict[str, str | None]
+    found: Found
+    confidence: float
+
+
+def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
+    items: list[_Item] = []
+    for page in document.pages:
+        header = _find_header(page.lines)
+        if header is None:
+            continue
+        header_bottom, columns = header
+        rows = _rows([w for w in page.words if w.bbox[1] > header_bottom])
+        for row in rows:
+            row_text = " ".join(w.text for w in row)
+            if _SUBTOTAL.search(row_text) or _TOTAL.search(row_text) or _IN_WORDS.search(
+                row_text
+            ):
+                break
+            cells: dict[str, list[Word]] = {}
+            for word in row:
+                centre = (word.bbox[0] + word.bbox[2]) / 2
+                name = min(columns, key=lambda c: _distance(centre, columns[c]))
+                cells.setdefault(name, []).append(word)
+            text = {name: " ".join(w.text for w in words) for name, words in cells.items()}
+            amount = parse_money(text.get("amount", ""), language=language)
+            if amount is None:
+                # A wrapped description continues the previous item.
+                if items and text.get("description") and len(text) == 1:
+                    previous = items[-1].fields
+                    previous["description"] = clean_text(
+                        f"{previous['description'] or ''} {text['description']}"
+                    )
+                    continue
+                if items:
+                    break
+                continue
+            line = Line(tuple(row), page.number)
+            quantity = parse_money(text.get("quantity", ""), language=language)
+            unit_price = parse_money(text.get("unit_price", ""), language=language)
+            fields = {
+                "description": clean_text(text["description"]) if "description" in text else None,
+                "unit": clean_text(text["unit"]) if "unit" in text else None,
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "amount": amount,
+                "vat_rate": parse_vat_rate(text.get("vat_rate", "")),
+            }
+            confidence = 0.85
+            if quantity is not None and unit_price is not None:
+                product = Decimal(quantity) * Decimal(unit_price)
+                confidence = 0.95 if abs(product - Decimal(amount)) <= Decimal("1") else 0.5
+            items.append(_Item(fields, Found(amount, line, confidence), confidence))
+    return items
+
+
+def _find_header(lines: list[Line]) -> tuple[float, dict[str, tuple[float, float]]] | None:
+    """The table header: the row naming at least three known columns, with each column's
+    horizontal extent. Column names are matched most specific first, and a matched name is
+    consumed, so "Unit price" is never also read as "Unit"."""
+    for row in _rows([w for line in lines for w in line.words]):
+        line = Line(tuple(row), row[0].page)
+        text = line.text
+        columns: dict[str, tuple[float, float]] = {}
+        for name, pattern in _COLUMNS.items():
+            match = pattern.search(text)
+            if match is None:
+                continue
+            span = line.span(match.start(), match.end())
+            if span.words:
+                columns[name] = (span.bbox[0], span.bbox[2])
+            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+        if len(columns) >= 3 and "amount" in columns:
+            return max(w.bbox[3] for w in row), columns
+    return None
+
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        centre = (word.bbox[1] + word.bbox[3]) / 2
+        if rows and rows[-1][0].bbox[1] <= centre <= rows[-1][0].bbox[3]:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    for row in rows:
+        row.sort(key=lambda w: w.bbox[0])
+    return rows
+
+
+def _distance(x: float, span: tuple[float, float]) -> float:
+    if span[0] <= x <= span[1]:
+        return 0.0
+    return min(abs(x - span[0]), abs(x - span[1]))
+
+
+def _is_header_row(line: Line) -> bool:
+    return sum(1 for pattern in _COLUMNS.values() if pattern.search(line.text)) >= 3
+

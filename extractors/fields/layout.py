@@ -1,0 +1,125 @@
+"""Label–value geometry shared by the field extractors.
+
+A value is looked for where people print it: after its label on the same line, in the next
+column of the same row, or on the line just below the label. Nothing depends on absolute
+positions, so a new layout with the same labels reads the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from extractors.document import BBox, Line, ParsedDocument
+from extractors.record import Provenance
+
+# What may sit between a label and its value: a bilingual gloss like "(Serial)", then ":".
+_LABEL_TAIL = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?[:.\-–]?\s*")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value read from the page, where it was, and how sure the reading is."""
+
+    value: str
+    line: Line
+    confidence: float
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(page=self.line.page, bbox=_round(self.line.bbox))
+
+
+def _round(bbox: BBox) -> tuple[float, float, float, float]:
+    return (round(bbox[0], 1), round(bbox[1], 1), round(bbox[2], 1), round(bbox[3], 1))
+
+
+Validator = Callable[[str], bool]
+
+
+def _always(_: str) -> bool:
+    return True
+
+
+def label_matches(document: ParsedDocument, label: re.Pattern[str]) -> list[tuple[Line, int]]:
+    """Every line holding the label, with the offset where the value would start."""
+    found = []
+    for line in document.lines:
+        match = label.search(line.text)
+        if match is not None:
+            tail = _LABEL_TAIL.match(line.text[match.end() :])
+            found.append((line, match.end() + (tail.end() if tail else 0)))
+    return found
+
+
+def value_for(
+    document: ParsedDocument,
+    label: re.Pattern[str],
+    *,
+    valid: Validator = _always,
+    last: bool = False,
+    lines: Iterable[tuple[Line, int]] | None = None,
+    prefer_below: bool = False,
+) -> Found | None:
+    """The value printed for `label`; `valid` rejects candidates of the wrong kind (a date
+    label followed by a name is not a date). With `last`, the final occurrence wins, as for
+    totals printed at the foot of a document. A block heading (`Bill To`) has its value
+    below it, while the next column on its row is usually the neighbouring block:
+    `prefer_below` says so."""
+    candidates = list(lines if lines is not None else label_matches(document, label))
+    if last:
+        candidates.reverse()
+    for line, start in candidates:
+        rest = line.text[start:].strip()
+        if rest and valid(rest):
+            return Found(rest, line.span(start, len(line.text)), 0.9)
+        neighbours = (below(document, line), right_of(document, line))
+        for neighbour in neighbours if prefer_below else reversed(neighbours):
+            if neighbour is not None and valid(neighbour.text):
+                return Found(neighbour.text, neighbour, 0.8)
+    return None
+
+
+def right_of(document: ParsedDocument, line: Line) -> Line | None:
+    """The next segment on the same row, to the right of `line`."""
+    x1, top, bottom = line.bbox[2], line.bbox[1], line.bbox[3]
+    centre = (top + bottom) / 2
+    best: Line | None = None
+    for other in document.pages[line.page - 1].lines:
+        other_top, other_bottom = other.bbox[1], other.bbox[3]
+        if other is line or not (other_top <= centre <= other_bottom) or other.bbox[0] < x1:
+            continue
+        if best is None or other.bbox[0] < best.bbox[0]:
+            best = other
+    return best
+
+
+def below(document: ParsedDocument, line: Line, *, max_gap_lines: float = 1.8) -> Line | None:
+    """The nearest line under `line` that overlaps it horizontally."""
+    x0, x1, bottom = line.bbox[0], line.bbox[2], line.bbox[3]
+    height = max(line.bbox[3] - line.bbox[1], 1.0)
+    best: Line | None = None
+    for other in document.pages[line.page - 1].lines:
+        if other is line or other.bbox[1] < bottom - 0.3 * height:
+            continue
+        if other.bbox[1] - bottom > max_gap_lines * height:
+            continue
+        if other.bbox[0] > x1 or other.bbox[2] < x0:
+            continue
+        if best is None or other.bbox[1] < best.bbox[1]:
+            best = other
+    return best
+
+
+def label(*variants: str) -> re.Pattern[str]:
+    """A label regex matching any variant at a word start, case-insensitively."""
+    alternatives = "|".join(variants)
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", re.IGNORECASE)
+
+
+def block_label(*variants: str) -> re.Pattern[str]:
+    """A label that opens a block, so it starts its line: "From" inside a sentence is not the
+    seller's heading."""
+    alternatives = "|".join(variants)
+    return re.compile(rf"^\s*(?:{alternatives})(?![\w])", re.IGNORECASE)

@@ -1,0 +1,215 @@
+"""Normalisers shared by every extractor: printed values to the forms SCHEMA.md promises.
+
+Each returns None when the text does not hold a value of its kind: an absent value is null,
+never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+_MONTHS_EN = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAME = "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
+
+_VI_LONG = re.compile(
+    r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE
+)
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b")
+_EN_MONTH_FIRST = re.compile(
+    rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE
+)
+_EN_DAY_FIRST = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAME})\.?,?\s+(\d{{4}})\b", re.IGNORECASE
+)
+
+
+def clean_text(text: str) -> str:
+    """As printed, whitespace collapsed, NFC (Vietnamese diacritics kept in one form)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def find_date(text: str, *, day_first: bool = True) -> tuple[str, re.Match[str]] | None:
+    """The first date in `text` as ISO `YYYY-MM-DD`, with the match that held it."""
+    text = unicodedata.normalize("NFC", text)
+    candidates: list[tuple[int, str, re.Match[str]]] = []
+    for pattern, order in (
+        (_VI_LONG, "dmy"),
+        (_ISO, "ymd"),
+        (_EN_MONTH_FIRST, "Mdy"),
+        (_EN_DAY_FIRST, "dMy"),
+        (_NUMERIC, "dmy" if day_first else "mdy"),
+    ):
+        for match in pattern.finditer(text):
+            iso = _to_iso(match.groups(), order)
+            if iso is not None:
+                candidates.append((match.start(), iso, match))
+                break
+    if not candidates:
+        return None
+    _, iso, match = min(candidates, key=lambda item: item[0])
+    return iso, match
+
+
+def parse_date(text: str, *, day_first: bool = True) -> str | None:
+    found = find_date(text, day_first=day_first)
+    return found[0] if found else None
+
+
+def _to_iso(groups: tuple[str | None, ...], order: str) -> str | None:
+    parts = dict(zip(order, groups, strict=True))
+    try:
+        month = _MONTHS_EN[str(parts["M"]).lower()] if "M" in parts else int(str(parts["m"]))
+        return date(int(str(parts["y"])), month, int(str(parts["d"]))).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+_AMOUNT = re.compile(r"-?\d[\d.,\s]*\d|-?\d")
+
+
+def parse_money(text: str, *, language: str = "vi") -> str | None:
+    """The first amount in `text` as a plain decimal string (`1.234.567,5` → `1234567.5`).
+
+    Grouping and decimal marks are told apart by their positions, not by the language alone:
+    a separator followed by exactly three digits and repeated is grouping; the language only
+    settles the truly ambiguous single `1.234` / `1,234` (grouping in both conventions here,
+    since invoices print whole đồng and cents always come with two digits)."""
+    match = _AMOUNT.search(text.replace("\u00a0", " "))
+    if match is None:
+        return None
+    raw = re.sub(r"\s+(?=\d{3}\b)", "", match.group(0)).replace(" ", "")
+    negative = raw.startswith("-")
+    raw = raw.lstrip("-")
+    marks = [char for char in raw if char in ".,"]
+    if not marks:
+        number = raw
+    else:
+        last = raw.rfind(marks[-1])
+        tail = raw[last + 1 :]
+        distinct = set(marks)
+        if len(distinct) == 2:
+            decimal_mark = marks[-1]
+        elif len(marks) > 1:
+            decimal_mark = None  # the same mark repeated is always grouping
+        elif len(tail) == 3:
+            decimal_mark = None
+        else:
+            decimal_mark = marks[-1]
+        if decimal_mark is None:
+            number = raw.replace(".", "").replace(",", "")
+        else:
+            grouping = "," if decimal_mark == "." else "."
+            number = raw.replace(grouping, "").replace(decimal_mark, ".")
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        return None
+    return format_decimal(-value if negative else value)
+
+
+def format_decimal(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_CURRENCIES = (
+    (re.compile(r"\bVN[ĐD]\b|đồng|\bđ\b|₫", re.IGNORECASE), "VND"),
+    (re.compile(r"\bUSD\b|US\$|\$"), "USD"),
+    (re.compile(r"\bEUR\b|€"), "EUR"),
+    (re.compile(r"\bGBP\b|£"), "GBP"),
+    (re.compile(r"\bJPY\b|¥"), "JPY"),
+    (re.compile(r"\bCNY\b|\bRMB\b"), "CNY"),
+    (re.compile(r"\bSGD\b"), "SGD"),
+)
+
+
+def find_currency(text: str) -> str | None:
+    found = [
+        (match.start(), code)
+        for pattern, code in _CURRENCIES
+        if (match := pattern.search(text)) is not None
+    ]
+    return min(found)[1] if found else None
+
+
+_VAT_RATE = re.compile(r"(\d{1,2}(?:[.,]\d+)?)\s*%|\b(KCT|KKKNT)\b", re.IGNORECASE)
+
+
+def parse_vat_rate(text: str) -> str | None:
+    match = _VAT_RATE.search(text)
+    if match is None:
+        return None
+    if match.group(2):
+        return match.group(2).upper()
+    return format_decimal(Decimal(match.group(1).replace(",", ".")))
+
+
+_TAX_ID = re.compile(r"(?<![\d])(\d(?:[ .]?\d){9}(?:[ .]?\d{2})?)(?:\s*-\s*(\d{3}))?(?![\d])")
+
+
+def parse_tax_id(text: str) -> str | None:
+    """A Vietnamese MST: 10 digits, an optional `-NNN` branch, or a 12-digit personal ID.
+
+    Printed digits are kept even when the checksum fails, so the rules can flag them."""
+    match = _TAX_ID.search(text)
+    if match is None:
+        return None
+    digits = re.sub(r"\D", "", match.group(1))
+    if len(digits) not in (10, 12):
+        return None
+    return f"{digits}-{match.group(2)}" if match.group(2) and len(digits) == 10 else digits
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def find_email(text: str) -> str | None:
+    match = _EMAIL.search(text)
+    return match.group(0).lower() if match else None
+
+
+_PHONE = re.compile(r"(?<![\w])(\+?\d[\d\s.()-]{7,16}\d)(?![\w])")
+
+
+def find_phone(text: str, *, default_country: str = "84") -> str | None:
+    """The first phone number as E.164; national numbers are read as Vietnamese."""
+    for match in _PHONE.finditer(text):
+        raw = match.group(1)
+        digits = re.sub(r"\D", "", raw)
+        if raw.startswith("+"):
+            number = digits
+        elif raw.startswith("00"):
+            number = digits[2:]
+        elif digits.startswith("0"):
+            number = default_country + digits[1:]
+        elif digits.startswith(default_country) and len(digits) >= 11:
+            number = digits
+        else:
+            continue
+        if 10 <= len(number) <= 15:
+            return "+" + number
+    return None

@@ -1,0 +1,76 @@
+"""One file in, one SCHEMA.md record out: sniff, read, classify, extract.
+
+A file that cannot be read yields a record whose `error` says why. A bug (any other
+exception) propagates, so the worker can retry it and the failure is never mistaken for a
+property of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from extractors.classify import classify, detect_language
+from extractors.errors import ExtractionError
+from extractors.fields import extractor_for
+from extractors.readers import reader_for
+from extractors.record import FIELDS_BY_TYPE, Record, RecordError, Source
+from extractors.sniff import sniff_media_type
+
+_CHUNK = 1 << 20
+
+
+def extract_file(
+    path: Path, *, filename: str | None = None, max_file_bytes: int, max_pages: int
+) -> Record:
+    sha256, head, size = _digest(path)
+    source = Source(
+        filename=filename or path.name, sha256=sha256, media_type=sniff_media_type(head)
+    )
+    try:
+        if size == 0:
+            raise ExtractionError("empty_file", "the file is empty")
+        if size > max_file_bytes:
+            raise ExtractionError(
+                "too_large", f"the file has {size} bytes; the limit is {max_file_bytes}"
+            )
+        with reader_for(source.media_type, path) as reader:
+            document = reader.read(path, max_pages=max_pages)
+    except ExtractionError as exc:
+        return Record(source=source, error=RecordError(code=exc.code, message=exc.message))
+
+    source.pages = len(document.pages)
+    document.language = detect_language(document.text)
+    classification = classify(document)
+    record = Record(source=source, doc_type=classification.doc_type, language=document.language)
+    record.confidence["doc_type"] = classification.confidence
+    extractor = extractor_for(classification.doc_type)
+    if extractor is None:
+        return record
+    extraction = extractor.extract(document)
+    try:
+        fields = FIELDS_BY_TYPE[classification.doc_type].model_validate(extraction.fields)
+    except ValidationError as exc:
+        # An extractor producing the wrong shape is a bug, not a property of the file.
+        raise RuntimeError(
+            f"the {classification.doc_type} extractor broke the record contract: {exc}"
+        ) from exc
+    record.fields = fields.model_dump(mode="json")
+    record.confidence.update(extraction.confidence)
+    record.provenance = extraction.provenance
+    return record
+
+
+def _digest(path: Path) -> tuple[str, bytes, int]:
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if not head:
+                head = chunk[:64]
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), head, size

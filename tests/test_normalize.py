@@ -1,0 +1,65 @@
+"""Printed values to SCHEMA.md forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.normalize import (
+    find_currency,
+    find_phone,
+    parse_date,
+    parse_money,
+    parse_tax_id,
+    parse_vat_rate,
+)
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("05/03/2026", "2026-03-05"),
+        ("Ngày 05 tháng 3 năm 2026", "2026-03-05"),
+        ("Hà Nội, ngày 5 tháng 03 năm 2026", "2026-03-05"),
+        ("March 5, 2026", "2026-03-05"),
+        ("5 Mar 2026", "2026-03-05"),
+        ("2026-03-05", "2026-03-05"),
+        ("31/02/2026", None),
+        ("no date here", None),
+    ],
+)
+def test_dates(printed: str, iso: str | None) -> None:
+    assert parse_date(printed) == iso
+
+
+@pytest.mark.parametrize(
+    ("printed", "amount"),
+    [
+        ("1.234.567", "1234567"),
+        ("1.234.567,50", "1234567.5"),
+        ("1,234,567.50", "1234567.5"),
+        ("$1,234.50", "1234.5"),
+        ("1.234,50 €", "1234.5"),
+        ("12.500đ", "12500"),
+        ("80.000", "80000"),
+        ("0.30", "0.3"),
+        ("-1.000", "-1000"),
+        ("none", None),
+    ],
+)
+def test_money(printed: str, amount: str | None) -> None:
+    assert parse_money(printed) == amount
+
+
+def test_currencies_vat_rates_tax_codes_and_phones() -> None:
+    assert find_currency("Tổng cộng: 1.080.000 đồng") == "VND"
+    assert find_currency("Total: $1,234.50") == "USD"
+    assert find_currency("1.234,50 €") == "EUR"
+    assert parse_vat_rate("Thuế suất GTGT: 8%") == "8"
+    assert parse_vat_rate("Thuế suất: KCT") == "KCT"
+    assert parse_tax_id("MST: 0101243150") == "0101243150"
+    assert parse_tax_id("Mã số thuế: 0101243150 - 001") == "0101243150-001"
+    assert parse_tax_id("MST: 0101 243 150") == "0101243150"
+    assert parse_tax_id("CCCD/MST: 001085012345") == "001085012345"
+    assert parse_tax_id("MST: 12345") is None
+    assert find_phone("ĐT: 0912 345 678") == "+84912345678"
+    assert find_phone("Tel: +84 28 3823 4567") == "+842838234567"
