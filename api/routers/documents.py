@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import SessionDep
@@ -24,7 +25,7 @@ def _cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     if not cursor.isdigit() or len(cursor) > 18:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "invalid cursor")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid cursor")
     return int(cursor)
 
 
@@ -86,8 +87,8 @@ def approve(document_id: int, session: SessionDep) -> DocumentDetail:
     except (InvalidTransition, StaleDataError) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except posting.NotPostable as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
-    return DocumentDetail.of(documents.get_document(session, document_id=document.id))
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return _fresh(session, document.id)
 
 
 @router.post("/documents/{document_id}/reject", response_model=DocumentDetail)
@@ -101,4 +102,10 @@ def reject(document_id: int, body: RejectRequest, session: SessionDep) -> Docume
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except (InvalidTransition, StaleDataError) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    return DocumentDetail.of(documents.get_document(session, document_id=document.id))
+    return _fresh(session, document.id)
+
+
+def _fresh(session: Session, document_id: int) -> DocumentDetail:
+    """The document as committed, history included (the session still holds the old one)."""
+    session.expire_all()
+    return DocumentDetail.of(documents.get_document(session, document_id=document_id))

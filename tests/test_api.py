@@ -1,0 +1,168 @@
+"""The HTTP API over a real database: queue, document, approve, reject, entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from pipeline.models import Document, DocumentStatus, Job
+from pipeline.settings import Settings
+
+INVOICE_FIELDS = {
+    "invoice_number": "0000123",
+    "invoice_series": "C26TAA",
+    "invoice_form": "1",
+    "issue_date": "2026-03-05",
+    "currency": "VND",
+    "seller": {"name": "Công ty TNHH Minh Phát", "tax_id": "0101243150"},
+    "buyer": {"name": "Công ty CP An Bình", "tax_id": "0312345678"},
+    "subtotal": "1000000",
+    "vat_amount": "80000",
+    "total": "1080000",
+    "vat_rate": "8",
+}
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def add_document(
+    sessions: sessionmaker[Session],
+    *,
+    name: str,
+    doc_type: str = "invoice",
+    fields: dict | None = None,  # type: ignore[type-arg]
+    status: DocumentStatus = DocumentStatus.REVIEW,
+) -> int:
+    record = {
+        "source": {
+            "filename": name,
+            "sha256": name.ljust(64, "0"),
+            "media_type": "application/pdf",
+        },
+        "doc_type": doc_type,
+        "language": "vi",
+        "fields": fields if fields is not None else INVOICE_FIELDS,
+    }
+    with sessions() as session, session.begin():
+        document = Document(
+            sha256=name.ljust(64, "0"),
+            filename=name,
+            relative_path=name,
+            size=10,
+            media_type="application/pdf",
+            archive_path=f".done/{name}",
+            status=status,
+            doc_type=doc_type,
+            record=record,
+        )
+        session.add(document)
+        session.flush()
+        session.add(Job(document_id=document.id))
+        return document.id
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_review_queue_lists_documents_waiting_for_review_oldest_first(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    first = add_document(sessions, name="a")
+    add_document(sessions, name="b", status=DocumentStatus.FAILED)
+    third = add_document(sessions, name="c", doc_type="contract", fields={"title": "HỢP ĐỒNG"})
+
+    queue = client.get("/api/v1/review-queue").json()
+    assert [item["id"] for item in queue["items"]] == [first, third]
+    only_invoices = client.get("/api/v1/review-queue", params={"type": "invoice"}).json()
+    assert [item["id"] for item in only_invoices["items"]] == [first]
+
+
+def test_documents_paginate_with_a_cursor(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    ids = [add_document(sessions, name=f"doc{i}") for i in range(5)]
+    seen: list[int] = []
+    cursor = None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/documents", params=params).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(ids, reverse=True)
+    assert client.get("/api/v1/documents", params={"cursor": "x"}).status_code == 422
+    assert client.get("/api/v1/documents", params={"status": "nope"}).status_code == 422
+
+
+def test_document_is_the_schema_record_with_status_and_history(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd")
+    body = client.get(f"/api/v1/documents/{document_id}").json()
+    assert body["doc_type"] == "invoice"
+    assert body["fields"]["invoice_number"] == "0000123"
+    assert body["source"]["filename"] == "hd"
+    assert body["status"] == "review"
+    assert body["error"] is None
+    assert isinstance(body["history"], list)
+    assert client.get("/api/v1/documents/999999").status_code == 404
+
+
+def test_approving_an_invoice_posts_one_balanced_entry(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd")
+
+    response = client.post(f"/api/v1/documents/{document_id}/approve")
+    assert response.status_code == 200
+    assert response.json()["status"] == "posted"
+    assert [e["kind"] for e in response.json()["history"]] == ["approved", "posted"]
+
+    entries = client.get("/api/v1/entries").json()["items"]
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry["document_id"] == document_id
+    assert entry["currency"] == "VND"
+    debits = sum(Decimal(line["debit"]) for line in entry["lines"])
+    credits = sum(Decimal(line["credit"]) for line in entry["lines"])
+    assert debits == credits == Decimal("1080000")
+
+    again = client.post(f"/api/v1/documents/{document_id}/approve")
+    assert again.status_code == 409
+    assert len(client.get("/api/v1/entries").json()["items"]) == 1
+
+
+def test_an_invoice_that_does_not_add_up_is_not_posted(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="bad", fields=INVOICE_FIELDS | {"total": "999"})
+    response = client.post(f"/api/v1/documents/{document_id}/approve")
+    assert response.status_code == 422
+    assert client.get(f"/api/v1/documents/{document_id}").json()["status"] == "review"
+    assert client.get("/api/v1/entries").json()["items"] == []
+
+
+def test_reject_needs_a_reason_and_records_it(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd")
+    assert client.post(f"/api/v1/documents/{document_id}/reject", json={}).status_code == 422
+    assert client.post(f"/api/v1/documents/{document_id}/reject", content=b"{").status_code == 422
+    response = client.post(
+        f"/api/v1/documents/{document_id}/reject", json={"reason": "not our supplier"}
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "rejected"
+    assert response.json()["history"][-1]["data"] == {"reason": "not our supplier"}
+    assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 409
