@@ -180,6 +180,12 @@ def _serve_api(settings: Settings, *, host: str | None, port: int | None) -> Non
 
     from api.app import create_app
 
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal to the
+    # handler that was installed before it. With the default handler that kills this process
+    # before `run` can stop its watcher and workers; a recording handler lets it finish.
+    stop_requests: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda received, _frame: stop_requests.append(received))
     uvicorn.run(
         create_app(settings),
         host=host or settings.api_host,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from pipeline.models import Job, JobState, utcnow
@@ -124,3 +124,12 @@ def release(session: Session, claim: Claim) -> bool:
         )
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def count_open(session: Session) -> int:
+    """Jobs still to be done: queued, or held by a worker."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Job)
+        .where(Job.state.in_([JobState.QUEUED, JobState.RUNNING]))
+    ) or 0

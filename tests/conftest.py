@@ -38,22 +38,35 @@ def _pg_url(name: str) -> str:
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def pg_template() -> Iterator[str]:
-    name = f"bo_tmpl_{RUN_ID}"
+def _create_pg_database(name: str, template: str | None = None) -> None:
+    """Create a database, or fail (under CI) / skip (elsewhere) when there is no server."""
+    clause = f' TEMPLATE "{template}"' if template else ""
+    admin = _pg_admin()
     try:
-        admin = _pg_admin()
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
     except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
         if IN_CI:
             pytest.fail(f"PostgreSQL is required under CI and unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
-    upgrade(_pg_url(name))
-    yield name
+    finally:
+        admin.dispose()
+
+
+def _drop_pg_database(name: str) -> None:
+    admin = _pg_admin()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    name = f"bo_tmpl_{RUN_ID}"
+    _create_pg_database(name)
+    upgrade(_pg_url(name))
+    yield name
+    _drop_pg_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -74,13 +87,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     template_name: str = request.getfixturevalue("pg_template")
     name = f"bo_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    _create_pg_database(name, template=template_name)
     yield _pg_url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _drop_pg_database(name)
 
 
 @pytest.fixture
@@ -105,3 +114,12 @@ def sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(settings.resolved_database_url)
     yield make_session_factory(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def empty_pg_database() -> Iterator[str]:
+    """A PostgreSQL database with no tables at all, as a new installation finds it."""
+    name = f"bo_empty_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    _create_pg_database(name)
+    yield _pg_url(name)
+    _drop_pg_database(name)
