@@ -13,6 +13,7 @@ from typing import cast
 
 from extractors.document import ParsedDocument
 from extractors.record import DocType, Language
+from extractors.text import fold, folded_pattern
 
 _CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "invoice": (
@@ -47,8 +48,9 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bcông văn\b|số:\s*\d+/[a-zđ-]+", 1.5),
     ),
 }
+# Cues match accent-folded text: OCR of bold titles and hand-typed files drop diacritics.
 _COMPILED = {
-    doc_type: tuple((re.compile(pattern, re.IGNORECASE), weight) for pattern, weight in cues)
+    doc_type: tuple((folded_pattern(pattern), weight) for pattern, weight in cues)
     for doc_type, cues in _CUES.items()
 }
 _TITLE_LINES = 12
@@ -84,7 +86,7 @@ def detect_language(text: str) -> Language:
 
 
 def classify(document: ParsedDocument) -> Classification:
-    lines = [line.text for line in document.lines]
+    lines = [fold(line.text) for line in document.lines]
     title = "\n".join(lines[:_TITLE_LINES])
     body = "\n".join(lines)
     scores: dict[str, float] = {}

@@ -81,6 +81,8 @@ class ParsedDocument:
     media_type: str
     pages: list[Page]
     language: Literal["vi", "en"] = "vi"
+    # Pages that could not be read (e.g. an OCR timeout): the document is partial, not whole.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def lines(self) -> Iterator[Line]:

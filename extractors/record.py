@@ -21,6 +21,7 @@ ErrorCode = Literal[
     "too_large",
     "unreadable",
     "internal_error",
+    "timeout",
 ]
 
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
@@ -172,3 +173,6 @@ class Record(BaseModel):
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     rules: list[RuleResult] = Field(default_factory=list)
     error: RecordError | None = None
+    # Added to the SCHEMA.md envelope: what kept the record from being whole (a page whose
+    # OCR timed out, say), so a partial result is never mistaken for a complete one.
+    warnings: list[str] = Field(default_factory=list)

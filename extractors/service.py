@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from extractors.classify import classify, detect_language
 from extractors.errors import ExtractionError
 from extractors.fields import extractor_for
+from extractors.limits import ReadLimits
 from extractors.readers import reader_for
 from extractors.record import FIELDS_BY_TYPE, Record, RecordError, Source
 from extractors.sniff import sniff_media_type
@@ -22,9 +23,7 @@ from extractors.sniff import sniff_media_type
 _CHUNK = 1 << 20
 
 
-def extract_file(
-    path: Path, *, filename: str | None = None, max_file_bytes: int, max_pages: int
-) -> Record:
+def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits) -> Record:
     sha256, head, size = _digest(path)
     source = Source(
         filename=filename or path.name, sha256=sha256, media_type=sniff_media_type(head)
@@ -32,19 +31,24 @@ def extract_file(
     try:
         if size == 0:
             raise ExtractionError("empty_file", "the file is empty")
-        if size > max_file_bytes:
+        if size > limits.max_file_bytes:
             raise ExtractionError(
-                "too_large", f"the file has {size} bytes; the limit is {max_file_bytes}"
+                "too_large", f"the file has {size} bytes; the limit is {limits.max_file_bytes}"
             )
         with reader_for(source.media_type, path) as reader:
-            document = reader.read(path, max_pages=max_pages)
+            document = reader.read(path, limits=limits)
     except ExtractionError as exc:
         return Record(source=source, error=RecordError(code=exc.code, message=exc.message))
 
     source.pages = len(document.pages)
     document.language = detect_language(document.text)
     classification = classify(document)
-    record = Record(source=source, doc_type=classification.doc_type, language=document.language)
+    record = Record(
+        source=source,
+        doc_type=classification.doc_type,
+        language=document.language,
+        warnings=document.problems,
+    )
     record.confidence["doc_type"] = classification.confidence
     extractor = extractor_for(classification.doc_type)
     if extractor is None:

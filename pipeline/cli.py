@@ -68,8 +68,10 @@ def extract(
     settings = get_settings()
     show_progress = sys.stderr.isatty() and len(files) > 1
     failed = 0
-    jobs = [(path, settings) for path in files]
     workers = max(1, min(settings.workers, len(files)))
+    # Pages of one file are OCR'd in parallel on the cores the file processes leave free.
+    settings = settings.model_copy(update={"workers": workers})
+    jobs = [(path, settings) for path in files]
     if workers == 1:
         lines = map(_extract_one, jobs)
         pool = None

@@ -11,12 +11,7 @@ from rules.engine import evaluate
 
 
 def build_record(path: Path, *, filename: str, settings: Settings) -> Record:
-    record = extract_file(
-        path,
-        filename=filename,
-        max_file_bytes=settings.max_file_bytes,
-        max_pages=settings.max_pages,
-    )
+    record = extract_file(path, filename=filename, limits=settings.read_limits)
     if record.error is None:
         record.rules = evaluate(record)
     return record

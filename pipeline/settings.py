@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from extractors.limits import ReadLimits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BACKOFFICE_", env_file=".env", extra="ignore")
@@ -36,6 +38,16 @@ class Settings(BaseSettings):
 
     max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
     max_pages: int = Field(default=500, gt=0)
+    max_pixels: int = Field(
+        default=100_000_000, gt=0, description="Per page; larger images fail as too_large."
+    )
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_timeout_seconds: float = Field(default=120.0, gt=0, description="Per page.")
+    ocr_parallelism: int | None = Field(
+        default=None,
+        ge=1,
+        description="Pages OCR'd at once per worker; default: the cores left per worker.",
+    )
 
     crash_at: frozenset[str] = Field(
         default=frozenset(),
@@ -51,6 +63,20 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'backoffice.db').resolve()}"
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        cores = os.cpu_count() or 1
+        # Workers already run one per core: each OCRs pages only on the cores left over.
+        parallelism = self.ocr_parallelism or max(1, cores // max(1, self.workers))
+        return ReadLimits(
+            max_file_bytes=self.max_file_bytes,
+            max_pages=self.max_pages,
+            max_pixels=self.max_pixels,
+            ocr_dpi=self.ocr_dpi,
+            ocr_timeout_seconds=self.ocr_timeout_seconds,
+            ocr_parallelism=parallelism,
+        )
 
     @property
     def resolved_blob_dir(self) -> Path:

@@ -46,6 +46,7 @@ def test_extract_prints_one_schema_record_per_pdf_and_touches_no_database(
     assert record.fields["total"] == generated.fields["total"]
     assert set(json.loads(line)) == {
         "source", "doc_type", "language", "fields", "confidence", "provenance", "rules", "error",
+        "warnings",
     }
     assert not (tmp_path / "data").exists()
 

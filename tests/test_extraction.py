@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from extractors.limits import ReadLimits
 from extractors.service import extract_file
 from tests import docgen
 
-LIMITS = {"max_file_bytes": 50 * 2**20, "max_pages": 50}
+LIMITS = {"limits": ReadLimits(max_file_bytes=50 * 2**20, max_pages=50)}
 
 
 def read(doc: docgen.GeneratedDocument, tmp_path: Path) -> dict[str, object]:

@@ -15,6 +15,7 @@ from extractors.normalize import (
     parse_money,
     parse_tax_id,
 )
+from extractors.text import fold
 
 _TITLE = re.compile(r"hợp đồng|\b(agreement|contract)\b", re.IGNORECASE)
 _NUMBER = label(r"số hợp đồng", r"số", r"contract (?:no\.?|number)", r"agreement no\.?", r"no\.?")
@@ -138,7 +139,7 @@ class ContractExtractor:
         its heading, up to the next heading."""
         starts: list[tuple[int, str]] = []
         for index, line in enumerate(lines):
-            match = _PARTY.match(line.text)
+            match = _PARTY.match(fold(line.text))
             if match is not None:
                 rest = line.text[match.end() :]
                 rest = re.sub(r"^\s*(\([^)]*\))?\s*[:.\-]?\s*", "", rest)

@@ -13,6 +13,7 @@ from extractors.document import Line, ParsedDocument
 from extractors.fields.base import Extraction
 from extractors.fields.layout import Found, below, label, value_for
 from extractors.normalize import clean_text, find_date
+from extractors.text import fold
 
 _NUMBER = label(r"số", r"số hiệu")
 _NUMBER_SHAPE = re.compile(r"\d+[\w.]*/[\wĐđ./-]+")
@@ -85,7 +86,7 @@ class DispatchExtractor:
         parent body above it, the last line is the issuer itself."""
         zone: list[Line] = []
         for line in lines:
-            if _NUMBER.match(line.text.strip()) or _SUBJECT.match(line.text):
+            if _NUMBER.match(fold(line.text).strip()) or _SUBJECT.match(line.text):
                 break
             if _MOTTO.search(line.text) or _PLACE_DATE.search(line.text):
                 continue

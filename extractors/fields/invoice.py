@@ -25,6 +25,7 @@ from extractors.normalize import (
     parse_tax_id,
     parse_vat_rate,
 )
+from extractors.text import fold, folded_pattern
 
 _FORM = label(r"mẫu số", r"form(?: no\.?)?", r"template")
 _SERIES = label(r"ký hiệu", r"serial(?: no\.?)?", r"series", r"khhđ")
@@ -59,9 +60,10 @@ _BANK = label(r"số tài khoản", r"stk", r"tài khoản", r"bank account(?: n
 _NAME = label(r"tên đơn vị", r"tên công ty", r"company(?: name)?", r"name")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 # A VAT line that is not a total ("Total VAT"), and a total that is not VAT's.
-_VAT_ONLY = re.compile(r"^(?!.*(tổng cộng|total amount|grand total)).*(thuế|vat|tax)", re.I)
-_TOTAL_ONLY = re.compile(r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due",
-                         re.I)
+_VAT_ONLY = folded_pattern(r"^(?!.*(tổng cộng|total amount|grand total)).*(thuế|vat|tax)")
+_TOTAL_ONLY = folded_pattern(
+    r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due"
+)
 _COMPANY = re.compile(
     r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|company|ltd|llc|inc\b|jsc|corp|gmbh|co\.",
     re.IGNORECASE,
@@ -205,7 +207,8 @@ class InvoiceExtractor:
                 for line, start in label_matches(document, pattern)
                 if not _is_header_row(line)
                 and not any(
-                    other.search(_PARENTHESES.sub("", line.text[:start])) for other in others[path]
+                    other.search(fold(_PARENTHESES.sub("", line.text[:start])))
+                    for other in others[path]
                 )
             ]
             found = value_for(
@@ -287,7 +290,7 @@ def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
     following = below(document, name.line, max_gap_lines=1.2)
     if following is None or ":" in following.text or abs(following.bbox[0] - name.line.bbox[0]) > 5:
         return None
-    if any(p.search(following.text) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
+    if any(p.search(fold(following.text)) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
         return None
     if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
         return None
@@ -303,16 +306,15 @@ def _bank_account(text: str) -> str | None:
 
 # Most specific first: each match consumes its words before the next column is looked for.
 _COLUMNS: dict[str, re.Pattern[str]] = {
-    "no": re.compile(r"\bstt\b|^\s*(?:no\.?|#)(?=\s)", re.IGNORECASE),
-    "unit_price": re.compile(r"đơn giá|unit price|\bprice\b|\brate\b(?!.*%)", re.IGNORECASE),
-    "vat_rate": re.compile(r"thuế suất|(?:vat|tax) ?(?:%|rate)", re.IGNORECASE),
-    "quantity": re.compile(r"số lượng|\bqty\b|\bquantity\b", re.IGNORECASE),
-    "amount": re.compile(r"thành tiền|\bamount\b|line total|\btotal\b", re.IGNORECASE),
-    "unit": re.compile(r"đơn vị tính|\bđvt\b|\bunit\b|\buom\b", re.IGNORECASE),
-    "description": re.compile(
+    "no": folded_pattern(r"\bstt\b|^\s*(?:no\.?|#)(?=\s)"),
+    "unit_price": folded_pattern(r"đơn giá|unit price|\bprice\b|\brate\b(?!.*%)"),
+    "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
+    "quantity": folded_pattern(r"số lượng|\bqty\b|\bquantity\b"),
+    "amount": folded_pattern(r"thành tiền|\bamount\b|line total|\btotal\b"),
+    "unit": folded_pattern(r"đơn vị tính|\bđvt\b|\bunit\b|\buom\b"),
+    "description": folded_pattern(
         r"tên hàng(?: hóa)?(?:,? dịch vụ)?|hàng hóa(?:,? dịch vụ)?|diễn giải|nội dung|"
-        r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b",
-        re.IGNORECASE,
+        r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b"
     ),
 }
 
@@ -333,7 +335,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         header_bottom, columns = header
         rows = _rows([w for w in page.words if w.bbox[1] > header_bottom])
         for row in rows:
-            row_text = " ".join(w.text for w in row)
+            row_text = fold(" ".join(w.text for w in row))
             if _SUBTOTAL.search(row_text) or _TOTAL.search(row_text) or _IN_WORDS.search(
                 row_text
             ):
@@ -381,7 +383,7 @@ def _find_header(lines: list[Line]) -> tuple[float, dict[str, tuple[float, float
     consumed, so "Unit price" is never also read as "Unit"."""
     for row in _rows([w for line in lines for w in line.words]):
         line = Line(tuple(row), row[0].page)
-        text = line.text
+        text = fold(line.text)
         columns: dict[str, tuple[float, float]] = {}
         for name, pattern in _COLUMNS.items():
             match = pattern.search(text)
@@ -416,5 +418,5 @@ def _distance(x: float, span: tuple[float, float]) -> float:
 
 
 def _is_header_row(line: Line) -> bool:
-    return sum(1 for pattern in _COLUMNS.values() if pattern.search(line.text)) >= 3
+    return sum(1 for pattern in _COLUMNS.values() if pattern.search(fold(line.text))) >= 3
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from extractors.document import BBox, Line, ParsedDocument
 from extractors.record import Provenance
+from extractors.text import fold, folded_pattern
 
 # What may sit between a label and its value: a bilingual gloss like "(Serial)", then ":".
 _LABEL_TAIL = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?[:.\-–]?\s*")
@@ -46,7 +47,7 @@ def label_matches(document: ParsedDocument, label: re.Pattern[str]) -> list[tupl
     """Every line holding the label, with the offset where the value would start."""
     found = []
     for line in document.lines:
-        match = label.search(line.text)
+        match = label.search(fold(line.text)) or label.search(line.text)
         if match is not None:
             tail = _LABEL_TAIL.match(line.text[match.end() :])
             found.append((line, match.end() + (tail.end() if tail else 0)))
@@ -113,13 +114,14 @@ def below(document: ParsedDocument, line: Line, *, max_gap_lines: float = 1.8) -
 
 
 def label(*variants: str) -> re.Pattern[str]:
-    """A label regex matching any variant at a word start, case-insensitively."""
+    """A label regex matching any variant at a word start, case-insensitively, with or
+    without diacritics."""
     alternatives = "|".join(variants)
-    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", re.IGNORECASE)
+    return folded_pattern(rf"(?<![\w])(?:{alternatives})(?![\w])")
 
 
 def block_label(*variants: str) -> re.Pattern[str]:
     """A label that opens a block, so it starts its line: "From" inside a sentence is not the
     seller's heading."""
     alternatives = "|".join(variants)
-    return re.compile(rf"^\s*(?:{alternatives})(?![\w])", re.IGNORECASE)
+    return folded_pattern(rf"^\s*(?:{alternatives})(?![\w])")

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from extractors.errors import ExtractionError
 from extractors.readers.base import Reader
+from extractors.readers.image import ImageReader
 from extractors.readers.pdf import PdfTextReader
 
 ReaderFactory = Callable[[], Reader]
 
-_FACTORIES: list[ReaderFactory] = [PdfTextReader]
+_FACTORIES: list[ReaderFactory] = [PdfTextReader, ImageReader]
 
 
 def register(factory: ReaderFactory) -> ReaderFactory:

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from extractors.document import ParsedDocument
+from extractors.limits import ReadLimits
 
 
 @runtime_checkable
@@ -23,7 +24,7 @@ class Reader(Protocol):
         """How well this reader handles the file; the registry picks the highest, 0 = no."""
         ...
 
-    def read(self, path: Path, *, max_pages: int) -> ParsedDocument: ...
+    def read(self, path: Path, *, limits: ReadLimits) -> ParsedDocument: ...
 
     def __enter__(self) -> Self: ...
 

@@ -6,6 +6,7 @@ where its table finding is needed.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from pathlib import Path
 from types import TracebackType
@@ -13,9 +14,12 @@ from typing import Self
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL import Image
 
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
+from extractors.limits import ReadLimits
+from extractors.ocr import ocr_pages
 
 _MEDIA_TYPES = frozenset({"application/pdf"})
 
@@ -45,23 +49,44 @@ class PdfTextReader:
             self._pdf.close()
             self._pdf = None
 
-    def read(self, path: Path, *, max_pages: int) -> ParsedDocument:
+    def read(self, path: Path, *, limits: ReadLimits) -> ParsedDocument:
         self._pdf = pdf = _open(path)
         count = len(pdf)
         if count == 0:
             raise ExtractionError("corrupt_file", "the PDF has no pages")
-        if count > max_pages:
+        if count > limits.max_pages:
             raise ExtractionError(
-                "too_large", f"the PDF has {count} pages; the limit is {max_pages}"
+                "too_large", f"the PDF has {count} pages; the limit is {limits.max_pages}"
             )
-        pages = []
+        pages: list[Page] = []
+        scans: list[tuple[int, Image.Image, float]] = []
         for index in range(count):
             page = pdf[index]
             try:
-                pages.append(_read_page(page, index + 1))
+                parsed, needs_ocr = _read_page(page, index + 1)
+                pages.append(parsed)
+                if needs_ocr:
+                    scans.append((index + 1, *_render(page, limits)))
             finally:
                 page.close()
-        return ParsedDocument(media_type="application/pdf", pages=pages)
+        outcomes = ocr_pages(
+            scans, timeout=limits.ocr_timeout_seconds, parallelism=limits.ocr_parallelism
+        )
+        problems = []
+        for outcome in outcomes:
+            number = outcome.page.number
+            if outcome.failed:
+                problems.append(f"page {number}: {outcome.failed}")
+                continue
+            # Keep the page's size in PDF points; the OCR boxes were computed at render scale.
+            outcome.page.width, outcome.page.height = pages[number - 1].width, pages[
+                number - 1
+            ].height
+            outcome.page.notes[:0] = pages[number - 1].notes
+            pages[number - 1] = outcome.page
+        if scans and len(problems) == len(pages):
+            raise ExtractionError("timeout", "; ".join(problems))
+        return ParsedDocument(media_type="application/pdf", pages=pages, problems=problems)
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -75,7 +100,10 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise ExtractionError("corrupt_file", f"not a readable PDF ({exc})") from exc
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> Page:
+def _read_page(page: pdfium.PdfPage, number: int) -> tuple[Page, bool]:
+    """The page from its text layer, and whether it must be OCR'd instead: no text, text
+    that is garbage (unmapped glyphs), or a page that is mostly a picture with little text
+    on it (a scan with a stamp or a page number typed over it)."""
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
@@ -83,9 +111,53 @@ def _read_page(page: pdfium.PdfPage, number: int) -> Page:
     finally:
         textpage.close()
     result = Page(number=number, width=width, height=height, lines=group_lines(words, number))
+    characters = sum(len(word.text) for word in words)
     if not words:
         result.notes.append("no_text_layer")
-    return result
+        return result, True
+    garbage = sum(_is_garbage(char) for word in words for char in word.text)
+    if garbage > 0.3 * characters:
+        result.notes.append("garbage_text_layer")
+        return result, True
+    if characters < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5:
+        result.notes.append("image_page_with_sparse_text")
+        return result, True
+    return result, False
+
+
+_SPARSE_TEXT = 200
+
+
+def _is_garbage(char: str) -> bool:
+    code = ord(char)
+    return (
+        0xE000 <= code <= 0xF8FF  # private use: glyphs without a Unicode mapping
+        or code in (0xFFFD, 0x25A0, 0x25A1)  # replacement character, black/white squares
+        or (code < 0x20 and char not in "\t\n\r")
+    )
+
+
+def _image_coverage(page: pdfium.PdfPage, area: float) -> float:
+    covered = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, bottom, right, top = obj.get_pos()
+        covered += max(0.0, right - left) * max(0.0, top - bottom)
+    return min(1.0, covered / area) if area > 0 else 0.0
+
+
+def _render(page: pdfium.PdfPage, limits: ReadLimits) -> tuple[Image.Image, float]:
+    """The page as a grayscale image at the OCR resolution, reduced if it would exceed the
+    pixel limit (a huge page size is a cheap way to ask for gigabytes of pixels)."""
+    width, height = page.get_size()
+    dpi = float(limits.ocr_dpi)
+    pixels = (width * dpi / 72) * (height * dpi / 72)
+    if pixels > limits.max_pixels:
+        dpi *= math.sqrt(limits.max_pixels / pixels)
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    try:
+        return bitmap.to_pil().copy(), dpi
+    finally:
+        bitmap.close()
 
 
 def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> list[Word]:

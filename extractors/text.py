@@ -1,0 +1,26 @@
+"""Accent folding, so cues and labels match text that OCR or a typist left without
+Vietnamese diacritics ("HOA DON" for "HÓA ĐƠN")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d" if char == "đ" else "D"
+    return unicodedata.normalize("NFD", char)[0]
+
+
+def fold(text: str) -> str:
+    """`text` without diacritics, one character for one: offsets into the folded text are
+    offsets into the original (NFC) text."""
+    return "".join(_fold_char(char) for char in unicodedata.normalize("NFC", text))
+
+
+def folded_pattern(source: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """A regex written with diacritics, matching text with or without them."""
+    return re.compile(fold(source), flags)

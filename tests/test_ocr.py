@@ -1,0 +1,116 @@
+"""Scans and photos, read by real Tesseract: Vietnamese diacritics, turned pages, formats,
+and images too large to decode."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from extractors.limits import ReadLimits
+from extractors.readers.pdf import PdfTextReader
+from extractors.service import extract_file
+from tests import docgen
+
+LIMITS = ReadLimits(max_pixels=60_000_000, ocr_timeout_seconds=120)
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def truth_words(doc: docgen.GeneratedDocument, tmp_path: Path) -> list[str]:
+    """The words of the born-digital original, as its text layer gives them."""
+    path = docgen.write(doc, tmp_path / "original.pdf")
+    with PdfTextReader() as reader:
+        return words_of(reader.read(path, limits=LIMITS).text)
+
+
+def recall(expected: list[str], got: list[str]) -> float:
+    remaining: dict[str, int] = {}
+    for word in got:
+        remaining[word] = remaining.get(word, 0) + 1
+    found = 0
+    for word in expected:
+        if remaining.get(word, 0) > 0:
+            remaining[word] -= 1
+            found += 1
+    return found / len(expected)
+
+
+def ocr_text(path: Path) -> tuple[str, list[str]]:
+    from extractors.readers import reader_for
+    from extractors.sniff import sniff_media_type
+
+    with reader_for(sniff_media_type(path.read_bytes()[:64]), path) as reader:
+        document = reader.read(path, limits=LIMITS)
+    return document.text, [note for page in document.pages for note in page.notes]
+
+
+def test_a_scanned_vietnamese_invoice_keeps_its_diacritics(tmp_path: Path) -> None:
+    doc = docgen.dispatch(5)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, noise=0.001, blur=0.5, skew=0.5))
+    text, notes = ocr_text(scan)
+    assert "ocr_used" in notes
+    assert recall(truth_words(doc, tmp_path), words_of(text)) >= 0.95
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_page_reads_as_well_as_an_upright_one(rotation: int, tmp_path: Path) -> None:
+    doc = docgen.invoice(6)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, rotation=rotation))
+    record = extract_file(scan, limits=LIMITS)
+    assert record.doc_type == "invoice"
+    for key in ("invoice_number", "invoice_series", "issue_date", "total", "subtotal"):
+        assert record.fields[key] == doc.fields[key], key
+
+
+@pytest.mark.parametrize("image_format", ["PNG", "JPEG", "TIFF", "WEBP"])
+def test_photos_in_every_format_are_read(image_format: str, tmp_path: Path) -> None:
+    doc = docgen.invoice(7, language="en")
+    path = tmp_path / f"photo.{image_format.lower()}"
+    path.write_bytes(docgen.photo(doc, image_format=image_format, dpi=200))
+    record = extract_file(path, limits=LIMITS)
+    assert record.error is None
+    assert record.doc_type == "invoice"
+    assert record.language == "en"
+    assert record.fields["total"] == doc.fields["total"]
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
+    """A 20000x20000 PNG whose pixels would take 400 MB is refused without decoding."""
+    width = height = 20_000
+    row = b"\x00" + b"\xff" * width
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body)
+        )
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", data)
+        + chunk(b"IEND", b"")
+    )
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png)
+    record = extract_file(path, limits=LIMITS)
+    assert record.error is not None
+    assert record.error.code == "too_large"
+    assert "20000x20000" in record.error.message
+
+
+def test_a_broken_image_is_a_corrupt_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.png"
+    path.write_bytes(docgen.photo(docgen.invoice(1), dpi=100)[:300])
+    record = extract_file(path, limits=LIMITS)
+    assert record.error is not None
+    assert record.error.code == "corrupt_file"
