@@ -7,8 +7,6 @@ bomb is refused without touching memory.
 from __future__ import annotations
 
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -16,41 +14,20 @@ from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
 from extractors.ocr import document_from_ocr, ocr_pages
+from extractors.readers.base import ClosingReader
 
-_MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/tiff", "image/webp"})
 _DEFAULT_DPI = 300.0
 
 
-class ImageReader:
+class ImageReader(ClosingReader):
     name = "image-ocr"
-
-    def __init__(self) -> None:
-        self._image: Image.Image | None = None
-
-    def supported_media_types(self) -> frozenset[str]:
-        return _MEDIA_TYPES
-
-    def score(self, media_type: str, path: Path) -> int:
-        return 10 if media_type in _MEDIA_TYPES else 0
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._image is not None:
-            self._image.close()
-            self._image = None
+    media_types = frozenset({"image/png", "image/jpeg", "image/tiff", "image/webp"})
 
     def read(self, path: Path, *, limits: ReadLimits) -> ParsedDocument:
         # PIL's own bomb guard warns below 2x its limit; ours refuses at the configured one.
         Image.MAX_IMAGE_PIXELS = None
         try:
-            self._image = image = Image.open(path)
+            image = self.hold(Image.open(path))
         except (UnidentifiedImageError, OSError) as exc:
             raise ExtractionError("corrupt_file", f"not a readable image ({exc})") from exc
         pages = []

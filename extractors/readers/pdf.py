@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 import unicodedata
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -20,37 +18,15 @@ from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
 from extractors.ocr import ocr_pages
+from extractors.readers.base import ClosingReader
 
-_MEDIA_TYPES = frozenset({"application/pdf"})
 
-
-class PdfTextReader:
+class PdfTextReader(ClosingReader):
     name = "pdf-text"
-
-    def __init__(self) -> None:
-        self._pdf: pdfium.PdfDocument | None = None
-
-    def supported_media_types(self) -> frozenset[str]:
-        return _MEDIA_TYPES
-
-    def score(self, media_type: str, path: Path) -> int:
-        return 10 if media_type in _MEDIA_TYPES else 0
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._pdf is not None:
-            self._pdf.close()
-            self._pdf = None
+    media_types = frozenset({"application/pdf"})
 
     def read(self, path: Path, *, limits: ReadLimits) -> ParsedDocument:
-        self._pdf = pdf = _open(path)
+        pdf = self.hold(_open(path))
         count = len(pdf)
         if count == 0:
             raise ExtractionError("corrupt_file", "the PDF has no pages")
