@@ -104,15 +104,18 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
     """Group words into lines by vertical overlap, then split a line where a wide horizontal
     gap separates two columns, so a label in one column is never glued to the next column."""
     rows: list[list[Word]] = []
+    extents: list[list[float]] = []  # top and bottom of each row so far
     for word in sorted(words, key=lambda w: (round((w.bbox[1] + w.bbox[3]) / 2, 1), w.bbox[0])):
         centre = (word.bbox[1] + word.bbox[3]) / 2
-        for row in reversed(rows[-3:]):
-            top, bottom = min(w.bbox[1] for w in row), max(w.bbox[3] for w in row)
-            if top <= centre <= bottom:
-                row.append(word)
+        for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            extent = extents[index]
+            if extent[0] <= centre <= extent[1]:
+                rows[index].append(word)
+                extent[0], extent[1] = min(extent[0], word.bbox[1]), max(extent[1], word.bbox[3])
                 break
         else:
             rows.append([word])
+            extents.append([word.bbox[1], word.bbox[3]])
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda w: w.bbox[0])

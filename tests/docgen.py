@@ -690,3 +690,23 @@ def photo(doc: GeneratedDocument, *, image_format: str = "PNG", dpi: int = 300,
     else:
         images[0].save(buffer, format=image_format, dpi=(dpi, dpi), quality=85)
     return buffer.getvalue()
+
+
+_PROSE = (
+    "Căn cứ hợp đồng kinh tế đã ký giữa hai bên, công ty đề nghị thanh toán các khoản công "
+    "nợ phát sinh trong quý theo đúng thời hạn. The parties agree that all invoices shall be "
+    "settled within thirty days of receipt, including value added tax at the applicable rate. "
+)
+
+
+def dense_pdf(pages: int, *, characters_per_page: int = 2000) -> bytes:
+    """Pages of running text, about `characters_per_page` characters each, for reading
+    benchmarks."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.set_font("DejaVu", size=9)
+    text = (_PROSE * (characters_per_page // len(_PROSE) + 1))[:characters_per_page]
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.multi_cell(0, 4.2, text)
+    return bytes(pdf.output())

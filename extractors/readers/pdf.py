@@ -6,6 +6,7 @@ where its table finding is needed.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import unicodedata
 from pathlib import Path
@@ -137,39 +138,51 @@ def _render(page: pdfium.PdfPage, limits: ReadLimits) -> tuple[Image.Image, floa
 
 
 def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> list[Word]:
-    """Assemble words from characters: a word ends at whitespace, at a jump to another line,
-    or at a horizontal gap, since many generators position glyphs without space characters."""
+    """Assemble words from characters: a word ends at whitespace (pdfium's generated spaces
+    and line breaks included), at a jump to another line, or at a horizontal gap, since many
+    generators position glyphs without space characters. Raw pdfium calls with one reused
+    rectangle: the per-character wrapper objects cost more than the reading itself."""
     raw = textpage.raw
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
     words: list[Word] = []
     chars: list[str] = []
-    box: list[float] = []  # x0, top, x1, bottom of the word so far
+    x0 = top = x1 = bottom = 0.0
 
-    def flush() -> None:
-        if chars:
-            text = unicodedata.normalize("NFC", "".join(chars))
-            words.append(Word(text=text, bbox=(box[0], box[1], box[2], box[3]), page=number))
-            chars.clear()
-
-    for index in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
+    for index in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = get_unicode(raw, index)
         char = chr(code) if 0 < code < 0x110000 else " "
-        if char.isspace() or pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
-            flush()
+        if char.isspace():
+            if chars:
+                words.append(_word(chars, (x0, top, x1, bottom), number))
+                chars = []
             continue
-        left, bottom, right, top = textpage.get_charbox(index, loose=True)
-        char_box = (left, page_height - top, right, page_height - bottom)
+        get_box(raw, index, rect_ref)
+        c_x0, c_top, c_x1, c_bottom = (
+            rect.left, page_height - rect.top, rect.right, page_height - rect.bottom
+        )
         if chars:
-            char_height = max(char_box[3] - char_box[1], 1.0)
-            centre = (char_box[1] + char_box[3]) / 2
-            same_line = box[1] <= centre <= box[3]
-            gap = char_box[0] - box[2]
-            if not same_line or gap > 0.25 * char_height or gap < -char_height:
-                flush()
+            centre = (c_top + c_bottom) / 2
+            gap = c_x0 - x1
+            height = max(c_bottom - c_top, 1.0)
+            if not (top <= centre <= bottom) or gap > 0.25 * height or gap < -height:
+                words.append(_word(chars, (x0, top, x1, bottom), number))
+                chars = []
         if chars:
-            box[0], box[1] = min(box[0], char_box[0]), min(box[1], char_box[1])
-            box[2], box[3] = max(box[2], char_box[2]), max(box[3], char_box[3])
+            x0, top = min(x0, c_x0), min(top, c_top)
+            x1, bottom = max(x1, c_x1), max(bottom, c_bottom)
         else:
-            box[:] = list(char_box)
+            x0, top, x1, bottom = c_x0, c_top, c_x1, c_bottom
         chars.append(char)
-    flush()
+    if chars:
+        words.append(_word(chars, (x0, top, x1, bottom), number))
     return words
+
+
+def _word(chars: list[str], bbox: tuple[float, float, float, float], number: int) -> Word:
+    text = "".join(chars)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return Word(text=text, bbox=bbox, page=number)
