@@ -83,6 +83,9 @@ class ParsedDocument:
     language: Literal["vi", "en"] = "vi"
     # Pages that could not be read (e.g. an OCR timeout): the document is partial, not whole.
     problems: list[str] = field(default_factory=list)
+    # A structured source (e-invoice XML) already states its type and fields exactly.
+    declared_type: str | None = None
+    declared_fields: dict[str, object] | None = None
 
     @property
     def lines(self) -> Iterator[Line]:

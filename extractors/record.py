@@ -65,6 +65,9 @@ class InvoiceFields(_Fields):
     total: Money | None = None
     vat_rate: str | None = None
     amount_in_words: str | None = None
+    # Added to SCHEMA.md: the tax authority's code (`MCCQT`) of a coded e-invoice, known
+    # only from its XML.
+    tax_authority_code: str | None = None
 
 
 class ContractParty(_Fields):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from extractors.classify import classify, detect_language
+from extractors.classify import Classification, classify, detect_language
 from extractors.errors import ExtractionError
-from extractors.fields import extractor_for
+from extractors.fields import Extraction, extractor_for
 from extractors.limits import ReadLimits
 from extractors.readers import reader_for
 from extractors.record import FIELDS_BY_TYPE, Record, RecordError, Source
@@ -42,7 +42,10 @@ def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits)
 
     source.pages = len(document.pages)
     document.language = detect_language(document.text)
-    classification = classify(document)
+    if document.declared_type is not None:
+        classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]
+    else:
+        classification = classify(document)
     record = Record(
         source=source,
         doc_type=classification.doc_type,
@@ -53,7 +56,11 @@ def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits)
     extractor = extractor_for(classification.doc_type)
     if extractor is None:
         return record
-    extraction = extractor.extract(document)
+    extraction = (
+        _declared(document.declared_fields)
+        if document.declared_fields is not None
+        else extractor.extract(document)
+    )
     try:
         fields = FIELDS_BY_TYPE[classification.doc_type].model_validate(extraction.fields)
     except ValidationError as exc:
@@ -78,3 +85,11 @@ def _digest(path: Path) -> tuple[str, bytes, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), head, size
+
+
+def _declared(fields: dict[str, object]) -> Extraction:
+    """Fields a structured source states outright are certain, and have no position."""
+    return Extraction(
+        fields=fields,
+        confidence={path: 1.0 for path, value in fields.items() if value not in (None, [])},
+    )

@@ -19,4 +19,6 @@ def sniff_media_type(head: bytes) -> str:
         return "image/webp"
     if not head:
         return "application/x-empty"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "application/xml"
     return "application/octet-stream"

@@ -28,12 +28,17 @@ _MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 class GeneratedDocument:
     doc_type: str
     language: str
-    pdf: bytes
+    content: bytes
     fields: dict[str, Any]
+    suffix: str = ".pdf"
+
+    @property
+    def pdf(self) -> bytes:
+        return self.content
 
 
 def write(doc: GeneratedDocument, path: Path) -> Path:
-    path.write_bytes(doc.pdf)
+    path.write_bytes(doc.content)
     return path
 
 
@@ -144,24 +149,39 @@ _SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", 
 _MIDDLE = ["Văn", "Thị", "Minh", "Đức", "Thu", "Quang", "Ngọc", "Hữu"]
 _GIVEN = ["An", "Bình", "Châu", "Dũng", "Hà", "Hải", "Lan", "Long", "Mai", "Phương", "Tuấn"]
 _COMPANIES_VI = [
-    "CÔNG TY TNHH THƯƠNG MẠI MINH PHÁT", "CÔNG TY CỔ PHẦN AN BÌNH",
-    "CÔNG TY TNHH DỊCH VỤ HOÀNG GIA", "CÔNG TY CP CÔNG NGHỆ SAO VIỆT",
-    "CÔNG TY TNHH XÂY DỰNG ĐỨC THÀNH", "CÔNG TY CỔ PHẦN THỰC PHẨM HÀ NỘI",
+    "CÔNG TY TNHH THƯƠNG MẠI MINH PHÁT",
+    "CÔNG TY CỔ PHẦN AN BÌNH",
+    "CÔNG TY TNHH DỊCH VỤ HOÀNG GIA",
+    "CÔNG TY CP CÔNG NGHỆ SAO VIỆT",
+    "CÔNG TY TNHH XÂY DỰNG ĐỨC THÀNH",
+    "CÔNG TY CỔ PHẦN THỰC PHẨM HÀ NỘI",
 ]
 _COMPANIES_EN = [
-    "Acme Supplies Ltd", "Northwind Trading Co.", "Blue River Consulting LLC",
-    "Greenfield Software Inc.", "Harbor Logistics Pte Ltd",
+    "Acme Supplies Ltd",
+    "Northwind Trading Co.",
+    "Blue River Consulting LLC",
+    "Greenfield Software Inc.",
+    "Harbor Logistics Pte Ltd",
 ]
 _STREETS = ["Lê Lợi", "Trần Hưng Đạo", "Nguyễn Huệ", "Hai Bà Trưng", "Lý Thường Kiệt"]
 _CITIES = ["Hà Nội", "TP Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ"]
 _GOODS = [
-    ("Giấy in A4 Double A", "Ram"), ("Mực in HP 85A", "Hộp"), ("Dịch vụ bảo trì máy chủ", "Tháng"),
-    ("Bàn làm việc gỗ", "Chiếc"), ("Cáp mạng Cat6", "Mét"), ("Phần mềm kế toán", "Bộ"),
-    ("Nước uống đóng chai", "Thùng"), ("Vận chuyển hàng hóa", "Chuyến"),
+    ("Giấy in A4 Double A", "Ram"),
+    ("Mực in HP 85A", "Hộp"),
+    ("Dịch vụ bảo trì máy chủ", "Tháng"),
+    ("Bàn làm việc gỗ", "Chiếc"),
+    ("Cáp mạng Cat6", "Mét"),
+    ("Phần mềm kế toán", "Bộ"),
+    ("Nước uống đóng chai", "Thùng"),
+    ("Vận chuyển hàng hóa", "Chuyến"),
 ]
 _GOODS_EN = [
-    ("Consulting services", "hour"), ("Laptop stand", "pcs"), ("Cloud hosting", "month"),
-    ("Office chairs", "pcs"), ("Software licence", "seat"), ("Printer toner", "box"),
+    ("Consulting services", "hour"),
+    ("Laptop stand", "pcs"),
+    ("Cloud hosting", "month"),
+    ("Office chairs", "pcs"),
+    ("Software licence", "seat"),
+    ("Printer toner", "box"),
 ]
 
 
@@ -193,10 +213,15 @@ def _lines(rng: random.Random, goods: list[tuple[str, str]], cents: bool) -> lis
             unit_price = Decimal(rng.randint(500, 90000)) / 100
         else:
             unit_price = Decimal(rng.randint(5, 900) * 1000)
-        items.append({
-            "description": description, "unit": unit, "quantity": quantity,
-            "unit_price": unit_price, "amount": quantity * unit_price,
-        })
+        items.append(
+            {
+                "description": description,
+                "unit": unit,
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "amount": quantity * unit_price,
+            }
+        )
     return items
 
 
@@ -211,11 +236,21 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
     series = f"{rng.choice('CK')}{issued.year % 100:02d}T{rng.choice('ABCDE')}{rng.choice('AEKM')}"
     number = f"{rng.randint(1, 99999):07d}"
     rate = rng.choice([Decimal(8), Decimal(10), Decimal(5)])
-    seller = {"name": rng.choice(_COMPANIES_VI), "tax_id": mst(rng), "address": address(rng),
-              "bank_account": str(rng.randint(10**11, 10**13))}
-    buyer = {"name": rng.choice([c for c in _COMPANIES_VI if c != seller["name"]]).title()
-             .replace("Tnhh", "TNHH").replace("Cp", "CP"),
-             "tax_id": mst(rng), "address": address(rng), "bank_account": None}
+    seller = {
+        "name": rng.choice(_COMPANIES_VI),
+        "tax_id": mst(rng),
+        "address": address(rng),
+        "bank_account": str(rng.randint(10**11, 10**13)),
+    }
+    buyer = {
+        "name": rng.choice([c for c in _COMPANIES_VI if c != seller["name"]])
+        .title()
+        .replace("Tnhh", "TNHH")
+        .replace("Cp", "CP"),
+        "tax_id": mst(rng),
+        "address": address(rng),
+        "bank_account": None,
+    }
     items = _lines(rng, _GOODS, cents=False)
     subtotal = sum((i["amount"] for i in items), Decimal(0))
     vat = (subtotal * rate / 100).quantize(Decimal(1), ROUND_HALF_UP)
@@ -225,8 +260,9 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
     pdf.centre(18, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG", bold=True, size=14)
     pdf.centre(25, f"Ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}")
     hx = rng.choice([150, 156])  # right of the centred title, as printed
-    labels = rng.choice([("Mẫu số:", "Ký hiệu:", "Số:"),
-                         ("Mẫu số (Form):", "Ký hiệu (Serial):", "Số (No.):")])
+    labels = rng.choice(
+        [("Mẫu số:", "Ký hiệu:", "Số:"), ("Mẫu số (Form):", "Ký hiệu (Serial):", "Số (No.):")]
+    )
     for offset, (label_text, value) in enumerate(zip(labels, ("1", series, number), strict=True)):
         y = 12 + offset * (10 if below else 6)
         pdf.text(hx, y, label_text)
@@ -252,8 +288,11 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
     widths = [12, 65, 20, 20, 28, 35]
     y += 34
     pdf.rule(15, y - 5, 195)
-    for x, title in zip(columns, ["STT", "Tên hàng hóa, dịch vụ", "Đơn vị tính", "Số lượng",
-                                 "Đơn giá", "Thành tiền"], strict=True):
+    for x, title in zip(
+        columns,
+        ["STT", "Tên hàng hóa, dịch vụ", "Đơn vị tính", "Số lượng", "Đơn giá", "Thành tiền"],
+        strict=True,
+    ):
         pdf.text(x, y, title, bold=True)
     pdf.rule(15, y + 2, 195)
     for index, item in enumerate(items, start=1):
@@ -279,16 +318,32 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
     pdf.text(140, y + 32, "Người bán hàng", bold=True)
 
     fields = {
-        "invoice_number": number, "invoice_series": series, "invoice_form": "1",
-        "issue_date": issued.isoformat(), "due_date": None, "currency": "VND",
-        "seller": seller, "buyer": buyer, "po_number": None,
+        "invoice_number": number,
+        "invoice_series": series,
+        "invoice_form": "1",
+        "issue_date": issued.isoformat(),
+        "due_date": None,
+        "currency": "VND",
+        "seller": seller,
+        "buyer": buyer,
+        "po_number": None,
         "line_items": [
-            {"description": i["description"], "unit": i["unit"], "quantity": _s(i["quantity"]),
-             "unit_price": _s(i["unit_price"]), "amount": _s(i["amount"]), "vat_rate": None}
+            {
+                "description": i["description"],
+                "unit": i["unit"],
+                "quantity": _s(i["quantity"]),
+                "unit_price": _s(i["unit_price"]),
+                "amount": _s(i["amount"]),
+                "vat_rate": None,
+            }
             for i in items
         ],
-        "subtotal": _s(subtotal), "vat_amount": _s(vat), "total": _s(total),
-        "vat_rate": _s(rate), "amount_in_words": words,
+        "subtotal": _s(subtotal),
+        "vat_amount": _s(vat),
+        "total": _s(total),
+        "vat_rate": _s(rate),
+        "amount_in_words": words,
+        "tax_authority_code": None,
     }
     return GeneratedDocument("invoice", "vi", pdf.bytes(), fields)
 
@@ -301,23 +356,33 @@ def _invoice_en(rng: random.Random) -> GeneratedDocument:
     number = f"INV-{rng.randint(1000, 99999)}"
     po = f"PO-{rng.randint(10000, 99999)}"
     rate = rng.choice([Decimal(10), Decimal(8), Decimal(20)])
-    seller = {"name": rng.choice(_COMPANIES_EN), "tax_id": mst(rng),
-              "address": f"{rng.randint(1, 99)} Market Street, Singapore", "bank_account": None}
-    buyer = {"name": rng.choice([c for c in _COMPANIES_EN if c != seller["name"]]),
-             "tax_id": mst(rng), "address": f"{rng.randint(1, 99)} King Road, London",
-             "bank_account": None}
+    seller = {
+        "name": rng.choice(_COMPANIES_EN),
+        "tax_id": mst(rng),
+        "address": f"{rng.randint(1, 99)} Market Street, Singapore",
+        "bank_account": None,
+    }
+    buyer = {
+        "name": rng.choice([c for c in _COMPANIES_EN if c != seller["name"]]),
+        "tax_id": mst(rng),
+        "address": f"{rng.randint(1, 99)} King Road, London",
+        "bank_account": None,
+    }
     items = _lines(rng, _GOODS_EN, cents=True)
     subtotal = sum((i["amount"] for i in items), Decimal(0))
     vat = (subtotal * rate / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     total = subtotal + vat
 
     def when(day: date) -> str:
-        return rng.choice([day.strftime("%B %-d, %Y"), day.strftime("%d %b %Y"),
-                           day.isoformat()])
+        return rng.choice([day.strftime("%B %-d, %Y"), day.strftime("%d %b %Y"), day.isoformat()])
 
     pdf.text(15, 20, rng.choice(["INVOICE", "TAX INVOICE"]), bold=True, size=16)
-    meta = [("Invoice No.:", number), ("Invoice Date:", when(issued)),
-            ("Due Date:", when(due)), ("PO Number:", po)]
+    meta = [
+        ("Invoice No.:", number),
+        ("Invoice Date:", when(issued)),
+        ("Due Date:", when(due)),
+        ("PO Number:", po),
+    ]
     for offset, (label_text, value) in enumerate(meta):
         pdf.text(120, 15 + offset * 6, label_text)
         pdf.text(155, 15 + offset * 6, value)
@@ -325,8 +390,10 @@ def _invoice_en(rng: random.Random) -> GeneratedDocument:
     seller_x, buyer_x = 15, (110 if two_columns else 15)
     seller_y = 50
     buyer_y = 50 if two_columns else 80
-    for x, y, heading, party in ((seller_x, seller_y, rng.choice(["From", "Seller"]), seller),
-                                 (buyer_x, buyer_y, rng.choice(["Bill To", "Customer"]), buyer)):
+    for x, y, heading, party in (
+        (seller_x, seller_y, rng.choice(["From", "Seller"]), seller),
+        (buyer_x, buyer_y, rng.choice(["Bill To", "Customer"]), buyer),
+    ):
         pdf.text(x, y, heading, bold=True)
         pdf.text(x, y + 6, party["name"])
         pdf.text(x, y + 12, party["address"])
@@ -343,22 +410,41 @@ def _invoice_en(rng: random.Random) -> GeneratedDocument:
         pdf.right(160, y, en_amount(item["unit_price"]))
         pdf.right(195, y, en_amount(item["amount"]))
     y += 12
-    for label_text, value in (("Subtotal", subtotal), (f"VAT ({rate}%)", vat),
-                              (f"Total ({currency})", total)):
+    for label_text, value in (
+        ("Subtotal", subtotal),
+        (f"VAT ({rate}%)", vat),
+        (f"Total ({currency})", total),
+    ):
         pdf.text(130, y, label_text + ":", bold=label_text.startswith("Total"))
         pdf.right(195, y, f"{symbol}{en_amount(value)}")
         y += 6
     fields = {
-        "invoice_number": number, "invoice_series": None, "invoice_form": None,
-        "issue_date": issued.isoformat(), "due_date": due.isoformat(), "currency": currency,
-        "seller": seller, "buyer": buyer, "po_number": po,
+        "invoice_number": number,
+        "invoice_series": None,
+        "invoice_form": None,
+        "issue_date": issued.isoformat(),
+        "due_date": due.isoformat(),
+        "currency": currency,
+        "seller": seller,
+        "buyer": buyer,
+        "po_number": po,
         "line_items": [
-            {"description": i["description"], "unit": None, "quantity": _s(i["quantity"]),
-             "unit_price": _s(i["unit_price"]), "amount": _s(i["amount"]), "vat_rate": None}
+            {
+                "description": i["description"],
+                "unit": None,
+                "quantity": _s(i["quantity"]),
+                "unit_price": _s(i["unit_price"]),
+                "amount": _s(i["amount"]),
+                "vat_rate": None,
+            }
             for i in items
         ],
-        "subtotal": _s(subtotal), "vat_amount": _s(vat), "total": _s(total),
-        "vat_rate": _s(rate), "amount_in_words": None,
+        "subtotal": _s(subtotal),
+        "vat_amount": _s(vat),
+        "total": _s(total),
+        "vat_rate": _s(rate),
+        "amount_in_words": None,
+        "tax_authority_code": None,
     }
     return GeneratedDocument("invoice", "en", pdf.bytes(), fields)
 
@@ -376,8 +462,15 @@ def contract(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
     value = Decimal(rng.randint(10, 900) * 1_000_000)
     parties = []
     for role in ("party_a", "party_b"):
-        parties.append({"role": role, "name": rng.choice(_COMPANIES_VI), "tax_id": mst(rng),
-                        "representative": person(rng), "address": address(rng)})
+        parties.append(
+            {
+                "role": role,
+                "name": rng.choice(_COMPANIES_VI),
+                "tax_id": mst(rng),
+                "representative": person(rng),
+                "address": address(rng),
+            }
+        )
     if parties[0]["name"] == parties[1]["name"]:
         parties[1]["name"] = "CÔNG TY TNHH KỸ THUẬT BẮC NAM"
     number = f"{rng.randint(1, 99):02d}/{signed.year}/HĐMB"
@@ -389,10 +482,15 @@ def contract(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
         pdf.centre(35, title, bold=True, size=14)
         pdf.centre(42, f"Số: {number}")
         y = 55
-        pdf.text(15, y, f"Hôm nay, ngày {signed.day:02d} tháng {signed.month:02d} năm "
-                        f"{signed.year}, chúng tôi gồm:")
-        for label_text, party in zip(("BÊN A (Bên mua):", "BÊN B (Bên bán):"), parties,
-                                     strict=True):
+        pdf.text(
+            15,
+            y,
+            f"Hôm nay, ngày {signed.day:02d} tháng {signed.month:02d} năm "
+            f"{signed.year}, chúng tôi gồm:",
+        )
+        for label_text, party in zip(
+            ("BÊN A (Bên mua):", "BÊN B (Bên bán):"), parties, strict=True
+        ):
             y += 10
             pdf.text(15, y, f"{label_text} {party['name']}", bold=True)
             pdf.text(20, y + 6, f"Mã số thuế: {party['tax_id']}")
@@ -438,10 +536,17 @@ def contract(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
         y += 8
         pdf.text(15, y, article)
     fields = {
-        "contract_number": number, "title": title, "signing_date": signed.isoformat(),
-        "effective_date": signed.isoformat(), "expiry_date": expiry.isoformat(),
-        "parties": parties, "total_value": _s(value), "currency": "VND",
-        "governing_law": law, "clauses": clauses + ["governing_law"], "auto_renewal": False,
+        "contract_number": number,
+        "title": title,
+        "signing_date": signed.isoformat(),
+        "effective_date": signed.isoformat(),
+        "expiry_date": expiry.isoformat(),
+        "parties": parties,
+        "total_value": _s(value),
+        "currency": "VND",
+        "governing_law": law,
+        "clauses": clauses + ["governing_law"],
+        "auto_renewal": False,
     }
     return GeneratedDocument("contract", language, pdf.bytes(), fields)
 
@@ -473,17 +578,24 @@ def cv(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
         else ("National Economics University", "Bachelor of Accounting")
     )
     skills = rng.sample(["Excel", "MISA", "SAP", "Python", "SQL", "Power BI"], 3)
-    heads = dict(zip(
-        ("experience", "education", "skills", "languages"),
-        ("Kinh nghiệm làm việc", "Học vấn", "Kỹ năng", "Ngoại ngữ") if language == "vi"
-        else ("Experience", "Education", "Skills", "Languages"),
-        strict=True,
-    ))
+    heads = dict(
+        zip(
+            ("experience", "education", "skills", "languages"),
+            ("Kinh nghiệm làm việc", "Học vấn", "Kỹ năng", "Ngoại ngữ")
+            if language == "vi"
+            else ("Experience", "Education", "Skills", "Languages"),
+            strict=True,
+        )
+    )
     pdf.text(15, 20, name, bold=True, size=16)
     pdf.text(15, 28, f"Email: {email}")
     pdf.text(15, 34, f"{'Điện thoại' if language == 'vi' else 'Phone'}: {printed_phone}")
-    pdf.text(15, 40, f"{'Ngày sinh' if language == 'vi' else 'Date of birth'}: "
-                     f"{born.day:02d}/{born.month:02d}/{born.year}")
+    pdf.text(
+        15,
+        40,
+        f"{'Ngày sinh' if language == 'vi' else 'Date of birth'}: "
+        f"{born.day:02d}/{born.month:02d}/{born.year}",
+    )
     pdf.text(15, 46, f"{'Địa chỉ' if language == 'vi' else 'Address'}: {city}")
     if national_id:
         pdf.text(15, 52, f"CCCD: 0{rng.randint(10**10, 10**11 - 1)}")
@@ -515,8 +627,13 @@ def cv(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
         last = (int(end[:4]) * 12 + int(end[5:]) - 1) if end else 2026 * 12 + 10
         months += last - first + 1
     fields = {
-        "full_name": name, "email": email, "phone": "+84" + phone_digits[1:], "location": city,
-        "date_of_birth": born.isoformat(), "national_id_present": national_id, "skills": skills,
+        "full_name": name,
+        "email": email,
+        "phone": "+84" + phone_digits[1:],
+        "location": city,
+        "date_of_birth": born.isoformat(),
+        "national_id_present": national_id,
+        "skills": skills,
         "languages": ["Tiếng Anh", "Tiếng Nhật"] if language == "vi" else ["English", "Japanese"],
         "education": [{"institution": school, "degree": degree, "end_year": first_start - 1}],
         "experience": [{"employer": e, "title": t, "start": s, "end": d} for e, t, s, d in jobs],
@@ -532,10 +649,17 @@ def dispatch(seed: int = 0) -> GeneratedDocument:
     issuer = rng.choice(_COMPANIES_VI)
     number = f"{rng.randint(1, 999)}/CV-{rng.choice(['TCKT', 'HCNS', 'KD', 'VP'])}"
     place = rng.choice(["Hà Nội", "Đà Nẵng", "Hải Phòng"])
-    subject = rng.choice(["báo cáo tình hình tài chính quý I", "đề nghị thanh toán công nợ",
-                          "cử cán bộ tham gia tập huấn"])
-    recipients = rng.sample(["Sở Tài chính Hà Nội", "Cục Thuế Hà Nội", "Ngân hàng Vietcombank",
-                             "Phòng Kế hoạch"], rng.randint(1, 3))
+    subject = rng.choice(
+        [
+            "báo cáo tình hình tài chính quý I",
+            "đề nghị thanh toán công nợ",
+            "cử cán bộ tham gia tập huấn",
+        ]
+    )
+    recipients = rng.sample(
+        ["Sở Tài chính Hà Nội", "Cục Thuế Hà Nội", "Ngân hàng Vietcombank", "Phòng Kế hoạch"],
+        rng.randint(1, 3),
+    )
     urgency = rng.choice([None, None, "khẩn", "hỏa tốc"])
     deadline = issued + timedelta(days=rng.randint(5, 20)) if rng.random() < 0.6 else None
     signer, title = person(rng), rng.choice(["GIÁM ĐỐC", "TỔNG GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])
@@ -560,8 +684,9 @@ def dispatch(seed: int = 0) -> GeneratedDocument:
     pdf.text(20, y, "Công ty trân trọng đề nghị Quý cơ quan xem xét và phối hợp thực hiện.")
     if deadline:
         y += 7
-        pdf.text(20, y, f"Đề nghị gửi ý kiến trước ngày {deadline.day}/{deadline.month}/"
-                        f"{deadline.year}.")
+        pdf.text(
+            20, y, f"Đề nghị gửi ý kiến trước ngày {deadline.day}/{deadline.month}/{deadline.year}."
+        )
     y += 20
     pdf.text(15, y, "Nơi nhận:", bold=True)
     cc = ["Như trên", "Lưu: VT"]
@@ -570,9 +695,16 @@ def dispatch(seed: int = 0) -> GeneratedDocument:
     pdf.text(135, y, title, bold=True)
     pdf.text(130, y + 30, signer, bold=True)
     fields = {
-        "dispatch_number": number, "issuer": issuer, "issue_place": place,
-        "issue_date": issued.isoformat(), "subject": subject, "recipients": recipients,
-        "signer_name": signer, "signer_title": title, "cc": cc, "urgency": urgency,
+        "dispatch_number": number,
+        "issuer": issuer,
+        "issue_place": place,
+        "issue_date": issued.isoformat(),
+        "subject": subject,
+        "recipients": recipients,
+        "signer_name": signer,
+        "signer_title": title,
+        "cc": cc,
+        "urgency": urgency,
         "reply_deadline": deadline.isoformat() if deadline else None,
     }
     return GeneratedDocument("dispatch", "vi", pdf.bytes(), fields)
@@ -669,24 +801,33 @@ def scan_image(
     return images
 
 
-def scanned_pdf(doc: GeneratedDocument, *, dpi: int = 300, jpeg_quality: int = 75,
-                **effects: Any) -> bytes:
+def scanned_pdf(
+    doc: GeneratedDocument, *, dpi: int = 300, jpeg_quality: int = 75, **effects: Any
+) -> bytes:
     """An image-only PDF, JPEG-compressed like a scanner's output: no text layer at all."""
     images = scan_image(doc, dpi=dpi, **effects)
     buffer = io.BytesIO()
-    images[0].save(buffer, format="PDF", resolution=dpi, save_all=True,
-                   append_images=images[1:], quality=jpeg_quality)
+    images[0].save(
+        buffer,
+        format="PDF",
+        resolution=dpi,
+        save_all=True,
+        append_images=images[1:],
+        quality=jpeg_quality,
+    )
     return buffer.getvalue()
 
 
-def photo(doc: GeneratedDocument, *, image_format: str = "PNG", dpi: int = 300,
-          **effects: Any) -> bytes:
+def photo(
+    doc: GeneratedDocument, *, image_format: str = "PNG", dpi: int = 300, **effects: Any
+) -> bytes:
     """The first page as a PNG/JPEG/WebP/TIFF file (every page for TIFF)."""
     images = scan_image(doc, dpi=dpi, **effects)
     buffer = io.BytesIO()
     if image_format == "TIFF":
-        images[0].save(buffer, format="TIFF", save_all=True, append_images=images[1:],
-                       dpi=(dpi, dpi))
+        images[0].save(
+            buffer, format="TIFF", save_all=True, append_images=images[1:], dpi=(dpi, dpi)
+        )
     else:
         images[0].save(buffer, format=image_format, dpi=(dpi, dpi), quality=85)
     return buffer.getvalue()
@@ -710,3 +851,98 @@ def dense_pdf(pages: int, *, characters_per_page: int = 2000) -> bytes:
         pdf.add_page()
         pdf.multi_cell(0, 4.2, text)
     return bytes(pdf.output())
+
+
+# --- e-invoice XML -------------------------------------------------------------------------
+
+_EINVOICE_NS = (
+    "http://kekhaithue.gdt.gov.vn/TKhaiThue"  # placeholder namespace, as some issuers use
+)
+
+
+def einvoice_xml(seed: int = 0, *, namespaced: bool = False) -> GeneratedDocument:
+    """A Vietnamese e-invoice in the Circular 78 XML structure, with the truth it states.
+    Seeds vary issuer, lines and totals; `namespaced` puts every element in a namespace."""
+    from xml.sax.saxutils import escape
+
+    rng = random.Random(f"einvoice-{seed}")
+    printed = invoice(seed).fields
+    number = str(int(printed["invoice_number"]))
+    coded = printed["invoice_series"].startswith("C")
+    mccqt = f"00{rng.randrange(16**30):030X}" if coded else None
+    rate = printed["vat_rate"]
+
+    def element(name: str, value: object) -> str:
+        return f"<{name}>{escape(str(value))}</{name}>" if value is not None else f"<{name}/>"
+
+    def party(tag: str, data: dict[str, Any]) -> str:
+        return (
+            f"<{tag}>"
+            + element("Ten", data["name"])
+            + element("MST", data["tax_id"])
+            + element("DChi", data["address"])
+            + (element("STKNHang", data["bank_account"]) if data["bank_account"] else "")
+            + f"</{tag}>"
+        )
+
+    items = "".join(
+        "<HHDVu>"
+        + element("TChat", 1)
+        + element("STT", index)
+        + element("THHDVu", item["description"])
+        + element("DVTinh", item["unit"])
+        + element("SLuong", item["quantity"])
+        + element("DGia", item["unit_price"])
+        + element("ThTien", item["amount"])
+        + element("TSuat", f"{rate}%")
+        + "</HHDVu>"
+        for index, item in enumerate(printed["line_items"], start=1)
+    )
+    body = (
+        '<DLHDon Id="data">'
+        "<TTChung>"
+        + element("PBan", "2.0.0")
+        + element("THDon", "Hóa đơn giá trị gia tăng")
+        + element("KHMSHDon", printed["invoice_form"])
+        + element("KHHDon", printed["invoice_series"])
+        + element("SHDon", number)
+        + element("NLap", printed["issue_date"])
+        + element("DVTTe", "VND")
+        + element("TGia", 1)
+        + element("HTTToan", "TM/CK")
+        + "</TTChung>"
+        "<NDHDon>"
+        + party("NBan", printed["seller"])
+        + party("NMua", printed["buyer"])
+        + "<DSHHDVu>"
+        + items
+        + "</DSHHDVu>"
+        + "<TToan><THTTLTSuat><LTSuat>"
+        + element("TSuat", f"{rate}%")
+        + element("ThTien", printed["subtotal"])
+        + element("TThue", printed["vat_amount"])
+        + "</LTSuat></THTTLTSuat>"
+        + element("TgTCThue", printed["subtotal"])
+        + element("TgTThue", printed["vat_amount"])
+        + element("TgTTTBSo", printed["total"])
+        + element("TgTTTBChu", printed["amount_in_words"])
+        + "</TToan></NDHDon></DLHDon>"
+    )
+    signature = (
+        "<DSCKS><NBan><Signature><SignatureValue>c2lnbmF0dXJl</SignatureValue>"
+        "</Signature></NBan></DSCKS>"
+    )
+    root_open = f'<HDon xmlns="{_EINVOICE_NS}">' if namespaced else "<HDon>"
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        + root_open
+        + body
+        + (element("MCCQT", mccqt) if mccqt else "")
+        + signature
+        + "</HDon>"
+    )
+    fields = dict(printed)
+    fields["invoice_number"] = number
+    fields["line_items"] = [item | {"vat_rate": rate} for item in printed["line_items"]]
+    fields["tax_authority_code"] = mccqt
+    return GeneratedDocument("invoice", "vi", xml.encode("utf-8"), fields, suffix=".xml")

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from extractors.errors import ExtractionError
 from extractors.readers.base import Reader
+from extractors.readers.einvoice import EInvoiceXmlReader
 from extractors.readers.image import ImageReader
 from extractors.readers.pdf import PdfTextReader
 
 ReaderFactory = Callable[[], Reader]
 
-_FACTORIES: list[ReaderFactory] = [PdfTextReader, ImageReader]
+_FACTORIES: list[ReaderFactory] = [PdfTextReader, ImageReader, EInvoiceXmlReader]
 
 
 def register(factory: ReaderFactory) -> ReaderFactory:

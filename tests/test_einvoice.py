@@ -1,0 +1,67 @@
+"""Vietnamese e-invoice XML: the legal original, read exactly; hostile XML refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.limits import ReadLimits
+from extractors.service import extract_file
+from tests import docgen
+
+LIMITS = ReadLimits()
+
+
+@pytest.mark.parametrize("namespaced", [False, True])
+@pytest.mark.parametrize("seed", range(10))
+def test_every_invoice_field_equals_what_the_xml_states(
+    seed: int, namespaced: bool, tmp_path: Path
+) -> None:
+    doc = docgen.einvoice_xml(seed, namespaced=namespaced)
+    record = extract_file(docgen.write(doc, tmp_path / "hd.xml"), limits=LIMITS)
+    assert record.error is None
+    assert record.source.media_type == "application/xml"
+    assert record.doc_type == "invoice"
+    assert record.fields == doc.fields
+    assert record.confidence["total"] == 1.0
+
+
+def test_a_coded_invoice_carries_the_tax_authority_code(tmp_path: Path) -> None:
+    coded = next(
+        doc for seed in range(50)
+        if (doc := docgen.einvoice_xml(seed)).fields["invoice_series"].startswith("C")
+    )
+    record = extract_file(docgen.write(coded, tmp_path / "hd.xml"), limits=LIMITS)
+    assert record.fields["tax_authority_code"] == coded.fields["tax_authority_code"]
+    assert len(record.fields["tax_authority_code"]) == 32
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<HDon><DLHDon><TTChung><SHDon>&lol3;</SHDon></TTChung></DLHDon></HDon>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<HDon><DLHDon><TTChung><SHDon>&secret;</SHDon></TTChung></DLHDon></HDon>"""
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (BILLION_LAUGHS, "corrupt_file"),
+        (EXTERNAL_ENTITY, "corrupt_file"),
+        (b"<?xml version='1.0'?><HDon><DLHDon>", "corrupt_file"),
+        (b"<?xml version='1.0'?><rss><channel/></rss>", "unsupported_type"),
+    ],
+)
+def test_hostile_or_foreign_xml_is_refused_with_a_reason(
+    content: bytes, code: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "hd.xml"
+    path.write_bytes(content)
+    record = extract_file(path, limits=LIMITS)
+    assert record.error is not None
+    assert record.error.code == code
+    assert record.fields == {}
