@@ -29,7 +29,9 @@ class Found:
 
     @property
     def provenance(self) -> Provenance:
-        return Provenance(page=self.line.page, bbox=_round(self.line.bbox))
+        # Word and XML sources have no geometry: their virtual positions are not a place.
+        virtual = any(word.source in ("docx", "xml") for word in self.line.words)
+        return Provenance(page=self.line.page, bbox=None if virtual else _round(self.line.bbox))
 
 
 def _round(bbox: BBox) -> tuple[float, float, float, float]:

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from extractors.errors import ExtractionError
 from extractors.readers.base import Reader
+from extractors.readers.docx import DocxReader
 from extractors.readers.einvoice import EInvoiceXmlReader
 from extractors.readers.image import ImageReader
 from extractors.readers.pdf import PdfTextReader
 
 ReaderFactory = Callable[[], Reader]
 
-_FACTORIES: list[ReaderFactory] = [PdfTextReader, ImageReader, EInvoiceXmlReader]
+_FACTORIES: list[ReaderFactory] = [PdfTextReader, ImageReader, EInvoiceXmlReader, DocxReader]
 
 
 def register(factory: ReaderFactory) -> ReaderFactory:
