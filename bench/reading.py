@@ -8,6 +8,7 @@ text      pages/s reading dense (~2,000 characters) born-digital pages into word
 ocr       s/page for scanned Vietnamese pages, word recall against the born-digital text,
           and the ratio of this reader's time to bare `tesseract` (vie, psm 3, TSV) on the
           same page images.
+parallel  a multi-page scan with one tesseract at a time, then one per core.
 classify  accuracy over 200+ generated documents: every type, both languages, born-digital
           PDF, scanned PDF and photos.
 """
@@ -79,6 +80,26 @@ def bench_ocr(tmp: Path, pages: int = 6) -> None:
           f"mean {sum(recalls) / len(recalls):.3f} over {pages} Vietnamese pages")
 
 
+def bench_ocr_parallel(tmp: Path, pages: int = 4) -> None:
+    """A multi-page scan read with one tesseract at a time, then one per core."""
+    from pypdfium2 import PdfDocument
+
+    merged = PdfDocument.new()
+    for seed in range(pages):
+        merged.import_pages(PdfDocument(docgen.scanned_pdf(docgen.dispatch(seed))), [0])
+    path = tmp / "multi.pdf"
+    merged.save(path)
+    timings = {}
+    for parallelism in (1, os.cpu_count() or 1):
+        started = time.perf_counter()
+        with PdfTextReader() as reader:
+            reader.read(path, limits=ReadLimits(ocr_parallelism=parallelism))
+        timings[parallelism] = time.perf_counter() - started
+    (one, one_time), (many, many_time) = timings.items()
+    print(f"ocr pages in parallel: {pages} pages in {one_time:.1f} s with {one} tesseract, "
+          f"{many_time:.1f} s with {many} ({one_time / many_time:.2f}x)")
+
+
 def bench_classify(tmp: Path) -> None:
     makers = [
         ("invoice", lambda s, lang: docgen.invoice(s, language=lang)),
@@ -112,10 +133,16 @@ def bench_classify(tmp: Path) -> None:
 
 
 def main() -> None:
-    parts = sys.argv[1:] or ["text", "ocr", "classify"]
+    parts = sys.argv[1:] or ["text", "ocr", "parallel", "classify"]
     with tempfile.TemporaryDirectory() as tmp:
         for part in parts:
-            {"text": bench_text, "ocr": bench_ocr, "classify": bench_classify}[part](Path(tmp))
+            benches = {
+                "text": bench_text,
+                "ocr": bench_ocr,
+                "parallel": bench_ocr_parallel,
+                "classify": bench_classify,
+            }
+            benches[part](Path(tmp))
 
 
 if __name__ == "__main__":

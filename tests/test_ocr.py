@@ -114,3 +114,36 @@ def test_a_broken_image_is_a_corrupt_file(tmp_path: Path) -> None:
     record = extract_file(path, limits=LIMITS)
     assert record.error is not None
     assert record.error.code == "corrupt_file"
+
+
+def test_a_mixed_pdf_is_read_page_by_page(tmp_path: Path) -> None:
+    """A born-digital page followed by a scanned one: the first from its text layer, the
+    second by OCR, in order."""
+    import pypdfium2 as pdfium
+
+    typed, scanned = docgen.contract(1), docgen.dispatch(2)
+    merged = pdfium.PdfDocument.new()
+    merged.import_pages(pdfium.PdfDocument(typed.content), [0])
+    merged.import_pages(pdfium.PdfDocument(docgen.scanned_pdf(scanned, noise=0.0005)), [0])
+    path = tmp_path / "mixed.pdf"
+    merged.save(path)
+
+    from extractors.readers.pdf import PdfTextReader
+
+    with PdfTextReader() as reader:
+        document = reader.read(path, limits=LIMITS)
+    first, second = document.pages
+    assert "ocr_used" not in first.notes
+    assert {"no_text_layer", "ocr_used"} <= set(second.notes)
+    assert typed.fields["contract_number"] in first.text
+    assert scanned.fields["dispatch_number"] in second.text
+    assert all(word.source == "ocr" for word in second.words)
+
+
+def test_ocr_past_its_time_limit_is_a_timeout_not_an_empty_document(tmp_path: Path) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(docgen.invoice(2)))
+    record = extract_file(scan, limits=LIMITS.model_copy(update={"ocr_timeout_seconds": 0.05}))
+    assert record.error is not None
+    assert record.error.code == "timeout"
+    assert "page 1" in record.error.message
