@@ -43,6 +43,8 @@ class DocumentStatus(enum.StrEnum):
     POSTED = "posted"
     REJECTED = "rejected"
     FAILED = "failed"
+    # A PDF view replaced by the e-invoice XML of the same invoice, its legal original.
+    SUPERSEDED = "superseded"
 
 
 class JobState(enum.StrEnum):
@@ -80,6 +82,9 @@ class Document(Base):
     doc_type: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     record: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
+    # Seller tax code | series | number: the same invoice arriving as PDF and as XML.
+    invoice_key: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
+    superseded_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

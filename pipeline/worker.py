@@ -18,7 +18,7 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline import queue
+from pipeline import pairing, queue
 from pipeline.blobs import BlobStore
 from pipeline.db import make_engine, make_session_factory, transaction
 from pipeline.faults import crash_point
@@ -96,6 +96,9 @@ class Worker:
             else:
                 document.status = DocumentStatus.REVIEW
                 document.error_code = document.error_message = None
+                document.invoice_key = pairing.invoice_key(record)
+                session.flush()
+                pairing.pair(session, document=document, actor=f"worker {self.name}")
             session.add(
                 DocumentEvent(
                     document_id=document.id,

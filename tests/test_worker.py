@@ -187,3 +187,28 @@ def test_four_worker_processes_drain_a_thousand_documents_exactly_once(
         ) == 1000
     assert len(owners) == 4, "every worker took a share"
     assert set(statuses(sessions).values()) == {DocumentStatus.REVIEW}
+
+
+@pytest.mark.parametrize("xml_first", [False, True])
+def test_an_invoice_arriving_as_pdf_and_xml_is_reviewed_once_from_the_xml(
+    settings: Settings, sessions: sessionmaker[Session], xml_first: bool
+) -> None:
+    pdf, xml = docgen.invoice(9), docgen.einvoice_xml(9)
+    first, second = (xml, pdf) if xml_first else (pdf, xml)
+    worker = Worker(settings)
+    try:
+        for doc in (first, second):
+            docgen.write(doc, settings.inbox / f"hd{doc.suffix}")
+            ingest_inbox(settings)
+            worker.run(exit_when_idle=True)
+    finally:
+        worker.close()
+
+    with sessions() as session:
+        documents = {d.filename: d for d in session.scalars(select(Document)).all()}
+    view, original = documents["hd.pdf"], documents["hd.xml"]
+    assert original.status is DocumentStatus.REVIEW
+    assert view.status is DocumentStatus.SUPERSEDED
+    assert view.superseded_by_id == original.id
+    assert original.record is not None
+    assert original.record["fields"]["total"] == xml.fields["total"]

@@ -1,0 +1,73 @@
+"""One invoice, two files: the e-invoice XML is the legal original and its PDF only a view.
+
+When both arrive (in either order), the PDF's document is marked `superseded` by the XML's,
+so reviewers see the invoice once, read exactly. A PDF that was already approved or posted
+is left alone, and the XML's record says so, so the invoice is not posted twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from extractors.record import Record
+from pipeline.models import Document, DocumentEvent, DocumentStatus
+
+XML = "application/xml"
+_REPLACEABLE = (DocumentStatus.REVIEW, DocumentStatus.FAILED)
+
+
+def invoice_key(record: Record) -> str | None:
+    if record.doc_type != "invoice":
+        return None
+    fields = record.fields
+    seller = (fields.get("seller") or {}).get("tax_id")
+    series, number = fields.get("invoice_series"), fields.get("invoice_number")
+    if not (seller and series and number and str(number).isdigit()):
+        return None
+    # XML states the number as an integer; the PDF prints it with leading zeros.
+    return f"{seller}|{series}|{int(number)}"
+
+
+def pair(session: Session, *, document: Document, actor: str) -> None:
+    if document.invoice_key is None:
+        return
+    others = session.scalars(
+        select(Document).where(
+            Document.invoice_key == document.invoice_key,
+            Document.id != document.id,
+            Document.superseded_by_id.is_(None),
+        )
+    ).all()
+    if document.media_type == XML:
+        for other in others:
+            if other.media_type == XML:
+                continue
+            if other.status in _REPLACEABLE:
+                _supersede(session, other, by=document, actor=actor)
+            elif document.record is not None:
+                document.record = {
+                    **document.record,
+                    "warnings": [
+                        *document.record.get("warnings", []),
+                        f"the PDF of this invoice (document {other.id}) is already "
+                        f"{other.status.value}: do not post it twice",
+                    ],
+                }
+        return
+    original = next((other for other in others if other.media_type == XML), None)
+    if original is not None and document.status in _REPLACEABLE:
+        _supersede(session, document, by=original, actor=actor)
+
+
+def _supersede(session: Session, view: Document, *, by: Document, actor: str) -> None:
+    view.status = DocumentStatus.SUPERSEDED
+    view.superseded_by_id = by.id
+    session.add(
+        DocumentEvent(
+            document_id=view.id,
+            actor=actor,
+            kind="superseded",
+            data={"by": by.id, "reason": "the e-invoice XML of the same invoice arrived"},
+        )
+    )
