@@ -23,6 +23,7 @@ from pipeline.settings import Settings
 from pipeline.watcher import scan
 from pipeline.worker import Worker, worker_main
 from tests import docgen
+from tests.test_einvoice import BILLION_LAUGHS
 
 
 def ingest_inbox(settings: Settings) -> None:
@@ -98,10 +99,13 @@ def test_bad_files_fail_with_a_reason_and_the_next_good_file_is_processed(
     docgen.zip_as_pdf(inbox / "archive.pdf")
     outside = docgen.write(docgen.invoice(1), tmp_path / "outside.pdf")
     (inbox / "link.pdf").symlink_to(outside)
+    (inbox / "laughs.xml").write_bytes(BILLION_LAUGHS)
+    (inbox / "huge.png").write_bytes(docgen.photo(docgen.invoice(3), dpi=300))
     docgen.write(docgen.invoice(2), inbox / "zz-good.pdf")
     ingest_inbox(settings)
 
-    worker = Worker(settings)
+    # A page over the pixel limit stands for a decompression bomb (tests/test_ocr.py has one).
+    worker = Worker(settings.model_copy(update={"max_pixels": 5_000_000}))
     try:
         worker.run(exit_when_idle=True)
     finally:
@@ -113,6 +117,8 @@ def test_bad_files_fail_with_a_reason_and_the_next_good_file_is_processed(
         "truncated.pdf": (DocumentStatus.FAILED, "corrupt_file"),
         "locked.pdf": (DocumentStatus.FAILED, "encrypted_pdf"),
         "archive.pdf": (DocumentStatus.FAILED, "unsupported_type"),
+        "laughs.xml": (DocumentStatus.FAILED, "corrupt_file"),
+        "huge.png": (DocumentStatus.FAILED, "too_large"),
         "zz-good.pdf": (DocumentStatus.REVIEW, None),
     }
     assert all(d.error_message for d in documents.values() if d.status is DocumentStatus.FAILED)
