@@ -12,9 +12,13 @@ with OSD, turned, and read again; upright pages never pay for OSD.
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import statistics
 import tempfile
+import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,6 +37,9 @@ _PSM = "--psm 3"
 _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
 _MIN_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
+# A word as Tesseract gives it: text, confidence, (block, paragraph, line), left, top,
+# width, height in pixels.
+_Box = tuple[str, float, tuple[int, int, int], float, float, float, float]
 
 
 @dataclass
@@ -112,20 +119,34 @@ def _read(
         output_type=pytesseract.Output.DICT,
         timeout=timeout,
     )
-    scale = 72.0 / dpi
-    words: list[Word] = []
-    for text, conf, left, top, width, height in zip(
-        data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"],
-        strict=True,
-    ):
+    boxes: list[_Box] = []
+    for index, text in enumerate(data["text"]):
         text = text.strip()
-        confidence = float(conf)
+        confidence = float(data["conf"][index])
         if not text or confidence < 0:
             continue
+        left, top = float(data["left"][index]), float(data["top"][index])
+        width, height = float(data["width"][index]), float(data["height"][index])
+        line = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
+        boxes.append((text, confidence, line, left, top, width, height))
+    angle = _skew(boxes)
+    cos, sin = math.cos(angle), math.sin(angle)
+    scale = 72.0 / dpi
+    words: list[Word] = []
+    for text, confidence, _, left, top, width, height in boxes:
+        # Turn each box's centre back by the page's skew, so that the words of one printed
+        # line share a row again; small angles leave the boxes' own sizes as they were.
+        cx, cy = left + width / 2, top + height / 2
+        cx, cy = cx * cos + cy * sin, -cx * sin + cy * cos
         words.append(
             Word(
-                text=text,
-                bbox=(left * scale, top * scale, (left + width) * scale, (top + height) * scale),
+                text=unicodedata.normalize("NFC", text),
+                bbox=(
+                    (cx - width / 2) * scale,
+                    (cy - height / 2) * scale,
+                    (cx + width / 2) * scale,
+                    (cy + height / 2) * scale,
+                ),
                 page=number,
                 confidence=round(confidence / 100, 3),
                 source="ocr",
@@ -133,6 +154,30 @@ def _read(
         )
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return words, mean
+
+
+def _skew(boxes: list[_Box]) -> float:
+    """The page's skew in radians: the median slope of the lines Tesseract found, each
+    fitted through its words' centres. Scans come a degree or two off; Tesseract reads
+    them, but its boxes keep the slope, and a slope of 2 degrees over a line moves its last
+    word a full line down."""
+    lines: dict[tuple[int, int, int], list[tuple[float, float]]] = defaultdict(list)
+    for _, _, line, left, top, width, height in boxes:
+        lines[line].append((left + width / 2, top + height / 2))
+    slopes = []
+    for points in lines.values():
+        if len(points) < 3:
+            continue
+        xs, ys = zip(*points, strict=True)
+        mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+        spread = sum((x - mean_x) ** 2 for x in xs)
+        if max(xs) - min(xs) < 300 or spread == 0:
+            continue
+        slopes.append(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread)
+    if len(slopes) < 3:
+        return 0.0
+    angle = math.atan(statistics.median(slopes))
+    return angle if abs(angle) > math.radians(0.2) else 0.0
 
 
 def _sideways(words: list[Word]) -> bool:

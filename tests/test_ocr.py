@@ -70,6 +70,19 @@ def test_a_turned_page_reads_as_well_as_an_upright_one(rotation: int, tmp_path: 
         assert record.fields[key] == doc.fields[key], key
 
 
+@pytest.mark.parametrize("skew", [2.0, -1.5])
+def test_a_slightly_skewed_scan_keeps_its_lines_together(skew: float, tmp_path: Path) -> None:
+    """Two degrees over a printed line move its last word a full line down; labels and
+    their values must still meet."""
+    doc = docgen.invoice(6)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, skew=skew, noise=0.0005))
+    record = extract_file(scan, limits=LIMITS)
+    for key in ("invoice_number", "invoice_series", "issue_date", "subtotal", "vat_amount",
+                "total", "seller", "buyer"):
+        assert record.fields[key] == doc.fields[key], key
+
+
 @pytest.mark.parametrize("image_format", ["PNG", "JPEG", "TIFF", "WEBP"])
 def test_photos_in_every_format_are_read(image_format: str, tmp_path: Path) -> None:
     doc = docgen.invoice(7, language="en")
