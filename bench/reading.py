@@ -10,7 +10,7 @@ ocr       s/page for scanned Vietnamese pages, word recall against the born-digi
           same page images.
 parallel  a multi-page scan with one tesseract at a time, then one per core.
 classify  accuracy over 200+ generated documents: every type, both languages, born-digital
-          PDF, scanned PDF and photos.
+          PDF, scanned PDF, photos, Word files and e-invoice XML.
 """
 
 from __future__ import annotations
@@ -114,20 +114,28 @@ def bench_classify(tmp: Path) -> None:
         for doc_type, make in makers:
             for language in ("vi", "en"):
                 doc = make(seed, language)
-                form = ("pdf", "scan", "png", "pdf")[seed % 4]
+                form = ("pdf", "scan", "png", "docx")[seed % 4]
                 path = tmp / f"c.{form}"
                 if form == "pdf":
                     path.write_bytes(doc.pdf)
                 elif form == "scan":
                     path.write_bytes(docgen.scanned_pdf(doc, dpi=200, noise=0.0005))
-                else:
+                elif form == "png":
                     path.write_bytes(docgen.photo(doc, dpi=200))
+                else:
+                    path.write_bytes(docgen.as_docx(doc).content)
                 record = extract_file(path, limits=ReadLimits())
                 total += 1
                 if record.doc_type == doc_type:
                     right += 1
                 else:
                     misses.append(f"{doc_type}/{language}/{form}/{seed}->{record.doc_type}")
+        xml = docgen.write(docgen.einvoice_xml(seed, namespaced=seed % 2 == 1), tmp / "c.xml")
+        total += 1
+        if extract_file(xml, limits=ReadLimits()).doc_type == "invoice":
+            right += 1
+        else:
+            misses.append(f"invoice/vi/xml/{seed}")
     print(f"classify: accuracy {right / total:.3f} over {total} documents "
           f"({time.perf_counter() - started:.0f} s); misses: {misses[:10]}")
 
