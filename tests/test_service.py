@@ -4,6 +4,7 @@ posted entry that accounting pulls."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -77,9 +78,11 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
             time.sleep(0.2)
         yield running
     finally:
-        if process.poll() is None:
+        # The whole session, even when the service itself is gone: a failed test must not
+        # leave its workers polling in the background.
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process.wait()
 
 
 def test_a_dropped_invoice_reaches_review_within_ten_seconds_and_posts_on_approval(

@@ -143,7 +143,6 @@ def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> lis
     generators position glyphs without space characters. Raw pdfium calls with one reused
     rectangle: the per-character wrapper objects cost more than the reading itself."""
     raw = textpage.raw
-    get_unicode = pdfium_c.FPDFText_GetUnicode
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     rect = pdfium_c.FS_RECTF()
     rect_ref = ctypes.byref(rect)
@@ -151,9 +150,7 @@ def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> lis
     chars: list[str] = []
     x0 = top = x1 = bottom = 0.0
 
-    for index in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = get_unicode(raw, index)
-        char = chr(code) if 0 < code < 0x110000 else " "
+    for index, char in enumerate(_page_text(raw)):
         if char.isspace():
             if chars:
                 words.append(_word(chars, (x0, top, x1, bottom), number))
@@ -179,6 +176,22 @@ def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> lis
     if chars:
         words.append(_word(chars, (x0, top, x1, bottom), number))
     return words
+
+
+def _page_text(raw: pdfium_c.FPDF_TEXTPAGE) -> str:
+    """Every character of the page, one per pdfium char index, fetched in one call. Where
+    pdfium's text view does not line up with its char list (rare: inserted or excluded
+    chars), characters are asked for one by one."""
+    count = pdfium_c.FPDFText_CountChars(raw)
+    if count <= 0:
+        return ""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    text = bytes(buffer)[: max(0, written - 1) * 2].decode("utf-16-le", errors="replace")
+    if len(text) == count:
+        return text
+    codes = (pdfium_c.FPDFText_GetUnicode(raw, index) for index in range(count))
+    return "".join(chr(code) if 0 < code < 0x110000 else " " for code in codes)
 
 
 def _word(chars: list[str], bbox: tuple[float, float, float, float], number: int) -> Word:
