@@ -60,51 +60,74 @@ def document_from_ocr(media_type: str, outcomes: list[OcrOutcome]) -> ParsedDocu
                           problems=problems)
 
 
+PageSource = Image.Image | Path
+
+
 def ocr_pages(
-    images: Sequence[tuple[int, Image.Image, float]], *, timeout: float, parallelism: int
+    images: Sequence[tuple[int, PageSource, float]], *, timeout: float, parallelism: int
 ) -> list[OcrOutcome]:
-    """OCR `(page number, image, dpi)` triples, several tesseract processes at a time."""
+    """OCR `(page number, image, dpi)` triples, several tesseract processes at a time. An
+    image may be a file tesseract can read as it is (an upright single-page PNG, JPEG or
+    TIFF): it is then handed over untouched, with no decoding or re-encoding on our side."""
     if not images:
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(images)))) as pool:
         return list(pool.map(lambda item: ocr_page(*item, timeout=timeout), images))
 
 
-def ocr_page(number: int, image: Image.Image, dpi: float, *, timeout: float) -> OcrOutcome:
+def ocr_page(number: int, source: PageSource, dpi: float, *, timeout: float) -> OcrOutcome:
     with tempfile.TemporaryDirectory(prefix="backoffice-ocr-") as tmp:
-        path = Path(tmp) / "page.pgm"
-        gray = image.convert("L")
-        # PGM is written without compression: encoding a PNG for tesseract costs ~10% of OCR.
-        gray.save(path)
+        pgm = Path(tmp) / "page.pgm"
+        if isinstance(source, Path):
+            path = source
+            with Image.open(source) as header:
+                size = header.size
+        else:
+            # PGM is written without compression: encoding a PNG costs ~10% of the OCR time.
+            source.convert("L").save(pgm)
+            path, size = pgm, source.size
+        rotation = 0
         try:
             words, confidence = _read(path, "vie", number, dpi, timeout)
-            rotation = 0
             if len(words) < _MIN_WORDS or confidence < _MIN_CONFIDENCE or _sideways(words):
                 rotation = _orientation(path, timeout)
                 if rotation:
-                    gray = gray.rotate(-rotation, expand=True)
-                    gray.save(path)
+                    with Image.open(path) as image:
+                        turned = image.convert("L").rotate(-rotation, expand=True)
+                    turned.save(pgm)
+                    path, size = pgm, turned.size
                     words, confidence = _read(path, "vie", number, dpi, timeout)
             language = detect_language(" ".join(w.text for w in words))
             if language == "en":
                 words, confidence = _read(path, "eng", number, dpi, timeout)
         except RuntimeError as exc:  # pytesseract's timeout
-            return OcrOutcome(_page(number, gray, dpi, []), "vi", failed=f"OCR timed out: {exc}")
+            return OcrOutcome(_page(number, size, dpi, []), "vi", failed=f"OCR timed out: {exc}")
         except pytesseract.TesseractError as exc:
+            if isinstance(source, Path):
+                # Leptonica does not read every variant of these formats (JPEG-in-TIFF,
+                # say); Pillow may, so hand tesseract a plain image instead.
+                try:
+                    with Image.open(source) as image:
+                        decoded = image.convert("L")
+                except OSError as broken:
+                    raise ExtractionError(
+                        "corrupt_file", f"page {number}: a damaged image ({broken})"
+                    ) from broken
+                return ocr_page(number, decoded, dpi, timeout=timeout)
             raise ExtractionError("corrupt_file", f"page {number}: OCR failed: {exc}") from exc
-    page = _page(number, gray, dpi, words)
+    page = _page(number, size, dpi, words)
     page.notes.append("ocr_used")
     if rotation:
         page.notes.append(f"rotated_{rotation}")
     return OcrOutcome(page, language)
 
 
-def _page(number: int, image: Image.Image, dpi: float, words: list[Word]) -> Page:
+def _page(number: int, size: tuple[int, int], dpi: float, words: list[Word]) -> Page:
     scale = 72.0 / dpi
     return Page(
         number=number,
-        width=image.width * scale,
-        height=image.height * scale,
+        width=size[0] * scale,
+        height=size[1] * scale,
         lines=group_lines(words, number),
     )
 

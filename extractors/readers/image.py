@@ -6,6 +6,7 @@ bomb is refused without touching memory.
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -13,10 +14,15 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import document_from_ocr, ocr_pages
+from extractors.ocr import PageSource, document_from_ocr, ocr_pages
 from extractors.readers.base import ClosingReader
 
 _DEFAULT_DPI = 300.0
+_ORIENTATION = 0x0112  # EXIF tag: how the camera held the picture
+# Formats tesseract (leptonica) reads itself, so an upright single page needs no re-encoding.
+_AS_IS = frozenset({"PNG", "JPEG", "TIFF"})
+# What Pillow raises on damaged files, besides OSError.
+_DAMAGED = (OSError, ValueError, SyntaxError, struct.error)
 
 
 class ImageReader(ClosingReader):
@@ -30,7 +36,8 @@ class ImageReader(ClosingReader):
             image = self.hold(Image.open(path))
         except (UnidentifiedImageError, OSError) as exc:
             raise ExtractionError("corrupt_file", f"not a readable image ({exc})") from exc
-        pages = []
+        frames = getattr(image, "n_frames", 1)
+        pages: list[tuple[int, PageSource, float]] = []
         for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if index > limits.max_pages:
                 raise ExtractionError(
@@ -42,15 +49,25 @@ class ImageReader(ClosingReader):
                     f"page {index} is {frame.width}x{frame.height} pixels; the limit is "
                     f"{limits.max_pixels} pixels",
                 )
+            if frames == 1 and image.format in _AS_IS and _upright(frame):
+                pages.append((index, path, _dpi(frame)))
+                continue
             try:
                 upright = ImageOps.exif_transpose(frame).convert("L")
-            except OSError as exc:
+            except _DAMAGED as exc:
                 raise ExtractionError("corrupt_file", f"page {index}: {exc}") from exc
             pages.append((index, upright, _dpi(frame)))
         outcomes = ocr_pages(
             pages, timeout=limits.ocr_timeout_seconds, parallelism=limits.ocr_parallelism
         )
         return document_from_ocr(image.get_format_mimetype() or "image", outcomes)
+
+
+def _upright(image: Image.Image) -> bool:
+    try:
+        return image.getexif().get(_ORIENTATION, 1) == 1
+    except _DAMAGED:
+        return False  # decoded below, where the damage is reported
 
 
 def _dpi(image: Image.Image) -> float:
