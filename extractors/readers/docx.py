@@ -1,8 +1,11 @@
-"""Word files (DOCX): paragraphs and tables in document order.
+"""Word files (DOCX): the body, headers, footers, tables and text boxes, laid out on a page.
 
-DOCX has no page geometry, so lines are laid out on a virtual page: one line per paragraph
-or table row, table cells side by side, so that "value right of its label" and "value under
-its label" still hold. Provenance from such a page carries the page and no box.
+DOCX has no page geometry of its own, but it states enough to rebuild a faithful one: table
+grid widths (so a table cell sits where the author put it, several paragraphs stacked inside
+it), tab stops (Word's default every half inch, so `Label:<tab>value` keeps the value to the
+right of its label), run sizes (a name in 20 pt stands out as it does on paper) and paragraph
+alignment. Extractors then read a Word file with the same geometry they use on a PDF. Such a
+page is virtual: provenance from it carries the page and no box.
 
 A DOCX is a ZIP archive: sizes are checked from the archive's directory before anything is
 decompressed (a zip bomb expands thousands of times), and a ZIP that is not a Word file is
@@ -11,12 +14,13 @@ decompressed (a zip bomb expands thousands of times), and a ZIP that is not a Wo
 
 from __future__ import annotations
 
+import math
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from extractors.document import Line, Page, ParsedDocument, Word
 from extractors.errors import ExtractionError
@@ -24,10 +28,13 @@ from extractors.limits import ReadLimits
 from extractors.normalize import clean_text
 from extractors.readers.base import ClosingReader
 
-_LINE_HEIGHT = 14.0
-_CELL_WIDTH = 120.0
-_CHAR_WIDTH = 5.0
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_TAB_STOP = 36.0  # Word's default tab stops: every half inch
+_DEFAULT_SIZE = 11.0
+_PAGE_WIDTH = 523.0  # A4 less Word's default margins, when the file states none
 _MAX_EXPANSION = 200  # a real document.xml compresses about 10x; bombs thousands of times
+_MAX_DEPTH = 8  # tables nested deeper than this are read as text, not laid out
 
 
 class DocxReader(ClosingReader):
@@ -40,41 +47,265 @@ class DocxReader(ClosingReader):
             document = docx.Document(str(path))
         except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on bad files
             raise ExtractionError("corrupt_file", f"not a readable Word file ({exc})") from exc
-        rows: list[list[str]] = []
-        for block in document.iter_inner_content():
-            if isinstance(block, Paragraph):
-                text = clean_text(block.text)
-                if text:
-                    rows.append([text])
-            elif isinstance(block, Table):
-                for row in block.rows:
-                    cells = [clean_text(cell.text) for cell in row.cells]
-                    if any(cells):
-                        rows.append(cells)
-        lines: list[Line] = []
-        for index, cells in enumerate(rows):
-            top = index * _LINE_HEIGHT
-            for column, text in enumerate(cells):
-                if not text:
-                    continue
-                x0 = column * _CELL_WIDTH if len(cells) > 1 else 0.0
-                words = []
-                for token in text.split(" "):
-                    x1 = x0 + _CHAR_WIDTH * len(token)
-                    words.append(Word(token, (x0, top, x1, top + 10.0), 1, source="docx"))
-                    x0 = x1 + _CHAR_WIDTH
-                lines.append(Line(tuple(words), 1))
+        width = _content_width(document)
+        layout = _Layout(_default_size(document))
+        headers, footers = _margins(document)
+        top = 0.0
+        for blocks in (headers, [document.element.body], footers):
+            for container in blocks:
+                top = layout.blocks(_block_children(container), 0.0, width, top, depth=0)
         page = Page(
             number=1,
-            width=max(595.0, _CELL_WIDTH * max((len(r) for r in rows), default=1)),
-            height=_LINE_HEIGHT * max(1, len(rows)),
-            lines=lines,
+            width=max(width, max((line.bbox[2] for line in layout.lines), default=0.0)),
+            height=max(top, 1.0),
+            # Reading order as on a PDF page: top to bottom, then left to right.
+            lines=sorted(layout.lines, key=lambda line: (line.bbox[1], line.bbox[0])),
             notes=["virtual_layout"],
         )
         return ParsedDocument(
             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             pages=[page],
         )
+
+
+class _Layout:
+    """Places paragraphs and tables top to bottom within a horizontal span."""
+
+    def __init__(self, default_size: float) -> None:
+        self.default_size = default_size
+        self.lines: list[Line] = []
+
+    def blocks(
+        self, elements: Iterable[Any], x0: float, x1: float, top: float, depth: int
+    ) -> float:
+        for element in elements:
+            if element.tag == f"{_W}p":
+                top = self.paragraph(element, x0, x1, top, depth)
+            elif element.tag == f"{_W}tbl":
+                top = self.table(element, x0, x1, top, depth)
+        return top
+
+    def paragraph(self, element: Any, x0: float, x1: float, top: float, depth: int) -> float:
+        size = _paragraph_size(element, self.default_size)
+        align = _attribute(element.find(f"{_W}pPr/{_W}jc"), "val") or "left"
+        for row in _paragraph_text(element).split("\n"):
+            segments = [clean_text(part) for part in row.split("\t")]
+            if not any(segments):
+                continue
+            self.lines.extend(_place(segments, x0, x1, top, size, align))
+            top += size * 1.3
+        # Text boxes anchored here (a CV's sidebar, a letterhead) follow their anchor.
+        for box in _text_boxes(element):
+            top = self.blocks(_block_children(box), x0, x1, top, depth + 1)
+        return top
+
+    def table(self, element: Any, x0: float, x1: float, top: float, depth: int) -> float:
+        grid = [_twips(col, "w") for col in element.findall(f"{_W}tblGrid/{_W}gridCol")]
+        total = sum(grid)
+        if depth >= _MAX_DEPTH or total <= 0:
+            for row in element.iter(f"{_W}tr"):
+                top = self.blocks(_cell_blocks(row), x0, x1, top, depth + 1)
+            return top
+        # Tables wider than the span are scaled to fit it, as Word's autofit would.
+        scale = min(1.0, (x1 - x0) / total)
+        starts = [x0 + sum(grid[:index]) * scale for index in range(len(grid) + 1)]
+        for row in _rows(element):
+            bottom = top
+            column = 0
+            for cell in _cells(row):
+                properties = cell.find(f"{_W}tcPr")
+                span = int(_attribute(_find(properties, "gridSpan"), "val") or 1)
+                end = min(column + span, len(grid))
+                left, right = starts[min(column, len(grid))], starts[end]
+                column = end
+                merge = _find(properties, "vMerge")
+                if merge is not None and _attribute(merge, "val") != "restart":
+                    continue  # the cell above holds the merged text
+                cell_bottom = self.blocks(
+                    _block_children(cell), left + 2.0, max(right - 2.0, left + 4.0), top, depth + 1
+                )
+                bottom = max(bottom, cell_bottom)
+            top = max(bottom, top + self.default_size * 1.3)
+        return top
+
+
+def _place(
+    segments: list[str], x0: float, x1: float, top: float, size: float, align: str
+) -> list[Line]:
+    """One line per tab-separated segment, each starting at the tab stop after the last."""
+    char = size * 0.5
+    placed: list[tuple[str, float]] = []
+    x = x0
+    for index, text in enumerate(segments):
+        if index:
+            x = x0 + _TAB_STOP * math.ceil((x - x0 + 1.0) / _TAB_STOP)
+        if text:
+            placed.append((text, x))
+            x += char * len(text)
+    width = x - x0
+    shift = 0.0
+    if align == "center":
+        shift = max(0.0, (x1 - x0 - width) / 2)
+    elif align in ("right", "end"):
+        shift = max(0.0, x1 - x0 - width)
+    lines = []
+    for text, start in placed:
+        words = []
+        left = start + shift
+        for token in text.split(" "):
+            right = left + char * len(token)
+            words.append(Word(token, (left, top, right, top + size), 1, source="docx"))
+            left = right + char
+        lines.append(Line(tuple(words), 1))
+    return lines
+
+
+def _paragraph_text(element: Any) -> str:
+    """Runs' text with tabs and breaks, leaving out text boxes (laid out on their own),
+    deleted revisions and the fallback copy Word keeps for old readers."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node:
+            tag = child.tag
+            if tag in (f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}del", f"{_W}pPr", f"{_W}rPr"):
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag in (f"{_W}tab", f"{_W}ptab"):
+                parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            else:
+                walk(child)
+
+    walk(element)
+    return "".join(parts)
+
+
+def _text_boxes(paragraph: Any) -> Iterator[Any]:
+    seen: set[int] = set()
+    for box in paragraph.iter(f"{_W}txbxContent"):
+        if any(ancestor.tag == f"{_MC}Fallback" for ancestor in box.iterancestors()):
+            continue
+        # A text box inside another text box is laid out with its parent.
+        if any(ancestor.tag == f"{_W}txbxContent" for ancestor in box.iterancestors()):
+            continue
+        if id(box) not in seen:
+            seen.add(id(box))
+            yield box
+
+
+def _block_children(container: Any) -> Iterator[Any]:
+    """Paragraphs and tables in order, looking through content controls."""
+    for child in container:
+        if child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _block_children(content)
+        elif child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+
+
+def _rows(table: Any) -> Iterator[Any]:
+    for child in table:
+        if child.tag == f"{_W}tr":
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from (row for row in content if row.tag == f"{_W}tr")
+
+
+def _cells(row: Any) -> Iterator[Any]:
+    for child in row:
+        if child.tag == f"{_W}tc":
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from (cell for cell in content if cell.tag == f"{_W}tc")
+
+
+def _cell_blocks(row: Any) -> Iterator[Any]:
+    for cell in _cells(row):
+        yield from _block_children(cell)
+
+
+def _paragraph_size(element: Any, default: float) -> float:
+    sizes = [
+        _half_points(size)
+        for run in element.iter(f"{_W}r")
+        if (size := run.find(f"{_W}rPr/{_W}sz")) is not None and run.find(f"{_W}t") is not None
+    ]
+    sizes = [size for size in sizes if size]
+    if sizes:
+        return max(sizes)
+    style_size = element.find(f"{_W}pPr/{_W}rPr/{_W}sz")
+    return _half_points(style_size) or default
+
+
+def _default_size(document: Any) -> float:
+    styles = document.styles.element
+    size = styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}sz")
+    return _half_points(size) or _DEFAULT_SIZE
+
+
+def _content_width(document: Any) -> float:
+    try:
+        section = document.sections[0]
+        width = section.page_width.pt - section.left_margin.pt - section.right_margin.pt
+    except (IndexError, AttributeError, TypeError):
+        return _PAGE_WIDTH
+    return width if width > 50 else _PAGE_WIDTH
+
+
+def _margins(document: Any) -> tuple[list[Any], list[Any]]:
+    """Header and footer parts, each once, however many sections share them."""
+    headers: list[Any] = []
+    footers: list[Any] = []
+    seen: set[int] = set()
+    for section in document.sections:
+        for part, target in (
+            (section.first_page_header, headers),
+            (section.header, headers),
+            (section.footer, footers),
+            (section.first_page_footer, footers),
+        ):
+            try:
+                if part.is_linked_to_previous:
+                    continue
+                element = part._element  # noqa: SLF001 - python-docx exposes no public handle
+            except (AttributeError, KeyError, ValueError):
+                continue
+            if id(element) not in seen:
+                seen.add(id(element))
+                target.append(element)
+    return headers, footers
+
+
+def _find(properties: Any, name: str) -> Any:
+    return None if properties is None else properties.find(f"{_W}{name}")
+
+
+def _attribute(element: Any, name: str) -> str | None:
+    return None if element is None else element.get(f"{_W}{name}")
+
+
+def _twips(element: Any, name: str) -> float:
+    try:
+        return float(_attribute(element, name) or 0) / 20.0
+    except ValueError:
+        return 0.0
+
+
+def _half_points(element: Any) -> float:
+    try:
+        return float(_attribute(element, "val") or 0) / 2.0
+    except ValueError:
+        return 0.0
 
 
 def _check_archive(path: Path, limits: ReadLimits) -> None:
