@@ -63,3 +63,92 @@ def test_a_zip_that_is_not_a_word_file_is_unsupported(tmp_path: Path) -> None:
     record = extract_file(docgen.zip_as_pdf(tmp_path / "archive.zip"), limits=LIMITS)
     assert record.error is not None
     assert record.error.code == "unsupported_type"
+
+
+def _read_docx(word: object, tmp_path: Path) -> list[tuple[float, float, str]]:
+    from extractors.readers.docx import DocxReader
+
+    path = tmp_path / "typed.docx"
+    word.save(str(path))  # type: ignore[attr-defined]
+    document = DocxReader().read(path, limits=LIMITS)
+    return [(line.bbox[0], line.bbox[1], line.text) for line in document.lines]
+
+
+def _at(lines: list[tuple[float, float, str]], text: str) -> tuple[float, float]:
+    matches = [(x, top) for x, top, line in lines if line == text]
+    assert len(matches) == 1, (text, lines)
+    return matches[0]
+
+
+def test_a_tabbed_label_keeps_its_value_on_its_right(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("Mã số thuế:\t0101243150")
+    word.add_paragraph("Địa chỉ:\t\tSố 1 Tràng Tiền, Hà Nội")
+    lines = _read_docx(word, tmp_path)
+    label_x, label_top = _at(lines, "Mã số thuế:")
+    value_x, value_top = _at(lines, "0101243150")
+    assert value_top == label_top and value_x > label_x
+    address_x, _ = _at(lines, "Số 1 Tràng Tiền, Hà Nội")
+    assert address_x > value_x  # two tabs reach a later stop
+
+
+def test_table_cells_sit_side_by_side_with_their_paragraphs_stacked(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    table = word.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.text = "Nguyễn Thị Lan"
+    left.add_paragraph("lan@example.com")
+    left.add_paragraph("0912 345 678")
+    right.text = "KINH NGHIỆM LÀM VIỆC"
+    right.add_paragraph("03/2021 – nay | Công ty CP Sao Việt | Kế toán trưởng")
+    lines = _read_docx(word, tmp_path)
+    name_x, name_top = _at(lines, "Nguyễn Thị Lan")
+    email_x, email_top = _at(lines, "lan@example.com")
+    phone_x, phone_top = _at(lines, "0912 345 678")
+    heading_x, heading_top = _at(lines, "KINH NGHIỆM LÀM VIỆC")
+    assert name_x == email_x == phone_x
+    assert name_top < email_top < phone_top
+    assert heading_top == name_top and heading_x > name_x + 100
+
+
+def test_merged_cells_are_read_once(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    table = word.add_table(rows=2, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 2))
+    merged.text = "BẢNG KÊ HÀNG HÓA"
+    for column, text in enumerate(("STT", "Tên hàng", "Thành tiền")):
+        table.cell(1, column).text = text
+    lines = _read_docx(word, tmp_path)
+    assert [text for _, _, text in lines].count("BẢNG KÊ HÀNG HÓA") == 1
+    assert _at(lines, "STT")[0] < _at(lines, "Tên hàng")[0] < _at(lines, "Thành tiền")[0]
+
+
+def test_headers_and_text_boxes_are_read_and_a_fallback_copy_is_not(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    word.sections[0].header.paragraphs[0].text = "CÔNG TY TNHH AN PHÁT - MST: 0101243150"
+    anchor = word.add_paragraph("Kính gửi: Sở Tài chính")
+    namespaces = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    )
+    box = "<w:txbxContent><w:p><w:r><w:t>Hỏa tốc</w:t></w:r></w:p></w:txbxContent>"
+    anchor._p.append(  # noqa: SLF001 - python-docx has no text-box API
+        parse_xml(
+            f'<w:r {namespaces}><mc:AlternateContent><mc:Choice Requires="wps">{box}'
+            f"</mc:Choice><mc:Fallback>{box}</mc:Fallback></mc:AlternateContent></w:r>"
+        )
+    )
+    lines = _read_docx(word, tmp_path)
+    texts = [text for _, _, text in lines]
+    assert texts[0] == "CÔNG TY TNHH AN PHÁT - MST: 0101243150"
+    assert texts.count("Hỏa tốc") == 1
+    assert "Kính gửi: Sở Tài chính" in texts
