@@ -127,10 +127,20 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
             gap = word.bbox[0] - previous.bbox[2]
             small, large = sorted((max(previous.height, 1.0), max(word.height, 1.0)))
             # A centred title beside a header block: different type sizes are different blocks.
-            other_size = large > 1.3 * small and gap > small
+            # Punctuation (an OCR'd dash is a point or two tall) says nothing about type size.
+            other_size = (
+                large > 1.3 * small
+                and gap > small
+                and _has_letters(previous.text)
+                and _has_letters(word.text)
+            )
             if gap > 2.5 * large or other_size:
                 lines.append(Line(tuple(current), page))
                 current = []
             current.append(word)
         lines.append(Line(tuple(current), page))
     return lines
+
+
+def _has_letters(text: str) -> bool:
+    return any(character.isalnum() for character in text)

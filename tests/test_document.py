@@ -1,0 +1,41 @@
+"""Line grouping: words that share a row become one line unless a column gap or a change of
+type size separates them."""
+
+from __future__ import annotations
+
+from extractors.document import Word, group_lines
+
+
+def _word(text: str, x0: float, top: float, x1: float, bottom: float) -> Word:
+    return Word(text, (x0, top, x1, bottom), 1, source="ocr")
+
+
+def test_an_ocr_dash_a_point_tall_does_not_split_a_date_range() -> None:
+    words = [
+        _word("03/2019", 42.6, 306.5, 80.0, 315.4),
+        _word("-", 87.0, 311.1, 92.0, 312.1),
+        _word("06/2022", 95.4, 306.3, 133.0, 315.2),
+        _word("|", 136.0, 305.0, 138.0, 317.0),
+        _word("Kế", 141.0, 306.3, 152.0, 317.0),
+    ]
+    lines = group_lines(words, 1)
+    assert [line.text for line in lines] == ["03/2019 - 06/2022 | Kế"]
+
+
+def test_a_column_gap_splits_a_row_into_two_lines() -> None:
+    words = [
+        _word("Mã", 40.0, 100.0, 55.0, 110.0),
+        _word("số:", 58.0, 100.0, 72.0, 110.0),
+        _word("Ngày", 320.0, 100.0, 345.0, 110.0),
+    ]
+    assert [line.text for line in group_lines(words, 1)] == ["Mã số:", "Ngày"]
+
+
+def test_a_large_title_beside_small_text_is_its_own_line() -> None:
+    words = [
+        _word("Số:", 40.0, 100.0, 55.0, 109.0),
+        _word("0012", 58.0, 100.0, 80.0, 109.0),
+        _word("HÓA", 100.0, 96.0, 130.0, 114.0),
+        _word("ĐƠN", 134.0, 96.0, 164.0, 114.0),
+    ]
+    assert [line.text for line in group_lines(words, 1)] == ["Số: 0012", "HÓA ĐƠN"]
