@@ -127,9 +127,11 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
             gap = word.bbox[0] - previous.bbox[2]
             small, large = sorted((max(previous.height, 1.0), max(word.height, 1.0)))
             # A centred title beside a header block: different type sizes are different blocks.
-            # Punctuation (an OCR'd dash is a point or two tall) says nothing about type size.
+            # Punctuation (an OCR'd dash is a point or two tall) says nothing about type size,
+            # nor do OCR boxes, which hug the ink: `1` is shorter than `Giấy` in one font.
             other_size = (
-                large > 1.3 * small
+                word.source != "ocr"
+                and large > 1.3 * small
                 and gap > small
                 and _has_letters(previous.text)
                 and _has_letters(word.text)

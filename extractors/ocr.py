@@ -33,6 +33,7 @@ from extractors.errors import ExtractionError
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
+_SPECK_CONFIDENCE = 60.0
 _PSM = "--psm 3"
 _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
 _MIN_WORDS = 8
@@ -147,6 +148,9 @@ def _read(
         text = text.strip()
         confidence = float(data["conf"][index])
         if not text or confidence < 0:
+            continue
+        # Specks and table rules read as stray punctuation, and Tesseract says it is unsure.
+        if confidence < _SPECK_CONFIDENCE and not any(char.isalnum() for char in text):
             continue
         left, top = float(data["left"][index]), float(data["top"][index])
         width, height = float(data["width"][index]), float(data["height"][index])

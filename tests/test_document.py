@@ -6,8 +6,8 @@ from __future__ import annotations
 from extractors.document import Word, group_lines
 
 
-def _word(text: str, x0: float, top: float, x1: float, bottom: float) -> Word:
-    return Word(text, (x0, top, x1, bottom), 1, source="ocr")
+def _word(text: str, x0: float, top: float, x1: float, bottom: float, *, ocr: bool = True) -> Word:
+    return Word(text, (x0, top, x1, bottom), 1, source="ocr" if ocr else "text_layer")
 
 
 def test_an_ocr_dash_a_point_tall_does_not_split_a_date_range() -> None:
@@ -33,9 +33,19 @@ def test_a_column_gap_splits_a_row_into_two_lines() -> None:
 
 def test_a_large_title_beside_small_text_is_its_own_line() -> None:
     words = [
-        _word("Số:", 40.0, 100.0, 55.0, 109.0),
-        _word("0012", 58.0, 100.0, 80.0, 109.0),
-        _word("HÓA", 100.0, 96.0, 130.0, 114.0),
-        _word("ĐƠN", 134.0, 96.0, 164.0, 114.0),
+        _word("Số:", 40.0, 100.0, 55.0, 109.0, ocr=False),
+        _word("0012", 58.0, 100.0, 80.0, 109.0, ocr=False),
+        _word("HÓA", 100.0, 96.0, 130.0, 114.0, ocr=False),
+        _word("ĐƠN", 134.0, 96.0, 164.0, 114.0, ocr=False),
     ]
     assert [line.text for line in group_lines(words, 1)] == ["Số: 0012", "HÓA ĐƠN"]
+
+
+def test_ocr_boxes_of_one_font_stay_on_one_line_though_their_ink_heights_differ() -> None:
+    # Tesseract's boxes hug the ink: a digit is shorter than a word with diacritics.
+    words = [
+        _word("1", 49.3, 335.3, 53.0, 342.7),
+        _word("Giấy", 77.1, 332.0, 98.0, 344.6),
+        _word("in", 101.0, 334.4, 108.0, 342.0),
+    ]
+    assert [line.text for line in group_lines(words, 1)] == ["1 Giấy in"]
