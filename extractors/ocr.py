@@ -4,8 +4,11 @@ Tesseract's own threading was measured 4-5x slower than one single-threaded proc
 core here, so OMP_THREAD_LIMIT=1 is set for every tesseract this process starts, and pages
 run in parallel as separate tesseract processes.
 
-Each page is read with `vie` first: `eng` loses every Vietnamese diacritic, while `vie`
-reads English well enough to tell the page is English, which is then read again with `eng`.
+Every page is read with `vie` alone, English pages too: English documents here carry
+Vietnamese names and addresses, which `eng` strips of every diacritic (word recall on nine
+scanned English documents: `eng` 0.902, `vie` 0.988, `vie` with the repairs below 0.993, and
+one pass instead of two). `vie` misreads a few English letter shapes the same way every time
+(`lnvoice`, `BiII`); those are repaired word by word.
 A page whose result looks like noise (few words, low confidence) is checked for orientation
 with OSD, turned, and read again; upright pages never pay for OSD.
 """
@@ -34,6 +37,8 @@ from extractors.errors import ExtractionError
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 _SPECK_CONFIDENCE = 60.0
+# Tesseract sometimes reads one bold `Đ` as `ĐÐĐ`, with the Icelandic eth in between.
+_DOUBLED_D = re.compile("[ĐÐ]*Ð[ĐÐ]*")
 _PSM = "--psm 3"
 _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
 _MIN_WORDS = 8
@@ -57,8 +62,9 @@ def document_from_ocr(media_type: str, outcomes: list[OcrOutcome]) -> ParsedDocu
     problems = [f"page {o.page.number}: {o.failed}" for o in outcomes if o.failed]
     if outcomes and len(problems) == len(outcomes):
         raise ExtractionError("timeout", "; ".join(problems))
-    return ParsedDocument(media_type=media_type, pages=[o.page for o in outcomes],
-                          problems=problems)
+    return ParsedDocument(
+        media_type=media_type, pages=[o.page for o in outcomes], problems=problems
+    )
 
 
 PageSource = Image.Image | Path
@@ -99,8 +105,6 @@ def ocr_page(number: int, source: PageSource, dpi: float, *, timeout: float) -> 
                     path, size = pgm, turned.size
                     words, confidence = _read(path, "vie", number, dpi, timeout)
             language = detect_language(" ".join(w.text for w in words))
-            if language == "en":
-                words, confidence = _read(path, "eng", number, dpi, timeout)
         except RuntimeError as exc:  # pytesseract's timeout
             return OcrOutcome(_page(number, size, dpi, []), "vi", failed=f"OCR timed out: {exc}")
         except pytesseract.TesseractError as exc:
@@ -167,7 +171,7 @@ def _read(
         cx, cy = cx * cos + cy * sin, -cx * sin + cy * cos
         words.append(
             Word(
-                text=unicodedata.normalize("NFC", text),
+                text=repair_word(unicodedata.normalize("NFC", text)),
                 bbox=(
                     (cx - width / 2) * scale,
                     (cy - height / 2) * scale,
@@ -225,3 +229,22 @@ def _orientation(path: Path, timeout: float) -> int:
         return 0  # too little text to tell: leave the page as it is
     match = _ROTATE.search(report)
     return int(match.group(1)) % 360 if match else 0
+
+
+def repair_word(text: str) -> str:
+    """Undo the letter confusions `vie` makes on English words: `I` after a lower-case
+    letter is `l` (`BiII` → `Bill`; no word has a capital I inside it), and a word-initial
+    `l` before a capital, or before `n` and a lower-case letter, is `I` (`lnvoice`, `lD`; no
+    Vietnamese or English word starts so); the eth `Ð` is Vietnamese `Đ`, and a doubled `Đ`
+    is one."""
+    chars = list(text)
+    for index in range(1, len(chars)):
+        if chars[index] == "I" and chars[index - 1].islower():
+            chars[index] = "l"
+    if (
+        len(chars) > 1
+        and chars[0] == "l"
+        and (chars[1].isupper() or (chars[1] == "n" and len(chars) > 2 and chars[2].islower()))
+    ):
+        chars[0] = "I"
+    return _DOUBLED_D.sub("Đ", "".join(chars))

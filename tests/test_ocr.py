@@ -78,8 +78,16 @@ def test_a_slightly_skewed_scan_keeps_its_lines_together(skew: float, tmp_path: 
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(docgen.scanned_pdf(doc, skew=skew, noise=0.0005))
     record = extract_file(scan, limits=LIMITS)
-    for key in ("invoice_number", "invoice_series", "issue_date", "subtotal", "vat_amount",
-                "total", "seller", "buyer"):
+    for key in (
+        "invoice_number",
+        "invoice_series",
+        "issue_date",
+        "subtotal",
+        "vat_amount",
+        "total",
+        "seller",
+        "buyer",
+    ):
         assert record.fields[key] == doc.fields[key], key
 
 
@@ -103,8 +111,8 @@ def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None
     data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(
-            ">I", zlib.crc32(kind + body)
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
         )
 
     png = (
@@ -160,3 +168,36 @@ def test_ocr_past_its_time_limit_is_a_timeout_not_an_empty_document(tmp_path: Pa
     assert record.error is not None
     assert record.error.code == "timeout"
     assert "page 1" in record.error.message
+
+
+def test_a_scanned_english_contract_keeps_vietnamese_names_and_english_words(
+    tmp_path: Path,
+) -> None:
+    doc = docgen.contract(21, language="en")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, noise=0.002, blur=0.6, seed=21))
+    text, _ = ocr_text(scan)
+    got = words_of(text)
+    assert recall(truth_words(doc, tmp_path), got) >= 0.97
+    for party in doc.fields["parties"]:
+        assert recall(words_of(party["representative"]), got) == 1.0, party["representative"]
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("lnvoice", "Invoice"),
+        ("lNVOICE", "INVOICE"),
+        ("BiII", "Bill"),
+        ("HĐÐĐMB", "HĐMB"),
+        ("Ðà", "Đà"),
+        ("lan", "lan"),
+        ("Invoice", "Invoice"),
+        ("ln", "ln"),
+        ("Nguyễn", "Nguyễn"),
+    ],
+)
+def test_letter_confusions_of_the_vietnamese_model_are_repaired(read: str, meant: str) -> None:
+    from extractors.ocr import repair_word
+
+    assert repair_word(read) == meant
