@@ -122,7 +122,14 @@ def _render(doc: GeneratedDocument, fmt: str, seed: int) -> tuple[bytes, str]:
         effects = {"noise": 0.001, "blur": 0.4, "skew": rng.uniform(-1.0, 1.0), "seed": seed}
         return docgen.scanned_pdf(doc, **effects), ".pdf"
     if fmt == "photo":
-        effects = {"noise": 0.002, "blur": 0.6, "skew": rng.uniform(-1.5, 1.5), "seed": seed}
+        effects = {
+            "noise": 0.002,
+            "blur": 0.6,
+            "skew": rng.uniform(-1.5, 1.5),
+            "shade": rng.uniform(0.2, 0.7),
+            "perspective": rng.uniform(0.0, 0.05),
+            "seed": seed,
+        }
         # A phone photo is one page; a longer document arrives as a multi-page TIFF.
         if _page_count(doc.content) > 1:
             return docgen.photo(doc, image_format="TIFF", **effects), ".tiff"

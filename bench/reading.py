@@ -6,8 +6,8 @@
 text      pages/s reading dense (~2,000 characters) born-digital pages into words with boxes,
           on one core, beside pdfplumber's words on the same pages.
 ocr       s/page for scanned Vietnamese pages, word recall against the born-digital text,
-          and the ratio of this reader's time to bare `tesseract` (vie, psm 3, TSV) on the
-          same page images.
+          and the ratio of this reader's time to bare `tesseract` (vie, psm 3, Sauvola
+          thresholding, TSV) on the same page images.
 parallel  a multi-page scan with one tesseract at a time, then one per core.
 classify  accuracy over 200+ generated documents: every type, both languages, born-digital
           PDF, scanned PDF, photos, Word files and e-invoice XML.
@@ -47,8 +47,10 @@ def bench_text(tmp: Path) -> None:
         for page in pdf.pages[:10]:
             page.extract_words()
     plumber = 10 / (time.perf_counter() - started)
-    print(f"text: {ours:.0f} pages/s with {words / 50:.0f} words/page (pdfplumber words: "
-          f"{plumber:.1f} pages/s, {ours / plumber:.0f}x slower)")
+    print(
+        f"text: {ours:.0f} pages/s with {words / 50:.0f} words/page (pdfplumber words: "
+        f"{plumber:.1f} pages/s, {ours / plumber:.0f}x slower)"
+    )
 
 
 def bench_ocr(tmp: Path, pages: int = 6) -> None:
@@ -62,8 +64,21 @@ def bench_ocr(tmp: Path, pages: int = 6) -> None:
         image.save(png, dpi=(300, 300))
         started = time.perf_counter()
         subprocess.run(
-            ["tesseract", str(png), str(tmp / "out"), "-l", "vie", "--psm", "3", "tsv"],
-            env=env, check=True, capture_output=True,
+            [
+                "tesseract",
+                str(png),
+                str(tmp / "out"),
+                "-l",
+                "vie",
+                "--psm",
+                "3",
+                "-c",
+                "thresholding_method=2",
+                "tsv",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
         )
         bare_total += time.perf_counter() - started
         started = time.perf_counter()
@@ -75,9 +90,11 @@ def bench_ocr(tmp: Path, pages: int = 6) -> None:
         with PdfTextReader() as reader:
             truth = words_of(reader.read(original, limits=LIMITS).text)
         recalls.append(recall(truth, words_of(document.text)))
-    print(f"ocr: {ours_total / pages:.2f} s/page (bare tesseract {bare_total / pages:.2f}), "
-          f"ratio {ours_total / bare_total:.2f}; word recall min {min(recalls):.3f} "
-          f"mean {sum(recalls) / len(recalls):.3f} over {pages} Vietnamese pages")
+    print(
+        f"ocr: {ours_total / pages:.2f} s/page (bare tesseract {bare_total / pages:.2f}), "
+        f"ratio {ours_total / bare_total:.2f}; word recall min {min(recalls):.3f} "
+        f"mean {sum(recalls) / len(recalls):.3f} over {pages} Vietnamese pages"
+    )
 
 
 def bench_ocr_parallel(tmp: Path, pages: int = 4) -> None:
@@ -96,8 +113,10 @@ def bench_ocr_parallel(tmp: Path, pages: int = 4) -> None:
             reader.read(path, limits=ReadLimits(ocr_parallelism=parallelism))
         timings[parallelism] = time.perf_counter() - started
     (one, one_time), (many, many_time) = timings.items()
-    print(f"ocr pages in parallel: {pages} pages in {one_time:.1f} s with {one} tesseract, "
-          f"{many_time:.1f} s with {many} ({one_time / many_time:.2f}x)")
+    print(
+        f"ocr pages in parallel: {pages} pages in {one_time:.1f} s with {one} tesseract, "
+        f"{many_time:.1f} s with {many} ({one_time / many_time:.2f}x)"
+    )
 
 
 def bench_classify(tmp: Path) -> None:
@@ -136,8 +155,10 @@ def bench_classify(tmp: Path) -> None:
             right += 1
         else:
             misses.append(f"invoice/vi/xml/{seed}")
-    print(f"classify: accuracy {right / total:.3f} over {total} documents "
-          f"({time.perf_counter() - started:.0f} s); misses: {misses[:10]}")
+    print(
+        f"classify: accuracy {right / total:.3f} over {total} documents "
+        f"({time.perf_counter() - started:.0f} s); misses: {misses[:10]}"
+    )
 
 
 def main() -> None:

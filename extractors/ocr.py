@@ -39,7 +39,12 @@ os.environ["OMP_THREAD_LIMIT"] = "1"
 _SPECK_CONFIDENCE = 60.0
 # Tesseract sometimes reads one bold `Đ` as `ĐÐĐ`, with the Icelandic eth in between.
 _DOUBLED_D = re.compile("[ĐÐ]*Ð[ĐÐ]*")
-_PSM = "--psm 3"
+# Sauvola thresholds each pixel by its neighbourhood: a phone photo lit from one side loses
+# whole lines under Tesseract's default global Otsu (word recall on shaded photos 0.76-0.95
+# -> 0.99-1.0; field accuracy on the bench's photos 0.63 -> 0.77 for invoices), plain scans
+# read as well, about 15% slower. Adaptive Otsu was as good on photos but lost words on
+# JPEG-compressed scans.
+_CONFIG = "--psm 3 -c thresholding_method=2"
 _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
 _MIN_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
@@ -143,7 +148,7 @@ def _read(
     data = pytesseract.image_to_data(
         str(path),
         lang=language,
-        config=_PSM,
+        config=_CONFIG,
         output_type=pytesseract.Output.DICT,
         timeout=timeout,
     )

@@ -201,3 +201,22 @@ def test_letter_confusions_of_the_vietnamese_model_are_repaired(read: str, meant
     from extractors.ocr import repair_word
 
     assert repair_word(read) == meant
+
+
+def test_a_phone_photo_lit_from_one_side_loses_no_lines(tmp_path: Path) -> None:
+    doc = docgen.invoice(3)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(
+        docgen.photo(
+            doc,
+            image_format="JPEG",
+            noise=0.002,
+            blur=0.8,
+            skew=1.0,
+            shade=0.8,
+            perspective=0.05,
+            seed=3,
+        )
+    )
+    text, _ = ocr_text(photo)
+    assert recall(truth_words(doc, tmp_path), words_of(text)) >= 0.97

@@ -21,10 +21,14 @@ def scan_image(
     skew: float = 0.0,
     noise: float = 0.0,
     blur: float = 0.0,
+    shade: float = 0.0,
+    perspective: float = 0.0,
     seed: int = 0,
 ) -> list[Image.Image]:
     """The document's pages as a scanner or phone would deliver them: rasterised, turned by
-    `rotation` degrees clockwise, slightly skewed, blurred and speckled."""
+    `rotation` degrees clockwise, slightly skewed, blurred and speckled; a phone photo also
+    has uneven light (`shade`: how much darker the far corner is, on grey paper) and is
+    taken at an angle (`perspective`: how much narrower the top edge is than the bottom)."""
     import pypdfium2 as pdfium
     from PIL import ImageFilter
 
@@ -35,6 +39,10 @@ def scan_image(
         image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
         if skew:
             image = image.rotate(skew, expand=True, fillcolor=255, resample=Image.BICUBIC)
+        if perspective:
+            image = _keystone(image, perspective)
+        if shade:
+            image = _shaded(image, shade)
         if blur:
             image = image.filter(ImageFilter.GaussianBlur(blur))
         if noise:
@@ -78,3 +86,43 @@ def photo(
     else:
         images[0].save(buffer, format=image_format, dpi=(dpi, dpi), quality=85)
     return buffer.getvalue()
+
+
+def _keystone(image: Image.Image, amount: float) -> Image.Image:
+    """The page seen from below its bottom edge: the top edge `amount` narrower."""
+    width, height = image.size
+    inset = width * amount / 2
+    # PIL maps each output pixel back into the input: the output's top corners come from
+    # points outside the page, so the page's top edge appears narrower.
+    coefficients = _perspective_coefficients(
+        [(0, 0), (width, 0), (width, height), (0, height)],
+        [(-inset, 0), (width + inset, 0), (width, height), (0, height)],
+    )
+    return image.transform(
+        image.size, Image.PERSPECTIVE, coefficients, Image.BICUBIC, fillcolor=255
+    )
+
+
+def _perspective_coefficients(
+    output: list[tuple[float, float]], source: list[tuple[float, float]]
+) -> list[float]:
+    import numpy
+
+    rows = []
+    for (x, y), (u, v) in zip(output, source, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    matrix = numpy.array(rows, dtype=float)
+    target = numpy.array([coordinate for point in source for coordinate in point], dtype=float)
+    return [float(value) for value in numpy.linalg.solve(matrix, target)]
+
+
+def _shaded(image: Image.Image, amount: float) -> Image.Image:
+    """Grey paper under a lamp: light falls off towards the bottom-right corner."""
+    import numpy
+
+    height, width = image.height, image.width
+    ramp = (numpy.linspace(0, 1, width)[None, :] + numpy.linspace(0, 1, height)[:, None]) / 2
+    light = 0.92 - amount * ramp  # grey paper even where the light is best
+    pixels = numpy.asarray(image, dtype=float) * light
+    return Image.fromarray(pixels.clip(0, 255).astype(numpy.uint8), "L")
