@@ -103,6 +103,10 @@ def union(boxes: Iterator[BBox] | list[BBox] | tuple[BBox, ...]) -> BBox:
     return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
+_SIZE_RATIO = 1.3
+_OCR_SIZE_RATIO = 1.8
+
+
 def group_lines(words: list[Word], page: int) -> list[Line]:
     """Group words into lines by vertical overlap, then split a line where a wide horizontal
     gap separates two columns, so a label in one column is never glued to the next column."""
@@ -127,11 +131,12 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
             gap = word.bbox[0] - previous.bbox[2]
             small, large = sorted((max(previous.height, 1.0), max(word.height, 1.0)))
             # A centred title beside a header block: different type sizes are different blocks.
-            # Punctuation (an OCR'd dash is a point or two tall) says nothing about type size,
-            # nor do OCR boxes, which hug the ink: `1` is shorter than `Giấy` in one font.
+            # Punctuation (an OCR'd dash is a point or two tall) says nothing about type size.
+            # OCR boxes hug the ink, so `1` is 1.4 times shorter than `Giấy` in one font: a
+            # size change there takes a larger ratio.
+            ratio = _OCR_SIZE_RATIO if word.source == "ocr" else _SIZE_RATIO
             other_size = (
-                word.source != "ocr"
-                and large > 1.3 * small
+                large > ratio * small
                 and gap > small
                 and _has_letters(previous.text)
                 and _has_letters(word.text)

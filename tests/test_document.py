@@ -49,3 +49,12 @@ def test_ocr_boxes_of_one_font_stay_on_one_line_though_their_ink_heights_differ(
         _word("in", 101.0, 334.4, 108.0, 342.0),
     ]
     assert [line.text for line in group_lines(words, 1)] == ["1 Giấy in"]
+
+
+def test_an_ocr_title_beside_a_small_value_is_its_own_line() -> None:
+    words = [
+        _word("GIA", 330.0, 42.9, 356.0, 59.3),
+        _word("TĂNG", 360.0, 42.9, 404.0, 59.3),
+        _word("1", 426.5, 44.7, 430.0, 52.1),
+    ]
+    assert [line.text for line in group_lines(words, 1)] == ["GIA TĂNG", "1"]
