@@ -1,5 +1,5 @@
-"""Line grouping: words that share a row become one line unless a column gap or a change of
-type size separates them."""
+"""The document model: words that share a row become one line unless a column gap or a change of
+type size separates them; how sure a value read from those words can be."""
 
 from __future__ import annotations
 
@@ -58,3 +58,22 @@ def test_an_ocr_title_beside_a_small_value_is_its_own_line() -> None:
         _word("1", 426.5, 44.7, 430.0, 52.1),
     ]
     assert [line.text for line in group_lines(words, 1)] == ["GIA TĂNG", "1"]
+
+
+def test_a_value_read_from_doubtful_ocr_words_is_never_high_confidence() -> None:
+    from extractors.document import Line
+    from extractors.fields.base import Extraction
+    from extractors.fields.layout import Found
+
+    sure = Word("0011683", (425.8, 100.8, 470.0, 109.0), 1, confidence=0.96, source="ocr")
+    doubtful = Word("K26TBM", (426.3, 72.5, 470.0, 80.7), 1, confidence=0.42, source="ocr")
+    typed = Word("K26TBM", (426.3, 72.5, 470.0, 80.7), 1, source="text_layer")
+    extraction = Extraction(fields={})
+    extraction.put("invoice_number", "0011683", Found("0011683", Line((sure,), 1), 0.9))
+    extraction.put("invoice_series", "K26TBM", Found("K26TBM", Line((doubtful,), 1), 0.9))
+    extraction.put("po_number", "K26TBM", Found("K26TBM", Line((typed,), 1), 0.9))
+    assert extraction.confidence == {
+        "invoice_number": 0.9,
+        "invoice_series": 0.42,
+        "po_number": 0.9,
+    }
