@@ -152,3 +152,20 @@ def test_headers_and_text_boxes_are_read_and_a_fallback_copy_is_not(tmp_path: Pa
     assert texts[0] == "CÔNG TY TNHH AN PHÁT - MST: 0101243150"
     assert texts.count("Hỏa tốc") == 1
     assert "Kính gửi: Sở Tài chính" in texts
+
+
+def test_a_long_cell_wraps_inside_its_column(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    table = word.add_table(rows=1, cols=3)
+    description, unit, amount = table.rows[0].cells
+    description.text = "Dịch vụ bảo trì hệ thống máy chủ và thiết bị mạng nội bộ quý III"
+    unit.text = "Tháng"
+    amount.text = "390.000"
+    lines = _read_docx(word, tmp_path)
+    unit_x, unit_top = _at(lines, "Tháng")
+    cell_lines = [(x, top, text) for x, top, text in lines if x < unit_x and text != "Tháng"]
+    assert len(cell_lines) >= 2  # wrapped, as Word shows it
+    assert " ".join(text for _, _, text in cell_lines) == description.text
+    assert cell_lines[0][1] == unit_top

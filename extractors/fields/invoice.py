@@ -7,16 +7,18 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractors.document import Line, ParsedDocument, Word
+from extractors.document import Line, ParsedDocument
 from extractors.fields.base import Extraction
 from extractors.fields.layout import (
     Found,
     below,
     block_label,
+    continued,
     label,
     label_matches,
     value_for,
 )
+from extractors.fields.table import read_table
 from extractors.normalize import (
     clean_text,
     find_currency,
@@ -36,27 +38,78 @@ _NUMBER = re.compile(
 )
 _ISSUE_DATE = label(r"invoice date", r"date of issue", r"issue date", r"ngày lập", r"date")
 _DUE_DATE = label(r"due date", r"payment due", r"hạn thanh toán", r"ngày đến hạn")
-_PO = label(r"po (?:number|no\.?)", r"p\.o\.(?: no\.?)?", r"purchase order(?: no\.?)?",
-            r"số đơn (?:đặt )?hàng")
-_SUBTOTAL = label(r"cộng tiền hàng(?: hóa, dịch vụ)?", r"tổng tiền hàng", r"tiền hàng",
-                  r"sub-?total", r"total before (?:tax|vat)", r"net amount", r"total net")
-_VAT_AMOUNT = label(r"tiền thuế gtgt", r"tiền thuế", r"thuế gtgt", r"vat amount",
-                    r"tax amount", r"vat", r"tax", r"gst")
-_TOTAL = label(r"tổng cộng tiền thanh toán", r"tổng tiền thanh toán", r"tổng cộng",
-               r"total amount(?: due| payable)?", r"amount due", r"total due",
-               r"total payable", r"grand total", r"total")
+_PO = label(
+    r"po (?:number|no\.?)",
+    r"p\.o\.(?: no\.?)?",
+    r"purchase order(?: no\.?)?",
+    r"số đơn (?:đặt )?hàng",
+)
+_SUBTOTAL = label(
+    r"cộng tiền hàng(?: hóa, dịch vụ)?",
+    r"tổng tiền hàng",
+    r"tiền hàng",
+    r"sub-?total",
+    r"total before (?:tax|vat)",
+    r"net amount",
+    r"total net",
+)
+_VAT_AMOUNT = label(
+    r"tiền thuế gtgt",
+    r"tiền thuế",
+    r"thuế gtgt",
+    r"vat amount",
+    r"tax amount",
+    r"vat",
+    r"tax",
+    r"gst",
+)
+_TOTAL = label(
+    r"tổng cộng tiền thanh toán",
+    r"tổng tiền thanh toán",
+    r"tổng cộng",
+    r"total amount(?: due| payable)?",
+    r"amount due",
+    r"total due",
+    r"total payable",
+    r"grand total",
+    r"total",
+)
 _VAT_RATE = label(r"thuế suất(?: gtgt)?", r"vat rate", r"tax rate")
-_IN_WORDS = label(r"số tiền viết bằng chữ", r"viết bằng chữ", r"bằng chữ",
-                  r"amount in words", r"in words", r"say")
-_SELLER = block_label(r"đơn vị bán(?: hàng)?", r"người bán(?: hàng)?", r"bên bán", r"seller",
-                r"supplier", r"vendor", r"from")
-_BUYER = block_label(r"đơn vị mua(?: hàng)?", r"người mua(?: hàng)?", r"tên đơn vị", r"bên mua",
-               r"buyer", r"bill to", r"billed to", r"customer", r"sold to")
-_TAX_ID = label(r"mã số thuế", r"mst", r"tax (?:id|code|number)", r"vat (?:no\.?|number|id)",
-                r"tin")
+_IN_WORDS = label(
+    r"số tiền viết bằng chữ", r"viết bằng chữ", r"bằng chữ", r"amount in words", r"in words", r"say"
+)
+_SELLER = block_label(
+    r"đơn vị bán(?: hàng)?",
+    r"người bán(?: hàng)?",
+    r"bên bán",
+    r"seller",
+    r"supplier",
+    r"vendor",
+    r"from",
+)
+_BUYER = block_label(
+    r"đơn vị mua(?: hàng)?",
+    r"người mua(?: hàng)?",
+    r"tên đơn vị",
+    r"bên mua",
+    r"buyer",
+    r"bill to",
+    r"billed to",
+    r"customer",
+    r"sold to",
+)
+_TAX_ID = label(
+    r"mã số thuế", r"mst", r"tax (?:id|code|number)", r"vat (?:no\.?|number|id)", r"tin"
+)
 _ADDRESS = label(r"địa chỉ", r"address")
-_BANK = label(r"số tài khoản", r"stk", r"tài khoản", r"bank account(?: no\.?)?",
-              r"account (?:no\.?|number)", r"iban")
+_BANK = label(
+    r"số tài khoản",
+    r"stk",
+    r"tài khoản",
+    r"bank account(?: no\.?)?",
+    r"account (?:no\.?|number)",
+    r"iban",
+)
 _NAME = label(r"tên đơn vị", r"tên công ty", r"company(?: name)?", r"name")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 # A VAT line that is not a total ("Total VAT"), and a total that is not VAT's.
@@ -88,12 +141,12 @@ class InvoiceExtractor:
         items = _line_items(document, language)
         out.fields["line_items"] = [item.fields for item in items]
         for index, item in enumerate(items):
-            out.confidence[f"line_items[{index}].amount"] = item.confidence
-            out.provenance[f"line_items[{index}].amount"] = item.found.provenance
+            for name, found in item.cells.items():
+                if found is not None:
+                    out.note(f"line_items[{index}].{name}", found)
         self._totals(document, out, language)
         self._cross_check(out)
         return out
-
 
     def _header(self, document: ParsedDocument, out: Extraction) -> None:
         day_first = document.language == "vi"
@@ -149,7 +202,10 @@ class InvoiceExtractor:
                 if anchor_role == role
                 and (
                     found := value_for(
-                        document, _SELLER, lines=[(line, start)], valid=_looks_like_name,
+                        document,
+                        _SELLER,
+                        lines=[(line, start)],
+                        valid=_looks_like_name,
                         prefer_below=True,
                     )
                 )
@@ -184,7 +240,6 @@ class InvoiceExtractor:
                     out.note(f"{role}.address", found)
         out.fields["seller"] = parties["seller"]
         out.fields["buyer"] = parties["buyer"]
-
 
     def _totals(self, document: ParsedDocument, out: Extraction, language: str) -> None:
         def money(text: str) -> str | None:
@@ -228,7 +283,9 @@ class InvoiceExtractor:
             )
         rate = parse_vat_rate(rate_found.value) if rate_found else None
         out.put("vat_rate", rate, rate_found)
-        words = value_for(document, _IN_WORDS, valid=lambda t: bool(re.search(r"[^\W\d]", t)))
+        words = value_for(document, _IN_WORDS, valid=_is_words)
+        if words is not None:
+            words = continued(document, words, accept=_is_words)
         out.put("amount_in_words", clean_text(words.value) if words else None, words)
 
     def _cross_check(self, out: Extraction) -> None:
@@ -264,8 +321,10 @@ def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
 
 def _looks_like_name(text: str) -> bool:
     text = text.strip()
-    return len(text) >= 3 and sum(char.isalpha() for char in text) >= 3 and not re.match(
-        r"^(mã số thuế|mst|địa chỉ|address|tax)", text, re.IGNORECASE
+    return (
+        len(text) >= 3
+        and sum(char.isalpha() for char in text) >= 3
+        and not re.match(r"^(mã số thuế|mst|địa chỉ|address|tax)", text, re.IGNORECASE)
     )
 
 
@@ -324,99 +383,65 @@ class _Item:
     fields: dict[str, str | None]
     found: Found
     confidence: float
+    cells: dict[str, Found | None]
 
 
 def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
     items: list[_Item] = []
-    for page in document.pages:
-        header = _find_header(page.lines)
-        if header is None:
+    rows = read_table(document, _COLUMNS, key="amount", is_end=_ends_table)
+    for row in rows:
+        amount = parse_money(row.text("amount"), language=language)
+        if amount is None:
             continue
-        header_bottom, columns = header
-        rows = _rows([w for w in page.words if w.bbox[1] > header_bottom])
-        for row in rows:
-            row_text = fold(" ".join(w.text for w in row))
-            if _SUBTOTAL.search(row_text) or _TOTAL.search(row_text) or _IN_WORDS.search(
-                row_text
-            ):
-                break
-            cells: dict[str, list[Word]] = {}
-            for word in row:
-                centre = (word.bbox[0] + word.bbox[2]) / 2
-                name = min(columns, key=lambda c: _distance(centre, columns[c]))
-                cells.setdefault(name, []).append(word)
-            text = {name: " ".join(w.text for w in words) for name, words in cells.items()}
-            amount = parse_money(text.get("amount", ""), language=language)
-            if amount is None:
-                # A wrapped description continues the previous item.
-                if items and text.get("description") and len(text) == 1:
-                    previous = items[-1].fields
-                    previous["description"] = clean_text(
-                        f"{previous['description'] or ''} {text['description']}"
-                    )
-                    continue
-                if items:
-                    break
-                continue
-            line = Line(tuple(row), page.number)
-            quantity = parse_money(text.get("quantity", ""), language=language)
-            unit_price = parse_money(text.get("unit_price", ""), language=language)
-            fields = {
-                "description": clean_text(text["description"]) if "description" in text else None,
-                "unit": clean_text(text["unit"]) if "unit" in text else None,
-                "quantity": quantity,
-                "unit_price": unit_price,
-                "amount": amount,
-                "vat_rate": parse_vat_rate(text.get("vat_rate", "")),
-            }
-            confidence = 0.85
-            if quantity is not None and unit_price is not None:
-                product = Decimal(quantity) * Decimal(unit_price)
-                confidence = 0.95 if abs(product - Decimal(amount)) <= Decimal("1") else 0.5
-            items.append(_Item(fields, Found(amount, line, confidence), confidence))
+        unit, printed_quantity = _split_unit(
+            clean_text(row.text("unit")) or None, row.text("quantity") or None
+        )
+        quantity = parse_money(printed_quantity or "", language=language)
+        unit_price = parse_money(row.text("unit_price"), language=language)
+        description = clean_text(row.text("description")) or None
+        fields: dict[str, str | None] = {
+            "description": description,
+            "unit": unit,
+            "quantity": quantity,
+            "unit_price": unit_price,
+            "amount": amount,
+            "vat_rate": parse_vat_rate(row.text("vat_rate")),
+        }
+        confidence = 0.85
+        if quantity is not None and unit_price is not None:
+            product = Decimal(quantity) * Decimal(unit_price)
+            confidence = 0.95 if abs(product - Decimal(amount)) <= Decimal("1") else 0.5
+        cells = {
+            # A quantity split off its unit's cell was read where the unit was.
+            name: row.found(name, value, confidence) or row.found("unit", value, confidence)
+            for name, value in fields.items()
+            if value is not None
+        }
+        found = cells.get("amount")
+        assert found is not None
+        items.append(_Item(fields, found, confidence, cells))
     return items
 
 
-def _find_header(lines: list[Line]) -> tuple[float, dict[str, tuple[float, float]]] | None:
-    """The table header: the row naming at least three known columns, with each column's
-    horizontal extent. Column names are matched most specific first, and a matched name is
-    consumed, so "Unit price" is never also read as "Unit"."""
-    for row in _rows([w for line in lines for w in line.words]):
-        line = Line(tuple(row), row[0].page)
-        text = fold(line.text)
-        columns: dict[str, tuple[float, float]] = {}
-        for name, pattern in _COLUMNS.items():
-            match = pattern.search(text)
-            if match is None:
-                continue
-            span = line.span(match.start(), match.end())
-            if span.words:
-                columns[name] = (span.bbox[0], span.bbox[2])
-            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
-        if len(columns) >= 3 and "amount" in columns:
-            return max(w.bbox[3] for w in row), columns
-    return None
+def _is_words(text: str) -> bool:
+    """Letters, no figures: an amount written out."""
+    return bool(re.search(r"[^\W\d]", text)) and not re.search(r"\d", text)
 
 
-def _rows(words: list[Word]) -> list[list[Word]]:
-    rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
-        centre = (word.bbox[1] + word.bbox[3]) / 2
-        if rows and rows[-1][0].bbox[1] <= centre <= rows[-1][0].bbox[3]:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
-    for row in rows:
-        row.sort(key=lambda w: w.bbox[0])
-    return rows
+def _split_unit(unit: str | None, quantity: str | None) -> tuple[str | None, str | None]:
+    """A unit cell holding the quantity too (`Ram 19`: columns printed too close, or read
+    as one by OCR) is split: no unit of measure is a number."""
+    if unit is None or quantity is not None:
+        return unit, quantity
+    match = re.fullmatch(r"(.*[^\d\s.,])\s+(\d[\d.,]*)", unit)
+    if match is None:
+        return unit, quantity
+    return match.group(1), match.group(2)
 
 
-def _distance(x: float, span: tuple[float, float]) -> float:
-    if span[0] <= x <= span[1]:
-        return 0.0
-    return min(abs(x - span[0]), abs(x - span[1]))
+def _ends_table(folded: str) -> bool:
+    return any(pattern.search(folded) for pattern in (_SUBTOTAL, _TOTAL, _IN_WORDS))
 
 
 def _is_header_row(line: Line) -> bool:
     return sum(1 for pattern in _COLUMNS.values() if pattern.search(fold(line.text))) >= 3
-

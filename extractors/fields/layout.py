@@ -127,3 +127,30 @@ def block_label(*variants: str) -> re.Pattern[str]:
     seller's heading."""
     alternatives = "|".join(variants)
     return folded_pattern(rf"^\s*(?:{alternatives})(?![\w])")
+
+
+def continued(
+    document: ParsedDocument,
+    found: Found,
+    *,
+    accept: Validator,
+    max_lines: int = 2,
+) -> Found:
+    """`found` with the lines it wraps onto: each next line just below, starting where the
+    value or its line starts (a wrapped cell or paragraph), that `accept` takes as more of
+    the same value rather than a new label."""
+    value, line = found.value, found.line
+    lefts = {round(line.bbox[0]), round(found.line.words[0].bbox[0])}
+    for _ in range(max_lines):
+        nxt = below(document, line, max_gap_lines=1.0)
+        if nxt is None or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts):
+            break
+        if _LABEL_LIKE.search(nxt.text) or not accept(nxt.text):
+            break
+        value = f"{value} {nxt.text}"
+        line = Line((*line.words, *nxt.words), line.page)
+    return Found(value, line, found.confidence) if line is not found.line else found
+
+
+# A line that opens with its own label ("Địa chỉ:", "MST:") starts a new field.
+_LABEL_LIKE = re.compile(r"^[^:]{1,40}:")

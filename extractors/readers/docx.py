@@ -92,8 +92,12 @@ class _Layout:
             segments = [clean_text(part) for part in row.split("\t")]
             if not any(segments):
                 continue
-            self.lines.extend(_place(segments, x0, x1, top, size, align))
-            top += size * 1.3
+            # Word wraps a paragraph at its cell's or page's edge; so does the virtual page,
+            # or a long cell would run into its neighbour's column.
+            wrapped = _wrap(segments[0], x1 - x0, size) if len(segments) == 1 else [segments]
+            for visual in wrapped:
+                self.lines.extend(_place(visual, x0, x1, top, size, align))
+                top += size * 1.3
         # Text boxes anchored here (a CV's sidebar, a letterhead) follow their anchor.
         for box in _text_boxes(element):
             top = self.blocks(_block_children(box), x0, x1, top, depth + 1)
@@ -157,6 +161,22 @@ def _place(
             words.append(Word(token, (left, top, right, top + size), 1, source="docx"))
             left = right + char
         lines.append(Line(tuple(words), 1))
+    return lines
+
+
+def _wrap(text: str, width: float, size: float) -> list[list[str]]:
+    """`text` broken into lines no wider than `width`, at spaces, as Word breaks them."""
+    limit = max(1, int(width / (size * 0.5)))
+    lines: list[list[str]] = []
+    current = ""
+    for token in text.split(" "):
+        candidate = f"{current} {token}" if current else token
+        if current and len(candidate) > limit:
+            lines.append([current])
+            current = token
+        else:
+            current = candidate
+    lines.append([current])
     return lines
 
 

@@ -1,0 +1,249 @@
+"""Tables read by the geometry of their header: line items, whatever the layout.
+
+A table is found by its header band: one to three printed rows whose words, grouped into
+columns by their horizontal extent, name at least three known columns (`Tên hàng hóa,
+dịch vụ` wrapped over two rows is one column). Below it, every word goes to the column its
+box overlaps most. A new row of the table starts where its key column (the amount) holds a
+value; printed rows without one are the wrapped lines of a cell and join the row above (or
+the row below, before the first). A table continues on the next page under a repeated
+header, or without one from the first row holding a key value, and ends at a row the caller
+recognises as the totals, or at a wide vertical gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extractors.document import Line, ParsedDocument, Word
+from extractors.fields.layout import Found
+from extractors.text import fold
+
+_ROW_GAP_LINES = 3.5  # a gap this many rows tall ends the table
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    x0: float
+    x1: float
+
+
+@dataclass
+class TableRow:
+    """One row of the table: each column's words, over every printed line of the row."""
+
+    page: int
+    cells: dict[str, list[Word]] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        return " ".join(word.text for word in self.cells.get(name, []))
+
+    def found(self, name: str, value: str, confidence: float) -> Found | None:
+        words = self.cells.get(name)
+        if not words:
+            return None
+        return Found(value, Line(tuple(words), self.page), confidence)
+
+    def extend(self, other: TableRow, *, before: bool = False) -> None:
+        for name, words in other.cells.items():
+            current = self.cells.get(name, [])
+            self.cells[name] = [*words, *current] if before else [*current, *words]
+
+
+def read_table(
+    document: ParsedDocument,
+    columns: dict[str, re.Pattern[str]],
+    *,
+    key: str,
+    is_end: Callable[[str], bool],
+    min_columns: int = 3,
+) -> list[TableRow]:
+    """The rows of the first table whose header names `key` and `min_columns` columns of
+    `columns` (patterns over accent-folded text, most specific first). `is_end` sees each
+    printed row's folded text and says where the table stops (a totals row)."""
+    rows: list[TableRow] = []
+    header: list[Column] | None = None
+    for page in document.pages:
+        printed = _printed_rows(list(page.words))
+        start = 0
+        found = _find_header(printed, columns, key=key, min_columns=min_columns)
+        if found is not None:
+            start, header = found
+        elif header is None:
+            continue
+        assert header is not None
+        pending: TableRow | None = None
+        open_row: TableRow | None = None
+        last_bottom: float | None = None
+        ended = False
+        for words in printed[start:]:
+            text = fold(" ".join(word.text for word in words))
+            if is_end(text):
+                ended = True
+                break
+            top = min(word.bbox[1] for word in words)
+            height = max(word.height for word in words)
+            if last_bottom is not None and top - last_bottom > _ROW_GAP_LINES * height:
+                ended = True
+                break
+            if _is_repeated_header(text, columns, min_columns):
+                continue
+            row = _assign(words, header, page.number)
+            if row.cells.get(key):
+                if pending is not None:
+                    row.extend(pending, before=True)
+                    pending = None
+                rows.append(row)
+                open_row = row
+            elif open_row is not None:
+                open_row.extend(row)
+            elif found is not None:
+                # Lines above the first key value: a cell's first lines, printed higher
+                # than its vertically centred numbers.
+                if pending is None:
+                    pending = row
+                else:
+                    pending.extend(row)
+            else:
+                continue  # a continued page: skip its letterhead until the table resumes
+            last_bottom = max(word.bbox[3] for word in words)
+        if ended:
+            break
+    return rows
+
+
+def _printed_rows(words: list[Word]) -> list[list[Word]]:
+    """Words sharing a baseline band, top to bottom, each row left to right."""
+    rows: list[list[Word]] = []
+    extents: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        centre = (word.bbox[1] + word.bbox[3]) / 2
+        if rows and extents[-1][0] <= centre <= extents[-1][1]:
+            rows[-1].append(word)
+            top, bottom = extents[-1]
+            extents[-1] = (min(top, word.bbox[1]), max(bottom, word.bbox[3]))
+        else:
+            rows.append([word])
+            extents.append((word.bbox[1], word.bbox[3]))
+    for row in rows:
+        row.sort(key=lambda w: w.bbox[0])
+    return rows
+
+
+def _find_header(
+    printed: list[list[Word]],
+    columns: dict[str, re.Pattern[str]],
+    *,
+    key: str,
+    min_columns: int,
+) -> tuple[int, list[Column]] | None:
+    """The first band of one to three rows naming the key and enough columns: the index of
+    the first row after it, and its columns left to right."""
+    for first in range(len(printed)):
+        # A header starts with a row that names columns itself; the rows under it may hold
+        # only the wrapped ends of those names.
+        if len(_columns(printed[first : first + 1], columns)) < 2:
+            continue
+        for size in (1, 2, 3):
+            band = printed[first : first + size]
+            if len(band) < size or not _close(band):
+                break
+            found = _columns(band, columns)
+            if len(found) >= min_columns and any(column.name == key for column in found):
+                # A longer band may still belong to the header (a wrapped column name).
+                longer = printed[first : first + size + 1]
+                if size < 3 and len(longer) == size + 1 and _close(longer):
+                    more = _columns(longer, columns)
+                    if len(more) > len(found):
+                        return first + size + 1, more
+                return first + size, found
+    return None
+
+
+def _close(band: list[list[Word]]) -> bool:
+    """Rows near enough to be one header wrapped over lines."""
+    for upper, lower in zip(band, band[1:], strict=False):
+        height = max(word.height for word in upper)
+        gap = min(w.bbox[1] for w in lower) - max(w.bbox[3] for w in upper)
+        if gap > 0.8 * height:
+            return False
+    return True
+
+
+def _columns(band: list[list[Word]], patterns: dict[str, re.Pattern[str]]) -> list[Column]:
+    """Header words grouped into columns by horizontal extent, each group named by the most
+    specific pattern its text matches; a group naming two columns (headers printed too close
+    together) is split where the second name starts."""
+    order = {id(word): (index, word.bbox[0]) for index, row in enumerate(band) for word in row}
+    groups = _groups([word for row in band for word in row])
+    result: list[Column] = []
+    for group in groups:
+        in_reading_order = sorted(group, key=lambda word: order[id(word)])
+        text = fold(" ".join(word.text for word in in_reading_order))
+        x0 = min(word.bbox[0] for word in group)
+        x1 = max(word.bbox[2] for word in group)
+        matches: list[tuple[int, int, str]] = []
+        remaining = text
+        for name, pattern in patterns.items():
+            match = pattern.search(remaining)
+            if match is None:
+                continue
+            matches.append((match.start(), match.end(), name))
+            blank = " " * (match.end() - match.start())
+            remaining = remaining[: match.start()] + blank + remaining[match.end() :]
+        if not matches:
+            continue
+        matches.sort()
+        width = max(len(text), 1)
+        for index, (start, _, name) in enumerate(matches):
+            left = x0 + (x1 - x0) * start / width if index else x0
+            end = matches[index + 1][0] if index + 1 < len(matches) else width
+            right = x0 + (x1 - x0) * end / width if index + 1 < len(matches) else x1
+            result.append(Column(name, left, right))
+    named: dict[str, Column] = {}
+    for column in result:
+        named.setdefault(column.name, column)
+    return sorted(named.values(), key=lambda column: column.x0)
+
+
+def _groups(words: list[Word]) -> list[list[Word]]:
+    """Words whose boxes overlap horizontally, or sit a word space apart, are one column."""
+    groups: list[tuple[float, float, list[Word]]] = []
+    for word in sorted(words, key=lambda w: w.bbox[0]):
+        space = 0.6 * max(word.height, 1.0)
+        if groups and word.bbox[0] <= groups[-1][1] + space:
+            x0, x1, members = groups[-1]
+            members.append(word)
+            groups[-1] = (x0, max(x1, word.bbox[2]), members)
+        else:
+            groups.append((word.bbox[0], word.bbox[2], [word]))
+    return [members for _, _, members in groups]
+
+
+def _is_repeated_header(text: str, columns: dict[str, re.Pattern[str]], minimum: int) -> bool:
+    return sum(1 for pattern in columns.values() if pattern.search(text)) >= minimum
+
+
+def _assign(words: list[Word], header: list[Column], page: int) -> TableRow:
+    """Each word to the column it overlaps most; one overlapping none goes to the nearest.
+    Columns are widened to the midpoints between neighbours, since values are often wider
+    than their column's name."""
+    bounds: list[tuple[float, float]] = []
+    for index, column in enumerate(header):
+        left = (header[index - 1].x1 + column.x0) / 2 if index else float("-inf")
+        right = (column.x1 + header[index + 1].x0) / 2 if index + 1 < len(header) else float("inf")
+        bounds.append((left, right))
+    row = TableRow(page)
+    for word in words:
+        best, best_overlap = None, 0.0
+        for column, (left, right) in zip(header, bounds, strict=True):
+            overlap = min(right, word.bbox[2]) - max(left, word.bbox[0])
+            if overlap > best_overlap:
+                best, best_overlap = column, overlap
+        if best is None:
+            centre = (word.bbox[0] + word.bbox[2]) / 2
+            best = min(header, key=lambda column: abs((column.x0 + column.x1) / 2 - centre))
+        row.cells.setdefault(best.name, []).append(word)
+    return row

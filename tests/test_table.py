@@ -1,0 +1,177 @@
+"""Tables read by their header's geometry: wrapped header names, wrapped cells, numbers
+centred in tall rows, tables continued on the next page."""
+
+from __future__ import annotations
+
+from extractors.document import Page, ParsedDocument, Word, group_lines
+from extractors.fields.invoice import _COLUMNS
+from extractors.fields.table import read_table
+from extractors.text import folded_pattern
+
+_TOTALS = folded_pattern(r"cộng tiền hàng|tổng cộng")
+
+
+def _page(number: int, rows: list[tuple[float, list[tuple[float, str]]]]) -> Page:
+    """Rows of (top, [(x0, text)]) in a 10-point font, 5 points per character."""
+    words = []
+    for top, cells in rows:
+        for x0, text in cells:
+            x = x0
+            for token in text.split():
+                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), number))
+                x += 5 * len(token) + 3
+    return Page(number, 595, 842, group_lines(words, number))
+
+
+def _read(*pages: Page) -> list[dict[str, str]]:
+    document = ParsedDocument("application/pdf", list(pages))
+    rows = read_table(document, _COLUMNS, key="amount", is_end=lambda t: bool(_TOTALS.search(t)))
+    return [{name: row.text(name) for name in row.cells} for row in rows]
+
+
+HEADER = [
+    (
+        100,
+        [
+            (40, "STT"),
+            (80, "Tên hàng"),
+            (250, "Đơn vị"),
+            (320, "Số lượng"),
+            (400, "Đơn giá"),
+            (480, "Thành tiền"),
+        ],
+    ),
+    (112, [(80, "hóa, dịch vụ"), (250, "tính")]),
+]
+
+
+def test_a_header_wrapped_over_two_rows_and_a_wrapped_description() -> None:
+    rows = [
+        *HEADER,
+        (
+            130,
+            [
+                (40, "1"),
+                (80, "Giấy in A4"),
+                (250, "Ram"),
+                (330, "19"),
+                (400, "346.000"),
+                (480, "6.574.000"),
+            ],
+        ),
+        (142, [(80, "Double A")]),
+        (
+            160,
+            [
+                (40, "2"),
+                (80, "Bàn làm việc"),
+                (250, "Chiếc"),
+                (330, "2"),
+                (400, "838.000"),
+                (480, "1.676.000"),
+            ],
+        ),
+        (180, [(80, "Cộng tiền hàng:"), (480, "8.250.000")]),
+    ]
+    assert _read(_page(1, rows)) == [
+        {
+            "no": "1",
+            "description": "Giấy in A4 Double A",
+            "unit": "Ram",
+            "quantity": "19",
+            "unit_price": "346.000",
+            "amount": "6.574.000",
+        },
+        {
+            "no": "2",
+            "description": "Bàn làm việc",
+            "unit": "Chiếc",
+            "quantity": "2",
+            "unit_price": "838.000",
+            "amount": "1.676.000",
+        },
+    ]
+
+
+def test_numbers_centred_in_a_tall_row_take_the_lines_above_them() -> None:
+    rows = [
+        *HEADER,
+        (130, [(80, "Dịch vụ bảo trì")]),
+        (
+            142,
+            [
+                (40, "1"),
+                (80, "máy chủ"),
+                (250, "Tháng"),
+                (330, "1"),
+                (400, "390.000"),
+                (480, "390.000"),
+            ],
+        ),
+        (154, [(80, "và thiết bị mạng")]),
+        (172, [(80, "Tổng cộng:"), (480, "390.000")]),
+    ]
+    [row] = _read(_page(1, rows))
+    assert row["description"] == "Dịch vụ bảo trì máy chủ và thiết bị mạng"
+    assert row["amount"] == "390.000"
+
+
+def test_a_table_continues_on_the_next_page_without_its_header() -> None:
+    first = _page(
+        1,
+        [
+            *HEADER,
+            (
+                130,
+                [
+                    (40, "1"),
+                    (80, "Giấy in A4"),
+                    (250, "Ram"),
+                    (330, "19"),
+                    (400, "346.000"),
+                    (480, "6.574.000"),
+                ],
+            ),
+        ],
+    )
+    second = _page(
+        2,
+        [
+            (30, [(40, "CÔNG TY TNHH AN PHÁT"), (400, "Trang 2/2")]),
+            (
+                60,
+                [
+                    (40, "2"),
+                    (80, "Bàn làm việc"),
+                    (250, "Chiếc"),
+                    (330, "2"),
+                    (400, "838.000"),
+                    (480, "1.676.000"),
+                ],
+            ),
+            (80, [(80, "Cộng tiền hàng:"), (480, "8.250.000")]),
+        ],
+    )
+    rows = _read(first, second)
+    assert [row["amount"] for row in rows] == ["6.574.000", "1.676.000"]
+    assert rows[1]["description"] == "Bàn làm việc"
+
+
+def test_a_line_above_the_table_is_not_taken_for_a_wrapped_header() -> None:
+    rows = [
+        (88, [(40, "Hình thức thanh toán: Chuyển khoản, đơn vị tiền tệ VND")]),
+        *HEADER,
+        (
+            130,
+            [
+                (40, "1"),
+                (80, "Giấy in A4"),
+                (250, "Ram"),
+                (330, "19"),
+                (400, "346.000"),
+                (480, "6.574.000"),
+            ],
+        ),
+    ]
+    [row] = _read(_page(1, rows))
+    assert row["description"] == "Giấy in A4" and row["no"] == "1"
