@@ -370,7 +370,10 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
     "quantity": folded_pattern(r"số lượng|\bqty\b|\bquantity\b"),
     "amount": folded_pattern(r"thành tiền|\bamount\b|line total|\btotal\b"),
-    "unit": folded_pattern(r"đơn vị tính|\bđvt\b|\bunit\b|\buom\b"),
+    # "Đơn vị" alone heads the unit column too, and OCR often clips "tính".
+    "unit": folded_pattern(
+        r"đơn vị(?: tính)?(?!\s*(?:bán|mua|tiền))|\bđvt\b|\bunit\b|\buom\b"
+    ),
     "description": folded_pattern(
         r"tên hàng(?: hóa)?(?:,? dịch vụ)?|hàng hóa(?:,? dịch vụ)?|diễn giải|nội dung|"
         r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b"
