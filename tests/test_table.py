@@ -175,3 +175,22 @@ def test_a_line_above_the_table_is_not_taken_for_a_wrapped_header() -> None:
     ]
     [row] = _read(_page(1, rows))
     assert row["description"] == "Giấy in A4" and row["no"] == "1"
+
+
+def test_the_column_numbering_row_under_a_vietnamese_header_is_not_an_item() -> None:
+    rows = [
+        *HEADER,
+        (124, [(40, "A"), (80, "B"), (250, "C"), (330, "1"), (400, "2"), (480, "3=1x2")]),
+        (
+            140,
+            [
+                (40, "1"),
+                (80, "Giấy in A4"),
+                (250, "Ram"),
+                (330, "19"),
+                (400, "346.000"),
+                (480, "6.574.000"),
+            ],
+        ),
+    ]
+    assert [row["amount"] for row in _read(_page(1, rows))] == ["6.574.000"]

@@ -28,6 +28,7 @@ class Column:
     name: str
     x0: float
     x1: float
+    named: int = 0  # characters of the header the name's pattern matched
 
 
 @dataclass
@@ -152,14 +153,33 @@ def _find_header(
                 break
             found = _columns(band, columns)
             if len(found) >= min_columns and any(column.name == key for column in found):
-                # A longer band may still belong to the header (a wrapped column name).
-                longer = printed[first : first + size + 1]
-                if size < 3 and len(longer) == size + 1 and _close(longer):
-                    more = _columns(longer, columns)
-                    if len(more) > len(found):
-                        return first + size + 1, more
-                return first + size, found
+                # Rows just under it without figures are wrapped column names.
+                end = first + size
+                while end < min(first + 3, len(printed)) and _close(printed[end - 1 : end + 1]):
+                    if any(char.isdigit() for word in printed[end] for char in word.text):
+                        break
+                    more = _columns(printed[first : end + 1], columns)
+                    # It must complete a name (`Tên hàng` + `hóa, dịch vụ`), or it is the
+                    # first line of a cell.
+                    if len(more) < len(found) or _named(more) <= _named(found):
+                        break
+                    found, end = more, end + 1
+                while end < len(printed) and _is_numbering(printed[end]):
+                    end += 1
+                return end, found
     return None
+
+
+def _named(header: list[Column]) -> int:
+    return sum(column.named for column in header)
+
+
+# Vietnamese invoices number their columns under the header: `A  B  C  1  2  3=1x2`.
+_NUMBERING = re.compile(r"^\(?(?:[A-Z]|\d{1,2})\)?(?:=\(?\d{1,2}\)?[x×*]\(?\d{1,2}\)?)?$")
+
+
+def _is_numbering(words: list[Word]) -> bool:
+    return len(words) >= 3 and all(_NUMBERING.match(word.text) for word in words)
 
 
 def _close(band: list[list[Word]]) -> bool:
@@ -197,11 +217,11 @@ def _columns(band: list[list[Word]], patterns: dict[str, re.Pattern[str]]) -> li
             continue
         matches.sort()
         width = max(len(text), 1)
-        for index, (start, _, name) in enumerate(matches):
+        for index, (start, stop, name) in enumerate(matches):
             left = x0 + (x1 - x0) * start / width if index else x0
             end = matches[index + 1][0] if index + 1 < len(matches) else width
             right = x0 + (x1 - x0) * end / width if index + 1 < len(matches) else x1
-            result.append(Column(name, left, right))
+            result.append(Column(name, left, right, stop - start))
     named: dict[str, Column] = {}
     for column in result:
         named.setdefault(column.name, column)
