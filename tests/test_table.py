@@ -194,3 +194,33 @@ def test_the_column_numbering_row_under_a_vietnamese_header_is_not_an_item() -> 
         ),
     ]
     assert [row["amount"] for row in _read(_page(1, rows))] == ["6.574.000"]
+
+
+def test_a_left_aligned_description_under_a_centred_header_keeps_its_first_word() -> None:
+    rows = [
+        (
+            100,
+            [
+                (40, "STT"),
+                (150, "Tên hàng hóa"),
+                (330, "Số lượng"),
+                (400, "Đơn giá"),
+                (480, "Thành tiền"),
+            ],
+        ),
+        (
+            120,
+            [
+                (40, "1"),
+                (60, "Phí bảo trì điều hòa trung tâm"),
+                (340, "1"),
+                (400, "5.000.000"),
+                (480, "5.000.000"),
+            ],
+        ),
+        (136, [(40, "2"), (60, "Thay lọc gió"), (340, "4"), (400, "250.000"), (480, "1.000.000")]),
+    ]
+    assert [row["description"] for row in _read(_page(1, rows))] == [
+        "Phí bảo trì điều hòa trung tâm",
+        "Thay lọc gió",
+    ]

@@ -189,7 +189,14 @@ class InvoiceExtractor:
     def _parties(self, document: ParsedDocument, out: Extraction) -> None:
         anchors = [(line, start, "seller") for line, start in label_matches(document, _SELLER)]
         anchors += [(line, start, "buyer") for line, start in label_matches(document, _BUYER)]
-        owners = [(line, role) for line, _, role in anchors]
+        owners = [(line, role, _COLUMN_SLACK) for line, _, role in anchors]
+        letterhead = None
+        if not any(role == "seller" for _, _, role in anchors):
+            letterhead = _letterhead(document, [line for line, _, _ in anchors])
+            if letterhead is not None:
+                # The letterhead's block spans the page's width: its tax code or address
+                # may be printed under it at the margin while the name is centred.
+                owners.append((letterhead.line, "seller", letterhead.line.bbox[0]))
         parties: dict[str, dict[str, str | None]] = {
             role: {"name": None, "tax_id": None, "address": None, "bank_account": None}
             for role in ("seller", "buyer")
@@ -213,6 +220,8 @@ class InvoiceExtractor:
             ]
             # A buyer block names both the person and the company; the company is the party.
             names.sort(key=lambda found: not _COMPANY.search(found.value))
+            if not names and role == "seller" and letterhead is not None:
+                names = [letterhead]
             if names:
                 parties[role]["name"] = clean_text(names[0].value)
                 named[role] = names[0]
@@ -328,15 +337,40 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
-def _owner(line: Line, anchors: list[tuple[Line, str]]) -> str | None:
+def _letterhead(document: ParsedDocument, anchors: list[Line]) -> Found | None:
+    """The seller printed as a letterhead, with no label: the first company name at the top
+    of the first page, above every party label and the table."""
+    if not document.pages:
+        return None
+    first = document.pages[0]
+    limit = min((line.bbox[1] for line in anchors if line.page == 1), default=first.height / 3)
+    for line in first.lines:
+        if line.bbox[1] >= limit:
+            break
+        text = line.text.strip()
+        if ":" in text or _TITLE.search(fold(text)) or not _COMPANY.search(text):
+            continue
+        if len(text) > 90:
+            continue  # a sentence, not a name
+        return Found(clean_text(text), line, 0.75)
+    return None
+
+
+_TITLE = folded_pattern(r"hóa đơn|invoice|phiếu|bill\b")
+
+
+_COLUMN_SLACK = 30.0
+
+
+def _owner(line: Line, anchors: list[tuple[Line, str, float]]) -> str | None:
     """The party block a labelled line belongs to: the nearest anchor above it, in the same
     column (two-column From / Bill To layouts keep each party on its own side)."""
     best: tuple[float, str] | None = None
     x0, top = line.bbox[0], line.bbox[1]
-    for anchor, role in anchors:
+    for anchor, role, slack in anchors:
         if anchor.page != line.page or anchor.bbox[1] > top + 1:
             continue
-        if not (anchor.bbox[0] - 30 <= x0 <= max(anchor.bbox[2], anchor.bbox[0] + 250)):
+        if not (anchor.bbox[0] - slack <= x0 <= max(anchor.bbox[2], anchor.bbox[0] + 250)):
             continue
         distance = top - anchor.bbox[1]
         if best is None or distance < best[0]:
@@ -371,9 +405,7 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "quantity": folded_pattern(r"số lượng|\bqty\b|\bquantity\b"),
     "amount": folded_pattern(r"thành tiền|\bamount\b|line total|\btotal\b"),
     # "Đơn vị" alone heads the unit column too, and OCR often clips "tính".
-    "unit": folded_pattern(
-        r"đơn vị(?: tính)?(?!\s*(?:bán|mua|tiền))|\bđvt\b|\bunit\b|\buom\b"
-    ),
+    "unit": folded_pattern(r"đơn vị(?: tính)?(?!\s*(?:bán|mua|tiền))|\bđvt\b|\bunit\b|\buom\b"),
     "description": folded_pattern(
         r"tên hàng(?: hóa)?(?:,? dịch vụ)?|hàng hóa(?:,? dịch vụ)?|diễn giải|nội dung|"
         r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b"

@@ -47,11 +47,6 @@ class TableRow:
             return None
         return Found(value, Line(tuple(words), self.page), confidence)
 
-    def extend(self, other: TableRow, *, before: bool = False) -> None:
-        for name, words in other.cells.items():
-            current = self.cells.get(name, [])
-            self.cells[name] = [*words, *current] if before else [*current, *words]
-
 
 def read_table(
     document: ParsedDocument,
@@ -75,44 +70,104 @@ def read_table(
         elif header is None:
             continue
         assert header is not None
-        pending: TableRow | None = None
-        open_row: TableRow | None = None
-        last_bottom: float | None = None
-        ended = False
-        for words in printed[start:]:
-            text = fold(" ".join(word.text for word in words))
-            if is_end(text):
-                ended = True
-                break
-            top = min(word.bbox[1] for word in words)
-            height = max(word.height for word in words)
-            if last_bottom is not None and top - last_bottom > _ROW_GAP_LINES * height:
-                ended = True
-                break
-            if _is_repeated_header(text, columns, min_columns):
-                continue
-            row = _assign(words, header, page.number)
-            if row.cells.get(key):
-                if pending is not None:
-                    row.extend(pending, before=True)
-                    pending = None
-                rows.append(row)
-                open_row = row
-            elif open_row is not None:
-                open_row.extend(row)
-            elif found is not None:
-                # Lines above the first key value: a cell's first lines, printed higher
-                # than its vertically centred numbers.
-                if pending is None:
-                    pending = row
-                else:
-                    pending.extend(row)
-            else:
-                continue  # a continued page: skip its letterhead until the table resumes
-            last_bottom = max(word.bbox[3] for word in words)
+        groups, ended = _group_rows(
+            printed[start:],
+            header,
+            columns,
+            key=key,
+            is_end=is_end,
+            minimum=min_columns,
+            continued=found is None,
+        )
+        column_of = _column_map(
+            [word for group in groups for line in group for word in line], header
+        )
+        for group in groups:
+            row = TableRow(page.number)
+            for line in group:
+                for word in line:
+                    row.cells.setdefault(column_of[id(word)], []).append(word)
+            rows.append(row)
         if ended:
             break
     return rows
+
+
+def _group_rows(
+    printed: list[list[Word]],
+    header: list[Column],
+    columns: dict[str, re.Pattern[str]],
+    *,
+    key: str,
+    is_end: Callable[[str], bool],
+    minimum: int,
+    continued: bool,
+) -> tuple[list[list[list[Word]]], bool]:
+    """The printed rows under a header grouped into table rows: a row holding a key value
+    starts one; rows without one are its wrapped lines (or, before the first, lines of the
+    next). True when the table ends on this page."""
+    groups: list[list[list[Word]]] = []
+    pending: list[list[Word]] = []
+    last_bottom: float | None = None
+    for words in printed:
+        text = fold(" ".join(word.text for word in words))
+        if is_end(text):
+            return groups, True
+        top = min(word.bbox[1] for word in words)
+        height = max(word.height for word in words)
+        if last_bottom is not None and top - last_bottom > _ROW_GAP_LINES * height:
+            return groups, True
+        if _is_repeated_header(text, columns, minimum):
+            continue
+        if _assign(words, header, 0).cells.get(key):
+            groups.append([*pending, words])
+            pending = []
+        elif groups:
+            groups[-1].append(words)
+        elif not continued:
+            # Lines above the first key value: a cell's first lines, printed higher than
+            # its vertically centred numbers.
+            pending.append(words)
+        else:
+            continue  # a continued page: skip its letterhead until the table resumes
+        last_bottom = max(word.bbox[3] for word in words)
+    return groups, False
+
+
+def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
+    """Each word's column, by the table's own whitespace: words whose boxes overlap from
+    row to row, or sit a word space apart, form one printed column, which takes the header
+    column it overlaps most. A centred header over a left-aligned column, or a narrow `STT`
+    beside a wide description, no longer decides where a cell's first word belongs."""
+    if not words:
+        return {}
+    heights = sorted(word.height for word in words)
+    space = 0.5 * heights[len(heights) // 2]
+    segments: list[tuple[float, float, list[Word]]] = []
+    for word in sorted(words, key=lambda w: w.bbox[0]):
+        if segments and word.bbox[0] <= segments[-1][1] + space:
+            x0, x1, members = segments[-1]
+            members.append(word)
+            segments[-1] = (x0, max(x1, word.bbox[2]), members)
+        else:
+            segments.append((word.bbox[0], word.bbox[2], [word]))
+    column_of: dict[int, str] = {}
+    for x0, x1, members in segments:
+        overlaps = [(min(x1, c.x1) - max(x0, c.x0), c) for c in header]
+        best_overlap, best = max(overlaps, key=lambda pair: pair[0])
+        if best_overlap <= 0:
+            # No header above it: fall back to each word's own nearest column.
+            for word in members:
+                column_of[id(word)] = next(iter(_assign([word], header, 0).cells))
+            continue
+        touched = [c for overlap, c in overlaps if overlap > 0]
+        for word in members:
+            if len(touched) == 1:
+                column_of[id(word)] = best.name
+            else:
+                # Neighbouring columns printed without a gap: split by each word's overlap.
+                column_of[id(word)] = next(iter(_assign([word], touched, 0).cells))
+    return column_of
 
 
 def _printed_rows(words: list[Word]) -> list[list[Word]]:
