@@ -36,7 +36,16 @@ _NUMBER = re.compile(
     r"(?:\s*\([^)]{0,20}\))?\s*:",
     re.IGNORECASE,
 )
-_ISSUE_DATE = label(r"invoice date", r"date of issue", r"issue date", r"ngày lập", r"date")
+_ISSUE_DATE = label(
+    r"invoice date",
+    r"date of issue",
+    r"issue date",
+    r"ngày lập",
+    r"ngày hóa đơn",
+    r"ngày xuất",
+    r"date",
+    r"ngày(?=\s*:)",  # "Ngày: 10/06/2026", not "Ngày đến hạn"
+)
 _DUE_DATE = label(r"due date", r"payment due", r"hạn thanh toán", r"ngày đến hạn")
 _PO = label(
     r"po (?:number|no\.?)",
@@ -149,7 +158,7 @@ class InvoiceExtractor:
         return out
 
     def _header(self, document: ParsedDocument, out: Extraction) -> None:
-        day_first = document.language == "vi"
+        day_first = _day_first(document)
         series_found = value_for(document, _SERIES, valid=lambda t: bool(_SERIES_SHAPE.search(t)))
         form_found = value_for(document, _FORM, valid=lambda t: bool(re.match(r"\d", t)))
         series = form = None
@@ -189,6 +198,9 @@ class InvoiceExtractor:
     def _parties(self, document: ParsedDocument, out: Extraction) -> None:
         anchors = [(line, start, "seller") for line, start in label_matches(document, _SELLER)]
         anchors += [(line, start, "buyer") for line, start in label_matches(document, _BUYER)]
+        # "Người bán hàng" over the signatures names no party.
+        foot = _signature_zone(document)
+        anchors = [anchor for anchor in anchors if not _below(anchor[0], foot)]
         owners = [(line, role, _COLUMN_SLACK) for line, _, role in anchors]
         letterhead = None
         if not any(role == "seller" for _, _, role in anchors):
@@ -223,6 +235,7 @@ class InvoiceExtractor:
             if not names and role == "seller" and letterhead is not None:
                 names = [letterhead]
             if names:
+                names[0] = continued(document, names[0], accept=_continues_name)
                 parties[role]["name"] = clean_text(names[0].value)
                 named[role] = names[0]
                 out.note(f"{role}.name", names[0])
@@ -239,6 +252,8 @@ class InvoiceExtractor:
                     document, pattern, lines=[(line, start)], valid=lambda t, p=parse: bool(p(t))
                 )
                 if found is not None:
+                    if key == "address":
+                        found = continued(document, found, accept=_continues_block)
                     parties[role][key] = parse(found.value)
                     out.note(f"{role}.{key}", found)
         for role, name in named.items():
@@ -328,10 +343,59 @@ def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
     return None
 
 
+_SLASHED_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+
+
+def _day_first(document: ParsedDocument) -> bool:
+    """Whether `04/11/2026` is 4 November: a document's own unambiguous dates say how it
+    writes them (a 23 can only be a day); failing that, Vietnamese documents and most of
+    the world write the day first, while US-dollar English invoices usually do not."""
+    first_is_day = second_is_day = 0
+    for match in _SLASHED_DATE.finditer(document.text):
+        first, second = int(match.group(1)), int(match.group(2))
+        first_is_day += first > 12 >= second
+        second_is_day += second > 12 >= first
+    if first_is_day != second_is_day:
+        return first_is_day > second_is_day
+    if document.language == "vi":
+        return True
+    return find_currency(document.text) != "USD"
+
+
+def _continues_block(text: str) -> bool:
+    """A wrapped line of a party's block, not the next labelled line of it."""
+    folded = fold(text)
+    return not any(
+        pattern.search(folded) for pattern in (_TAX_ID, _ADDRESS, _BANK, _SELLER, _BUYER, _NAME)
+    )
+
+
+def _continues_name(text: str) -> bool:
+    """A company name wrapped onto a second line is printed in the same capitals."""
+    return _continues_block(text) and text.isupper() and not any(c.isdigit() for c in text)
+
+
+def _signature_zone(document: ParsedDocument) -> Line | None:
+    """The last totals or amount-in-words line: signatures are printed below it."""
+    last = None
+    for line in document.lines:
+        folded = fold(line.text)
+        if _IN_WORDS.search(folded) or _TOTAL_ONLY.search(folded):
+            last = line
+    return last
+
+
+def _below(line: Line, foot: Line | None) -> bool:
+    if foot is None:
+        return False
+    return line.page > foot.page or (line.page == foot.page and line.bbox[1] > foot.bbox[3])
+
+
 def _looks_like_name(text: str) -> bool:
     text = text.strip()
     return (
-        len(text) >= 3
+        not text.startswith("(")
+        and len(text) >= 3
         and sum(char.isalpha() for char in text) >= 3
         and not re.match(r"^(mã số thuế|mst|địa chỉ|address|tax)", text, re.IGNORECASE)
     )

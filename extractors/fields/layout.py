@@ -140,7 +140,12 @@ def continued(
     value or its line starts (a wrapped cell or paragraph), that `accept` takes as more of
     the same value rather than a new label."""
     value, line = found.value, found.line
-    lefts = {round(line.bbox[0]), round(found.line.words[0].bbox[0])}
+    # A wrapped value continues under itself or, like a paragraph, at its label's margin.
+    first = found.line.words[0]
+    printed = next(
+        (other for other in document.pages[line.page - 1].lines if first in other.words), line
+    )
+    lefts = {line.bbox[0], printed.bbox[0]}
     for _ in range(max_lines):
         nxt = below(document, line, max_gap_lines=1.0)
         if nxt is None or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts):
