@@ -82,3 +82,27 @@ def test_an_english_invoice_writing_the_month_first_says_so_itself() -> None:
     fields = InvoiceExtractor().extract(_document(rows, "en")).fields
     assert fields["issue_date"] == "2026-04-11"
     assert fields["due_date"] == "2026-04-25"
+
+
+def test_a_bare_vat_column_of_rates_gives_each_line_its_rate() -> None:
+    rows = [
+        (30, [(40, "INVOICE")]),
+        (50, [(40, "Invoice No.: 2026-2808")]),
+        (
+            100,
+            [(40, "Description"), (320, "Qty"), (365, "Unit price"), (432, "VAT"), (494, "Amount")],
+        ),
+        (
+            116,
+            [
+                (40, "Annual support plan"),
+                (336, "4"),
+                (384, "294.09"),
+                (432, "20%"),
+                (512, "1,176.36"),
+            ],
+        ),
+        (140, [(380, "Total:"), (512, "1,411.63")]),
+    ]
+    [item] = InvoiceExtractor().extract(_document(rows, "en")).fields["line_items"]
+    assert (item["unit_price"], item["vat_rate"], item["amount"]) == ("294.09", "20", "1176.36")

@@ -224,3 +224,53 @@ def test_a_left_aligned_description_under_a_centred_header_keeps_its_first_word(
         "Phí bảo trì điều hòa trung tâm",
         "Thay lọc gió",
     ]
+
+
+def test_bilingual_glosses_and_a_spaced_numbering_row_belong_to_the_header() -> None:
+    rows = [
+        (
+            100,
+            [
+                (40, "STT"),
+                (80, "Tên hàng hóa"),
+                (250, "Đơn vị"),
+                (320, "Số lượng"),
+                (400, "Đơn giá"),
+                (480, "Thành tiền"),
+            ],
+        ),
+        (
+            112,
+            [
+                (40, "(No.)"),
+                (80, "(Description)"),
+                (250, "tính"),
+                (320, "(Quantity)"),
+                (400, "(Unit price)"),
+                (480, "(Amount)"),
+            ],
+        ),
+        (124, [(250, "(Unit)")]),
+        (136, [(40, "1"), (90, "2"), (260, "3"), (330, "4"), (410, "5"), (480, "6 = 4 x 5")]),
+        (
+            150,
+            [
+                (40, "1"),
+                (80, "Thép cuộn"),
+                (250, "Kg"),
+                (330, "1.566"),
+                (400, "17.100"),
+                (480, "26.778.600"),
+            ],
+        ),
+    ]
+    assert _read(_page(1, rows)) == [
+        {
+            "no": "1",
+            "description": "Thép cuộn",
+            "unit": "Kg",
+            "quantity": "1.566",
+            "unit_price": "17.100",
+            "amount": "26.778.600",
+        },
+    ]

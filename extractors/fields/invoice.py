@@ -463,7 +463,7 @@ def _bank_account(text: str) -> str | None:
 
 # Most specific first: each match consumes its words before the next column is looked for.
 _COLUMNS: dict[str, re.Pattern[str]] = {
-    "no": folded_pattern(r"\bstt\b|^\s*(?:no\.?|#)(?=\s)"),
+    "no": folded_pattern(r"\bstt\b|^\s*(?:no\.?|#)(?=\s|$)"),
     "unit_price": folded_pattern(r"đơn giá|unit price|\bprice\b|\brate\b(?!.*%)"),
     "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
     "quantity": folded_pattern(r"số lượng|\bqty\b|\bquantity\b"),
@@ -474,6 +474,8 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
         r"tên hàng(?: hóa)?(?:,? dịch vụ)?|hàng hóa(?:,? dịch vụ)?|diễn giải|nội dung|"
         r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b"
     ),
+    # A bare "VAT" column holds a rate or a tax amount; its values tell which.
+    "tax": folded_pattern(r"^\s*(?:vat|tax|gst|thuế(?: gtgt)?)\s*(?:\(%\))?\s*$"),
 }
 
 
@@ -489,14 +491,14 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
     items: list[_Item] = []
     rows = read_table(document, _COLUMNS, key="amount", is_end=_ends_table)
     for row in rows:
-        amount = parse_money(row.text("amount"), language=language)
+        amount = _cell_money(row.text("amount"), language)
         if amount is None:
             continue
         unit, printed_quantity = _split_unit(
             clean_text(row.text("unit")) or None, row.text("quantity") or None
         )
-        quantity = parse_money(printed_quantity or "", language=language)
-        unit_price = parse_money(row.text("unit_price"), language=language)
+        quantity = _cell_money(printed_quantity or "", language)
+        unit_price = _cell_money(row.text("unit_price"), language)
         description = clean_text(row.text("description")) or None
         fields: dict[str, str | None] = {
             "description": description,
@@ -504,7 +506,8 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             "quantity": quantity,
             "unit_price": unit_price,
             "amount": amount,
-            "vat_rate": parse_vat_rate(row.text("vat_rate")),
+            "vat_rate": parse_vat_rate(row.text("vat_rate"))
+            or (parse_vat_rate(row.text("tax")) if "%" in row.text("tax") else None),
         }
         confidence = 0.85
         if quantity is not None and unit_price is not None:
@@ -520,6 +523,14 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         assert found is not None
         items.append(_Item(fields, found, confidence, cells))
     return items
+
+
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+
+
+def _cell_money(text: str, language: str) -> str | None:
+    """A cell's amount, a rate printed beside it (a column without a header) left out."""
+    return parse_money(_PERCENT.sub(" ", text), language=language)
 
 
 def _is_words(text: str) -> bool:

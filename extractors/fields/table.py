@@ -216,9 +216,12 @@ def _find_header(
                     more = _columns(printed[first : end + 1], columns)
                     # It must complete a name (`Tên hàng` + `hóa, dịch vụ`), or it is the
                     # first line of a cell.
-                    if len(more) < len(found) or _named(more) <= _named(found):
+                    completes = len(more) >= len(found) and _named(more) > _named(found)
+                    if not completes and not _is_gloss(printed[end]):
                         break
-                    found, end = more, end + 1
+                    if completes:
+                        found = more
+                    end += 1
                 while end < len(printed) and _is_numbering(printed[end]):
                     end += 1
                 return end, found
@@ -230,11 +233,16 @@ def _named(header: list[Column]) -> int:
 
 
 # Vietnamese invoices number their columns under the header: `A  B  C  1  2  3=1x2`.
-_NUMBERING = re.compile(r"^\(?(?:[A-Z]|\d{1,2})\)?(?:=\(?\d{1,2}\)?[x×*]\(?\d{1,2}\)?)?$")
+_NUMBERING = re.compile(r"(?:\(?(?:[A-Z]|\d{1,2})\)?|[=x×*+-])+")
 
 
 def _is_numbering(words: list[Word]) -> bool:
-    return len(words) >= 3 and all(_NUMBERING.match(word.text) for word in words)
+    return len(words) >= 3 and all(_NUMBERING.fullmatch(word.text) for word in words)
+
+
+def _is_gloss(words: list[Word]) -> bool:
+    """A row of bilingual glosses under the header: `(Unit)`, `(Unit price)`."""
+    return all(word.text.startswith("(") or word.text.endswith(")") for word in words)
 
 
 def _close(band: list[list[Word]]) -> bool:
