@@ -106,3 +106,43 @@ def test_a_bare_vat_column_of_rates_gives_each_line_its_rate() -> None:
     ]
     [item] = InvoiceExtractor().extract(_document(rows, "en")).fields["line_items"]
     assert (item["unit_price"], item["vat_rate"], item["amount"]) == ("294.09", "20", "1176.36")
+
+
+def test_a_centred_letterhead_and_payment_details_under_the_totals_belong_to_the_seller() -> None:
+    rows = [
+        (30, [(150, "VIET TIEN TECHNOLOGY SOLUTIONS JSC")]),
+        (44, [(140, "No. 25 Duy Tan Street, Hanoi, Vietnam")]),
+        (58, [(180, "Tax code: 0101243150")]),
+        (90, [(260, "INVOICE")]),
+        (120, [(40, "Bill to:"), (330, "Invoice No.: VT-2026/0498")]),
+        (134, [(40, "Nordlicht Maschinenbau GmbH"), (330, "Date: 11/04/2026")]),
+        (148, [(40, "Industriestrasse 12, 70565 Stuttgart, Germany")]),
+        (180, [(40, "Description"), (320, "Qty"), (380, "Unit Price"), (480, "Amount")]),
+        (196, [(40, "Precision housings"), (330, "10"), (380, "12.50"), (480, "125.00")]),
+        (220, [(380, "Total:"), (480, "125.00")]),
+        (240, [(40, "Bank account: 0038488694725 - Vietcombank")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    assert fields["seller"] == {
+        "name": "VIET TIEN TECHNOLOGY SOLUTIONS JSC",
+        "tax_id": "0101243150",
+        "address": "No. 25 Duy Tan Street, Hanoi, Vietnam",
+        "bank_account": "0038488694725",
+    }
+    assert fields["buyer"]["name"] == "Nordlicht Maschinenbau GmbH"
+    assert fields["buyer"]["bank_account"] is None
+    assert fields["issue_date"] == "2026-04-11"  # nothing American about it: day first
+
+
+def test_a_seller_labelled_by_its_name_field() -> None:
+    rows = [
+        (30, [(40, "Tên người bán: CÔNG TY TNHH THƯƠNG MẠI AN PHÁT")]),
+        (44, [(40, "Mã số thuế: 0101243150")]),
+        (70, [(40, "Tên người mua: CÔNG TY CỔ PHẦN DƯỢC PHẨM BÌNH MINH")]),
+        (84, [(40, "Mã số thuế: 0312345678")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "vi")).fields
+    assert fields["seller"]["name"] == "CÔNG TY TNHH THƯƠNG MẠI AN PHÁT"
+    assert fields["seller"]["tax_id"] == "0101243150"
+    assert fields["buyer"]["name"] == "CÔNG TY CỔ PHẦN DƯỢC PHẨM BÌNH MINH"
+    assert fields["buyer"]["tax_id"] == "0312345678"

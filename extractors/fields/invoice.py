@@ -88,8 +88,8 @@ _IN_WORDS = label(
     r"số tiền viết bằng chữ", r"viết bằng chữ", r"bằng chữ", r"amount in words", r"in words", r"say"
 )
 _SELLER = block_label(
-    r"đơn vị bán(?: hàng)?",
-    r"người bán(?: hàng)?",
+    r"(?:tên )?đơn vị bán(?: hàng)?",
+    r"(?:tên |họ tên )?người bán(?: hàng)?",
     r"bên bán",
     r"seller",
     r"supplier",
@@ -97,8 +97,8 @@ _SELLER = block_label(
     r"from",
 )
 _BUYER = block_label(
-    r"đơn vị mua(?: hàng)?",
-    r"người mua(?: hàng)?",
+    r"(?:tên )?đơn vị mua(?: hàng)?",
+    r"(?:tên |họ tên )?người mua(?: hàng)?",
     r"tên đơn vị",
     r"bên mua",
     r"buyer",
@@ -200,6 +200,7 @@ class InvoiceExtractor:
         anchors += [(line, start, "buyer") for line, start in label_matches(document, _BUYER)]
         # "Người bán hàng" over the signatures names no party.
         foot = _signature_zone(document)
+        totals = _first_total(document)
         anchors = [anchor for anchor in anchors if not _below(anchor[0], foot)]
         owners = [(line, role, _COLUMN_SLACK) for line, _, role in anchors]
         letterhead = None
@@ -246,6 +247,8 @@ class InvoiceExtractor:
         ):
             for line, start in label_matches(document, pattern):
                 role = _owner(line, owners)
+                if key == "bank_account" and _below(line, totals):
+                    role = "seller"  # payment details under the totals name the payee
                 if role is None or parties[role][key] is not None:
                     continue
                 found = value_for(
@@ -343,13 +346,14 @@ def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
     return None
 
 
+_US_ADDRESS = re.compile(r"\b(?:USA|U\.S\.A\.?|United States)\b|,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
 _SLASHED_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
 def _day_first(document: ParsedDocument) -> bool:
     """Whether `04/11/2026` is 4 November: a document's own unambiguous dates say how it
     writes them (a 23 can only be a day); failing that, Vietnamese documents and most of
-    the world write the day first, while US-dollar English invoices usually do not."""
+    the world write the day first."""
     first_is_day = second_is_day = 0
     for match in _SLASHED_DATE.finditer(document.text):
         first, second = int(match.group(1)), int(match.group(2))
@@ -357,9 +361,9 @@ def _day_first(document: ParsedDocument) -> bool:
         second_is_day += second > 12 >= first
     if first_is_day != second_is_day:
         return first_is_day > second_is_day
-    if document.language == "vi":
-        return True
-    return find_currency(document.text) != "USD"
+    # Only the United States writes the month first; an invoice says it is American by its
+    # addresses.
+    return _US_ADDRESS.search(document.text) is None
 
 
 def _continues_block(text: str) -> bool:
@@ -373,6 +377,17 @@ def _continues_block(text: str) -> bool:
 def _continues_name(text: str) -> bool:
     """A company name wrapped onto a second line is printed in the same capitals."""
     return _continues_block(text) and text.isupper() and not any(c.isdigit() for c in text)
+
+
+def _first_total(document: ParsedDocument) -> Line | None:
+    """The first totals line: what follows it is totals, payment details and signatures."""
+    for line in document.lines:
+        folded = fold(line.text)
+        if any(p.search(folded) for p in (_SUBTOTAL, _TOTAL_ONLY, _TOTAL)) and not (
+            _is_header_row(line)
+        ):
+            return line
+    return None
 
 
 def _signature_zone(document: ParsedDocument) -> Line | None:
@@ -445,7 +460,12 @@ def _owner(line: Line, anchors: list[tuple[Line, str, float]]) -> str | None:
 def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
     """English blocks often print the address, unlabelled, on the line under the name."""
     following = below(document, name.line, max_gap_lines=1.2)
-    if following is None or ":" in following.text or abs(following.bbox[0] - name.line.bbox[0]) > 5:
+    if following is None or ":" in following.text:
+        return None
+    # Under the name at the same margin, or centred under a centred letterhead.
+    centre = (name.line.bbox[0] + name.line.bbox[2]) / 2
+    below_centre = (following.bbox[0] + following.bbox[2]) / 2
+    if abs(following.bbox[0] - name.line.bbox[0]) > 5 and abs(below_centre - centre) > 10:
         return None
     if any(p.search(fold(following.text)) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
         return None
