@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy
 import pytesseract
 from PIL import Image
 
@@ -96,7 +97,10 @@ def ocr_page(number: int, source: PageSource, dpi: float, *, timeout: float) -> 
                 size = header.size
         else:
             # PGM is written without compression: encoding a PNG costs ~10% of the OCR time.
-            source.convert("L").save(pgm)
+            # Rules come off scanned pages only: on phone photos, bent and unevenly lit,
+            # removing them cost more words than it saved (bench photos 0.73 -> 0.69).
+            gray = source.convert("L")
+            (without_rules(gray, dpi) or gray).save(pgm)
             path, size = pgm, source.size
         rotation = 0
         try:
@@ -253,3 +257,64 @@ def repair_word(text: str) -> str:
     ):
         chars[0] = "I"
     return _DOUBLED_D.sub("Đ", "".join(chars))
+
+
+# Table rules and boxes: Tesseract takes a ruled table for a picture and skips it (word
+# recall on ruled invoice tables 0.62-0.86 with the rules, 0.98-0.99 without). A rule is a
+# straight run of ink at least this long; no letter in body text comes near it.
+_RULE_INCHES = 0.4
+_INK_SHARE = 0.55  # ink is darker than this share of the paper's brightness
+
+
+def without_rules(image: Image.Image, dpi: float = 300.0) -> Image.Image | None:
+    """`image` (grey) with its long horizontal and vertical rules whitened, or None when it
+    has none. Rules are found at half resolution (they are long; 4x less work)."""
+    pixels = numpy.asarray(image)
+    small = _ink(pixels[::2, ::2])
+    length = max(8, int(dpi * _RULE_INCHES / 2))
+    # Thickened across the rule's direction, a rule a degree or two off the axis still
+    # makes one long run.
+    tall = small | numpy.roll(small, 1, axis=0) | numpy.roll(small, -1, axis=0)
+    wide = small | numpy.roll(small, 1, axis=1) | numpy.roll(small, -1, axis=1)
+    rules = (_runs(tall, length) & small) | (_runs(wide.T, length).T & small)
+    if not rules.any():
+        return None
+    full = numpy.repeat(numpy.repeat(rules, 2, axis=0), 2, axis=1)
+    full = full[: pixels.shape[0], : pixels.shape[1]]
+    cleaned = pixels.copy()
+    cleaned[full & (pixels < 200)] = 255  # anti-aliased edges of the rule go too
+    return Image.fromarray(cleaned)
+
+
+def _ink(pixels: numpy.ndarray, block: int = 16) -> numpy.ndarray:
+    """Pixels much darker than the paper around them: a photo's shadow is not ink."""
+    height, width = pixels.shape
+    rows, columns = -(-height // block), -(-width // block)
+    padded = numpy.full((rows * block, columns * block), 255, dtype=numpy.uint8)
+    padded[:height, :width] = pixels
+    tiles = padded.reshape(rows, block, columns, block).transpose(0, 2, 1, 3)
+    tiles = tiles.reshape(rows, columns, block * block)
+    # A bright percentile, not the maximum: scanner speckle is pure white on any paper.
+    paper = numpy.partition(tiles, int(0.9 * block * block), axis=2)[:, :, int(0.9 * block * block)]
+    # A block sitting on a rule or a bold word still has paper in a neighbouring block.
+    paper = numpy.maximum(paper, numpy.roll(paper, 1, axis=0))
+    paper = numpy.maximum(paper, numpy.roll(paper, 1, axis=1))
+    background = numpy.repeat(numpy.repeat(paper, block, axis=0), block, axis=1)
+    return pixels < background[:height, :width].astype(numpy.int16) * _INK_SHARE
+
+
+def _runs(mask: numpy.ndarray, length: int) -> numpy.ndarray:
+    """Where `mask` holds a horizontal run of at least `length` True pixels: run starts and
+    ends from one pass over the flattened rows, then marked back with a cumulative sum."""
+    rows, width = mask.shape
+    padded = numpy.zeros((rows, width + 2), dtype=numpy.int8)
+    padded[:, 1:-1] = mask
+    flat = padded.ravel()
+    steps = numpy.diff(flat)
+    starts = numpy.flatnonzero(steps == 1)
+    ends = numpy.flatnonzero(steps == -1)
+    keep = (ends - starts) >= length
+    marks = numpy.zeros(flat.size + 1, dtype=numpy.int32)
+    numpy.add.at(marks, starts[keep] + 1, 1)
+    numpy.add.at(marks, ends[keep] + 1, -1)
+    return (numpy.cumsum(marks)[: flat.size] > 0).reshape(rows, width + 2)[:, 1:-1]

@@ -220,3 +220,25 @@ def test_a_phone_photo_lit_from_one_side_loses_no_lines(tmp_path: Path) -> None:
     )
     text, _ = ocr_text(photo)
     assert recall(truth_words(doc, tmp_path), words_of(text)) >= 0.97
+
+
+def test_a_ruled_table_on_a_scanned_page_is_read_not_skipped(tmp_path: Path) -> None:
+    from PIL import ImageDraw
+
+    doc = docgen.invoice(3)
+    with PdfTextReader() as reader:
+        lines = list(reader.read(docgen.write(doc, tmp_path / "o.pdf"), limits=LIMITS).lines)
+    page = docgen.scan_image(doc, noise=0.001, blur=0.4, seed=3)[0]
+    # Box every printed row, as boxed e-invoice prints do: a rule between rows, one at
+    # each margin.
+    scale = 300 / 72
+    draw = ImageDraw.Draw(page)
+    tops = sorted({round(line.bbox[1] * scale) - 12 for line in lines})
+    for y in [*tops, round(max(line.bbox[3] for line in lines) * scale) + 12]:
+        draw.line([(120, y), (page.width - 120, y)], fill=0, width=4)
+    for x in (120, page.width - 120):
+        draw.line([(x, tops[0]), (x, tops[-1] + 60)], fill=0, width=4)
+    scan = tmp_path / "ruled.pdf"
+    page.save(scan, format="PDF", resolution=300)
+    text, _ = ocr_text(scan)
+    assert recall(truth_words(doc, tmp_path), words_of(text)) >= 0.95
