@@ -51,6 +51,21 @@ def test_invoice_fields_carry_confidence_and_where_they_were_read(tmp_path: Path
     assert 0 <= x0 < x1 <= 595.3 and 0 <= top < bottom <= 841.9
 
 
+def test_words_that_disagree_with_the_total_keep_both_values_and_doubt_the_total(
+    tmp_path: Path,
+) -> None:
+    agreeing = extract_file(docgen.write(docgen.invoice(5), tmp_path / "ok.pdf"), **LIMITS)
+    doc = docgen.invoice(5, fault="words")
+    record = extract_file(docgen.write(doc, tmp_path / "words.pdf"), **LIMITS)
+    # nothing corrected: the total as printed, the words as printed
+    assert record.fields["total"] == doc.fields["total"] == agreeing.fields["total"]
+    assert record.fields["amount_in_words"] == doc.fields["amount_in_words"]
+    assert record.fields["amount_in_words"] != agreeing.fields["amount_in_words"]
+    assert agreeing.confidence["total"] >= 0.9
+    assert record.confidence["total"] < 0.9 and record.confidence["amount_in_words"] < 0.9
+    assert record.confidence["subtotal"] >= 0.9  # the figures that agree stay trusted
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_contract_fields(language: str, tmp_path: Path) -> None:
     doc = docgen.contract(2, language=language)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from extractors.amount_words import words_to_amount
 from extractors.document import Line, ParsedDocument
 from extractors.fields.base import Extraction
 from extractors.fields.layout import (
@@ -327,6 +328,19 @@ class InvoiceExtractor:
             agree = abs(subtotal + vat - total) <= Decimal("1")
             for key in ("subtotal", "vat_amount", "total"):
                 out.confidence[key] = 0.98 if agree else 0.5
+        words = fields.get("amount_in_words")
+        stated = words_to_amount(str(words)) if words else None
+        if stated is not None and total is not None:
+            # Two independent readings of one amount. Agreement vouches for the total as much
+            # as the totals adding up does; disagreement keeps both values for the reviewer
+            # (either may be the misprint) but lets neither pass as certain.
+            if stated == total:
+                out.confidence["total"] = max(out.confidence.get("total", 0.0), 0.97)
+            else:
+                out.confidence["total"] = min(out.confidence.get("total", 1.0), 0.4)
+                out.confidence["amount_in_words"] = min(
+                    out.confidence.get("amount_in_words", 1.0), 0.5
+                )
         amounts = [item.get("amount") for item in fields["line_items"]]  # type: ignore[union-attr]
         if subtotal is not None and amounts and None not in amounts:
             lines_sum = sum((Decimal(str(a)) for a in amounts), Decimal(0))

@@ -27,9 +27,32 @@ from tests.docgen.common import (
 # --- invoices --------------------------------------------------------------------------
 
 
-def invoice(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
+# Deliberate faults a compliance rule must catch, as a careless or dishonest supplier makes
+# them: a total that is not subtotal + VAT (its words agreeing with the wrong total), a seller
+# tax code with a wrong check digit, words that state another amount (Vietnamese invoices
+# print them), an issue date after FAULT_TODAY. The truth is what is printed.
+FAULTS = ("total", "tax_code", "words", "future")
+FAULT_TODAY = date(2026, 11, 30)
+
+
+def invoice(
+    seed: int = 0, *, language: str = "vi", fault: str | None = None
+) -> GeneratedDocument:
+    """An invoice; with `fault`, the same invoice (same random draws) carrying that fault."""
+    if fault is not None and fault not in FAULTS:
+        raise ValueError(f"no fault {fault!r}; faults: {', '.join(FAULTS)}")
+    if fault == "words" and language != "vi":
+        raise ValueError("only Vietnamese invoices print the amount in words")
     rng = random.Random(f"invoice-{language}-{seed}")
-    return _invoice_vi(rng) if language == "vi" else _invoice_en(rng)
+    return _invoice_vi(rng, fault) if language == "vi" else _invoice_en(rng, fault)
+
+
+def _wrong_check_digit(tax_id: str) -> str:
+    return tax_id[:-1] + str((int(tax_id[-1]) + 1) % 10)
+
+
+def _future(issued: date) -> date:
+    return FAULT_TODAY + timedelta(days=10 + issued.toordinal() % 20)
 
 
 def _lines(rng: random.Random, goods: list[tuple[str, str]], cents: bool) -> list[dict[str, Any]]:
@@ -52,9 +75,11 @@ def _lines(rng: random.Random, goods: list[tuple[str, str]], cents: bool) -> lis
     return items
 
 
-def _invoice_vi(rng: random.Random) -> GeneratedDocument:
+def _invoice_vi(rng: random.Random, fault: str | None = None) -> GeneratedDocument:
     pdf = _Pdf()
     issued = some_date(rng)
+    if fault == "future":
+        issued = _future(issued)
     series = f"{rng.choice('CK')}{issued.year % 100:02d}T{rng.choice('ABCDE')}{rng.choice('AEKM')}"
     number = f"{rng.randint(1, 99999):07d}"
     rate = rng.choice([Decimal(8), Decimal(10), Decimal(5)])
@@ -64,6 +89,8 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
         "address": address(rng),
         "bank_account": str(rng.randint(10**11, 10**13)),
     }
+    if fault == "tax_code":
+        seller["tax_id"] = _wrong_check_digit(seller["tax_id"])
     buyer = {
         "name": rng.choice([c for c in _COMPANIES_VI if c != seller["name"]])
         .title()
@@ -76,7 +103,7 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
     items = _lines(rng, _GOODS, cents=False)
     subtotal = sum((i["amount"] for i in items), Decimal(0))
     vat = (subtotal * rate / 100).quantize(Decimal(1), ROUND_HALF_UP)
-    total = subtotal + vat
+    total = subtotal + vat + (Decimal(1000) if fault == "total" else 0)
 
     below = rng.random() < 0.4  # header values under their labels instead of beside them
     pdf.centre(18, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG", bold=True, size=14)
@@ -134,7 +161,7 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
     pdf.right(195, y + 6, vn_amount(vat))
     pdf.text(15, y + 12, "Tổng cộng tiền thanh toán:", bold=True)
     pdf.right(195, y + 12, vn_amount(total), bold=True)
-    words = vietnamese_words(int(total))
+    words = vietnamese_words(int(total) + (100000 if fault == "words" else 0))
     pdf.text(15, y + 18, f"Số tiền viết bằng chữ: {words}")
     pdf.text(30, y + 32, "Người mua hàng", bold=True)
     pdf.text(140, y + 32, "Người bán hàng", bold=True)
@@ -170,9 +197,11 @@ def _invoice_vi(rng: random.Random) -> GeneratedDocument:
     return GeneratedDocument("invoice", "vi", pdf.bytes(), fields)
 
 
-def _invoice_en(rng: random.Random) -> GeneratedDocument:
+def _invoice_en(rng: random.Random, fault: str | None = None) -> GeneratedDocument:
     pdf = _Pdf()
     issued = some_date(rng)
+    if fault == "future":
+        issued = _future(issued)
     due = issued + timedelta(days=rng.choice([14, 30, 45]))
     currency, symbol = rng.choice([("USD", "$"), ("EUR", "€")])
     number = f"INV-{rng.randint(1000, 99999)}"
@@ -184,6 +213,8 @@ def _invoice_en(rng: random.Random) -> GeneratedDocument:
         "address": f"{rng.randint(1, 99)} Market Street, Singapore",
         "bank_account": None,
     }
+    if fault == "tax_code":
+        seller["tax_id"] = _wrong_check_digit(seller["tax_id"])
     buyer = {
         "name": rng.choice([c for c in _COMPANIES_EN if c != seller["name"]]),
         "tax_id": mst(rng),
@@ -193,7 +224,7 @@ def _invoice_en(rng: random.Random) -> GeneratedDocument:
     items = _lines(rng, _GOODS_EN, cents=True)
     subtotal = sum((i["amount"] for i in items), Decimal(0))
     vat = (subtotal * rate / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    total = subtotal + vat
+    total = subtotal + vat + (Decimal(10) if fault == "total" else 0)
 
     def when(day: date) -> str:
         return rng.choice([day.strftime("%B %-d, %Y"), day.strftime("%d %b %Y"), day.isoformat()])
