@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api.routers import documents, entries, health
 from pipeline.db import make_engine, make_session_factory
+from pipeline.processing import rule_book
 from pipeline.settings import Settings, get_settings
 
 
@@ -20,6 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.resolved_database_url)
         app.state.settings = settings
         app.state.session_factory = make_session_factory(engine)
+        app.state.rule_book = rule_book(settings)
         yield
         engine.dispose()
 

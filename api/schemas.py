@@ -8,7 +8,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from extractors.record import Record, RecordError, Source
+from extractors.record import Record, RecordError, RuleResult, Source
 from pipeline.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
@@ -40,9 +40,16 @@ class DocumentSummary(BaseModel):
     received_at: datetime
     error: RecordError | None
     duplicate_count: int
+    review_priority: int = Field(
+        description="Queue order, highest first: 2 when an error rule fails, +1 when urgent."
+    )
+    failed_rules: list[str] = Field(description="Ids of the rules that fail, errors first.")
+    duplicate_of_id: int | None = Field(
+        description="The document first holding the same invoice, when this is a copy."
+    )
 
     @classmethod
-    def of(cls, document: Document) -> DocumentSummary:
+    def of(cls, document: Document, *, failed_rules: list[str] | None = None) -> DocumentSummary:
         return cls(
             id=document.id,
             filename=document.filename,
@@ -56,6 +63,9 @@ class DocumentSummary(BaseModel):
             received_at=document.received_at,
             error=_error(document),
             duplicate_count=len(document.duplicates),
+            review_priority=document.review_priority,
+            failed_rules=failed_rules or [],
+            duplicate_of_id=document.duplicate_of_id,
         )
 
 
@@ -76,11 +86,21 @@ class DuplicateOut(BaseModel):
     received_at: datetime
 
 
+class RuleResultOut(RuleResult):
+    """A rule's latest result on the document, with the values its message names."""
+
+    values: dict[str, str] = Field(default_factory=dict)
+    flag: str | None = None
+
+
 class DocumentDetail(Record):
     """The SCHEMA.md record of the document, plus its state in the service."""
 
+    rules: list[RuleResultOut] = Field(default_factory=list)  # type: ignore[assignment]
     id: int
     status: DocumentStatus
+    review_priority: int
+    duplicate_of_id: int | None
     version: int
     received_at: datetime
     relative_path: str
@@ -99,11 +119,27 @@ class DocumentDetail(Record):
                     media_type=document.media_type,
                 )
             )
+        checks = [
+            RuleResultOut(
+                rule=check.rule,
+                severity=check.severity,  # type: ignore[arg-type]
+                passed=check.passed,
+                message=check.message,
+                values=check.values,
+                flag=check.flag,
+            )
+            for check in document.rule_checks
+        ]
+        # Records from before rule results were stored carry only their `rules` list.
+        rules = checks or [RuleResultOut(**result.model_dump()) for result in record.rules]
         return cls(
-            **record.model_dump(exclude={"error"}),
+            **record.model_dump(exclude={"error", "rules"}),
+            rules=rules,
             error=_error(document) or record.error,
             id=document.id,
             status=document.status,
+            review_priority=document.review_priority,
+            duplicate_of_id=document.duplicate_of_id,
             version=document.version,
             received_at=document.received_at,
             relative_path=document.relative_path,
@@ -118,6 +154,29 @@ def _error(document: Document) -> RecordError | None:
     return RecordError.model_validate(
         {"code": document.error_code, "message": document.error_message or ""}
     )
+
+
+class CorrectionRequest(BaseModel):
+    version: int = Field(
+        description="The document's `version` the correction was made on; a stale one gets 409."
+    )
+    fields: dict[str, Any] = Field(
+        min_length=1,
+        description="Field values to change, in the record's format (money as decimal strings, "
+        'dates ISO). Objects merge (`{"seller": {"tax_id": "…"}}` changes one key); '
+        "lists and values replace.",
+    )
+
+
+class RuleFailure(BaseModel):
+    rule: str
+    severity: str
+    message: str
+
+
+class ApprovalRefused(BaseModel):
+    detail: str
+    failing: list[RuleFailure]
 
 
 class RejectRequest(BaseModel):

@@ -7,6 +7,7 @@ strings, so that the JSON form never loses precision or changes shape.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -179,3 +180,15 @@ class Record(BaseModel):
     # Added to the SCHEMA.md envelope: what kept the record from being whole (a page whose
     # OCR timed out, say), so a partial result is never mistaken for a complete one.
     warnings: list[str] = Field(default_factory=list)
+
+
+def merge_fields(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`changes` laid over record fields `base`: nested objects merge (`{"seller": {"tax_id":
+    …}}` changes one key of the seller), anything else, lists included, replaces."""
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_fields(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

@@ -8,17 +8,23 @@ import multiprocessing
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pipeline.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from rules.engine import RuleSet
+
 app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+rules_app = typer.Typer(help="Compliance rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 
@@ -219,6 +225,127 @@ def _stop_children(children: list[multiprocessing.process.BaseProcess]) -> None:
         if child.is_alive():
             child.kill()
             child.join()
+
+
+@rules_app.command("list")
+def rules_list(
+    doc_type: Annotated[str | None, typer.Option("--type", help="Only this type's rules.")] = None,
+) -> None:
+    """The rules in force (built-in packs with the company overlay) and where they come from."""
+    rules = _rules_or_exit(get_settings())
+    for pack in rules.packs.values():
+        if doc_type is not None and pack.doc_type != doc_type:
+            continue
+        typer.echo(f"{pack.doc_type} ({len(pack.rules)} rules, {pack.source})")
+        for rule in pack.rules:
+            flag = rule.rule.flag or ""
+            typer.echo(
+                f"  {rule.rule.id:<40} {rule.rule.severity:<8} {flag:<13} {rule.rule.description}"
+            )
+
+
+@rules_app.command("check")
+def rules_check(
+    files: Annotated[list[Path], typer.Argument(help="Files to read and check.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON Lines: the record with every rule's values.")
+    ] = False,
+    today: Annotated[
+        datetime | None,
+        typer.Option(
+            "--today",
+            formats=["%Y-%m-%d"],
+            help="Check as of this date (YYYY-MM-DD) instead of today in Vietnam: re-checking "
+            "an old batch, or a reproducible run.",
+        ),
+    ] = None,
+) -> None:
+    """Extract each file and run the rules on it. A file repeating an earlier one (same bytes,
+    or the same invoice) is checked as its duplicate. Exits 1 when a file cannot be read or
+    an error rule fails."""
+    from extractors.service import extract_file
+    from pipeline.pairing import invoice_key
+    from pipeline.processing import check_record
+    from rules.functions import Facts
+
+    settings = get_settings()
+    _rules_or_exit(settings)
+    seen: dict[str, str] = {}
+    bad = False
+    for path in files:
+        record = extract_file(path, filename=path.name, limits=settings.read_limits)
+        outcomes = []
+        if record.error is None:
+            keys = [f"bytes:{record.source.sha256}"]
+            if (key := invoice_key(record)) is not None:
+                keys.append(f"invoice:{key}")
+            earlier = next((seen[k] for k in keys if k in seen), None)
+            facts = Facts.now(duplicate_of=earlier)
+            if today is not None:
+                day = today.date()
+                facts = facts.model_copy(update={"today": day, "received": day})
+            outcomes = check_record(record, settings=settings, facts=facts)
+            seen.update(dict.fromkeys((k for k in keys if k not in seen), f"file {path}"))
+        failing = [o for o in outcomes if not o.passed and o.severity == "error"]
+        bad = bad or record.error is not None or bool(failing)
+        if as_json:
+            line = record.model_dump(mode="json")
+            line["rules"] = [outcome.model_dump(mode="json") for outcome in outcomes]
+            typer.echo(json.dumps(line, ensure_ascii=False))
+            continue
+        summary = f"{len(outcomes) - sum(not o.passed for o in outcomes)}/{len(outcomes)} passed"
+        problem = f"  {record.error.code}: {record.error.message}" if record.error else ""
+        typer.echo(f"{path}  {record.doc_type}  {summary}{problem}")
+        for outcome in sorted(outcomes, key=lambda o: (o.passed, _SEVERITY_ORDER[o.severity])):
+            mark = "pass" if outcome.passed else "FAIL"
+            typer.echo(f"  {mark}  {outcome.severity:<8} {outcome.rule:<40} {outcome.message}")
+    raise typer.Exit(1 if bad else 0)
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@rules_app.command("test")
+def rules_test(
+    packs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Pack files, or document types for the built-in packs, or the overlay."
+        ),
+    ],
+) -> None:
+    """Run the examples embedded in packs: each rule must pass its passing examples and fail
+    its failing ones. Exits 1 when one does not, or a pack does not load."""
+    from rules.errors import RulePackError
+    from rules.loader import PACK_DIR, check_examples
+
+    failed = 0
+    for name in packs:
+        path = PACK_DIR / f"{name}.yaml" if not name.endswith((".yaml", ".yml")) else Path(name)
+        try:
+            runs = check_examples(path)
+        except RulePackError as error:
+            typer.echo(f"{path}: does not load: {error}", err=True)
+            failed += 1
+            continue
+        for run in runs:
+            mark = "ok  " if run.ok else "FAIL"
+            typer.echo(f"{mark}  {path}:{run.line}  {run.rule}  {run.expected} → {run.outcome}")
+        bad = sum(not run.ok for run in runs)
+        failed += bad
+        typer.echo(f"{path}: {len(runs) - bad}/{len(runs)} examples as expected")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _rules_or_exit(settings: Settings) -> RuleSet:
+    from rules.errors import RulePackError
+    from rules.loader import load_rules
+
+    try:
+        return load_rules(overlay=settings.rules_overlay, master_data=settings.master_data)
+    except RulePackError as error:
+        typer.echo(f"rules do not load: {error}", err=True)
+        raise typer.Exit(2) from error
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Enum,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -85,6 +87,12 @@ class Document(Base):
     # Seller tax code | series | number: the same invoice arriving as PDF and as XML.
     invoice_key: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
     superseded_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The earlier document holding the same invoice (same key, same kind of file), when this
+    # one is a second copy; null for the original. Set under the invoice key's lock.
+    duplicate_of_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Review queue order, highest first: 2 when an error rule fails, +1 when a rule flags it
+    # urgent (see pipeline/checking.py).
+    review_priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -94,8 +102,36 @@ class Document(Base):
     duplicates: Mapped[list[DuplicateDrop]] = relationship(
         back_populates="document", order_by="DuplicateDrop.id"
     )
+    rule_checks: Mapped[list[RuleCheck]] = relationship(
+        back_populates="document", order_by="RuleCheck.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_documents_review_queue", "status", "review_priority", "id"),)
+
+
+class RuleCheck(Base):
+    """The latest result of one rule on one document; replaced whenever the rules run again
+    (after processing, a correction, before approval)."""
+
+    __tablename__ = "rule_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(120), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    message: Mapped[str] = mapped_column(Text)
+    # What the message names, as text: {"subtotal + vat_amount": "1080000", "total": "…"}.
+    values: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
+    flag: Mapped[str | None] = mapped_column(String(32), default=None)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="rule_checks")
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "rule", name="uq_rule_results_document_rule"),
+    )
 
 
 class DuplicateDrop(Base):

@@ -3,6 +3,9 @@
 When both arrive (in either order), the PDF's document is marked `superseded` by the XML's,
 so reviewers see the invoice once, read exactly. A PDF that was already approved or posted
 is left alone, and the XML's record says so, so the invoice is not posted twice.
+
+Callers hold the invoice's lock (`pipeline.checking.lock_invoice`): without it, a PDF and its
+XML finishing at the same moment in two workers would each miss the other.
 """
 
 from __future__ import annotations

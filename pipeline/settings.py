@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,28 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         description="Pages OCR'd at once per worker; default: the cores left per worker.",
+    )
+
+    rules_overlay: Path | None = Field(
+        default=None,
+        description="The company's rule pack: its own rules and changes to the built-in ones "
+        "(see rules/loader.py).",
+    )
+    master_data: Path | None = Field(
+        default=None,
+        description="Company master data for the rules, YAML or CSV: own tax codes, known "
+        "suppliers and their bank accounts, thresholds (see rules/data.py).",
+    )
+    auto_approve_types: frozenset[Literal["invoice", "contract", "cv", "dispatch"]] = Field(
+        default=frozenset(),
+        description="Document types approved without review when every rule allows it, e.g. "
+        '["invoice"]. None by default.',
+    )
+    auto_approve_confidence: float = Field(
+        default=0.95,
+        ge=0,
+        le=1,
+        description="The confidence every required field needs for auto-approval.",
     )
 
     crash_at: frozenset[str] = Field(

@@ -18,12 +18,12 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline import pairing, queue
+from pipeline import checking, queue
 from pipeline.blobs import BlobStore
 from pipeline.db import make_engine, make_session_factory, transaction
 from pipeline.faults import crash_point
 from pipeline.models import Document, DocumentEvent, DocumentStatus
-from pipeline.processing import build_record
+from pipeline.processing import build_record, rule_book
 from pipeline.queue import Claim
 from pipeline.settings import Settings
 
@@ -37,6 +37,7 @@ class Worker:
         self.engine = make_engine(settings.resolved_database_url)
         self.sessions: sessionmaker[Session] = make_session_factory(self.engine)
         self.blobs = BlobStore(settings.resolved_blob_dir)
+        self.rules = rule_book(settings)  # refuses to start on broken rules
         self.stop = threading.Event()
 
     def run(self, *, max_jobs: int | None = None, exit_when_idle: bool = False) -> int:
@@ -94,11 +95,14 @@ class Worker:
             if record.error is not None:
                 _set_failed(session, document, code=record.error.code, message=record.error.message)
             else:
-                document.status = DocumentStatus.REVIEW
-                document.error_code = document.error_message = None
-                document.invoice_key = pairing.invoice_key(record)
-                session.flush()
-                pairing.pair(session, document=document, actor=f"worker {self.name}")
+                checking.settle(
+                    session,
+                    document=document,
+                    record=record,
+                    rules=self.rules.current(),
+                    settings=self.settings,
+                    actor=f"worker {self.name}",
+                )
             session.add(
                 DocumentEvent(
                     document_id=document.id,

@@ -1,15 +1,17 @@
-"""Rules as data: YAML packs of `rule-engine` expressions, checked when loaded.
+"""Rules as data: compiled `rule-engine` expressions over typed records, and their results.
 
-One pack per document type, named after it (`packs/invoice.yaml`), holding only a `rules:` list:
+A rule, as written in a pack (see `rules/loader.py` for the file format):
 
-    rules:
-      - id: invoice.totals_add_up          # `<doc type>.<name>`, unique in the pack
-        description: Subtotal plus VAT equals the total.
-        severity: error                    # error | warning | info
-        when: subtotal != null and vat_amount != null and total != null   # optional
-        check: $abs(subtotal + vat_amount - total) <= $params.tolerance
-        message: "{subtotal} + VAT {vat_amount} = {subtotal + vat_amount}, but total is {total}"
-        params: {tolerance: 1}             # optional; numbers, strings, booleans
+    - id: invoice.totals_add_up          # `<doc type>.<name>`, unique
+      description: Subtotal plus VAT equals the total.
+      severity: error                    # error | warning | info
+      when: subtotal != null and vat_amount != null and total != null   # optional
+      check: $abs(subtotal + vat_amount - total) <= $params.tolerance
+      message: "{subtotal} + VAT {vat_amount} = {subtotal + vat_amount}, but total is {total}"
+      params: {tolerance: 1}             # optional; numbers, strings, booleans, lists of text
+      values: {age_days: "$days_between(issue_date, $today())"}   # optional, stored with it
+      flag: urgent                       # optional: urgent | legal_review, when it fails
+      examples: [...]                    # at least one record it passes, one it fails
 
 What expressions see:
 - The record's fields under their SCHEMA.md names, typed from the pydantic models of
@@ -20,17 +22,14 @@ What expressions see:
 - The rule's `params` as `$params.<name>`, typed from their values (YAML numbers become exact
   decimals). `$` keeps them apart from record fields, which a param could otherwise shadow.
 - The functions of `rules.functions` as `$name(...)`, beside rule-engine's own (`$abs`, `$sum`,
-  `$all`, ...). `$today()` there, the date in Vietnam, replaces rule-engine's `$today` value.
+  `$all`, ...). `$today()` there is the evaluation's date, never the server clock.
 
 A rule whose `when` is false does not apply and is not reported. A passing rule reports its
 description; a failing one its message, in which each `{...}` is a rule-engine expression over
-the same names (usually a field path; `{{` and `}}` are literal braces). A rule that cannot be
-evaluated (null arithmetic, say) fails with a message saying so and naming its null fields;
-it never stops the other rules.
-
-Every expression, field, attribute, function, param and placeholder is checked when the pack is
-loaded, so a typo (`totl`, `seller.tax_idd`, `$params.tolerence`) is a `RulePackError` naming
-file, line and rule, never a surprise on the thousandth invoice.
+the same names (`{{` and `}}` are literal braces). A result's `values` are the rule's declared
+values and, when it fails, each value its message names: what a reviewer's screen highlights.
+A rule that cannot be evaluated (null arithmetic, say) fails with a message saying so and
+naming its null fields; it never stops the other rules.
 """
 
 from __future__ import annotations
@@ -39,8 +38,8 @@ import decimal
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -48,22 +47,64 @@ from pathlib import Path
 from typing import Any, Literal
 
 import rule_engine
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
 from rule_engine import DataType
+from rule_engine.ast import FunctionCallExpression, StringExpression, SymbolExpression
 from rule_engine.builtins import Builtins
 from rule_engine.suggestions import suggest_symbol
 
 from extractors.record import FIELDS_BY_TYPE, IsoDate, Money, Record, RuleResult
-from rules.functions import BUSINESS_TZ, FUNCTIONS
-
-PACK_DIR = Path(__file__).parent / "packs"
+from rules.data import TABLES, MasterData, VatTable
+from rules.functions import BUSINESS_TZ, FUNCTIONS, Facts, Scope, scoped
 
 Severity = Literal["error", "warning", "info"]
+# What a failing rule does to the document's route besides its severity: `urgent` moves it
+# up the review queue, `legal_review` keeps it from being approved without a person.
+Flag = Literal["urgent", "legal_review"]
+ParamValue = StrictBool | Decimal | StrictStr | list[StrictStr]
 
 
-class RulePackError(Exception):
-    """A rule pack that cannot be loaded; the message starts `file:line: rule <id>:`."""
+class Example(BaseModel):
+    """A record a rule must pass, fail or leave alone (`when` false): fields laid over the
+    pack's example record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    passes: dict[str, Any] | None = None
+    fails: dict[str, Any] | None = None
+    skips: dict[str, Any] | None = None
+    message: str | None = Field(default=None, description="Text the failure message contains.")
+    today: date | None = None
+    received: date | None = None
+    duplicate_of: str | None = None
+    media_type: str | None = None
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> Example:
+        given = [kind for kind in ("passes", "fails", "skips") if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError("an example has one of `passes:`, `fails:` or `skips:`")
+        if self.message is not None and self.fails is None:
+            raise ValueError("only a failing example names a `message:`")
+        return self
+
+    @property
+    def expected(self) -> Literal["passes", "fails", "skips"]:
+        if self.passes is not None:
+            return "passes"
+        return "fails" if self.fails is not None else "skips"
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return self.passes or self.fails or self.skips or {}
 
 
 class Rule(BaseModel):
@@ -78,7 +119,32 @@ class Rule(BaseModel):
     check: str
     message: str = Field(min_length=1)
     # StrictBool first: a lax bool would swallow `tolerance: 1` as True.
-    params: dict[str, StrictBool | Decimal | str] = Field(default_factory=dict)
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    values: dict[str, str] = Field(default_factory=dict)
+    flag: Flag | None = None
+    examples: tuple[Example, ...] = ()
+
+    @property
+    def doc_type(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class RuleOutcome(BaseModel):
+    """A rule's result with what the service keeps beside the record's `rules` entry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    severity: Severity
+    passed: bool
+    message: str
+    values: dict[str, str] = Field(default_factory=dict)
+    flag: Flag | None = None
+
+    def as_result(self) -> RuleResult:
+        return RuleResult(
+            rule=self.rule, severity=self.severity, passed=self.passed, message=self.message
+        )
 
 
 @dataclass(frozen=True)
@@ -87,22 +153,42 @@ class CompiledRule:
     when: rule_engine.Rule | None
     check: rule_engine.Rule
     message: _Template
+    values: tuple[tuple[str, rule_engine.Rule], ...]
     fields: tuple[str, ...]  # the record fields it reads, to name the null ones when it errs
+    line: int  # where it is written, for errors about it
+    source: Path
+    example_lines: tuple[int, ...] = ()  # where each of its examples is written
 
-    def evaluate(self, data: Mapping[str, Any]) -> RuleResult | None:
+    def decide(self, data: Mapping[str, Any]) -> bool | None:
+        """Whether the record passes; None when the rule does not apply. Raises whatever the
+        expressions raise."""
+        if self.when is not None and not self.when.matches(data):
+            return None
+        return bool(self.check.matches(data))
+
+    def evaluate(self, data: Mapping[str, Any]) -> RuleOutcome | None:
         try:
-            if self.when is not None and not self.when.matches(data):
-                return None
-            passed = self.check.matches(data)
+            passed = self.decide(data)
         # Broad on purpose: whatever one rule makes of one record, the other rules still run
         # and the record still reaches review, carrying this failure.
         except Exception as error:
-            return self._result(False, self._unchecked(data, error))
-        return self._result(passed, self.rule.description if passed else self.message.render(data))
+            return self._outcome(False, self._unchecked(data, error), {})
+        if passed is None:
+            return None
+        values = {name: _show(expression, data) for name, expression in self.values}
+        if passed:
+            return self._outcome(True, self.rule.description, values)
+        message, named = self.message.render(data)
+        return self._outcome(False, message, named | values)
 
-    def _result(self, passed: bool, message: str) -> RuleResult:
-        return RuleResult(
-            rule=self.rule.id, severity=self.rule.severity, passed=passed, message=message
+    def _outcome(self, passed: bool, message: str, values: dict[str, str]) -> RuleOutcome:
+        return RuleOutcome(
+            rule=self.rule.id,
+            severity=self.rule.severity,
+            passed=passed,
+            message=message,
+            values=values,
+            flag=self.rule.flag,
         )
 
     def _unchecked(self, data: Mapping[str, Any], error: Exception) -> str:
@@ -118,34 +204,86 @@ class CompiledRule:
         return f"could not be checked ({reason}){nulls}"
 
 
-class RulePack(BaseModel):
-    """The compiled rules of one pack file, ready to evaluate records of its document type."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+@dataclass(frozen=True)
+class RulePack:
+    """The compiled rules for one document type, ready to evaluate its records."""
 
     doc_type: str
     source: Path
     rules: tuple[CompiledRule, ...]
+    # Fields every record of the type must carry; `$missing()` names the absent ones and
+    # auto-approval needs each read with enough confidence.
+    required: tuple[str, ...] = ()
+    examples: ExampleBase | None = None
 
-    def evaluate(self, record: Record) -> list[RuleResult]:
+    def evaluate(self, record: Record, *, scope: Scope) -> list[RuleOutcome]:
         if record.doc_type != self.doc_type:
             raise ValueError(f"{self.source} checks {self.doc_type} records, not {record.doc_type}")
         try:
-            data = _record_data(record)
+            data = record_data(record.doc_type, record.fields)
         except ValidationError as error:
             # Extraction validates fields, but a record edited elsewhere may not; report it
             # rather than let one record stop a worker.
             problems = "; ".join(_problem(e) for e in error.errors())
             return [
-                RuleResult(
+                RuleOutcome(
                     rule=f"{self.doc_type}.fields_valid",
                     severity="error",
                     passed=False,
                     message=f"fields do not match the record contract, no rule was run: {problems}",
                 )
             ]
-        results = (rule.evaluate(data) for rule in self.rules)
+        with scoped(scope):
+            results = [rule.evaluate(data) for rule in self.rules]
         return [result for result in results if result is not None]
+
+
+class ExampleBase(BaseModel):
+    """What a pack's examples start from: the record each one changes, the clock and the
+    company data they run with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    today: date
+    record: dict[str, Any] = Field(default_factory=dict)
+    master_data: MasterData = Field(default_factory=MasterData)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Every pack in force, with the data its functions consult. Immutable: a reload builds a
+    new one, so an evaluation never sees half of an edit."""
+
+    packs: Mapping[str, RulePack]
+    master_data: MasterData
+    vat: VatTable
+    sources: tuple[Path, ...] = ()  # the files it was read from
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(BUSINESS_TZ))
+
+    def evaluate(self, record: Record, *, facts: Facts | None = None) -> list[RuleOutcome]:
+        """The outcomes of the rules for the record's type; none for an unknown type."""
+        pack = self.packs.get(record.doc_type)
+        if pack is None:
+            return []
+        return pack.evaluate(record, scope=self.scope(record, pack, facts or Facts.now()))
+
+    def scope(self, record: Record, pack: RulePack, facts: Facts) -> Scope:
+        return Scope(
+            facts=facts,
+            master_data=self.master_data,
+            vat=self.vat,
+            media_type=record.source.media_type,
+            fields=record.fields,
+            required=pack.required,
+        )
+
+    def required(self, doc_type: str) -> tuple[str, ...]:
+        pack = self.packs.get(doc_type)
+        return pack.required if pack is not None else ()
+
+    def rules(self) -> Iterator[CompiledRule]:
+        for pack in self.packs.values():
+            yield from pack.rules
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -155,10 +293,20 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 @dataclass(frozen=True)
 class _Template:
-    parts: tuple[str | rule_engine.Rule, ...]
+    parts: tuple[str | tuple[str, rule_engine.Rule], ...]
 
-    def render(self, data: Mapping[str, Any]) -> str:
-        return "".join(part if isinstance(part, str) else _show(part, data) for part in self.parts)
+    def render(self, data: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+        """The message, and each value it names by the expression that names it."""
+        text: list[str] = []
+        named: dict[str, str] = {}
+        for part in self.parts:
+            if isinstance(part, str):
+                text.append(part)
+            else:
+                source, expression = part
+                named[source] = _show(expression, data)
+                text.append(named[source])
+        return "".join(text), named
 
 
 def _show(expression: rule_engine.Rule, data: Mapping[str, Any]) -> str:
@@ -182,114 +330,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-# --- loading ------------------------------------------------------------------------------
-
-
-class _Invalid(Exception):
-    """A problem in one rule; the loader adds file, line and rule id."""
-
-
-def load_pack(path: Path) -> RulePack:
-    doc_type = path.stem
-    if doc_type not in FIELDS_BY_TYPE:
-        raise RulePackError(
-            f"{path}: a pack is named after the document type it checks: "
-            f"{', '.join(sorted(FIELDS_BY_TYPE))}"
-        )
-    compiled: list[CompiledRule] = []
-    first_line: dict[str, int] = {}
-    for entry in _read_rules(path):
-        rule_id = entry.value.get("id") if isinstance(entry.value, dict) else None
-        where = f"{path}:{entry.line}: rule {rule_id if isinstance(rule_id, str) else '(no id)'}"
-        try:
-            if entry.repeated_keys:
-                raise _Invalid(f"{', '.join(entry.repeated_keys)} given more than once")
-            rule = Rule.model_validate(entry.value)
-            if not rule.id.startswith(f"{doc_type}."):
-                raise _Invalid(f"id must start with `{doc_type}.` in {path.name}")
-            if rule.id in first_line:
-                raise _Invalid(f"id already used by the rule at line {first_line[rule.id]}")
-            compiled.append(_compile(rule, doc_type))
-        except ValidationError as error:
-            problems = "; ".join(_problem(e) for e in error.errors())
-            raise RulePackError(f"{where}: {problems}") from error
-        except _Invalid as error:
-            raise RulePackError(f"{where}: {error}") from error
-        first_line[rule.id] = entry.line
-    return RulePack(doc_type=doc_type, source=path, rules=tuple(compiled))
-
-
-@cache
-def builtin_packs() -> dict[str, RulePack]:
-    packs = (load_pack(path) for path in sorted(PACK_DIR.glob("*.yaml")))
-    return {pack.doc_type: pack for pack in packs}
-
-
-def evaluate(record: Record) -> list[RuleResult]:
-    """The built-in rules for the record's document type; none for an unknown type."""
-    pack = builtin_packs().get(record.doc_type)
-    return pack.evaluate(record) if pack is not None else []
-
-
-@dataclass(frozen=True)
-class _Entry:
-    line: int  # where the rule starts, 1-based
-    value: Any
-    # PyYAML keeps the last of repeated keys silently: a second `check:` would hide the first.
-    repeated_keys: list[str]
-
-
-def _read_rules(path: Path) -> list[_Entry]:
-    """The entries of the `rules:` list. Composing nodes before constructing values keeps their
-    positions, which plain `safe_load` throws away."""
-    try:
-        with path.open(encoding="utf-8") as stream:
-            loader = yaml.SafeLoader(stream)
-            try:
-                nodes = _rule_nodes(loader.get_single_node(), path)
-                return [
-                    _Entry(
-                        node.start_mark.line + 1, loader.construct_document(node), _repeated(node)
-                    )
-                    for node in nodes
-                ]
-            finally:
-                loader.dispose()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        at = f":{mark.line + 1}" if mark is not None else ""
-        raise RulePackError(f"{path}{at}: not valid YAML: {error}") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise RulePackError(f"{path}: cannot be read: {error}") from error
-
-
-def _rule_nodes(root: yaml.Node | None, path: Path) -> list[yaml.Node]:
-    expected = "a pack is a mapping with one key, `rules:`, holding a list"
-    if not isinstance(root, yaml.MappingNode):
-        raise RulePackError(f"{path}: {expected}")
-    if len(root.value) != 1 or _key(root.value[0][0]) != "rules":
-        raise RulePackError(f"{path}:{root.start_mark.line + 1}: {expected}")
-    entries = root.value[0][1]
-    if not isinstance(entries, yaml.SequenceNode):
-        raise RulePackError(f"{path}:{entries.start_mark.line + 1}: {expected}")
-    return list(entries.value)
-
-
-def _repeated(node: yaml.Node) -> list[str]:
-    keys = [_key(key) for key, _ in node.value] if isinstance(node, yaml.MappingNode) else []
-    return sorted({key for key in keys if keys.count(key) > 1})
-
-
-def _key(node: yaml.Node) -> str:
-    return node.value if isinstance(node, yaml.ScalarNode) else "?"
-
-
-def _problem(error: Mapping[str, Any]) -> str:
-    where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else str(error["msg"])
-
-
 # --- compiling ----------------------------------------------------------------------------
+
+
+class Invalid(Exception):
+    """A problem in one rule; the loader adds file, line and rule id."""
 
 
 class _RuleContext(rule_engine.Context):
@@ -304,8 +349,23 @@ class _RuleContext(rule_engine.Context):
         return super().resolve_type(name, scope=scope)
 
 
-def _compile(rule: Rule, doc_type: str) -> CompiledRule:
-    fields = _schema(doc_type).type.attributes
+@cache
+def _function_builtins() -> tuple[dict[str, Any], dict[str, Any]]:
+    values = {name: function.implementation for name, function in FUNCTIONS.items()}
+    value_types = {
+        name: DataType.FUNCTION(
+            name, return_type=function.returns, argument_types=function.arguments
+        )
+        for name, function in FUNCTIONS.items()
+    }
+    return values, value_types
+
+
+def compile_rule(
+    rule: Rule, *, source: Path, line: int, example_lines: tuple[int, ...] = ()
+) -> CompiledRule:
+    """The rule checked and compiled, or `Invalid` saying what is wrong with it."""
+    fields = _schema(rule.doc_type).type.attributes
     context = _RuleContext(
         type_resolver=fields,
         default_timezone=BUSINESS_TZ,
@@ -313,25 +373,34 @@ def _compile(rule: Rule, doc_type: str) -> CompiledRule:
         decimal_context=decimal.Context(),
         mapping_attribute_lookup=False,
     )
-    params = types.SimpleNamespace(**rule.params)
+    params = types.SimpleNamespace(
+        **{name: tuple(v) if isinstance(v, list) else v for name, v in rule.params.items()}
+    )
+    functions, function_types = _function_builtins()
     context.builtins = Builtins.from_defaults(
-        {name: function.implementation for name, function in FUNCTIONS.items()}
-        | {"params": params},
-        value_types={
-            name: DataType.FUNCTION(
-                name, return_type=function.returns, argument_types=function.arguments
-            )
-            for name, function in FUNCTIONS.items()
-        }
-        | {"params": _params_type(params)},
+        functions | {"params": params},
+        value_types=function_types | {"params": _params_type(params)},
         timezone=BUSINESS_TZ,
     )
     when = _condition(rule.when, "when", context) if rule.when is not None else None
     check = _condition(rule.check, "check", context)
     message = _template(rule.message, context)
+    values = tuple(
+        (name, _expression(text, f"values.{name}", context)) for name, text in rule.values.items()
+    )
     # Known only after parsing: rule-engine collects the symbols each expression names.
     read = tuple(name for name in fields if name in context.symbols)
-    return CompiledRule(rule=rule, when=when, check=check, message=message, fields=read)
+    return CompiledRule(
+        rule=rule,
+        when=when,
+        check=check,
+        message=message,
+        values=values,
+        fields=read,
+        line=line,
+        source=source,
+        example_lines=example_lines,
+    )
 
 
 def _params_type(params: types.SimpleNamespace) -> Any:
@@ -343,15 +412,57 @@ def _condition(text: str, key: str, context: rule_engine.Context) -> rule_engine
     expression = _expression(text, key, context)
     result = expression.statement.expression.result_type
     if result not in (DataType.BOOLEAN, DataType.UNDEFINED):
-        raise _Invalid(f"{key}: must be true or false, but {text!r} is a {result.name}")
+        raise Invalid(f"{key}: must be true or false, but {text!r} is a {result.name}")
     return expression
 
 
 def _expression(text: str, key: str, context: rule_engine.Context) -> rule_engine.Rule:
     try:
-        return rule_engine.Rule(text, context=context)
+        expression = rule_engine.Rule(text, context=context)
     except rule_engine.EngineError as error:
-        raise _Invalid(f"{key}: {_describe(error, text)}") from error
+        raise Invalid(f"{key}: {_describe(error, text)}") from error
+    for table in _tables_named(expression.statement):
+        if table not in TABLES:
+            suggestion = suggest_symbol(table, list(TABLES))
+            hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+            raise Invalid(
+                f"{key}: no master data table {table!r}{hint}; tables: {', '.join(TABLES)}"
+            )
+    return expression
+
+
+def _tables_named(node: Any) -> Iterator[str]:
+    """The literal table names of `$lookup` and `$keys` calls anywhere in an expression."""
+    if isinstance(node, FunctionCallExpression):
+        function = node.function
+        if (
+            isinstance(function, SymbolExpression)
+            and function.name in ("lookup", "keys")
+            and node.arguments
+            and isinstance(node.arguments[0], StringExpression)
+        ):
+            yield node.arguments[0].value
+    # rule-engine's nodes keep their operands in slots on some classes and in the instance
+    # dict on others (comparisons), so both are walked.
+    children = [getattr(node, name, None) for name in _slots(type(node))]
+    children += (
+        [value for name, value in vars(node).items() if name != "context"]
+        if hasattr(node, "__dict__")
+        else []
+    )
+    for child in children:
+        for item in child if isinstance(child, tuple | list) else (child,):
+            if isinstance(item, rule_engine.ast.ASTNodeBase):
+                yield from _tables_named(item)
+
+
+@cache
+def _slots(cls: type) -> tuple[str, ...]:
+    names: list[str] = []
+    for klass in cls.__mro__:
+        slots = getattr(klass, "__slots__", ())
+        names += [slots] if isinstance(slots, str) else list(slots)
+    return tuple(name for name in names if name != "context")
 
 
 def _describe(error: rule_engine.EngineError, text: str) -> str:
@@ -377,7 +488,8 @@ def _describe(error: rule_engine.EngineError, text: str) -> str:
 
 
 def _template(text: str, context: rule_engine.Context) -> _Template:
-    parts: list[str | rule_engine.Rule] = []
+    parts: list[str | tuple[str, rule_engine.Rule]] = []
+    text = text.strip()
     start = 0
     for match in _PLACEHOLDER.finditer(text):
         parts.append(text[start : match.start()])
@@ -385,12 +497,22 @@ def _template(text: str, context: rule_engine.Context) -> _Template:
         if token in ("{{", "}}"):
             parts.append(token[0])
         elif inner is not None and inner.strip():
-            parts.append(_expression(inner, "message", context))
+            parts.append((" ".join(inner.split()), _expression(inner, "message", context)))
         else:
-            raise _Invalid("message: a lone or empty brace; write {{ or }} for a literal one")
+            raise Invalid("message: a lone or empty brace; write {{ or }} for a literal one")
         start = match.end()
     parts.append(text[start:])
-    return _Template(tuple(part for part in parts if part != ""))
+    # YAML keeps the line breaks of an indented message; the text reads as one line.
+    return _Template(
+        tuple(
+            re.sub(r"\s+", " ", part) if isinstance(part, str) else part for part in parts if part
+        )
+    )
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
 
 
 # --- record fields as typed values --------------------------------------------------------
@@ -475,7 +597,24 @@ def _schema(doc_type: str) -> _Shape:
     return _object_shape(FIELDS_BY_TYPE[doc_type])
 
 
-def _record_data(record: Record) -> dict[str, Any]:
-    model = FIELDS_BY_TYPE[record.doc_type]
-    fields = _schema(record.doc_type).convert(model.model_validate(record.fields).model_dump())
-    return vars(fields)
+def record_data(doc_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's fields as the typed values expressions see; `ValidationError` when they
+    break the record contract."""
+    model = FIELDS_BY_TYPE[doc_type]
+    data = _schema(doc_type).convert(model.model_validate(fields).model_dump())
+    return vars(data)
+
+
+def field_paths(doc_type: str) -> frozenset[str]:
+    """Every dotted path into a record of the type (`seller.tax_id`, `line_items`), for
+    checking a pack's `required:` list."""
+
+    def walk(model: type[BaseModel], prefix: str) -> Iterator[str]:
+        for name, info in model.model_fields.items():
+            path = f"{prefix}{name}"
+            yield path
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                yield from walk(annotation, f"{path}.")
+
+    return frozenset(walk(FIELDS_BY_TYPE[doc_type], ""))

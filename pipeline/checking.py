@@ -1,0 +1,355 @@
+"""The rules step over stored documents: facts from the database, results stored, the route.
+
+Rules are pure (rules/), so what only the database knows — is there an earlier copy of this
+invoice? when did the file arrive? — is looked up here and handed to them as `Facts`. The
+step runs inside the caller's transaction (the worker's, or a request's after a correction or
+before an approval); it never commits.
+
+Two copies of one invoice processed at the same moment by two workers must end as one
+original and one duplicate. Each transaction that decides about an invoice first takes a lock
+keyed on the invoice (seller tax code | series | number): a PostgreSQL transaction-scoped
+advisory lock, released at commit, so the second decision waits for the first and, in READ
+COMMITTED, then sees it. SQLite needs none: every transaction there is `BEGIN IMMEDIATE`, so
+writers are serialised anyway. The same lock covers pairing an invoice's PDF with its XML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
+from pipeline import pairing, posting
+from pipeline.documents import InvalidTransition
+from pipeline.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
+from pipeline.settings import Settings
+from rules.engine import RuleOutcome, RuleSet
+from rules.functions import BUSINESS_TZ, Facts, business_today
+
+XML = "application/xml"
+# Documents that still hold their invoice: a rejected, failed or superseded one does not.
+_LIVE = (DocumentStatus.REVIEW, DocumentStatus.APPROVED, DocumentStatus.POSTED)
+AUTO_APPROVER = "rules (auto-approval)"
+
+
+def lock_invoice(session: Session, key: str) -> None:
+    """Hold the invoice's lock until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_lock_id(key))))
+
+
+def _lock_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), signed=True)
+
+
+def find_original(session: Session, *, document: Document) -> Document | None:
+    """The live document that first held the same invoice in the same kind of file (an XML
+    and its PDF are a pair, not duplicates: see pipeline/pairing.py)."""
+    if document.invoice_key is None:
+        return None
+    is_xml = Document.media_type == XML
+    return session.scalar(
+        select(Document)
+        .where(
+            Document.invoice_key == document.invoice_key,
+            Document.id != document.id,
+            Document.duplicate_of_id.is_(None),
+            Document.status.in_(_LIVE),
+            is_xml if document.media_type == XML else ~is_xml,
+        )
+        .order_by(Document.id)
+        .limit(1)
+    )
+
+
+def check(
+    session: Session, *, document: Document, record: Record, rules: RuleSet
+) -> list[RuleOutcome]:
+    """Run the rules on the record with what the database knows, and keep the results: on the
+    record (its `rules` list), one row per rule, and the document's queue priority."""
+    key = pairing.invoice_key(record)
+    if key is not None:
+        lock_invoice(session, key)
+    document.invoice_key = key
+    original = find_original(session, document=document)
+    document.duplicate_of_id = original.id if original is not None else None
+    facts = Facts(
+        today=business_today(),
+        received=_business_day(document.received_at),
+        duplicate_of=_describe(original) if original is not None else None,
+    )
+    outcomes = rules.evaluate(record, facts=facts)
+    record.rules = [outcome.as_result() for outcome in outcomes]
+    document.record = record.model_dump(mode="json")
+    _store(document, outcomes)
+    document.review_priority = review_priority(outcomes)
+    return outcomes
+
+
+def recheck(session: Session, *, document: Document, rules: RuleSet) -> list[RuleOutcome]:
+    """Run the rules again on the stored record (after a correction, before an approval)."""
+    record = Record.model_validate(document.record)
+    return check(session, document=document, record=record, rules=rules)
+
+
+def settle(
+    session: Session,
+    *,
+    document: Document,
+    record: Record,
+    rules: RuleSet,
+    settings: Settings,
+    actor: str,
+) -> list[RuleOutcome]:
+    """A freshly processed document's rules, pairing and route: to review, or straight to
+    approved when every rule and every required field allow it."""
+    outcomes = check(session, document=document, record=record, rules=rules)
+    document.status = DocumentStatus.REVIEW
+    document.error_code = document.error_message = None
+    session.flush()
+    pairing.pair(session, document=document, actor=actor)
+    if document.status is not DocumentStatus.REVIEW:  # superseded by its XML
+        return outcomes
+    decision = decide_route(
+        # as pairing left it: an XML whose PDF was already posted carries a warning
+        record=Record.model_validate(document.record),
+        outcomes=outcomes,
+        required=rules.required(record.doc_type),
+        settings=settings,
+    )
+    if not decision.holds:
+        _auto_approve(session, document=document, decision=decision)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    # Why a person must look; none means the document may be approved without review.
+    holds: tuple[str, ...]
+    confidence: Mapping[str, float]  # the required fields' confidence, for the audit event
+
+
+def decide_route(
+    *,
+    record: Record,
+    outcomes: Sequence[RuleOutcome],
+    required: Sequence[str],
+    settings: Settings,
+) -> RouteDecision:
+    holds: list[str] = []
+    if record.doc_type not in settings.auto_approve_types:
+        holds.append(f"auto-approval is off for {record.doc_type}")
+    holds += [f"{o.rule} failed" for o in outcomes if not o.passed and o.severity == "error"]
+    holds += [f"{o.rule}: {o.flag}" for o in outcomes if not o.passed and o.flag == "legal_review"]
+    if record.warnings:
+        holds.append("the record is partial: " + "; ".join(record.warnings))
+    confidence = {path: field_confidence(record.confidence, path) for path in required}
+    holds += [
+        f"{path} read with confidence {value:.2f} < {settings.auto_approve_confidence:.2f}"
+        for path, value in confidence.items()
+        if value < settings.auto_approve_confidence
+    ]
+    return RouteDecision(holds=tuple(holds), confidence=confidence)
+
+
+def field_confidence(confidence: Mapping[str, float], path: str) -> float:
+    """A field's confidence, or its nearest enclosing field's (an e-invoice XML states whole
+    parties at once); 0 for a field nobody vouched for."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        value = confidence.get(".".join(parts[:end]))
+        if value is not None:
+            return value
+    return 0.0
+
+
+def review_priority(outcomes: Sequence[RuleOutcome]) -> int:
+    """Failing errors first in the review queue, then urgent documents, then the rest."""
+    failing = [outcome for outcome in outcomes if not outcome.passed]
+    errors = any(outcome.severity == "error" for outcome in failing)
+    urgent = any(outcome.flag == "urgent" for outcome in failing)
+    return 2 * errors + urgent
+
+
+def failing_errors(outcomes: Sequence[RuleOutcome]) -> list[RuleOutcome]:
+    return [outcome for outcome in outcomes if not outcome.passed and outcome.severity == "error"]
+
+
+def _auto_approve(session: Session, *, document: Document, decision: RouteDecision) -> None:
+    try:
+        # A savepoint: an invoice that cannot be posted stays in review, results kept.
+        with session.begin_nested():
+            document.status = DocumentStatus.APPROVED
+            session.add(
+                DocumentEvent(
+                    document_id=document.id,
+                    actor=AUTO_APPROVER,
+                    kind="approved",
+                    data={"auto": True, "confidence": dict(decision.confidence)},
+                )
+            )
+            if document.doc_type == "invoice":
+                posting.post_invoice(session, document=document, actor=AUTO_APPROVER)
+    except posting.NotPostable as error:
+        session.add(
+            DocumentEvent(
+                document_id=document.id,
+                actor=AUTO_APPROVER,
+                kind="auto_approval_refused",
+                data={"reason": str(error)},
+            )
+        )
+
+
+def _store(document: Document, outcomes: Sequence[RuleOutcome]) -> None:
+    """Update the rows in place: replacing them would insert a rule's new row before the
+    old one is deleted, against the one-row-per-rule constraint."""
+    now = utcnow()
+    existing = {check.rule: check for check in document.rule_checks}
+    current: list[RuleCheck] = []
+    for outcome in outcomes:
+        row = existing.pop(outcome.rule, None) or RuleCheck(rule=outcome.rule)
+        row.severity = outcome.severity
+        row.passed = outcome.passed
+        row.message = outcome.message
+        row.values = dict(outcome.values)
+        row.flag = outcome.flag
+        row.checked_at = now
+        current.append(row)
+    document.rule_checks = current  # rules no longer reported lose their rows
+
+
+def _describe(document: Document) -> str:
+    return f"document {document.id} ({document.filename}, {document.status.value})"
+
+
+def _business_day(moment: datetime) -> date:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BUSINESS_TZ).date()
+
+
+# --- review: the queue, corrections -------------------------------------------------------
+
+
+class StaleVersion(Exception):
+    def __init__(self, document: Document, version: int) -> None:
+        super().__init__(
+            f"document {document.id} is at version {document.version}, not {version}: "
+            "reload it and apply the correction again"
+        )
+
+
+class InvalidFields(Exception):
+    """A correction that would break the record contract."""
+
+
+def review_queue(
+    session: Session,
+    *,
+    doc_type: str | None = None,
+    failed_rule: str | None = None,
+    after: tuple[int, int] | None = None,
+    limit: int = 50,
+) -> Sequence[Document]:
+    """Documents waiting for review: highest priority first (failing errors, then urgent),
+    oldest first within a priority. `after` is the (priority, id) of the last one seen."""
+    query = (
+        select(Document)
+        .options(selectinload(Document.duplicates))
+        .where(Document.status == DocumentStatus.REVIEW)
+    )
+    if doc_type is not None:
+        query = query.where(Document.doc_type == doc_type)
+    if failed_rule is not None:
+        query = query.where(
+            select(RuleCheck.id)
+            .where(
+                RuleCheck.document_id == Document.id,
+                RuleCheck.rule == failed_rule,
+                RuleCheck.passed.is_(False),
+            )
+            .exists()
+        )
+    if after is not None:
+        priority, last_id = after
+        query = query.where(
+            or_(
+                Document.review_priority < priority,
+                and_(Document.review_priority == priority, Document.id > last_id),
+            )
+        )
+    order = (Document.review_priority.desc(), Document.id.asc())
+    return session.scalars(query.order_by(*order).limit(limit)).all()
+
+
+def failed_rules(session: Session, *, document_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The failing rules of each document, errors first, in one query for a page of them."""
+    rows = session.execute(
+        select(RuleCheck.document_id, RuleCheck.rule, RuleCheck.severity)
+        .where(RuleCheck.document_id.in_(document_ids), RuleCheck.passed.is_(False))
+        .order_by(RuleCheck.document_id, RuleCheck.id)
+    ).all()
+    rank = {"error": 0, "warning": 1, "info": 2}
+    failed: dict[int, list[tuple[int, str]]] = {}
+    for document_id, rule, severity in rows:
+        failed.setdefault(document_id, []).append((rank.get(severity, 3), rule))
+    return {key: [rule for _, rule in sorted(value)] for key, value in failed.items()}
+
+
+def correct_fields(
+    session: Session,
+    *,
+    document: Document,
+    version: int,
+    changes: Mapping[str, Any],
+    rules: RuleSet,
+    actor: str,
+) -> list[RuleOutcome]:
+    """Lay a reviewer's corrections over the record's fields (nested objects merge, anything
+    else replaces), check them against the record contract, keep the old and new values in
+    the history, and run the rules again."""
+    if document.status is not DocumentStatus.REVIEW:
+        raise InvalidTransition(document, "correct")
+    if document.version != version:
+        raise StaleVersion(document, version)
+    record = Record.model_validate(document.record)
+    model = FIELDS_BY_TYPE.get(record.doc_type)
+    if model is None:
+        raise InvalidFields(f"a {record.doc_type} document has no fields to correct")
+    merged = merge_fields(record.fields, changes)
+    try:
+        fields = model.model_validate(merged).model_dump(mode="json")
+    except ValidationError as error:
+        raise InvalidFields(str(error)) from error
+    changed = {
+        name: {"old": record.fields.get(name), "new": fields[name]}
+        for name in changes
+        if record.fields.get(name) != fields.get(name)
+    }
+    record.fields = fields
+    # A corrected value is what a person typed: as certain as the record can be.
+    for path in list(record.confidence):
+        if re.split(r"[.\[]", path, maxsplit=1)[0] in changed:
+            record.confidence[path] = 1.0
+    record.confidence.update(dict.fromkeys(changed, 1.0))
+    outcomes = check(session, document=document, record=record, rules=rules)
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="corrected",
+            data={
+                "fields": changed,
+                "failing": [outcome.rule for outcome in outcomes if not outcome.passed],
+            },
+        )
+    )
+    return outcomes

@@ -1,0 +1,289 @@
+"""Rules over stored documents, on SQLite and PostgreSQL: results kept per rule, the queue
+ordered by them, corrections re-checked, approval refused while an error fails, duplicates
+found even when two workers decide at the same moment, and auto-approval only when allowed."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from extractors.record import Record, Source
+from pipeline import checking
+from pipeline.db import transaction
+from pipeline.models import Document, DocumentStatus, Job, JournalEntry, RuleCheck
+from pipeline.processing import rule_book
+from pipeline.settings import Settings
+from pipeline.worker import Worker
+from rules.functions import business_today
+from tests import docgen
+from tests.test_worker import ingest_inbox
+
+TODAY = business_today()
+FIELDS: dict[str, Any] = {
+    "invoice_number": "0000123",
+    "invoice_series": f"C{TODAY.year % 100:02d}TAA",
+    "invoice_form": "1",
+    "issue_date": date(TODAY.year, TODAY.month, 1).isoformat(),
+    "currency": "VND",
+    "seller": {"name": "Công ty TNHH Minh Phát", "tax_id": "0101243150"},
+    "buyer": {"name": "Công ty CP An Bình", "tax_id": "0100109106"},
+    "line_items": [
+        {"description": "Giấy A4", "quantity": "10", "unit_price": "100000", "amount": "1000000"}
+    ],
+    "subtotal": "1000000",
+    "vat_amount": "100000",
+    "total": "1100000",
+    "vat_rate": "10",
+    "amount_in_words": "Một triệu một trăm nghìn đồng",
+}
+
+
+def make_record(name: str, fields: dict[str, Any]) -> Record:
+    return Record(
+        source=Source(filename=name, sha256=name.ljust(64, "0"), media_type="application/pdf"),
+        doc_type="invoice",
+        language="vi",
+        fields=fields,
+        confidence=dict.fromkeys(
+            ["invoice_number", "issue_date", "currency", "seller.name", "total"], 0.99
+        ),
+    )
+
+
+def add_processing(sessions: sessionmaker[Session], name: str) -> int:
+    with transaction(sessions) as session:
+        document = Document(
+            sha256=name.ljust(64, "0"),
+            filename=name,
+            relative_path=name,
+            size=10,
+            media_type="application/pdf",
+            archive_path=f".done/{name}",
+            status=DocumentStatus.PROCESSING,
+            doc_type="invoice",
+        )
+        session.add(document)
+        session.flush()
+        session.add(Job(document_id=document.id))
+        return document.id
+
+
+def settle(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    name: str,
+    fields: dict[str, Any] = FIELDS,
+    *,
+    hold_seconds: float = 0.0,
+    start: threading.Barrier | None = None,
+) -> int:
+    document_id = add_processing(sessions, name)
+    if start is not None:
+        start.wait()
+    with transaction(sessions) as session:
+        document = session.get_one(Document, document_id)
+        checking.settle(
+            session,
+            document=document,
+            record=make_record(name, fields),
+            rules=rule_book(settings).current(),
+            settings=settings,
+            actor="test",
+        )
+        # A slow transaction: a second decision that did not wait for this one would miss it.
+        time.sleep(hold_seconds)
+    return document_id
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def stored(sessions: sessionmaker[Session], document_id: int) -> Document:
+    with sessions() as session:
+        document = session.get_one(Document, document_id)
+        document.rule_checks  # noqa: B018 - loaded before the session closes
+        session.expunge_all()
+        return document
+
+
+# --- results, route, queue ----------------------------------------------------------------
+
+
+def test_results_are_stored_per_rule_and_a_clean_invoice_waits_for_review(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    document = stored(sessions, settle(sessions, settings, "a.pdf"))
+    assert document.status is DocumentStatus.REVIEW  # auto-approval is off by default
+    checks = {check.rule: check for check in document.rule_checks}
+    assert checks["invoice.totals_add_up"].passed
+    assert all(check.passed for check in checks.values() if check.severity == "error"), {
+        c.rule: c.message for c in checks.values() if not c.passed
+    }
+    assert document.review_priority == 0
+    assert {r["rule"] for r in document.record["rules"]} == set(checks)
+
+
+def test_failing_errors_come_first_in_the_queue_naming_their_rules(
+    settings: Settings, sessions: sessionmaker[Session], client: TestClient
+) -> None:
+    clean = settle(sessions, settings, "clean.pdf")
+    wrong = settle(
+        sessions, settings, "wrong.pdf", FIELDS | {"invoice_number": "9", "total": "1200000"}
+    )
+    queue = client.get("/api/v1/review-queue").json()["items"]
+    assert [item["id"] for item in queue] == [wrong, clean]
+    assert queue[0]["review_priority"] == 2
+    assert "invoice.totals_add_up" in queue[0]["failed_rules"]
+    only = client.get("/api/v1/review-queue", params={"rule": "invoice.totals_add_up"}).json()
+    assert [item["id"] for item in only["items"]] == [wrong]
+    detail = client.get(f"/api/v1/documents/{wrong}").json()
+    totals = next(r for r in detail["rules"] if r["rule"] == "invoice.totals_add_up")
+    assert not totals["passed"] and "1200000" in totals["values"].values()
+
+
+def test_a_correction_reruns_the_rules_and_a_stale_one_is_refused(
+    settings: Settings, sessions: sessionmaker[Session], client: TestClient
+) -> None:
+    wrong = settle(sessions, settings, "w.pdf", FIELDS | {"total": "1200000"})
+    version = client.get(f"/api/v1/documents/{wrong}").json()["version"]
+    refused = client.post(f"/api/v1/documents/{wrong}/approve")
+    assert refused.status_code == 422
+    assert [f["rule"] for f in refused.json()["failing"]] == ["invoice.totals_add_up"] or (
+        "invoice.totals_add_up" in [f["rule"] for f in refused.json()["failing"]]
+    )
+    version = client.get(f"/api/v1/documents/{wrong}").json()["version"]
+    fixed = client.patch(
+        f"/api/v1/documents/{wrong}", json={"version": version, "fields": {"total": "1100000"}}
+    )
+    assert fixed.status_code == 200, fixed.text
+    body = fixed.json()
+    assert body["fields"]["total"] == "1100000" and body["confidence"]["total"] == 1.0
+    assert next(r for r in body["rules"] if r["rule"] == "invoice.totals_add_up")["passed"]
+    stale = client.patch(
+        f"/api/v1/documents/{wrong}", json={"version": version, "fields": {"total": "1"}}
+    )
+    assert stale.status_code == 409
+    invalid = client.patch(
+        f"/api/v1/documents/{wrong}",
+        json={"version": body["version"], "fields": {"total": "1.100.000"}},
+    )
+    assert invalid.status_code == 422
+    approved = client.post(f"/api/v1/documents/{wrong}/approve")
+    assert approved.status_code == 200, approved.text
+    history = [event["kind"] for event in approved.json()["history"]]
+    assert "corrected" in history
+
+
+# --- duplicates ---------------------------------------------------------------------------
+
+
+def test_a_second_copy_of_an_invoice_is_flagged_and_the_first_stays_clean(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    first = settle(sessions, settings, "first.pdf")
+    second = settle(sessions, settings, "second.pdf")
+    original, copy = stored(sessions, first), stored(sessions, second)
+    assert original.duplicate_of_id is None and copy.duplicate_of_id == first
+    failing = {c.rule: c.message for c in copy.rule_checks if not c.passed}
+    assert "invoice.not_duplicate" in failing and "first.pdf" in failing["invoice.not_duplicate"]
+    assert all(c.passed for c in original.rule_checks if c.rule == "invoice.not_duplicate")
+
+
+def test_a_rejected_original_does_not_make_a_later_copy_a_duplicate(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    first = settle(sessions, settings, "first.pdf")
+    with transaction(sessions) as session:
+        session.get_one(Document, first).status = DocumentStatus.REJECTED
+    assert stored(sessions, settle(sessions, settings, "again.pdf")).duplicate_of_id is None
+
+
+def test_two_copies_decided_at_the_same_moment_yield_one_original_and_one_duplicate(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    start = threading.Barrier(2)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            ids.append(settle(sessions, settings, name, hold_seconds=0.5, start=start))
+        except BaseException as error:  # surfaced below: a thread's failure must fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("x.pdf", "y.pdf")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    documents = [stored(sessions, document_id) for document_id in ids]
+    flagged = [d for d in documents if d.duplicate_of_id is not None]
+    assert len(flagged) == 1, [(d.id, d.duplicate_of_id) for d in documents]
+    original = next(d for d in documents if d.duplicate_of_id is None)
+    assert flagged[0].duplicate_of_id == original.id
+
+
+def test_a_worker_flags_a_re_sent_pdf_of_the_same_invoice(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    generated = docgen.invoice(3)
+    docgen.write(generated, settings.inbox / "hd.pdf")
+    # The same invoice saved again by the supplier's system: other bytes, same invoice.
+    (settings.inbox / "hd-resent.pdf").write_bytes(generated.content + b"\n% resent\n")
+    ingest_inbox(settings)
+    worker = Worker(settings)
+    try:
+        assert worker.run(exit_when_idle=True) == 2
+    finally:
+        worker.close()
+    with sessions() as session:
+        documents = session.scalars(select(Document).order_by(Document.id)).all()
+        assert [d.duplicate_of_id for d in documents] == [None, documents[0].id]
+        failing = session.scalars(
+            select(RuleCheck.rule).where(
+                RuleCheck.document_id == documents[1].id, RuleCheck.passed.is_(False)
+            )
+        ).all()
+        assert "invoice.not_duplicate" in failing
+
+
+# --- auto-approval ------------------------------------------------------------------------
+
+
+def test_auto_approval_only_when_enabled_every_error_passes_and_fields_are_confident(
+    settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    master = tmp_path / "company.yaml"
+    master.write_text('own_tax_codes: {"0100109106": An Bình}\n', encoding="utf-8")
+    auto = settings.model_copy(
+        update={"auto_approve_types": frozenset({"invoice"}), "master_data": master}
+    )
+    approved = stored(sessions, settle(sessions, auto, "ok.pdf"))
+    assert approved.status is DocumentStatus.POSTED, [
+        (c.rule, c.message) for c in approved.rule_checks if not c.passed
+    ]
+    with sessions() as session:
+        assert session.scalars(select(JournalEntry)).all()
+    failing = stored(
+        sessions, settle(sessions, auto, "bad.pdf", FIELDS | {"invoice_number": "8", "total": "9"})
+    )
+    assert failing.status is DocumentStatus.REVIEW
+    unsure = auto.model_copy(update={"auto_approve_confidence": 0.999})
+    doubtful = stored(
+        sessions, settle(sessions, unsure, "low.pdf", FIELDS | {"invoice_number": "7"})
+    )
+    assert doubtful.status is DocumentStatus.REVIEW
