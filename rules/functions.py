@@ -190,6 +190,64 @@ def compact(text: str | None) -> str | None:
     return None if text is None else compact_account(text)
 
 
+# Over an invoice's lines. rule-engine type-checks and copies a list each time an expression
+# names it and again for every attribute read inside a comprehension, which made the line
+# rules cost ~0.4 ms per line (12 ms for a 20-line invoice); these read the lines once.
+_LINES = DataType.ARRAY(DataType.UNDEFINED)
+
+
+@expression_function(DataType.ARRAY(DataType.STRING), _LINES, DataType.FLOAT, DataType.FLOAT)
+def line_amount_errors(lines: Any, tolerance: Decimal, price_rounding: Decimal) -> tuple[str, ...]:
+    """Each line whose quantity × unit price is not its amount, within `tolerance` plus
+    `price_rounding` per unit (printed unit prices are rounded), described as
+    `Giấy A4: 10 × 50000 = 500000 (printed 400000)`. Lines missing a figure are not judged."""
+    wrong = []
+    for line in lines:
+        quantity, price, amount = line.quantity, line.unit_price, line.amount
+        if quantity is None or price is None or amount is None:
+            continue
+        product = quantity * price
+        if abs(product - amount) > tolerance + abs(quantity) * price_rounding:
+            name = line.description or "a line"
+            wrong.append(
+                f"{name}: {_plain(quantity)} × {_plain(price)} = {_plain(product)} "
+                f"(printed {_plain(amount)})"
+            )
+    return tuple(wrong)
+
+
+@expression_function(DataType.NULLABLE(DataType.FLOAT), _LINES)
+def line_sum(lines: Any) -> Decimal | None:
+    """The lines' amounts added up; null when there are no lines or one has no amount."""
+    amounts = [line.amount for line in lines]
+    if not amounts or None in amounts:
+        return None
+    return sum(amounts, Decimal(0))
+
+
+@expression_function(DataType.NULLABLE(DataType.FLOAT), _LINES)
+def line_vat(lines: Any) -> Decimal | None:
+    """The VAT the lines charge, each amount at its own rate; null when there are no lines or
+    one lacks an amount or a rate."""
+    total = Decimal(0)
+    for line in lines:
+        percent = vat_percent(line.vat_rate)
+        if line.amount is None or percent is None:
+            return None
+        total += line.amount * percent / 100
+    return total if lines else None
+
+
+@expression_function(DataType.ARRAY(DataType.STRING), _LINES)
+def line_rates(lines: Any) -> tuple[str, ...]:
+    """The VAT rates printed on the lines, each once, in order."""
+    return tuple(dict.fromkeys(line.vat_rate for line in lines if line.vat_rate is not None))
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
 # --- functions over the evaluation's scope ------------------------------------------------
 
 
