@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from extractors.text import fold
+
 _MONTHS_EN = {
     name: number
     for number, names in enumerate(
@@ -34,9 +36,7 @@ _MONTHS_EN = {
 }
 _MONTH_NAME = "|".join(sorted(_MONTHS_EN, key=len, reverse=True))
 
-_VI_LONG = re.compile(
-    r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE
-)
+_VI_LONG = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b")
 _EN_MONTH_FIRST = re.compile(
@@ -212,4 +212,33 @@ def find_phone(text: str, *, default_country: str = "84") -> str | None:
             continue
         if 10 <= len(number) <= 15:
             return "+" + number
+    return None
+
+
+# Most specific first: `TM/CK` names both ways, `CK` alone one. Matched on folded text.
+_PAYMENT_METHODS = (
+    (
+        r"\btm\s*[/,-]\s*ck\b|\bck\s*[/,-]\s*tm\b|tien mat\s*(?:/|,|hoac)\s*chuyen khoan"
+        r"|chuyen khoan\s*(?:/|,|hoac)\s*tien mat|\bcash\s*(?:/|or)\s*(?:bank )?transfer",
+        "cash_or_transfer",
+    ),
+    (r"\bbu tru\b|\bdoi tru\b|\boffset\b|\bnetting\b", "offset"),
+    # `thẻ` folds to the English `the`: only alone or naming a kind of card
+    (r"^\W*the\W*$|\bthe (?:tin dung|ghi no|ngan hang|atm|visa)|\bcard\b|\bpos\b", "card"),
+    (
+        r"\bck\b|chuyen khoan|\bunc\b|uy nhiem chi|\btransfer\b|\bwire\b|\bbank\b",
+        "transfer",
+    ),
+    (r"\btm\b|tien mat|\bcash\b", "cash"),
+)
+
+
+def parse_payment_method(text: str) -> str | None:
+    """How an invoice is paid, as printed (`TM/CK`, `Chuyển khoản`, `Tiền mặt`, `Bank
+    transfer`, `Credit card`, `Bù trừ công nợ`): `cash`, `transfer`, `cash_or_transfer`,
+    `card`, `offset`; None for anything else."""
+    folded = fold(text).lower()
+    for pattern, method in _PAYMENT_METHODS:
+        if re.search(pattern, folded):
+            return method
     return None

@@ -50,6 +50,9 @@ class LineItem(_Fields):
     vat_rate: str | None = None
 
 
+PaymentMethod = Literal["cash", "transfer", "cash_or_transfer", "card", "offset"]
+
+
 class InvoiceFields(_Fields):
     invoice_number: str | None = None
     invoice_series: str | None = None
@@ -69,6 +72,9 @@ class InvoiceFields(_Fields):
     # Added to SCHEMA.md: the tax authority's code (`MCCQT`) of a coded e-invoice, known
     # only from its XML.
     tax_authority_code: str | None = None
+    # Added to SCHEMA.md: how the invoice is paid (`Hình thức thanh toán`, XML `HTTToan`):
+    # input VAT on a purchase of 5,000,000 VND or more paid in cash is not deductible.
+    payment_method: PaymentMethod | None = None
 
 
 class ContractParty(_Fields):

@@ -9,6 +9,7 @@ from extractors.normalize import (
     find_phone,
     parse_date,
     parse_money,
+    parse_payment_method,
     parse_tax_id,
     parse_vat_rate,
 )
@@ -63,3 +64,29 @@ def test_currencies_vat_rates_tax_codes_and_phones() -> None:
     assert parse_tax_id("MST: 12345") is None
     assert find_phone("ĐT: 0912 345 678") == "+84912345678"
     assert find_phone("Tel: +84 28 3823 4567") == "+842838234567"
+
+
+@pytest.mark.parametrize(
+    ("printed", "method"),
+    [
+        ("TM/CK", "cash_or_transfer"),
+        ("TM, CK", "cash_or_transfer"),
+        ("Tiền mặt hoặc chuyển khoản", "cash_or_transfer"),
+        ("Cash or bank transfer", "cash_or_transfer"),
+        ("Chuyển khoản", "transfer"),
+        ("CK", "transfer"),
+        ("Ủy nhiệm chi", "transfer"),
+        ("Bank transfer", "transfer"),
+        ("Tiền mặt", "cash"),
+        ("TM", "cash"),
+        ("Cash", "cash"),
+        ("Thẻ", "card"),
+        ("Credit card", "card"),
+        ("Bù trừ công nợ", "offset"),
+        ("Paid by the bank", "transfer"),  # the English `the` is not `thẻ`
+        ("Net 30", None),
+        ("", None),
+    ],
+)
+def test_payment_methods(printed: str, method: str | None) -> None:
+    assert parse_payment_method(printed) == method

@@ -23,11 +23,17 @@ _NUMBER_SHAPE = re.compile(r"[\w.]*\d[\w./-]*")
 _PARTY = block_label(r"bên ([a-e])", r"party ([a-e])")
 _BETWEEN = re.compile(r"^\s*(between|and)\b[:\s]*", re.IGNORECASE)
 _TAX_ID = label(r"mã số thuế", r"mst", r"tax (?:id|code|number)", r"registration (?:no\.?|number)")
-_REPRESENTATIVE = label(r"đại diện(?: bởi)?", r"người đại diện", r"represented by",
-                        r"representative")
+_REPRESENTATIVE = label(
+    r"đại diện(?: bởi)?", r"người đại diện", r"represented by", r"representative"
+)
 _ADDRESS = label(r"địa chỉ", r"trụ sở(?: chính)?", r"address", r"registered office")
-_VALUE = label(r"giá trị hợp đồng", r"tổng giá trị(?: hợp đồng)?", r"contract (?:value|price)",
-               r"total (?:value|contract price|fee)", r"tổng số tiền")
+_VALUE = label(
+    r"giá trị hợp đồng",
+    r"tổng giá trị(?: hợp đồng)?",
+    r"contract (?:value|price)",
+    r"total (?:value|contract price|fee)",
+    r"tổng số tiền",
+)
 _SIGNING = re.compile(
     r"(hôm nay|ký ngày|made on|dated|entered into on|signed on|this agreement is made)",
     re.IGNORECASE,
@@ -68,32 +74,40 @@ class ContractExtractor:
         text = document.text
         day_first = document.language == "vi"
 
-        title_line = next((line for line in lines[:15] if line.text.isupper()
-                           and _TITLE.search(line.text)), None) or next(
-            (line for line in lines[:15] if _TITLE.search(line.text)), None)
-        out.put("title", clean_text(title_line.text) if title_line else None,
-                  Found("", title_line, 0.9) if title_line else None)
+        title_line = next(
+            (line for line in lines[:15] if line.text.isupper() and _TITLE.search(line.text)), None
+        ) or next((line for line in lines[:15] if _TITLE.search(line.text)), None)
+        out.put(
+            "title",
+            clean_text(title_line.text) if title_line else None,
+            Found("", title_line, 0.9) if title_line else None,
+        )
 
         number = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
-        out.put("contract_number",
-                  _NUMBER_SHAPE.match(number.value).group(0) if number else None,  # type: ignore[union-attr]
-                  number)
-
-        signing = self._date_after(lines, _SIGNING, day_first) or self._first_date(
-            lines, day_first
+        out.put(
+            "contract_number",
+            _NUMBER_SHAPE.match(number.value).group(0) if number else None,  # type: ignore[union-attr]
+            number,
         )
-        out.put("signing_date", signing[0] if signing else None, signing[1] if signing
-                  else None)
+
+        signing = self._date_after(lines, _SIGNING, day_first) or self._first_date(lines, day_first)
+        out.put("signing_date", signing[0] if signing else None, signing[1] if signing else None)
         effective = self._date_after(lines, _EFFECTIVE, day_first)
         effective_date = effective[0] if effective else (signing[0] if signing else None)
-        out.put("effective_date", effective_date,
-                  effective[1] if effective else (signing[1] if signing else None))
+        out.put(
+            "effective_date",
+            effective_date,
+            effective[1] if effective else (signing[1] if signing else None),
+        )
         out.fields["expiry_date"] = _expiry(effective_date, text)
 
         out.fields["parties"] = self._parties(document, lines)
         value = value_for(document, _VALUE, valid=lambda t: parse_money(t) is not None)
-        out.put("total_value",
-                  parse_money(value.value, language=document.language) if value else None, value)
+        out.put(
+            "total_value",
+            parse_money(value.value, language=document.language) if value else None,
+            value,
+        )
         currency = find_currency(value.value) if value else None
         if value is not None and currency is None:
             currency = find_currency(text) or ("VND" if document.language == "vi" else None)
@@ -102,17 +116,20 @@ class ContractExtractor:
         out.fields["governing_law"] = (
             "Vietnam" if law and law.group(1) else clean_text(law.group(2)) if law else None
         )
-        headings = "\n".join(
-            line.text for line in lines
-            if re.match(r"\s*(điều|article|clause|section)\s*\d+", line.text, re.IGNORECASE)
-        ) or text
+        headings = (
+            "\n".join(
+                line.text
+                for line in lines
+                if re.match(r"\s*(điều|article|clause|section)\s*\d+", line.text, re.IGNORECASE)
+            )
+            or text
+        )
         clauses = [name for name, pattern in _CLAUSES.items() if re.search(pattern, headings, re.I)]
         if out.fields["governing_law"] and "governing_law" not in clauses:
             clauses.append("governing_law")
         out.fields["clauses"] = clauses
         out.fields["auto_renewal"] = bool(_AUTO_RENEWAL.search(text))
         return out
-
 
     def _date_after(
         self, lines: list[Line], cue: re.Pattern[str], day_first: bool
@@ -156,17 +173,28 @@ class ContractExtractor:
             name = clean_text(re.split(r",\s*(?:a|an)\s+\w+|\(", rest)[0]) if rest else None
             if not name and index + 1 < len(lines):
                 name = clean_text(lines[index + 1].text)
-            party: dict[str, object] = {"role": f"party_{chr(ord('a') + number)}", "name": name,
-                                        "tax_id": None, "representative": None, "address": None}
+            party: dict[str, object] = {
+                "role": f"party_{chr(ord('a') + number)}",
+                "name": name,
+                "tax_id": None,
+                "representative": None,
+                "address": None,
+            }
             for key, pattern, parse in (
                 ("tax_id", _TAX_ID, parse_tax_id),
                 ("representative", _REPRESENTATIVE, _person),
                 ("address", _ADDRESS, lambda t: clean_text(t) or None),
             ):
-                found = value_for(document, pattern, lines=[
-                    (line, start) for line, start in label_matches(document, pattern)
-                    if line in block
-                ], valid=lambda t, p=parse: bool(p(t)))
+                found = value_for(
+                    document,
+                    pattern,
+                    lines=[
+                        (line, start)
+                        for line, start in label_matches(document, pattern)
+                        if line in block
+                    ],
+                    valid=lambda t, p=parse: bool(p(t)),
+                )
                 if found is not None:
                     party[key] = parse(found.value)
             parties.append(party)
@@ -191,6 +219,21 @@ def _expiry(effective: str | None, text: str) -> str | None:
     start = date.fromisoformat(effective)
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        start.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
     return date(year, month, day).isoformat()

@@ -12,8 +12,9 @@ from extractors.fields.layout import Found, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
 
 _NAME = label(r"họ và tên", r"họ tên", r"full name", r"name")
-_BIRTH = label(r"ngày sinh", r"ngày, tháng, năm sinh", r"date of birth", r"dob", r"birth ?date",
-               r"born")
+_BIRTH = label(
+    r"ngày sinh", r"ngày, tháng, năm sinh", r"date of birth", r"dob", r"birth ?date", r"born"
+)
 _LOCATION = label(r"địa chỉ", r"nơi ở(?: hiện tại)?", r"chỗ ở", r"address", r"location", r"city")
 _NATIONAL_ID = re.compile(
     r"(cccd|cmnd|căn cước(?: công dân)?|chứng minh nhân dân|national id|id card|passport|"
@@ -21,11 +22,14 @@ _NATIONAL_ID = re.compile(
     re.IGNORECASE,
 )
 _SECTIONS: dict[str, re.Pattern[str]] = {
-    "experience": re.compile(r"^\s*(kinh nghiệm(?: làm việc)?|quá trình công tác|"
-                             r"(?:work |professional )?experience|employment history)\s*:?\s*$",
-                             re.I),
-    "education": re.compile(r"^\s*(học vấn|trình độ học vấn|quá trình đào tạo|education)\s*:?\s*$",
-                            re.I),
+    "experience": re.compile(
+        r"^\s*(kinh nghiệm(?: làm việc)?|quá trình công tác|"
+        r"(?:work |professional )?experience|employment history)\s*:?\s*$",
+        re.I,
+    ),
+    "education": re.compile(
+        r"^\s*(học vấn|trình độ học vấn|quá trình đào tạo|education)\s*:?\s*$", re.I
+    ),
     "skills": re.compile(r"^\s*(kỹ năng|kĩ năng|(?:technical |key )?skills)\s*:?\s*$", re.I),
     "languages": re.compile(r"^\s*(ngoại ngữ|ngôn ngữ|languages?)\s*:?\s*$", re.I),
     "other": re.compile(
@@ -36,9 +40,7 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
     ),
 }
 _MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_POINT = (
-    r"(?:(\d{1,2})\s*/\s*(\d{4})|([A-Za-z]{3})[a-z]*\.?\s+(\d{4})|(\d{4}))"
-)
+_POINT = r"(?:(\d{1,2})\s*/\s*(\d{4})|([A-Za-z]{3})[a-z]*\.?\s+(\d{4})|(\d{4}))"
 _RANGE = re.compile(
     rf"{_POINT}\s*(?:-|–|—|to|đến)\s*(?:{_POINT}|(nay|hiện tại|present|now|current))",
     re.IGNORECASE,
@@ -49,8 +51,9 @@ _DEGREE = re.compile(
     r"b\.?sc|m\.?sc|b\.?a\.?|associate)[^,;|]*",
     re.IGNORECASE,
 )
-_INSTITUTION = re.compile(r"(trường|đại học|học viện|university|college|institute|school)",
-                          re.IGNORECASE)
+_INSTITUTION = re.compile(
+    r"(trường|đại học|học viện|university|college|institute|school)", re.IGNORECASE
+)
 
 
 class CvExtractor:
@@ -67,8 +70,14 @@ class CvExtractor:
 
         name = value_for(document, _NAME, valid=_looks_like_name)
         if name is None:
-            name = next((Found(line.text, line, 0.7) for line in lines[:6]
-                         if _looks_like_name(line.text) and not _is_heading(line.text)), None)
+            name = next(
+                (
+                    Found(line.text, line, 0.7)
+                    for line in lines[:6]
+                    if _looks_like_name(line.text) and not _is_heading(line.text)
+                ),
+                None,
+            )
         out.put("full_name", clean_text(name.value) if name else None, name)
         out.fields["email"] = find_email(text)
         out.fields["phone"] = find_phone(text)
@@ -87,7 +96,6 @@ class CvExtractor:
         out.fields["experience"] = experience
         out.fields["years_of_experience"] = _years(experience, self.today or date.today())
         return out
-
 
 
 def _is_heading(text: str) -> bool:
@@ -156,11 +164,13 @@ def _education(lines: list[Line]) -> list[dict[str, object]]:
         if institution_text is None and entries and entries[-1]["degree"] is None:
             entries[-1]["degree"] = degree_text
             continue
-        entries.append({
-            "institution": re.sub(r"\s*\(?\d{4}.*$", "", institution_text or "") or None,
-            "degree": degree_text,
-            "end_year": max(years) if years else None,
-        })
+        entries.append(
+            {
+                "institution": re.sub(r"\s*\(?\d{4}.*$", "", institution_text or "") or None,
+                "degree": degree_text,
+                "end_year": max(years) if years else None,
+            }
+        )
     return entries
 
 
@@ -174,12 +184,14 @@ def _experience(lines: list[Line]) -> list[dict[str, object]]:
         end = None if match.group(11) else _month(match.groups()[5:10])
         remainder = (line.text[: match.start()] + " " + line.text[match.end() :]).strip(" |:–-")
         parts = [clean_text(p) for p in _split_strongest(remainder) if p.strip(" :")]
-        entries.append({
-            "employer": parts[0] if parts else None,
-            "title": parts[1] if len(parts) > 1 else None,
-            "start": start,
-            "end": end,
-        })
+        entries.append(
+            {
+                "employer": parts[0] if parts else None,
+                "title": parts[1] if len(parts) > 1 else None,
+                "start": start,
+                "end": end,
+            }
+        )
     return entries
 
 

@@ -46,9 +46,11 @@ class DispatchExtractor:
         lines = list(document.lines)
 
         number = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
-        out.put("dispatch_number",
-                  _NUMBER_SHAPE.match(number.value).group(0) if number else None,  # type: ignore[union-attr]
-                  number)
+        out.put(
+            "dispatch_number",
+            _NUMBER_SHAPE.match(number.value).group(0) if number else None,  # type: ignore[union-attr]
+            number,
+        )
 
         place = issue_date = None
         for line in lines:
@@ -75,11 +77,10 @@ class DispatchExtractor:
             (value for value, mark in _URGENCY if any(mark in t for t in upper_lines)), None
         )
         deadline = _DEADLINE.search(text)
-        out.fields["reply_deadline"] = find_date(deadline.group(1))[0] if deadline and find_date(
-            deadline.group(1)
-        ) else None
+        out.fields["reply_deadline"] = (
+            find_date(deadline.group(1))[0] if deadline and find_date(deadline.group(1)) else None
+        )
         return out
-
 
     def _issuer(self, lines: list[Line], out: Extraction) -> str | None:
         """The issuing body: the upper-case lines of the top-left zone, above `Số:`; with a
@@ -184,6 +185,9 @@ def _next_in_column(document: ParsedDocument, line: Line, column_x: float) -> Li
 
 def _looks_like_person(text: str) -> bool:
     words = text.split()
-    return 2 <= len(words) <= 6 and all(word[:1].isupper() for word in words) and not any(
-        char.isdigit() for char in text
-    ) and not text.isupper()
+    return (
+        2 <= len(words) <= 6
+        and all(word[:1].isupper() for word in words)
+        and not any(char.isdigit() for char in text)
+        and not text.isupper()
+    )

@@ -25,6 +25,7 @@ from extractors.normalize import (
     find_currency,
     parse_date,
     parse_money,
+    parse_payment_method,
     parse_tax_id,
     parse_vat_rate,
 )
@@ -53,6 +54,15 @@ _PO = label(
     r"p\.o\.(?: no\.?)?",
     r"purchase order(?: no\.?)?",
     r"số đơn (?:đặt )?hàng",
+)
+_PAYMENT = label(
+    r"hình thức thanh toán",
+    r"phương thức thanh toán",
+    r"httt",
+    r"payment method",
+    r"method of payment",
+    r"payment mode",
+    r"paid by",
 )
 _SUBTOTAL = label(
     r"cộng tiền hàng(?: hóa, dịch vụ)?",
@@ -190,6 +200,11 @@ class InvoiceExtractor:
         out.put("due_date", due, due_found)
         po_found = value_for(document, _PO, valid=lambda t: bool(re.search(r"\d", t)))
         out.put("po_number", po_found.value.split()[0] if po_found else None, po_found)
+        paid_found = value_for(
+            document, _PAYMENT, valid=lambda t: parse_payment_method(t) is not None
+        )
+        paid = parse_payment_method(paid_found.value) if paid_found else None
+        out.put("payment_method", paid, paid_found)
 
         currency = find_currency(document.text)
         if currency is None and document.language == "vi":

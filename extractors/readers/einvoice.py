@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException
 from extractors.document import Line, Page, ParsedDocument, Word
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.normalize import clean_text, format_decimal, parse_vat_rate
+from extractors.normalize import clean_text, format_decimal, parse_payment_method, parse_vat_rate
 from extractors.readers.base import ClosingReader
 
 
@@ -85,6 +85,7 @@ def invoice_fields(root: ET.Element) -> dict[str, object]:
         "vat_rate": rates.pop() if len(rates) == 1 else None,
         "amount_in_words": _text(totals, "TgTTTBChu"),
         "tax_authority_code": _text(root, "MCCQT"),
+        "payment_method": parse_payment_method(_text(general, "HTTToan") or ""),
     }
 
 
@@ -150,5 +151,10 @@ def _text_page(root: ET.Element) -> Page:
             lines.append(Line((word,), 1))
         if index > 20_000:
             break
-    return Page(number=1, width=595.0, height=12.0 * max(1, len(lines)), lines=lines,
-                notes=["virtual_layout"])
+    return Page(
+        number=1,
+        width=595.0,
+        height=12.0 * max(1, len(lines)),
+        lines=lines,
+        notes=["virtual_layout"],
+    )

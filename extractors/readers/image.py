@@ -40,9 +40,7 @@ class ImageReader(ClosingReader):
         pages: list[tuple[int, PageSource, float]] = []
         for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if index > limits.max_pages:
-                raise ExtractionError(
-                    "too_large", f"the image has over {limits.max_pages} pages"
-                )
+                raise ExtractionError("too_large", f"the image has over {limits.max_pages} pages")
             if frame.width * frame.height > limits.max_pixels:
                 raise ExtractionError(
                     "too_large",

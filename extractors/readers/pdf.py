@@ -56,9 +56,10 @@ class PdfTextReader(ClosingReader):
                 problems.append(f"page {number}: {outcome.failed}")
                 continue
             # Keep the page's size in PDF points; the OCR boxes were computed at render scale.
-            outcome.page.width, outcome.page.height = pages[number - 1].width, pages[
-                number - 1
-            ].height
+            outcome.page.width, outcome.page.height = (
+                pages[number - 1].width,
+                pages[number - 1].height,
+            )
             outcome.page.notes[:0] = pages[number - 1].notes
             pages[number - 1] = outcome.page
         if scans and len(problems) == len(pages):
@@ -158,7 +159,10 @@ def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> lis
             continue
         get_box(raw, index, rect_ref)
         c_x0, c_top, c_x1, c_bottom = (
-            rect.left, page_height - rect.top, rect.right, page_height - rect.bottom
+            rect.left,
+            page_height - rect.top,
+            rect.right,
+            page_height - rect.bottom,
         )
         if chars:
             centre = (c_top + c_bottom) / 2

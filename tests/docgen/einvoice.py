@@ -15,6 +15,10 @@ _EINVOICE_NS = (
 )
 
 
+# The short forms e-invoice software writes in `HTTToan`.
+_PRINTED_METHOD = {"cash_or_transfer": "TM/CK", "transfer": "CK", "cash": "TM"}
+
+
 def einvoice_xml(seed: int = 0, *, namespaced: bool = False) -> GeneratedDocument:
     """A Vietnamese e-invoice in the Circular 78 XML structure, with the truth it states.
     Seeds vary issuer, lines and totals; `namespaced` puts every element in a namespace."""
@@ -64,7 +68,7 @@ def einvoice_xml(seed: int = 0, *, namespaced: bool = False) -> GeneratedDocumen
         + element("NLap", printed["issue_date"])
         + element("DVTTe", "VND")
         + element("TGia", 1)
-        + element("HTTToan", "TM/CK")
+        + element("HTTToan", _PRINTED_METHOD[printed["payment_method"]])
         + "</TTChung>"
         "<NDHDon>"
         + party("NBan", printed["seller"])

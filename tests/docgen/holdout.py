@@ -701,7 +701,9 @@ def _invoice_fields(
     total: Decimal,
     rate: str | None,
     words: str | None,
+    paid: str | None = None,
 ) -> dict[str, Any]:
+    """The printed invoice as a record; `paid` is the payment method as printed."""
     return {
         "invoice_number": number,
         "invoice_series": series,
@@ -729,7 +731,17 @@ def _invoice_fields(
         "vat_rate": rate,
         "amount_in_words": words,
         "tax_authority_code": None,
+        "payment_method": _PAYMENT_METHODS[paid] if paid else None,
     }
+
+
+# What the record says for each way an invoice prints its payment method.
+_PAYMENT_METHODS = {
+    "TM/CK": "cash_or_transfer",
+    "Chuyển khoản": "transfer",
+    "CK": "transfer",
+    "TM": "cash",
+}
 
 
 def _inv_vi_bilingual(rng: random.Random) -> GeneratedDocument:
@@ -867,6 +879,7 @@ def _inv_vi_bilingual(rng: random.Random) -> GeneratedDocument:
         total=total,
         rate=_s(rate),
         words=words,
+        paid=method,
     )
     return GeneratedDocument("invoice", "vi", p.bytes(), fields)
 
@@ -927,7 +940,8 @@ def _inv_vi_multirate(rng: random.Random) -> GeneratedDocument:
     y = p.labelled(15, y, "Tên đơn vị:", buyer["name"], 182, 9, value_bold=True) + 4.8
     p.put(15, y, f"Mã số thuế: {buyer['tax_id']}", 9)
     y = p.labelled(15, y + 4.8, "Địa chỉ:", buyer["address"], 182, 9) + 4.8
-    p.put(15, y, f"Hình thức thanh toán: {rng.choice(['Chuyển khoản', 'TM/CK'])}", 9)
+    method = rng.choice(["Chuyển khoản", "TM/CK"])
+    p.put(15, y, f"Hình thức thanh toán: {method}", 9)
     p.put(110, y, "Đồng tiền thanh toán: VND", 9)
     if po or due:
         y += 4.8
@@ -996,6 +1010,7 @@ def _inv_vi_multirate(rng: random.Random) -> GeneratedDocument:
         total=total,
         rate=None if multi else _s(line_rates[0]),
         words=words,
+        paid=method,
     )
     return GeneratedDocument("invoice", "vi", p.bytes(), fields)
 
@@ -1057,7 +1072,8 @@ def _inv_vi_compact(rng: random.Random) -> GeneratedDocument:
         p.labelled(15, y + 5, "Tên đơn vị:", buyer["name"], 183, 9)
         p.put(15, y + 10, f"Mã số thuế: {buyer['tax_id']}", 9)
     y = p.labelled(15, y + 15, "Địa chỉ:", buyer["address"], 183, 9) + 5
-    p.put(15, y, f"Hình thức thanh toán: {rng.choice(['TM', 'CK', 'TM/CK'])}", 9)
+    method = rng.choice(["TM", "CK", "TM/CK"])
+    p.put(15, y, f"Hình thức thanh toán: {method}", 9)
     p.put(110, y, "Đồng tiền thanh toán: VNĐ", 9)
     y += 5
     edges = [15, 25, 98, 114, 134, 161, 198]
@@ -1108,6 +1124,7 @@ def _inv_vi_compact(rng: random.Random) -> GeneratedDocument:
         total=total,
         rate=rate_text,
         words=words,
+        paid=method,
     )
     return GeneratedDocument("invoice", "vi", p.bytes(), fields)
 

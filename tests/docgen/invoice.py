@@ -33,11 +33,17 @@ from tests.docgen.common import (
 # print them), an issue date after FAULT_TODAY. The truth is what is printed.
 FAULTS = ("total", "tax_code", "words", "future")
 FAULT_TODAY = date(2026, 11, 30)
+# How invoices print the way they are paid, and what the record says for each.
+PAYMENT_METHODS = {
+    "TM/CK": "cash_or_transfer",
+    "Chuyển khoản": "transfer",
+    "Tiền mặt": "cash",
+    "TM": "cash",
+    "CK": "transfer",
+}
 
 
-def invoice(
-    seed: int = 0, *, language: str = "vi", fault: str | None = None
-) -> GeneratedDocument:
+def invoice(seed: int = 0, *, language: str = "vi", fault: str | None = None) -> GeneratedDocument:
     """An invoice; with `fault`, the same invoice (same random draws) carrying that fault."""
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"no fault {fault!r}; faults: {', '.join(FAULTS)}")
@@ -131,7 +137,8 @@ def _invoice_vi(rng: random.Random, fault: str | None = None) -> GeneratedDocume
     pdf.text(15, y + 6, f"Tên đơn vị: {buyer['name']}")
     pdf.text(15, y + 12, f"{tax_label} {buyer['tax_id']}")
     pdf.text(15, y + 18, f"Địa chỉ: {buyer['address']}")
-    pdf.text(15, y + 24, f"Hình thức thanh toán: {rng.choice(['TM/CK', 'Chuyển khoản'])}")
+    paid = rng.choice(["TM/CK", "Chuyển khoản", "Tiền mặt"])
+    pdf.text(15, y + 24, f"Hình thức thanh toán: {paid}")
 
     columns = [15, 27, 92, 112, 132, 160]
     widths = [12, 65, 20, 20, 28, 35]
@@ -193,6 +200,7 @@ def _invoice_vi(rng: random.Random, fault: str | None = None) -> GeneratedDocume
         "vat_rate": _s(rate),
         "amount_in_words": words,
         "tax_authority_code": None,
+        "payment_method": PAYMENT_METHODS[paid],
     }
     return GeneratedDocument("invoice", "vi", pdf.bytes(), fields)
 
@@ -298,5 +306,6 @@ def _invoice_en(rng: random.Random, fault: str | None = None) -> GeneratedDocume
         "vat_rate": _s(rate),
         "amount_in_words": None,
         "tax_authority_code": None,
+        "payment_method": None,
     }
     return GeneratedDocument("invoice", "en", pdf.bytes(), fields)
