@@ -112,6 +112,11 @@ class Experience(_Fields):
     end: YearMonth | None = None
 
 
+SensitiveData = Literal[
+    "ethnicity", "religion", "health", "political", "criminal_record", "sex_life"
+]
+
+
 class CvFields(_Fields):
     full_name: str | None = None
     email: str | None = None
@@ -119,6 +124,10 @@ class CvFields(_Fields):
     location: str | None = None
     date_of_birth: IsoDate | None = None
     national_id_present: bool = False
+    # Added to SCHEMA.md: the kinds of sensitive personal data the CV states (Decree
+    # 13/2023/ND-CP art. 2(4)): `ethnicity`, `religion`, `health`, `political`,
+    # `criminal_record`, `sex_life`. Kinds only: the values are never stored.
+    sensitive_data: list[SensitiveData] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
     education: list[Education] = Field(default_factory=list)

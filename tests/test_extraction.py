@@ -13,6 +13,7 @@ import pytest
 
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
+from rules.loader import load_rules
 from tests import docgen
 
 LIMITS = {"limits": ReadLimits(max_file_bytes=50 * 2**20, max_pages=50)}
@@ -64,6 +65,25 @@ def test_words_that_disagree_with_the_total_keep_both_values_and_doubt_the_total
     assert agreeing.confidence["total"] >= 0.9
     assert record.confidence["total"] < 0.9 and record.confidence["amount_in_words"] < 0.9
     assert record.confidence["subtotal"] >= 0.9  # the figures that agree stay trusted
+
+
+def test_a_cv_stating_ethnicity_and_religion_is_read_as_holding_sensitive_data(
+    tmp_path: Path,
+) -> None:
+    stating = next(
+        doc
+        for seed in range(40)
+        if (doc := docgen.cv(seed, language="vi")).fields["sensitive_data"]
+        and doc.fields["national_id_present"]
+    )
+    record = extract_file(docgen.write(stating, tmp_path / "cv.pdf"), **LIMITS)
+    assert record.fields["sensitive_data"] == ["ethnicity", "religion"]
+    assert record.fields["national_id_present"] is True
+    stored = record.model_dump_json()
+    # kinds only: neither the religion nor the ID number is kept
+    assert "Tôn giáo" not in stored and "giáo" not in stored and "CCCD" not in stored
+    failing = {o.rule for o in load_rules().evaluate(record) if not o.passed}
+    assert {"cv.sensitive_data_present", "cv.national_id_present"} <= failing
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

