@@ -274,3 +274,59 @@ def test_bilingual_glosses_and_a_spaced_numbering_row_belong_to_the_header() -> 
             "amount": "26.778.600",
         },
     ]
+
+
+def _ocr_page(quantity: str, confidence: float, source: str = "ocr") -> Page:
+    words = []
+    for top, cells in [
+        *HEADER,
+        (
+            130,
+            [
+                (40, "1"),
+                (80, "Giấy in A4"),
+                (250, "Ram"),
+                (330, quantity),
+                (400, "346.000"),
+                (480, "6.574.000"),
+            ],
+        ),
+    ]:
+        for x0, text in cells:
+            x = x0
+            for token in text.split():
+                sure = confidence if token == quantity and top == 130 else 0.96
+                words.append(
+                    Word(token, (x, top, x + 5 * len(token), top + 10), 1, sure, source)  # type: ignore[arg-type]
+                )
+                x += 5 * len(token) + 3
+    return Page(1, 595, 842, group_lines(words, 1))
+
+
+def _line(page: Page) -> dict[str, str | None]:
+    from extractors.fields.invoice import _line_items
+
+    (item,) = _line_items(ParsedDocument("application/pdf", [page]), "vi")
+    return item.fields
+
+
+def test_a_smudged_quantity_is_the_one_its_price_and_amount_imply() -> None:
+    # OCR read 19 as 5 and doubted it: 6.574.000 / 346.000 = 19 exactly.
+    assert _line(_ocr_page("5", 0.4))["quantity"] == "19"
+
+
+def test_a_quantity_read_with_confidence_or_printed_in_a_text_layer_stays_as_printed() -> None:
+    # A line that does not add up is the supplier's, for the rules to flag, not to mend.
+    assert _line(_ocr_page("5", 0.97))["quantity"] == "5"
+    assert _line(_ocr_page("5", 1.0, source="text_layer"))["quantity"] == "5"
+
+
+def test_no_quantity_is_implied_when_the_division_is_not_tidy() -> None:
+    # 6.574.123 / 346.000 = 19.0004: no whole count of that price makes the amount
+    odd = _ocr_page("5", 0.4)
+    words = [
+        Word("6.574.123", w.bbox, w.page, w.confidence, w.source) if w.text == "6.574.000" else w
+        for line in odd.lines
+        for w in line.words
+    ]
+    assert _line(Page(1, 595, 842, group_lines(words, 1)))["quantity"] == "5"

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from extractors.amount_words import words_to_amount
 from extractors.document import Line, ParsedDocument
-from extractors.fields.base import Extraction
+from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
     below,
@@ -19,10 +19,11 @@ from extractors.fields.layout import (
     label_matches,
     value_for,
 )
-from extractors.fields.table import read_table
+from extractors.fields.table import TableRow, read_table
 from extractors.normalize import (
     clean_text,
     find_currency,
+    format_decimal,
     parse_date,
     parse_money,
     parse_payment_method,
@@ -181,6 +182,12 @@ class InvoiceExtractor:
             form = re.match(r"\d+", form_found.value).group(0)  # type: ignore[union-attr]
         out.put("invoice_series", series, series_found)
         out.put("invoice_form", form, form_found or series_found)
+        if form is None and series is not None:
+            # A lone form digit is what OCR drops most; the digit is the invoice's kind
+            # (Circular 78/2021 art. 4: 1 VAT invoice, 2 sales invoice), which the title says.
+            kind = _form_from_title(document)
+            if kind is not None:
+                out.put("invoice_form", kind.value, kind)
 
         number_found = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
         number = None
@@ -362,6 +369,20 @@ class InvoiceExtractor:
             agree = abs(lines_sum - subtotal) <= Decimal("1")
             for index in range(len(amounts)):
                 out.confidence[f"line_items[{index}].amount"] = 0.97 if agree else 0.5
+
+
+_FORM_BY_TITLE = (
+    (folded_pattern(r"^\s*hóa đơn giá trị gia tăng\b|^\s*hóa đơn gtgt\b"), "1"),
+    (folded_pattern(r"^\s*hóa đơn bán hàng\b"), "2"),
+)
+
+
+def _form_from_title(document: ParsedDocument) -> Found | None:
+    for line in list(document.lines)[:15]:
+        for pattern, form in _FORM_BY_TITLE:
+            if pattern.search(fold(line.text)):
+                return Found(form, line, 0.85)
+    return None
 
 
 def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
@@ -558,6 +579,8 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             "vat_rate": parse_vat_rate(row.text("vat_rate"))
             or (parse_vat_rate(row.text("tax")) if "%" in row.text("tax") else None),
         }
+        repaired = _repair_line(fields, row)
+        quantity, unit_price = fields["quantity"], fields["unit_price"]
         confidence = 0.85
         if quantity is not None and unit_price is not None:
             product = Decimal(quantity) * Decimal(unit_price)
@@ -568,10 +591,53 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             for name, value in fields.items()
             if value is not None
         }
+        for name in repaired:
+            cell = cells.get(name)
+            if cell is not None:  # inferred, not read: never certain
+                cells[name] = Found(cell.value, cell.line, min(cell.confidence, 0.85))
         found = cells.get("amount")
         assert found is not None
         items.append(_Item(fields, found, confidence, cells))
     return items
+
+
+def _repair_line(fields: dict[str, str | None], row: TableRow) -> list[str]:
+    """A quantity or unit price OCR could not read, or read with doubt, and that disagrees
+    with the line's other two figures, is replaced by the one they imply when that is a tidy
+    number (a quantity to 3 decimals, a price to 2): `5 × 135.78 = 3122.94` read from a
+    smudged `23`. Only OCR'd cells are doubted, so a born-digital line that does not add up
+    stays as printed for the rules to flag. Returns the names replaced."""
+    amount = fields["amount"]
+    if amount is None:
+        return []
+    figures = {name: fields[name] for name in ("quantity", "unit_price")}
+    doubtful = [
+        name for name, value in figures.items() if value is None or _doubted(row, name, value)
+    ]
+    if len(doubtful) != 1 or _doubted(row, "amount", amount):
+        return []
+    (name,) = doubtful
+    other = figures["unit_price" if name == "quantity" else "quantity"]
+    if other is None or Decimal(other) == 0:
+        return []
+    known = Decimal(other)
+    current = figures[name]
+    if current is not None and abs(Decimal(current) * known - Decimal(amount)) <= Decimal(1):
+        return []
+    implied = Decimal(amount) / known
+    tidy = implied.quantize(Decimal("0.001") if name == "quantity" else Decimal("0.01"))
+    quantity = tidy if name == "quantity" else known
+    if tidy <= 0 or abs(tidy * known - Decimal(amount)) > 1 + abs(quantity) / 2:
+        return []
+    fields[name] = format_decimal(tidy)
+    return [name]
+
+
+def _doubted(row: TableRow, name: str, value: str) -> bool:
+    found = row.found(name, value, 1.0)
+    if found is None:
+        return False
+    return any(w.source == "ocr" and w.confidence < SURE_OCR for w in found.line.words)
 
 
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%")
