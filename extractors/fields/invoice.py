@@ -33,7 +33,8 @@ from extractors.normalize import (
 from extractors.text import fold, folded_pattern
 
 _FORM = label(r"mẫu số", r"form(?: no\.?)?", r"template")
-_SERIES = label(r"ký hiệu", r"serial(?: no\.?)?", r"series", r"khhđ")
+# OCR often loses the space of `Ký hiệu` on a scan.
+_SERIES = label(r"ký ?hiệu", r"serial(?: no\.?)?", r"series", r"khhđ")
 _NUMBER = re.compile(
     r"(?<![\w])(?<!mẫu\s)(?:số hóa đơn|số hđ|invoice\s*(?:no\.?|number|#)|số|no\.?)"
     r"(?:\s*\([^)]{0,20}\))?\s*:",
@@ -143,7 +144,8 @@ _COMPANY = re.compile(
     re.IGNORECASE,
 )
 
-_SERIES_SHAPE = re.compile(r"\b([1-9])?([CK]\d{2}[A-Z]{3})\b")
+# The letters are always capitals; OCR lowers the C or K now and then (`c26TBE`).
+_SERIES_SHAPE = re.compile(r"\b([1-9])?([CKck]\d{2}[A-Z]{3})\b")
 _NUMBER_SHAPE = re.compile(r"^[A-Z]{0,4}[-/]?\d[\w\-/]*")
 
 
@@ -177,7 +179,7 @@ class InvoiceExtractor:
         if series_found is not None:
             match = _SERIES_SHAPE.search(series_found.value)
             assert match is not None
-            form, series = match.group(1), match.group(2)
+            form, series = match.group(1), match.group(2).upper()
         if form_found is not None:
             form = re.match(r"\d+", form_found.value).group(0)  # type: ignore[union-attr]
         out.put("invoice_series", series, series_found)
@@ -601,6 +603,11 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
     return items
 
 
+# A cell is repaired only when OCR doubted it and trusted the two figures that imply it
+# more: well read (>= _FAIRLY_SURE) and better than it.
+_FAIRLY_SURE = 0.8
+
+
 def _repair_line(fields: dict[str, str | None], row: TableRow) -> list[str]:
     """A quantity or unit price OCR could not read, or read with doubt, and that disagrees
     with the line's other two figures, is replaced by the one they imply when that is a tidy
@@ -610,18 +617,20 @@ def _repair_line(fields: dict[str, str | None], row: TableRow) -> list[str]:
     amount = fields["amount"]
     if amount is None:
         return []
-    figures = {name: fields[name] for name in ("quantity", "unit_price")}
-    doubtful = [
-        name for name, value in figures.items() if value is None or _doubted(row, name, value)
-    ]
-    if len(doubtful) != 1 or _doubted(row, "amount", amount):
-        return []
-    (name,) = doubtful
-    other = figures["unit_price" if name == "quantity" else "quantity"]
-    if other is None or Decimal(other) == 0:
+    sureness = {
+        name: _sureness(row, name, fields[name]) for name in ("quantity", "unit_price", "amount")
+    }
+    name = min(("quantity", "unit_price"), key=lambda n: sureness[n])
+    other_name = "unit_price" if name == "quantity" else "quantity"
+    other, current = fields[other_name], fields[name]
+    if (
+        sureness[name] >= SURE_OCR
+        or min(sureness[other_name], sureness["amount"]) < max(_FAIRLY_SURE, sureness[name])
+        or other is None
+        or Decimal(other) == 0
+    ):
         return []
     known = Decimal(other)
-    current = figures[name]
     if current is not None and abs(Decimal(current) * known - Decimal(amount)) <= Decimal(1):
         return []
     implied = Decimal(amount) / known
@@ -633,11 +642,16 @@ def _repair_line(fields: dict[str, str | None], row: TableRow) -> list[str]:
     return [name]
 
 
-def _doubted(row: TableRow, name: str, value: str) -> bool:
+def _sureness(row: TableRow, name: str, value: str | None) -> float:
+    """How sure OCR was of a cell: its least sure word; 0 for an unread cell, 1 for a cell
+    from a text layer."""
+    if value is None:
+        return 0.0
     found = row.found(name, value, 1.0)
     if found is None:
-        return False
-    return any(w.source == "ocr" and w.confidence < SURE_OCR for w in found.line.words)
+        return 1.0
+    ocr = [w.confidence for w in found.line.words if w.source == "ocr"]
+    return min(ocr, default=1.0)
 
 
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%")
