@@ -34,6 +34,7 @@ naming its null fields; it never stops the other rules.
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import re
 import types
@@ -233,7 +234,7 @@ class RulePack:
                     message=f"fields do not match the record contract, no rule was run: {problems}",
                 )
             ]
-        with scoped(scope):
+        with scoped(dataclasses.replace(scope, lines=tuple(data.get("line_items") or ()))):
             results = [rule.evaluate(data) for rule in self.rules]
         return [result for result in results if result is not None]
 

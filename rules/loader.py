@@ -454,6 +454,7 @@ def _run_example(
         media_type=record.source.media_type,
         fields=fields,
         required=pack.required,
+        lines=tuple(data.get("line_items") or ()),
     )
     with scoped(scope):
         try:
