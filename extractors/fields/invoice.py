@@ -168,7 +168,14 @@ class InvoiceExtractor:
                 if found is not None:
                     out.note(f"line_items[{index}].{name}", found)
         self._totals(document, out, language)
+        amended = _confirm_amounts(items, out.fields.get("subtotal"))
+        inferred = _repair_totals(out)
         self._cross_check(out)
+        for key in inferred:  # inferred, not read: never certain
+            out.confidence[key] = min(out.confidence.get(key, 0.85), 0.85)
+        for index in amended:  # inferred, not read: never certain
+            path = f"line_items[{index}].amount"
+            out.confidence[path] = min(out.confidence.get(path, 0.85), 0.85)
         return out
 
     def _header(self, document: ParsedDocument, out: Extraction) -> None:
@@ -373,6 +380,49 @@ class InvoiceExtractor:
                 out.confidence[f"line_items[{index}].amount"] = 0.97 if agree else 0.5
 
 
+def _repair_totals(out: Extraction) -> list[str]:
+    """When subtotal + VAT is not the total and OCR doubted one of the three (below 0.9)
+    more than the two others, the value those two imply replaces it, but only when a third,
+    independent reading confirms it: the VAT rate for the VAT amount, the line amounts for the
+    subtotal, the amount in words for the total. Returns the fields replaced."""
+    fields = out.fields
+    keys = ("subtotal", "vat_amount", "total")
+    if any(fields.get(key) is None for key in keys):
+        return []
+    subtotal, vat, total = (Decimal(str(fields[key])) for key in keys)
+    if abs(subtotal + vat - total) <= 1:
+        return []
+    sureness = {key: out.confidence.get(key, 0.0) for key in keys}
+    weakest = min(keys, key=lambda key: sureness[key])
+    others = [key for key in keys if key != weakest]
+    if sureness[weakest] >= SURE_OCR or min(sureness[k] for k in others) <= sureness[weakest]:
+        return []
+    implied = {
+        "subtotal": total - vat,
+        "vat_amount": total - subtotal,
+        "total": subtotal + vat,
+    }[weakest]
+    if not _confirmed(out, weakest, implied, subtotal):
+        return []
+    fields[weakest] = format_decimal(implied)
+    return [weakest]
+
+
+def _confirmed(out: Extraction, key: str, value: Decimal, subtotal: Decimal) -> bool:
+    fields = out.fields
+    if key == "vat_amount":
+        rate = fields.get("vat_rate")
+        percent = Decimal(str(rate)) if rate and re.fullmatch(r"\d+(\.\d+)?", str(rate)) else None
+        return percent is not None and abs(subtotal * percent / 100 - value) <= 1
+    if key == "subtotal":
+        amounts = [item.get("amount") for item in fields["line_items"]]  # type: ignore[union-attr]
+        if not amounts or None in amounts:
+            return False
+        return abs(sum((Decimal(str(a)) for a in amounts), Decimal(0)) - value) <= 1
+    words = fields.get("amount_in_words")
+    return bool(words) and words_to_amount(str(words)) == value
+
+
 _FORM_BY_TITLE = (
     (folded_pattern(r"^\s*hóa đơn giá trị gia tăng\b|^\s*hóa đơn gtgt\b"), "1"),
     (folded_pattern(r"^\s*hóa đơn bán hàng\b"), "2"),
@@ -536,9 +586,10 @@ def _bank_account(text: str) -> str | None:
 # Most specific first: each match consumes its words before the next column is looked for.
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "no": folded_pattern(r"\bstt\b|^\s*(?:no\.?|#)(?=\s|$)"),
-    "unit_price": folded_pattern(r"đơn giá|unit price|\bprice\b|\brate\b(?!.*%)"),
+    # OCR runs header words together on scans: `Đơngiá`, `tín§ố lượng`.
+    "unit_price": folded_pattern(r"đơn ?giá|unit price|\bprice\b|\brate\b(?!.*%)"),
     "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
-    "quantity": folded_pattern(r"số lượng|\bqty\b|\bquantity\b"),
+    "quantity": folded_pattern(r"số lượng|\blượng\b|\bqty\b|\bquantity\b"),
     "amount": folded_pattern(r"thành tiền|\bamount\b|line total|\btotal\b"),
     # "Đơn vị" alone heads the unit column too, and OCR often clips "tính".
     "unit": folded_pattern(r"đơn vị(?: tính)?(?!\s*(?:bán|mua|tiền))|\bđvt\b|\bunit\b|\buom\b"),
@@ -557,6 +608,30 @@ class _Item:
     found: Found
     confidence: float
     cells: dict[str, Found | None]
+    # The amount the line's quantity and price make, when OCR doubted the printed one more
+    # than them; taken only when the subtotal confirms it (see `_confirm_amounts`).
+    implied_amount: str | None = None
+
+
+def _confirm_amounts(items: list[_Item], subtotal: object) -> list[int]:
+    """Replace doubted line amounts by the ones their quantities and prices make, when the
+    lines then add up to the subtotal and did not before; the indexes replaced."""
+    doubted = [index for index, item in enumerate(items) if item.implied_amount is not None]
+    if not doubted or subtotal is None:
+        return []
+    target = Decimal(str(subtotal))
+    printed = sum((Decimal(str(item.fields["amount"])) for item in items), Decimal(0))
+    if abs(printed - target) <= 1:
+        return []
+    implied = printed + sum(
+        (Decimal(str(items[i].implied_amount)) - Decimal(str(items[i].fields["amount"])))
+        for i in doubted
+    )
+    if abs(implied - target) > 1:
+        return []
+    for index in doubted:
+        items[index].fields["amount"] = items[index].implied_amount
+    return doubted
 
 
 def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
@@ -581,7 +656,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             "vat_rate": parse_vat_rate(row.text("vat_rate"))
             or (parse_vat_rate(row.text("tax")) if "%" in row.text("tax") else None),
         }
-        repaired = _repair_line(fields, row)
+        repaired, implied_amount = _repair_line(fields, row)
         quantity, unit_price = fields["quantity"], fields["unit_price"]
         confidence = 0.85
         if quantity is not None and unit_price is not None:
@@ -599,47 +674,52 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
                 cells[name] = Found(cell.value, cell.line, min(cell.confidence, 0.85))
         found = cells.get("amount")
         assert found is not None
-        items.append(_Item(fields, found, confidence, cells))
+        items.append(_Item(fields, found, confidence, cells, implied_amount))
     return items
 
 
 # A cell is repaired only when OCR doubted it and trusted the two figures that imply it
-# more: well read (>= _FAIRLY_SURE) and better than it.
-_FAIRLY_SURE = 0.8
+# more: fairly well read (>= _FAIRLY_SURE) and better than it.
+_FAIRLY_SURE = 0.6
+_FIGURES = ("quantity", "unit_price", "amount")
 
 
-def _repair_line(fields: dict[str, str | None], row: TableRow) -> list[str]:
-    """A quantity or unit price OCR could not read, or read with doubt, and that disagrees
-    with the line's other two figures, is replaced by the one they imply when that is a tidy
-    number (a quantity to 3 decimals, a price to 2): `5 × 135.78 = 3122.94` read from a
-    smudged `23`. Only OCR'd cells are doubted, so a born-digital line that does not add up
-    stays as printed for the rules to flag. Returns the names replaced."""
-    amount = fields["amount"]
-    if amount is None:
-        return []
-    sureness = {
-        name: _sureness(row, name, fields[name]) for name in ("quantity", "unit_price", "amount")
-    }
-    name = min(("quantity", "unit_price"), key=lambda n: sureness[n])
-    other_name = "unit_price" if name == "quantity" else "quantity"
-    other, current = fields[other_name], fields[name]
+def _repair_line(fields: dict[str, str | None], row: TableRow) -> tuple[list[str], str | None]:
+    """The figure of a line OCR trusted least, below 0.9, when it disagrees with the two
+    others, read instead from them. A quantity or unit price is replaced when the one they
+    imply is a tidy number (a quantity to 3 decimals, a price to 2): `5 × 135.78 = 3122.94`
+    read from a smudged `23`. An amount is only proposed (the second value returned), for
+    the subtotal to confirm: any quantity times price is tidy. Only OCR'd cells are doubted,
+    so a born-digital line that does not add up stays as printed for the rules to flag.
+    Returns the names replaced and the amount proposed."""
+    sureness = {name: _sureness(row, name, fields[name]) for name in _FIGURES}
+    name = min(_FIGURES, key=lambda n: sureness[n])
+    others = [other for other in _FIGURES if other != name]
+    values = [fields[other] for other in others]
     if (
         sureness[name] >= SURE_OCR
-        or min(sureness[other_name], sureness["amount"]) < max(_FAIRLY_SURE, sureness[name])
-        or other is None
-        or Decimal(other) == 0
+        or min(sureness[other] for other in others) < max(_FAIRLY_SURE, sureness[name])
+        or None in values
     ):
-        return []
-    known = Decimal(other)
-    if current is not None and abs(Decimal(current) * known - Decimal(amount)) <= Decimal(1):
-        return []
-    implied = Decimal(amount) / known
-    tidy = implied.quantize(Decimal("0.001") if name == "quantity" else Decimal("0.01"))
+        return [], None
+    first, second = (Decimal(str(value)) for value in values)
+    current = fields[name]
+    if name == "amount":
+        product = first * second
+        if current is not None and abs(product - Decimal(current)) <= 1:
+            return [], None
+        return [], format_decimal(product.quantize(Decimal("0.01")))
+    amount, known = second, first  # others are (the other of quantity/price, amount)
+    if known == 0:
+        return [], None
+    if current is not None and abs(Decimal(current) * known - amount) <= 1:
+        return [], None
+    tidy = (amount / known).quantize(Decimal("0.001") if name == "quantity" else Decimal("0.01"))
     quantity = tidy if name == "quantity" else known
-    if tidy <= 0 or abs(tidy * known - Decimal(amount)) > 1 + abs(quantity) / 2:
-        return []
+    if tidy <= 0 or abs(tidy * known - amount) > 1 + abs(quantity) / 2:
+        return [], None
     fields[name] = format_decimal(tidy)
-    return [name]
+    return [name], None
 
 
 def _sureness(row: TableRow, name: str, value: str | None) -> float:
