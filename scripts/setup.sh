@@ -9,7 +9,9 @@ profile="${1:-runtime}"
 packages=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
           fonts-dejavu-core)
 if [ "$profile" = test ]; then
-    packages+=(chromium postgresql)
+    # fonts-liberation2: the contract generator sets some layouts in Liberation Serif/Sans,
+    # as Word documents often are
+    packages+=(chromium postgresql fonts-liberation2)
 fi
 
 missing=()

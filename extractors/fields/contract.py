@@ -1,67 +1,56 @@
-"""Contracts: title, number, parties, dates, term, value, governing law, standard clauses."""
+"""Contracts: title, number, parties, dates, term, value, governing law, standard clauses,
+auto-renewal.
+
+The contract is read as one flow of text (extractors/fields/contract_text.py), so phrases
+wrapped over lines still match, and every value keeps the words it was read from. Each field
+is found by its cue (`Số:`, `có hiệu lực kể từ`, `Tổng giá trị hợp đồng`, `governed by the
+laws of`) in the zone where contracts print it, then checked for the right shape; confidence
+is high only when cue, place and shape agree.
+
+Conventions (shared with tests/docgen/contract.py):
+- the effective date is the date the text says the contract takes effect; "from signing"
+  makes it the signing date; nothing said, null;
+- the expiry date is an end date printed as such, else the start of a stated term plus the
+  term (`add_months`: the corresponding day, Civil Code 2015 art. 147-148); the term counts
+  from signing, from the effective date or from a printed date, as its sentence says, and
+  from the effective date (else signing) when it does not say;
+- the total value is the contract's total price, never a monthly rent or fee; the currency
+  is the total value's;
+- the `governing_law` clause is present exactly when a governing law is stated.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from functools import cache
 
-from extractors.document import Line, ParsedDocument
+from extractors.document import ParsedDocument
 from extractors.fields.base import Extraction
-from extractors.fields.layout import Found, block_label, label, label_matches, value_for
-from extractors.normalize import (
-    clean_text,
-    find_currency,
-    find_date,
-    parse_money,
-    parse_tax_id,
+from extractors.fields.contract_parties import read_parties
+from extractors.fields.contract_text import (
+    TERM,
+    Flow,
+    add_months,
+    date_in,
+    flow_of,
+    sentence_at,
+    spaced,
+    term_months,
 )
+from extractors.fields.layout import Found
+from extractors.normalize import clean_text, find_currency, parse_money
 from extractors.text import fold
 
-_TITLE = re.compile(r"hợp đồng|\b(agreement|contract)\b", re.IGNORECASE)
-_NUMBER = label(r"số hợp đồng", r"số", r"contract (?:no\.?|number)", r"agreement no\.?", r"no\.?")
-_NUMBER_SHAPE = re.compile(r"[\w.]*\d[\w./-]*")
-_PARTY = block_label(r"bên ([a-e])", r"party ([a-e])")
-_BETWEEN = re.compile(r"^\s*(between|and)\b[:\s]*", re.IGNORECASE)
-_TAX_ID = label(r"mã số thuế", r"mst", r"tax (?:id|code|number)", r"registration (?:no\.?|number)")
-_REPRESENTATIVE = label(
-    r"đại diện(?: bởi)?", r"người đại diện", r"represented by", r"representative"
-)
-_ADDRESS = label(r"địa chỉ", r"trụ sở(?: chính)?", r"address", r"registered office")
-_VALUE = label(
-    r"giá trị hợp đồng",
-    r"tổng giá trị(?: hợp đồng)?",
-    r"contract (?:value|price)",
-    r"total (?:value|contract price|fee)",
-    r"tổng số tiền",
-)
-_SIGNING = re.compile(
-    r"(hôm nay|ký ngày|made on|dated|entered into on|signed on|this agreement is made)",
-    re.IGNORECASE,
-)
-_EFFECTIVE = re.compile(r"(hiệu lực (?:kể )?từ|effective (?:from|as of|date)|commence)", re.I)
-_TERM = re.compile(
-    r"(?:thời hạn|term|period)[^.\n]{0,80}?(?:\(\s*)?(\d{1,3})(?:\s*\))?\s*"
-    r"(tháng|năm|months?|years?)",
-    re.IGNORECASE,
-)
-_CLAUSES = {
-    "payment": r"thanh toán|payment",
-    "confidentiality": r"bảo mật|confidential",
-    "termination": r"chấm dứt|termination",
-    "dispute_resolution": r"tranh chấp|dispute",
-    "force_majeure": r"bất khả kháng|force majeure",
-    "liability": r"trách nhiệm bồi thường|liabilit",
-    "warranty": r"bảo hành|warrant",
-    "penalty": r"phạt vi phạm|penalt",
-    "governing_law": r"luật áp dụng|governing law|governed by",
-}
-_LAW = re.compile(
-    r"(?:pháp luật|luật)(?: của)? (?:nước )?(?:cộng hòa xã hội chủ nghĩa )?(việt nam)|"
-    r"(?:governed by|in accordance with) the laws? of ([A-Z][\w ]+?)(?:[.,;]|$)",
-    re.IGNORECASE,
-)
-_AUTO_RENEWAL = re.compile(
-    r"tự động (?:được )?gia hạn|automatically (?:be )?renew|auto-?renew", re.IGNORECASE
+CLAUSES = (
+    "payment",
+    "confidentiality",
+    "termination",
+    "dispute_resolution",
+    "force_majeure",
+    "liability",
+    "warranty",
+    "penalty",
+    "governing_law",
 )
 
 
@@ -70,170 +59,701 @@ class ContractExtractor:
 
     def extract(self, document: ParsedDocument) -> Extraction:
         out = Extraction(fields={})
-        lines = list(document.lines)
-        text = document.text
-        day_first = document.language == "vi"
+        flow = flow_of(document)
+        if not flow.lines:
+            out.fields.update({"parties": [], "clauses": [], "auto_renewal": False})
+            return out
+        parties, where = read_parties(flow)
+        header_end = _header_end(flow)
+        title = _title(flow, header_end)
+        out.put("title", title.value if title else None, title)
+        number = _number(flow, header_end)
+        out.put("contract_number", number.value if number else None, number)
 
-        title_line = next(
-            (line for line in lines[:15] if line.text.isupper() and _TITLE.search(line.text)), None
-        ) or next((line for line in lines[:15] if _TITLE.search(line.text)), None)
+        signing = _signing(flow)
+        out.put("signing_date", signing.value if signing else None, signing)
+        effective = _effective(flow, signing)
+        out.put("effective_date", effective.value if effective else None, effective)
+        expiry = _expiry(flow, signing, effective)
+        out.put("expiry_date", expiry.value if expiry else None, expiry)
+
+        out.fields["parties"] = parties
+        for path, found in where.items():
+            out.note(path, found)
+
+        value = _total_value(flow, document.language)
+        out.put("total_value", value[0].value if value else None, value[0] if value else None)
         out.put(
-            "title",
-            clean_text(title_line.text) if title_line else None,
-            Found("", title_line, 0.9) if title_line else None,
+            "currency", value[1].value if value and value[1] else None, value[1] if value else None
         )
 
-        number = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
-        out.put(
-            "contract_number",
-            _NUMBER_SHAPE.match(number.value).group(0) if number else None,  # type: ignore[union-attr]
-            number,
-        )
+        law = _governing_law(flow)
+        out.put("governing_law", law.value if law else None, law)
+        clauses = _clauses(flow)
+        if law is not None and "governing_law" not in clauses:
+            clauses["governing_law"] = law
+        names = [name for name in CLAUSES if name in clauses]
+        out.fields["clauses"] = names
+        for number_, name in enumerate(names):
+            out.note(f"clauses[{number_}]", clauses[name])
 
-        signing = self._date_after(lines, _SIGNING, day_first) or self._first_date(lines, day_first)
-        out.put("signing_date", signing[0] if signing else None, signing[1] if signing else None)
-        effective = self._date_after(lines, _EFFECTIVE, day_first)
-        effective_date = effective[0] if effective else (signing[0] if signing else None)
-        out.put(
-            "effective_date",
-            effective_date,
-            effective[1] if effective else (signing[1] if signing else None),
-        )
-        out.fields["expiry_date"] = _expiry(effective_date, text)
-
-        out.fields["parties"] = self._parties(document, lines)
-        value = value_for(document, _VALUE, valid=lambda t: parse_money(t) is not None)
-        out.put(
-            "total_value",
-            parse_money(value.value, language=document.language) if value else None,
-            value,
-        )
-        currency = find_currency(value.value) if value else None
-        if value is not None and currency is None:
-            currency = find_currency(text) or ("VND" if document.language == "vi" else None)
-        out.fields["currency"] = currency
-        law = _LAW.search(text)
-        out.fields["governing_law"] = (
-            "Vietnam" if law and law.group(1) else clean_text(law.group(2)) if law else None
-        )
-        headings = (
-            "\n".join(
-                line.text
-                for line in lines
-                if re.match(r"\s*(điều|article|clause|section)\s*\d+", line.text, re.IGNORECASE)
-            )
-            or text
-        )
-        clauses = [name for name, pattern in _CLAUSES.items() if re.search(pattern, headings, re.I)]
-        if out.fields["governing_law"] and "governing_law" not in clauses:
-            clauses.append("governing_law")
-        out.fields["clauses"] = clauses
-        out.fields["auto_renewal"] = bool(_AUTO_RENEWAL.search(text))
+        renewal = _auto_renewal(flow)
+        out.fields["auto_renewal"] = renewal.value == "true" if renewal else False
+        if renewal is not None:
+            out.note("auto_renewal", renewal)
+        else:
+            # Nothing says the contract renews itself: false, as sure as the reading is whole.
+            ocr = any(word.source == "ocr" for word in flow.lines[0].words)
+            out.confidence["auto_renewal"] = 0.85 if ocr else 0.9
         return out
 
-    def _date_after(
-        self, lines: list[Line], cue: re.Pattern[str], day_first: bool
-    ) -> tuple[str, Found] | None:
-        for line in lines:
-            match = cue.search(line.text)
-            if match is None:
+
+# --- zones ------------------------------------------------------------------------------------
+
+_PARTIES_START = re.compile(
+    r"^\s*(?:\(?\d[.)]\s*)?(?:ben\s+[a-e]\b|ben\s+(?:ban|mua|cho thue|thue|cung cap|su dung)"
+    r"|party\s+[a-e]\b|the\s+(?:seller|buyer)|between\b|this\s+\w+(?:\s+\w+){0,4}\s+(?:is|was)\s"
+    r"|hom nay|chung toi gom|the undersigned|parties\b)",
+    re.IGNORECASE,
+)
+
+
+def _header_end(flow: Flow) -> int:
+    """The first line of the parties' introduction: title and number come before it."""
+    for index, line in enumerate(flow.lines[:60]):
+        if _PARTIES_START.match(fold(line.text)):
+            return index
+    return min(len(flow.lines), 25)
+
+
+# --- title and number -------------------------------------------------------------------------
+
+_TITLE_CUE = re.compile(
+    r"hop dong|thoa thuan|\bagreement\b|\bcontract\b|memorandum of understanding|\blease\b",
+    re.IGNORECASE,
+)
+_NOT_TITLE = re.compile(
+    r"^\s*(?:so\b|no\b|ref|can cu|hom nay|this\b|today|pursuant|\(|-|date\b|between\b)",
+    re.IGNORECASE,
+)
+
+
+def _title(flow: Flow, header_end: int) -> Found | None:
+    lines = flow.lines
+    limit = max(header_end, 1)
+    candidates = [
+        index
+        for index in range(min(limit, 30))
+        if lines[index].page == 1
+        and _TITLE_CUE.search(fold(lines[index].text))
+        and not _NOT_TITLE.match(fold(lines[index].text))
+        and len(lines[index].text.split()) <= 16
+        and not lines[index].text.rstrip().endswith((".", ",", ";", ":"))
+    ]
+    if not candidates:
+        return None
+    height = {index: lines[index].bbox[3] - lines[index].bbox[1] for index in candidates}
+    best = max(candidates, key=lambda index: (height[index], lines[index].text.isupper(), -index))
+    line = lines[best]
+    words = list(line.words)
+    tallest = max((other.bbox[3] - other.bbox[1] for other in lines[:limit]), default=0.0)
+    previous = line
+    upper = line.text.isupper()
+    for index in range(best + 1, min(best + 3, len(lines))):
+        nxt = lines[index]
+        nxt_height = nxt.bbox[3] - nxt.bbox[1]
+        centre, nxt_centre = (
+            (previous.bbox[0] + previous.bbox[2]) / 2,
+            (nxt.bbox[0] + nxt.bbox[2]) / 2,
+        )
+        if (
+            nxt.page != line.page
+            or abs(nxt_height - height[best]) > 0.2 * height[best]
+            or nxt.bbox[1] - previous.bbox[3] > 1.2 * height[best]
+            or abs(centre - nxt_centre) > 0.25 * max(previous.bbox[2] - previous.bbox[0], 1.0)
+            or nxt.text.isupper() != upper
+            or _NOT_TITLE.match(fold(nxt.text))
+            or any(char.isdigit() for char in nxt.text)
+        ):
+            break
+        words += nxt.words
+        previous = nxt
+    text = clean_text(" ".join(word.text for word in words))
+    sure = 0.95 if height[best] >= tallest - 0.5 and upper else 0.85
+    from extractors.document import Line
+
+    return Found(text, Line(tuple(words), line.page), sure)
+
+
+_NUMBER = re.compile(
+    r"(?<![\w])(?:so hop dong|so hd|hop dong so|contract (?:no\.?|number)"
+    r"|agreement (?:no\.?|number)|ma hop dong|(?P<bare>so|no\.?|ref(?:erence)?(?: no\.?)?\.?))"
+    r"\s*(?P<colon>:)?\s*(?P<value>[^\s,;)(]+)",
+    re.IGNORECASE,
+)
+_NUMBER_SHAPE = re.compile(r"^(?=.*\d)[\w][\w./\-]*$")
+_CITATION = re.compile(r"^\W*(?:can cu|pursuant|theo)\b", re.IGNORECASE)
+
+
+def _number(flow: Flow, header_end: int) -> Found | None:
+    """The contract's own number, near its title: `Số: 01/2026/HĐMB`, `Contract No.: …`. A
+    bare `Số`/`No.` starts its line (`Số 12 Lê Lợi` is an address, `Luật … số 36/2005/QH11`
+    a citation)."""
+    for index in range(min(max(header_end, 1), 30)):
+        line = flow.lines[index]
+        folded = fold(line.text)
+        if _CITATION.match(folded):
+            continue
+        for match in _NUMBER.finditer(folded):
+            value = line.text[match.start("value") : match.end("value")].rstrip(".")
+            if not _NUMBER_SHAPE.match(value) or date_in(value, day_first=True):
                 continue
-            found = find_date(line.text[match.end() :], day_first=day_first)
-            if found is not None:
-                return found[0], Found(found[1].group(0), line, 0.85)
-        return None
-
-    def _first_date(self, lines: list[Line], day_first: bool) -> tuple[str, Found] | None:
-        for line in lines[:30]:
-            found = find_date(line.text, day_first=day_first)
-            if found is not None:
-                return found[0], Found(found[1].group(0), line, 0.6)
-        return None
-
-    def _parties(self, document: ParsedDocument, lines: list[Line]) -> list[dict[str, object]]:
-        """Parties in the order introduced: `BÊN A:` / `Party A:` headings, or the English
-        `BETWEEN … AND …` recital; each party's details are the labelled lines that follow
-        its heading, up to the next heading."""
-        starts: list[tuple[int, str]] = []
-        for index, line in enumerate(lines):
-            match = _PARTY.match(fold(line.text))
-            if match is not None:
-                rest = line.text[match.end() :]
-                rest = re.sub(r"^\s*(\([^)]*\))?\s*[:.\-]?\s*", "", rest)
-                starts.append((index, rest))
-        if not starts:
-            for index, line in enumerate(lines):
-                match = _BETWEEN.match(line.text)
-                if match is not None:
-                    starts.append((index, line.text[match.end() :]))
-        parties: list[dict[str, object]] = []
-        for number, (index, rest) in enumerate(starts):
-            end = starts[number + 1][0] if number + 1 < len(starts) else min(len(lines), index + 8)
-            block = lines[index:end]
-            name = clean_text(re.split(r",\s*(?:a|an)\s+\w+|\(", rest)[0]) if rest else None
-            if not name and index + 1 < len(lines):
-                name = clean_text(lines[index + 1].text)
-            party: dict[str, object] = {
-                "role": f"party_{chr(ord('a') + number)}",
-                "name": name,
-                "tax_id": None,
-                "representative": None,
-                "address": None,
-            }
-            for key, pattern, parse in (
-                ("tax_id", _TAX_ID, parse_tax_id),
-                ("representative", _REPRESENTATIVE, _person),
-                ("address", _ADDRESS, lambda t: clean_text(t) or None),
-            ):
-                found = value_for(
-                    document,
-                    pattern,
-                    lines=[
-                        (line, start)
-                        for line, start in label_matches(document, pattern)
-                        if line in block
-                    ],
-                    valid=lambda t, p=parse: bool(p(t)),
-                )
-                if found is not None:
-                    party[key] = parse(found.value)
-            parties.append(party)
-        return parties
+            if match.group("bare") and folded[: match.start()].strip(" (-"):
+                continue
+            shaped = bool(re.search(r"[/\-]", value))
+            if match.group("colon") is None and not shaped:
+                continue
+            start = match.start("value")
+            sure = 0.95 if match.group("colon") and (shaped or not value.isdigit()) else 0.85
+            return Found(value, line.span(start, start + len(value)), sure)
+    return None
 
 
-def _person(text: str) -> str | None:
-    name = re.split(r"\s*[,(;]|\s+-\s+|\s*chức vụ|\s*title", text, flags=re.IGNORECASE)[0]
-    name = re.sub(r"^(ông|bà|mr\.?|mrs\.?|ms\.?)\s+", "", name.strip(), flags=re.IGNORECASE)
-    return clean_text(name) or None
+# --- dates ------------------------------------------------------------------------------------
+
+_SIGNING = re.compile(
+    spaced(
+        r"hom nay,?|today,?|(?:duoc )?(?:lap|ky)(?: ket)?(?: va ky(?: ket)?)?(?: vao)?(?=\s+ngay)"
+        r"|ngay ky(?: hop dong| ket)?\s*:|(?:is |was )?(?:made|entered into|executed|signed"
+        r"|concluded)"
+        r"(?: and entered into)?(?:\s+(?:on|as of|this|at))?|\bdated(?: as of)?|^\s*date\s*:"
+        r"|^[^\W\d][^\n,]{1,30},\s*(?=ngay\s*\d)"
+    ),
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
-def _expiry(effective: str | None, text: str) -> str | None:
-    """The expiry date, from a stated term when the contract gives only the term."""
-    if effective is None:
-        return None
-    match = _TERM.search(text)
-    if match is None:
-        return None
-    amount = int(match.group(1))
-    months = amount if match.group(2).lower().startswith(("tháng", "month")) else amount * 12
-    start = date.fromisoformat(effective)
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(
-        start.day,
-        [
-            31,
-            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ][month - 1],
+def _signing(flow: Flow) -> Found | None:
+    """The date the contract was made, from the cue introducing it before the terms."""
+    folded = flow.folded
+    limit = (
+        len(folded)
+        if len(flow.lines) < 3
+        else flow.starts[min(len(flow.lines) - 1, _terms_start(flow))]
     )
-    return date(year, month, day).isoformat()
+    for match in _SIGNING.finditer(folded, 0, max(limit, 1)):
+        window = flow.text[match.end() : match.end() + 40]
+        found = date_in(window, day_first=True)
+        if found is None or found[1] > 12:
+            continue
+        start = match.end() + found[1]
+        return _found_value(flow, found[0], start, match.end() + found[2], 0.92)
+    return None
+
+
+_TERMS_START = re.compile(
+    spaced(
+        r"^\s*(?:dieu|article|clause)\s+(?:1|i|01)\b|agree(?:d)?\s+as\s+follows|now,?\s+therefore"
+        r"|^\s*agreed terms|cac dieu khoan (?:va dieu kien )?sau|^\s*1\.\s+[A-Z]"
+    ),
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _terms_start(flow: Flow) -> int:
+    match = _TERMS_START.search(flow.folded)
+    return flow.index_at(match.start()) if match else len(flow.lines) // 2
+
+
+def _found_value(flow: Flow, value: str, start: int, end: int, confidence: float) -> Found:
+    found = flow.found(start, end, confidence)
+    return Found(value, found.line, confidence)
+
+
+_EFFECTIVE = re.compile(
+    spaced(
+        r"(?:co )?hieu luc(?: thi hanh)?(?: ke)? tu(?: ngay)?|ngay (?:co )?hieu luc\s*:?"
+        r"|effective (?:as of|from|on)\b|effective date\s*:|(?:come|comes|enter"
+        r"|enters) into (?:force|effect)"
+        r"(?: on| from| as of)?|takes? effect(?: on| from| as of)?|(?:shall )?commences? on"
+        r"|(?P<defined>\(\s*(?:the\s+)?[\"“”]?effective date[\"“”]?\s*\))"
+    ),
+    re.IGNORECASE,
+)
+_FROM_SIGNING = re.compile(
+    spaced(
+        r"^\W*(?:ke tu |tu )?(?:ngay|the)?\s*(?:hai ben |cac ben )?(?:ky|ky ket|date of (?:signing|"
+        r"signature|execution)|date hereof|date first (?:written|above)|signing|execution)\b"
+        r"|^\W*ngay hop dong duoc ky"
+    ),
+    re.IGNORECASE,
+)
+
+
+def _effective(flow: Flow, signing: Found | None) -> Found | None:
+    folded = flow.folded
+    for match in _EFFECTIVE.finditer(folded):
+        if match.group("defined"):
+            before = flow.text[max(0, match.start() - 60) : match.start()]
+            dates = [(iso, start, end) for iso, start, end in _dates(before)]
+            if dates:
+                iso, start, end = dates[-1]
+                base = match.start() - len(before)
+                return _found_value(flow, iso, base + start, base + end, 0.92)
+            continue
+        _, sentence_end = sentence_at(flow, match.start(), match.end())
+        after = folded[match.end() : min(sentence_end, match.end() + 50)]
+        if _FROM_SIGNING.match(after):
+            if signing is None:
+                return None
+            return Found(signing.value, flow.found(match.start(), match.end(), 0.9).line, 0.9)
+        if re.match(r"^\W*(?:the )?effective date", after, re.IGNORECASE):
+            continue
+        found = date_in(flow.text[match.end() : match.end() + len(after)], day_first=True)
+        if found is not None and found[1] <= 12:
+            return _found_value(
+                flow, found[0], match.end() + found[1], match.end() + found[2], 0.92
+            )
+    return None
+
+
+def _dates(text: str) -> list[tuple[str, int, int]]:
+    found, offset = [], 0
+    while (hit := date_in(text[offset:], day_first=True)) is not None:
+        found.append((hit[0], offset + hit[1], offset + hit[2]))
+        offset += hit[2]
+    return found
+
+
+_EXPLICIT_END = re.compile(
+    spaced(
+        r"(?:(?<![\w])den|toi)\s+(?:het\s+)?(?:ngay\s+)?|ket thuc\s+(?:vao\s+)?(?:ngay\s+)?"
+        r"|ngay (?:ket thuc|het han)\s*:?\s*|het han\s+(?:vao\s+)?(?:ngay\s+)?|\buntil\s+|\btill\s+"
+        r"|expires?\s+on\s+|expiry date\s*:?\s*|expiration date\s*:?\s*|ending on\s+|ends on\s+"
+        r"|\bthrough\s+|(?<=\d)\s+to\s+"
+    ),
+    re.IGNORECASE,
+)
+_TERM_CONTEXT = re.compile(
+    spaced(
+        r"hieu luc|thoi han|thoi gian thue|\bterm\b|in force|in effect|effective|expire|expiry"
+        r"|remain|duration|lease"
+    ),
+    re.IGNORECASE,
+)
+_NOT_TERM = re.compile(
+    spaced(
+        r"bao hanh|warrant|bao mat|confidential|surviv|dat coc|deposit|thanh toan|payment|\bpay\b"
+        r"|gia han|renew|extend|lai suat|interest|thong bao|notice|aggregate|preceding|liabil"
+        r"|delay|giao hang|deliver|shipment|invoice|hoa don|uy quyen|cccd|cap ngay|tien thue"
+        r"|tuong duong"
+    ),
+    re.IGNORECASE,
+)
+
+
+def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found | None:
+    """An end date printed as such, else the start of a stated term plus the term."""
+    folded = flow.folded
+    for match in _EXPLICIT_END.finditer(folded):
+        found = date_in(flow.text[match.end() : match.end() + 40], day_first=True)
+        if found is None or found[1] > 3:
+            continue
+        left, right = sentence_at(flow, match.start(), match.end())
+        sentence = folded[left:right]
+        if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(sentence):
+            continue
+        return _found_value(flow, found[0], match.end() + found[1], match.end() + found[2], 0.92)
+    for match in TERM.finditer(folded):
+        if re.match(r"\s*\d", folded[match.end() : match.end() + 3]) or re.search(
+            r"ngay\s*$|thang\s*$", folded[max(0, match.start() - 8) : match.start()]
+        ):
+            continue  # `ngày 05 tháng 03 năm 2026` is a date, not a term
+        left, right = sentence_at(flow, match.start(), match.end())
+        sentence = folded[left:right]
+        if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(sentence):
+            continue
+        months = term_months(match)
+        if months is None:
+            continue
+        start = _term_start(flow, left, right, match.end(), signing, effective)
+        if start is None:
+            return None
+        end = add_months(start, months)
+        return Found(end, flow.found(match.start(), match.end(), 0.88).line, 0.88)
+    return None
+
+
+_FROM_EFFECTIVE = re.compile(
+    spaced(
+        r"(?:ke )?tu ngay (?:hop dong )?co hieu luc|from the effective date|on the effective date"
+        r"|effective date"
+    ),
+    re.IGNORECASE,
+)
+
+
+def _term_start(
+    flow: Flow, left: int, right: int, term_end: int, signing: Found | None, effective: Found | None
+) -> str | None:
+    """Where a term starts, as its sentence says: signing, the effective date, or a printed
+    date."""
+    folded = flow.folded[left:right]
+    if re.search(
+        r"(?:ke )?tu ngay (?:hai ben )?ky|from (?:the date of )?(?:signing|signature|"
+        r"execution)|on the date of signing",
+        folded,
+    ):
+        return signing.value if signing else None
+    if _FROM_EFFECTIVE.search(folded):
+        return effective.value if effective else None
+    printed = date_in(flow.text[left:right], day_first=True)
+    if printed is not None:
+        return printed[0]
+    if effective is not None:
+        return effective.value
+    return signing.value if signing else None
+
+
+# --- value ------------------------------------------------------------------------------------
+
+_VALUE_LABEL = re.compile(
+    spaced(
+        r"(?<![\w])(?:(?P<total>tong gia tri(?: cua)?(?: hop dong)?|tong (?:so tien|thu lao"
+        r"|chi phi|gia)"
+        r"|total (?:contract )?(?:value|price|amount|fees?|charges|consideration|rent)"
+        r"|a total fee of|aggregate (?:contract )?(?:value|price))"
+        r"|(?P<plain>gia tri(?: cua)? hop dong|gia hop dong|contract (?:value|price|sum|amount)"
+        r"|agreement value)"
+        r"|(?P<weak>tong cong|total))(?![\w])"
+    ),
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"(?<![\w.,/])\d{1,3}(?:(?:[.,]|\s(?=\d{3}\b))\d{3})+(?:[.,]\d{1,2})?(?![\w%/])"
+    r"|(?<![\w.,/])\d{3,}(?:[.,]\d{1,2})?(?![\w%/])"
+)
+_PER_PERIOD = re.compile(
+    spaced(
+        r"^\s*(?:[^\W\d]{1,6}\s*)?(?:/\s*(?:thang|nam|month|year|m2|m²|kg|gio|hour)|per\s+(?:month|annum|"
+        r"year|hour)|moi thang|hang thang|a month|monthly)"
+    ),
+    re.IGNORECASE,
+)
+_BEFORE_TAX = re.compile(
+    spaced(r"truoc thue|chua (?:bao )?gom|before (?:tax|vat)|excluding|exclusive of|net of"),
+    re.IGNORECASE,
+)
+_CURRENCY_WORDS = (
+    (re.compile(r"do la my|us dollars?|united states dollars?|\bdollars?\b", re.IGNORECASE), "USD"),
+    (re.compile(r"\beuros?\b", re.IGNORECASE), "EUR"),
+    (re.compile(r"pounds? sterling|\bpounds?\b", re.IGNORECASE), "GBP"),
+    (re.compile(r"singapore dollars?", re.IGNORECASE), "SGD"),
+)
+
+
+def _total_value(flow: Flow, language: str) -> tuple[Found, Found | None] | None:
+    """The contract's total price and its currency, from the strongest label with an amount
+    in its sentence."""
+    folded = flow.folded
+    best: tuple[float, int, Found, Found | None] | None = None
+    for match in _VALUE_LABEL.finditer(folded):
+        _, right = sentence_at(flow, match.start(), match.end())
+        window_end = min(right, match.end() + 160)
+        for amount in _AMOUNT.finditer(flow.text, match.end(), window_end):
+            before = folded[max(match.end(), amount.start() - 14) : amount.start()]
+            if re.search(
+                r"(?:ngay|thang|nam|phu luc|dieu|article|clause|section|no\.|so)\s*$", before
+            ):
+                continue
+            value = parse_money(amount.group(0), language=language)
+            if value is None:
+                continue
+            if _PER_PERIOD.match(folded[amount.end() : amount.end() + 30]):
+                break
+            score = 2.0 if match.group("total") else 1.0 if match.group("plain") else 0.3
+            if _BEFORE_TAX.search(folded[match.start() : amount.start()]):
+                score -= 1.5
+            currency = _currency_near(flow, amount.start(), amount.end())
+            sure = 0.92 if currency is not None and score >= 1 else 0.8
+            found = _found_value(flow, value, amount.start(), amount.end(), sure)
+            if best is None or score > best[0]:
+                best = (score, amount.start(), found, currency)
+            break
+    if best is None:
+        return None
+    return best[2], best[3]
+
+
+def _currency_near(flow: Flow, start: int, end: int) -> Found | None:
+    """The currency printed next to an amount: `USD 12,000`, `12.000.000 đồng`, `$1,200`."""
+    for left, right in ((end, end + 14), (max(0, start - 6), start), (end, end + 70)):
+        text = flow.text[left:right]
+        code = find_currency(text)
+        span = text
+        if code is None:
+            folded = fold(text)
+            for pattern, name in _CURRENCY_WORDS:
+                if pattern.search(folded):
+                    code = name
+                    break
+        if code is not None:
+            found = flow.found(left, right, 0.9)
+            return Found(code, found.line if span else flow.found(start, end, 0.9).line, 0.9)
+    return None
+
+
+# --- governing law ----------------------------------------------------------------------------
+
+_LAW = re.compile(
+    spaced(
+        r"(?:governed by|construed in accordance with|subject to|interpreted (?:in accordance with|"
+        r"under))\s+(?:and construed in accordance with\s+)?(?:the\s+)?laws?\s+of\s+(?:the\s+)?"
+        r"(?P<place>[^.,;()]{2,60}?)(?=\s*(?:[.,;(]|\s+and\s+(?:the\s+)?(?:parties|any|each|shall)"
+        r"|\s+without|\s+excluding|\s+as\s|$))"
+        r"|(?:the\s+)?laws?\s+of\s+(?:the\s+)?(?P<place2>[^.,;()\n]{2,40}?)\s+(?:shall\s+)?govern"
+        r"|(?:governed by|subject to)\s+(?P<adjective>english|vietnamese|singapore|singaporean"
+        r"|new york|hong kong)\s+law"
+        r"|(?:phap luat|luat phap|luat)\s+(?:cua\s+)?(?:nuoc\s+)?(?:cong hoa xa hoi chu nghia\s+)?"
+        r"(?P<vietnam>viet\s?nam)"
+    ),
+    re.IGNORECASE,
+)
+_LAW_EXCLUDED = re.compile(
+    spaced(
+        r"(?:thanh lap|hoat dong|dang ky|established|organi[sz]ed|incorporated|formed|existing|"
+        r"registered)\s[^.;]{0,25}$|^\s*(?:can cu|pursuant to)"
+    ),
+    re.IGNORECASE,
+)
+_ADJECTIVES = {
+    "english": "England",
+    "vietnamese": "Vietnam",
+    "singapore": "Singapore",
+    "singaporean": "Singapore",
+    "new york": "New York",
+    "hong kong": "Hong Kong",
+}
+
+
+def _governing_law(flow: Flow) -> Found | None:
+    folded = flow.folded
+    for match in _LAW.finditer(folded):
+        line_start = flow.starts[flow.index_at(match.start())]
+        context = folded[max(line_start - 200, 0) : match.start()]
+        sentence_left, _ = sentence_at(flow, match.start(), match.end())
+        if _LAW_EXCLUDED.search(
+            folded[max(sentence_left, match.start() - 60) : match.start()]
+        ) or _LAW_EXCLUDED.search(folded[sentence_left : match.start()][:12]):
+            continue
+        del context
+        if match.group("vietnam"):
+            place, span = "Vietnam", (match.start("vietnam"), match.end("vietnam"))
+        elif match.group("adjective"):
+            key = match.group("adjective").lower()
+            place, span = _ADJECTIVES[key], (match.start("adjective"), match.end("adjective"))
+        else:
+            group = "place" if match.group("place") else "place2"
+            span = (match.start(group), match.end(group))
+            place = _place(flow.text[span[0] : span[1]])
+            if place is None:
+                continue
+        return _found_value(flow, place, span[0], span[1], 0.92)
+    return None
+
+
+def _place(text: str) -> str | None:
+    text = clean_text(text.replace("\n", " "))
+    text = re.sub(
+        r"^(?:the\s+)?(?:state|commonwealth|republic|socialist republic|kingdom|"
+        r"province|federal republic|people's republic)\s+of\s+(?:the\s+)?",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
+    if re.fullmatch(r"viet\s?nam|việt nam", text, re.IGNORECASE):
+        return "Vietnam"
+    if not text or not text[0].isupper() or len(text.split()) > 6:
+        return None
+    return text
+
+
+# --- clauses ----------------------------------------------------------------------------------
+
+# Per clause: cues that name it in an article heading, and phrases that only a provision of
+# that kind contains, anywhere in the text. Folded, lower case.
+_CLAUSE_CUES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "payment": (
+        ("thanh toan", "payment", "payments", "fees and payment", "payment terms"),
+        (
+            "phuong thuc thanh toan",
+            "hinh thuc chuyen khoan",
+            "thanh toan cho ben",
+            "thanh toan bang",
+            "shall pay each",
+            "payment shall be made",
+            "undisputed invoice",
+        ),
+    ),
+    "confidentiality": (
+        ("bao mat", "confidentiality", "confidential", "non-disclosure", "khong tiet lo"),
+        (
+            "giu bi mat",
+            "bao mat thong tin",
+            "thong tin mat",
+            "keep confidential",
+            "shall not disclose",
+            "khong tiet lo",
+            "confidential information",
+        ),
+    ),
+    "termination": (
+        ("cham dut", "termination", "terminate"),
+        (
+            "don phuong cham dut",
+            "quyen cham dut",
+            "cham dut hop dong truoc thoi han",
+            "may terminate",
+            "right to terminate",
+            "terminate this agreement",
+            "terminate the agreement",
+        ),
+    ),
+    "dispute_resolution": (
+        ("tranh chap", "dispute", "disputes", "arbitration", "trong tai", "jurisdiction"),
+        ("tranh chap", "dispute", "disputes", "arbitration", "trong tai"),
+    ),
+    "force_majeure": (
+        ("bat kha khang", "force majeure"),
+        ("bat kha khang", "force majeure"),
+    ),
+    "liability": (
+        ("boi thuong", "liability", "indemnity", "indemnification", "gioi han trach nhiem"),
+        (
+            "trach nhiem boi thuong",
+            "boi thuong thiet hai",
+            "boi thuong toan bo",
+            "gioi han trach nhiem",
+            "aggregate liability",
+            "limitation of liability",
+            "total liability",
+            "indemnify",
+            "muc boi thuong",
+        ),
+    ),
+    "warranty": (
+        ("bao hanh", "warranty", "warranties"),
+        ("bao hanh", "warrants that", "warranty period", "warranty"),
+    ),
+    "penalty": (
+        ("phat vi pham", "phat hop dong", "penalty", "penalties", "liquidated damages"),
+        (
+            "phat vi pham",
+            "tien phat",
+            "phat hop dong",
+            "a penalty",
+            "penalty of",
+            "liquidated damages",
+        ),
+    ),
+    "governing_law": (
+        ("luat ap dung", "luat dieu chinh", "governing law", "applicable law"),
+        (
+            "governed by",
+            "dieu chinh boi phap luat",
+            "dieu chinh va giai thich theo phap luat",
+            "luat ap dung",
+        ),
+    ),
+}
+_HEADING_LINE = re.compile(
+    r"^\s*(?:(?:dieu|article|clause|section|muc|chuong)\s+[\divx]+\b|\d{1,2}\s*[.):]\s*"
+    r"(?=[^\d\s])|[ivx]{1,4}\.\s)",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _matchers() -> tuple[object, object, object]:
+    """spaCy's tokeniser and two PhraseMatchers (heading cues, provision phrases), built once."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
+    nlp = spacy.blank("xx")
+    headings = PhraseMatcher(nlp.vocab, attr="LOWER")
+    provisions = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for name, (heading_cues, body_cues) in _CLAUSE_CUES.items():
+        headings.add(name, [nlp.make_doc(cue) for cue in heading_cues])
+        provisions.add(name, [nlp.make_doc(cue) for cue in body_cues])
+    return nlp, headings, provisions
+
+
+def _clauses(flow: Flow) -> dict[str, Found]:
+    """The standard clauses present: named by an article heading, or made by a sentence."""
+    nlp, headings, provisions = _matchers()
+    doc = nlp.make_doc(flow.folded)  # type: ignore[attr-defined]
+    found: dict[str, Found] = {}
+    heading_lines = {index for index, line in enumerate(flow.lines) if _is_heading(line.text)}
+    for match_id, start, end in headings(doc):  # type: ignore[operator]
+        span = doc[start:end]
+        if flow.index_at(span.start_char) not in heading_lines:
+            continue
+        name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
+        if name not in found:
+            found[name] = flow.found(span.start_char, span.end_char, 0.95)
+    for match_id, start, end in provisions(doc):  # type: ignore[operator]
+        span = doc[start:end]
+        name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
+        if name not in found:
+            found[name] = flow.found(span.start_char, span.end_char, 0.88)
+    return found
+
+
+def _is_heading(text: str) -> bool:
+    folded = fold(text)
+    match = _HEADING_LINE.match(folded)
+    if match is None:
+        words = text.split()
+        return text.isupper() and 1 <= len(words) <= 8
+    rest = text[match.end() :].strip()
+    return bool(rest) and len(rest.split()) <= 10 and not rest.endswith((".", ";", ","))
+
+
+# --- auto-renewal -----------------------------------------------------------------------------
+
+_RENEWAL = re.compile(
+    spaced(
+        r"tu dong (?:duoc )?(?:gia han|keo dai)|duoc gia han tu dong|gia han tu dong"
+        r"|automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend)\w*|renew(?:ed|s)?\s+automatically"
+        r"|extended\s+automatically|auto-?renew\w*|automatic renewal|tacitly renewed"
+        r"|renew(?:ed|s)? for (?:successive|further|additional)"
+    ),
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:khong|chua|not|no|never|without|neither|nor)\b", re.IGNORECASE)
+_NEGATED_AFTER = re.compile(
+    spaced(
+        r"^[^.;]{0,20}\b(?:khong ap dung|shall not apply|does not apply|"
+        r"will not apply)"
+    ),
+    re.IGNORECASE,
+)
+
+
+def _auto_renewal(flow: Flow) -> Found | None:
+    """Whether the contract renews itself: a renewal cue not negated just before it (`không
+    tự động gia hạn`, `shall not automatically renew`, `no automatic renewal`)."""
+    folded = flow.folded
+    verdict: Found | None = None
+    for match in _RENEWAL.finditer(folded):
+        left, _ = sentence_at(flow, match.start(), match.end())
+        before = folded[max(left, match.start() - 30) : match.start()]
+        words = before.split()[-4:]
+        negated = any(_NEGATION.fullmatch(word.strip(",;:")) for word in words) or bool(
+            _NEGATED_AFTER.match(folded[match.end() :])
+        )
+        found = flow.found(match.start(), match.end(), 0.93)
+        verdict = Found("false" if negated else "true", found.line, 0.93)
+        if not negated:
+            return verdict
+    return verdict

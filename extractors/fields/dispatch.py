@@ -1,41 +1,177 @@
-"""Official dispatch letters (`công văn`, Decree 30/2020 layout).
+"""Official dispatch letters (`công văn`, Decree 30/2020/NĐ-CP layout).
 
-The decree fixes the zones: issuer top-left, national motto top-right, number and `V/v`
-subject under the issuer, place and date under the motto, `Kính gửi` before the body, the
-signer bottom-right and `Nơi nhận` bottom-left.
+The decree fixes the zones, and the extractor reads them in that order: the issuing body
+top-left (a parent authority may stand above the issuer), the national motto top-right (a
+Party committee prints `ĐẢNG CỘNG SẢN VIỆT NAM` there), `Số:` and the `V/v` excerpt under the
+issuer, place and date under the motto, an urgency mark, `Kính gửi` before the body, then
+`Nơi nhận` bottom-left and the signer bottom-right: delegation lines (`KT.`, `TM.`, `TL.`,
+`TUQ.`), the signer's own title, the signature space, the name.
+
+Positions are only compared with each other (below, same column, same row), never with fixed
+coordinates. A Word file's virtual layout keeps reading order and tab columns but not the
+printed columns, so there the extractor leans on order and text shape instead.
+
+`signer_title` is the signer's own title, the last title line above the name: `PHÓ GIÁM ĐỐC`
+under `KT. GIÁM ĐỐC`, `CHỦ TỊCH` under `TM. ỦY BAN NHÂN DÂN`. List items (`recipients`, `cc`)
+lose their bullet and their closing `;`, `,` or `.`; a wrapped item is joined with a space.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from extractors.document import Line, ParsedDocument
+from extractors.document import Line, ParsedDocument, Word
 from extractors.fields.base import Extraction
-from extractors.fields.layout import Found, below, label, value_for
-from extractors.normalize import clean_text, find_date
+from extractors.fields.dispatch_lexicon import (
+    COMMITTEE,
+    COMPOUNDS,
+    CONTINUING,
+    DELEGATION,
+    ORGANISATION_HEADS,
+    ORGANISATION_HEADS_FOLDED,
+    SIGNER_TITLE,
+    SURNAMES,
+    UNFINISHED_NAME,
+    URGENCY,
+    modern_tones,
+)
+from extractors.fields.layout import Found
+from extractors.normalize import clean_text
 from extractors.text import fold
 
-_NUMBER = label(r"số", r"số hiệu")
-_NUMBER_SHAPE = re.compile(r"\d+[\w.]*/[\wĐđ./-]+")
-_SUBJECT = re.compile(r"^\s*v/v[:.]?\s*", re.IGNORECASE)
-_RECIPIENTS = re.compile(r"^\s*kính gửi\s*:?\s*", re.IGNORECASE)
-_CC = re.compile(r"^\s*nơi nhận\s*:?\s*", re.IGNORECASE)
+# --- patterns, on accent-folded text (fold keeps character offsets) ------------------------
+
+_MOTTO = re.compile(
+    r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*\W*\s*tu\s*do|hanh\s*phuc$|dang\s*cong\s*san\s*viet",
+    re.IGNORECASE,
+)
+# Where the motto's column starts, when a text layer ran the issuer block into it.
+_MOTTO_START = re.compile(
+    r"\b(?:cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*\W*\s*tu\s*do|dang\s*cong\s*san\s*viet)",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"^\W{0,3}so\b\s*[:.;]?\s*"
+    r"(?P<value>\d{1,5}[a-z]?(?:\s*[/-]\s*[0-9a-z&.]+)+)",
+    re.IGNORECASE,
+)
+# A number without its label (OCR lost `Số`): digits, then symbol parts with letters.
+_BARE_NUMBER = re.compile(r"^\W{0,3}(?P<value>\d{1,5}\s*/\s*[0-9a-z]*[a-z][0-9a-z&./-]*)$", re.I)
+_DATE_WORDS = r"ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*,?\s*nam\s*(?P<y>\d{4})"
 _PLACE_DATE = re.compile(
-    r"([^\W\d][\w\s.]*?)\s*,\s*ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}", re.IGNORECASE
+    rf"^\W{{0,2}}(?P<place>[^\d,:;]{{2,45}}?)\s*[,.]?\s*{_DATE_WORDS}", re.IGNORECASE
 )
-_MOTTO = re.compile(r"cộng h[oò]a xã hội|độc lập|tự do|hạnh phúc", re.IGNORECASE)
-_URGENCY = (("thượng khẩn", "THƯỢNG KHẨN"), ("hỏa tốc", "HỎA TỐC"), ("khẩn", "KHẨN"))
+_PLACE_DATE_START = re.compile(r"^\W{0,2}[^\d,:;]{2,45}?\s*,\s*ngay\b", re.IGNORECASE)
+_SUBJECT = re.compile(r"^\W{0,2}(?:v\s*[/|]\s*v|ve\s+viec)\b\s*[:.]?\s*", re.IGNORECASE)
+_RECIPIENTS = re.compile(r"^\W{0,2}kinh\s*g[uo]i\b\s*[:;.]?\s*", re.IGNORECASE)
+_CC = re.compile(r"^\W{0,2}noi\s*nhan\b\s*[:;.]?\s*", re.IGNORECASE)
+_BULLET = re.compile(r"^[\s_]*[-–—•+*·]\s*")
+_ITEM_END = re.compile(r"[\s;.,:_]+$")
+_TERMINATED = re.compile(r"[;.,]\s*$")
+# A paragraph of the body, not a wrapped list item: it opens with a reference or a number.
+_PARAGRAPH_START = re.compile(
+    r"^(?:can cu|thuc hien|phuc dap|theo|de nghi|nham|tiep theo|ngay|\d+[.)]\s)", re.IGNORECASE
+)
+# What stands in the signature space of a copy: `(Đã ký)`, `(Ký, ghi rõ họ tên)`.
+_PLACEHOLDER = re.compile(
+    r"^[\s(\[]*(?:da\s+ky|ky(?:\s+ten)?(?:\s*,|\s+va\b|\s+ghi\b|\s*[)\]]|\s*$))", re.IGNORECASE
+)
+_PAGE_NUMBER = re.compile(r"^\W*\d{1,3}\W*$")
+
+_DAY = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
+_LONG_DAY = r"(?P<d2>\d{1,2})\s*thang\s*(?P<m2>\d{1,2})\s*,?\s*nam\s*(?P<y2>\d{4})"
+# A reply deadline: a cue, at most a short stretch with no sentence break and no other date
+# (a time of day may sit there: `trước 17 giờ 00 ngày …`), then the date.
 _DEADLINE = re.compile(
-    r"(?:trước|chậm nhất|hạn chót|không muộn hơn|hạn)\s*(?:là\s*)?(?:ngày\s*)?"
-    r"(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4})",
+    r"\b(?P<cue>truoc(?!\s+(?:khi|do|day|het|mat|tien|tien))|cham\s+nhat|han\s+cuoi|"
+    r"han\s+chot|khong\s+muon\s+hon|khong\s+qua|thoi\s+han)\b"
+    r"(?P<gap>(?:[^\d.;!?]|\d{1,2}\s*(?:gio|h|:)\s*\d{0,2}(?:\s*phut)?){0,45}?)"
+    rf"(?:ngay\s*)?(?:{_DAY}|{_LONG_DAY})",
     re.IGNORECASE,
 )
-_SIGNER_TITLE = re.compile(
-    r"^(?:kt\.|tl\.|tm\.|q\.)?\s*(giám đốc|phó giám đốc|tổng giám đốc|phó tổng giám đốc|"
-    r"chủ tịch|phó chủ tịch|bộ trưởng|thứ trưởng|chánh văn phòng|trưởng phòng|"
-    r"cục trưởng|vụ trưởng|hiệu trưởng|thủ trưởng|kế toán trưởng)\b",
+# A request around the deadline: the letter asks for something by that date.
+_REQUEST = re.compile(
+    r"\b(?:de nghi|yeu cau|gui|nop|bao cao|phan hoi|hoan thanh|dang ky|tiep nhan|y kien|"
+    r"cung cap|tra loi|hoan thien)\b",
     re.IGNORECASE,
 )
+_PAST = re.compile(r"\bda\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:.]")
+
+
+# --- text helpers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A line with its NFC text and the text's accent-folded twin (same offsets)."""
+
+    line: Line
+    text: str
+    folded: str
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.line.bbox
+
+    @property
+    def height(self) -> float:
+        return max(self.line.bbox[3] - self.line.bbox[1], 1.0)
+
+    @property
+    def virtual(self) -> bool:
+        return any(word.source in ("docx", "xml") for word in self.line.words)
+
+
+def _row(line: Line) -> _Row:
+    text = unicodedata.normalize("NFC", line.text)
+    return _Row(line, text, fold(text))
+
+
+def _span(row: _Row, start: int) -> Line:
+    """The words of `row` from character `start` of its NFC text on."""
+    words = []
+    offset = 0
+    for word in row.line.words:
+        end = offset + len(unicodedata.normalize("NFC", word.text))
+        if end > start:
+            words.append(word)
+        offset = end + 1
+    return Line(tuple(words or row.line.words), row.line.page)
+
+
+def _joined(lines: Iterable[Line]) -> Line:
+    lines = list(lines)
+    first = lines[0]
+    words = [word for line in lines if line.page == first.page for word in line.words]
+    return Line(tuple(words), first.page)
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text if char.isalpha())
+
+
+def _upper(text: str) -> bool:
+    letters = _letters(text)
+    return len(letters) >= 2 and letters.isupper()
+
+
+def _iso(day: str, month: str, year: str) -> str | None:
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...], slack: float = 0.0) -> bool:
+    return a[0] - slack < b[2] and b[0] - slack < a[2]
+
+
+# --- the extractor ---------------------------------------------------------------------------
 
 
 class DispatchExtractor:
@@ -43,151 +179,619 @@ class DispatchExtractor:
 
     def extract(self, document: ParsedDocument) -> Extraction:
         out = Extraction(fields={})
-        lines = list(document.lines)
-
-        number = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
-        out.put(
-            "dispatch_number",
-            _NUMBER_SHAPE.match(number.value).group(0) if number else None,  # type: ignore[union-attr]
-            number,
-        )
-
-        place = issue_date = None
-        for line in lines:
-            match = _PLACE_DATE.search(line.text)
-            if match is not None:
-                found = find_date(line.text)
-                place = clean_text(match.group(1))
-                issue_date = found[0] if found else None
-                out.put("issue_place", place, Found(place, line, 0.9))
-                out.put("issue_date", issue_date, Found(line.text, line, 0.9))
-                break
-        out.fields.setdefault("issue_place", None)
-        out.fields.setdefault("issue_date", None)
-
-        out.fields["issuer"] = self._issuer(lines, out)
-        self._subject(document, lines, out)
-        out.fields["recipients"] = self._list_after(document, lines, _RECIPIENTS, out, "recipients")
-        out.fields["cc"] = self._list_after(document, lines, _CC, out, "cc")
-        self._signer(document, lines, out)
-
-        text = document.text
-        upper_lines = [line.text for line in lines if line.text.isupper()]
-        out.fields["urgency"] = next(
-            (value for value, mark in _URGENCY if any(mark in t for t in upper_lines)), None
-        )
-        deadline = _DEADLINE.search(text)
-        out.fields["reply_deadline"] = (
-            find_date(deadline.group(1))[0] if deadline and find_date(deadline.group(1)) else None
-        )
+        rows = [_row(piece) for line in document.lines for piece in _unmerged(line)]
+        # Reading order after the splits: top to bottom by a line's middle, then left to right.
+        rows.sort(key=lambda row: (row.line.page, _middle(row.line), row.bbox[0]))
+        letter = _Letter(document, rows)
+        letter.read(out)
         return out
 
-    def _issuer(self, lines: list[Line], out: Extraction) -> str | None:
-        """The issuing body: the upper-case lines of the top-left zone, above `Số:`; with a
-        parent body above it, the last line is the issuer itself."""
-        zone: list[Line] = []
-        for line in lines:
-            if _NUMBER.match(fold(line.text).strip()) or _SUBJECT.match(line.text):
-                break
-            if _MOTTO.search(line.text) or _PLACE_DATE.search(line.text):
-                continue
-            if line.text.isupper() and any(c.isalpha() for c in line.text):
-                zone.append(line)
-        if not zone:
-            return None
-        left = min(line.bbox[0] for line in zone)
-        column = [line for line in zone if line.bbox[0] < left + 200]
-        issuer = clean_text(column[-1].text)
-        out.confidence["issuer"] = 0.8
-        out.provenance["issuer"] = Found(issuer, column[-1], 0.8).provenance
-        return issuer
 
-    def _subject(self, document: ParsedDocument, lines: list[Line], out: Extraction) -> None:
-        for line in lines:
-            match = _SUBJECT.match(line.text)
+class _Letter:
+    """One letter's lines and the anchors found in them, read zone by zone."""
+
+    def __init__(self, document: ParsedDocument, rows: list[_Row]) -> None:
+        self.document = document
+        self.rows = rows
+        self.index = {id(row.line): position for position, row in enumerate(rows)}
+        first_page = [row for row in rows if row.line.page == 1]
+        self.recipients_at = _first(rows, lambda row: bool(_RECIPIENTS.match(row.folded)))
+        # The header zone: page 1 before `Kính gửi`; without one, before the first long line.
+        end = self.recipients_at
+        if end is None:
+            end = _first(rows, lambda row: len(row.text) > 90) or len(first_page)
+        self.header = rows[: min(end, len(first_page))]
+        self.motto = [row for row in self.header if _MOTTO.search(row.folded)]
+        self.used: set[int] = set()
+
+    def read(self, out: Extraction) -> None:
+        number = self._number(out)
+        place_date = self._place_date(out)
+        subject = self._subject(out)
+        self._issuer(out, number, place_date, subject)
+        self._urgency(out)
+        after = self._recipients(out)
+        cc_rows = self._cc(out)
+        self._signer(out, cc_rows)
+        self._deadline(out, after)
+
+    # --- header ------------------------------------------------------------------------
+
+    def _number(self, out: Extraction) -> _Row | None:
+        for row in self.header:
+            match = _NUMBER.match(row.folded)
+            confidence = 0.95
             if match is None:
+                match = _BARE_NUMBER.match(row.folded)
+                confidence = 0.7
+            if match is None or not re.search(r"[a-z]", match.group("value"), re.IGNORECASE):
                 continue
-            parts = [line.text[match.end() :]]
-            current = line
-            while (following := below(document, current, max_gap_lines=0.8)) is not None:
-                if _RECIPIENTS.match(following.text) or following.text.isupper():
-                    break
-                parts.append(following.text)
-                current = following
-            out.put("subject", clean_text(" ".join(parts)), Found(parts[0], line, 0.9))
-            return
-        out.fields["subject"] = None
-
-    def _list_after(
-        self,
-        document: ParsedDocument,
-        lines: list[Line],
-        heading: re.Pattern[str],
-        out: Extraction,
-        path: str,
-    ) -> list[str]:
-        """A list printed after its heading: on the same line, or as `- item;` lines below."""
-        for line in lines:
-            match = heading.match(line.text)
-            if match is None:
-                continue
-            items: list[str] = []
-            rest = line.text[match.end() :].strip()
-            column_x = line.bbox[0]
-            if rest:
-                items.append(rest)
-                column_x = line.span(match.end(), len(line.text)).bbox[0]
-            current = line
-            while (following := _next_in_column(document, current, column_x)) is not None:
-                text = following.text.strip()
-                if not text.startswith(("-", "–", "•", "+")):
-                    break
-                items.append(text)
-                current = following
-            cleaned = [clean_text(item.lstrip("-–•+ ").rstrip(";.,")) for item in items]
-            cleaned = [item for item in cleaned if item]
-            if cleaned:
-                out.confidence[path] = 0.85
-                out.provenance[path] = Found("", line, 0.85).provenance
-            return cleaned
-        return []
-
-    def _signer(self, document: ParsedDocument, lines: list[Line], out: Extraction) -> None:
-        title_line = next(
-            (line for line in reversed(lines) if _SIGNER_TITLE.match(line.text.strip())), None
-        )
-        title = name = None
-        if title_line is not None:
-            title = clean_text(_SIGNER_TITLE.match(title_line.text.strip()).group(0))  # type: ignore[union-attr]
-            out.put("signer_title", title, Found(title, title_line, 0.85))
-            candidates = [
-                line
-                for line in lines
-                if line.page == title_line.page
-                and line.bbox[1] > title_line.bbox[3]
-                and line.bbox[0] < title_line.bbox[2]
-                and line.bbox[2] > title_line.bbox[0]
-                and _looks_like_person(line.text)
-            ]
-            if candidates:
-                name = clean_text(candidates[-1].text)
-                out.put("signer_name", name, Found(name, candidates[-1], 0.8))
-        out.fields.setdefault("signer_title", None)
-        out.fields.setdefault("signer_name", None)
-
-
-def _next_in_column(document: ParsedDocument, line: Line, column_x: float) -> Line | None:
-    following = below(document, line, max_gap_lines=1.2)
-    if following is None or abs(following.bbox[0] - column_x) > 40:
+            value = re.sub(r"\s+", "", row.text[match.start("value") : match.end("value")])
+            value = value.rstrip(".,;:")
+            out.put(
+                "dispatch_number", value, Found(value, _span(row, match.start("value")), confidence)
+            )
+            return row
+        out.fields["dispatch_number"] = None
         return None
-    return following
+
+    def _place_date(self, out: Extraction) -> _Row | None:
+        for row in self.header:
+            match = _PLACE_DATE.search(row.folded)
+            line = row.line
+            if match is None and _PLACE_DATE_START.search(row.folded):
+                # A narrow column wraps the date: `…, ngày 21 tháng 9 năm` / `2025`.
+                following = self._below(row, column=row)
+                if following is not None:
+                    joined = _row(_joined([row.line, following.line]))
+                    match = _PLACE_DATE.search(joined.folded)
+                    row, line = joined, joined.line
+            if match is None:
+                continue
+            issued = _iso(match.group("d"), match.group("m"), match.group("y"))
+            place = clean_text(row.text[match.start("place") : match.end("place")]).strip(" .-")
+            out.put("issue_date", issued, Found(row.text, line, 0.95))
+            out.put("issue_place", place or None, Found(place, line, 0.93))
+            return row
+        out.fields["issue_date"] = None
+        out.fields["issue_place"] = None
+        return None
+
+    def _subject(self, out: Extraction) -> _Row | None:
+        for row in self.header:
+            match = _SUBJECT.match(row.folded)
+            if match is None:
+                continue
+            # `V/v:` may stand alone with the excerpt on the lines under it.
+            parts = [row.text[match.end() :]] if match.end() < len(row.text) else []
+            lines = [_span(row, match.end())]
+            width = row.bbox[2] - row.bbox[0]
+            current = row
+            while (following := self._continuation(current, row, width)) is not None:
+                parts.append(following.text)
+                lines.append(following.line)
+                width = max(width, following.bbox[2] - following.bbox[0])
+                current = following
+            subject = clean_text(" ".join(parts))
+            confidence = 0.95 if len(parts) == 1 else 0.9
+            out.put("subject", subject, Found(subject, _joined(lines), confidence))
+            return row
+        out.fields["subject"] = None
+        return None
+
+    def _continuation(self, current: _Row, first: _Row, width: float) -> _Row | None:
+        """The next line of a wrapped subject: just below, in the subject's column, no wider
+        than the column and not a block of its own."""
+        following = self._below(current, column=first)
+        if following is None:
+            return None
+        if (
+            _RECIPIENTS.match(following.folded)
+            or _PLACE_DATE.search(following.folded)
+            or _MOTTO.search(following.folded)
+            or (_upper(following.text) and not re.search(r"\d", following.text))
+            or _BULLET.match(following.text)
+            or following.bbox[2] - following.bbox[0] > 1.25 * width
+        ):
+            return None
+        return following
+
+    def _below(self, row: _Row, *, column: _Row, gap: float = 1.0) -> _Row | None:
+        """The nearest line under `row` in `column`'s column: on a printed page, overlapping
+        it and within `gap` line heights; in a Word file's virtual layout, the next line in
+        reading order that starts where the column's lines start."""
+        position = self.index[id(row.line)]
+        if row.virtual:
+            for other in self.rows[position + 1 :]:
+                if other.bbox[1] <= row.bbox[1] + 0.5 or other.bbox[0] > column.bbox[0] + 40:
+                    continue  # a tab or table column beside this one
+                return other
+            return None
+        best: _Row | None = None
+        for other in self.rows[position + 1 :]:
+            if other.line.page != row.line.page:
+                break
+            if other.bbox[1] < row.bbox[3] - 0.3 * row.height:
+                continue
+            if other.bbox[1] - row.bbox[3] > gap * row.height + 2:
+                break
+            if not _overlaps(other.bbox, column.bbox):
+                continue
+            if self._right_column(other) and not self._right_column(column):
+                continue
+            if best is None or other.bbox[1] < best.bbox[1]:
+                best = other
+        return best
+
+    def _right_column(self, row: _Row) -> bool:
+        """Whether a printed line stands in the motto's column, right of the issuer block."""
+        lefts = [motto.bbox[0] for motto in self.motto if not motto.virtual]
+        return bool(lefts) and not row.virtual and row.bbox[0] >= min(lefts) - 2
+
+    def _issuer(
+        self,
+        out: Extraction,
+        number: _Row | None,
+        place_date: _Row | None,
+        subject: _Row | None,
+    ) -> None:
+        """The issuing body: the name block above `Số:`, beside the motto. A parent authority
+        may stand above the issuer; a line opening with an organisation word starts a body
+        of its own, any other line continues the name above it."""
+        anchor = number or subject or place_date
+        limit = self.index[id(anchor.line)] if anchor is not None else len(self.header)
+        block: list[_Row] = []
+        for row in self.header[:limit]:
+            if anchor is not None and row.bbox[1] >= anchor.bbox[1] - 0.3 * anchor.height:
+                break
+            letters = _letters(row.text)
+            if (
+                not letters
+                or _MOTTO.search(row.folded)
+                or _PLACE_DATE.search(row.folded)
+                or ":" in row.text
+                or "@" in row.text
+                or fold(letters).upper() in URGENCY
+                or _PAGE_NUMBER.match(row.text)
+            ):
+                continue
+            if self._right_column(row):
+                continue
+            block.append(row)
+        if not block:
+            out.fields["issuer"] = None
+            return
+        units: list[list[_Row]] = []
+        for row in block:
+            if units and not _opens_unit(_unit_key(units[-1]), row.text):
+                units[-1].append(row)
+            else:
+                units.append([row])
+        issuer_rows = units[-1]
+        issuer = clean_text(" ".join(row.text for row in issuer_rows))
+        clear = (
+            all(_upper(row.text) for row in block)
+            and len(units) <= 3
+            and all(_head(" ".join(row.text for row in unit)) for unit in units)
+            and len(issuer_rows) <= 3
+        )
+        out.put(
+            "issuer",
+            issuer,
+            Found(issuer, _joined(row.line for row in issuer_rows), 0.93 if clear else 0.7),
+        )
+
+    def _urgency(self, out: Extraction) -> None:
+        for row in self.header:
+            letters = re.sub(r"[^A-Z ]", "", fold(row.text).upper())
+            key = " ".join(letters.split())
+            if key in URGENCY and _upper(row.text):
+                exact = fold(row.text) != row.text
+                value = URGENCY[key]
+                out.put("urgency", value, Found(value, row.line, 0.95 if exact else 0.9))
+                return
+        out.fields["urgency"] = None
+
+    # --- lists -------------------------------------------------------------------------
+
+    def _recipients(self, out: Extraction) -> int:
+        """`Kính gửi` items; returns the position of the first line after the list."""
+        out.fields["recipients"] = []
+        if self.recipients_at is None:
+            return len(self.header)
+        label = self.rows[self.recipients_at]
+        items, end = self._list(label, _RECIPIENTS, left_column=False)
+        self._put_items(out, "recipients", items)
+        return end
+
+    def _cc(self, out: Extraction) -> set[int]:
+        out.fields["cc"] = []
+        start = self.recipients_at or 0
+        heading_at = None
+        for position in range(len(self.rows) - 1, start - 1, -1):
+            if _CC.match(self.rows[position].folded):
+                heading_at = position
+                break
+        if heading_at is None:
+            return set()
+        items, _ = self._list(self.rows[heading_at], _CC, left_column=True)
+        self._put_items(out, "cc", items)
+        used = {id(self.rows[heading_at].line)}
+        used |= {id(line) for _, lines, _ in items for line in lines}
+        return used
+
+    def _list(
+        self, label: _Row, heading: re.Pattern[str], *, left_column: bool
+    ) -> tuple[list[tuple[str, list[Line], float]], int]:
+        """Items after a heading: on its line, then `- item;` lines below (or items each on
+        their own line under the first, or one item wrapped onto the next lines)."""
+        match = heading.match(label.folded)
+        assert match is not None
+        items: list[tuple[str, list[Line], float]] = []
+        first_text = label.text[match.end() :].strip(" _")
+        value_row: _Row | None = None
+        current = label
+        if _letters(first_text):
+            value_row = _row(_span(label, match.end()))
+        elif not left_column:
+            # `Nơi nhận` has the signer's title beside it; `Kính gửi` may have its value.
+            beside = self._beside(label)
+            if beside is not None and _letters(beside.text):
+                value_row = current = beside
+        item_x: float | None = None
+        bulleted = value_row is not None and bool(_BULLET.match(value_row.text))
+        if value_row is not None:
+            text = _BULLET.sub("", value_row.text)
+            items.append((text, [value_row.line], 0.95 if _TERMINATED.search(text) else 0.85))
+            item_x = value_row.bbox[0]
+        position = self.index[id(label.line)] + 1
+        column = label
+        while True:
+            following = self._next_in_list(current, column, left_column)
+            if following is None:
+                break
+            text = following.text
+            if left_column and following.virtual and _signer_line(following):
+                # Word's flattened rows interleave the signer's block with `Nơi nhận`.
+                current = following
+                continue
+            bullet = _BULLET.match(text)
+            if bullet and items and self._hyphen_wrap(items, following, item_x, bulleted):
+                # `… Việt Nam` / `- Chi nhánh Phú Thọ;`: a name wrapped at its own dash.
+                previous, lines, confidence = items[-1]
+                items[-1] = (f"{previous} {text}", [*lines, following.line], min(confidence, 0.85))
+            elif bullet:
+                if not _letters(text):
+                    break
+                items.append((text[bullet.end() :], [following.line], 0.95))
+                item_x = following.bbox[0]
+                bulleted = True
+            elif items and self._continues(items[-1][0], following, item_x, bulleted):
+                previous, lines, confidence = items[-1]
+                if not bulleted and _TERMINATED.search(previous):
+                    # An unbulleted list: one item per line, each closed by `;`.
+                    items.append((text, [following.line], 0.85))
+                else:
+                    items[-1] = (
+                        f"{previous} {text}",
+                        [*lines, following.line],
+                        min(confidence, 0.9),
+                    )
+            else:
+                break
+            current = following
+            position = self.index[id(following.line)] + 1
+            if items and items[-1][0].rstrip().endswith(".") and not left_column:
+                break
+        cleaned = []
+        for text, lines, confidence in items:
+            value = clean_text(_ITEM_END.sub("", text))
+            if _letters(value):
+                cleaned.append((value, lines, confidence))
+        return cleaned, position
+
+    def _beside(self, label: _Row) -> _Row | None:
+        """The line to the right of `label` on its row."""
+        centre = (label.bbox[1] + label.bbox[3]) / 2
+        best = None
+        for other in self.rows:
+            if other.line.page != label.line.page or other is label:
+                continue
+            beside = other.bbox[1] <= centre <= other.bbox[3] and other.bbox[0] >= label.bbox[2]
+            if beside and (best is None or other.bbox[0] < best.bbox[0]):
+                best = other
+        return best
+
+    def _next_in_list(self, current: _Row, column: _Row, left_column: bool) -> _Row | None:
+        """The next line of a list: the nearest line below that starts in the list's column
+        (for `Nơi nhận`, the left column: the signer's block beside it is not the list)."""
+        position = self.index[id(current.line)]
+        if current.virtual:
+            for other in self.rows[position + 1 :]:
+                if other.bbox[1] <= current.bbox[1] + 0.5:
+                    continue
+                if left_column and other.bbox[0] > column.bbox[0] + 40:
+                    continue  # a tab column beside the list
+                return other
+            return None
+        best: _Row | None = None
+        for other in self.rows[position + 1 :]:
+            if other.line.page != current.line.page:
+                break
+            if other.bbox[1] < current.bbox[3] - 0.3 * current.height:
+                continue
+            if other.bbox[1] - current.bbox[3] > 1.6 * current.height + 2:
+                break
+            if (
+                left_column
+                and other.bbox[0] > column.bbox[0] + 0.5 * (column.bbox[2] - column.bbox[0]) + 40
+            ):
+                continue
+            if not left_column and other.bbox[2] < column.bbox[0]:
+                continue
+            if best is None or other.bbox[1] < best.bbox[1]:
+                best = other
+        return best
+
+    def _hyphen_wrap(
+        self,
+        items: list[tuple[str, list[Line], float]],
+        row: _Row,
+        item_x: float | None,
+        bulleted: bool,
+    ) -> bool:
+        """Whether a line opening with a dash continues the item above rather than starting
+        one: the item above was left open, and either the list has no bullets, or the line
+        sits at the items' hanging indent, or (without geometry) the list closes its items
+        and this one was not closed."""
+        if _TERMINATED.search(items[-1][0]):
+            return False
+        if not bulleted:
+            return True
+        if not row.virtual and item_x is not None:
+            return row.bbox[0] > item_x + 3
+        return any(_TERMINATED.search(text) for text, _, _ in items[:-1])
+
+    def _continues(self, previous: str, row: _Row, item_x: float | None, bulleted: bool) -> bool:
+        """Whether `row` carries on the list (a wrapped item, or the next item of a list
+        without bullets) rather than starting the body or the signer's block. On a printed
+        page that is a line starting where the items start (or at their hanging indent);
+        in a Word file's flattened layout, a short line after an item left open, or after
+        an item closed by `;` when the list has no bullets and the line closes likewise."""
+        if (_upper(row.text) and not re.search(r"\d", row.text)) or _CC.match(row.folded):
+            return False
+        if not row.virtual and item_x is not None:
+            return abs(row.bbox[0] - item_x) <= 18
+        if len(row.text) >= 60 or (
+            _PARAGRAPH_START.match(row.folded) and not row.text[:1].islower()
+        ):
+            return False
+        if re.search(r"[;.]\s*$", previous):
+            return (
+                not bulleted
+                and previous.rstrip().endswith(";")
+                and bool(_TERMINATED.search(row.text))
+            )
+        return bulleted or not previous.rstrip().endswith(",")
+
+    def _put_items(
+        self, out: Extraction, path: str, items: list[tuple[str, list[Line], float]]
+    ) -> None:
+        out.fields[path] = [value for value, _, _ in items]
+        for position, (value, lines, confidence) in enumerate(items):
+            out.note(f"{path}[{position}]", Found(value, _joined(lines), confidence))
+
+    # --- signature -----------------------------------------------------------------------
+
+    def _signer(self, out: Extraction, cc_rows: set[int]) -> None:
+        """The last group of title lines in the letter (delegation lines, then the signer's
+        own title), and the first name-shaped line under it."""
+        out.fields["signer_title"] = None
+        out.fields["signer_name"] = None
+        start = self.recipients_at if self.recipients_at is not None else len(self.header)
+        tail = [row for row in self.rows[start:] if id(row.line) not in cc_rows]
+        group: list[_Row] = []
+        group_end = -1
+        for position, row in enumerate(tail):
+            if _title_line(row.text):
+                if group and position - group_end > 3:
+                    group = []
+                group.append(row)
+                group_end = position
+        if not group:
+            return
+        last = group[-1]
+        own = DELEGATION.sub("", fold(clean_text(last.text)).upper())
+        title = clean_text(last.text)
+        confidence = (
+            0.95 if SIGNER_TITLE.match(own) and not DELEGATION.match(fold(title).upper()) else 0.75
+        )
+        out.put("signer_title", title, Found(title, last.line, confidence))
+        name = self._name_under(tail[group_end + 1 :], last)
+        if name is not None:
+            row, confidence = name
+            value = clean_text(row.text)
+            out.put("signer_name", value, Found(value, row.line, confidence))
+
+    def _name_under(self, rows: list[_Row], title: _Row) -> tuple[_Row, float] | None:
+        for row in rows:
+            if row.line.page < title.line.page:
+                continue
+            if not row.virtual and not _overlaps(row.bbox, title.bbox, slack=20):
+                continue
+            if _PLACEHOLDER.match(row.folded) or _PAGE_NUMBER.match(row.text):
+                continue
+            shape = _name_shape(row.text)
+            if shape is None:
+                if _BULLET.match(row.text) or not _letters(row.text):
+                    continue
+                return None
+            return row, shape
+        return None
+
+    # --- body ------------------------------------------------------------------------------
+
+    def _deadline(self, out: Extraction, start: int) -> None:
+        """The first date the body sets as a deadline (`trước ngày …`, `chậm nhất ngày …`,
+        `hạn chót …`), not a date the letter cites or schedules, and not one before the
+        letter's own date."""
+        out.fields["reply_deadline"] = None
+        pieces: list[tuple[int, _Row]] = []
+        text = ""
+        for row in self.rows[start:]:
+            if _CC.match(row.folded) or _title_line(row.text):
+                break
+            if _PAGE_NUMBER.match(row.text):
+                continue
+            pieces.append((len(text), row))
+            text += row.folded + " "
+        issued = out.fields.get("issue_date")
+        for match in _DEADLINE.finditer(text):
+            if match.group("d"):
+                value = _iso(match.group("d"), match.group("m"), match.group("y"))
+            else:
+                value = _iso(match.group("d2"), match.group("m2"), match.group("y2"))
+            if value is None:
+                continue
+            clause_start = max(
+                (found.end() for found in _CLAUSE_BREAK.finditer(text, 0, match.start())),
+                default=0,
+            )
+            clause = text[clause_start : match.start()]
+            if _PAST.search(clause):
+                continue  # `hồ sơ đã tiếp nhận trước ngày …`: a past cut-off, not a deadline
+            if isinstance(issued, str) and value < issued:
+                continue
+            sentence_start = text.rfind(".", 0, match.start()) + 1
+            sentence_end = text.find(".", match.end())
+            sentence = text[sentence_start : sentence_end if sentence_end > 0 else None]
+            confidence = 0.93 if _REQUEST.search(sentence) and isinstance(issued, str) else 0.8
+            rows = [
+                row
+                for offset, row in pieces
+                if match.start() <= offset + len(row.folded) and offset <= match.end()
+            ]
+            out.put(
+                "reply_deadline", value, Found(value, _joined(row.line for row in rows), confidence)
+            )
+            return
 
 
-def _looks_like_person(text: str) -> bool:
-    words = text.split()
+def _middle(line: Line) -> float:
+    return round((line.bbox[1] + line.bbox[3]) / 2, 1)
+
+
+def _unmerged(line: Line) -> list[Line]:
+    """`line` as the lines it was printed as. Row grouping can chain two small lines through
+    a taller word beside them (two `Nơi nhận` items through the signer's name), and a wide
+    issuer line can run into the motto beside it; both are split back here."""
+    if any(word.source in ("docx", "xml") for word in line.words):
+        return [line]
+    pieces = [line]
+    heights = sorted(word.bbox[3] - word.bbox[1] for word in line.words)
+    median = heights[len(heights) // 2]
+    if line.bbox[3] - line.bbox[1] > 1.6 * median:
+        bands: list[list[Word]] = []
+        for word in sorted(line.words, key=lambda word: (word.bbox[1] + word.bbox[3]) / 2):
+            centre = (word.bbox[1] + word.bbox[3]) / 2
+            if bands and centre - _centre_of(bands[-1]) < 0.5 * median:
+                bands[-1].append(word)
+            else:
+                bands.append([word])
+        pieces = [
+            Line(tuple(sorted(band, key=lambda word: word.bbox[0])), line.page) for band in bands
+        ]
+    split: list[Line] = []
+    for piece in pieces:
+        text = unicodedata.normalize("NFC", piece.text)
+        motto = _MOTTO_START.search(fold(text))
+        if motto is not None and motto.start() > 0 and _letters(text[: motto.start()]):
+            split += [_span_to(piece, motto.start()), _span(_row(piece), motto.start())]
+        else:
+            split.append(piece)
+    return split
+
+
+def _centre_of(words: list[Word]) -> float:
+    return sum((word.bbox[1] + word.bbox[3]) / 2 for word in words) / len(words)
+
+
+def _span_to(line: Line, end: int) -> Line:
+    """The words of `line` before character `end` of its NFC text."""
+    words = []
+    offset = 0
+    for word in line.words:
+        if offset >= end:
+            break
+        words.append(word)
+        offset += len(unicodedata.normalize("NFC", word.text)) + 1
+    return Line(tuple(words), line.page)
+
+
+def _first(rows: list[_Row], test: object) -> int | None:
+    for position, row in enumerate(rows):
+        if test(row):  # type: ignore[operator]
+            return position
+    return None
+
+
+def _unit_key(unit: list[_Row]) -> str:
+    return fold(clean_text(" ".join(row.text for row in unit))).upper()
+
+
+def _head(text: str) -> re.Match[str] | None:
+    """The organisation word `text` opens with: matched with its diacritics when it has
+    them, else (OCR dropped them) folded."""
+    text = modern_tones(clean_text(unicodedata.normalize("NFC", text)).upper())
+    if fold(text) != text:
+        return ORGANISATION_HEADS.match(text)
+    return ORGANISATION_HEADS_FOLDED.match(text)
+
+
+def _opens_unit(above: str, text: str) -> bool:
+    """Whether an issuer-block line names a body of its own rather than continuing the name
+    above it (`above`, folded capitals): it opens with an organisation word followed by a
+    name (a committee such as `TỈNH ỦY` is a whole name), that word does not complete a
+    compound with the last word above (`DỊCH` / `VỤ`, `MÔI` / `TRƯỜNG`), and the name above
+    is finished."""
+    head = _head(text)
+    key = fold(clean_text(text)).upper()
+    if head is None or UNFINISHED_NAME.search(above):
+        return False
+    if not key[head.end() :].strip() and not COMMITTEE.match(key):
+        return False
+    words = above.split()
+    bridge = f"{words[-1]} {key.split()[0]}" if words else ""
+    return bridge not in COMPOUNDS and not CONTINUING.match(key)
+
+
+def _signer_line(row: _Row) -> bool:
     return (
-        2 <= len(words) <= 6
-        and all(word[:1].isupper() for word in words)
-        and not any(char.isdigit() for char in text)
-        and not text.isupper()
+        _title_line(row.text)
+        or bool(_PLACEHOLDER.match(row.folded))
+        or _name_shape(row.text) is not None
     )
+
+
+def _title_line(text: str) -> bool:
+    """A line of the signer's block: a delegation (`KT. GIÁM ĐỐC`) or a title, in capitals."""
+    if not _upper(text) or len(text) > 60:
+        return False
+    key = fold(clean_text(text)).upper()
+    return bool(DELEGATION.match(key) or SIGNER_TITLE.match(key))
+
+
+def _name_shape(text: str) -> float | None:
+    """How surely `text` is a person's name as signers print it (`Nguyễn Văn An`): 2 to 6
+    capitalised words of letters; in capitals only with a common surname first."""
+    words = clean_text(text).split()
+    if not 2 <= len(words) <= 6 or any(not word.isalpha() for word in words):
+        return None
+    if not all(word[0].isupper() for word in words):
+        return None
+    surname = fold(words[0]).upper() in SURNAMES
+    if _upper(text):
+        return 0.8 if surname else None
+    if not all(word[1:].islower() or len(word) == 1 for word in words):
+        return None
+    return 0.95 if surname else 0.85

@@ -122,10 +122,15 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
                             placed[column] = segment
                     for column, cell in enumerate(cells):
                         fill(cell, placed.get(column))
-                elif len(current) == 1 and len(table.rows) > 1 and _inside(anchors, current[0]):
+                elif table.rows and _continues(anchors, current):
                     # Wrapped text: in Word it is the same cell, wrapping on its own.
                     cell = table.rows[-1].cells[_nearest(anchors, current[0])]
                     cell.paragraphs[0].add_run(" " + current[0].text)
+                elif table.rows and _continues_values(anchors, current):
+                    # Several cells of the row wrapping at once (side-by-side party blocks).
+                    for segment in current:
+                        cell = table.rows[-1].cells[_nearest(anchors, segment)]
+                        cell.paragraphs[0].add_run(" " + segment.text)
                 else:
                     break
                 index += 1
@@ -152,6 +157,20 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
     buffer = io.BytesIO()
     word.save(buffer)
     return GeneratedDocument(doc.doc_type, doc.language, buffer.getvalue(), doc.fields, ".docx")
+
+
+def _continues(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
+    return len(row) == 1 and _inside(anchors, row[0])
+
+
+def _continues_values(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
+    """Segments that are the wrapped ends of the previous row's value cells: inside the
+    table, fewer than its columns, none in the first (label) column."""
+    return (
+        1 < len(row) < len(anchors)
+        and all(_inside(anchors, segment) for segment in row)
+        and all(_nearest(anchors, segment) != 0 for segment in row)
+    )
 
 
 def _nearest(anchors: list[tuple[float, float]], segment: _Segment) -> int:

@@ -1,0 +1,765 @@
+"""Contract parties, in the order the contract introduces them.
+
+Contracts introduce parties in four ways, all read here by geometry and labels rather than by
+any template:
+
+- a heading per party (`BÊN A (BÊN MUA):`, `Bên cho thuê`, `PARTY A:`, `THE SELLER:`) with
+  the name after it, on a `Tên công ty:` line or on the line below, then `Label: value` lines
+  (one or two a row, or a label | value table);
+- headings side by side (`BÊN A` | `BÊN B`), the parties in columns under them: each column's
+  own `Label: value` lines, or a grid whose left column holds the labels. A text layer may
+  run neighbouring cells into one line; the headings' positions split them again;
+- numbered recitals (`1. CÔNG TY …, có trụ sở tại …, do Ông … làm đại diện (sau đây gọi là
+  “Bên A”);`, `(1) ACME LIMITED … whose registered office is at …`);
+- one English sentence, `… by and between X, a Delaware corporation with its principal place
+  of business at … (“Provider”), and Y … (“Customer”)`.
+
+A company's representative missing from its block is looked for where it signs: a `Name:`
+line under the party's name, or `Signed by … for and on behalf of …`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from stdnum.vn import mst
+
+from extractors.document import Line
+from extractors.fields.contract_text import Flow, spaced
+from extractors.fields.layout import Found
+from extractors.normalize import clean_text, parse_tax_id
+from extractors.text import fold
+
+_ROLE_WORDS = (
+    r"seller|buyer|supplier|customer|client|lessor|lessee|landlord|tenant|contractor"
+    r"|(?:service\s+)?provider|consultant|vendor|purchaser|licensor|licensee|employer"
+    r"|disclosing party|receiving party|distributor"
+)
+_HEAD = (
+    r"ben\s+(?:[a-e]|thu (?:nhat|hai|ba)|(?:ban|mua|cho|thue|cung|su|nhan|giao|tiet|duoc|dat"
+    r"|van|gui|bao|vay|chuyen|uy|dai|khoan|hop|lien|tu)\b(?:\s+[^\W\d]\w*){0,4}?)"
+    rf"|party\s+[a-e1-3]|(?:the\s+)?(?:{_ROLE_WORDS})"
+)
+_NUMBERING = r"(?:\(?\d{1,2}[.)]|\(?[ivx]{1,4}[.)]|\(?[a-e][.)]|[-•])?\s*"
+_HEADING = re.compile(
+    rf"^\s*{_NUMBERING}(?P<head>{_HEAD})\s*(?:\([^)]*\)?)?\s*(?P<end>:|[-–]\s|$)",
+    re.IGNORECASE,
+)
+# Where a second heading starts inside a line that ran two cells together.
+_HEAD_START = re.compile(
+    rf"^(?:ben\s+\w|party\s+[a-e1-3]\b|the\s+(?:{_ROLE_WORDS})\b)", re.IGNORECASE
+)
+# The older English form: `BETWEEN ACME LTD, a company …` / `AND …`, in capitals.
+_BETWEEN = re.compile(r"^\s*(?P<head>BETWEEN|AND)\s*:?\s+(?=\S)")
+# Where the parties end and the terms begin.
+_BODY_START = re.compile(
+    spaced(
+        r"(?:thong nhat|thoa thuan|dong y) (?:ky ket|ky|cung|giao ket)"
+        r"|cac dieu khoan (?:va dieu kien )?sau|nhung dieu khoan|agree(?:d)? as follows"
+        r"|following terms|now,? therefore|^ *agreed terms|it is (?:hereby )?agreed"
+        r"|^ *background\b|^ *recitals\b|^ *whereas\b|^ *(?:dieu|article|clause) (?:1|i|01)\b"
+    ),
+    re.IGNORECASE | re.MULTILINE,
+)
+_LABELS: dict[str, str] = {
+    "name": r"ten (?:doanh nghiep|cong ty|don vi|to chuc|khach hang|giao dich)|ho (?:va )?ten"
+    r"|ong\s*/\s*ba|company name|name of (?:the )?company|full name|name",
+    "address": r"dia chi(?: tru so(?: chinh)?| thuong tru| lien he| giao dich| dang ky)?"
+    r"|tru so(?: chinh)?|(?:registered |business |head office |office |principal )?address"
+    r"|head office|registered office|principal place of business",
+    "tax_id": r"ma so thue(?: ca nhan)?|mst|ma so (?:doanh nghiep|dn)|so dkkd|tax (?:code|id"
+    r"|identification (?:number|no\.?)|number|registration (?:number|no\.?))|tin"
+    r"|enterprise (?:code|(?:registration )?(?:number|no\.?))"
+    r"|business registration (?:number|no\.?|certificate(?: no\.?)?)",
+    "representative": r"(?:nguoi )?dai dien(?: theo phap luat)?(?: boi)?|represented by"
+    r"|(?:legal |authori[sz]ed )?representative",
+    "position": r"chuc vu|chuc danh|position|title|designation",
+    "other": r"(?:so )?dien thoai|dt|di dong|fax|e-?mail|website|tel|telephone|phone|mobile"
+    r"|(?:so )?tai khoan(?: so)?|stk|(?:bank )?account(?: no\.?| number)?"
+    r"|(?:tai |mo tai )?ngan hang|mo tai|bank|sinh ngay|ngay sinh|(?:so )?(?:cccd|cmnd)(?:/cmnd)?"
+    r"|can cuoc(?: cong dan)?|passport|ho chieu|quoc tich|nationality|registration no\.?"
+    r"|company (?:number|no\.?)|uen|ein|date of birth|id card|cap ngay|noi cap|giay uy quyen",
+}
+_ALTERNATIVES = "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.items())
+# A label at a line's start or after a separator, then its colon.
+_LABEL = re.compile(
+    rf"(?:^|(?<=[\s;,.]))(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?\s*:", re.IGNORECASE
+)
+# A cell holding a label alone (a table's left column), colon or not.
+_LABEL_CELL = re.compile(
+    rf"^\s*(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?\s*:?\s*$", re.IGNORECASE
+)
+_LABEL_LIKE = re.compile(r"^[^:]{1,40}:")
+_HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|mr|mrs|ms|miss|dr|madam|sir)\.?\s+", re.IGNORECASE)
+_PERSON_END = re.compile(
+    r"\s*(?:[,(;]|\s[-–]\s|[-–]\s|chức vụ|chức danh|\btitle\b|\bposition\b|\bdesignation\b"
+    r"|\blàm đại diện|\bas\s|$)",
+    re.IGNORECASE,
+)
+_COMPANY = re.compile(
+    r"\b(?:cong ty|chi nhanh|tong cong ty|tap doan|ngan hang|truong|vien|trung tam|hop tac xa"
+    r"|doanh nghiep|limited|ltd|llc|inc|corp|corporation|company|co\.|plc|jsc|pte|gmbh"
+    r"|group|bank|partners)\b",
+    re.IGNORECASE,
+)
+
+# Facts written into a recital's sentence.
+_ADDRESS_CUE = re.compile(
+    spaced(
+        r"(?:co tru so(?: chinh)?(?: tai)?|tru so(?: chinh)?(?: tai)?:?"
+        r"|dia chi(?: tru so(?: chinh)?"
+        r"| thuong tru)?(?: tai)?:?|whose registered office is(?: situated)? at"
+        r"|with (?:its )?(?:registered office|principal place of business|principal office"
+        r"|head office|offices?|address) (?:at|in)|having (?:its )?(?:registered office"
+        r"|principal place of business|principal office|head office) at|located at"
+        r"|address:?) *"
+    ),
+    re.IGNORECASE,
+)
+_ADDRESS_END = re.compile(
+    spaced(
+        r" *(?:[;(]|\)|, *(?:(?:with )?(?:ma so|mst|tax|enterprise|company (?:number|no)"
+        r"|registration|represented|do (?:ong|ba)|dai dien|nguoi dai dien|dien thoai|tel\b|phone"
+        r"|email|sinh ngay|cccd|uen|ein|hereinafter|sau day|and its|acting))"
+        r"| with (?:enterprise|tax|company)|\.\s*$|$)"
+    ),
+    re.IGNORECASE,
+)
+_TAX_CUE = re.compile(
+    spaced(
+        r"(?:ma so (?:thue|doanh nghiep)(?: ca nhan)?|\bmst|tax (?:code|id|identification number)"
+        r"|enterprise (?:code|registration (?:number|no\.?))|business registration (?:number"
+        r"|no\.?))"
+        r" *(?:la|is|no\.?)? *:? *"
+    ),
+    re.IGNORECASE,
+)
+_REPRESENTATIVE_CUE = re.compile(
+    spaced(
+        r"(?:(?<![\w])do (?=(?:ong|ba|mr|ms)\b)|represented by|dai dien boi|nguoi dai dien:?"
+        r"|dai dien:?|acting through) *"
+    ),
+    re.IGNORECASE,
+)
+_NAME_END = re.compile(
+    spaced(
+        r" *(?:\(|, *(?:a |an |the |co tru so|tru so|ma so|mst|dia chi|sinh ngay|incorporated"
+        r"|registered|organi[sz]ed|established|whose|with |having|located|of |do (?:ong|ba)"
+        r"|duoc thanh lap|dang ky)|,? (?:incorporated|registered|organi[sz]ed|established)\b"
+        r"| with (?:its )?(?:registered|principal)| whose |;|$)"
+    ),
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Party:
+    """A party as found: its fields with where they were read."""
+
+    name: Found | None = None
+    facts: dict[str, Found] = field(default_factory=dict)
+
+    def record(self, role: str) -> dict[str, object]:
+        values: dict[str, object] = {
+            "role": role,
+            "name": None,
+            "tax_id": None,
+            "representative": None,
+            "address": None,
+        }
+        if self.name is not None:
+            values["name"] = self.name.value
+        for key in ("tax_id", "representative", "address"):
+            if key in self.facts:
+                values[key] = self.facts[key].value
+        return values
+
+
+def read_parties(flow: Flow) -> tuple[list[dict[str, object]], dict[str, Found]]:
+    """The parties in SCHEMA shape, and where each of their fields was read (`parties[0].name`
+    → Found)."""
+    first = next((index for index, line in enumerate(flow.lines) if _pieces(line)), 0)
+    end = _body_start(flow, first)
+    headings = [
+        (index, piece) for index, line in enumerate(flow.lines[:end]) for piece in _pieces(line)
+    ]
+    parties = _headed(flow, headings, end) if headings else _recitals(flow, end)
+    _signatures(flow, end, parties)
+    records: list[dict[str, object]] = []
+    where: dict[str, Found] = {}
+    for number, party in enumerate(parties):
+        records.append(party.record(f"party_{chr(ord('a') + number)}"))
+        if party.name is not None:
+            where[f"parties[{number}].name"] = party.name
+        for key in ("tax_id", "representative", "address"):
+            if key in party.facts:
+                where[f"parties[{number}].{key}"] = party.facts[key]
+    return records, where
+
+
+def _body_start(flow: Flow, after: int) -> int:
+    start = flow.starts[after] if after < len(flow.starts) else 0
+    match = _BODY_START.search(flow.folded, start)
+    return flow.index_at(match.start()) if match else len(flow.lines)
+
+
+# --- headings ---------------------------------------------------------------------------------
+
+
+def _heading_end(text: str) -> int | None:
+    """Where a party heading ends in `text`, or None when the text is no heading."""
+    match = _HEADING.match(fold(text))
+    if match is not None:
+        head = match.group("head").lower()
+        if head.startswith("ben ") and match.group("end") == "" and len(head.split()) > 3:
+            return None  # a sentence about a party, not its heading
+        return match.end()
+    between = _BETWEEN.match(text)
+    return between.end() if between is not None else None
+
+
+def _pieces(line: Line) -> list[Line]:
+    """The party headings on a line: one, or several where the text layer ran the cells of a
+    heading row together (a second heading starts after a gap wider than a word space)."""
+    words = line.words
+    cuts = [0]
+    for index in range(1, len(words)):
+        gap = words[index].bbox[0] - words[index - 1].bbox[2]
+        if gap > 0.5 * max(words[index].height, 1.0) and _HEAD_START.match(
+            fold(" ".join(word.text for word in words[index : index + 2]))
+        ):
+            cuts.append(index)
+    pieces = [
+        Line(words[a:b], line.page) for a, b in zip(cuts, [*cuts[1:], len(words)], strict=True)
+    ]
+    headed = [piece for piece in pieces if _heading_end(piece.text) is not None]
+    return headed if headed and headed[0] is pieces[0] else []
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    return a.page == b.page and a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
+
+
+def _headed(flow: Flow, headings: list[tuple[int, Line]], end: int) -> list[_Party]:
+    parties: list[_Party] = []
+    position = 0
+    while position < len(headings):
+        row = [headings[position]]
+        while position + len(row) < len(headings) and _same_row(
+            row[0][1], headings[position + len(row)][1]
+        ):
+            row.append(headings[position + len(row)])
+        after = position + len(row)
+        following = headings[after][0] if after < len(headings) else end
+        if len(row) > 1:
+            parties += _columns(flow, sorted(row, key=lambda item: item[1].bbox[0]), following)
+        else:
+            parties.append(_block(flow, row[0][0], following))
+        position = after
+    return parties
+
+
+# --- one party under its heading ---------------------------------------------------------------
+
+
+def _block(flow: Flow, heading: int, end: int) -> _Party:
+    """A party under its own heading: the lines down to the next heading."""
+    party = _Party()
+    block = flow.lines[heading + 1 : end]
+    party.name = _name_after_heading(flow.lines[heading], block)
+    _read_labels(block, party)
+    if party.name is None and block:
+        first = block[0]
+        named = _name_cut(Found(clean_text(first.text), first, 0.85))
+        if (
+            named is not None
+            and not _LABEL_LIKE.match(first.text)
+            and not first.text.startswith("(")
+        ):
+            party.name = _continued_name(first, block[1:], named)
+    if party.name is not None:
+        party.name = _without_honorific(party.name)
+    stop = flow.starts[end] - 1 if end < len(flow.starts) else len(flow.text)
+    _read_inline(flow, flow.starts[heading], stop, party)
+    return party
+
+
+def _name_after_heading(heading: Line, block: list[Line]) -> Found | None:
+    rest_start = _heading_end(heading.text) or 0
+    rest = heading.text[rest_start:]
+    # `BÊN A - BÊN MUA: CÔNG TY …`: the role after the dash is not the name.
+    role = re.match(r"^[^:]{0,30}:\s*", rest)
+    if role is not None and not _COMPANY.search(fold(role.group(0))):
+        rest_start += role.end()
+        rest = heading.text[rest_start:]
+    stripped = rest.strip()
+    label = _LABEL.match(fold(stripped))
+    if label is not None and label.lastgroup != "name":
+        return None
+    if not stripped or _is_role(stripped):
+        return None
+    offset = heading.text.index(stripped, rest_start)
+    found = _name_cut(Found(clean_text(stripped), heading.span(offset, len(heading.text)), 0.92))
+    if found is None:
+        return None
+    return _continued_name(heading, block, found)
+
+
+def _name_cut(found: Found) -> Found | None:
+    """A name line running on into the party's description ends where the description starts
+    (`CÔNG TY ABC, có trụ sở tại …`, `ACME LTD, a company incorporated …`)."""
+    end = _NAME_END.search(fold(found.value))
+    value = found.value[: end.start()].strip(" ,;") if end else found.value
+    if not value:
+        return None
+    if value == found.value:
+        return found
+    words = found.line.words[: len(value.split())]
+    return Found(value, Line(tuple(words), found.line.page), found.confidence)
+
+
+def _is_role(text: str) -> bool:
+    """`(Bên mua)`, `BÊN BÁN`, `(sau đây gọi là Bên A)`: a role, not a name."""
+    folded = fold(text).strip(" :()").lower()
+    return bool(re.fullmatch(r"(?:ben|party|the)\b[\w ]{0,30}|sau day goi la[\w ]*", folded))
+
+
+def _continued_name(line: Line, following: list[Line], found: Found) -> Found:
+    """A name in capitals wrapped onto the next line(s), which carry no label of their own."""
+    value = found.value
+    if value.upper() != value:
+        return found
+    words = list(found.line.words)
+    previous = line
+    for nxt in following[:2]:
+        text = nxt.text.strip()
+        height = max(previous.bbox[3] - previous.bbox[1], 1.0)
+        if (
+            nxt.page != previous.page
+            or nxt.bbox[1] - previous.bbox[3] > 1.2 * height
+            or not text
+            or text.upper() != text
+            or text.startswith("(")
+            or _LABEL_LIKE.match(text)
+            or _LABEL_CELL.match(fold(text))
+            or not any(abs(nxt.bbox[0] - left) <= 4 for left in (line.bbox[0], found.line.bbox[0]))
+        ):
+            break
+        value = f"{value} {clean_text(text)}"
+        words += nxt.words
+        previous = nxt
+    if previous is line:
+        return found
+    return Found(value, Line(tuple(words), found.line.page), min(found.confidence, 0.9))
+
+
+def _read_labels(block: list[Line], party: _Party) -> None:
+    """`Label: value` facts of a block; a label alone in a cell takes the cell to its right."""
+    for position, line in enumerate(block):
+        folded = fold(line.text)
+        cell = _LABEL_CELL.match(folded)
+        if cell is not None:
+            key = cell.lastgroup or "other"
+            if key != "other":
+                value = _right_cell(line, block)
+                if value is not None:
+                    _store(party, key, value)
+            continue
+        matches = list(_LABEL.finditer(folded))
+        for number, match in enumerate(matches):
+            key = match.lastgroup or "other"
+            stop = matches[number + 1].start() if number + 1 < len(matches) else len(line.text)
+            text = line.text[match.end() : stop].strip()
+            if not text or key == "other":
+                continue
+            offset = line.text.index(text, match.end())
+            found = Found(clean_text(text), line.span(offset, offset + len(text)), 0.92)
+            if number + 1 == len(matches) and key in ("address", "name"):
+                found = _continued(line, block[position + 1 :], found)
+            _store(party, key, found)
+
+
+def _store(party: _Party, key: str, found: Found) -> None:
+    """A labelled value, checked for its kind; the first reading of a fact wins."""
+    value = found.value.strip(" ,;")
+    if key == "name":
+        if party.name is None and value:
+            party.name = Found(value, found.line, found.confidence)
+        return
+    if key in party.facts:
+        return
+    if key == "tax_id":
+        tax = parse_tax_id(value)
+        if tax is not None:
+            # A tax code whose check digit fails was misread or mistyped as often as not.
+            sure = 0.95 if mst.is_valid(tax.split("-")[0]) else 0.7
+            party.facts[key] = Found(tax, found.line, min(found.confidence, sure))
+    elif key == "representative":
+        person = _person(value)
+        if person:
+            party.facts[key] = Found(person, found.line, min(found.confidence, 0.9))
+    elif key == "address" and value:
+        party.facts[key] = Found(value, found.line, min(found.confidence, 0.9))
+
+
+def _right_cell(label: Line, block: list[Line], stop_top: float | None = None) -> Found | None:
+    """The value cell right of a label cell, with the lines it wraps onto in its column, down
+    to the next label cell."""
+    candidates = [
+        other
+        for other in block
+        if other is not label and _same_row(other, label) and other.bbox[0] > label.bbox[2]
+    ]
+    if not candidates:
+        return None
+    value_line = min(candidates, key=lambda other: other.bbox[0])
+    if stop_top is None:
+        stop_top = min(
+            (
+                other.bbox[1]
+                for other in block
+                if other.page == label.page
+                and other.bbox[1] > label.bbox[3] - 1
+                and other.bbox[2] <= value_line.bbox[0] + 1
+            ),
+            default=float("inf"),
+        )
+    words = list(value_line.words)
+    previous = value_line
+    for nxt in block:
+        if (
+            nxt.page != value_line.page
+            or nxt.bbox[1] <= previous.bbox[1] + 1
+            or nxt.bbox[1] >= stop_top - 1
+            or abs(nxt.bbox[0] - value_line.bbox[0]) > 4
+        ):
+            continue
+        if nxt.bbox[1] - previous.bbox[3] > 1.2 * max(previous.bbox[3] - previous.bbox[1], 1.0):
+            break
+        words += nxt.words
+        previous = nxt
+    text = " ".join(word.text for word in words)
+    return Found(clean_text(text), Line(tuple(words), value_line.page), 0.9)
+
+
+def _continued(line: Line, rest: list[Line], found: Found) -> Found:
+    """A value wrapped onto following lines: under the value or at the label's margin, with
+    no label of its own."""
+    lefts = (line.bbox[0], found.line.bbox[0])
+    value, words, previous = found.value, list(found.line.words), line
+    for nxt in rest[:3]:
+        text = nxt.text.strip()
+        height = max(previous.bbox[3] - previous.bbox[1], 1.0)
+        if (
+            nxt.page != previous.page
+            or nxt.bbox[1] - previous.bbox[3] > 1.2 * height
+            or nxt.bbox[1] <= previous.bbox[1] + 0.5 * height
+            or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts)
+        ):
+            break
+        folded = fold(text)
+        if (
+            not text
+            or _LABEL_LIKE.match(text)
+            or _LABEL.search(folded)
+            or _LABEL_CELL.match(folded)
+            or text.startswith("(")
+            or _heading_end(text) is not None
+        ):
+            break
+        value = f"{value} {clean_text(text)}"
+        words += nxt.words
+        previous = nxt
+    if previous is line:
+        return found
+    return Found(value, Line(tuple(words), line.page), min(found.confidence, 0.9))
+
+
+# --- parties side by side ---------------------------------------------------------------------
+
+
+def _split(line: Line, bounds: list[float]) -> list[Line | None]:
+    """A line cut at column bounds: its words left of the first bound, then per column."""
+    parts: list[list] = [[] for _ in range(len(bounds) + 1)]
+    for word in line.words:
+        column = sum(1 for bound in bounds if word.bbox[0] >= bound)
+        parts[column].append(word)
+    return [Line(tuple(part), line.page) if part else None for part in parts]
+
+
+def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
+    """Parties side by side: each heading's column holds its party, as `Label: value` lines
+    or as the cells of a grid whose left column holds the labels."""
+    heads = [piece for _, piece in row]
+    bottom = max(head.bbox[3] for head in heads)
+    first = min(index for index, _ in row)
+    starts = _value_columns(flow, first, end, heads, bottom) or [head.bbox[0] for head in heads]
+    bounds = [start - 4 for start in starts]
+    labels: list[Line] = []
+    cells: list[list[Line]] = [[] for _ in heads]
+    for index in range(first, end):
+        line = flow.lines[index]
+        if line.page != heads[0].page or line.bbox[1] < bottom - 1:
+            continue
+        left, *columns = _split(line, bounds)
+        if left is not None:
+            labels.append(left)
+        for number, part in enumerate(columns):
+            if part is not None:
+                cells[number].append(part)
+    # A grid's rows start below the heading row; a heading wrapped in its cell is not a row.
+    first_row = min(
+        (label.bbox[1] for label in labels if _LABEL_CELL.match(fold(label.text))), default=None
+    )
+    parties = []
+    for number, head in enumerate(heads):
+        party = _Party(name=_name_after_heading(head, cells[number]))
+        mine = cells[number]
+        if labels and first_row is not None:
+            mine = [cell for cell in mine if cell.bbox[1] >= first_row - 1]
+            for label in labels:
+                match = _LABEL_CELL.match(fold(label.text))
+                key = match.lastgroup if match else None
+                if key in (None, "other") or (key == "name" and party.name is not None):
+                    continue
+                stop = min(
+                    (other.bbox[1] for other in labels if other.bbox[1] > label.bbox[3] - 1),
+                    default=float("inf"),
+                )
+                value = _right_cell(label, [label, *mine], stop)
+                if value is not None:
+                    _store(party, key, value)
+            if party.name is None and mine:
+                party.name = _first_cell(mine, labels)
+        else:
+            _read_labels(mine, party)
+            if party.name is None and mine and not _LABEL_LIKE.match(mine[0].text):
+                party.name = _continued_name(
+                    mine[0], mine[1:], Found(clean_text(mine[0].text), mine[0], 0.85)
+                )
+        if party.name is not None:
+            party.name = _without_honorific(party.name)
+        parties.append(party)
+    return parties
+
+
+def _value_columns(
+    flow: Flow, first: int, end: int, heads: list[Line], bottom: float
+) -> list[float] | None:
+    """Where a grid's value columns start, when its left column holds labels: the headings
+    need not sit over them (a Word table whose heading row was typed as a separate line).
+    None when there is no label column or the values do not fall into one column per
+    heading."""
+    lines = [
+        line
+        for line in flow.lines[first:end]
+        if line.page == heads[0].page and line.bbox[1] >= bottom - 1
+    ]
+    label_cells = [line for line in lines if _LABEL_CELL.match(fold(line.text))]
+    if len(label_cells) < 2:
+        return None
+    label_right = max(line.bbox[0] for line in label_cells) + 20
+    counts: dict[int, int] = {}
+    for line in lines:
+        if line.bbox[0] > label_right and not _LABEL_CELL.match(fold(line.text)):
+            bucket = round(line.bbox[0] / 8)
+            counts[bucket] = counts.get(bucket, 0) + 1
+    common = sorted(
+        bucket for bucket, count in counts.items() if count >= len(label_cells) // 2 + 1
+    )
+    if len(common) != len(heads):
+        return None
+    return [bucket * 8.0 for bucket in common]
+
+
+def _first_cell(mine: list[Line], labels: list[Line]) -> Found:
+    """A grid without a name label: the party's first cell is its name, wrapped within the
+    cell down to the next label row."""
+    first = mine[0]
+    stop = min(
+        (
+            label.bbox[1]
+            for label in labels
+            if label.bbox[1] > first.bbox[1] + 1 and _LABEL_CELL.match(fold(label.text))
+        ),
+        default=float("inf"),
+    )
+    words = list(first.words)
+    for cell in mine[1:]:
+        if cell.bbox[1] < stop - 1 and abs(cell.bbox[0] - first.bbox[0]) <= 4:
+            words += cell.words
+    return Found(
+        clean_text(" ".join(word.text for word in words)), Line(tuple(words), first.page), 0.85
+    )
+
+
+# --- recitals ---------------------------------------------------------------------------------
+
+_ITEM = re.compile(r"^\s*(?:\(\d\)|\d[.)])\s+(?=\S)")
+_BY_AND_BETWEEN = re.compile(spaced(r"\b(?:by and )?between\b *:? *"), re.IGNORECASE)
+_ALIAS_SPLIT = re.compile(spaced(r"\) *[,;]? *(?:and|va) +(?=\S)"), re.IGNORECASE)
+
+
+def _recitals(flow: Flow, end: int) -> list[_Party]:
+    """Parties described in numbered items or in one `by and between` sentence."""
+    limit = flow.starts[end] if end < len(flow.starts) else len(flow.text)
+    items = [index for index in range(end) if _ITEM.match(flow.lines[index].text)]
+    spans: list[tuple[int, int]] = []
+    for number, index in enumerate(items):
+        item = _ITEM.match(flow.lines[index].text)
+        assert item is not None
+        start = flow.starts[index] + item.end()
+        stop = flow.starts[items[number + 1]] - 1 if number + 1 < len(items) else limit
+        text = flow.folded[start:stop]
+        if (
+            _COMPANY.search(text[:120])
+            or _HONORIFIC.match(flow.text[start:stop])
+            or re.search(r"sau\s+day\s+goi\s+la|hereinafter|\(the\s", text)
+        ):
+            spans.append((start, stop))
+    if len(spans) < 2:
+        spans = []
+        between = _BY_AND_BETWEEN.search(flow.folded, 0, limit)
+        if between is not None:
+            start = between.end()
+            for split in _ALIAS_SPLIT.finditer(flow.folded, start, limit):
+                spans.append((start, split.start() + 1))
+                start = split.end()
+            if spans:
+                closing = flow.folded.find(")", start, limit)
+                spans.append((start, closing + 1 if closing >= 0 else limit))
+    parties = []
+    for start, stop in spans:
+        party = _Party()
+        name_end = _NAME_END.search(flow.folded, start, stop)
+        name_stop = name_end.start() if name_end else stop
+        if name_stop > start:
+            party.name = _without_honorific(flow.found(start, name_stop, 0.85))
+        _read_inline(flow, start, stop, party)
+        parties.append(party)
+    return parties
+
+
+def _read_inline(flow: Flow, start: int, stop: int, party: _Party) -> None:
+    """Address, tax code and representative written into a sentence, when no label gave
+    them."""
+    folded = flow.folded
+    if "address" not in party.facts:
+        cue = _ADDRESS_CUE.search(folded, start, stop)
+        if cue is not None:
+            end = _ADDRESS_END.search(folded, cue.end(), stop)
+            value_end = end.start() if end else stop
+            if value_end > cue.end() + 3:
+                party.facts["address"] = flow.found(cue.end(), value_end, 0.85)
+    if "tax_id" not in party.facts:
+        cue = _TAX_CUE.search(folded, start, stop)
+        if cue is not None:
+            digits = re.match(r"[\d .-]*\d", flow.text[cue.end() : stop])
+            tax = parse_tax_id(digits.group(0)) if digits else None
+            if digits is not None and tax is not None:
+                sure = 0.9 if mst.is_valid(tax.split("-")[0]) else 0.7
+                found = flow.found(cue.end(), cue.end() + digits.end(), sure)
+                party.facts["tax_id"] = Found(tax, found.line, sure)
+    if "representative" not in party.facts:
+        cue = _REPRESENTATIVE_CUE.search(folded, start, stop)
+        if cue is not None:
+            text = flow.text[cue.end() : stop]
+            person = _person(text)
+            if person:
+                offset = cue.end() + max(0, text.find(person.split()[0]))
+                found = flow.found(offset, offset + len(person), 0.85)
+                party.facts["representative"] = Found(person, found.line, 0.85)
+
+
+def _person(text: str) -> str | None:
+    """A person's name without honorific, position or anything after it."""
+    text = _HONORIFIC.sub("", clean_text(text))
+    end = _PERSON_END.search(text)
+    name = _HONORIFIC.sub("", text[: end.start()].strip(" :.-–")).strip(" .,")
+    if not name or any(char.isdigit() for char in name) or len(name.split()) > 6:
+        return None
+    return name
+
+
+def _without_honorific(found: Found) -> Found:
+    value = re.sub(r"^(?:ông|bà)\s*/\s*(?:bà|ông)\s*:?\s*", "", found.value, flags=re.IGNORECASE)
+    value = _HONORIFIC.sub("", value).strip()
+    return Found(value, found.line, found.confidence) if value != found.value else found
+
+
+# --- signature blocks -------------------------------------------------------------------------
+
+_SIGNED_BY = re.compile(
+    spaced(
+        r"signed by +(?P<person>[^,\n]+?),? +(?:[^,\n]{0,40}, +)?for and on behalf of"
+        r" +(?P<party>[^\n]+)"
+    ),
+    re.IGNORECASE,
+)
+_NAME_LABEL = re.compile(
+    r"^\s*(?:name|full name|họ (?:và )?tên|họ tên)\s*:\s*(?P<person>.+)$", re.IGNORECASE
+)
+
+
+def _signatures(flow: Flow, end: int, parties: list[_Party]) -> None:
+    """Representatives missing from the party blocks, from where they sign at the end: a
+    `Name:` line under the party's name, or `Signed by X for and on behalf of Y`. A party
+    that is a person signs for itself and has no representative."""
+    missing = [
+        party
+        for party in parties
+        if "representative" not in party.facts
+        and party.name is not None
+        and _COMPANY.search(fold(party.name.value))
+    ]
+    if not missing:
+        return
+    lines = flow.lines
+    tail = max(end, len(lines) // 2)
+    start = flow.starts[tail] if tail < len(lines) else len(flow.text)
+    for match in _SIGNED_BY.finditer(flow.text, start):
+        party = _matching(parties, match.group("party"))
+        person = _person(match.group("person"))
+        if party in missing and person and "representative" not in party.facts:  # type: ignore[operator]
+            found = flow.found(match.start("person"), match.start("person") + len(person), 0.8)
+            party.facts["representative"] = Found(person, found.line, 0.8)  # type: ignore[union-attr]
+    names = [
+        (index, m)
+        for index in range(tail, len(lines))
+        if (m := _NAME_LABEL.match(lines[index].text)) is not None
+    ]
+    columns = sorted({round(lines[index].bbox[0] / 40) for index, _ in names})
+    for index, match in names:
+        line = lines[index]
+        party = None
+        for above in range(index - 1, max(tail, index - 8) - 1, -1):
+            other = lines[above]
+            if other.page == line.page and abs(other.bbox[0] - line.bbox[0]) < 30:
+                party = _matching(parties, other.text)
+                if party is not None:
+                    break
+        if party is None:
+            column = columns.index(round(line.bbox[0] / 40))
+            party = parties[column] if column < len(parties) else None
+        person = _person(match.group("person"))
+        if party in missing and person and "representative" not in party.facts:  # type: ignore[union-attr]
+            start = match.start("person")
+            party.facts["representative"] = Found(  # type: ignore[union-attr]
+                person, line.span(start, len(line.text)), 0.8
+            )
+
+
+def _matching(parties: list[_Party], text: str) -> _Party | None:
+    key = _key(text)
+    if len(key) < 4:
+        return None
+    for party in parties:
+        name = _key(party.name.value) if party.name is not None else ""
+        if name and (name in key or key in name):
+            return party
+    return None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(text).lower())
