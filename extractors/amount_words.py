@@ -141,14 +141,92 @@ _TOKEN = re.compile(r"\d+/100|[^\W\d_]+")
 
 def words_to_amount(text: str) -> Decimal | None:
     """The amount `text` states in Vietnamese or English words, or None when it states none
-    (or reads ambiguously)."""
+    (or reads ambiguously). Vietnamese words whose diacritics OCR got wrong (`Hải trăm`,
+    `sáu trắm`) are read by their letters when the words as printed do not parse."""
     normalised = unicodedata.normalize("NFC", text).lower()
     tokens = _TOKEN.findall(normalised.replace("-", " "))
     if not tokens:
         return None
     if any(token in _VI_DIGITS or token in _VI_SCALES or token == "mười" for token in tokens):
-        return _vietnamese(tokens)
+        amount = _vietnamese(tokens)
+        if amount is not None:
+            return amount
+    refolded = _refold(tokens)
+    if refolded is not None:
+        return _vietnamese(refolded)
     return _english(tokens)
+
+
+# Vietnamese number words by their letters alone. `muoi` is `mười` (ten) or `mươi` (tens of
+# the digit before it), `nam` is `năm` (five) or, after `viet`, the country.
+_VI_FOLDED = {
+    "khong": "không",
+    "mot": "một",
+    "hai": "hai",
+    "ba": "ba",
+    "bon": "bốn",
+    "tu": "tư",
+    "nam": "năm",
+    "lam": "lăm",
+    "nham": "nhăm",
+    "sau": "sáu",
+    "bay": "bảy",
+    "tam": "tám",
+    "chin": "chín",
+    "tram": "trăm",
+    "nghin": "nghìn",
+    "ngan": "ngàn",
+    "trieu": "triệu",
+    "ty": "tỷ",
+    "ti": "tỷ",
+    "le": "lẻ",
+    "linh": "linh",
+    "dong": "đồng",
+    "chan": "chẵn",
+    "viet": "việt",
+    "phay": "phẩy",
+}
+_VI_DIGIT_WORDS = set(_VI_DIGITS)
+_VI_KNOWN = (
+    set(_VI_DIGITS)
+    | set(_VI_SCALES)
+    | {"mười", "mươi", "trăm", "và"}
+    | _VI_ZERO_TENS
+    | _VI_FILLER
+    | _VI_DECIMAL
+    | _VI_CENTS
+)
+
+
+def _refold(tokens: list[str]) -> list[str] | None:
+    """The tokens as the Vietnamese number words their letters spell, or None when one is
+    not a number word that way or there are too few to be Vietnamese."""
+    words: list[str] = []
+    changed = False
+    for token in tokens:
+        if token in _VI_KNOWN:  # a word spelt right is read as spelt: `mốt` stays `mốt`
+            words.append(token)
+            continue
+        changed = True
+        folded = _strip_marks(token)
+        if folded == "muoi":
+            after_digit = bool(words) and words[-1] in _VI_DIGIT_WORDS
+            words.append("mươi" if after_digit else "mười")
+        elif folded == "nam" and words and words[-1] == "việt":
+            words.append("nam")
+        elif folded in _VI_FOLDED:
+            words.append(_VI_FOLDED[folded])
+        elif token in _VI_FILLER:
+            words.append(token)
+        else:
+            return None
+    numbers = [word for word in words if word in _VI_DIGITS or word in _VI_SCALES]
+    return words if changed and len(numbers) >= 2 else None
+
+
+def _strip_marks(token: str) -> str:
+    decomposed = unicodedata.normalize("NFD", token.replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 # --- Vietnamese ---------------------------------------------------------------------------

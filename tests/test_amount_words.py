@@ -36,6 +36,10 @@ from tests.docgen.common import vietnamese_words
         ("Năm phẩy không năm", "5.05"),
         ("Một nghìn đô la Mỹ và năm mươi xu", "1000.50"),
         ("Bằng chữ: Năm triệu đồng", "5000000"),
+        # diacritics OCR got wrong, read by the letters
+        ("Bốn mươi tư triệu Hải trăm chín mươi ba nghìn sáu trăm đồng", "44293600"),
+        ("Mười triệu tám trăm bốn mươi hai nghìn sáu trắm đồng", "10842600"),
+        ("Mot trieu khong tram tam muoi nghin dong", "1080000"),
         ("One million eighty thousand dong", "1080000"),
         ("One thousand two hundred thirty-four dollars and fifty cents", "1234.50"),
         ("One hundred and five US dollars only", "105"),
