@@ -36,7 +36,8 @@ _FORM = label(r"mẫu số", r"form(?: no\.?)?", r"template")
 # OCR often loses the space of `Ký hiệu` on a scan.
 _SERIES = label(r"ký ?hiệu", r"serial(?: no\.?)?", r"series", r"khhđ")
 _NUMBER = re.compile(
-    r"(?<![\w])(?<!mẫu\s)(?:số hóa đơn|số hđ|invoice\s*(?:no\.?|number|#)|số|no\.?)"
+    # `invoice\s*[^\s\d]?`: a speck OCR reads as a letter before `No.` (`Invoice ÑNo.:`)
+    r"(?<![\w])(?<!mẫu\s)(?:số hóa đơn|số hđ|invoice\s*[^\s\d]?(?:no\.?|number|#)|số|no\.?)"
     r"(?:\s*\([^)]{0,20}\))?\s*:",
     re.IGNORECASE,
 )
@@ -614,24 +615,27 @@ class _Item:
 
 
 def _confirm_amounts(items: list[_Item], subtotal: object) -> list[int]:
-    """Replace doubted line amounts by the ones their quantities and prices make, when the
-    lines then add up to the subtotal and did not before; the indexes replaced."""
-    doubted = [index for index, item in enumerate(items) if item.implied_amount is not None]
-    if not doubted or subtotal is None:
+    """Replace OCR'd line amounts by the ones their quantities and prices make, when the
+    lines then add up to the subtotal and did not before: all proposed at once, else one
+    alone. The indexes replaced."""
+    proposed = [index for index, item in enumerate(items) if item.implied_amount is not None]
+    if not proposed or subtotal is None:
         return []
     target = Decimal(str(subtotal))
     printed = sum((Decimal(str(item.fields["amount"])) for item in items), Decimal(0))
     if abs(printed - target) <= 1:
         return []
-    implied = printed + sum(
-        (Decimal(str(items[i].implied_amount)) - Decimal(str(items[i].fields["amount"])))
-        for i in doubted
-    )
-    if abs(implied - target) > 1:
-        return []
-    for index in doubted:
-        items[index].fields["amount"] = items[index].implied_amount
-    return doubted
+
+    def change(index: int) -> Decimal:
+        item = items[index]
+        return Decimal(str(item.implied_amount)) - Decimal(str(item.fields["amount"]))
+
+    for chosen in [proposed, *([index] for index in proposed if len(proposed) > 1)]:
+        if abs(printed + sum(change(index) for index in chosen) - target) <= 1:
+            for index in chosen:
+                items[index].fields["amount"] = items[index].implied_amount
+            return chosen
+    return []
 
 
 def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
@@ -657,6 +661,8 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             or (parse_vat_rate(row.text("tax")) if "%" in row.text("tax") else None),
         }
         repaired, implied_amount = _repair_line(fields, row)
+        if implied_amount is None:
+            implied_amount = _ocr_product(fields, row)
         quantity, unit_price = fields["quantity"], fields["unit_price"]
         confidence = 0.85
         if quantity is not None and unit_price is not None:
@@ -720,6 +726,21 @@ def _repair_line(fields: dict[str, str | None], row: TableRow) -> tuple[list[str
         return [], None
     fields[name] = format_decimal(tidy)
     return [name], None
+
+
+def _ocr_product(fields: dict[str, str | None], row: TableRow) -> str | None:
+    """Quantity times price of an OCR'd line whose amount disagrees with them: an amount OCR
+    read wrong with confidence (`2` for `2,308.68`) is proposed for the subtotal to confirm."""
+    quantity, price, amount = fields["quantity"], fields["unit_price"], fields["amount"]
+    if quantity is None or price is None or amount is None:
+        return None
+    found = row.found("amount", amount, 1.0)
+    if found is None or not any(word.source == "ocr" for word in found.line.words):
+        return None
+    product = Decimal(quantity) * Decimal(price)
+    if abs(product - Decimal(amount)) <= 1:
+        return None
+    return format_decimal(product.quantize(Decimal("0.01")))
 
 
 def _sureness(row: TableRow, name: str, value: str | None) -> float:
