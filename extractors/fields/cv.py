@@ -93,8 +93,12 @@ class CvExtractor:
                 None,
             )
         out.put("full_name", clean_text(name.value) if name else None, name)
-        out.fields["email"] = find_email(text)
-        out.fields["phone"] = find_phone(text)
+        for key, find in (("email", find_email), ("phone", find_phone)):
+            value = find(text)
+            where = next((line for line in lines if find(line.text) == value), None)
+            # Shapes checked by their own parsers (a mailbox, a numbering plan): the reading is
+            # as good as the words it came from.
+            out.put(key, value, Found(value, where, 0.95) if value and where else None)
         birth = value_for(document, _BIRTH, valid=lambda t: parse_date(t) is not None)
         out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
         location = value_for(document, _LOCATION, valid=lambda t: len(t.strip()) > 2)
