@@ -54,15 +54,16 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
     ),
 }
 _MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_POINT = r"(?:(\d{1,2})\s*/\s*(\d{4})|([A-Za-z]{3})[a-z]*\.?\s+(\d{4})|(\d{4}))"
+# `Tháng 10/2014`, `10/2014`, `10.2014`, `Oct 2014`, `October 2014`, `2014`.
+_POINT = r"(?:(?:tháng\s*)?(\d{1,2})\s*[/.]\s*(\d{4})|([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})|(\d{4}))"
 _RANGE = re.compile(
     rf"{_POINT}\s*(?:-|–|—|to|đến)\s*(?:{_POINT}|(nay|hiện tại|present|now|current))",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _DEGREE = re.compile(
-    r"(cử nhân|kỹ sư|thạc sĩ|tiến sĩ|cao đẳng|bachelor|master|mba|ph\.?d|engineer|diploma|"
-    r"b\.?sc|m\.?sc|b\.?a\.?|associate)[^,;|]*",
+    r"(?<![\w.])(cử nhân|kỹ sư|thạc sĩ|tiến sĩ|cao đẳng|bachelor|master|mba|ph\.?d|engineer|"
+    r"diploma|b\.?sc|m\.?sc|b\.a\.|b\.s\.|m\.s\.|m\.a\.|associate)[^,;|]*",
     re.IGNORECASE,
 )
 _INSTITUTION = re.compile(
@@ -167,7 +168,7 @@ def _sections(lines: list[Line]) -> dict[str, list[Line]]:
 def _items(lines: list[Line]) -> list[str]:
     items: list[str] = []
     for line in lines:
-        for part in re.split(r"[,;•|]|\s-\s", line.text):
+        for part in re.split(r"[,;•|·▪●]|\s-\s", line.text):
             part = clean_text(part.lstrip("-–•*+ "))
             if part and part not in items:
                 items.append(part)
@@ -176,48 +177,124 @@ def _items(lines: list[Line]) -> list[str]:
 
 def _education(lines: list[Line]) -> list[dict[str, object]]:
     entries: list[dict[str, object]] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.text
         institution = _INSTITUTION.search(text)
         degree = _DEGREE.search(text)
         if institution is None and degree is None:
             continue
+        following = [other.text for other in lines[index + 1 : index + 3]]
         years = [int(m.group(0)) for m in _YEAR.finditer(text)]
-        parts = [clean_text(p) for p in re.split(r"\s*[|,–—]\s*|\s+-\s+", text) if p.strip()]
-        institution_text = next((p for p in parts if _INSTITUTION.search(p)), None)
+        if not years:  # the years on the line below (`2008 – 2012`), not another entry's
+            below = next((t for t in following if _YEAR.search(t)), "")
+            if below and not _INSTITUTION.search(below) and not _DEGREE.search(below):
+                years = [int(m.group(0)) for m in _YEAR.finditer(below)]
         degree_text = clean_text(degree.group(0)) if degree else None
+        if degree_text:  # a year range printed after the degree is not part of it
+            degree_text = re.sub(r"\s*[-–—(]?\s*\d{4}.*$", "", degree_text) or None
+        if degree_text and following and _OPEN_ENDED.search(degree_text):
+            degree_text = clean_text(f"{degree_text} {following[0]}")  # wrapped onto the next
+        institution_text = None
+        if institution is not None:
+            # From the keyword to what follows the name: the degree, a year, a `|`.
+            stops = [m.start() for m in (_YEAR.search(text, institution.start()),) if m]
+            if degree is not None and degree.start() > institution.start():
+                stops.append(degree.start())
+            bar = text.find("|", institution.start())
+            stops += [bar] if bar >= 0 else []
+            end = min(stops, default=len(text))
+            # ... and back to the start of its part: `National Economics University`.
+            found = [(text.rfind(sep, 0, institution.start()), sep) for sep in _PART_SEPARATORS]
+            begin = max((at + len(sep) for at, sep in found if at >= 0), default=0)
+            if degree is not None and begin <= degree.start() < institution.start():
+                begin = max(begin, degree.end())
+            name = text[max(begin, 0) : end].strip(" -–—,|:(")
+            institution_text = clean_text(name) or None
         if institution_text is None and entries and entries[-1]["degree"] is None:
             entries[-1]["degree"] = degree_text
             continue
         entries.append(
             {
-                "institution": re.sub(r"\s*\(?\d{4}.*$", "", institution_text or "") or None,
+                "institution": institution_text,
                 "degree": degree_text,
-                "end_year": max(years) if years else None,
+                "end_year": max(years, default=None),
             }
         )
     return entries
+
+
+_PART_SEPARATORS = ("|", " – ", " — ", " - ", ", ")
+_OPEN_ENDED = re.compile(r"\b(?:in|of|and|về|ngành|chuyên ngành)$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*[•\-–*▪●◦+·]\s*")
+_EMPLOYER = re.compile(
+    r"công ty|\bcty\b|tnhh|cổ phần|\bcp\b|tập đoàn|ngân hàng|chi nhánh|bệnh viện|trường|"
+    r"\bco\.|\bltd\b|\binc\b|\bllc\b|\bcorp|\bcompany\b|\bgroup\b|\bbank\b|\bjsc\b|"
+    r"\bplc\b|\bgmbh\b|\bpte\b|\buniversity\b|\bagency\b|\bholdings?\b|\bpartners\b",
+    re.IGNORECASE,
+)
+# A job's heading lines are short; a longer line is its description.
+_HEADING_LENGTH = 80
 
 
 def _experience(lines: list[Line]) -> list[dict[str, object]]:
+    """Jobs anchored on their date ranges. A job's employer and title are on the range's own
+    line (`03/2021 – nay | Company | Title`), or on the short lines right after it, or, when
+    its description follows the range at once, on the short lines right before it."""
+    dated = [index for index, line in enumerate(lines) if _RANGE.search(line.text)]
     entries: list[dict[str, object]] = []
-    for line in lines:
-        match = _RANGE.search(line.text)
-        if match is None:
-            continue
+    taken = -1  # the last line read as part of a job's heading
+    for number, index in enumerate(dated):
+        text = lines[index].text
+        match = _RANGE.search(text)
+        assert match is not None
         start = _month(match.groups()[:5])
         end = None if match.group(11) else _month(match.groups()[5:10])
-        remainder = (line.text[: match.start()] + " " + line.text[match.end() :]).strip(" |:–-")
-        parts = [clean_text(p) for p in _split_strongest(remainder) if p.strip(" :")]
-        entries.append(
-            {
-                "employer": parts[0] if parts else None,
-                "title": parts[1] if len(parts) > 1 else None,
-                "start": start,
-                "end": end,
-            }
-        )
+        remainder = (text[: match.start()] + " " + text[match.end() :]).strip(" |:–—-,()")
+        heading = [remainder] if remainder else []
+        limit = dated[number + 1] if number + 1 < len(dated) else len(lines)
+        after = index + 1
+        while after < limit and len(heading) < 2 and _is_heading_line(lines[after].text):
+            heading.append(lines[after].text)
+            after += 1
+        if not heading:
+            before = [
+                position
+                for position in range(max(taken + 1, index - 2), index)
+                if _is_heading_line(lines[position].text)
+            ]
+            heading = [lines[position].text for position in before]
+        else:
+            taken = after - 1
+        employer, title = _employer_and_title(heading)
+        entries.append({"employer": employer, "title": title, "start": start, "end": end})
+        taken = max(taken, index)
     return entries
+
+
+def _is_heading_line(text: str) -> bool:
+    return (
+        bool(text.strip())
+        and not _BULLET.match(text)
+        and len(text) <= _HEADING_LENGTH
+        and _RANGE.search(text) is None
+    )
+
+
+def _employer_and_title(heading: list[str]) -> tuple[str | None, str | None]:
+    parts = (
+        [clean_text(p) for p in _split_strongest(heading[0]) if p.strip(" :")]
+        if len(heading) == 1
+        else [clean_text(text.strip(" |:–—-")) for text in heading]
+    )
+    parts = [part for part in parts if part]
+    if not parts:
+        return None, None
+    employers = [part for part in parts if _EMPLOYER.search(part)]
+    if len(employers) == 1:
+        employer = employers[0]
+        others = [part for part in parts if part != employer]
+        return employer, others[0] if others else None
+    return parts[0], parts[1] if len(parts) > 1 else None
 
 
 def _split_strongest(text: str) -> list[str]:
