@@ -148,13 +148,23 @@ def _sections(lines: list[Line]) -> dict[str, list[Line]]:
         for name, pattern in _SECTIONS.items()
         if pattern.match(line.text)
     ]
+    # Columns start where headings start; a line is in the column starting last at or left
+    # of it (a right-aligned date at x=480 is in the column whose headings start at 215).
+    starts: list[float] = []
+    for heading, _ in sorted(headings, key=lambda item: item[0].bbox[0]):
+        if not starts or heading.bbox[0] - starts[-1] > 40:
+            starts.append(heading.bbox[0])
+
+    def column(x: float) -> int:
+        return max((index for index, start in enumerate(starts) if start <= x + 40), default=0)
+
     result: dict[str, list[Line]] = {}
     for line in lines:
         if any(line is heading for heading, _ in headings):
             continue
         best: tuple[tuple[int, float], str] | None = None
         for heading, name in headings:
-            same_column = heading.bbox[0] - 40 <= line.bbox[0] <= heading.bbox[0] + 250
+            same_column = column(heading.bbox[0]) == column(line.bbox[0])
             order = (line.page - heading.page, line.bbox[1] - heading.bbox[1])
             if not same_column or order < (0, 0):
                 continue
@@ -238,37 +248,61 @@ _HEADING_LENGTH = 80
 
 def _experience(lines: list[Line]) -> list[dict[str, object]]:
     """Jobs anchored on their date ranges. A job's employer and title are on the range's own
-    line (`03/2021 – nay | Company | Title`), or on the short lines right after it, or, when
-    its description follows the range at once, on the short lines right before it."""
-    dated = [index for index, line in enumerate(lines) if _RANGE.search(line.text)]
+    row (`03/2021 – nay | Company | Title`, or the title left of a right-aligned range), on
+    the short rows right after it, and, when that leaves one of them, on the row before it.
+    Of a row, only its leftmost text counts: a location or date is printed right."""
+    rows = _rows(lines)
+    dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
     entries: list[dict[str, object]] = []
-    taken = -1  # the last line read as part of a job's heading
+    taken = -1  # the last row read as part of a job
     for number, index in enumerate(dated):
-        text = lines[index].text
-        match = _RANGE.search(text)
+        row = rows[index]
+        holder = next(part for part in row if _RANGE.search(part.text))
+        match = _RANGE.search(holder.text)
         assert match is not None
         start = _month(match.groups()[:5])
         end = None if match.group(11) else _month(match.groups()[5:10])
-        remainder = (text[: match.start()] + " " + text[match.end() :]).strip(" |:–—-,()")
-        heading = [remainder] if remainder else []
-        limit = dated[number + 1] if number + 1 < len(dated) else len(lines)
+        remainder = (holder.text[: match.start()] + " " + holder.text[match.end() :]).strip(
+            " |:–—-,()"
+        )
+        heading = [part.text for part in row if part is not holder and _is_heading_line(part.text)]
+        heading += [clean_text(p) for p in _split_heading(remainder) if p.strip(" :")]
+        limit = dated[number + 1] if number + 1 < len(dated) else len(rows)
         after = index + 1
-        while after < limit and len(heading) < 2 and _is_heading_line(lines[after].text):
-            heading.append(lines[after].text)
+        while after < limit and len(heading) < 2 and _is_heading_line(rows[after][0].text):
+            heading.append(rows[after][0].text)
             after += 1
-        if not heading:
-            before = [
-                position
-                for position in range(max(taken + 1, index - 2), index)
-                if _is_heading_line(lines[position].text)
-            ]
-            heading = [lines[position].text for position in before]
-        else:
-            taken = after - 1
+        before = index - 1
+        while len(heading) < 2 and before > taken and _is_heading_line(rows[before][0].text):
+            heading.insert(0, rows[before][0].text)
+            before -= 1
+        taken = max(taken, after - 1)
         employer, title = _employer_and_title(heading)
         entries.append({"employer": employer, "title": title, "start": start, "end": end})
         taken = max(taken, index)
     return entries
+
+
+def _split_heading(text: str) -> list[str]:
+    """A job heading's parts: split at bars, else at spaced en or em dashes; a hyphen or a
+    comma belongs to names (`Hành chính - Nhân sự`, `Co., Ltd`)."""
+    for separator in (r"\s*\|\s*", r"\s+[–—]\s+"):
+        parts = re.split(separator, text)
+        if len(parts) > 1:
+            return parts
+    return [text] if text else []
+
+
+def _rows(lines: list[Line]) -> list[list[Line]]:
+    """Lines sharing a baseline (within 4 points), each row left to right, rows top down."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: (line.page, line.bbox[1], line.bbox[0])):
+        last = rows[-1][0] if rows else None
+        if last is not None and last.page == line.page and abs(last.bbox[1] - line.bbox[1]) <= 4:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda line: line.bbox[0]) for row in rows]
 
 
 def _is_heading_line(text: str) -> bool:
@@ -281,11 +315,7 @@ def _is_heading_line(text: str) -> bool:
 
 
 def _employer_and_title(heading: list[str]) -> tuple[str | None, str | None]:
-    parts = (
-        [clean_text(p) for p in _split_strongest(heading[0]) if p.strip(" :")]
-        if len(heading) == 1
-        else [clean_text(text.strip(" |:–—-")) for text in heading]
-    )
+    parts = [clean_text(text.strip(" |:–—-")) for text in heading]
     parts = [part for part in parts if part]
     if not parts:
         return None, None
