@@ -186,14 +186,15 @@ def _items(lines: list[Line]) -> list[str]:
 
 
 def _education(lines: list[Line]) -> list[dict[str, object]]:
+    # By rows: the years are often right-aligned on the institution's row.
+    texts = [" | ".join(part.text for part in row) for row in _rows(lines)]
     entries: list[dict[str, object]] = []
-    for index, line in enumerate(lines):
-        text = line.text
+    for index, text in enumerate(texts):
         institution = _INSTITUTION.search(text)
         degree = _DEGREE.search(text)
         if institution is None and degree is None:
             continue
-        following = [other.text for other in lines[index + 1 : index + 3]]
+        following = texts[index + 1 : index + 3]
         years = [int(m.group(0)) for m in _YEAR.finditer(text)]
         if not years:  # the years on the line below (`2008 – 2012`), not another entry's
             below = next((t for t in following if _YEAR.search(t)), "")
