@@ -33,9 +33,13 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"hiệu lực|effective|termination|chấm dứt|governing law", 1.0),
     ),
     "cv": (
-        (r"curriculum vitae|\bresume\b|\bcv\b|sơ yếu lý lịch|hồ sơ ứng viên", 3.0),
+        (
+            r"curriculum vitae|\bresume\b|\bcv\b|sơ yếu lý lịch|hồ sơ ứng (?:viên|tuyển)|"
+            r"đơn (?:xin việc|ứng tuyển)|(?:vị trí|position) ứng tuyển|job application",
+            3.0,
+        ),
         (r"kinh nghiệm làm việc|work experience|\bexperience\b", 2.0),
-        (r"học vấn|\beducation\b|trình độ", 1.5),
+        (r"học vấn|\beducation\b|trình độ|quá trình (?:đào tạo|công tác)", 1.5),
         (r"kỹ năng|\bskills\b|ngoại ngữ|\blanguages\b", 1.5),
         (r"ngày sinh|date of birth|mục tiêu nghề nghiệp|career objective", 1.0),
     ),

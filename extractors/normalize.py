@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
+
 from extractors.text import fold
 
 _MONTHS_EN = {
@@ -195,24 +197,33 @@ def find_email(text: str) -> str | None:
 _PHONE = re.compile(r"(?<![\w])(\+?\d[\d\s.()-]{7,16}\d)(?![\w])")
 
 
-def find_phone(text: str, *, default_country: str = "84") -> str | None:
-    """The first phone number as E.164; national numbers are read as Vietnamese."""
+# Numbers printed after these are identity, tax or account numbers, never phones.
+_NOT_PHONE_LABEL = re.compile(
+    r"(cccd|cmnd|căn cước|chứng minh|hộ chiếu|passport|\bid\b|identity|mst|mã số thuế|"
+    r"tax|tài khoản|\bstk\b|account|a/c|số hiệu|fax)[^\d]{0,12}$",
+    re.IGNORECASE,
+)
+
+
+def find_phone(text: str, *, default_region: str = "VN") -> str | None:
+    """The first phone number as E.164, national numbers read as Vietnamese: the first one
+    valid in phonenumbers' numbering plans, else the first of a possible length (the plans
+    lag behind new prefixes). Numbers labelled as an ID, a tax code, an account or a fax
+    are skipped."""
+    possible: str | None = None
     for match in _PHONE.finditer(text):
-        raw = match.group(1)
-        digits = re.sub(r"\D", "", raw)
-        if raw.startswith("+"):
-            number = digits
-        elif raw.startswith("00"):
-            number = digits[2:]
-        elif digits.startswith("0"):
-            number = default_country + digits[1:]
-        elif digits.startswith(default_country) and len(digits) >= 11:
-            number = digits
-        else:
+        if _NOT_PHONE_LABEL.search(text[max(0, match.start() - 30) : match.start()]):
             continue
-        if 10 <= len(number) <= 15:
-            return "+" + number
-    return None
+        try:
+            number = phonenumbers.parse(match.group(1), default_region)
+        except phonenumbers.NumberParseException:
+            continue
+        formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if phonenumbers.is_valid_number(number):
+            return formatted
+        if possible is None and phonenumbers.is_possible_number(number):
+            possible = formatted
+    return possible
 
 
 # Most specific first: `TM/CK` names both ways, `CK` alone one. Matched on folded text.

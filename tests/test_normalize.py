@@ -64,6 +64,10 @@ def test_currencies_vat_rates_tax_codes_and_phones() -> None:
     assert parse_tax_id("MST: 12345") is None
     assert find_phone("ĐT: 0912 345 678") == "+84912345678"
     assert find_phone("Tel: +84 28 3823 4567") == "+842838234567"
+    # an ID number is not a phone, even where it looks like one
+    assert find_phone("Số CCCD: 050875579018   Điện thoại: 0772 931 437") == "+84772931437"
+    assert find_phone("Fax: 028 3823 4567  Tel: 028 3823 4568") == "+842838234568"
+    assert find_phone("MST: 0101243150") is None
 
 
 @pytest.mark.parametrize(

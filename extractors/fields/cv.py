@@ -35,21 +35,26 @@ _SENSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sex_life", r"xu huong tinh duc|sexual orientation"),
     )
 )
+# Headings may be numbered: `II. KINH NGHIỆM LÀM VIỆC`, `3) Skills`.
+_NUMBERING = r"^\s*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
 _SECTIONS: dict[str, re.Pattern[str]] = {
     "experience": re.compile(
-        r"^\s*(kinh nghiệm(?: làm việc)?|quá trình công tác|"
+        _NUMBERING + r"(kinh nghiệm(?: làm việc)?|quá trình công tác|"
         r"(?:work |professional )?experience|employment history)\s*:?\s*$",
         re.I,
     ),
     "education": re.compile(
-        r"^\s*(học vấn|trình độ học vấn|quá trình đào tạo|education)\s*:?\s*$", re.I
+        _NUMBERING + r"(học vấn|trình độ học vấn|quá trình đào tạo|education)\s*:?\s*$", re.I
     ),
-    "skills": re.compile(r"^\s*(kỹ năng|kĩ năng|(?:technical |key )?skills)\s*:?\s*$", re.I),
-    "languages": re.compile(r"^\s*(ngoại ngữ|ngôn ngữ|languages?)\s*:?\s*$", re.I),
+    "skills": re.compile(
+        _NUMBERING + r"(kỹ năng|kĩ năng|(?:technical |key )?skills)\s*:?\s*$", re.I
+    ),
+    "languages": re.compile(_NUMBERING + r"(ngoại ngữ|ngôn ngữ|languages?)\s*:?\s*$", re.I),
     "other": re.compile(
-        r"^\s*(mục tiêu nghề nghiệp|career objective|objective|summary|giới thiệu|"
+        _NUMBERING + r"(mục tiêu nghề nghiệp|career objective|objective|summary|giới thiệu|"
         r"thông tin cá nhân|personal (?:information|details)|sở thích|interests|"
-        r"chứng chỉ|certifications?|references|người tham chiếu|dự án|projects)\s*:?\s*$",
+        r"chứng chỉ|certifications?|references|người tham chiếu|dự án|projects|"
+        r"lời cam đoan|declaration|tôi xin cam đoan.*|i hereby (?:declare|certify).*)\s*:?\s*$",
         re.I,
     ),
 }
@@ -219,8 +224,11 @@ def _education(lines: list[Line]) -> list[dict[str, object]]:
             begin = max((at + len(sep) for at, sep in found if at >= 0), default=0)
             if degree is not None and begin <= degree.start() < institution.start():
                 begin = max(begin, degree.end())
-            name = text[max(begin, 0) : end].strip(" -–—,|:(")
+            # ... without a period printed before it (`06/2016 Học viện Tài chính`)
+            name = re.sub(r"^[\d/.\s–—-]+", "", text[max(begin, 0) : end]).strip(" -–—,|:(")
             institution_text = clean_text(name) or None
+        if degree_text is None and not years:
+            continue  # a table's column heading (`Trường / Cơ sở đào tạo`), not a school
         if institution_text is None and entries and entries[-1]["degree"] is None:
             entries[-1]["degree"] = degree_text
             continue
