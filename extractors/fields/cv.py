@@ -8,7 +8,7 @@ from datetime import date
 
 from extractors.document import Line, ParsedDocument
 from extractors.fields.base import Extraction
-from extractors.fields.layout import Found, label, value_for
+from extractors.fields.layout import Found, continued, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
 from extractors.text import fold
 
@@ -108,6 +108,11 @@ class CvExtractor:
         birth = value_for(document, _BIRTH, valid=lambda t: parse_date(t) is not None)
         out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
         location = value_for(document, _LOCATION, valid=lambda t: len(t.strip()) > 2)
+        if location is not None:
+            # An address wrapped mid-phrase goes on in lower case (`Thành` / `phố Hồ Chí Minh`).
+            location = continued(document, location, accept=_address_goes_on)
+        else:
+            location = _contact_line_place(lines[:8])
         out.put("location", clean_text(location.value) if location else None, location)
         out.fields["national_id_present"] = bool(_NATIONAL_ID.search(text))
         out.fields["sensitive_data"] = _sensitive_kinds(lines)
@@ -121,6 +126,30 @@ class CvExtractor:
         out.fields["experience"] = experience
         out.fields["years_of_experience"] = _years(experience, self.today or date.today())
         return out
+
+
+def _address_goes_on(text: str) -> bool:
+    """A line that carries on an address: lower case first, short, not a sentence."""
+    return text[:1].islower() and len(text) <= 50 and not text.rstrip().endswith(".")
+
+
+_CONTACT_SEPARATOR = re.compile(r"\s*[|•·]\s*")
+_URL = re.compile(r"(?:https?://|www\.|linkedin\.com|github\.com)|\.\w{2,3}/", re.IGNORECASE)
+
+
+def _contact_line_place(lines: list[Line]) -> Found | None:
+    """The place on a résumé's contact line (`Seattle, WA | +1 (206) 555-0198 | s@x.com`):
+    of its parts, the one that is not a phone, an e-mail or a link."""
+    for line in lines:
+        parts = [part for part in _CONTACT_SEPARATOR.split(line.text) if part.strip()]
+        if len(parts) < 2 or not any(find_email(p) or find_phone(p) for p in parts):
+            continue
+        for part in parts:
+            if find_email(part) or find_phone(part) or _URL.search(part):
+                continue
+            if re.search(r"[^\W\d_]{2}", part) and len(part) <= 60:
+                return Found(part, line, 0.8)
+    return None
 
 
 def _sensitive_kinds(lines: list[Line]) -> list[str]:
