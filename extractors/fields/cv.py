@@ -114,15 +114,34 @@ class CvExtractor:
         else:
             location = _contact_line_place(lines[:8])
         out.put("location", clean_text(location.value) if location else None, location)
+        id_line = next((line for line in lines if _NATIONAL_ID.search(line.text)), None)
+        if id_line is None and _NATIONAL_ID.search(text):  # the number wrapped below its label
+            id_line = next((line for line in lines if _NATIONAL_ID_LABEL.search(line.text)), None)
         out.fields["national_id_present"] = bool(_NATIONAL_ID.search(text))
+        if id_line is not None:  # where it is, so the reviewer sees what was masked
+            out.note("national_id_present", Found("true", id_line, _LISTED))
         out.fields["sensitive_data"] = _sensitive_kinds(lines)
 
-        out.fields["skills"] = _items(sections.get("skills", []))
-        out.fields["languages"] = [
-            re.split(r"\s*[:(–-]\s*", item)[0] for item in _items(sections.get("languages", []))
+        skills = _items(sections.get("skills", []))
+        out.fields["skills"] = [item for item, _ in skills]
+        languages = [
+            (re.split(r"\s*[:(–-]\s*", item)[0], line)
+            for item, line in _items(sections.get("languages", []))
         ]
-        out.fields["education"] = _education(sections.get("education", []))
+        out.fields["languages"] = [item for item, _ in languages]
+        for key, listed in (("skills", skills), ("languages", languages)):
+            for index, (item, line) in enumerate(listed):
+                out.note(f"{key}[{index}]", Found(item, line, _LISTED))
+        education = _education(sections.get("education", []))
         experience = _experience(sections.get("experience", []))
+        for key, entries in (("education", education), ("experience", experience)):
+            for index, entry in enumerate(entries):
+                where = entry.pop("_line")
+                assert isinstance(where, Line)
+                for name, value in entry.items():
+                    if value is not None:
+                        out.note(f"{key}[{index}].{name}", Found(str(value), where, _LISTED))
+        out.fields["education"] = education
         out.fields["experience"] = experience
         out.fields["years_of_experience"] = _years(experience, self.today or date.today())
         return out
@@ -209,19 +228,28 @@ def _sections(lines: list[Line]) -> dict[str, list[Line]]:
     return result
 
 
-def _items(lines: list[Line]) -> list[str]:
-    items: list[str] = []
+# Items read from a section's lists: where is known, but nothing cross-checks them.
+_LISTED = 0.85
+_NATIONAL_ID_LABEL = re.compile(
+    r"cccd|cmnd|căn cước|chứng minh nhân dân|national id|id card|passport|hộ chiếu", re.I
+)
+
+
+def _items(lines: list[Line]) -> list[tuple[str, Line]]:
+    """A section's items (split at commas, bullets, bars), each once, with its line."""
+    items: list[tuple[str, Line]] = []
     for line in lines:
         for part in re.split(r"[,;•|·▪●]|\s-\s", line.text):
             part = clean_text(part.lstrip("-–•*+ "))
-            if part and part not in items:
-                items.append(part)
+            if part and all(part != item for item, _ in items):
+                items.append((part, line))
     return items
 
 
 def _education(lines: list[Line]) -> list[dict[str, object]]:
     # By rows: the years are often right-aligned on the institution's row.
-    texts = [" | ".join(part.text for part in row) for row in _rows(lines)]
+    rows = _rows(lines)
+    texts = [" | ".join(part.text for part in row) for row in rows]
     entries: list[dict[str, object]] = []
     for index, text in enumerate(texts):
         institution = _INSTITUTION.search(text)
@@ -266,6 +294,7 @@ def _education(lines: list[Line]) -> list[dict[str, object]]:
                 "institution": institution_text,
                 "degree": degree_text,
                 "end_year": max(years, default=None),
+                "_line": _row_line(rows[index]),
             }
         )
     return entries
@@ -316,9 +345,22 @@ def _experience(lines: list[Line]) -> list[dict[str, object]]:
             before -= 1
         taken = max(taken, after - 1)
         employer, title = _employer_and_title(heading)
-        entries.append({"employer": employer, "title": title, "start": start, "end": end})
+        entries.append(
+            {
+                "employer": employer,
+                "title": title,
+                "start": start,
+                "end": end,
+                "_line": _row_line(row),
+            }
+        )
         taken = max(taken, index)
     return entries
+
+
+def _row_line(row: list[Line]) -> Line:
+    """A row's parts as one line: the place an entry read from the row is shown at."""
+    return Line(tuple(word for part in row for word in part.words), row[0].page)
 
 
 def _split_heading(text: str) -> list[str]:
