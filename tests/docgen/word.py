@@ -165,11 +165,13 @@ def _continues(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
 
 def _continues_values(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
     """Segments that are the wrapped ends of the previous row's value cells: inside the
-    table, fewer than its columns, none in the first (label) column."""
+    table, fewer than its columns, none in the first (label) column, none a label."""
     return (
         1 < len(row) < len(anchors)
         and all(_inside(anchors, segment) for segment in row)
         and all(_nearest(anchors, segment) != 0 for segment in row)
+        # a label starts a row of its own (`Due Date:` under `Invoice Date:`)
+        and not any(segment.text.rstrip().endswith(":") for segment in row)
     )
 
 
