@@ -189,9 +189,15 @@ def read_parties(flow: Flow) -> tuple[list[dict[str, object]], dict[str, Found]]
     records: list[dict[str, object]] = []
     where: dict[str, Found] = {}
     for number, party in enumerate(parties):
-        records.append(party.record(f"party_{chr(ord('a') + number)}"))
+        role = f"party_{chr(ord('a') + number)}"
+        records.append(party.record(role))
         if party.name is not None:
             where[f"parties[{number}].name"] = party.name
+            # The role is the order parties are introduced in: shown where the name was read,
+            # no surer than that order is (0.85).
+            where[f"parties[{number}].role"] = Found(
+                role, party.name.line, min(party.name.confidence, 0.85)
+            )
         for key in ("tax_id", "representative", "address"):
             if key in party.facts:
                 where[f"parties[{number}].{key}"] = party.facts[key]

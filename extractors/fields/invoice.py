@@ -224,9 +224,18 @@ class InvoiceExtractor:
         out.put("payment_method", paid, paid_found)
 
         currency = find_currency(document.text)
-        if currency is None and document.language == "vi":
-            currency = "VND"
-        out.fields["currency"] = currency
+        printed = next(
+            (line for line in document.lines if currency and find_currency(line.text) == currency),
+            None,
+        )
+        if printed is not None:
+            out.put("currency", currency, Found(currency, printed, 0.95))
+        elif currency is None and document.language == "vi":
+            # Nothing printed: a Vietnamese invoice is in đồng unless it says otherwise.
+            out.fields["currency"] = "VND"
+            out.confidence["currency"] = 0.8
+        else:
+            out.fields["currency"] = currency
 
     def _parties(self, document: ParsedDocument, out: Extraction) -> None:
         anchors = [(line, start, "seller") for line, start in label_matches(document, _SELLER)]
