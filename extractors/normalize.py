@@ -50,8 +50,10 @@ _EN_DAY_FIRST = re.compile(
 
 
 def clean_text(text: str) -> str:
-    """As printed, whitespace collapsed, NFC (Vietnamese diacritics kept in one form)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    """As printed, whitespace collapsed, NFC (Vietnamese diacritics kept in one form), without
+    the bars and underscores OCR reads from a table's borders at either end."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    return re.sub(r"^(?:[|_]+\s*)+|(?:\s*[|_]+)+$", "", text)
 
 
 def find_date(text: str, *, day_first: bool = True) -> tuple[str, re.Match[str]] | None:
