@@ -77,6 +77,20 @@ class InvoiceFields(_Fields):
     payment_method: PaymentMethod | None = None
 
 
+# The standard clauses SCHEMA.md names for `clauses`, in its order.
+CONTRACT_CLAUSES = (
+    "payment",
+    "confidentiality",
+    "termination",
+    "dispute_resolution",
+    "force_majeure",
+    "liability",
+    "warranty",
+    "penalty",
+    "governing_law",
+)
+
+
 class ContractParty(_Fields):
     role: str
     name: str | None = None

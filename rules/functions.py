@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from rule_engine import DataType
 from stdnum.vn import mst
 
+from extractors.amount_words import words_to_amount as read_amount_words
 from rules.data import MasterData, VatTable, compact_account
 
 # Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact and
@@ -151,9 +152,7 @@ def valid_tax_code(value: str | None) -> bool:
 def words_to_amount(text: str | None) -> Decimal | None:
     """The amount an amount-in-words states (`Một triệu không trăm tám mươi nghìn đồng`,
     `One thousand and eighty dollars`), or null when the words cannot be read as one."""
-    from extractors.amount_words import words_to_amount as read_words
-
-    return read_words(text) if text else None
+    return read_amount_words(text) if text else None
 
 
 @expression_function(DataType.FLOAT, DataType.DATETIME, DataType.DATETIME)

@@ -39,19 +39,8 @@ from extractors.fields.contract_text import (
 )
 from extractors.fields.layout import Found
 from extractors.normalize import clean_text, find_currency, parse_money
+from extractors.record import CONTRACT_CLAUSES
 from extractors.text import fold
-
-CLAUSES = (
-    "payment",
-    "confidentiality",
-    "termination",
-    "dispute_resolution",
-    "force_majeure",
-    "liability",
-    "warranty",
-    "penalty",
-    "governing_law",
-)
 
 
 class ContractExtractor:
@@ -92,7 +81,7 @@ class ContractExtractor:
         clauses = _clauses(flow)
         if law is not None and "governing_law" not in clauses:
             clauses["governing_law"] = law
-        names = [name for name in CLAUSES if name in clauses]
+        names = [name for name in CONTRACT_CLAUSES if name in clauses]
         out.fields["clauses"] = names
         for number_, name in enumerate(names):
             out.note(f"clauses[{number_}]", clauses[name])

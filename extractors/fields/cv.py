@@ -407,16 +407,6 @@ def _employer_and_title(heading: list[str]) -> tuple[str | None, str | None]:
     return parts[0], parts[1] if len(parts) > 1 else None
 
 
-def _split_strongest(text: str) -> list[str]:
-    """Split on the strongest separator present, so "Minh Phat Co., Ltd | Accountant"
-    keeps the company's comma."""
-    for separator in (r"\s*\|\s*", r"\s+[–—-]\s+", r"\s+at\s+", r"\s*,\s*"):
-        parts = re.split(separator, text)
-        if len(parts) > 1:
-            return parts
-    return [text]
-
-
 def _month(groups: tuple[str | None, ...]) -> str | None:
     month, year, month_name, named_year, bare_year = groups
     if month and year:

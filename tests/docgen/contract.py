@@ -54,6 +54,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from extractors.record import CONTRACT_CLAUSES
 from tests.docgen.common import FONT_DIR, GeneratedDocument, mst, vietnamese_words
 
 LAYOUTS = {
@@ -61,17 +62,6 @@ LAYOUTS = {
     "en": ("agreement", "sales", "msa", "nda", "uk", "lease"),
 }
 _WEIGHTS = {"vi": (4, 4, 3, 2, 2, 1), "en": (4, 3, 3, 2, 2, 2)}
-CLAUSES = (
-    "payment",
-    "confidentiality",
-    "termination",
-    "dispute_resolution",
-    "force_majeure",
-    "liability",
-    "warranty",
-    "penalty",
-    "governing_law",
-)
 
 # --- content pools --------------------------------------------------------------------------
 
@@ -1146,7 +1136,7 @@ def _pick_clauses(
     chosen = list(always)
     chosen += [name for name in likely if rng.random() < 0.75]
     chosen += [name for name in rare if rng.random() < 0.3]
-    return [name for name in CLAUSES if name in chosen]
+    return [name for name in CONTRACT_CLAUSES if name in chosen]
 
 
 # --- Vietnamese contracts -------------------------------------------------------------------
@@ -1534,7 +1524,7 @@ def _vi_articles(
     # (not a dispute clause that names the law: the law is its second sentence).
     embedded = [
         name
-        for name in CLAUSES
+        for name in CONTRACT_CLAUSES
         if name in clauses
         and name != "payment"
         and (name != "governing_law" or law_article)
@@ -1607,7 +1597,7 @@ def _vi_articles(
             )
         )
     done: set[str] = set(embedded)
-    for name in CLAUSES:
+    for name in CONTRACT_CLAUSES:
         if name not in clauses or name in done or (name == "governing_law" and not law_article):
             continue
         headings, body = _VI_CLAUSES[name]
@@ -1841,7 +1831,7 @@ def _vietnamese(rng: random.Random, kind: str) -> GeneratedDocument:
         "total_value": _money(facts.value),
         "currency": facts.currency if facts.value is not None else None,
         "governing_law": facts.law,
-        "clauses": [name for name in CLAUSES if name in clauses],
+        "clauses": [name for name in CONTRACT_CLAUSES if name in clauses],
         "auto_renewal": facts.renewal,
     }
     return GeneratedDocument("contract", "vi", w.bytes(), fields)
@@ -2345,7 +2335,7 @@ def _english(rng: random.Random, kind: str) -> GeneratedDocument:
         for name in clauses
         if name not in ("payment", "confidentiality") and rng.random() < 0.15
     ]
-    for name in CLAUSES:
+    for name in CONTRACT_CLAUSES:
         if name not in clauses or name in embedded:
             continue
         if name == "termination" and term_heading == "Term and Termination":
@@ -2501,7 +2491,7 @@ def _english(rng: random.Random, kind: str) -> GeneratedDocument:
         "total_value": _money(facts.value),
         "currency": facts.currency if facts.value is not None else None,
         "governing_law": facts.law,
-        "clauses": [name for name in CLAUSES if name in clauses],
+        "clauses": [name for name in CONTRACT_CLAUSES if name in clauses],
         "auto_renewal": facts.renewal,
     }
     return GeneratedDocument("contract", "en", w.bytes(), fields)
