@@ -157,6 +157,23 @@ def words_to_amount(text: str) -> Decimal | None:
     return _english(tokens)
 
 
+
+def mostly_number_words(text: str) -> bool:
+    """Whether most of `text`'s words are number, scale or currency words (in Vietnamese or
+    English): the wrapped end of an amount in words, not the heading printed below it."""
+    tokens = _TOKEN.findall(unicodedata.normalize("NFC", text).lower().replace("-", " "))
+    if not tokens:
+        return False
+    english = set(_EN_UNITS) | set(_EN_TENS) | set(_EN_SCALES) | _EN_FILLER | _EN_CENTS
+    known = sum(
+        token in _VI_KNOWN
+        or _strip_marks(token) in (*_VI_FOLDED, "muoi")
+        or token in english
+        or token in ("hundred", "and", "a")
+        for token in tokens
+    )
+    return known >= 0.6 * len(tokens)
+
 # Vietnamese number words by their letters alone. `muoi` is `mười` (ten) or `mươi` (tens of
 # the digit before it), `nam` is `năm` (five) or, after `viet`, the country.
 _VI_FOLDED = {

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractors.amount_words import words_to_amount
+from extractors.amount_words import mostly_number_words, words_to_amount
 from extractors.document import Line, ParsedDocument
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
@@ -354,7 +354,9 @@ class InvoiceExtractor:
         out.put("vat_rate", rate, rate_found)
         words = value_for(document, _IN_WORDS, valid=_is_words)
         if words is not None:
-            words = continued(document, words, accept=_is_words)
+            words = continued(
+                document, words, accept=lambda t: _is_words(t) and mostly_number_words(t)
+            )
         out.put("amount_in_words", clean_text(words.value) if words else None, words)
 
     def _cross_check(self, out: Extraction) -> None:

@@ -146,14 +146,22 @@ def continued(
         (other for other in document.pages[line.page - 1].lines if first in other.words), line
     )
     lefts = {line.bbox[0], printed.bbox[0]}
+    page = document.pages[line.page - 1]
+    text_right = max((other.bbox[2] for other in page.lines), default=line.bbox[2])
+    reach = Line((*printed.words, *line.words), line.page)
     for _ in range(max_lines):
         nxt = below(document, line, max_gap_lines=1.0)
+        if nxt is None and line.bbox[2] >= 0.85 * text_right:
+            # A paragraph wrapped at the page's edge may go on with a short line at the
+            # label's margin ("Hà Nội"), not under the value: only a full line wraps.
+            nxt = below(document, reach, max_gap_lines=1.0)
         if nxt is None or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts):
             break
         if _LABEL_LIKE.search(nxt.text) or not accept(nxt.text):
             break
         value = f"{value} {nxt.text}"
         line = Line((*line.words, *nxt.words), line.page)
+        reach = Line((*reach.words, *nxt.words), line.page)
     return Found(value, line, found.confidence) if line is not found.line else found
 
 
