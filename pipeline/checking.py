@@ -52,14 +52,23 @@ def _lock_id(key: str) -> int:
 
 def find_original(session: Session, *, document: Document) -> Document | None:
     """The live document that first held the same invoice in the same kind of file (an XML
-    and its PDF are a pair, not duplicates: see pipeline/pairing.py)."""
-    if document.invoice_key is None:
+    and its PDF are a pair, not duplicates: see pipeline/pairing.py), by its symbol or, when
+    a copy's series was lost, by its content."""
+    same = [
+        column == value
+        for column, value in (
+            (Document.invoice_key, document.invoice_key),
+            (Document.invoice_content_key, document.invoice_content_key),
+        )
+        if value is not None
+    ]
+    if not same:
         return None
     is_xml = Document.media_type == XML
     return session.scalar(
         select(Document)
         .where(
-            Document.invoice_key == document.invoice_key,
+            or_(*same),
             Document.id != document.id,
             Document.duplicate_of_id.is_(None),
             Document.status.in_(_LIVE),
@@ -76,9 +85,12 @@ def check(
     """Run the rules on the record with what the database knows, and keep the results: on the
     record (its `rules` list), one row per rule, and the document's queue priority."""
     key = pairing.invoice_key(record)
-    if key is not None:
-        lock_invoice(session, key)
+    content_key = pairing.invoice_content_key(record)
+    # Both keys, in one order: a copy knowing only one of them still meets the other copy.
+    for held in sorted({k for k in (key, content_key) if k is not None}, key=_lock_id):
+        lock_invoice(session, held)
     document.invoice_key = key
+    document.invoice_content_key = content_key
     original = find_original(session, document=document)
     document.duplicate_of_id = original.id if original is not None else None
     facts = Facts(

@@ -264,7 +264,7 @@ def rules_check(
     or the same invoice) is checked as its duplicate. Exits 1 when a file cannot be read or
     an error rule fails."""
     from extractors.service import extract_file
-    from pipeline.pairing import invoice_key
+    from pipeline.pairing import invoice_content_key, invoice_key
     from pipeline.processing import check_record
     from rules.functions import Facts
 
@@ -279,6 +279,8 @@ def rules_check(
             keys = [f"bytes:{record.source.sha256}"]
             if (key := invoice_key(record)) is not None:
                 keys.append(f"invoice:{key}")
+            if (key := invoice_content_key(record)) is not None:
+                keys.append(f"invoice-content:{key}")
             earlier = next((seen[k] for k in keys if k in seen), None)
             facts = Facts.now(duplicate_of=earlier)
             if today is not None:

@@ -86,6 +86,10 @@ class Document(Base):
     record: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
     # Seller tax code | series | number: the same invoice arriving as PDF and as XML.
     invoice_key: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
+    # Seller tax code | number | issue date | total: finds a copy whose series was not read.
+    invoice_content_key: Mapped[str | None] = mapped_column(
+        String(160), default=None, index=True
+    )
     superseded_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
     # The earlier document holding the same invoice (same key, same kind of file), when this
     # one is a second copy; null for the original. Set under the invoice key's lock.

@@ -10,6 +10,8 @@ XML finishing at the same moment in two workers would each miss the other.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +32,24 @@ def invoice_key(record: Record) -> str | None:
         return None
     # XML states the number as an integer; the PDF prints it with leading zeros.
     return f"{seller}|{series}|{int(number)}"
+
+
+def invoice_content_key(record: Record) -> str | None:
+    """The invoice by what it says rather than its symbol: seller, number, issue date and
+    total. A copy whose series a scan lost, or misread, is still the same invoice; two
+    invoices of one seller sharing number, date and total to the last đồng are not."""
+    if record.doc_type != "invoice":
+        return None
+    fields = record.fields
+    seller = (fields.get("seller") or {}).get("tax_id")
+    number, issued, total = (fields.get(k) for k in ("invoice_number", "issue_date", "total"))
+    if not (seller and number and str(number).isdigit() and issued and total):
+        return None
+    try:
+        amount = Decimal(str(total)).normalize()
+    except InvalidOperation:
+        return None
+    return f"{seller}|{int(number)}|{issued}|{amount:f}"
 
 
 def pair(session: Session, *, document: Document, actor: str) -> None:

@@ -237,6 +237,37 @@ def test_two_copies_decided_at_the_same_moment_yield_one_original_and_one_duplic
     assert flagged[0].duplicate_of_id == original.id
 
 
+def test_a_copy_whose_series_was_not_read_is_still_found_by_its_content(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """A rescan that lost the series (`Ký hiệu`) has no symbol key, but the same seller,
+    number, date and total: the same invoice. Either copy may arrive first."""
+    no_series = {**FIELDS, "invoice_series": None}
+    first = settle(sessions, settings, "scan.pdf", no_series)
+    second = settle(sessions, settings, "clean.pdf")
+    third = settle(sessions, settings, "rescan.pdf", {**no_series, "invoice_number": "123"})
+    assert stored(sessions, first).duplicate_of_id is None
+    assert stored(sessions, second).duplicate_of_id == first
+    assert stored(sessions, third).duplicate_of_id == first
+    failing = {c.rule for c in stored(sessions, second).rule_checks if not c.passed}
+    assert "invoice.not_duplicate" in failing
+
+
+def test_another_invoice_of_the_same_seller_and_number_is_not_a_duplicate(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """Content alone makes a duplicate only when number, date and total all agree: a seller
+    numbers each series from 1, so another series' invoice 123 is another invoice."""
+    settle(sessions, settings, "a.pdf", {**FIELDS, "invoice_series": None})
+    other_total = {**FIELDS, "invoice_series": None, "total": "1100001"}
+    other_series = {**FIELDS, "invoice_series": f"C{TODAY.year % 100:02d}TBB"}
+    other_day = {**FIELDS, "invoice_series": None, "issue_date": TODAY.replace(day=2).isoformat()}
+    for name, fields in (("b.pdf", other_total), ("c.pdf", other_day)):
+        assert stored(sessions, settle(sessions, settings, name, fields)).duplicate_of_id is None
+    # same content as a.pdf, and a series a.pdf did not show: still the same invoice
+    assert stored(sessions, settle(sessions, settings, "d.pdf", other_series)).duplicate_of_id
+
+
 def test_a_worker_flags_a_re_sent_pdf_of_the_same_invoice(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
