@@ -47,6 +47,12 @@ _DOUBLED_D = re.compile("[ĐÐ]*Ð[ĐÐ]*")
 # JPEG-compressed scans.
 _CONFIG = "--psm 3 -c thresholding_method=2"
 _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
+# A word Tesseract is this unsure of is often a region its page layout analysis cut wrongly:
+# two short lines stacked under each other (`Ký hiệu:` over `C26TCM`) read as one garbled
+# word (`Fe`, confidence 0). Read alone, as a block, such a crop comes out right.
+_UNSURE = 40.0
+_MAX_REREAD = 12  # regions per page: a noisy photo must not cost a second full pass
+_REREAD_GAP = 40  # white pixels between the crops stacked into one image
 _MIN_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 # A word as Tesseract gives it: text, confidence, (block, paragraph, line), left, top,
@@ -169,6 +175,7 @@ def _read(
         width, height = float(data["width"][index]), float(data["height"][index])
         line = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
         boxes.append((text, confidence, line, left, top, width, height))
+    boxes = _reread_unsure(path, language, boxes, timeout)
     angle = _skew(boxes)
     cos, sin = math.cos(angle), math.sin(angle)
     scale = 72.0 / dpi
@@ -194,6 +201,92 @@ def _read(
         )
     mean = sum(w.confidence for w in words) / len(words) if words else 0.0
     return words, mean
+
+
+def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float) -> list[_Box]:
+    """`boxes` with the regions Tesseract was unsure of read again, each crop on its own as
+    a block of text; all crops go through one tesseract run, stacked into one image. A
+    region's new words replace its old one only when they are read with confidence."""
+    unsure = [box for box in boxes if box[1] < _UNSURE and any(char.isalnum() for char in box[0])]
+    if not unsure:
+        return boxes
+    unsure = sorted(unsure, key=lambda box: box[1])[:_MAX_REREAD]
+    with Image.open(path) as image:
+        gray = image.convert("L")
+    regions: list[tuple[int, int, int, int]] = []
+    for _, _, _, left, top, width, height in unsure:
+        margin = max(10.0, 0.25 * height)
+        regions.append(
+            (
+                max(0, int(left - margin)),
+                max(0, int(top - margin)),
+                # Further right: a value cut off the merged region is read whole.
+                min(gray.width, int(left + width + margin + height)),
+                min(gray.height, int(top + height + margin)),
+            )
+        )
+    crops = [gray.crop(region) for region in regions]
+    stack = Image.new(
+        "L",
+        (max(crop.width for crop in crops), sum(crop.height + _REREAD_GAP for crop in crops)),
+        255,
+    )
+    offsets: list[int] = []
+    y = 0
+    for crop in crops:
+        stack.paste(crop, (0, y))
+        offsets.append(y)
+        y += crop.height + _REREAD_GAP
+    try:
+        data = pytesseract.image_to_data(
+            stack,
+            lang=language,
+            config="--psm 6",
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout,
+        )
+    except (RuntimeError, pytesseract.TesseractError):
+        return boxes  # the first reading stands
+    found: list[list[_Box]] = [[] for _ in regions]
+    for index, text in enumerate(data["text"]):
+        text = text.strip()
+        confidence = float(data["conf"][index])
+        if not text or confidence < _SPECK_CONFIDENCE:
+            continue
+        left, top = float(data["left"][index]), float(data["top"][index])
+        width, height = float(data["width"][index]), float(data["height"][index])
+        centre = top + height / 2
+        which = next(
+            (
+                number
+                for number, (offset, crop) in enumerate(zip(offsets, crops, strict=True))
+                if offset <= centre < offset + crop.height
+            ),
+            None,
+        )
+        if which is None:
+            continue
+        x0, y0 = regions[which][0], regions[which][1] - offsets[which]
+        line = (10_000 + which, data["par_num"][index], data["line_num"][index])
+        found[which].append((text, confidence, line, left + x0, top + y0, width, height))
+    replaced: set[int] = set()
+    added: list[_Box] = []
+    sure = [box for box in boxes if box[1] >= _UNSURE]
+    for old, new in zip(unsure, found, strict=True):
+        if not new or statistics.mean(box[1] for box in new) < old[1] + 20:
+            continue
+        replaced.add(id(old))
+        # The crop's margins reach into neighbouring words already read well: not twice.
+        added.extend(box for box in new if not any(_covers(other, box) for other in sure))
+    if not replaced:
+        return boxes
+    return [box for box in boxes if id(box) not in replaced] + added
+
+
+def _covers(box: _Box, other: _Box) -> bool:
+    """Whether `other`'s centre lies inside `box`."""
+    cx, cy = other[3] + other[5] / 2, other[4] + other[6] / 2
+    return box[3] <= cx <= box[3] + box[5] and box[4] <= cy <= box[4] + box[6]
 
 
 def _skew(boxes: list[_Box]) -> float:
