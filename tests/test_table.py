@@ -330,3 +330,60 @@ def test_no_quantity_is_implied_when_the_division_is_not_tidy() -> None:
         for w in line.words
     ]
     assert _line(Page(1, 595, 842, group_lines(words, 1)))["quantity"] == "5"
+
+
+def _dropped_amounts_page() -> Page:
+    """Three rows; OCR lost the amounts of the first two (it happens in a right-aligned
+    column beside a rule), so only the last row has a key value."""
+    return _page(
+        1,
+        [
+            *HEADER,
+            (130, [(40, "1"), (80, "Vận chuyển hàng hóa"), (250, "Chuyến"), (330, "20"),
+                   (400, "6.000")]),
+            (150, [(40, "2"), (80, "Giấy in A4"), (250, "Ram"), (330, "30"),
+                   (400, "688.000")]),
+            (162, [(80, "Double A")]),
+            (180, [(40, "3"), (80, "Mực in HP 85A"), (250, "Hộp"), (330, "7"),
+                   (400, "217.000"), (480, "1.519.000")]),
+            (200, [(80, "Cộng tiền hàng:"), (480, "22.279.000")]),
+        ],
+    )  # fmt: skip
+
+
+def test_rows_whose_amount_was_not_read_stay_rows_of_their_own() -> None:
+    """A printed row repeating the quantity and price columns is a new row, not the wrapped
+    end of the one above: three items, not one item holding three descriptions."""
+    rows = _read(_dropped_amounts_page())
+    assert [row["description"] for row in rows] == [
+        "Vận chuyển hàng hóa",
+        "Giấy in A4 Double A",
+        "Mực in HP 85A",
+    ]
+    assert [row.get("amount") for row in rows] == [None, None, "1.519.000"]
+    assert [row["quantity"] for row in rows] == ["20", "30", "7"]
+
+
+def test_a_lost_amount_is_taken_from_quantity_and_price_only_when_the_subtotal_agrees() -> None:
+    from extractors.fields.invoice import InvoiceExtractor
+
+    document = ParsedDocument("application/pdf", [_dropped_amounts_page()])
+    out = InvoiceExtractor().extract(document)
+    amounts = [item["amount"] for item in out.fields["line_items"]]  # type: ignore[union-attr,index]
+    assert amounts == ["120000", "20640000", "1519000"]  # 20 × 6.000 + 30 × 688.000 + ...
+    assert out.confidence["line_items[0].amount"] <= 0.85  # inferred, never certain
+    assert "line_items[1].amount" in out.provenance
+
+    # The subtotal disagrees: the amounts stay unread (null), for a reviewer, not guessed.
+    # (A row whose amount was lost may be the last one, too: it is kept all the same.)
+    page = _dropped_amounts_page()
+    page.lines = [
+        line if "22.279.000" not in line.text else group_lines(
+            [w if w.text != "22.279.000" else Word("22.279.500", w.bbox, 1) for w in line.words],
+            1,
+        )[0]
+        for line in page.lines
+    ]
+    out = InvoiceExtractor().extract(ParsedDocument("application/pdf", [page]))
+    amounts = [item["amount"] for item in out.fields["line_items"]]  # type: ignore[union-attr,index]
+    assert amounts == [None, None, "1519000"]

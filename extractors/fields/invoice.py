@@ -177,6 +177,9 @@ class InvoiceExtractor:
         for index in amended:  # inferred, not read: never certain
             path = f"line_items[{index}].amount"
             out.confidence[path] = min(out.confidence.get(path, 0.85), 0.85)
+            if path not in out.provenance:  # an amount the scan lost: where its row is
+                out.note(path, items[index].found)
+                out.confidence[path] = min(out.confidence[path], 0.85)
         return out
 
     def _header(self, document: ParsedDocument, out: Extraction) -> None:
@@ -633,13 +636,12 @@ def _confirm_amounts(items: list[_Item], subtotal: object) -> list[int]:
     if not proposed or subtotal is None:
         return []
     target = Decimal(str(subtotal))
-    printed = sum((Decimal(str(item.fields["amount"])) for item in items), Decimal(0))
-    if abs(printed - target) <= 1:
+    printed = sum((_amount(item) for item in items), Decimal(0))
+    if abs(printed - target) <= 1 and all(item.fields["amount"] for item in items):
         return []
 
     def change(index: int) -> Decimal:
-        item = items[index]
-        return Decimal(str(item.implied_amount)) - Decimal(str(item.fields["amount"]))
+        return Decimal(str(items[index].implied_amount)) - _amount(items[index])
 
     for chosen in [proposed, *([index] for index in proposed if len(proposed) > 1)]:
         if abs(printed + sum(change(index) for index in chosen) - target) <= 1:
@@ -649,18 +651,22 @@ def _confirm_amounts(items: list[_Item], subtotal: object) -> list[int]:
     return []
 
 
+def _amount(item: _Item) -> Decimal:
+    return Decimal(str(item.fields["amount"] or 0))
+
+
 def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
     items: list[_Item] = []
     rows = read_table(document, _COLUMNS, key="amount", is_end=_ends_table)
     for row in rows:
         amount = _cell_money(row.text("amount"), language)
-        if amount is None:
-            continue
         unit, printed_quantity = _split_unit(
             clean_text(row.text("unit")) or None, row.text("quantity") or None
         )
         quantity = _cell_money(printed_quantity or "", language)
         unit_price = _cell_money(row.text("unit_price"), language)
+        if amount is None and (quantity is None or unit_price is None):
+            continue  # not a line item: a note inside the table, a blank row
         description = clean_text(row.text("description")) or None
         fields: dict[str, str | None] = {
             "description": description,
@@ -676,7 +682,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             implied_amount = _ocr_product(fields, row)
         quantity, unit_price = fields["quantity"], fields["unit_price"]
         confidence = 0.85
-        if quantity is not None and unit_price is not None:
+        if quantity is not None and unit_price is not None and amount is not None:
             product = Decimal(quantity) * Decimal(unit_price)
             confidence = 0.95 if abs(product - Decimal(amount)) <= Decimal("1") else 0.5
         cells = {
@@ -689,7 +695,8 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             cell = cells.get(name)
             if cell is not None:  # inferred, not read: never certain
                 cells[name] = Found(cell.value, cell.line, min(cell.confidence, 0.85))
-        found = cells.get("amount")
+        # A line whose amount a scan lost is still a line: its price stands for it.
+        found = cells.get("amount") or cells.get("unit_price")
         assert found is not None
         items.append(_Item(fields, found, confidence, cells, implied_amount))
     return items

@@ -105,25 +105,37 @@ def _group_rows(
 ) -> tuple[list[list[list[Word]]], bool]:
     """The printed rows under a header grouped into table rows: a row holding a key value
     starts one; rows without one are its wrapped lines (or, before the first, lines of the
-    next). True when the table ends on this page."""
+    next), unless they repeat its figures. True when the table ends on this page."""
     groups: list[list[list[Word]]] = []
     pending: list[list[Word]] = []
     last_bottom: float | None = None
     for words in printed:
         text = fold(" ".join(word.text for word in words))
         if is_end(text):
-            return groups, True
+            return _close_pending(groups, pending, header, key), True
         top = min(word.bbox[1] for word in words)
         height = max(word.height for word in words)
         if last_bottom is not None and top - last_bottom > _ROW_GAP_LINES * height:
-            return groups, True
+            return _close_pending(groups, pending, header, key), True
         if _is_repeated_header(text, columns, minimum):
             continue
-        if _assign(words, header, 0).cells.get(key):
-            groups.append([*pending, words])
+        cells = _assign(words, header, 0).cells
+        figures = _figures(cells, key)
+        # Quantity and price again: the lines above were a whole row whose key value was
+        # not read (a scan dropping an amount), not the first lines of this one.
+        whole = len(figures & _group_figures(pending, header, key)) >= 2
+        if cells.get(key):
+            groups.extend([pending, [words]] if whole else [[*pending, words]])
             pending = []
-        elif groups:
+        elif whole:
+            groups.append(pending)
+            pending = [words]
+        elif pending and groups:
+            pending.append(words)  # a wrapped line of the row whose key value was not read
+        elif groups and len(figures & _group_figures(groups[-1], header, key)) < 2:
             groups[-1].append(words)
+        elif groups:
+            groups.append([words])  # a row of its own, its key value unread
         elif not continued:
             # Lines above the first key value: a cell's first lines, printed higher than
             # its vertically centred numbers.
@@ -131,7 +143,17 @@ def _group_rows(
         else:
             continue  # a continued page: skip its letterhead until the table resumes
         last_bottom = max(word.bbox[3] for word in words)
-    return groups, False
+    return _close_pending(groups, pending, header, key), False
+
+
+def _close_pending(
+    groups: list[list[list[Word]]], pending: list[list[Word]], header: list[Column], key: str
+) -> list[list[list[Word]]]:
+    """The rows, with the last one kept even though its key value was not read, when it
+    holds figures of a row (a quantity and a price) and not just a cell's first lines."""
+    if len(_group_figures(pending, header, key)) >= 2:
+        return [*groups, pending]
+    return groups
 
 
 def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
@@ -303,6 +325,25 @@ def _groups(words: list[Word]) -> list[list[Word]]:
         else:
             groups.append((word.bbox[0], word.bbox[2], [word]))
     return [members for _, _, members in groups]
+
+
+_FIGURE = re.compile(r"[\d.,]*\d")
+
+
+def _figures(cells: dict[str, list[Word]], key: str) -> set[str]:
+    """The columns other than `key` holding a number. A wrapped line of a row repeats none
+    of its row's figures: a line repeating two of them (quantity and price) starts a row."""
+    return {
+        name
+        for name, words in cells.items()
+        if name != key and any(_FIGURE.fullmatch(word.text) for word in words)
+    }
+
+
+def _group_figures(group: list[list[Word]], header: list[Column], key: str) -> set[str]:
+    if not group:
+        return set()
+    return _figures(_assign([word for line in group for word in line], header, 0).cells, key)
 
 
 def _is_repeated_header(text: str, columns: dict[str, re.Pattern[str]], minimum: int) -> bool:
