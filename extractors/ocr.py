@@ -49,8 +49,9 @@ _CONFIG = "--psm 3 -c thresholding_method=2"
 _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
 # A word Tesseract is this unsure of is often a region its page layout analysis cut wrongly:
 # two short lines stacked under each other (`Ký hiệu:` over `C26TCM`) read as one garbled
-# word (`Fe`, confidence 0). Read alone, as a block, such a crop comes out right.
-_UNSURE = 40.0
+# word (`Fe`, confidence 0), or a figure in a table cell read beside a rule (`17708` at 40
+# for `177.06`, `38` at 65 for `39`). Read alone, as a block, such a crop comes out right.
+_UNSURE = 70.0
 _MAX_REREAD = 12  # regions per page: a noisy photo must not cost a second full pass
 _REREAD_GAP = 40  # white pixels between the crops stacked into one image
 _MIN_WORDS = 8
@@ -251,7 +252,7 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
     for index, text in enumerate(data["text"]):
         text = text.strip()
         confidence = float(data["conf"][index])
-        if not text or confidence < _SPECK_CONFIDENCE:
+        if not any(char.isalnum() for char in text) or confidence < 0:
             continue
         left, top = float(data["left"][index]), float(data["top"][index])
         width, height = float(data["width"][index]), float(data["height"][index])
@@ -264,23 +265,20 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
             ),
             None,
         )
-        if which is None:
-            continue
+        if which is None or left <= 2 or left + width >= crops[which].width - 2:
+            continue  # a neighbour cut by the crop's edge: read in full where it is
         x0, y0 = regions[which][0], regions[which][1] - offsets[which]
         line = (10_000 + which, data["par_num"][index], data["line_num"][index])
         found[which].append((text, confidence, line, left + x0, top + y0, width, height))
-    replaced: set[int] = set()
-    added: list[_Box] = []
-    sure = [box for box in boxes if box[1] >= _UNSURE]
+    result = list(boxes)
     for old, new in zip(unsure, found, strict=True):
-        if not new or statistics.mean(box[1] for box in new) < old[1] + 20:
-            continue
-        replaced.add(id(old))
-        # The crop's margins reach into neighbouring words already read well: not twice.
-        added.extend(box for box in new if not any(_covers(other, box) for other in sure))
-    if not replaced:
-        return boxes
-    return [box for box in boxes if id(box) not in replaced] + added
+        others = [box for box in result if box is not old]
+        # The crop's margins reach into neighbouring words, kept or re-read in a
+        # neighbouring crop: those are not read twice, nor do they vouch for the crop.
+        fresh = [box for box in new if not any(_covers(other, box) for other in others)]
+        if fresh and statistics.mean(box[1] for box in fresh) >= old[1] + 20:
+            result = others + fresh
+    return result
 
 
 def _covers(box: _Box, other: _Box) -> bool:
