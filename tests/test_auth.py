@@ -22,6 +22,8 @@ from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from pipeline import cli
 from pipeline.models import ApiToken, Document
 from pipeline.settings import Settings, get_settings
+from pipeline.worker import Worker
+from tests import docgen
 from tests.signin import PASSWORD, add_token, add_user, api, sign_in
 from tests.test_api import INVOICE_FIELDS, add_document
 
@@ -151,6 +153,28 @@ def test_a_clerk_sees_only_their_own_uploads(
     with sessions() as session:
         assert session.get_one(Document, own).uploaded_by == "carol"
         assert session.get_one(Document, from_the_share).uploaded_by is None
+
+
+def test_an_uploaded_invoice_is_processed_like_a_dropped_one(
+    settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    generated = docgen.invoice(5)
+    pdf = docgen.write(generated, tmp_path / "hd_0005.pdf").read_bytes()
+    with api(settings) as clerk:
+        sign_in(clerk, sessions, "carol", "clerk")
+        uploaded = clerk.post("/api/v1/documents", files={"file": ("C:\\scans\\hd_0005.pdf", pdf)})
+        assert uploaded.status_code == 201, uploaded.text
+        document_id = uploaded.json()["id"]
+        worker = Worker(settings)
+        try:
+            assert worker.run(exit_when_idle=True) == 1
+        finally:
+            worker.close()
+        mine = clerk.get(f"/api/v1/documents/{document_id}").json()
+        assert mine["source"]["filename"] == "hd_0005.pdf"
+        assert mine["fields"]["invoice_number"] == generated.fields["invoice_number"]
+        assert mine["history"][0]["actor"] == "carol"
+        assert clerk.get("/api/v1/review-queue").status_code == 403
 
 
 # --- browser sessions and CSRF --------------------------------------------------------------
