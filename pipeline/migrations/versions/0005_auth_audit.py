@@ -147,8 +147,9 @@ def downgrade() -> None:
             "COALESCE((SELECT MAX(id) FROM document_events), 0) + 1, false)"
         )
     op.drop_index("ix_documents_uploaded_by", table_name="documents")
-    with op.batch_alter_table("documents") as batch_op:
-        batch_op.drop_column("uploaded_by")
+    # A plain DROP COLUMN (SQLite 3.35+): rebuilding `documents`, as a batch operation would,
+    # is refused while other tables' rows refer to it.
+    op.drop_column("documents", "uploaded_by")
     op.drop_index("ix_login_sessions_user_id", table_name="login_sessions")
     op.drop_table("login_sessions")
     op.drop_table("api_tokens")
