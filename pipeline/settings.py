@@ -13,8 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.limits import ReadLimits
 
-# Values copied from examples and templates: a key anyone can read signs nothing.
-PLACEHOLDER_SECRETS = frozenset({"", "changethis", "changeme", "change-me", "secret", "dev"})
+# Words of keys copied from examples and templates: a key anyone can read signs nothing.
+PLACEHOLDER_WORDS = ("changethis", "changeme", "change-me", "change_me", "replace", "example")
 MIN_SECRET_LENGTH = 32
 SECRET_KEY_FILE = "secret_key"
 
@@ -112,7 +112,8 @@ class Settings(BaseSettings):
     def _refuse_placeholder_secret(self) -> Self:
         if self.environment != "development":
             key = self.secret_key.get_secret_value() if self.secret_key else ""
-            if key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            placeholder = any(word in key.lower() for word in PLACEHOLDER_WORDS)
+            if placeholder or len(key) < MIN_SECRET_LENGTH:
                 raise ValueError(
                     "BACKOFFICE_SECRET_KEY must be set to a random value of at least "
                     f"{MIN_SECRET_LENGTH} characters in {self.environment}, e.g. "

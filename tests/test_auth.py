@@ -392,7 +392,9 @@ def test_users_are_added_with_roles_and_listed(settings: Settings, run_cli: CliR
 # --- the secret key -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", [None, "changethis", "short"])
+@pytest.mark.parametrize(
+    "key", [None, "short", "changethis" * 4, "replace-with-a-random-secret-key"]
+)
 def test_production_refuses_a_missing_or_placeholder_secret(key: str | None) -> None:
     with pytest.raises(ValidationError, match="BACKOFFICE_SECRET_KEY"):
         Settings(environment="production", secret_key=key)
