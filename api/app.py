@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routers import documents, entries, health
+from api.routers import audit, auth, documents, entries, health, uploads
+from pipeline.auth import anyone_can_sign_in
 from pipeline.db import make_engine, make_session_factory
 from pipeline.processing import rule_book
 from pipeline.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,8 +24,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.resolved_database_url)
         app.state.settings = settings
+        app.state.secret_key = settings.resolved_secret_key()
         app.state.session_factory = make_session_factory(engine)
         app.state.rule_book = rule_book(settings)
+        with app.state.session_factory() as session:
+            if not anyone_can_sign_in(session):
+                log.warning(
+                    "every API route but /healthz needs a user or a token, and there is none "
+                    "yet: add one with `backoffice users add NAME --role admin`"
+                )
         yield
         engine.dispose()
 
@@ -31,6 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(health.router)
+    app.include_router(auth.router)
     app.include_router(documents.router)
+    app.include_router(uploads.router)
     app.include_router(entries.router)
+    app.include_router(audit.router)
     return app

@@ -1,15 +1,32 @@
-"""Request-scoped dependencies. The request owns the transaction: routers commit."""
+"""Request-scoped dependencies. The request owns the transaction: routers commit.
+
+Who may call what is decided here and nowhere else: `CurrentPrincipal` authenticates (an API
+token as `Authorization: Bearer`, or a browser's session cookie plus, on a state-changing
+request, its CSRF token), and `require_roles(...)` on each route authorises. Anonymous
+requests get 401, authenticated ones without the role 403. `admin` may do everything.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
+from typing import Annotated, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from pipeline import audit, auth
+from pipeline.models import Role
 from pipeline.settings import Settings
 from rules.engine import RuleSet
+
+SESSION_COOKIE = "bo_session"
+CSRF_COOKIE = "bo_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -35,3 +52,118 @@ def get_rules(request: Request) -> RuleSet:
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RulesDep = Annotated[RuleSet, Depends(get_rules)]
+
+
+class Principal(BaseModel):
+    """Who is calling: a user signed in with a browser, or a system with an API token."""
+
+    name: str  # as the audit trail names it: the user's name, or `token:<name>`
+    kind: Literal["user", "token"]
+    roles: frozenset[Role]
+    login_session_id: int | None = None
+
+    def has_role(self, *roles: Role) -> bool:
+        return Role.ADMIN in self.roles or not self.roles.isdisjoint(roles)
+
+    @property
+    def sees_all_documents(self) -> bool:
+        # A clerk and nothing more sees only the documents they uploaded.
+        return self.has_role(Role.REVIEWER, Role.APPROVER)
+
+
+def csrf_token(secret_key: bytes, session_secret: str) -> str:
+    """The CSRF token of a browser session: bound to it and keyed with the server's secret,
+    so neither a cookie planted by a sibling site nor a guess can produce it."""
+    return hmac.new(secret_key, f"csrf:{session_secret}".encode(), hashlib.sha256).hexdigest()
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API token (`backoffice tokens create`).")
+_session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description=f"A browser session from `POST /login`; state-changing requests also send "
+    f"the `{CSRF_HEADER}` header with the login's `csrf_token`.",
+)
+
+
+def _unauthorized(detail: str = "not authenticated") -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def client_of(request: Request) -> audit.Client:
+    return audit.Client(
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_session_cookie)],
+) -> Principal:
+    audit.attach_client(session, client_of(request))
+    if bearer is not None:
+        token = auth.use_token(session, secret=bearer.credentials)
+        if token is None:
+            raise _unauthorized("invalid or revoked token")
+        if request.method not in SAFE_METHODS:
+            audit.record(
+                session,
+                actor=auth.token_actor(token),
+                kind="token_used",
+                data={"method": request.method, "path": request.url.path},
+            )
+        # Kept even when the request then fails: an attempted write is worth auditing.
+        session.commit()
+        return Principal(
+            name=auth.token_actor(token), kind="token", roles=frozenset({Role(token.role)})
+        )
+    if cookie is not None:
+        login_session = auth.resume_session(session, secret=cookie)
+        if login_session is None:
+            raise _unauthorized("session ended or expired")
+        if request.method not in SAFE_METHODS:
+            expected = csrf_token(request.app.state.secret_key, cookie)
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent.encode(), expected.encode()):
+                raise HTTPException(
+                    status.HTTP_403_FORBIDDEN, f"missing or wrong {CSRF_HEADER} header"
+                )
+        user = login_session.user
+        return Principal(
+            name=user.name,
+            kind="user",
+            roles=frozenset(Role(role) for role in user.roles),
+            login_session_id=login_session.id,
+        )
+    raise _unauthorized()
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting callers holding one of these roles (or admin)."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_role(*roles):
+            needed = ", ".join(role.value for role in (*roles, Role.ADMIN))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs one of the roles: {needed}")
+        return principal
+
+    return check
+
+
+# The rules of who may call what; each route names one.
+Uploader = Annotated[Principal, Depends(require_roles(Role.CLERK))]
+DocumentReader = Annotated[
+    Principal, Depends(require_roles(Role.CLERK, Role.REVIEWER, Role.APPROVER))
+]
+QueueReader = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.APPROVER))]
+Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
+EntriesReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
+Admin = Annotated[Principal, Depends(require_roles())]

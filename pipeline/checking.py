@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from pipeline import pairing, posting
+from pipeline.audit import change
 from pipeline.documents import InvalidTransition
 from pipeline.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
 from pipeline.settings import Settings
@@ -205,7 +206,11 @@ def _auto_approve(session: Session, *, document: Document, decision: RouteDecisi
                     document_id=document.id,
                     actor=AUTO_APPROVER,
                     kind="approved",
-                    data={"auto": True, "confidence": dict(decision.confidence)},
+                    data={
+                        "auto": True,
+                        "confidence": dict(decision.confidence),
+                        "status": change(DocumentStatus.REVIEW, DocumentStatus.APPROVED),
+                    },
                 )
             )
             if document.doc_type == "invoice":

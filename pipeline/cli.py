@@ -7,7 +7,9 @@ import logging
 import multiprocessing
 import signal
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -18,6 +20,8 @@ import typer
 from pipeline.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from rules.engine import RuleSet
 
 app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
@@ -25,6 +29,10 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 rules_app = typer.Typer(help="Compliance rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+users_app = typer.Typer(help="People who use the API, and their roles.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+tokens_app = typer.Typer(help="API tokens for other systems.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 
@@ -339,6 +347,117 @@ def rules_test(
     raise typer.Exit(1 if failed else 0)
 
 
+# Who changed users and tokens from this command line, as the audit trail names it.
+CLI_ACTOR = "cli"
+
+
+@contextmanager
+def _account_session() -> Iterator[Session]:
+    """A migrated database's session, committed when the command succeeds; a refused change
+    ends the command with its reason."""
+    from pipeline.auth import AuthError
+    from pipeline.db import make_engine, make_session_factory, transaction
+    from pipeline.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            yield session
+    except AuthError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    finally:
+        engine.dispose()
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    roles: Annotated[
+        list[str],
+        typer.Option("--role", help="clerk, reviewer, approver, accountant or admin; repeatable."),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add a user with one or more roles; asks for the password unless --password-stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from pipeline import auth
+
+    with _account_session() as session:
+        user = auth.create_user(session, name=name, roles=roles, password=password, actor=CLI_ACTOR)
+    typer.echo(f"added {user.name} ({', '.join(user.roles)})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Users, their roles and whether they are disabled."""
+    from pipeline import auth
+
+    with _account_session() as session:
+        for user in auth.list_users(session):
+            state = "disabled" if user.disabled else "active"
+            typer.echo(f"{user.name}\t{','.join(user.roles)}\t{state}")
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument()]) -> None:
+    """Disable a user: their sessions end and they can no longer sign in."""
+    from pipeline import auth
+
+    with _account_session() as session:
+        auth.disable_user(session, name=name, actor=CLI_ACTOR)
+    typer.echo(f"disabled {name}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Option("--name", help="The system that will use it.")],
+    role: Annotated[str, typer.Option("--role", help="The one role it acts with.")],
+) -> None:
+    """Create an API token and print it. It is shown this once and stored only hashed."""
+    from pipeline import auth
+
+    with _account_session() as session:
+        token, secret = auth.create_token(session, name=name, role=role, actor=CLI_ACTOR)
+    typer.echo(
+        f"token {token.id} ({token.name}, {token.role}); send it as "
+        "'Authorization: Bearer <token>'. It will not be shown again:",
+        err=True,
+    )
+    typer.echo(secret)
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """Tokens with their role, last use and state; never their secrets."""
+    from pipeline import auth
+
+    with _account_session() as session:
+        for token in auth.list_tokens(session):
+            used = token.last_used_at.isoformat() if token.last_used_at else "never used"
+            state = "revoked" if token.revoked_at else "active"
+            typer.echo(f"{token.id}\t{token.name}\t{token.role}\t{used}\t{state}")
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(help="The id `tokens list` shows.")],
+) -> None:
+    """Revoke a token: requests with it get 401 from now on."""
+    from pipeline import auth
+
+    with _account_session() as session:
+        token = auth.revoke_token(session, token_id=token_id, actor=CLI_ACTOR)
+    typer.echo(f"revoked token {token.id} ({token.name})")
+
+
 def _rules_or_exit(settings: Settings) -> RuleSet:
     from rules.errors import RulePackError
     from rules.loader import load_rules
@@ -352,3 +471,7 @@ def _rules_or_exit(settings: Settings) -> RuleSet:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

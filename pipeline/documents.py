@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline.audit import change
 from pipeline.models import Document, DocumentEvent, DocumentStatus, DuplicateDrop
 
 
@@ -41,6 +42,7 @@ def list_documents(
     *,
     status: DocumentStatus | None = None,
     doc_type: str | None = None,
+    uploaded_by: str | None = None,
     after_id: int | None = None,
     limit: int = 50,
     oldest_first: bool = False,
@@ -51,6 +53,8 @@ def list_documents(
         query = query.where(Document.status == status)
     if doc_type is not None:
         query = query.where(Document.doc_type == doc_type)
+    if uploaded_by is not None:
+        query = query.where(Document.uploaded_by == uploaded_by)
     if after_id is not None:
         query = query.where(Document.id > after_id if oldest_first else Document.id < after_id)
     order = Document.id.asc() if oldest_first else Document.id.desc()
@@ -75,7 +79,10 @@ def reject(session: Session, *, document_id: int, actor: str, reason: str) -> Do
     document.status = DocumentStatus.REJECTED
     session.add(
         DocumentEvent(
-            document_id=document.id, actor=actor, kind="rejected", data={"reason": reason}
+            document_id=document.id,
+            actor=actor,
+            kind="rejected",
+            data={"reason": reason, "status": change(DocumentStatus.REVIEW, document.status)},
         )
     )
     return document

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.sniff import sniff_media_type
-from pipeline.blobs import BlobStore, BlobTooLarge
+from pipeline.blobs import BlobStore, BlobTooLarge, StoredBlob
 from pipeline.db import transaction
 from pipeline.faults import crash_point
 from pipeline.models import Document, DocumentEvent, DuplicateDrop, Job, utcnow
@@ -254,3 +254,54 @@ class Ingestor:
         os.replace(path, destination)
         log.warning("kept %s in %s: %s", relative, FAILED_DIR, reason)
         return IngestResult(Outcome.FAILED, path, reason=reason)
+
+
+def record_upload(
+    session: Session, *, blob: StoredBlob, filename: str, uploaded_by: str
+) -> tuple[Outcome, int]:
+    """A file uploaded through the API: a new document queued for processing, or a duplicate
+    drop of the document already holding these bytes. No inbox file is left to move."""
+    media_type = sniff_media_type(blob.head)
+    now = utcnow()
+    existing = session.scalar(select(Document).where(Document.sha256 == blob.sha256))
+    if existing is not None:
+        session.add(
+            DuplicateDrop(
+                document_id=existing.id,
+                filename=filename,
+                relative_path=filename,
+                archive_path="",
+                filed_at=now,
+            )
+        )
+        session.add(
+            DocumentEvent(
+                document_id=existing.id,
+                actor=uploaded_by,
+                kind="duplicate_received",
+                data={"uploaded": filename},
+            )
+        )
+        return Outcome.DUPLICATE, existing.id
+    document = Document(
+        sha256=blob.sha256,
+        filename=filename,
+        relative_path=filename,
+        size=blob.size,
+        media_type=media_type,
+        archive_path="",
+        filed_at=now,
+        uploaded_by=uploaded_by,
+    )
+    session.add(document)
+    session.flush()
+    session.add(Job(document_id=document.id))
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=uploaded_by,
+            kind="received",
+            data={"uploaded": filename, "media_type": media_type, "size": blob.size},
+        )
+    )
+    return Outcome.NEW, document.id

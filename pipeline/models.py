@@ -1,4 +1,5 @@
-"""Database models: documents, the job queue, history, duplicates and journal entries."""
+"""Database models: documents, the job queue, the audit trail, duplicates, journal entries,
+and the people and systems allowed to use the API."""
 
 from __future__ import annotations
 
@@ -100,8 +101,12 @@ class Document(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    events: Mapped[list[DocumentEvent]] = relationship(
-        back_populates="document", order_by="DocumentEvent.id"
+    # Who uploaded it through the API (a user's or a token's name); null for files from the
+    # shared folder, which belong to no clerk.
+    uploaded_by: Mapped[str | None] = mapped_column(String(255), default=None, index=True)
+
+    events: Mapped[list[AuditEvent]] = relationship(
+        back_populates="document", order_by="AuditEvent.id"
     )
     duplicates: Mapped[list[DuplicateDrop]] = relationship(
         back_populates="document", order_by="DuplicateDrop.id"
@@ -174,19 +179,34 @@ class Job(Base):
     __table_args__ = (Index("ix_jobs_claim", "state", "available_at"),)
 
 
-class DocumentEvent(Base):
-    """Append-only history of a document: what happened, when, by whom."""
+class AuditEvent(Base):
+    """The append-only audit trail: what happened, when, by whom, from which client. Events
+    about a document carry its id (its history); logins, tokens and users carry none. Nothing
+    updates or deletes a row: the API has no such route, and database triggers refuse it."""
 
-    __tablename__ = "document_events"
+    __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor: Mapped[str] = mapped_column(String(255))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id"), default=None, index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # A user's name, `token:<name>` for an API token, or a part of the service (`ingest`).
+    actor: Mapped[str] = mapped_column(String(255), index=True)
     kind: Mapped[str] = mapped_column(String(64), index=True)
+    # Changes as {"old": …, "new": …}: per field under "fields", a decision under "status".
     data: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
+    client_ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
 
-    document: Mapped[Document] = relationship(back_populates="events")
+    document: Mapped[Document | None] = relationship(back_populates="events")
+
+    # Failed logins per username and per client are counted here (the login rate limit).
+    __table_args__ = (Index("ix_audit_events_kind_client_at", "kind", "client_ip", "at"),)
+
+
+# The pipeline writes a document's history through this name; it is the same table.
+DocumentEvent = AuditEvent
 
 
 class JournalEntry(Base):
@@ -215,3 +235,58 @@ class JournalLine(Base):
     counterparty_tax_id: Mapped[str | None] = mapped_column(String(32), default=None)
 
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")
+
+
+class Role(enum.StrEnum):
+    CLERK = "clerk"  # uploads, sees own uploads
+    REVIEWER = "reviewer"  # corrects, approves, rejects
+    APPROVER = "approver"  # second approval above a threshold
+    ACCOUNTANT = "accountant"  # reads and acknowledges journal entries
+    ADMIN = "admin"  # users, settings, rules; may do everything
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # argon2id, with its parameters and salt in the string.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[str]] = mapped_column(JsonColumn, default=list)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A system's credential: one role, shown once, kept only as the SHA-256 of a 256-bit
+    random secret (a slow hash adds nothing against guessing at that entropy, and would cost
+    every request)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(255))
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LoginSession(Base):
+    """A browser's signed-in session: the cookie holds a random secret, the row its SHA-256,
+    so logging out or disabling the user ends it at once on every worker."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    client_ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
+
+    user: Mapped[User] = relationship()

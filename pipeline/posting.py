@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
 from pipeline import journal
+from pipeline.audit import change
 from pipeline.documents import InvalidTransition, get_document
 from pipeline.models import (
     Document,
@@ -34,7 +35,14 @@ def approve(session: Session, *, document_id: int, actor: str) -> Document:
     if document.status is not DocumentStatus.REVIEW:
         raise InvalidTransition(document, "approve")
     document.status = DocumentStatus.APPROVED
-    session.add(DocumentEvent(document_id=document.id, actor=actor, kind="approved", data={}))
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="approved",
+            data={"status": change(DocumentStatus.REVIEW, DocumentStatus.APPROVED)},
+        )
+    )
     if document.doc_type == "invoice":
         post_invoice(session, document=document, actor=actor)
     return document
@@ -64,10 +72,13 @@ def post_invoice(session: Session, *, document: Document, actor: str) -> Journal
     )
     session.add(entry)
     session.flush()
-    document.status = DocumentStatus.POSTED
+    previous, document.status = document.status, DocumentStatus.POSTED
     session.add(
         DocumentEvent(
-            document_id=document.id, actor=actor, kind="posted", data={"entry_id": entry.id}
+            document_id=document.id,
+            actor=actor,
+            kind="posted",
+            data={"entry_id": entry.id, "status": change(previous, DocumentStatus.POSTED)},
         )
     )
     return entry

@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractors.limits import ReadLimits
 
+# Words of keys copied from examples and templates: a key anyone can read signs nothing.
+PLACEHOLDER_WORDS = ("changethis", "changeme", "change-me", "change_me", "replace", "example")
+MIN_SECRET_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BACKOFFICE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="In production the secret key must be set; in development one is generated "
+        "once per data directory.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Keys the CSRF tokens of browser sessions. At least 32 characters.",
+    )
+    session_hours: float = Field(default=12.0, gt=0, description="A browser session's lifetime.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per username in the window before 429."
+    )
+    login_max_failures_per_ip: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins per client address in the window before 429 (higher than "
+        "per user: an office shares one address).",
+    )
+    login_window_seconds: float = Field(default=900.0, gt=0)
 
     data_dir: Path = Path("data")
     database_url: str | None = Field(
@@ -80,6 +107,41 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Self:
+        if self.environment != "development":
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            placeholder = any(word in key.lower() for word in PLACEHOLDER_WORDS)
+            if placeholder or len(key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    "BACKOFFICE_SECRET_KEY must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in {self.environment}, e.g. "
+                    '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
+                )
+        return self
+
+    def resolved_secret_key(self) -> bytes:
+        """The configured key; in development without one, a key generated at first use and
+        kept in the data directory, so `backoffice run` works with no configuration and
+        sessions survive a restart."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / SECRET_KEY_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            # Written aside and linked into place: a second process starting at the same
+            # moment reads either no file or the whole key, never half of one.
+            draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+            draft.touch(mode=0o600)
+            draft.write_text(secrets.token_urlsafe(48))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return path.read_bytes().strip()
 
     @property
     def resolved_database_url(self) -> str:

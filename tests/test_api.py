@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from pipeline.models import Document, DocumentStatus, Job
 from pipeline.settings import Settings
+from tests.signin import api, sign_in
 
 INVOICE_FIELDS = {
     "invoice_number": "0000123",
@@ -29,9 +29,9 @@ INVOICE_FIELDS = {
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    with api(settings) as test_client:
+        yield sign_in(test_client, sessions, "rita", "reviewer", "accountant")
 
 
 def add_document(
@@ -128,6 +128,7 @@ def test_approving_an_invoice_posts_one_balanced_entry(
     assert response.status_code == 200
     assert response.json()["status"] == "posted"
     assert [e["kind"] for e in response.json()["history"]] == ["approved", "posted"]
+    assert {e["actor"] for e in response.json()["history"]} == {"rita"}
 
     entries = client.get("/api/v1/entries").json()["items"]
     assert len(entries) == 1
@@ -164,5 +165,10 @@ def test_reject_needs_a_reason_and_records_it(
     )
     assert response.status_code == 200
     assert response.json()["status"] == "rejected"
-    assert response.json()["history"][-1]["data"] == {"reason": "not our supplier"}
+    rejected = response.json()["history"][-1]
+    assert rejected["data"] == {
+        "reason": "not our supplier",
+        "status": {"old": "review", "new": "rejected"},
+    }
+    assert rejected["actor"] == "rita"
     assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 409

@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from extractors.record import Record, Source
 from pipeline import checking
 from pipeline.db import transaction
@@ -26,6 +25,7 @@ from pipeline.settings import Settings
 from pipeline.worker import Worker
 from rules.functions import business_today
 from tests import docgen
+from tests.signin import api, sign_in
 from tests.test_worker import ingest_inbox
 
 TODAY = business_today()
@@ -106,9 +106,9 @@ def settle(
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    with api(settings) as test_client:
+        yield sign_in(test_client, sessions, "rita", "reviewer", "accountant")
 
 
 def stored(sessions: sessionmaker[Session], document_id: int) -> Document:

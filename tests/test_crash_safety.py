@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.models import Document, DuplicateDrop
 from pipeline.settings import Settings
 
-BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
+# `python -m` from the repository root: the code under test, wherever it is installed from.
+BACKOFFICE = [sys.executable, "-m", "pipeline.cli"]
+ROOT = Path(__file__).resolve().parent.parent
 CRASH_POINTS = ["ingest.blob_stored", "ingest.committed", "ingest.moved"]
 
 
@@ -34,7 +36,12 @@ def run_ingest(settings: Settings, crash_at: str | None = None) -> subprocess.Co
         "BACKOFFICE_CRASH_AT": json.dumps([crash_at] if crash_at else []),
     }
     return subprocess.run(
-        [BACKOFFICE, "watch", "--once"], env=env, capture_output=True, text=True, timeout=120
+        [*BACKOFFICE, "watch", "--once"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -1,6 +1,7 @@
 """The whole service through the real `backoffice run` process, as a clerk and a reviewer
 use it: drop a PDF into the inbox, see it in the review queue, approve it, and find the
-posted entry that accounting pulls."""
+posted entry that accounting pulls, each with the API token made for them on the command
+line."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import pytest
 
 from tests import docgen
 
-BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
+# `python -m` from the repository root: the code under test, wherever it is installed from.
+BACKOFFICE = [sys.executable, "-m", "pipeline.cli"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -37,6 +40,20 @@ class Service:
     base_url: str
     inbox: Path
     log: Path
+    env: dict[str, str]
+
+    def token(self, name: str, role: str) -> dict[str, str]:
+        """Headers carrying a new API token, made as an administrator would make it."""
+        created = subprocess.run(
+            [*BACKOFFICE, "tokens", "create", "--name", name, "--role", role],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert created.returncode == 0, created.stderr
+        return {"Authorization": f"Bearer {created.stdout.strip()}"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -57,14 +74,15 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
     log = tmp_path / "service.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [BACKOFFICE, "run", "--port", str(port)],
+            [*BACKOFFICE, "run", "--port", str(port)],
             env=env,
+            cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     base_url = f"http://127.0.0.1:{port}"
-    running = Service(process, base_url, tmp_path / "inbox", log)
+    running = Service(process, base_url, tmp_path / "inbox", log, env)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -88,6 +106,9 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
 def test_a_dropped_invoice_reaches_review_within_ten_seconds_and_posts_on_approval(
     service: Service, tmp_path: Path
 ) -> None:
+    reviewer = service.token("review-desk", "reviewer")
+    accounting = service.token("ledger", "accountant")
+    assert httpx.get(f"{service.base_url}/api/v1/review-queue").status_code == 401
     generated = docgen.invoice(11)
     staged = docgen.write(generated, tmp_path / "hd_0001.pdf")
     shutil.copy(staged, service.inbox / "hd_0001.pdf")
@@ -97,17 +118,20 @@ def test_a_dropped_invoice_reaches_review_within_ten_seconds_and_posts_on_approv
     while not queued:
         elapsed = time.monotonic() - dropped
         assert elapsed < 10, "not in the review queue after 10 s:\n" + service.log.read_text()
-        queued = httpx.get(f"{service.base_url}/api/v1/review-queue").json()["items"]
+        queue = httpx.get(f"{service.base_url}/api/v1/review-queue", headers=reviewer)
+        queued = queue.json()["items"]
         time.sleep(0.2)
     (item,) = queued
     assert item["filename"] == "hd_0001.pdf"
     assert item["doc_type"] == "invoice"
 
-    approved = httpx.post(f"{service.base_url}/api/v1/documents/{item['id']}/approve")
+    approved = httpx.post(
+        f"{service.base_url}/api/v1/documents/{item['id']}/approve", headers=reviewer
+    )
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "posted"
 
-    (entry,) = httpx.get(f"{service.base_url}/api/v1/entries").json()["items"]
+    (entry,) = httpx.get(f"{service.base_url}/api/v1/entries", headers=accounting).json()["items"]
     assert entry["document_id"] == item["id"]
     total = Decimal(generated.fields["total"])
     assert sum(Decimal(line["credit"]) for line in entry["lines"]) == total

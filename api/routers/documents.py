@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from api.deps import RulesDep, SessionDep
+from api.deps import DocumentReader, Principal, QueueReader, Reviewer, RulesDep, SessionDep
 from api.schemas import (
     ApprovalRefused,
     CorrectionRequest,
     DocumentDetail,
     DocumentSummary,
+    EventOut,
     Page,
     RejectRequest,
     RuleFailure,
@@ -29,7 +30,6 @@ router = APIRouter(prefix="/api/v1", tags=["documents"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
-ACTOR = "api"  # until issue 7 brings users, decisions are attributed to the API
 
 
 def _cursor(cursor: str | None) -> int | None:
@@ -56,14 +56,20 @@ _QUEUE_CURSOR = re.compile(r"(\d{1,4})-(\d{1,18})")
 @router.get("/documents", response_model=Page[DocumentSummary])
 def list_documents(
     session: SessionDep,
+    principal: DocumentReader,
     status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
     doc_type: Annotated[str | None, Query(alias="type", max_length=20)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
-    """Documents, newest first."""
+    """Documents, newest first; a clerk sees only the documents they uploaded."""
     rows = documents.list_documents(
-        session, status=status_filter, doc_type=doc_type, after_id=_cursor(cursor), limit=limit
+        session,
+        status=status_filter,
+        doc_type=doc_type,
+        uploaded_by=None if principal.sees_all_documents else principal.name,
+        after_id=_cursor(cursor),
+        limit=limit,
     )
     return _page(_summaries(session, rows), limit)
 
@@ -71,6 +77,7 @@ def list_documents(
 @router.get("/review-queue", response_model=Page[DocumentSummary])
 def review_queue(
     session: SessionDep,
+    _principal: QueueReader,
     doc_type: Annotated[str | None, Query(alias="type", max_length=20)] = None,
     failed_rule: Annotated[
         str | None,
@@ -97,11 +104,29 @@ def review_queue(
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
-def get_document(document_id: int, session: SessionDep) -> DocumentDetail:
+def get_document(
+    document_id: int, session: SessionDep, principal: DocumentReader
+) -> DocumentDetail:
+    return DocumentDetail.of(_visible(session, document_id, principal))
+
+
+@router.get("/documents/{document_id}/history", response_model=list[EventOut])
+def document_history(
+    document_id: int, session: SessionDep, principal: DocumentReader
+) -> list[EventOut]:
+    """Everything that happened to the document, oldest first: who, when, old and new values."""
+    return [EventOut.model_validate(e) for e in _visible(session, document_id, principal).events]
+
+
+def _visible(session: Session, document_id: int, principal: Principal) -> Document:
+    """The document, when the caller may see it; others' uploads are as absent to a clerk."""
     try:
-        return DocumentDetail.of(documents.get_document(session, document_id=document_id))
+        document = documents.get_document(session, document_id=document_id)
     except DocumentNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    if not principal.sees_all_documents and document.uploaded_by != principal.name:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(DocumentNotFound(document_id)))
+    return document
 
 
 @router.patch(
@@ -110,7 +135,11 @@ def get_document(document_id: int, session: SessionDep) -> DocumentDetail:
     responses={409: {"description": "Not in review, or corrected since `version`."}},
 )
 def correct(
-    document_id: int, body: CorrectionRequest, session: SessionDep, rules: RulesDep
+    document_id: int,
+    body: CorrectionRequest,
+    session: SessionDep,
+    rules: RulesDep,
+    principal: Reviewer,
 ) -> DocumentDetail:
     """Correct fields of a document in review; the rules run again on the corrected record
     and the old and new values go into its history."""
@@ -122,7 +151,7 @@ def correct(
             version=body.version,
             changes=body.fields,
             rules=rules,
-            actor=ACTOR,
+            actor=principal.name,
         )
         session.commit()
     except DocumentNotFound as exc:
@@ -140,7 +169,7 @@ def correct(
     responses={422: {"model": ApprovalRefused, "description": "An error rule fails."}},
 )
 def approve(
-    document_id: int, session: SessionDep, rules: RulesDep
+    document_id: int, session: SessionDep, rules: RulesDep, principal: Reviewer
 ) -> DocumentDetail | JSONResponse:
     """Approve a reviewed document; an approved invoice is posted as a journal entry. The
     rules run again first (an earlier copy may have arrived since, or the rules changed);
@@ -163,7 +192,7 @@ def approve(
                 return JSONResponse(
                     refusal.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
                 )
-        document = posting.approve(session, document_id=document_id, actor=ACTOR)
+        document = posting.approve(session, document_id=document_id, actor=principal.name)
         session.commit()
     except DocumentNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
@@ -175,10 +204,12 @@ def approve(
 
 
 @router.post("/documents/{document_id}/reject", response_model=DocumentDetail)
-def reject(document_id: int, body: RejectRequest, session: SessionDep) -> DocumentDetail:
+def reject(
+    document_id: int, body: RejectRequest, session: SessionDep, principal: Reviewer
+) -> DocumentDetail:
     try:
         document = documents.reject(
-            session, document_id=document_id, actor=ACTOR, reason=body.reason
+            session, document_id=document_id, actor=principal.name, reason=body.reason
         )
         session.commit()
     except DocumentNotFound as exc:

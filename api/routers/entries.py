@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep
+from api.deps import EntriesReader, SessionDep
 from api.schemas import JournalEntryOut, Page
 from pipeline import posting
 
@@ -16,6 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["entries"])
 @router.get("/entries", response_model=Page[JournalEntryOut])
 def list_entries(
     session: SessionDep,
+    _principal: EntriesReader,
     after: Annotated[int | None, Query(ge=0, description="Last entry id already taken.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[JournalEntryOut]:

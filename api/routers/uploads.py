@@ -1,0 +1,71 @@
+"""Uploads: a clerk sends a file through the API instead of the shared folder."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from fastapi import APIRouter, HTTPException, Response, UploadFile, status
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+
+from api.deps import SessionDep, SettingsDep, Uploader
+from pipeline import ingest
+from pipeline.blobs import BlobStore, BlobTooLarge
+
+router = APIRouter(prefix="/api/v1", tags=["documents"])
+
+
+class UploadOut(BaseModel):
+    id: int = Field(description="The document holding the file.")
+    duplicate: bool = Field(description="The same bytes were received before, as this document.")
+
+
+@router.post(
+    "/documents",
+    response_model=UploadOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": UploadOut, "description": "The same bytes were received before."},
+        413: {"description": "Larger than BACKOFFICE_MAX_FILE_BYTES."},
+    },
+)
+def upload(
+    file: UploadFile,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Uploader,
+) -> UploadOut:
+    """Upload a file to be processed like one dropped into the shared folder; the uploader
+    is recorded, and a clerk sees the documents they uploaded."""
+    # Only the last part of a name a browser may send with a path, from either system.
+    filename = PureWindowsPath(PurePosixPath(file.filename or "").name).name[:255] or "upload"
+    blobs = BlobStore(settings.resolved_blob_dir)
+    staging_root = settings.resolved_blob_dir / "tmp"
+    staging_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=staging_root) as staging:
+        staged = Path(staging) / "upload"
+        with staged.open("wb") as target:
+            shutil.copyfileobj(file.file, target)
+        if staged.stat().st_size == 0:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "empty file (0 bytes)")
+        try:
+            blob = blobs.put_file(staged, max_bytes=settings.max_file_bytes)
+        except BlobTooLarge as exc:
+            raise HTTPException(
+                status.HTTP_413_CONTENT_TOO_LARGE,
+                f"too large: the limit is {settings.max_file_bytes} bytes",
+            ) from exc
+    try:
+        outcome, document_id = ingest.record_upload(
+            session, blob=blob, filename=filename, uploaded_by=principal.name
+        )
+        session.commit()
+    except IntegrityError as exc:  # the same bytes arrived by another way at this moment
+        raise HTTPException(status.HTTP_409_CONFLICT, "received concurrently; retry") from exc
+    duplicate = outcome is ingest.Outcome.DUPLICATE
+    if duplicate:
+        response.status_code = status.HTTP_200_OK
+    return UploadOut(id=document_id, duplicate=duplicate)
