@@ -172,7 +172,10 @@ def parse_vat_rate(text: str) -> str | None:
     return format_decimal(Decimal(match.group(1).replace(",", ".")))
 
 
-_TAX_ID = re.compile(r"(?<![\d])(\d(?:[ .]?\d){9}(?:[ .]?\d{2})?)(?:\s*-\s*(\d{3}))?(?![\d])")
+# Digits may be printed one per box (`0 1 0 1 2 4 3 1 5 0 - 0 0 1`), the branch too.
+_TAX_ID = re.compile(
+    r"(?<![\d])(\d(?:[ .]?\d){9}(?:[ .]?\d{2})?)(?:\s*-\s*(\d(?: ?\d){2}))?(?![\d])"
+)
 
 
 def parse_tax_id(text: str) -> str | None:
@@ -185,7 +188,8 @@ def parse_tax_id(text: str) -> str | None:
     digits = re.sub(r"\D", "", match.group(1))
     if len(digits) not in (10, 12):
         return None
-    return f"{digits}-{match.group(2)}" if match.group(2) and len(digits) == 10 else digits
+    branch = match.group(2).replace(" ", "") if match.group(2) else None
+    return f"{digits}-{branch}" if branch and len(digits) == 10 else digits
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

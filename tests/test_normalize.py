@@ -60,6 +60,8 @@ def test_currencies_vat_rates_tax_codes_and_phones() -> None:
     assert parse_tax_id("MST: 0101243150") == "0101243150"
     assert parse_tax_id("Mã số thuế: 0101243150 - 001") == "0101243150-001"
     assert parse_tax_id("MST: 0101 243 150") == "0101243150"
+    # one digit per printed box, the branch's too
+    assert parse_tax_id("Mã số thuế: 0 7 7 6 5 7 7 0 1 8 - 0 0 5") == "0776577018-005"
     assert parse_tax_id("CCCD/MST: 001085012345") == "001085012345"
     assert parse_tax_id("MST: 12345") is None
     assert find_phone("ĐT: 0912 345 678") == "+84912345678"

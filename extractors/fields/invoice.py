@@ -4,6 +4,7 @@ columns of the table header, totals cross-checked against each other."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -56,7 +57,11 @@ _PO = label(
     r"po (?:number|no\.?)",
     r"p\.o\.(?: no\.?)?",
     r"purchase order(?: no\.?)?",
+    r"(?:your )?order ref(?:erence)?\.?",
+    r"(?:your )?order (?:no\.?|number)",
     r"số đơn (?:đặt )?hàng",
+    r"số po",
+    r"đơn đặt hàng số",
 )
 _PAYMENT = label(
     r"hình thức thanh toán",
@@ -98,6 +103,7 @@ _TOTAL = label(
     r"total",
 )
 _VAT_RATE = label(r"thuế suất(?: gtgt)?", r"vat rate", r"tax rate")
+_RATE_BESIDE_LABEL = re.compile(r"^\s*[@(]?\s*\d{1,2}(?:[.,]\d+)?\s*%\s*\)?\s*:?")
 _IN_WORDS = label(
     r"số tiền viết bằng chữ", r"viết bằng chữ", r"bằng chữ", r"amount in words", r"in words", r"say"
 )
@@ -118,6 +124,9 @@ _BUYER = block_label(
     r"buyer",
     r"bill to",
     r"billed to",
+    r"invoice to",
+    r"invoiced to",
+    r"to(?=\s*:)",
     r"customer",
     r"sold to",
 )
@@ -219,7 +228,7 @@ class InvoiceExtractor:
         due = parse_date(due_found.value, day_first=day_first) if due_found else None
         out.put("due_date", due, due_found)
         po_found = value_for(document, _PO, valid=lambda t: bool(re.search(r"\d", t)))
-        out.put("po_number", po_found.value.split()[0] if po_found else None, po_found)
+        out.put("po_number", _reference(po_found.value) if po_found else None, po_found)
         paid_found = value_for(
             document, _PAYMENT, valid=lambda t: parse_payment_method(t) is not None
         )
@@ -315,7 +324,9 @@ class InvoiceExtractor:
 
     def _totals(self, document: ParsedDocument, out: Extraction, language: str) -> None:
         def money(text: str) -> str | None:
-            return parse_money(_PARENTHESES.sub("", text), language=language)
+            # `VAT @ 20%: 1,557.32`: the rate printed beside the label is not the amount.
+            text = _RATE_BESIDE_LABEL.sub("", _PARENTHESES.sub("", text))
+            return parse_money(text, language=language)
 
         # Labels overlap ("Sub-total" holds "total", "Tax ID" holds "tax"): a line counts
         # for a figure only when it names no other figure.
@@ -350,17 +361,44 @@ class InvoiceExtractor:
                     Found(line.text, line, 0.8)
                     for line, start in reversed(label_matches(document, _VAT_AMOUNT))
                     if parse_vat_rate(line.text[:start]) is not None
+                    or _RATE_BESIDE_LABEL.match(line.text[start:])
                 ),
                 None,
             )
         rate = parse_vat_rate(rate_found.value) if rate_found else None
+        if len(_printed_rates(document)) > 1:
+            rate, rate_found = None, None  # several rates: no one rate for the whole invoice
         out.put("vat_rate", rate, rate_found)
+        self._summary_row(document, out, money)
         words = value_for(document, _IN_WORDS, valid=_is_words)
         if words is not None:
             words = continued(
                 document, words, accept=lambda t: _is_words(t) and mostly_number_words(t)
             )
         out.put("amount_in_words", clean_text(words.value) if words else None, words)
+
+    def _summary_row(
+        self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
+    ) -> None:
+        """Invoices at several VAT rates sum them up in a table, its last row the totals
+        (`Tổng cộng | 24.392.000 | 1.318.600 | 25.710.600`: before VAT, VAT, payable, as the
+        columns say). Three figures on a total's row of which the first two make the third
+        are taken as such when the figures read by their labels do not add up."""
+        fields = out.fields
+        keys = ("subtotal", "vat_amount", "total")
+        if None not in (fields.get(key) for key in keys):
+            trio = [Decimal(str(fields[key])) for key in keys]
+            if abs(trio[0] + trio[1] - trio[2]) <= 1:
+                return
+        for line, _ in reversed(label_matches(document, _TOTAL)):
+            row = _row_figures(document, line, money)
+            if len(row) != 3:
+                continue
+            values = [Decimal(value) for value, _ in row]
+            if values[2] > 0 and abs(values[0] + values[1] - values[2]) <= 1:
+                for key, (value, found) in zip(keys, row, strict=True):
+                    out.put(key, value, found)
+                return
 
     def _cross_check(self, out: Extraction) -> None:
         """Figures that agree with each other are trusted more; a mismatch lowers every
@@ -779,6 +817,49 @@ _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 def _cell_money(text: str, language: str) -> str | None:
     """A cell's amount, a rate printed beside it (a column without a header) left out."""
     return parse_money(_PERCENT.sub(" ", text), language=language)
+
+
+def _printed_rates(document: ParsedDocument) -> set[str]:
+    """The VAT rates printed against a rate label (`Thuế suất 5%`, `VAT rate: 8%`)."""
+    rates = set()
+    for line, start in label_matches(document, _VAT_RATE):
+        rate = parse_vat_rate(line.text[start:])
+        if rate is not None:
+            rates.add(rate)
+    return rates
+
+
+def _row_figures(
+    document: ParsedDocument, line: Line, money: Callable[[str], str | None]
+) -> list[tuple[str, Found]]:
+    """The amounts printed on `line`'s row, left to right: on the line itself after its
+    label, and in the cells to its right at the same height."""
+    top, bottom = line.bbox[1], line.bbox[3]
+    middle = (top + bottom) / 2
+    row = [
+        other
+        for other in document.pages[line.page - 1].lines
+        if other is line
+        or (other.bbox[0] > line.bbox[0] and other.bbox[1] <= middle <= other.bbox[3])
+    ]
+    figures: list[tuple[str, Found]] = []
+    for cell in sorted(row, key=lambda other: other.bbox[0]):
+        for word in cell.words:
+            if not re.search(r"\d", word.text) or "%" in word.text:
+                continue
+            value = money(word.text)
+            if value is not None:
+                found = Found(word.text, Line((word,), line.page), 0.9)
+                figures.append((value, found))
+    return figures
+
+
+def _reference(text: str) -> str:
+    """A reference as printed, up to its first word holding a digit: `PO 98496`, `DDH-128/2026`
+    (not the next field printed on the same line)."""
+    tokens = text.split()
+    end = next((i for i, token in enumerate(tokens) if re.search(r"\d", token)), 0)
+    return " ".join(tokens[: end + 1])
 
 
 def _is_words(text: str) -> bool:

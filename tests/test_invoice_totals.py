@@ -1,0 +1,77 @@
+"""Invoice totals, rates and references as printed in layouts beyond `Label: value`: a VAT
+summary table for several rates, a rate printed beside the VAT label, an order reference with
+its prefix, a buyer block headed `Invoice to:`."""
+
+from __future__ import annotations
+
+from extractors.document import Page, ParsedDocument, Word, group_lines
+from extractors.fields.invoice import InvoiceExtractor
+
+
+def _document(rows: list[tuple[float, list[tuple[float, str]]]], language: str) -> ParsedDocument:
+    """Rows of (top, [(x0, text)]) in a 10-point font, 5 points per character."""
+    words = []
+    for top, cells in rows:
+        for x0, text in cells:
+            x = x0
+            for token in text.split():
+                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
+                x += 5 * len(token) + 3
+    return ParsedDocument("application/pdf", [Page(1, 595, 842, group_lines(words, 1))], language)
+
+
+def test_a_vat_summary_table_gives_the_totals_and_no_single_rate() -> None:
+    """Several rates: the summary's last row holds before-VAT, VAT and payable side by side,
+    under column headers, not after labels of their own."""
+    document = _document(
+        [
+            (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
+            (300, [(170, "Tổng hợp"), (300, "Thành tiền chưa"), (410, "Tiền thuế GTGT"),
+                   (485, "Cộng tiền thanh")]),
+            (310, [(300, "có thuế GTGT"), (485, "toán")]),
+            (326, [(170, "Thuế suất 5%"), (320, "21.092.000"), (410, "1.054.600"),
+                   (500, "22.146.600")]),
+            (342, [(170, "Thuế suất 8%"), (320, "3.300.000"), (410, "264.000"),
+                   (500, "3.564.000")]),
+            (358, [(170, "Tổng cộng"), (320, "24.392.000"), (410, "1.318.600"),
+                   (500, "25.710.600")]),
+        ],
+        "vi",
+    )  # fmt: skip
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == (
+        "24392000",
+        "1318600",
+        "25710600",
+    )
+    assert fields["vat_rate"] is None
+
+
+def test_a_rate_beside_the_vat_label_is_the_rate_not_the_amount() -> None:
+    document = _document(
+        [
+            (100, [(40, "INVOICE")]),
+            (300, [(360, "Subtotal"), (500, "£7,786.60")]),
+            (316, [(360, "VAT @ 20%"), (500, "£1,557.32")]),
+            (332, [(360, "Total due"), (500, "£9,343.92")]),
+        ],
+        "en",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["vat_amount"], fields["vat_rate"]) == ("1557.32", "20")
+
+
+def test_an_order_reference_keeps_its_prefix_and_the_buyer_is_under_invoice_to() -> None:
+    document = _document(
+        [
+            (40, [(40, "INVOICE")]),
+            (120, [(40, "Invoice to:"), (330, "Invoice number: INV-01421")]),
+            (134, [(40, "Thistle Data Services Ltd"), (330, "Invoice date: 28 April 2026")]),
+            (148, [(40, "40 George Street, Edinburgh EH2 2LE")]),
+            (162, [(330, "Your order ref: PO 98496")]),
+        ],
+        "en",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert fields["po_number"] == "PO 98496"
+    assert fields["buyer"]["name"] == "Thistle Data Services Ltd"  # type: ignore[index]
