@@ -360,7 +360,12 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
             continue  # `ngày 05 tháng 03 năm 2026` is a date, not a term
         left, right = sentence_at(flow, match.start(), match.end())
         sentence = folded[left:right]
-        if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(sentence):
+        # A sentence may state the term and then its renewals, or a notice period: what
+        # rules a term out is said in its own clause.
+        clause_start = max(folded.rfind(mark, left, match.start()) for mark in ",;:")
+        clause_ends = [e for mark in ",;:" if (e := folded.find(mark, match.end(), right)) >= 0]
+        clause = folded[max(left, clause_start) : min(clause_ends, default=right)]
+        if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(clause):
             continue
         months = term_months(match)
         if months is None:
@@ -411,7 +416,8 @@ _VALUE_LABEL = re.compile(
         r"(?<![\w])(?:(?P<total>tong gia tri(?: cua)?(?: hop dong)?|tong (?:so tien|thu lao"
         r"|chi phi|gia)"
         r"|total (?:contract )?(?:value|price|amount|fees?|charges|consideration|rent)"
-        r"|a total fee of|aggregate (?:contract )?(?:value|price))"
+        r"|a total fee of|(?:a |the )?(?:fixed|lump[- ]sum|total) (?:fee|price|sum) of"
+        r"|aggregate (?:contract )?(?:value|price))"
         r"|(?P<plain>gia tri(?: cua)? hop dong|gia hop dong|contract (?:value|price|sum|amount)"
         r"|agreement value)"
         r"|(?P<weak>tong cong|total))(?![\w])"
@@ -573,13 +579,27 @@ def _place(text: str) -> str | None:
 # that kind contains, anywhere in the text. Folded, lower case.
 _CLAUSE_CUES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "payment": (
-        ("thanh toan", "payment", "payments", "fees and payment", "payment terms"),
+        (
+            "thanh toan",
+            "payment",
+            "payments",
+            "fees and payment",
+            "payment terms",
+            "compensation",
+            "fees",
+            "consideration",
+            "contract price",
+        ),
         (
             "phuong thuc thanh toan",
             "hinh thuc chuyen khoan",
             "thanh toan cho ben",
             "thanh toan bang",
             "shall pay each",
+            "shall pay consultant",
+            "shall pay the contractor",
+            "payable within",
+            "payable in",
             "payment shall be made",
             "undisputed invoice",
         ),

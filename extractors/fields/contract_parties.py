@@ -99,8 +99,8 @@ _PERSON_END = re.compile(
 )
 _COMPANY = re.compile(
     r"\b(?:cong ty|chi nhanh|tong cong ty|tap doan|ngan hang|truong|vien|trung tam|hop tac xa"
-    r"|doanh nghiep|limited|ltd|llc|inc|corp|corporation|company|co\.|plc|jsc|pte|gmbh"
-    r"|group|bank|partners)\b",
+    r"|doanh nghiep|limited|ltd|llc|llp|inc|corp|corporation|company|co\.|plc|jsc|pte|pty"
+    r"|gmbh|sarl|group|bank|partners)\b",
     re.IGNORECASE,
 )
 
@@ -111,7 +111,8 @@ _ADDRESS_CUE = re.compile(
         r"|dia chi(?: tru so(?: chinh)?"
         r"| thuong tru)?(?: tai)?:?|whose registered office is(?: situated)? at"
         r"|with (?:its )?(?:registered office|principal place of business|principal office"
-        r"|head office|offices?|address) (?:at|in)|having (?:its )?(?:registered office"
+        r"|head office|offices?|address) (?:at|in)|(?:residing|resident|living|domiciled) at"
+        r"|whose address is|having (?:its )?(?:registered office"
         r"|principal place of business|principal office|head office) at|located at"
         r"|address:?) *"
     ),
@@ -181,6 +182,11 @@ def read_parties(flow: Flow) -> tuple[list[dict[str, object]], dict[str, Found]]
     → Found)."""
     first = next((index for index, line in enumerate(flow.lines) if _pieces(line)), 0)
     end = _body_start(flow, first)
+    preamble_end = _body_start(flow, 0)
+    if first >= preamble_end:
+        # The first heading comes after the terms begin: a signature block's `COMPANY:`,
+        # not a party block; the parties are in the preamble's sentence.
+        end = preamble_end
     headings = [
         (index, piece) for index, line in enumerate(flow.lines[:end]) for piece in _pieces(line)
     ]
@@ -698,8 +704,8 @@ def _without_honorific(found: Found) -> Found:
 
 _SIGNED_BY = re.compile(
     spaced(
-        r"signed by +(?P<person>[^,\n]+?),? +(?:[^,\n]{0,40}, +)?for and on behalf of"
-        r" +(?P<party>[^\n]+)"
+        r"signed by +(?P<person>[^,\n]+?),? +(?:[.…_]{3,} +)?(?:[^,\n]{0,40}, +)?"
+        r"for and on behalf of +(?P<party>[^\n]+)"
     ),
     re.IGNORECASE,
 )
