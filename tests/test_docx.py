@@ -94,6 +94,26 @@ def test_a_tabbed_label_keeps_its_value_on_its_right(tmp_path: Path) -> None:
     assert address_x > value_x  # two tabs reach a later stop
 
 
+def test_a_paragraphs_own_tab_stops_and_indent_put_its_columns_where_its_author_did(
+    tmp_path: Path,
+) -> None:
+    """Two blocks side by side typed with a tab stop at the second one's column, and a block
+    indented to the right half: they sit where Word shows them, not at the default stops."""
+    import docx
+    from docx.shared import Pt
+
+    word = docx.Document()
+    heading = word.add_paragraph("Seller\tCustomer")
+    heading.paragraph_format.tab_stops.add_tab_stop(Pt(270))
+    names = word.add_paragraph("Northwind Trading Co.\tHarbor Logistics Pte Ltd")
+    names.paragraph_format.tab_stops.add_tab_stop(Pt(270))
+    right = word.add_paragraph("Invoice No.: INV-98728")
+    right.paragraph_format.left_indent = Pt(300)
+    lines = _read_docx(word, tmp_path)
+    assert _at(lines, "Customer")[0] == _at(lines, "Harbor Logistics Pte Ltd")[0] == 270
+    assert _at(lines, "Invoice No.: INV-98728")[0] == 300
+
+
 def test_table_cells_sit_side_by_side_with_their_paragraphs_stacked(tmp_path: Path) -> None:
     import docx
 

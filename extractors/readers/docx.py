@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,10 @@ class _Layout:
     def paragraph(self, element: Any, x0: float, x1: float, top: float, depth: int) -> float:
         size = _paragraph_size(element, self.default_size)
         align = _attribute(element.find(f"{_W}pPr/{_W}jc"), "val") or "left"
+        stops = _tab_stops(element)
+        indent = element.find(f"{_W}pPr/{_W}ind")
+        left = max(_twips(indent, "left"), _twips(indent, "start"))
+        x0 = min(x0 + left, max(x0, x1 - 40.0))  # an indent never pushes text off the span
         for row in _paragraph_text(element).split("\n"):
             segments = [clean_text(part) for part in row.split("\t")]
             if not any(segments):
@@ -96,7 +100,7 @@ class _Layout:
             # or a long cell would run into its neighbour's column.
             wrapped = _wrap(segments[0], x1 - x0, size) if len(segments) == 1 else [segments]
             for visual in wrapped:
-                self.lines.extend(_place(visual, x0, x1, top, size, align))
+                self.lines.extend(_place(visual, x0, x1, top, size, align, stops))
                 top += size * 1.3
         # Text boxes anchored here (a CV's sidebar, a letterhead) follow their anchor.
         for box in _text_boxes(element):
@@ -134,15 +138,25 @@ class _Layout:
 
 
 def _place(
-    segments: list[str], x0: float, x1: float, top: float, size: float, align: str
+    segments: list[str],
+    x0: float,
+    x1: float,
+    top: float,
+    size: float,
+    align: str,
+    stops: Sequence[float] = (),
 ) -> list[Line]:
-    """One line per tab-separated segment, each starting at the tab stop after the last."""
+    """One line per tab-separated segment, each starting at the tab stop after the last:
+    the paragraph's own stops first (where its author aligned a column), then Word's
+    default ones."""
     char = size * 0.5
     placed: list[tuple[str, float]] = []
     x = x0
     for index, text in enumerate(segments):
         if index:
-            x = x0 + _TAB_STOP * math.ceil((x - x0 + 1.0) / _TAB_STOP)
+            own = next((stop for stop in stops if stop > x - x0 + 1.0), None)
+            default = _TAB_STOP * math.ceil((x - x0 + 1.0) / _TAB_STOP)
+            x = x0 + (own if own is not None else default)
         if text:
             placed.append((text, x))
             x += char * len(text)
@@ -162,6 +176,16 @@ def _place(
             left = right + char
         lines.append(Line(tuple(words), 1))
     return lines
+
+
+def _tab_stops(paragraph: Any) -> list[float]:
+    """The paragraph's own tab stops, in points from its left edge, in order."""
+    stops = [
+        _twips(tab, "pos")
+        for tab in paragraph.findall(f"{_W}pPr/{_W}tabs/{_W}tab")
+        if _attribute(tab, "val") not in ("clear", "bar")
+    ]
+    return sorted(stop for stop in stops if stop > 0)
 
 
 def _wrap(text: str, width: float, size: float) -> list[list[str]]:

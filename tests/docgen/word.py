@@ -88,6 +88,8 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
         centre = (segment.x0 + segment.x1) / 2
         if abs(centre - page_centre) < 15 and segment.x0 > 100:
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif segment.x0 - margin > 200:  # a block printed on the right: indented to it
+            para.paragraph_format.left_indent = at(segment.x0)
 
     def fill(cell: Any, segment: _Segment | None) -> None:
         cell.text = ""
@@ -97,6 +99,14 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
             run.bold = segment.bold
 
     rows = _rows(doc.content)
+    margin = min((segment.x0 for row in rows if row for segment in row), default=0.0)
+    # Word's text column is narrower than the printed page's: positions scale to it.
+    section = word.sections[0]
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 12700
+    scale = min(1.0, text_width / max(1.0, 595.0 - 2 * margin))
+
+    def at(x: float) -> Any:
+        return Pt((x - margin) * scale)
     index = 0
     while index < len(rows):
         row = rows[index]
@@ -145,8 +155,13 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
             continue
         if len(row) >= 2:
             para = word.add_paragraph()
+            if row[0].x0 - margin > 40:  # the first column is not at the margin: tab to it
+                para.paragraph_format.tab_stops.add_tab_stop(at(row[0].x0))
+                para.add_run("\t")
             for position, segment in enumerate(row):
                 if position:
+                    # A tab stop where the column is printed, as a typist sets one.
+                    para.paragraph_format.tab_stops.add_tab_stop(at(segment.x0))
                     para.add_run("\t")
                 run = para.add_run(segment.text)
                 run.font.size = Pt(round(segment.size))
