@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from tests import docgen
-from tests.docgen.common import GeneratedDocument
+from tests.docgen.common import CORPUS_TODAY, GeneratedDocument
 
 TYPES = ("invoice", "contract", "cv", "dispatch")
 FORMATS = ("pdf", "docx", "office", "scan", "photo", "xml")
@@ -206,7 +206,14 @@ def run_extract(cases: list[Case], workers: int) -> list[dict[str, Any]]:
     for start in range(0, len(cases), 200):
         batch = cases[start : start + 200]
         result = subprocess.run(
-            [str(command), "extract", *(str(case.path) for case in batch)],
+            # The corpus is true as of its own day: a CV's open-ended job runs to its month.
+            [
+                str(command),
+                "extract",
+                "--today",
+                CORPUS_TODAY.isoformat(),
+                *(str(case.path) for case in batch),
+            ],
             env=env,
             capture_output=True,
             text=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -86,6 +87,9 @@ class ParsedDocument:
     # A structured source (e-invoice XML) already states its type and fields exactly.
     declared_type: str | None = None
     declared_fields: dict[str, object] | None = None
+    # The day the document is read as of: what `present` / `nay` means in a CV's job dates
+    # (the day it was received, or a reproducible run's date). None: today.
+    as_of: date | None = None
 
     @property
     def lines(self) -> Iterator[Line]:

@@ -8,6 +8,7 @@ property of the file.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -23,7 +24,10 @@ from extractors.sniff import sniff_media_type
 _CHUNK = 1 << 20
 
 
-def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits) -> Record:
+def extract_file(
+    path: Path, *, filename: str | None = None, limits: ReadLimits, as_of: date | None = None
+) -> Record:
+    """The file's record; `as_of` is the day it is read as of (see `ParsedDocument.as_of`)."""
     sha256, head, size = _digest(path)
     source = Source(
         filename=filename or path.name, sha256=sha256, media_type=sniff_media_type(head)
@@ -41,6 +45,7 @@ def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits)
         return Record(source=source, error=RecordError(code=exc.code, message=exc.message))
 
     source.pages = len(document.pages)
+    document.as_of = as_of
     document.language = detect_language(document.text)
     if document.declared_type is not None:
         classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]

@@ -96,7 +96,7 @@ def check(
     document.duplicate_of_id = original.id if original is not None else None
     facts = Facts(
         today=business_today(),
-        received=_business_day(document.received_at),
+        received=business_day(document.received_at),
         duplicate_of=_describe(original) if original is not None else None,
     )
     outcomes = rules.evaluate(record, facts=facts)
@@ -248,7 +248,8 @@ def _describe(document: Document) -> str:
     return f"document {document.id} ({document.filename}, {document.status.value})"
 
 
-def _business_day(moment: datetime) -> date:
+def business_day(moment: datetime) -> date:
+    """The calendar day in the business's time zone (Vietnam) at `moment`."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return aware.astimezone(BUSINESS_TZ).date()
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -59,13 +59,17 @@ def _safe_url(settings: Settings) -> str:
     return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
 
 
-def _extract_one(args: tuple[Path, Settings]) -> str:
+def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
     from extractors.record import Record, RecordError, Source
     from pipeline.processing import build_record
+    from rules.functions import Facts
 
-    path, settings = args
+    path, settings, today = args
+    facts = None if today is None else Facts(today=today, received=today)
     try:
-        record = build_record(path, filename=path.name, settings=settings)
+        record = build_record(
+            path, filename=path.name, settings=settings, facts=facts, as_of=today
+        )
     except OSError as exc:
         record = Record(
             source=Source(filename=path.name, sha256="", media_type="application/octet-stream"),
@@ -77,6 +81,16 @@ def _extract_one(args: tuple[Path, Settings]) -> str:
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Files to read; no database needed.")],
+    today: Annotated[
+        datetime | None,
+        typer.Option(
+            "--today",
+            formats=["%Y-%m-%d"],
+            help="Read as of this date (YYYY-MM-DD) instead of today: what a CV's 'present' "
+            "means, and the day the rules check against. For re-reading an old batch, or a "
+            "reproducible run.",
+        ),
+    ] = None,
 ) -> None:
     """Print one SCHEMA.md record per file as JSON Lines, in input order."""
     settings = get_settings()
@@ -85,7 +99,8 @@ def extract(
     workers = max(1, min(settings.workers, len(files)))
     # Pages of one file are OCR'd in parallel on the cores the file processes leave free.
     settings = settings.model_copy(update={"workers": workers})
-    jobs = [(path, settings) for path in files]
+    day = today.date() if today is not None else None
+    jobs = [(path, settings, day) for path in files]
     if workers == 1:
         lines = map(_extract_one, jobs)
         pool = None
@@ -281,7 +296,8 @@ def rules_check(
     seen: dict[str, str] = {}
     bad = False
     for path in files:
-        record = extract_file(path, filename=path.name, limits=settings.read_limits)
+        day = today.date() if today is not None else None
+        record = extract_file(path, filename=path.name, limits=settings.read_limits, as_of=day)
         outcomes = []
         if record.error is None:
             keys = [f"bytes:{record.source.sha256}"]

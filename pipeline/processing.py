@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,11 +17,17 @@ from rules.loader import PACK_DIR, load_rules
 
 
 def build_record(
-    path: Path, *, filename: str, settings: Settings, facts: Facts | None = None
+    path: Path,
+    *,
+    filename: str,
+    settings: Settings,
+    facts: Facts | None = None,
+    as_of: date | None = None,
 ) -> Record:
     """The file's record with its rules run on what the record alone shows (and `facts`,
-    when the caller knows more, e.g. an earlier copy of the same invoice)."""
-    record = extract_file(path, filename=filename, limits=settings.read_limits)
+    when the caller knows more, e.g. an earlier copy of the same invoice), read as of the
+    day `as_of` (the day it arrived; today when None)."""
+    record = extract_file(path, filename=filename, limits=settings.read_limits, as_of=as_of)
     if record.error is None:
         check_record(record, settings=settings, facts=facts)
     return record

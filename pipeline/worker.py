@@ -73,10 +73,15 @@ class Worker:
         with transaction(self.sessions) as session:
             document = session.get_one(Document, claim.document_id)
             filename, sha256 = document.filename, document.sha256
+            # A CV's "until now" means the day it arrived, however late it is processed.
+            received = checking.business_day(document.received_at)
         try:
             with self._heartbeat(claim):
                 record = build_record(
-                    self.blobs.path_for(sha256), filename=filename, settings=self.settings
+                    self.blobs.path_for(sha256),
+                    filename=filename,
+                    settings=self.settings,
+                    as_of=received,
                 )
         except Exception as exc:
             self._retry_or_fail(claim, exc)

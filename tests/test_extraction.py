@@ -101,6 +101,24 @@ def test_cv_fields(language: str, tmp_path: Path) -> None:
         assert fields[key] == doc.fields[key], key
 
 
+def test_a_current_job_counts_up_to_the_day_the_cv_is_read_as_of(tmp_path: Path) -> None:
+    """`03/2021 – nay` means until the day the CV arrived (or the day a run is read as of),
+    not until whatever day the record happens to be computed."""
+    from datetime import date
+
+    from tests.docgen.common import CORPUS_TODAY
+
+    doc = docgen.cv(3, language="vi")
+    path = tmp_path / "cv.pdf"
+    docgen.write(doc, path)
+    as_written = extract_file(path, as_of=CORPUS_TODAY, **LIMITS).fields
+    a_year_later = extract_file(path, as_of=date(2027, 11, 30), **LIMITS).fields
+    assert as_written["years_of_experience"] == doc.fields["years_of_experience"]
+    assert a_year_later["years_of_experience"] == pytest.approx(
+        doc.fields["years_of_experience"] + 1.0  # type: ignore[operator]
+    )
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_dispatch_fields(seed: int, tmp_path: Path) -> None:
     doc = docgen.dispatch(seed)

@@ -79,9 +79,6 @@ _INSTITUTION = re.compile(
 class CvExtractor:
     doc_type = "cv"
 
-    def __init__(self, today: date | None = None) -> None:
-        self.today = today
-
     def extract(self, document: ParsedDocument) -> Extraction:
         out = Extraction(fields={})
         lines = list(document.lines)
@@ -143,7 +140,7 @@ class CvExtractor:
                         out.note(f"{key}[{index}].{name}", Found(str(value), where, _LISTED))
         out.fields["education"] = education
         out.fields["experience"] = experience
-        out.fields["years_of_experience"] = _years(experience, self.today or date.today())
+        out.fields["years_of_experience"] = _years(experience, document.as_of or date.today())
         return out
 
 

@@ -12,6 +12,7 @@ from tests.docgen.common import (
     _COMPANIES_VI,
     _GOODS,
     _GOODS_EN,
+    CORPUS_TODAY,
     GeneratedDocument,
     _Pdf,
     _s,
@@ -32,7 +33,7 @@ from tests.docgen.common import (
 # tax code with a wrong check digit, words that state another amount (Vietnamese invoices
 # print them), an issue date after FAULT_TODAY. The truth is what is printed.
 FAULTS = ("total", "tax_code", "words", "future")
-FAULT_TODAY = date(2026, 11, 30)
+FAULT_TODAY = CORPUS_TODAY
 # How invoices print the way they are paid, and what the record says for each.
 PAYMENT_METHODS = {
     "TM/CK": "cash_or_transfer",
