@@ -206,24 +206,31 @@ def _read(
 
 def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float) -> list[_Box]:
     """`boxes` with the regions Tesseract was unsure of read again, each crop on its own as
-    a block of text; all crops go through one tesseract run, stacked into one image. A
-    region's new words replace its old one only when they are read with confidence."""
+    a block of text; all crops go through one tesseract run, stacked into one image. Unsure
+    words side by side are one region (a value garbled into pieces: `_AN P. N.-`). A
+    region's new words replace its old ones only when they are read with confidence."""
     unsure = [box for box in boxes if box[1] < _UNSURE and any(char.isalnum() for char in box[0])]
     if not unsure:
         return boxes
-    unsure = sorted(unsure, key=lambda box: box[1])[:_MAX_REREAD]
+    groups = sorted(_side_by_side(unsure), key=lambda group: min(box[1] for box in group))
+    groups = groups[:_MAX_REREAD]
     with Image.open(path) as image:
         gray = image.convert("L")
     regions: list[tuple[int, int, int, int]] = []
-    for _, _, _, left, top, width, height in unsure:
+    for group in groups:
+        left = min(box[3] for box in group)
+        top = min(box[4] for box in group)
+        right = max(box[3] + box[5] for box in group)
+        bottom = max(box[4] + box[6] for box in group)
+        height = bottom - top
         margin = max(10.0, 0.25 * height)
         regions.append(
             (
                 max(0, int(left - margin)),
                 max(0, int(top - margin)),
                 # Further right: a value cut off the merged region is read whole.
-                min(gray.width, int(left + width + margin + height)),
-                min(gray.height, int(top + height + margin)),
+                min(gray.width, int(right + margin + height)),
+                min(gray.height, int(bottom + margin)),
             )
         )
     crops = [gray.crop(region) for region in regions]
@@ -268,17 +275,43 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         if which is None or left <= 2 or left + width >= crops[which].width - 2:
             continue  # a neighbour cut by the crop's edge: read in full where it is
         x0, y0 = regions[which][0], regions[which][1] - offsets[which]
-        line = (10_000 + which, data["par_num"][index], data["line_num"][index])
+        line = (_REREAD_BLOCK + which, data["par_num"][index], data["line_num"][index])
         found[which].append((text, confidence, line, left + x0, top + y0, width, height))
     result = list(boxes)
-    for old, new in zip(unsure, found, strict=True):
-        others = [box for box in result if box is not old]
-        # The crop's margins reach into neighbouring words, kept or re-read in a
+    for group, new in zip(groups, found, strict=True):
+        mine = {id(box) for box in group}
+        others = [box for box in result if id(box) not in mine]
+        # The crop's margins reach into neighbouring words, read well or re-read in a
         # neighbouring crop: those are not read twice, nor do they vouch for the crop.
-        fresh = [box for box in new if not any(_covers(other, box) for other in others)]
-        if fresh and statistics.mean(box[1] for box in fresh) >= old[1] + 20:
+        settled = [other for other in others if other[1] >= _UNSURE or _reread(other)]
+        fresh = [box for box in new if not any(_covers(other, box) for other in settled)]
+        was = statistics.mean(box[1] for box in group)
+        if fresh and statistics.mean(box[1] for box in fresh) >= was + 20:
             result = others + fresh
     return result
+
+
+def _side_by_side(boxes: list[_Box]) -> list[list[_Box]]:
+    """The boxes in groups of neighbours on one line, less than a line height apart."""
+    groups: list[list[_Box]] = []
+    for box in sorted(boxes, key=lambda box: (box[4], box[3])):
+        for group in groups:
+            last = group[-1]
+            height = max(last[6], box[6])
+            same_line = abs((last[4] + last[6] / 2) - (box[4] + box[6] / 2)) < height / 2
+            if same_line and 0 <= box[3] - (last[3] + last[5]) < height:
+                group.append(box)
+                break
+        else:
+            groups.append([box])
+    return groups
+
+
+_REREAD_BLOCK = 10_000  # block numbers of words read again, apart from the page's own
+
+
+def _reread(box: _Box) -> bool:
+    return box[2][0] >= _REREAD_BLOCK
 
 
 def _covers(box: _Box, other: _Box) -> bool:

@@ -273,3 +273,26 @@ def test_a_region_tesseract_could_not_read_is_read_again_on_its_own(tmp_path: Pa
     for box in boxes:
         if box[0] == "C26TCM":  # placed where it is on the page, not in the stacked crops
             assert 95 <= box[3] <= 110 and 110 <= box[4] <= 130, box
+
+
+def test_a_value_garbled_into_several_unsure_words_is_read_again_whole(tmp_path: Path) -> None:
+    """`$11,775.78` read as `_AN P. N.-`, three words at 0%: each crop holds the whole value,
+    and the garbled neighbours must neither block it nor stay beside it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import _reread_unsure
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+    image = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(image).text((300, 60), "$11,775.78", font=font)
+    path = tmp_path / "page.png"
+    image.save(path)
+    garbled = [
+        ("_AN", 0.0, (3, 1, 1), 300.0, 62.0, 70.0, 42.0),
+        ("P.", 0.0, (3, 1, 1), 380.0, 62.0, 50.0, 42.0),
+        ("N.-", 0.0, (3, 1, 1), 440.0, 62.0, 60.0, 42.0),
+    ]
+
+    texts = [box[0] for box in _reread_unsure(path, "vie", garbled, timeout=60)]
+
+    assert texts == ["$11,775.78"], texts

@@ -387,3 +387,23 @@ def test_a_lost_amount_is_taken_from_quantity_and_price_only_when_the_subtotal_a
     out = InvoiceExtractor().extract(ParsedDocument("application/pdf", [page]))
     amounts = [item["amount"] for item in out.fields["line_items"]]  # type: ignore[union-attr,index]
     assert amounts == [None, None, "1519000"]
+
+
+def test_a_speck_between_two_rows_does_not_end_the_table() -> None:
+    """A scan's speck beside a row reads as `-`, a word half a point tall: measured by it,
+    the ordinary gap to the next row looked like the table's end, and the rows below were
+    lost."""
+    page = _page(
+        1,
+        [
+            *HEADER,
+            (130, [(40, "1"), (80, "Giấy in A4"), (250, "Ram"), (330, "19"), (400, "346.000"),
+                   (480, "6.574.000")]),
+            (150, [(40, "2"), (80, "Bút bi"), (250, "Hộp"), (330, "5"), (400, "60.000"),
+                   (480, "300.000")]),
+            (180, [(80, "Cộng tiền hàng:"), (480, "6.874.000")]),
+        ],
+    )  # fmt: skip
+    speck = Word("-", (561.9, 146.0, 562.4, 146.5), 1, 0.6, "ocr")
+    page.lines = group_lines([*page.words, speck], 1)
+    assert [row["amount"] for row in _read(page)] == ["6.574.000", "300.000"]

@@ -109,14 +109,20 @@ def _group_rows(
     groups: list[list[list[Word]]] = []
     pending: list[list[Word]] = []
     last_bottom: float | None = None
+    last_height = 0.0
     for words in printed:
         text = fold(" ".join(word.text for word in words))
         if is_end(text):
             return _close_pending(groups, pending, header, key), True
+        if not any(char.isalnum() for char in text):
+            continue  # a speck or a rule's stub read as `-` or `'`: nothing of the table
         top = min(word.bbox[1] for word in words)
-        height = max(word.height for word in words)
+        # A row is at least as tall as the one above: a tiny word must not make an ordinary
+        # row gap look like the table's end.
+        height = max(max(word.height for word in words), last_height)
         if last_bottom is not None and top - last_bottom > _ROW_GAP_LINES * height:
             return _close_pending(groups, pending, header, key), True
+        last_height = max(word.height for word in words)
         if _is_repeated_header(text, columns, minimum):
             continue
         cells = _assign(words, header, 0).cells
