@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -47,6 +47,12 @@ class DocumentSummary(BaseModel):
     duplicate_of_id: int | None = Field(
         description="The document first holding the same invoice, when this is a copy."
     )
+    min_confidence: float | None = Field(
+        default=None, description="The lowest confidence of any field of the record."
+    )
+    record_date: date | None = Field(
+        default=None, description="An invoice's or dispatch's issue date, a contract's signing."
+    )
 
     @classmethod
     def of(cls, document: Document, *, failed_rules: list[str] | None = None) -> DocumentSummary:
@@ -66,6 +72,8 @@ class DocumentSummary(BaseModel):
             review_priority=document.review_priority,
             failed_rules=failed_rules or [],
             duplicate_of_id=document.duplicate_of_id,
+            min_confidence=document.min_confidence,
+            record_date=document.record_date,
         )
 
 

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from pipeline import pairing, posting
@@ -91,7 +92,36 @@ def check(
     document.record = record.model_dump(mode="json")
     _store(document, outcomes)
     document.review_priority = review_priority(outcomes)
+    _copy_queue_columns(document, record)
     return outcomes
+
+
+# A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID.
+TAX_ID = re.compile(r"\d{10}(-\d{3})?|\d{12}")
+# The record's own date, by type, for the queue's date filter.
+_DATE_FIELD = {"invoice": "issue_date", "dispatch": "issue_date", "contract": "signing_date"}
+
+
+def fold(text: str) -> str:
+    """A name as the supplier filter compares it: NFC, case-folded, spaces collapsed (SQL's
+    lower() is ASCII-only on SQLite, so folding happens here on both sides)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _copy_queue_columns(document: Document, record: Record) -> None:
+    fields = record.fields
+    field_confidences = [v for path, v in record.confidence.items() if path != "doc_type"]
+    document.min_confidence = min(field_confidences) if field_confidences else None
+    seller = fields.get("seller") if record.doc_type == "invoice" else None
+    name = seller.get("name") if isinstance(seller, Mapping) else None
+    tax_id = seller.get("tax_id") if isinstance(seller, Mapping) else None
+    document.seller_name_folded = fold(name)[:1024] if isinstance(name, str) else None
+    document.seller_tax_id = tax_id[:32] if isinstance(tax_id, str) else None
+    value = fields.get(_DATE_FIELD.get(record.doc_type, ""))
+    try:
+        document.record_date = date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        document.record_date = None
 
 
 def recheck(session: Session, *, document: Document, rules: RuleSet) -> list[RuleOutcome]:
@@ -251,43 +281,78 @@ class InvalidFields(Exception):
     """A correction that would break the record contract."""
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a reviewer narrows the queue to; every filter given must hold."""
+
+    status: DocumentStatus = DocumentStatus.REVIEW
+    doc_type: str | None = None
+    failed_rule: str | None = None
+    # Documents with some field read with less confidence than this (their lowest one).
+    confidence_below: float | None = None
+    # A tax id (exact) or part of the seller's name (case-insensitive).
+    supplier: str | None = None
+    received_from: datetime | None = None
+    received_before: datetime | None = None
+    dated_from: date | None = None
+    dated_to: date | None = None
+
+
 def review_queue(
     session: Session,
     *,
-    doc_type: str | None = None,
-    failed_rule: str | None = None,
+    filters: QueueFilter = QueueFilter(),  # noqa: B008 - frozen, so a safe default
     after: tuple[int, int] | None = None,
     limit: int = 50,
 ) -> Sequence[Document]:
     """Documents waiting for review: highest priority first (failing errors, then urgent),
     oldest first within a priority. `after` is the (priority, id) of the last one seen."""
-    query = (
-        select(Document)
-        .options(selectinload(Document.duplicates))
-        .where(Document.status == DocumentStatus.REVIEW)
-    )
-    if doc_type is not None:
-        query = query.where(Document.doc_type == doc_type)
-    if failed_rule is not None:
+    query = queue_query(filters=filters, after=after, limit=limit)
+    # A page lists documents, not their records: the JSON is most of a row's bytes.
+    options = (selectinload(Document.duplicates), defer(Document.record))
+    return session.scalars(query.options(*options)).all()
+
+
+def queue_query(
+    *, filters: QueueFilter, after: tuple[int, int] | None, limit: int
+) -> Select[tuple[Document]]:
+    query = select(Document).where(Document.status == filters.status)
+    if filters.doc_type is not None:
+        query = query.where(Document.doc_type == filters.doc_type)
+    if filters.failed_rule is not None:
         query = query.where(
             select(RuleCheck.id)
             .where(
                 RuleCheck.document_id == Document.id,
-                RuleCheck.rule == failed_rule,
+                RuleCheck.rule == filters.failed_rule,
                 RuleCheck.passed.is_(False),
             )
             .exists()
         )
+    if filters.confidence_below is not None:
+        query = query.where(Document.min_confidence < filters.confidence_below)
+    if filters.supplier is not None:
+        if TAX_ID.fullmatch(filters.supplier):
+            query = query.where(Document.seller_tax_id == filters.supplier)
+        else:
+            query = query.where(
+                Document.seller_name_folded.contains(fold(filters.supplier), autoescape=True)
+            )
+    if filters.received_from is not None:
+        query = query.where(Document.received_at >= filters.received_from)
+    if filters.received_before is not None:
+        query = query.where(Document.received_at < filters.received_before)
+    if filters.dated_from is not None:
+        query = query.where(Document.record_date >= filters.dated_from)
+    if filters.dated_to is not None:
+        query = query.where(Document.record_date <= filters.dated_to)
+    # The order is (-priority, id) ascending, as ix_documents_review_queue holds it, so that
+    # the cursor is one row-value comparison: a range of the index even pages deep.
+    rank = (-Document.review_priority, Document.id)
     if after is not None:
         priority, last_id = after
-        query = query.where(
-            or_(
-                Document.review_priority < priority,
-                and_(Document.review_priority == priority, Document.id > last_id),
-            )
-        )
-    order = (Document.review_priority.desc(), Document.id.asc())
-    return session.scalars(query.order_by(*order).limit(limit)).all()
+        query = query.where(tuple_(*rank) > tuple_(-priority, last_id))
+    return query.order_by(*rank).limit(limit)
 
 
 def failed_rules(session: Session, *, document_ids: Sequence[int]) -> dict[int, list[str]]:

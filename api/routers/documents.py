@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -68,32 +70,109 @@ def list_documents(
     return _page(_summaries(session, rows), limit)
 
 
-@router.get("/review-queue", response_model=Page[DocumentSummary])
+@router.get(
+    "/review-queue",
+    response_model=Page[DocumentSummary],
+    responses={422: {"description": "A malformed filter or cursor."}},
+)
 def review_queue(
     session: SessionDep,
+    status_filter: Annotated[
+        DocumentStatus,
+        Query(alias="status", description="Documents in this status (the queue: `review`)."),
+    ] = DocumentStatus.REVIEW,
     doc_type: Annotated[str | None, Query(alias="type", max_length=20)] = None,
     failed_rule: Annotated[
         str | None,
         Query(alias="rule", max_length=120, description="Only documents failing this rule."),
     ] = None,
+    confidence_below: Annotated[
+        float | None,
+        Query(
+            ge=0,
+            le=1,
+            description="Only documents with some field read with a confidence below this: "
+            "their lowest field confidence (the document type's is not a field). Documents "
+            "with no field confidences at all never match.",
+        ),
+    ] = None,
+    supplier: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="An invoice's seller: a tax id (`0101243150`, `0101243150-001`, 12 "
+            "digits) matches it exactly; anything else is part of the seller's name, any case.",
+        ),
+    ] = None,
+    received_from: Annotated[
+        datetime | None,
+        Query(description="Received at or after this moment (UTC unless an offset is given)."),
+    ] = None,
+    received_before: Annotated[
+        datetime | None, Query(description="Received before this moment.")
+    ] = None,
+    dated_from: Annotated[
+        date | None,
+        Query(
+            description="The record's own date on or after this day: an invoice's or a "
+            "dispatch's `issue_date`, a contract's `signing_date` (CVs have none)."
+        ),
+    ] = None,
+    dated_to: Annotated[date | None, Query(description="The record's date on or before.")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
     """Documents waiting for a reviewer: failing errors first, then urgent ones, then the
     rest; oldest first within each."""
-    after = None
-    if cursor is not None:
-        match = _QUEUE_CURSOR.fullmatch(cursor)
-        if match is None:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid cursor")
-        after = (int(match.group(1)), int(match.group(2)))
-    rows = checking.review_queue(
-        session, doc_type=doc_type, failed_rule=failed_rule, after=after, limit=limit
+    filters = checking.QueueFilter(
+        status=status_filter,
+        doc_type=doc_type,
+        failed_rule=failed_rule,
+        confidence_below=confidence_below,
+        supplier=supplier.strip() or None if supplier is not None else None,
+        received_from=_utc(received_from),
+        received_before=_utc(received_before),
+        dated_from=dated_from,
+        dated_to=dated_to,
     )
+    rows = checking.review_queue(session, filters=filters, after=_queue_cursor(cursor), limit=limit)
     items = _summaries(session, rows)
     last = rows[-1] if len(rows) == limit else None
-    next_cursor = f"{last.review_priority}-{last.id}" if last is not None else None
+    next_cursor = _encode_queue_cursor(last) if last is not None else None
     return Page[DocumentSummary](items=items, next_cursor=next_cursor)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Stored moments are UTC (SQLite keeps no offset at all), so filters are compared in UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31T23:00-05:00 is past the last representable day
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "date out of range") from exc
+
+
+def _encode_queue_cursor(document: Document) -> str:
+    raw = f"{document.review_priority}-{document.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _queue_cursor(cursor: str | None) -> tuple[int, int] | None:
+    """The (priority, id) a queue cursor stands for. Cursors are opaque to clients, so any
+    that this service did not hand out is refused."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        raw = ""
+    match = _QUEUE_CURSOR.fullmatch(raw) if len(cursor) <= 40 else None
+    if match is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid cursor")
+    return int(match.group(1)), int(match.group(2))
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
