@@ -277,8 +277,22 @@ class StaleVersion(Exception):
         )
 
 
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    loc: Loc  # the path of the offending value in what the caller sent
+    msg: str
+    type: str
+
+
 class InvalidFields(Exception):
     """A correction that would break the record contract."""
+
+    def __init__(self, message: str, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
 
 
 @dataclass(frozen=True)
@@ -381,40 +395,136 @@ def correct_fields(
     """Lay a reviewer's corrections over the record's fields (nested objects merge, anything
     else replaces), check them against the record contract, keep the old and new values in
     the history, and run the rules again."""
-    if document.status is not DocumentStatus.REVIEW:
-        raise InvalidTransition(document, "correct")
-    if document.version != version:
-        raise StaleVersion(document, version)
-    record = Record.model_validate(document.record)
-    model = FIELDS_BY_TYPE.get(record.doc_type)
-    if model is None:
-        raise InvalidFields(f"a {record.doc_type} document has no fields to correct")
+    record = editable_record(document, version=version)
     merged = merge_fields(record.fields, changes)
-    try:
-        fields = model.model_validate(merged).model_dump(mode="json")
-    except ValidationError as error:
-        raise InvalidFields(str(error)) from error
+    fields = validate_fields(record.doc_type, merged, loc=("fields",))
+    format_errors = contract_errors(changes, record.fields, loc=("fields",))
+    if format_errors:
+        raise InvalidFields("values break the record contract", format_errors)
     changed = {
         name: {"old": record.fields.get(name), "new": fields[name]}
         for name in changes
         if record.fields.get(name) != fields.get(name)
     }
-    record.fields = fields
     # A corrected value is what a person typed: as certain as the record can be.
     for path in list(record.confidence):
         if re.split(r"[.\[]", path, maxsplit=1)[0] in changed:
             record.confidence[path] = 1.0
     record.confidence.update(dict.fromkeys(changed, 1.0))
+    return apply_correction(
+        session,
+        document=document,
+        record=record,
+        fields=fields,
+        rules=rules,
+        actor=actor,
+        kind="corrected",
+        data={"fields": changed},
+    )
+
+
+def editable_record(document: Document, *, version: int) -> Record:
+    """The record of a document a reviewer may change: in review, and at `version`."""
+    if document.status is not DocumentStatus.REVIEW:
+        raise InvalidTransition(document, "correct")
+    if document.version != version:
+        raise StaleVersion(document, version)
+    record = Record.model_validate(document.record)
+    if record.doc_type not in FIELDS_BY_TYPE:
+        raise InvalidFields(f"a {record.doc_type} document has no fields to correct")
+    return record
+
+
+def validate_fields(doc_type: str, fields: Mapping[str, Any], *, loc: Loc) -> dict[str, Any]:
+    """`fields` in the shape of the type's record model, or InvalidFields naming each value
+    that does not fit, by its path under `loc`."""
+    try:
+        return FIELDS_BY_TYPE[doc_type].model_validate(fields).model_dump(mode="json")
+    except ValidationError as error:
+        raise InvalidFields(
+            "values do not fit the record",
+            [
+                FieldError(loc=loc + tuple(e["loc"]), msg=e["msg"], type=e["type"])
+                for e in error.errors(include_url=False)
+            ],
+        ) from error
+
+
+# The SCHEMA.md formats of values the record models keep as plain strings, by field name.
+_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    "tax_id": (TAX_ID, "a tax id: 10 digits with an optional -NNN branch, or 12 digits"),
+    "vat_rate": (
+        re.compile(r"\d{1,2}(\.\d{1,2})?|KCT|KKKNT"),
+        "a VAT rate: the percent as a number ('8', '5.0') or KCT / KKKNT",
+    ),
+    "currency": (re.compile(r"[A-Z]{3}"), "an ISO 4217 currency code ('VND')"),
+    "phone": (re.compile(r"\+[1-9]\d{6,14}"), "a phone number in E.164 form ('+84912345678')"),
+    "email": (re.compile(r"[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+"), "an e-mail address in lower case"),
+}
+_DATES = frozenset(
+    {
+        "issue_date",
+        "due_date",
+        "signing_date",
+        "effective_date",
+        "expiry_date",
+        "date_of_birth",
+        "reply_deadline",
+    }
+)
+
+
+def contract_errors(new: Any, old: Any, *, loc: Loc) -> list[FieldError]:
+    """Values in `new` that break a SCHEMA.md format; a value left as it was (`old` at the
+    same path) is not held against the correction, whatever was read."""
+    errors: list[FieldError] = []
+    if isinstance(new, Mapping):
+        for key, value in new.items():
+            previous = old.get(key) if isinstance(old, Mapping) else None
+            path = (*loc, key)
+            if isinstance(value, str) and value != previous:
+                errors += _format_error(key, value, path)
+            else:
+                errors += contract_errors(value, previous, loc=path)
+    elif isinstance(new, list):
+        for index, value in enumerate(new):
+            previous = old[index] if isinstance(old, list) and index < len(old) else None
+            errors += contract_errors(value, previous, loc=(*loc, index))
+    return errors
+
+
+def _format_error(key: str, value: str, loc: Loc) -> list[FieldError]:
+    if key in _DATES:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return [FieldError(loc, "not a date of the calendar (YYYY-MM-DD)", "date_invalid")]
+        return []
+    if key in _FORMATS:
+        pattern, what = _FORMATS[key]
+        if not pattern.fullmatch(value):
+            return [FieldError(loc, f"expected {what}", "format_invalid")]
+    return []
+
+
+def apply_correction(
+    session: Session,
+    *,
+    document: Document,
+    record: Record,
+    fields: dict[str, Any],
+    rules: RuleSet,
+    actor: str,
+    kind: str,
+    data: dict[str, Any],
+) -> list[RuleOutcome]:
+    """Store corrected fields, run the rules on them, and record the change in the history."""
+    record.fields = fields
     outcomes = check(session, document=document, record=record, rules=rules)
+    failing = [outcome.rule for outcome in outcomes if not outcome.passed]
     session.add(
         DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="corrected",
-            data={
-                "fields": changed,
-                "failing": [outcome.rule for outcome in outcomes if not outcome.passed],
-            },
+            document_id=document.id, actor=actor, kind=kind, data=data | {"failing": failing}
         )
     )
     return outcomes

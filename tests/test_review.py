@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.app import create_app
 from extractors.record import Record, Source
@@ -19,7 +20,10 @@ from pipeline.db import transaction
 from pipeline.models import Document, DocumentStatus, Job
 from pipeline.processing import rule_book
 from pipeline.settings import Settings
+from pipeline.worker import Worker
+from tests import docgen
 from tests.test_checking import FIELDS, TODAY
+from tests.test_worker import ingest_inbox
 
 QUEUE = "/api/v1/review-queue"
 
@@ -204,3 +208,334 @@ def test_the_queue_pages_in_priority_order_with_opaque_cursors(
             break
         assert "-" not in cursor  # nothing for a client to take apart
     assert seen == wrong + clean
+
+
+# --- corrections: types checked, versions enforced ----------------------------------------
+
+
+def detail(client: TestClient, document_id: int) -> dict[str, Any]:
+    body: dict[str, Any] = client.get(f"/api/v1/documents/{document_id}").json()
+    return body
+
+
+@pytest.mark.parametrize(
+    ("fields", "loc"),
+    [
+        ({"total": 1100000}, ["body", "fields", "total"]),
+        ({"total": "1.100.000"}, ["body", "fields", "total"]),
+        ({"issue_date": "05/03/2026"}, ["body", "fields", "issue_date"]),
+        ({"issue_date": "2026-02-30"}, ["body", "fields", "issue_date"]),
+        ({"vat_rate": "8%"}, ["body", "fields", "vat_rate"]),
+        ({"seller": {"tax_id": "01012431"}}, ["body", "fields", "seller", "tax_id"]),
+        ({"seller": {"tax_id": 101243150}}, ["body", "fields", "seller", "tax_id"]),
+        ({"currency": "đồng"}, ["body", "fields", "currency"]),
+        ({"line_items": [{"amount": "1,5"}]}, ["body", "fields", "line_items", 0, "amount"]),
+        ({"line_items": ["Giấy A4"]}, ["body", "fields", "line_items", 0]),
+        ({"line_items": [{"vat_rate": "ten"}]}, ["body", "fields", "line_items", 0, "vat_rate"]),
+        ({"totl": "1"}, ["body", "fields", "totl"]),
+    ],
+)
+def test_a_correction_of_the_wrong_type_is_refused_with_its_path_and_nothing_stored(
+    client: TestClient,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    fields: dict[str, Any],
+    loc: list[Any],
+) -> None:
+    document_id = add_checked(sessions, settings, "a.pdf")
+    before = detail(client, document_id)
+    response = client.patch(
+        f"/api/v1/documents/{document_id}", json={"version": before["version"], "fields": fields}
+    )
+    assert response.status_code == 422, response.text
+    assert loc in [error["loc"] for error in response.json()["detail"]]
+    after = detail(client, document_id)
+    assert after["fields"] == before["fields"] and after["version"] == before["version"]
+
+
+def test_schema_forms_are_accepted_and_an_unchanged_odd_value_is_not_held_against_it(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    # OCR read a tax id badly; the reviewer corrects something else first.
+    odd = FIELDS | {"buyer": {"name": "An Bình", "tax_id": "O1OO1O9106"}}
+    document_id = add_checked(sessions, settings, "a.pdf", fields=odd)
+    version = detail(client, document_id)["version"]
+    response = client.patch(
+        f"/api/v1/documents/{document_id}",
+        json={
+            "version": version,
+            "fields": {
+                "vat_rate": "KCT",
+                "seller": {"tax_id": "0101243150-001"},
+                "buyer": {"name": "Công ty CP An Bình"},
+                "due_date": "2026-12-31",
+            },
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["fields"]["vat_rate"] == "KCT"
+    assert body["fields"]["seller"]["tax_id"] == "0101243150-001"
+    assert body["fields"]["buyer"] == {
+        "name": "Công ty CP An Bình",
+        "tax_id": "O1OO1O9106",
+        "address": None,
+        "bank_account": None,
+    }
+    assert body["version"] > version
+
+
+def test_of_two_reviewers_on_one_version_the_second_gets_409_and_the_first_value_stays(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    document_id = add_checked(sessions, settings, "a.pdf")
+    url = f"/api/v1/documents/{document_id}"
+    version = detail(client, document_id)["version"]  # both reviewers opened it at once
+    first = client.patch(url, json={"version": version, "fields": {"po_number": "PO-1"}})
+    assert first.status_code == 200
+    second = client.patch(url, json={"version": version, "fields": {"po_number": "PO-2"}})
+    assert second.status_code == 409
+    assert "reload" in second.json()["detail"]
+    for stale in (
+        client.post(f"{url}/line-items", json={"version": version, "item": {"amount": "1"}}),
+        client.patch(f"{url}/line-items/0", json={"version": version, "changes": {"unit": "kg"}}),
+        client.request("DELETE", f"{url}/line-items/0", json={"version": version}),
+        client.post(f"{url}/approve", json={"version": version}),
+        client.post(f"{url}/reject", json={"version": version, "reason": "no"}),
+        client.post(f"{url}/type", json={"version": version, "doc_type": "contract"}),
+    ):
+        assert stale.status_code == 409, stale.text
+    after = detail(client, document_id)
+    assert after["fields"]["po_number"] == "PO-1" and after["status"] == "review"
+    assert len(after["fields"]["line_items"]) == 1
+
+
+def test_a_concurrent_change_committed_after_our_read_fails_at_commit(
+    sessions: sessionmaker[Session], settings: Settings, database_url: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers: the second transaction reads the first's write")
+    document_id = add_checked(sessions, settings, "a.pdf")
+    rules = rule_book(settings).current()
+    first, second = sessions(), sessions()
+    try:
+        mine = first.get_one(Document, document_id)
+        theirs = second.get_one(Document, document_id)  # read before the first change lands
+        assert mine.version == theirs.version
+        checking.correct_fields(
+            first,
+            document=mine,
+            version=mine.version,
+            changes={"po_number": "PO-1"},
+            rules=rules,
+            actor="test",
+        )
+        first.commit()
+        with pytest.raises(StaleDataError):
+            checking.correct_fields(
+                second,
+                document=theirs,
+                version=theirs.version,  # passes the check: the copy in hand is the stale one
+                changes={"po_number": "PO-2"},
+                rules=rules,
+                actor="test",
+            )
+            second.commit()
+    finally:
+        first.close()
+        second.close()
+    with sessions() as session:
+        assert session.get_one(Document, document_id).record["fields"]["po_number"] == "PO-1"
+
+
+# --- line items ---------------------------------------------------------------------------
+
+
+def test_line_items_are_added_edited_and_removed_with_history_and_rules_rerun(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    document_id = add_checked(sessions, settings, "a.pdf")
+    url = f"/api/v1/documents/{document_id}"
+    with transaction(sessions) as session:  # the one line was read with some doubt, on page 1
+        document = session.get_one(Document, document_id)
+        record = dict(document.record)
+        record["confidence"] = record["confidence"] | {"line_items[0].amount": 0.6}
+        record["provenance"] = {"line_items[0].amount": {"page": 1, "bbox": [1, 2, 3, 4]}}
+        document.record = record
+    version = detail(client, document_id)["version"]
+
+    added = client.post(
+        f"{url}/line-items",
+        json={
+            "version": version,
+            "position": 0,
+            "item": {"description": "Phí vận chuyển", "quantity": "1", "amount": "100000"},
+        },
+    )
+    assert added.status_code == 201, added.text
+    body = added.json()
+    assert [item["description"] for item in body["fields"]["line_items"]] == [
+        "Phí vận chuyển",
+        "Giấy A4",
+    ]
+    # The read line moved to place 1 with what was known of it.
+    assert body["confidence"]["line_items[1].amount"] == 0.6
+    assert body["provenance"]["line_items[1].amount"]["bbox"] == [1, 2, 3, 4]
+    assert body["confidence"]["line_items[0].amount"] == 1.0
+    lines_rule = [r for r in body["rules"] if "line" in r["rule"] and not r["passed"]]
+    assert body["history"][-1]["kind"] == "line_item_added"
+    assert body["history"][-1]["data"]["new"]["amount"] == "100000"
+
+    bad = client.patch(
+        f"{url}/line-items/0", json={"version": body["version"], "changes": {"vat_rate": "8%"}}
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "changes", "vat_rate"]
+    wrong_type = client.patch(
+        f"{url}/line-items/0", json={"version": body["version"], "changes": {"amount": 5}}
+    )
+    assert wrong_type.status_code == 422
+    assert wrong_type.json()["detail"][0]["loc"][:3] == ["body", "changes", "amount"]
+    assert (
+        client.patch(
+            f"{url}/line-items/2", json={"version": body["version"], "changes": {"unit": "kg"}}
+        ).status_code
+        == 404
+    )
+
+    edited = client.patch(
+        f"{url}/line-items/1", json={"version": body["version"], "changes": {"unit": "ram"}}
+    )
+    assert edited.status_code == 200, edited.text
+    body = edited.json()
+    assert body["fields"]["line_items"][1]["unit"] == "ram"
+    assert body["fields"]["line_items"][1]["amount"] == "1000000"
+    event = body["history"][-1]
+    assert event["kind"] == "line_item_changed"
+    assert (event["data"]["old"]["unit"], event["data"]["new"]["unit"]) == (None, "ram")
+
+    removed = client.request("DELETE", f"{url}/line-items/0", json={"version": body["version"]})
+    assert removed.status_code == 200, removed.text
+    body = removed.json()
+    assert [item["description"] for item in body["fields"]["line_items"]] == ["Giấy A4"]
+    assert body["confidence"]["line_items[0].amount"] == 0.6
+    assert body["history"][-1]["kind"] == "line_item_removed"
+    assert body["history"][-1]["data"]["old"]["description"] == "Phí vận chuyển"
+    # Rules ran on each version: the lines add up again once the extra line is gone.
+    assert lines_rule == [] or all(
+        r["passed"] for r in body["rules"] if r["rule"] in {x["rule"] for x in lines_rule}
+    )
+
+    contract = add_checked(
+        sessions, settings, "c.pdf", doc_type="contract", fields={"title": "HỢP ĐỒNG"}
+    )
+    refused = client.post(
+        f"/api/v1/documents/{contract}/line-items",
+        json={"version": detail(client, contract)["version"], "item": {"amount": "1"}},
+    )
+    assert refused.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("PATCH", "/api/v1/documents/99999999999999999999999", {"version": 1, "fields": {"a": 1}}),
+        ("GET", "/api/v1/documents/0", None),
+        ("PATCH", "/api/v1/documents/1/line-items/-1", {"version": 1, "changes": {}}),
+        ("DELETE", "/api/v1/documents/1/line-items/999999999999", {"version": 1}),
+        ("POST", "/api/v1/documents/1/line-items", {"version": 10**40, "item": {}}),
+        ("POST", "/api/v1/documents/1/type", {"version": 1, "doc_type": "letter"}),
+        ("POST", "/api/v1/documents/1/reopen", "{"),
+    ],
+)
+def test_malformed_writes_get_422_never_a_5xx(
+    client: TestClient,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    method: str,
+    path: str,
+    payload: Any,
+) -> None:
+    add_checked(sessions, settings, "a.pdf")
+    if isinstance(payload, str):
+        response = client.request(method, path, content=payload.encode())
+    else:
+        response = client.request(method, path, json=payload)
+    assert response.status_code == 422, response.text
+
+
+# --- reopening, reassigning the type --------------------------------------------------------
+
+
+def test_rejected_and_approved_documents_reopen_but_a_posted_invoice_is_refused(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    rejected = add_checked(sessions, settings, "a.pdf")
+    version = detail(client, rejected)["version"]
+    client.post(f"/api/v1/documents/{rejected}/reject", json={"reason": "wrong buyer"})
+    stale = client.post(f"/api/v1/documents/{rejected}/reopen", json={"version": version})
+    assert stale.status_code == 409
+    version = detail(client, rejected)["version"]
+    reopened = client.post(
+        f"/api/v1/documents/{rejected}/reopen", json={"version": version, "reason": "misread"}
+    )
+    assert reopened.status_code == 200, reopened.text
+    body = reopened.json()
+    assert body["status"] == "review"
+    assert body["history"][-1]["kind"] == "reopened"
+    assert body["history"][-1]["data"] == {"from": "rejected", "reason": "misread"}
+    assert rejected in ids(client.get(QUEUE))
+
+    posted = client.post(f"/api/v1/documents/{rejected}/approve")
+    assert posted.json()["status"] == "posted"
+    refused = client.post(
+        f"/api/v1/documents/{rejected}/reopen", json={"version": posted.json()["version"]}
+    )
+    assert refused.status_code == 409
+    assert "reversing" in refused.json()["detail"]
+
+    letter = add_checked(
+        sessions,
+        settings,
+        "cv.pdf",
+        doc_type="cv",
+        fields={"full_name": "Nguyễn Văn A"},
+        status=DocumentStatus.APPROVED,
+    )
+    again = client.post(
+        f"/api/v1/documents/{letter}/reopen", json={"version": detail(client, letter)["version"]}
+    )
+    assert again.status_code == 200 and again.json()["status"] == "review"
+    in_review = client.post(
+        f"/api/v1/documents/{letter}/reopen", json={"version": again.json()["version"]}
+    )
+    assert in_review.status_code == 409
+
+
+def test_a_reassigned_type_is_read_again_by_the_worker_as_that_type(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    docgen.write(docgen.invoice(3), settings.inbox / "hd.pdf")
+    ingest_inbox(settings)
+    worker = Worker(settings)
+    try:
+        assert worker.run(exit_when_idle=True) == 1
+        [item] = client.get(QUEUE).json()["items"]
+        assert item["doc_type"] == "invoice"
+        url = f"/api/v1/documents/{item['id']}"
+        version = detail(client, item["id"])["version"]
+
+        queued = client.post(f"{url}/type", json={"version": version, "doc_type": "contract"})
+        assert queued.status_code == 202, queued.text
+        assert queued.json()["status"] == "received"
+        assert queued.json()["forced_type"] == "contract"
+        assert client.get(QUEUE).json()["items"] == []
+        assert worker.run(exit_when_idle=True) == 1
+    finally:
+        worker.close()
+    body = detail(client, item["id"])
+    assert body["status"] == "review"
+    assert body["doc_type"] == "contract"
+    assert body["confidence"]["doc_type"] == 1.0
+    assert "invoice_number" not in body["fields"]
+    assert [e["kind"] for e in body["history"]][-2:] == ["type_reassigned", "processed"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,14 +18,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.deps import RulesDep, SessionDep
 from api.schemas import (
     ApprovalRefused,
+    ApproveRequest,
     CorrectionRequest,
     DocumentDetail,
     DocumentSummary,
+    LineItemAdd,
+    LineItemEdit,
     Page,
+    Problem,
     RejectRequest,
+    ReopenRequest,
     RuleFailure,
+    TypeRequest,
+    ValidationProblem,
+    VersionRequest,
 )
-from pipeline import checking, documents, posting
+from pipeline import checking, documents, posting, review
 from pipeline.documents import DocumentNotFound, InvalidTransition
 from pipeline.models import Document, DocumentStatus
 
@@ -38,8 +48,15 @@ def _cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     if not cursor.isdigit() or len(cursor) > 18:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid cursor")
+        raise _bad_query("cursor", "invalid cursor")
     return int(cursor)
+
+
+def _bad_query(name: str, message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [{"loc": ["query", name], "msg": message, "type": "value_error"}],
+    )
 
 
 def _page(items: list[DocumentSummary], limit: int) -> Page[DocumentSummary]:
@@ -152,7 +169,7 @@ def _utc(moment: datetime | None) -> datetime | None:
     try:
         return moment.astimezone(UTC)
     except OverflowError as exc:  # 9999-12-31T23:00-05:00 is past the last representable day
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "date out of range") from exc
+        raise _bad_query("received", "date out of range") from exc
 
 
 def _encode_queue_cursor(document: Document) -> str:
@@ -171,29 +188,76 @@ def _queue_cursor(cursor: str | None) -> tuple[int, int] | None:
         raw = ""
     match = _QUEUE_CURSOR.fullmatch(raw) if len(cursor) <= 40 else None
     if match is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid cursor")
+        raise _bad_query("cursor", "invalid cursor")
     return int(match.group(1)), int(match.group(2))
 
 
-@router.get("/documents/{document_id}", response_model=DocumentDetail)
-def get_document(document_id: int, session: SessionDep) -> DocumentDetail:
+DocumentId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The document's id.")]
+LineIndex = Annotated[
+    int, PathParam(ge=0, le=100_000, description="The line item's place in `line_items`, from 0.")
+]
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such document."}
+}
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": Problem,
+        "description": "The document is not in a state that allows this, or it changed since "
+        "`version` (reload it and apply the change again).",
+    }
+}
+_INVALID: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": ValidationProblem,
+        "description": "A value that does not fit the record, with its path in `loc`.",
+    }
+}
+
+
+@router.get("/documents/{document_id}", response_model=DocumentDetail, responses=_NOT_FOUND)
+def get_document(document_id: DocumentId, session: SessionDep) -> DocumentDetail:
     try:
         return DocumentDetail.of(documents.get_document(session, document_id=document_id))
     except DocumentNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
 
 
+@contextmanager
+def _decision(session: Session) -> Iterator[None]:
+    """Commit a review decision, or turn the service's typed refusals into HTTP errors."""
+    try:
+        yield
+        session.commit()
+    except (DocumentNotFound, review.LineItemNotFound) as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except (InvalidTransition, checking.StaleVersion, review.PostedDocument) as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except StaleDataError as exc:
+        # Another change to the document was committed between our read and our write.
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "the document changed meanwhile: reload it"
+        ) from exc
+    except checking.InvalidFields as exc:
+        errors = exc.errors or [checking.FieldError(("fields",), str(exc), "value_error")]
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [{"loc": ["body", *e.loc], "msg": e.msg, "type": e.type} for e in errors],
+        ) from exc
+
+
 @router.patch(
     "/documents/{document_id}",
     response_model=DocumentDetail,
-    responses={409: {"description": "Not in review, or corrected since `version`."}},
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
 )
 def correct(
-    document_id: int, body: CorrectionRequest, session: SessionDep, rules: RulesDep
+    document_id: DocumentId, body: CorrectionRequest, session: SessionDep, rules: RulesDep
 ) -> DocumentDetail:
     """Correct fields of a document in review; the rules run again on the corrected record
-    and the old and new values go into its history."""
-    try:
+    and the old and new values go into its history. Values are checked against the type's
+    record model and the SCHEMA.md formats (money a decimal string, dates ISO, VAT rates,
+    tax ids...): a value that does not fit is refused with its path, nothing is stored."""
+    with _decision(session):
         document = documents.get_document(session, document_id=document_id)
         checking.correct_fields(
             session,
@@ -203,29 +267,105 @@ def correct(
             rules=rules,
             actor=ACTOR,
         )
-        session.commit()
-    except DocumentNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, checking.StaleVersion, StaleDataError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except checking.InvalidFields as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return _fresh(session, document_id)
+
+
+@router.post(
+    "/documents/{document_id}/line-items",
+    response_model=DocumentDetail,
+    status_code=status.HTTP_201_CREATED,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+)
+def add_line_item(
+    document_id: DocumentId, body: LineItemAdd, session: SessionDep, rules: RulesDep
+) -> DocumentDetail:
+    """Add a line item to an invoice in review (at `position`, or at the end); the rules run
+    again and the history records it."""
+    with _decision(session):
+        review.add_line_item(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            item=body.item.model_dump(mode="json"),
+            position=body.position,
+            rules=rules,
+            actor=ACTOR,
+        )
+    return _fresh(session, document_id)
+
+
+@router.patch(
+    "/documents/{document_id}/line-items/{index}",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+)
+def edit_line_item(
+    document_id: DocumentId,
+    index: LineIndex,
+    body: LineItemEdit,
+    session: SessionDep,
+    rules: RulesDep,
+) -> DocumentDetail:
+    """Change values of one line item; the old and new item go into the history."""
+    with _decision(session):
+        review.edit_line_item(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            index=index,
+            changes=body.changes.model_dump(mode="json", exclude_unset=True),
+            rules=rules,
+            actor=ACTOR,
+        )
+    return _fresh(session, document_id)
+
+
+@router.delete(
+    "/documents/{document_id}/line-items/{index}",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+)
+def remove_line_item(
+    document_id: DocumentId,
+    index: LineIndex,
+    body: VersionRequest,
+    session: SessionDep,
+    rules: RulesDep,
+) -> DocumentDetail:
+    """Remove one line item (the version travels in the body, as for every change)."""
+    with _decision(session):
+        review.remove_line_item(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            index=index,
+            rules=rules,
+            actor=ACTOR,
+        )
     return _fresh(session, document_id)
 
 
 @router.post(
     "/documents/{document_id}/approve",
     response_model=DocumentDetail,
-    responses={422: {"model": ApprovalRefused, "description": "An error rule fails."}},
+    responses=_NOT_FOUND
+    | _CONFLICT
+    | {422: {"model": ApprovalRefused, "description": "An error rule fails."}},
 )
 def approve(
-    document_id: int, session: SessionDep, rules: RulesDep
+    document_id: DocumentId,
+    session: SessionDep,
+    rules: RulesDep,
+    body: Annotated[ApproveRequest | None, Body()] = None,
 ) -> DocumentDetail | JSONResponse:
     """Approve a reviewed document; an approved invoice is posted as a journal entry. The
     rules run again first (an earlier copy may have arrived since, or the rules changed);
-    while an error rule fails the document cannot be approved: correct it or reject it."""
+    while an error rule fails the document cannot be approved: correct it or reject it.
+    With a `version`, a document changed since is refused with 409."""
     try:
         document = documents.get_document(session, document_id=document_id)
+        if body is not None and body.version is not None and body.version != document.version:
+            raise checking.StaleVersion(document, body.version)
         if document.status is DocumentStatus.REVIEW:
             outcomes = checking.recheck(session, document=document, rules=rules)
             failing = checking.failing_errors(outcomes)
@@ -246,25 +386,74 @@ def approve(
         session.commit()
     except DocumentNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, StaleDataError) as exc:
+    except (InvalidTransition, StaleDataError, checking.StaleVersion) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except posting.NotPostable as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return _fresh(session, document.id)
 
 
-@router.post("/documents/{document_id}/reject", response_model=DocumentDetail)
-def reject(document_id: int, body: RejectRequest, session: SessionDep) -> DocumentDetail:
-    try:
-        document = documents.reject(
-            session, document_id=document_id, actor=ACTOR, reason=body.reason
+@router.post(
+    "/documents/{document_id}/reject",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def reject(document_id: DocumentId, body: RejectRequest, session: SessionDep) -> DocumentDetail:
+    """Reject a document in review, with the reason; with a `version`, a document changed
+    since is refused with 409."""
+    with _decision(session):
+        if body.version is not None:
+            current = documents.get_document(session, document_id=document_id)
+            if current.version != body.version:
+                raise checking.StaleVersion(current, body.version)
+        documents.reject(session, document_id=document_id, actor=ACTOR, reason=body.reason)
+    return _fresh(session, document_id)
+
+
+@router.post(
+    "/documents/{document_id}/reopen",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def reopen(
+    document_id: DocumentId, body: ReopenRequest, session: SessionDep, rules: RulesDep
+) -> DocumentDetail:
+    """Bring an approved or rejected document back to review; its rules run again. A posted
+    invoice is refused with 409: its journal entry must be reversed first, which the service
+    does not do yet."""
+    with _decision(session):
+        review.reopen(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            reason=body.reason,
+            rules=rules,
+            actor=ACTOR,
         )
-        session.commit()
-    except DocumentNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, StaleDataError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    return _fresh(session, document.id)
+    return _fresh(session, document_id)
+
+
+@router.post(
+    "/documents/{document_id}/type",
+    response_model=DocumentDetail,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def reassign_type(
+    document_id: DocumentId, body: TypeRequest, session: SessionDep
+) -> DocumentDetail:
+    """Have a document in review (or failed) read again as another type: it is queued for
+    the workers, which extract it as `doc_type` from the stored original, and comes back to
+    review when done. 202: the document as queued (status `received`)."""
+    with _decision(session):
+        review.reassign_type(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            doc_type=body.doc_type,
+            actor=ACTOR,
+        )
+    return _fresh(session, document_id)
 
 
 def _fresh(session: Session, document_id: int) -> DocumentDetail:
