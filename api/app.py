@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routers import documents, entries, health
+from api.routers import documents, entries, health, originals
 from pipeline.db import make_engine, make_session_factory
+from pipeline.pages import PageRenderer
 from pipeline.processing import rule_book
 from pipeline.settings import Settings, get_settings
 
@@ -22,7 +23,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.session_factory = make_session_factory(engine)
         app.state.rule_book = rule_book(settings)
+        app.state.page_renderer = PageRenderer(
+            settings.data_dir / "pages",
+            processes=settings.render_processes,
+            max_source_pixels=settings.max_pixels,
+        )
         yield
+        app.state.page_renderer.close()
         engine.dispose()
 
     app = FastAPI(
@@ -32,5 +39,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(documents.router)
+    app.include_router(originals.router)
     app.include_router(entries.router)
     return app
