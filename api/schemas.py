@@ -218,8 +218,14 @@ class ApprovalRefused(BaseModel):
     failing: list[RuleFailure]
 
 
+# Free text as the database can keep it: PostgreSQL refuses NUL characters in text and JSON.
+NO_NUL = r"^[^\x00]*$"
+
+
 class RejectRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000, description="Why the document is rejected.")
+    reason: str = Field(
+        min_length=1, max_length=2000, pattern=NO_NUL, description="Why the document is rejected."
+    )
     version: Version | None = None
 
 
@@ -251,7 +257,7 @@ class LineItemEdit(BaseModel):
 
 class ReopenRequest(BaseModel):
     version: Version
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
 
 
 class TypeRequest(BaseModel):

@@ -494,6 +494,8 @@ def contract_errors(new: Any, old: Any, *, loc: Loc) -> list[FieldError]:
 
 
 def _format_error(key: str, value: str, loc: Loc) -> list[FieldError]:
+    if "\x00" in value:  # PostgreSQL's JSON cannot hold it; no document prints it
+        return [FieldError(loc, "a NUL character is not text", "string_nul")]
     if key in _DATES:
         try:
             date.fromisoformat(value)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,7 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.app import create_app
 from extractors.record import Record, Source
 from pipeline import checking
-from pipeline.db import transaction
+from pipeline.db import make_engine, transaction
+from pipeline.migrate import alembic_config
 from pipeline.models import Document, DocumentStatus, Job
 from pipeline.processing import rule_book
 from pipeline.settings import Settings
@@ -174,6 +178,8 @@ def test_queue_filters_by_type_status_rule_confidence_supplier_and_dates(
         {"received_before": "9999-12-31T23:00:00-05:00"},
         {"dated_from": "2026-02-30"},
         {"limit": "99999999999999999999999"},
+        {"supplier": "Minh\x00Phát"},
+        {"rule": "\x00"},
     ],
 )
 def test_a_malformed_queue_request_is_refused_with_422(
@@ -233,6 +239,8 @@ def detail(client: TestClient, document_id: int) -> dict[str, Any]:
         ({"line_items": ["Giấy A4"]}, ["body", "fields", "line_items", 0]),
         ({"line_items": [{"vat_rate": "ten"}]}, ["body", "fields", "line_items", 0, "vat_rate"]),
         ({"totl": "1"}, ["body", "fields", "totl"]),
+        # PostgreSQL cannot store it: refused as a value, never a 500 from the database.
+        ({"invoice_number": "12\x003"}, ["body", "fields", "invoice_number"]),
     ],
 )
 def test_a_correction_of_the_wrong_type_is_refused_with_its_path_and_nothing_stored(
@@ -539,3 +547,63 @@ def test_a_reassigned_type_is_read_again_by_the_worker_as_that_type(
     assert body["confidence"]["doc_type"] == 1.0
     assert "invoice_number" not in body["fields"]
     assert [e["kind"] for e in body["history"]][-2:] == ["type_reassigned", "processed"]
+
+
+# --- the migration ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_0005_fills_the_queue_columns_of_documents_already_stored(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        f"sqlite:///{tmp_path / 'old.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("empty_pg_database")
+    )
+    config = alembic_config(url)
+    command.upgrade(config, "0003")
+    engine = make_engine(url)
+    try:
+        documents = sa.Table("documents", sa.MetaData(), autoload_with=engine)
+        now = datetime.now(UTC)
+        record = {
+            "doc_type": "invoice",
+            "fields": {
+                "seller": {"name": "CÔNG TY  Minh Phát", "tax_id": "0101243150"},
+                "issue_date": "2026-03-05",
+            },
+            "confidence": {"doc_type": 0.2, "total": 0.7, "seller.name": 0.9},
+        }
+        with engine.begin() as connection:
+            connection.execute(
+                documents.insert().values(
+                    sha256="a" * 64,
+                    filename="a.pdf",
+                    relative_path="a.pdf",
+                    size=1,
+                    media_type="application/pdf",
+                    received_at=now,
+                    archive_path="x",
+                    status="review",
+                    version=1,
+                    updated_at=now,
+                    record=record,
+                )
+            )
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            row = connection.execute(
+                sa.text(
+                    "SELECT min_confidence, seller_name_folded, seller_tax_id, record_date "
+                    "FROM documents"
+                )
+            ).one()
+        assert row[0] == 0.7
+        assert row[1] == "công ty minh phát"
+        assert row[2] == "0101243150"
+        assert str(row[3]) == "2026-03-05"
+        command.downgrade(config, "0003")
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import RulesDep, SessionDep
 from api.schemas import (
+    NO_NUL,
     ApprovalRefused,
     ApproveRequest,
     CorrectionRequest,
@@ -76,7 +77,7 @@ _QUEUE_CURSOR = re.compile(r"(\d{1,4})-(\d{1,18})")
 def list_documents(
     session: SessionDep,
     status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
-    doc_type: Annotated[str | None, Query(alias="type", max_length=20)] = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_NUL)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
@@ -90,7 +91,7 @@ def list_documents(
 @router.get(
     "/review-queue",
     response_model=Page[DocumentSummary],
-    responses={422: {"description": "A malformed filter or cursor."}},
+    responses={422: {"model": ValidationProblem, "description": "A malformed filter or cursor."}},
 )
 def review_queue(
     session: SessionDep,
@@ -98,10 +99,15 @@ def review_queue(
         DocumentStatus,
         Query(alias="status", description="Documents in this status (the queue: `review`)."),
     ] = DocumentStatus.REVIEW,
-    doc_type: Annotated[str | None, Query(alias="type", max_length=20)] = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_NUL)] = None,
     failed_rule: Annotated[
         str | None,
-        Query(alias="rule", max_length=120, description="Only documents failing this rule."),
+        Query(
+            alias="rule",
+            max_length=120,
+            pattern=NO_NUL,
+            description="Only documents failing this rule.",
+        ),
     ] = None,
     confidence_below: Annotated[
         float | None,
@@ -118,6 +124,7 @@ def review_queue(
         Query(
             min_length=1,
             max_length=200,
+            pattern=NO_NUL,
             description="An invoice's seller: a tax id (`0101243150`, `0101243150-001`, 12 "
             "digits) matches it exactly; anything else is part of the seller's name, any case.",
         ),
@@ -350,7 +357,13 @@ def remove_line_item(
     response_model=DocumentDetail,
     responses=_NOT_FOUND
     | _CONFLICT
-    | {422: {"model": ApprovalRefused, "description": "An error rule fails."}},
+    | {
+        422: {
+            "model": ApprovalRefused | Problem | ValidationProblem,
+            "description": "An error rule fails, the invoice cannot be posted as it stands, "
+            "or the body is malformed.",
+        }
+    },
 )
 def approve(
     document_id: DocumentId,

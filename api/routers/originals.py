@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, SettingsDep
-from api.schemas import Problem
+from api.schemas import Problem, ValidationProblem
 from pipeline import documents
 from pipeline.blobs import BlobStore
 from pipeline.documents import DocumentNotFound
@@ -102,7 +102,7 @@ def pages(
             "description": "The page; `X-Page-Width-Points`, `X-Page-Height-Points` and "
             "`X-Page-Scale` (pixels per point) say how provenance boxes map onto it.",
         },
-        422: {"model": Problem, "description": "The page is too large at this scale."},
+        422: {"model": ValidationProblem, "description": "The page is too large at this scale."},
         **_NOT_FOUND,
     },
 )
@@ -129,7 +129,10 @@ def page_image(
     except (NoPageImages, PageNotFound, FileNotFoundError) as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _why(exc)) from exc
     except PageTooLarge as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [{"loc": ["query", "scale"], "msg": str(exc), "type": "value_error"}],
+        ) from exc
     return FileResponse(
         path,
         media_type="image/png",
