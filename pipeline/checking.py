@@ -96,8 +96,9 @@ def check(
     return outcomes
 
 
-# A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID.
-TAX_ID = re.compile(r"\d{10}(-\d{3})?|\d{12}")
+# A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID
+# (ASCII digits: a regex's \d takes any script's).
+TAX_ID = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
 # The record's own date, by type, for the queue's date filter.
 _DATE_FIELD = {"invoice": "issue_date", "dispatch": "issue_date", "contract": "signing_date"}
 
@@ -454,13 +455,18 @@ def validate_fields(doc_type: str, fields: Mapping[str, Any], *, loc: Loc) -> di
 _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
     "tax_id": (TAX_ID, "a tax id: 10 digits with an optional -NNN branch, or 12 digits"),
     "vat_rate": (
-        re.compile(r"\d{1,2}(\.\d{1,2})?|KCT|KKKNT"),
+        re.compile(r"[0-9]{1,2}(\.[0-9]{1,2})?|KCT|KKKNT"),
         "a VAT rate: the percent as a number ('8', '5.0') or KCT / KKKNT",
     ),
     "currency": (re.compile(r"[A-Z]{3}"), "an ISO 4217 currency code ('VND')"),
-    "phone": (re.compile(r"\+[1-9]\d{6,14}"), "a phone number in E.164 form ('+84912345678')"),
+    "phone": (re.compile(r"\+[1-9][0-9]{6,14}"), "a phone number in E.164 form ('+84912345678')"),
     "email": (re.compile(r"[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+"), "an e-mail address in lower case"),
 }
+# The record model's money pattern lets any script's digits through ('٣', '８').
+_MONEY_FORM = (re.compile(r"-?[0-9]+(\.[0-9]+)?"), "a decimal string ('1234567.5')")
+_MONEY = frozenset(
+    {"quantity", "unit_price", "amount", "subtotal", "vat_amount", "total", "total_value"}
+)
 _DATES = frozenset(
     {
         "issue_date",
@@ -502,8 +508,8 @@ def _format_error(key: str, value: str, loc: Loc) -> list[FieldError]:
         except ValueError:
             return [FieldError(loc, "not a date of the calendar (YYYY-MM-DD)", "date_invalid")]
         return []
-    if key in _FORMATS:
-        pattern, what = _FORMATS[key]
+    if key in _FORMATS or key in _MONEY:
+        pattern, what = _FORMATS.get(key, _MONEY_FORM)
         if not pattern.fullmatch(value):
             return [FieldError(loc, f"expected {what}", "format_invalid")]
     return []
