@@ -149,12 +149,14 @@ def review_queue(
 ) -> Page[DocumentSummary]:
     """Documents waiting for a reviewer: failing errors first, then urgent ones, then the
     rest; oldest first within each."""
+    if supplier is not None:
+        supplier = supplier.strip() or None  # blank: no filter, not "every name contains ''"
     filters = checking.QueueFilter(
         status=status_filter,
         doc_type=doc_type,
         failed_rule=failed_rule,
         confidence_below=confidence_below,
-        supplier=supplier.strip() or None if supplier is not None else None,
+        supplier=supplier,
         received_from=_utc(received_from),
         received_before=_utc(received_before),
         dated_from=dated_from,
