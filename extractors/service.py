@@ -17,13 +17,21 @@ from extractors.errors import ExtractionError
 from extractors.fields import Extraction, extractor_for
 from extractors.limits import ReadLimits
 from extractors.readers import reader_for
-from extractors.record import FIELDS_BY_TYPE, Record, RecordError, Source
+from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source
 from extractors.sniff import sniff_media_type
 
 _CHUNK = 1 << 20
 
 
-def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits) -> Record:
+def extract_file(
+    path: Path,
+    *,
+    filename: str | None = None,
+    limits: ReadLimits,
+    doc_type: DocType | None = None,
+) -> Record:
+    """`doc_type`, when given, is the type a person chose: it is extracted as that type,
+    without classifying."""
     sha256, head, size = _digest(path)
     source = Source(
         filename=filename or path.name, sha256=sha256, media_type=sniff_media_type(head)
@@ -42,7 +50,9 @@ def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits)
 
     source.pages = len(document.pages)
     document.language = detect_language(document.text)
-    if document.declared_type is not None:
+    if doc_type is not None:
+        classification = Classification(doc_type, 1.0, 1.0)
+    elif document.declared_type is not None:
         classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]
     else:
         classification = classify(document)
@@ -56,9 +66,12 @@ def extract_file(path: Path, *, filename: str | None = None, limits: ReadLimits)
     extractor = extractor_for(classification.doc_type)
     if extractor is None:
         return record
+    declared = document.declared_fields is not None and (
+        document.declared_type == classification.doc_type
+    )
     extraction = (
-        _declared(document.declared_fields)
-        if document.declared_fields is not None
+        _declared(document.declared_fields)  # type: ignore[arg-type]
+        if declared
         else extractor.extract(document)
     )
     try:

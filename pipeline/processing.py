@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.record import Record
+from extractors.record import DocType, Record
 from extractors.service import extract_file
 from pipeline.settings import Settings
 from rules.book import RuleBook
@@ -16,11 +16,17 @@ from rules.loader import PACK_DIR, load_rules
 
 
 def build_record(
-    path: Path, *, filename: str, settings: Settings, facts: Facts | None = None
+    path: Path,
+    *,
+    filename: str,
+    settings: Settings,
+    facts: Facts | None = None,
+    doc_type: DocType | None = None,
 ) -> Record:
     """The file's record with its rules run on what the record alone shows (and `facts`,
-    when the caller knows more, e.g. an earlier copy of the same invoice)."""
-    record = extract_file(path, filename=filename, limits=settings.read_limits)
+    when the caller knows more, e.g. an earlier copy of the same invoice); extracted as
+    `doc_type` when a reviewer chose the type."""
+    record = extract_file(path, filename=filename, limits=settings.read_limits, doc_type=doc_type)
     if record.error is None:
         check_record(record, settings=settings, facts=facts)
     return record

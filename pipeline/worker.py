@@ -73,10 +73,14 @@ class Worker:
         with transaction(self.sessions) as session:
             document = session.get_one(Document, claim.document_id)
             filename, sha256 = document.filename, document.sha256
+            forced_type = document.forced_type
         try:
             with self._heartbeat(claim):
                 record = build_record(
-                    self.blobs.path_for(sha256), filename=filename, settings=self.settings
+                    self.blobs.path_for(sha256),
+                    filename=filename,
+                    settings=self.settings,
+                    doc_type=forced_type,  # type: ignore[arg-type]
                 )
         except Exception as exc:
             self._retry_or_fail(claim, exc)
