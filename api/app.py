@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routers import audit, auth, documents, entries, health, uploads
+from api.routers import audit, auth, documents, entries, health, originals, uploads
 from pipeline.auth import anyone_can_sign_in
 from pipeline.db import make_engine, make_session_factory
+from pipeline.pages import PageRenderer
 from pipeline.processing import rule_book
 from pipeline.settings import Settings, get_settings
 
@@ -33,7 +34,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     "every API route but /healthz needs a user or a token, and there is none "
                     "yet: add one with `backoffice users add NAME --role admin`"
                 )
+        app.state.page_renderer = PageRenderer(
+            settings.data_dir / "pages",
+            processes=settings.render_processes,
+            max_source_pixels=settings.max_pixels,
+        )
         yield
+        app.state.page_renderer.close()
         engine.dispose()
 
     app = FastAPI(
@@ -45,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(documents.router)
     app.include_router(uploads.router)
+    app.include_router(originals.router)
     app.include_router(entries.router)
     app.include_router(audit.router)
     return app

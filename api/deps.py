@@ -18,8 +18,9 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from pipeline import audit, auth
-from pipeline.models import Role
+from pipeline import audit, auth, documents
+from pipeline.documents import DocumentNotFound
+from pipeline.models import Document, Role
 from pipeline.settings import Settings
 from rules.engine import RuleSet
 
@@ -167,3 +168,15 @@ QueueReader = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.APP
 Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
 EntriesReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
 Admin = Annotated[Principal, Depends(require_roles())]
+
+
+def visible_document(session: Session, document_id: int, principal: Principal) -> Document:
+    """The document, when the caller may see it (every route reading one document, its
+    history, its original or its pages asks here); others' uploads are as absent to a clerk."""
+    try:
+        document = documents.get_document(session, document_id=document_id)
+    except DocumentNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    if not principal.sees_all_documents and document.uploaded_by != principal.name:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(DocumentNotFound(document_id)))
+    return document

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from extractors.record import Record, RecordError, RuleResult, Source
+from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
@@ -47,6 +47,12 @@ class DocumentSummary(BaseModel):
     duplicate_of_id: int | None = Field(
         description="The document first holding the same invoice, when this is a copy."
     )
+    min_confidence: float | None = Field(
+        default=None, description="The lowest confidence of any field of the record."
+    )
+    record_date: date | None = Field(
+        default=None, description="An invoice's or dispatch's issue date, a contract's signing."
+    )
 
     @classmethod
     def of(cls, document: Document, *, failed_rules: list[str] | None = None) -> DocumentSummary:
@@ -66,6 +72,8 @@ class DocumentSummary(BaseModel):
             review_priority=document.review_priority,
             failed_rules=failed_rules or [],
             duplicate_of_id=document.duplicate_of_id,
+            min_confidence=document.min_confidence,
+            record_date=document.record_date,
         )
 
 
@@ -104,6 +112,9 @@ class DocumentDetail(Record):
     version: int
     received_at: datetime
     relative_path: str
+    forced_type: str | None = Field(
+        default=None, description="The type a reviewer chose, which the reading honours."
+    )
     history: list[EventOut]
     duplicates: list[DuplicateOut]
 
@@ -143,6 +154,7 @@ class DocumentDetail(Record):
             version=document.version,
             received_at=document.received_at,
             relative_path=document.relative_path,
+            forced_type=document.forced_type,
             history=[EventOut.model_validate(e) for e in document.events],
             duplicates=[DuplicateOut.model_validate(d) for d in document.duplicates],
         )
@@ -156,10 +168,37 @@ def _error(document: Document) -> RecordError | None:
     )
 
 
+# A document's version as clients send it back; the bound keeps absurd numbers out.
+Version = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=2**31 - 1,
+        description="The document's `version` the change was made on; a stale one gets 409.",
+    ),
+]
+
+
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+class FieldProblem(BaseModel):
+    loc: list[str | int] = Field(description="Where the value is: `body`/`query`, then its path.")
+    msg: str
+    type: str
+
+
+class ValidationProblem(BaseModel):
+    """A request whose values do not fit (the shape FastAPI gives its own 422s)."""
+
+    detail: list[FieldProblem]
+
+
 class CorrectionRequest(BaseModel):
-    version: int = Field(
-        description="The document's `version` the correction was made on; a stale one gets 409."
-    )
+    version: Version
     fields: dict[str, Any] = Field(
         min_length=1,
         description="Field values to change, in the record's format (money as decimal strings, "
@@ -179,8 +218,53 @@ class ApprovalRefused(BaseModel):
     failing: list[RuleFailure]
 
 
+# Free text as the database can keep it: PostgreSQL refuses NUL characters in text and JSON.
+NO_NUL = r"^[^\x00]*$"
+
+
 class RejectRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000, description="Why the document is rejected.")
+    reason: str = Field(
+        min_length=1, max_length=2000, pattern=NO_NUL, description="Why the document is rejected."
+    )
+    version: Version | None = None
+
+
+class ApproveRequest(BaseModel):
+    version: Version | None = None
+
+
+class VersionRequest(BaseModel):
+    version: Version
+
+
+class LineItemAdd(BaseModel):
+    version: Version
+    item: LineItem = Field(description="The line item, in the record's format.")
+    position: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Where to insert it (0 first); the end when omitted.",
+    )
+
+
+class LineItemEdit(BaseModel):
+    version: Version
+    changes: LineItem = Field(
+        description="The values to change; keys left out stay as they are, null clears one."
+    )
+
+
+class ReopenRequest(BaseModel):
+    version: Version
+    reason: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
+
+
+class TypeRequest(BaseModel):
+    version: Version
+    doc_type: Literal["invoice", "contract", "cv", "dispatch"] = Field(
+        description="The type to extract the document as, whatever the classifier said."
+    )
 
 
 class JournalLineOut(BaseModel):

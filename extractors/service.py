@@ -18,16 +18,22 @@ from extractors.errors import ExtractionError
 from extractors.fields import Extraction, extractor_for
 from extractors.limits import ReadLimits
 from extractors.readers import reader_for
-from extractors.record import FIELDS_BY_TYPE, Record, RecordError, Source
+from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source
 from extractors.sniff import sniff_media_type
 
 _CHUNK = 1 << 20
 
 
 def extract_file(
-    path: Path, *, filename: str | None = None, limits: ReadLimits, as_of: date | None = None
+    path: Path,
+    *,
+    filename: str | None = None,
+    limits: ReadLimits,
+    doc_type: DocType | None = None,
+    as_of: date | None = None,
 ) -> Record:
-    """The file's record; `as_of` is the day it is read as of (see `ParsedDocument.as_of`)."""
+    """`doc_type`, when given, is the type a person chose: it is extracted as that type,
+    without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`)."""
     sha256, head, size = _digest(path)
     source = Source(
         filename=filename or path.name, sha256=sha256, media_type=sniff_media_type(head)
@@ -47,7 +53,9 @@ def extract_file(
     source.pages = len(document.pages)
     document.as_of = as_of
     document.language = detect_language(document.text)
-    if document.declared_type is not None:
+    if doc_type is not None:
+        classification = Classification(doc_type, 1.0, 1.0)
+    elif document.declared_type is not None:
         classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]
     else:
         classification = classify(document)
@@ -61,9 +69,12 @@ def extract_file(
     extractor = extractor_for(classification.doc_type)
     if extractor is None:
         return record
+    declared = document.declared_fields is not None and (
+        document.declared_type == classification.doc_type
+    )
     extraction = (
-        _declared(document.declared_fields)
-        if document.declared_fields is not None
+        _declared(document.declared_fields)  # type: ignore[arg-type]
+        if declared
         else extractor.extract(document)
     )
     try:

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from pipeline import pairing, posting
@@ -104,7 +105,37 @@ def check(
     document.record = record.model_dump(mode="json")
     _store(document, outcomes)
     document.review_priority = review_priority(outcomes)
+    _copy_queue_columns(document, record)
     return outcomes
+
+
+# A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID
+# (ASCII digits: a regex's \d takes any script's).
+TAX_ID = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
+# The record's own date, by type, for the queue's date filter.
+_DATE_FIELD = {"invoice": "issue_date", "dispatch": "issue_date", "contract": "signing_date"}
+
+
+def fold(text: str) -> str:
+    """A name as the supplier filter compares it: NFC, case-folded, spaces collapsed (SQL's
+    lower() is ASCII-only on SQLite, so folding happens here on both sides)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _copy_queue_columns(document: Document, record: Record) -> None:
+    fields = record.fields
+    field_confidences = [v for path, v in record.confidence.items() if path != "doc_type"]
+    document.min_confidence = min(field_confidences) if field_confidences else None
+    seller = fields.get("seller") if record.doc_type == "invoice" else None
+    name = seller.get("name") if isinstance(seller, Mapping) else None
+    tax_id = seller.get("tax_id") if isinstance(seller, Mapping) else None
+    document.seller_name_folded = fold(name)[:1024] if isinstance(name, str) else None
+    document.seller_tax_id = tax_id[:32] if isinstance(tax_id, str) else None
+    value = fields.get(_DATE_FIELD.get(record.doc_type, ""))
+    try:
+        document.record_date = date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        document.record_date = None
 
 
 def recheck(session: Session, *, document: Document, rules: RuleSet) -> list[RuleOutcome]:
@@ -265,47 +296,96 @@ class StaleVersion(Exception):
         )
 
 
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    loc: Loc  # the path of the offending value in what the caller sent
+    msg: str
+    type: str
+
+
 class InvalidFields(Exception):
     """A correction that would break the record contract."""
+
+    def __init__(self, message: str, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What a reviewer narrows the queue to; every filter given must hold."""
+
+    status: DocumentStatus = DocumentStatus.REVIEW
+    doc_type: str | None = None
+    failed_rule: str | None = None
+    # Documents with some field read with less confidence than this (their lowest one).
+    confidence_below: float | None = None
+    # A tax id (exact) or part of the seller's name (case-insensitive).
+    supplier: str | None = None
+    received_from: datetime | None = None
+    received_before: datetime | None = None
+    dated_from: date | None = None
+    dated_to: date | None = None
 
 
 def review_queue(
     session: Session,
     *,
-    doc_type: str | None = None,
-    failed_rule: str | None = None,
+    filters: QueueFilter = QueueFilter(),  # noqa: B008 - frozen, so a safe default
     after: tuple[int, int] | None = None,
     limit: int = 50,
 ) -> Sequence[Document]:
     """Documents waiting for review: highest priority first (failing errors, then urgent),
     oldest first within a priority. `after` is the (priority, id) of the last one seen."""
-    query = (
-        select(Document)
-        .options(selectinload(Document.duplicates))
-        .where(Document.status == DocumentStatus.REVIEW)
-    )
-    if doc_type is not None:
-        query = query.where(Document.doc_type == doc_type)
-    if failed_rule is not None:
+    query = queue_query(filters=filters, after=after, limit=limit)
+    # A page lists documents, not their records: the JSON is most of a row's bytes.
+    options = (selectinload(Document.duplicates), defer(Document.record))
+    return session.scalars(query.options(*options)).all()
+
+
+def queue_query(
+    *, filters: QueueFilter, after: tuple[int, int] | None, limit: int
+) -> Select[tuple[Document]]:
+    query = select(Document).where(Document.status == filters.status)
+    if filters.doc_type is not None:
+        query = query.where(Document.doc_type == filters.doc_type)
+    if filters.failed_rule is not None:
         query = query.where(
             select(RuleCheck.id)
             .where(
                 RuleCheck.document_id == Document.id,
-                RuleCheck.rule == failed_rule,
+                RuleCheck.rule == filters.failed_rule,
                 RuleCheck.passed.is_(False),
             )
             .exists()
         )
+    if filters.confidence_below is not None:
+        query = query.where(Document.min_confidence < filters.confidence_below)
+    if filters.supplier is not None:
+        if TAX_ID.fullmatch(filters.supplier):
+            query = query.where(Document.seller_tax_id == filters.supplier)
+        else:
+            query = query.where(
+                Document.seller_name_folded.contains(fold(filters.supplier), autoescape=True)
+            )
+    if filters.received_from is not None:
+        query = query.where(Document.received_at >= filters.received_from)
+    if filters.received_before is not None:
+        query = query.where(Document.received_at < filters.received_before)
+    if filters.dated_from is not None:
+        query = query.where(Document.record_date >= filters.dated_from)
+    if filters.dated_to is not None:
+        query = query.where(Document.record_date <= filters.dated_to)
+    # The order is (-priority, id) ascending, as ix_documents_review_queue holds it, so that
+    # the cursor is one row-value comparison: a range of the index even pages deep.
+    rank = (-Document.review_priority, Document.id)
     if after is not None:
         priority, last_id = after
-        query = query.where(
-            or_(
-                Document.review_priority < priority,
-                and_(Document.review_priority == priority, Document.id > last_id),
-            )
-        )
-    order = (Document.review_priority.desc(), Document.id.asc())
-    return session.scalars(query.order_by(*order).limit(limit)).all()
+        query = query.where(tuple_(*rank) > tuple_(-priority, last_id))
+    return query.order_by(*rank).limit(limit)
 
 
 def failed_rules(session: Session, *, document_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -334,40 +414,143 @@ def correct_fields(
     """Lay a reviewer's corrections over the record's fields (nested objects merge, anything
     else replaces), check them against the record contract, keep the old and new values in
     the history, and run the rules again."""
-    if document.status is not DocumentStatus.REVIEW:
-        raise InvalidTransition(document, "correct")
-    if document.version != version:
-        raise StaleVersion(document, version)
-    record = Record.model_validate(document.record)
-    model = FIELDS_BY_TYPE.get(record.doc_type)
-    if model is None:
-        raise InvalidFields(f"a {record.doc_type} document has no fields to correct")
+    record = editable_record(document, version=version)
     merged = merge_fields(record.fields, changes)
-    try:
-        fields = model.model_validate(merged).model_dump(mode="json")
-    except ValidationError as error:
-        raise InvalidFields(str(error)) from error
+    fields = validate_fields(record.doc_type, merged, loc=("fields",))
+    format_errors = contract_errors(changes, record.fields, loc=("fields",))
+    if format_errors:
+        raise InvalidFields("values break the record contract", format_errors)
     changed = {
         name: {"old": record.fields.get(name), "new": fields[name]}
         for name in changes
         if record.fields.get(name) != fields.get(name)
     }
-    record.fields = fields
     # A corrected value is what a person typed: as certain as the record can be.
     for path in list(record.confidence):
         if re.split(r"[.\[]", path, maxsplit=1)[0] in changed:
             record.confidence[path] = 1.0
     record.confidence.update(dict.fromkeys(changed, 1.0))
+    return apply_correction(
+        session,
+        document=document,
+        record=record,
+        fields=fields,
+        rules=rules,
+        actor=actor,
+        kind="corrected",
+        data={"fields": changed},
+    )
+
+
+def editable_record(document: Document, *, version: int) -> Record:
+    """The record of a document a reviewer may change: in review, and at `version`."""
+    if document.status is not DocumentStatus.REVIEW:
+        raise InvalidTransition(document, "correct")
+    if document.version != version:
+        raise StaleVersion(document, version)
+    record = Record.model_validate(document.record)
+    if record.doc_type not in FIELDS_BY_TYPE:
+        raise InvalidFields(f"a {record.doc_type} document has no fields to correct")
+    return record
+
+
+def validate_fields(doc_type: str, fields: Mapping[str, Any], *, loc: Loc) -> dict[str, Any]:
+    """`fields` in the shape of the type's record model, or InvalidFields naming each value
+    that does not fit, by its path under `loc`."""
+    try:
+        return FIELDS_BY_TYPE[doc_type].model_validate(fields).model_dump(mode="json")
+    except ValidationError as error:
+        raise InvalidFields(
+            "values do not fit the record",
+            [
+                FieldError(loc=loc + tuple(e["loc"]), msg=e["msg"], type=e["type"])
+                for e in error.errors(include_url=False)
+            ],
+        ) from error
+
+
+# The SCHEMA.md formats of values the record models keep as plain strings, by field name.
+_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    "tax_id": (TAX_ID, "a tax id: 10 digits with an optional -NNN branch, or 12 digits"),
+    "vat_rate": (
+        re.compile(r"[0-9]{1,2}(\.[0-9]{1,2})?|KCT|KKKNT"),
+        "a VAT rate: the percent as a number ('8', '5.0') or KCT / KKKNT",
+    ),
+    "currency": (re.compile(r"[A-Z]{3}"), "an ISO 4217 currency code ('VND')"),
+    "phone": (re.compile(r"\+[1-9][0-9]{6,14}"), "a phone number in E.164 form ('+84912345678')"),
+    "email": (re.compile(r"[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+"), "an e-mail address in lower case"),
+}
+# The record model's money pattern lets any script's digits through ('٣', '８').
+_MONEY_FORM = (re.compile(r"-?[0-9]+(\.[0-9]+)?"), "a decimal string ('1234567.5')")
+_MONEY = frozenset(
+    {"quantity", "unit_price", "amount", "subtotal", "vat_amount", "total", "total_value"}
+)
+_DATES = frozenset(
+    {
+        "issue_date",
+        "due_date",
+        "signing_date",
+        "effective_date",
+        "expiry_date",
+        "date_of_birth",
+        "reply_deadline",
+    }
+)
+
+
+def contract_errors(new: Any, old: Any, *, loc: Loc) -> list[FieldError]:
+    """Values in `new` that break a SCHEMA.md format; a value left as it was (`old` at the
+    same path) is not held against the correction, whatever was read."""
+    errors: list[FieldError] = []
+    if isinstance(new, Mapping):
+        for key, value in new.items():
+            previous = old.get(key) if isinstance(old, Mapping) else None
+            path = (*loc, key)
+            if isinstance(value, str) and value != previous:
+                errors += _format_error(key, value, path)
+            else:
+                errors += contract_errors(value, previous, loc=path)
+    elif isinstance(new, list):
+        for index, value in enumerate(new):
+            previous = old[index] if isinstance(old, list) and index < len(old) else None
+            errors += contract_errors(value, previous, loc=(*loc, index))
+    return errors
+
+
+def _format_error(key: str, value: str, loc: Loc) -> list[FieldError]:
+    if "\x00" in value:  # PostgreSQL's JSON cannot hold it; no document prints it
+        return [FieldError(loc, "a NUL character is not text", "string_nul")]
+    if key in _DATES:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return [FieldError(loc, "not a date of the calendar (YYYY-MM-DD)", "date_invalid")]
+        return []
+    if key in _FORMATS or key in _MONEY:
+        pattern, what = _FORMATS.get(key, _MONEY_FORM)
+        if not pattern.fullmatch(value):
+            return [FieldError(loc, f"expected {what}", "format_invalid")]
+    return []
+
+
+def apply_correction(
+    session: Session,
+    *,
+    document: Document,
+    record: Record,
+    fields: dict[str, Any],
+    rules: RuleSet,
+    actor: str,
+    kind: str,
+    data: dict[str, Any],
+) -> list[RuleOutcome]:
+    """Store corrected fields, run the rules on them, and record the change in the history."""
+    record.fields = fields
     outcomes = check(session, document=document, record=record, rules=rules)
+    failing = [outcome.rule for outcome in outcomes if not outcome.passed]
     session.add(
         DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="corrected",
-            data={
-                "fields": changed,
-                "failing": [outcome.rule for outcome in outcomes if not outcome.passed],
-            },
+            document_id=document.id, actor=actor, kind=kind, data=data | {"failing": failing}
         )
     )
     return outcomes

@@ -4,7 +4,7 @@ and the people and systems allowed to use the API."""
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +12,10 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -98,6 +100,16 @@ class Document(Base):
     # Review queue order, highest first: 2 when an error rule fails, +1 when a rule flags it
     # urgent (see pipeline/checking.py).
     review_priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Copies of record values the review queue filters on, set whenever the rules run on the
+    # record (processing, correction, reopening), so that the filters are plain indexed
+    # columns rather than JSON paths: the lowest field confidence, the seller (name folded
+    # for case-insensitive search), and the record's own date (issue or signing date).
+    min_confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    seller_name_folded: Mapped[str | None] = mapped_column(String(1024), default=None)
+    seller_tax_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    record_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # The type a reviewer chose: the worker extracts with it instead of classifying.
+    forced_type: Mapped[str | None] = mapped_column(String(20), default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -116,7 +128,19 @@ class Document(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_documents_review_queue", "status", "review_priority", "id"),)
+
+
+# The review queue's order (priority high to low, then oldest), as one ascending key so a
+# cursor is a row-value range of the index; and the filters a plain queue scan is slow for.
+Index("ix_documents_review_queue", Document.status, -Document.review_priority, Document.id)
+Index("ix_documents_queue_confidence", Document.status, Document.min_confidence)
+Index("ix_documents_seller_tax_id", Document.seller_tax_id)
+Index(
+    "ix_documents_seller_name_trgm",
+    Document.seller_name_folded,
+    postgresql_using="gin",
+    postgresql_ops={"seller_name_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
 
 
 class RuleCheck(Base):

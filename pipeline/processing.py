@@ -6,7 +6,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.record import Record
+from extractors.record import DocType, Record
 from extractors.service import extract_file
 from pipeline.settings import Settings
 from rules.book import RuleBook
@@ -22,12 +22,16 @@ def build_record(
     filename: str,
     settings: Settings,
     facts: Facts | None = None,
+    doc_type: DocType | None = None,
     as_of: date | None = None,
 ) -> Record:
     """The file's record with its rules run on what the record alone shows (and `facts`,
-    when the caller knows more, e.g. an earlier copy of the same invoice), read as of the
-    day `as_of` (the day it arrived; today when None)."""
-    record = extract_file(path, filename=filename, limits=settings.read_limits, as_of=as_of)
+    when the caller knows more, e.g. an earlier copy of the same invoice); extracted as
+    `doc_type` when a reviewer chose the type, and read as of the day `as_of` (the day it
+    arrived; today when None)."""
+    record = extract_file(
+        path, filename=filename, limits=settings.read_limits, doc_type=doc_type, as_of=as_of
+    )
     if record.error is None:
         check_record(record, settings=settings, facts=facts)
     return record

@@ -105,6 +105,14 @@ class Settings(BaseSettings):
         "process (see pipeline/faults.py). Never set in production.",
     )
 
+    render_processes: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="Processes rendering page images for reviewers: the most cores the API "
+        "spends on rendering at once.",
+    )
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

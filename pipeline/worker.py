@@ -73,6 +73,7 @@ class Worker:
         with transaction(self.sessions) as session:
             document = session.get_one(Document, claim.document_id)
             filename, sha256 = document.filename, document.sha256
+            forced_type = document.forced_type
             # A CV's "until now" means the day it arrived, however late it is processed.
             received = checking.business_day(document.received_at)
         try:
@@ -81,6 +82,7 @@ class Worker:
                     self.blobs.path_for(sha256),
                     filename=filename,
                     settings=self.settings,
+                    doc_type=forced_type,  # type: ignore[arg-type]
                     as_of=received,
                 )
         except Exception as exc:

@@ -82,6 +82,63 @@ def test_a_correction_an_approval_and_a_rejection_are_audited_with_old_and_new_v
     assert history[0]["data"] == trail[0]["data"]
 
 
+def test_line_items_reopening_and_a_type_reassignment_are_audited_with_old_and_new_values(
+    sessions: sessionmaker[Session], reviewer: TestClient, auditor: TestClient
+) -> None:
+    line = {"description": "Giấy A4", "quantity": "10", "unit_price": "100000", "amount": "1000000"}
+    invoice = add_document(sessions, name="a", fields=INVOICE_FIELDS | {"line_items": [line]})
+    retyped = add_document(sessions, name="b", fields=INVOICE_FIELDS | {"invoice_number": "9"})
+    url = f"/api/v1/documents/{invoice}"
+
+    def version(document_url: str) -> int:
+        current: int = reviewer.get(document_url).json()["version"]
+        return current
+
+    freight = {"description": "Cước vận chuyển", "amount": "50000"}
+    added = reviewer.post(f"{url}/line-items", json={"version": version(url), "item": freight})
+    assert added.status_code == 201, added.text
+    changed = reviewer.patch(
+        f"{url}/line-items/0", json={"version": version(url), "changes": {"unit": "ram"}}
+    )
+    assert changed.status_code == 200, changed.text
+    removed = reviewer.request("DELETE", f"{url}/line-items/1", json={"version": version(url)})
+    assert removed.status_code == 200, removed.text
+    refusal = {"reason": "wrong buyer", "version": version(url)}
+    assert reviewer.post(f"{url}/reject", json=refusal).status_code == 200
+    reopening = {"version": version(url), "reason": "misread"}
+    assert reviewer.post(f"{url}/reopen", json=reopening).status_code == 200
+    other = f"/api/v1/documents/{retyped}"
+    retyping = {"version": version(other), "doc_type": "contract"}
+    assert reviewer.post(f"{other}/type", json=retyping).status_code == 202
+
+    trail = events(auditor, document=invoice)
+    by_kind = {event["kind"]: event for event in trail}
+    item_added = by_kind["line_item_added"]["data"]
+    assert (item_added["index"], item_added["old"]) == (1, None)
+    assert item_added["new"]["description"] == "Cước vận chuyển"
+    item_changed = by_kind["line_item_changed"]["data"]
+    assert item_changed["index"] == 0
+    assert (item_changed["old"]["unit"], item_changed["new"]["unit"]) == (None, "ram")
+    assert item_changed["old"]["amount"] == item_changed["new"]["amount"] == "1000000"
+    item_removed = by_kind["line_item_removed"]["data"]
+    assert (item_removed["index"], item_removed["new"]) == (1, None)
+    assert item_removed["old"]["description"] == "Cước vận chuyển"
+    assert by_kind["reopened"]["data"]["status"] == {"old": "rejected", "new": "review"}
+    assert by_kind["reopened"]["data"]["reason"] == "misread"
+    (reassigned,) = events(auditor, document=retyped, kind="type_reassigned")
+    assert reassigned["data"] == {
+        "old": "invoice",
+        "new": "contract",
+        "status": {"old": "review", "new": "received"},
+    }
+    kinds = ["line_item_added", "line_item_changed", "line_item_removed", "rejected", "reopened"]
+    assert [event["kind"] for event in trail] == kinds
+    for event in [*trail, reassigned]:
+        assert event["actor"] == "rita"
+        assert event["client_ip"] == "testclient"
+        assert event["user_agent"] == BROWSER["User-Agent"]
+
+
 def test_logins_logouts_tokens_and_user_changes_are_audited(
     settings: Settings, sessions: sessionmaker[Session], auditor: TestClient
 ) -> None:

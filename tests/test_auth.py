@@ -4,12 +4,14 @@ rate limit, and the user and token commands."""
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -20,7 +22,8 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from pipeline import cli
-from pipeline.models import ApiToken, Document
+from pipeline.blobs import BlobStore
+from pipeline.models import ApiToken, Document, DocumentStatus
 from pipeline.settings import Settings, get_settings
 from pipeline.worker import Worker
 from tests import docgen
@@ -43,9 +46,19 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/documents/{document_id}/history"): frozenset(
         {"clerk", "reviewer", "approver"}
     ),
+    ("GET", "/api/v1/documents/{document_id}/file"): frozenset({"clerk", "reviewer", "approver"}),
+    ("GET", "/api/v1/documents/{document_id}/pages"): frozenset({"clerk", "reviewer", "approver"}),
+    ("GET", "/api/v1/documents/{document_id}/pages/{number}.png"): frozenset(
+        {"clerk", "reviewer", "approver"}
+    ),
     ("PATCH", "/api/v1/documents/{document_id}"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/documents/{document_id}/line-items"): frozenset({"reviewer"}),
+    ("PATCH", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
+    ("DELETE", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/approve"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/reject"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/documents/{document_id}/reopen"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/documents/{document_id}/type"): frozenset({"reviewer"}),
     ("GET", "/api/v1/review-queue"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/entries"): frozenset({"accountant"}),
     ("GET", "/api/v1/audit"): frozenset(),
@@ -75,18 +88,40 @@ def _request(
     path: str,
     headers: dict[str, str],
 ) -> int:
-    """Call the route as its users would: on a fresh invoice in review that the clerk's token
-    uploaded, with a body the route accepts."""
+    """Call the route as its users would: on a fresh invoice in review (or, to reopen it,
+    rejected) that the clerk's token uploaded, with one line item and its original, a
+    one-page PDF, in the blob store, and with a body the route accepts."""
     number = next(_documents)
     # Each its own invoice: a second copy of one would fail the duplicate rule on approval.
-    fields = INVOICE_FIELDS | {"invoice_number": f"{number:07d}"}
+    fields = INVOICE_FIELDS | {"invoice_number": f"{number:07d}", "line_items": [LINE]}
     document_id = add_document(sessions, name=f"matrix{number}-", fields=fields)
     with sessions() as session, session.begin():
         document = session.get_one(Document, document_id)
         document.uploaded_by = "token:as-clerk"
-    url = path.replace("{document_id}", str(document_id))
+        if path.endswith("/reopen"):
+            document.status = DocumentStatus.REJECTED
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
+    blob.parent.mkdir(parents=True, exist_ok=True)
+    blob.write_bytes(ONE_PAGE_PDF)
+    url = (
+        path.replace("{document_id}", str(document_id))
+        .replace("{index}", "0")
+        .replace("{number}", "1")
+    )
     kwargs: dict[str, Any] = {}
-    if method == "PATCH":
+    if path.endswith("/line-items"):
+        kwargs["json"] = {
+            "version": document.version,
+            "item": {"description": "Phí", "amount": "1"},
+        }
+    elif method == "PATCH" and path.endswith("{index}"):
+        kwargs["json"] = {"version": document.version, "changes": {"unit": "ram"}}
+    elif method == "DELETE" or path.endswith("/reopen"):
+        kwargs["json"] = {"version": document.version}
+    elif path.endswith("/type"):
+        kwargs["json"] = {"version": document.version, "doc_type": "contract"}
+    elif method == "PATCH":
         kwargs["json"] = {"version": document.version, "fields": {"po_number": "PO-7"}}
     elif path.endswith("/reject"):
         kwargs["json"] = {"reason": "not ours"}
@@ -95,6 +130,19 @@ def _request(
     elif path == "/login":
         kwargs["data"] = {"username": "someone", "password": PASSWORD}
     return client.request(method, url, headers=headers, **kwargs).status_code
+
+
+def _one_page_pdf() -> bytes:
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(200, 100)
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    return out.getvalue()
+
+
+ONE_PAGE_PDF = _one_page_pdf()
+LINE = {"description": "Giấy A4", "quantity": "10", "unit_price": "100000", "amount": "1000000"}
 
 
 @pytest.fixture

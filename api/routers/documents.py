@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import base64
 import re
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from api.deps import DocumentReader, Principal, QueueReader, Reviewer, RulesDep, SessionDep
+from api.deps import (
+    DocumentReader,
+    QueueReader,
+    Reviewer,
+    RulesDep,
+    SessionDep,
+    visible_document,
+)
 from api.schemas import (
+    NO_NUL,
     ApprovalRefused,
+    ApproveRequest,
     CorrectionRequest,
     DocumentDetail,
     DocumentSummary,
     EventOut,
+    LineItemAdd,
+    LineItemEdit,
     Page,
+    Problem,
     RejectRequest,
+    ReopenRequest,
     RuleFailure,
+    TypeRequest,
+    ValidationProblem,
+    VersionRequest,
 )
-from pipeline import checking, documents, posting
+from pipeline import checking, documents, posting, review
 from pipeline.documents import DocumentNotFound, InvalidTransition
 from pipeline.models import Document, DocumentStatus
 
@@ -36,8 +56,15 @@ def _cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     if not cursor.isdigit() or len(cursor) > 18:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid cursor")
+        raise _bad_query("cursor", "invalid cursor")
     return int(cursor)
+
+
+def _bad_query(name: str, message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [{"loc": ["query", name], "msg": message, "type": "value_error"}],
+    )
 
 
 def _page(items: list[DocumentSummary], limit: int) -> Page[DocumentSummary]:
@@ -58,7 +85,7 @@ def list_documents(
     session: SessionDep,
     principal: DocumentReader,
     status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
-    doc_type: Annotated[str | None, Query(alias="type", max_length=20)] = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_NUL)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
@@ -74,76 +101,198 @@ def list_documents(
     return _page(_summaries(session, rows), limit)
 
 
-@router.get("/review-queue", response_model=Page[DocumentSummary])
+@router.get(
+    "/review-queue",
+    response_model=Page[DocumentSummary],
+    responses={422: {"model": ValidationProblem, "description": "A malformed filter or cursor."}},
+)
 def review_queue(
     session: SessionDep,
     _principal: QueueReader,
-    doc_type: Annotated[str | None, Query(alias="type", max_length=20)] = None,
+    status_filter: Annotated[
+        DocumentStatus,
+        Query(alias="status", description="Documents in this status (the queue: `review`)."),
+    ] = DocumentStatus.REVIEW,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_NUL)] = None,
     failed_rule: Annotated[
         str | None,
-        Query(alias="rule", max_length=120, description="Only documents failing this rule."),
+        Query(
+            alias="rule",
+            max_length=120,
+            pattern=NO_NUL,
+            description="Only documents failing this rule.",
+        ),
     ] = None,
+    confidence_below: Annotated[
+        float | None,
+        Query(
+            ge=0,
+            le=1,
+            description="Only documents with some field read with a confidence below this: "
+            "their lowest field confidence (the document type's is not a field). Documents "
+            "with no field confidences at all never match.",
+        ),
+    ] = None,
+    supplier: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            pattern=NO_NUL,
+            description="An invoice's seller: a tax id (`0101243150`, `0101243150-001`, 12 "
+            "digits) matches it exactly; anything else is part of the seller's name, any case.",
+        ),
+    ] = None,
+    received_from: Annotated[
+        datetime | None,
+        Query(description="Received at or after this moment (UTC unless an offset is given)."),
+    ] = None,
+    received_before: Annotated[
+        datetime | None, Query(description="Received before this moment.")
+    ] = None,
+    dated_from: Annotated[
+        date | None,
+        Query(
+            description="The record's own date on or after this day: an invoice's or a "
+            "dispatch's `issue_date`, a contract's `signing_date` (CVs have none)."
+        ),
+    ] = None,
+    dated_to: Annotated[date | None, Query(description="The record's date on or before.")] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
     """Documents waiting for a reviewer: failing errors first, then urgent ones, then the
     rest; oldest first within each."""
-    after = None
-    if cursor is not None:
-        match = _QUEUE_CURSOR.fullmatch(cursor)
-        if match is None:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid cursor")
-        after = (int(match.group(1)), int(match.group(2)))
-    rows = checking.review_queue(
-        session, doc_type=doc_type, failed_rule=failed_rule, after=after, limit=limit
+    if supplier is not None:
+        supplier = supplier.strip() or None  # blank: no filter, not "every name contains ''"
+    filters = checking.QueueFilter(
+        status=status_filter,
+        doc_type=doc_type,
+        failed_rule=failed_rule,
+        confidence_below=confidence_below,
+        supplier=supplier,
+        received_from=_utc(received_from),
+        received_before=_utc(received_before),
+        dated_from=dated_from,
+        dated_to=dated_to,
     )
+    rows = checking.review_queue(session, filters=filters, after=_queue_cursor(cursor), limit=limit)
     items = _summaries(session, rows)
     last = rows[-1] if len(rows) == limit else None
-    next_cursor = f"{last.review_priority}-{last.id}" if last is not None else None
+    next_cursor = _encode_queue_cursor(last) if last is not None else None
     return Page[DocumentSummary](items=items, next_cursor=next_cursor)
 
 
-@router.get("/documents/{document_id}", response_model=DocumentDetail)
+def _utc(moment: datetime | None) -> datetime | None:
+    """Stored moments are UTC (SQLite keeps no offset at all), so filters are compared in UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31T23:00-05:00 is past the last representable day
+        raise _bad_query("received", "date out of range") from exc
+
+
+def _encode_queue_cursor(document: Document) -> str:
+    raw = f"{document.review_priority}-{document.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _queue_cursor(cursor: str | None) -> tuple[int, int] | None:
+    """The (priority, id) a queue cursor stands for. Cursors are opaque to clients, so any
+    that this service did not hand out is refused."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        raw = ""
+    match = _QUEUE_CURSOR.fullmatch(raw) if len(cursor) <= 40 else None
+    if match is None:
+        raise _bad_query("cursor", "invalid cursor")
+    return int(match.group(1)), int(match.group(2))
+
+
+DocumentId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The document's id.")]
+LineIndex = Annotated[
+    int, PathParam(ge=0, le=100_000, description="The line item's place in `line_items`, from 0.")
+]
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such document."}
+}
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": Problem,
+        "description": "The document is not in a state that allows this, or it changed since "
+        "`version` (reload it and apply the change again).",
+    }
+}
+_INVALID: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": ValidationProblem,
+        "description": "A value that does not fit the record, with its path in `loc`.",
+    }
+}
+
+
+@router.get("/documents/{document_id}", response_model=DocumentDetail, responses=_NOT_FOUND)
 def get_document(
-    document_id: int, session: SessionDep, principal: DocumentReader
+    document_id: DocumentId, session: SessionDep, principal: DocumentReader
 ) -> DocumentDetail:
-    return DocumentDetail.of(_visible(session, document_id, principal))
+    return DocumentDetail.of(visible_document(session, document_id, principal))
 
 
-@router.get("/documents/{document_id}/history", response_model=list[EventOut])
+@router.get("/documents/{document_id}/history", response_model=list[EventOut], responses=_NOT_FOUND)
 def document_history(
-    document_id: int, session: SessionDep, principal: DocumentReader
+    document_id: DocumentId, session: SessionDep, principal: DocumentReader
 ) -> list[EventOut]:
     """Everything that happened to the document, oldest first: who, when, old and new values."""
-    return [EventOut.model_validate(e) for e in _visible(session, document_id, principal).events]
+    document = visible_document(session, document_id, principal)
+    return [EventOut.model_validate(event) for event in document.events]
 
 
-def _visible(session: Session, document_id: int, principal: Principal) -> Document:
-    """The document, when the caller may see it; others' uploads are as absent to a clerk."""
+@contextmanager
+def _decision(session: Session) -> Iterator[None]:
+    """Commit a review decision, or turn the service's typed refusals into HTTP errors."""
     try:
-        document = documents.get_document(session, document_id=document_id)
-    except DocumentNotFound as exc:
+        yield
+        session.commit()
+    except (DocumentNotFound, review.LineItemNotFound) as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    if not principal.sees_all_documents and document.uploaded_by != principal.name:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(DocumentNotFound(document_id)))
-    return document
+    except (InvalidTransition, checking.StaleVersion, review.PostedDocument) as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except StaleDataError as exc:
+        # Another change to the document was committed between our read and our write.
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "the document changed meanwhile: reload it"
+        ) from exc
+    except checking.InvalidFields as exc:
+        errors = exc.errors or [checking.FieldError(("fields",), str(exc), "value_error")]
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [{"loc": ["body", *e.loc], "msg": e.msg, "type": e.type} for e in errors],
+        ) from exc
 
 
 @router.patch(
     "/documents/{document_id}",
     response_model=DocumentDetail,
-    responses={409: {"description": "Not in review, or corrected since `version`."}},
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
 )
 def correct(
-    document_id: int,
+    document_id: DocumentId,
     body: CorrectionRequest,
     session: SessionDep,
     rules: RulesDep,
     principal: Reviewer,
 ) -> DocumentDetail:
     """Correct fields of a document in review; the rules run again on the corrected record
-    and the old and new values go into its history."""
-    try:
+    and the old and new values go into its history. Values are checked against the type's
+    record model and the SCHEMA.md formats (money a decimal string, dates ISO, VAT rates,
+    tax ids...): a value that does not fit is refused with its path, nothing is stored."""
+    with _decision(session):
         document = documents.get_document(session, document_id=document_id)
         checking.correct_fields(
             session,
@@ -153,29 +302,118 @@ def correct(
             rules=rules,
             actor=principal.name,
         )
-        session.commit()
-    except DocumentNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, checking.StaleVersion, StaleDataError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except checking.InvalidFields as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return _fresh(session, document_id)
+
+
+@router.post(
+    "/documents/{document_id}/line-items",
+    response_model=DocumentDetail,
+    status_code=status.HTTP_201_CREATED,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+)
+def add_line_item(
+    document_id: DocumentId,
+    body: LineItemAdd,
+    session: SessionDep,
+    rules: RulesDep,
+    principal: Reviewer,
+) -> DocumentDetail:
+    """Add a line item to an invoice in review (at `position`, or at the end); the rules run
+    again and the history records it."""
+    with _decision(session):
+        review.add_line_item(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            item=body.item.model_dump(mode="json"),
+            position=body.position,
+            rules=rules,
+            actor=principal.name,
+        )
+    return _fresh(session, document_id)
+
+
+@router.patch(
+    "/documents/{document_id}/line-items/{index}",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+)
+def edit_line_item(
+    document_id: DocumentId,
+    index: LineIndex,
+    body: LineItemEdit,
+    session: SessionDep,
+    rules: RulesDep,
+    principal: Reviewer,
+) -> DocumentDetail:
+    """Change values of one line item; the old and new item go into the history."""
+    with _decision(session):
+        review.edit_line_item(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            index=index,
+            changes=body.changes.model_dump(mode="json", exclude_unset=True),
+            rules=rules,
+            actor=principal.name,
+        )
+    return _fresh(session, document_id)
+
+
+@router.delete(
+    "/documents/{document_id}/line-items/{index}",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+)
+def remove_line_item(
+    document_id: DocumentId,
+    index: LineIndex,
+    body: VersionRequest,
+    session: SessionDep,
+    rules: RulesDep,
+    principal: Reviewer,
+) -> DocumentDetail:
+    """Remove one line item (the version travels in the body, as for every change)."""
+    with _decision(session):
+        review.remove_line_item(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            index=index,
+            rules=rules,
+            actor=principal.name,
+        )
     return _fresh(session, document_id)
 
 
 @router.post(
     "/documents/{document_id}/approve",
     response_model=DocumentDetail,
-    responses={422: {"model": ApprovalRefused, "description": "An error rule fails."}},
+    responses=_NOT_FOUND
+    | _CONFLICT
+    | {
+        422: {
+            "model": ApprovalRefused | Problem | ValidationProblem,
+            "description": "An error rule fails, the invoice cannot be posted as it stands, "
+            "or the body is malformed.",
+        }
+    },
 )
 def approve(
-    document_id: int, session: SessionDep, rules: RulesDep, principal: Reviewer
+    document_id: DocumentId,
+    session: SessionDep,
+    rules: RulesDep,
+    principal: Reviewer,
+    body: Annotated[ApproveRequest | None, Body()] = None,
 ) -> DocumentDetail | JSONResponse:
     """Approve a reviewed document; an approved invoice is posted as a journal entry. The
     rules run again first (an earlier copy may have arrived since, or the rules changed);
-    while an error rule fails the document cannot be approved: correct it or reject it."""
+    while an error rule fails the document cannot be approved: correct it or reject it.
+    With a `version`, a document changed since is refused with 409."""
     try:
         document = documents.get_document(session, document_id=document_id)
+        if body is not None and body.version is not None and body.version != document.version:
+            raise checking.StaleVersion(document, body.version)
         if document.status is DocumentStatus.REVIEW:
             outcomes = checking.recheck(session, document=document, rules=rules)
             failing = checking.failing_errors(outcomes)
@@ -196,27 +434,80 @@ def approve(
         session.commit()
     except DocumentNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, StaleDataError) as exc:
+    except (InvalidTransition, StaleDataError, checking.StaleVersion) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except posting.NotPostable as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return _fresh(session, document.id)
 
 
-@router.post("/documents/{document_id}/reject", response_model=DocumentDetail)
+@router.post(
+    "/documents/{document_id}/reject",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT,
+)
 def reject(
-    document_id: int, body: RejectRequest, session: SessionDep, principal: Reviewer
+    document_id: DocumentId, body: RejectRequest, session: SessionDep, principal: Reviewer
 ) -> DocumentDetail:
-    try:
-        document = documents.reject(
-            session, document_id=document_id, actor=principal.name, reason=body.reason
+    """Reject a document in review, with the reason; with a `version`, a document changed
+    since is refused with 409."""
+    with _decision(session):
+        if body.version is not None:
+            current = documents.get_document(session, document_id=document_id)
+            if current.version != body.version:
+                raise checking.StaleVersion(current, body.version)
+        documents.reject(session, document_id=document_id, actor=principal.name, reason=body.reason)
+    return _fresh(session, document_id)
+
+
+@router.post(
+    "/documents/{document_id}/reopen",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def reopen(
+    document_id: DocumentId,
+    body: ReopenRequest,
+    session: SessionDep,
+    rules: RulesDep,
+    principal: Reviewer,
+) -> DocumentDetail:
+    """Bring an approved or rejected document back to review; its rules run again. A posted
+    invoice is refused with 409: its journal entry must be reversed first, which the service
+    does not do yet."""
+    with _decision(session):
+        review.reopen(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            reason=body.reason,
+            rules=rules,
+            actor=principal.name,
         )
-        session.commit()
-    except DocumentNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, StaleDataError) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    return _fresh(session, document.id)
+    return _fresh(session, document_id)
+
+
+@router.post(
+    "/documents/{document_id}/type",
+    response_model=DocumentDetail,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def reassign_type(
+    document_id: DocumentId, body: TypeRequest, session: SessionDep, principal: Reviewer
+) -> DocumentDetail:
+    """Have a document in review (or failed) read again as another type: it is queued for
+    the workers, which extract it as `doc_type` from the stored original, and comes back to
+    review when done. 202: the document as queued (status `received`)."""
+    with _decision(session):
+        review.reassign_type(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
+            doc_type=body.doc_type,
+            actor=principal.name,
+        )
+    return _fresh(session, document_id)
 
 
 def _fresh(session: Session, document_id: int) -> DocumentDetail:

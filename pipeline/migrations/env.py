@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from pipeline.db import make_engine
+from pipeline.migrate import comparison_filter
 from pipeline.models import Base
 
 config = context.config
@@ -15,6 +16,8 @@ def _run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # Autogenerate sees what the comparison test sees: no index this database does not get.
+        include_object=comparison_filter(connection),
     )
     with context.begin_transaction():
         context.run_migrations()
