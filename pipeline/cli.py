@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline.exports import export_app
 from pipeline.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 rules_app = typer.Typer(help="Compliance rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+app.add_typer(export_app, name="export")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 
@@ -352,3 +354,7 @@ def _rules_or_exit(settings: Settings) -> RuleSet:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -137,7 +137,7 @@ def reverse_posted(session: Session, *, document_id: int, actor: str) -> Journal
                 credit=line.debit,
                 debit_vnd=line.credit_vnd,
                 credit_vnd=line.debit_vnd,
-                description=line.description,
+                description=f"Reversal of {original.voucher_number}: {line.description}",
                 counterparty_tax_id=line.counterparty_tax_id,
             )
             for line in original.lines

@@ -46,8 +46,12 @@ def test_expense_and_input_vat_are_debited_and_the_supplier_credited() -> None:
 def test_cents_stay_exact() -> None:
     entry = build_entry(
         invoice(
-            currency="USD", exchange_rate="25400", subtotal="0.10", vat_amount="0.20",
-            total="0.30", vat_rate=None,
+            currency="USD",
+            exchange_rate="25400",
+            subtotal="0.10",
+            vat_amount="0.20",
+            total="0.30",
+            vat_rate=None,
         )
     )
     assert entry.total_debit == entry.total_credit == Decimal("0.30")
@@ -207,10 +211,7 @@ def test_a_printed_rounding_difference_goes_to_the_largest_line() -> None:
 def test_non_deductible_vat_is_part_of_the_cost(tmp_path: Path) -> None:
     overlay = tmp_path / "mapping.yaml"
     overlay.write_text(
-        "rules:\n"
-        "  - keywords: [tiếp khách]\n"
-        "    account: '642'\n"
-        "    deductible: false\n",
+        "rules:\n  - keywords: [tiếp khách]\n    account: '642'\n    deductible: false\n",
         encoding="utf-8",
     )
     entry = build_entry(
