@@ -202,8 +202,15 @@ def load_account_mapping(overlay: Path | None = None) -> AccountMapping:
     )
 
 
-@lru_cache(maxsize=8)
 def cached_account_mapping(overlay: Path | None) -> AccountMapping:
+    """The mapping as `load_account_mapping` gives it, read again when the administrator has
+    changed the overlay since (no restart needed)."""
+    changed = overlay.stat().st_mtime_ns if overlay is not None and overlay.exists() else None
+    return _cached(overlay, changed)
+
+
+@lru_cache(maxsize=8)
+def _cached(overlay: Path | None, _changed: int | None) -> AccountMapping:
     return load_account_mapping(overlay)
 
 

@@ -7,10 +7,10 @@ seller's tax code as counterparty) for the invoice total. Non-deductible VAT is 
 cost of the lines it was charged on.
 
 Amounts are kept twice, in the invoice currency and in VND at the invoice's exchange rate.
-Both sides balance exactly in both: VND has no decimals, so the payable is the total
-converted and rounded, and the debits share it out in proportion to their amounts, each
-rounded down and the leftover đồng going to the lines that lost most by rounding (largest
-remainder); every debit is within 1 đồng of its own conversion.
+Both sides balance exactly in both. VND has no decimals: every line is converted and rounded
+to the đồng (half up), the payable from the invoice total, and the difference rounding
+leaves between the debits and the payable goes to the largest debit line (the first of
+equals), where it weighs least.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
     groups = _expense_groups(invoice, mapping, subtotal, quantum)
     _check_vat(invoice, subtotal, vat)
     vat_shares = _vat_shares(groups, vat, quantum)
-    payable_vnd = (total * rate).quantize(_ONE_DONG, rounding=ROUND_HALF_UP)
+    payable_vnd = _to_vnd(total, rate)
     cash_over_limit = (
         invoice.payment_method == "cash"
         and mapping.cash_limit > 0
@@ -144,7 +144,13 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
         for (account, vat_rate), amount in input_vat.items()
         if amount
     ]
-    debits_vnd = _allocate(payable_vnd, [amount for _, amount, _ in debits], _ONE_DONG)
+    debits_vnd = [_to_vnd(amount, rate) for _, amount, _ in debits]
+    largest = max(range(len(debits)), key=lambda index: (debits[index][1], -index))
+    debits_vnd[largest] += payable_vnd - sum(debits_vnd, _ZERO)
+    if debits_vnd[largest] < _ZERO:
+        raise JournalError(
+            f"the lines are worth less than 1 VND each at {rate}: they cannot be booked in VND"
+        )
     lines = [
         DraftLine(account, amount, _ZERO, description, seller, amount_vnd, _ZERO)
         for (account, amount, description), amount_vnd in zip(debits, debits_vnd, strict=True)
@@ -180,6 +186,10 @@ def _exchange_rate(invoice: InvoiceFields) -> Decimal:
     if rate <= _ZERO:
         raise JournalError(f"the exchange rate {rate} is not positive")
     return rate
+
+
+def _to_vnd(amount: Decimal, rate: Decimal) -> Decimal:
+    return (amount * rate).quantize(_ONE_DONG, rounding=ROUND_HALF_UP)
 
 
 def _quantum(invoice: InvoiceFields) -> Decimal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from extractors.record import InvoiceFields, LineItem, Party
-from pipeline.account_mapping import load_account_mapping
+from pipeline.account_mapping import cached_account_mapping, load_account_mapping
 from pipeline.journal import DraftEntry, JournalError, build_entry
 from rules.data import DataFileError
 
@@ -308,11 +309,11 @@ def test_a_foreign_invoice_is_converted_at_its_rate_and_balances_to_the_dong() -
     entry = build_entry(
         invoice(
             currency="USD",
-            exchange_rate="25432.5",
+            exchange_rate="25000.5",
             line_items=[
-                line("Software licence", "33.33", "10"),
                 line("Goods: cables", "33.33", "10"),
-                line("Goods: adapters", "33.34", "10"),
+                line("Vật liệu: dây đồng", "33.33", "10"),
+                line("Consulting", "33.34", "10"),
             ],
             subtotal="100.00",
             vat_amount="10.00",
@@ -320,12 +321,17 @@ def test_a_foreign_invoice_is_converted_at_its_rate_and_balances_to_the_dong() -
             vat_rate="10",
         )
     )
-    assert entry.exchange_rate == Decimal("25432.5")
+    assert entry.exchange_rate == Decimal("25000.5")
     assert entry.total_debit == entry.total_credit == Decimal("110.00")
-    assert entry.total_debit_vnd == entry.total_credit_vnd == Decimal("2797575")
-    for booked_line in entry.lines:
-        exact = (booked_line.debit + booked_line.credit) * entry.exchange_rate
-        assert abs(booked_line.debit_vnd + booked_line.credit_vnd - exact) < Decimal("1.5")
+    # 33.33 × 25000.5 = 833,266.665 → 833,267 twice, 33.34 → 833,516.67 → 833,517, the VAT
+    # 250,005: 2,750,056, one đồng over the total's 2,750,055, taken off the largest line.
+    assert [(line.account, line.debit_vnd, line.credit_vnd) for line in entry.lines] == [
+        ("156", 833267, 0),
+        ("152", 833267, 0),
+        ("642", 833516, 0),
+        ("1331", 250005, 0),
+        ("331", 0, 2750055),
+    ]
 
 
 def test_a_vnd_invoice_has_the_same_amounts_in_vnd() -> None:
@@ -365,7 +371,16 @@ _DESCRIPTIONS = (
 
 @st.composite
 def invoices(draw: st.DrawFn) -> InvoiceFields:
-    currency, places = draw(st.sampled_from([("VND", 0), ("USD", 2), ("EUR", 2), ("JPY", 0)]))
+    currency, places, rates = draw(
+        st.sampled_from(
+            [
+                ("VND", 0, None),
+                ("USD", 2, (23000, 27000)),
+                ("EUR", 2, (24000, 31000)),
+                ("JPY", 0, (150, 200)),
+            ]
+        )
+    )
     quantum = Decimal(1).scaleb(-places)
     cents = st.integers(min_value=1, max_value=10**11 // (10**places))
     items: list[LineItem] = []
@@ -396,8 +411,9 @@ def invoices(draw: st.DrawFn) -> InvoiceFields:
         Decimal(0),
     )
     rate = None
-    if currency != "VND":
-        rate = draw(st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(40000), places=4))
+    if rates is not None:
+        low, high = rates
+        rate = draw(st.decimals(min_value=low, max_value=high, places=2))
     return invoice(
         currency=currency,
         exchange_rate=None if rate is None else str(rate),
@@ -424,11 +440,30 @@ def test_every_entry_balances_in_both_currencies_and_owes_the_invoice_total(
     assert payable.credit_vnd == (total * entry.exchange_rate).quantize(
         Decimal(1), rounding=ROUND_HALF_UP
     )
+    # Every line is its amount converted and rounded to the đồng, but the largest debit,
+    # which takes what rounding leaves over.
+    debits = [booked_line for booked_line in entry.lines if booked_line.debit]
+    largest = max(debits, key=lambda booked_line: booked_line.debit)
     for booked_line in entry.lines:
         assert booked_line.debit >= 0 and booked_line.credit >= 0
-        assert booked_line.debit_vnd == booked_line.debit_vnd.to_integral_value()
-        exact = (booked_line.debit + booked_line.credit) * entry.exchange_rate
-        assert abs(booked_line.debit_vnd + booked_line.credit_vnd - exact) < Decimal("1.5")
+        assert booked_line.debit_vnd >= 0 and booked_line.credit_vnd >= 0
+        converted = ((booked_line.debit + booked_line.credit) * entry.exchange_rate).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+        if booked_line is not largest:
+            assert booked_line.debit_vnd + booked_line.credit_vnd == converted
+        else:
+            assert abs(booked_line.debit_vnd - converted) <= (len(debits) + 1) / 2
     # one line per account, and per rate for VAT
     debits = [(d.account, d.description.split(",")[0]) for d in entry.lines if d.debit]
     assert len(debits) == len(set(debits))
+
+
+def test_an_edited_company_mapping_is_read_again(tmp_path: Path) -> None:
+    overlay = tmp_path / "mapping.yaml"
+    overlay.write_text("chart: c99\n", encoding="utf-8")
+    assert cached_account_mapping(overlay).chart_id == "c99"
+    assert cached_account_mapping(overlay) is cached_account_mapping(overlay)
+    overlay.write_text("chart: c133\n", encoding="utf-8")
+    os.utime(overlay, ns=(0, overlay.stat().st_mtime_ns + 1_000_000_000))
+    assert cached_account_mapping(overlay).chart_id == "c133"

@@ -139,6 +139,8 @@ def _number_existing_entries() -> None:
 
 
 def _refuse_changes_to_posted_entries() -> None:
+    # A later migration that rebuilds a journal table on SQLite (batch mode copies and drops
+    # it) drops these triggers with it, and must create them again.
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             """
