@@ -54,7 +54,6 @@ HEADERS = (
     "Ngày HĐ",
 )
 TOTAL_LABEL = "Tổng cộng"
-_NO_MINOR_UNITS = frozenset({"VND", "JPY", "KRW", "CLP", "ISK"})
 
 
 class ExportError(Exception):
@@ -186,6 +185,11 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from pipeline.journal import NO_MINOR_UNITS
+
+    def amount_format(currency: str) -> str:
+        return "#,##0" if currency in NO_MINOR_UNITS else "#,##0.00"
+
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = "Chứng từ"
@@ -205,7 +209,7 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
         cells = sheet[sheet.max_row]
         for header, number_format in formats.items():
             cells[column[header] - 1].number_format = number_format
-        cells[column["Số tiền"] - 1].number_format = _amount_format(row.currency)
+        cells[column["Số tiền"] - 1].number_format = amount_format(row.currency)
     in_currency, in_vnd = totals(rows)
     total_row = [None] * len(HEADERS)
     total_row[column["Diễn giải"] - 1] = TOTAL_LABEL
@@ -216,7 +220,7 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
     for cell in cells:
         cell.font = Font(bold=True)
     currencies = {row.currency for row in rows}
-    cells[column["Số tiền"] - 1].number_format = _amount_format(next(iter(currencies), "VND"))
+    cells[column["Số tiền"] - 1].number_format = amount_format(next(iter(currencies), "VND"))
     cells[column["Số tiền quy đổi (VND)"] - 1].number_format = "#,##0"
     widths = {"Diễn giải": 60, "Số chứng từ": 16, "Mã số thuế đối tượng": 18}
     for header, index in column.items():
@@ -227,10 +231,6 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _amount_format(currency: str) -> str:
-    return "#,##0" if currency in _NO_MINOR_UNITS else "#,##0.00"
 
 
 def entries_between(session: Session, *, start: date, end: date) -> Sequence[JournalEntry]:

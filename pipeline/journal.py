@@ -27,7 +27,7 @@ from rules.functions import vat_percent
 VND = "VND"
 # ISO 4217 currencies without minor units that an invoice here may plausibly use; two
 # decimals for every other.
-_NO_MINOR_UNITS = frozenset({"VND", "JPY", "KRW", "CLP", "ISK"})
+NO_MINOR_UNITS = frozenset({"VND", "JPY", "KRW", "CLP", "ISK"})
 # Printed amounts are rounded: the lines may miss the subtotal, and each line's VAT at its
 # rate the VAT amount, by this much (currency units) per line, as the rule pack allows.
 _TOLERANCE = Decimal(1)
@@ -195,7 +195,7 @@ def _to_vnd(amount: Decimal, rate: Decimal) -> Decimal:
 def _quantum(invoice: InvoiceFields) -> Decimal:
     """The smallest amount the entry splits into: the currency's minor unit, or finer when
     the invoice prints finer amounts."""
-    places = 0 if invoice.currency in _NO_MINOR_UNITS else 2
+    places = 0 if invoice.currency in NO_MINOR_UNITS else 2
     printed = [invoice.subtotal, invoice.vat_amount, invoice.total]
     printed += [line.amount for line in invoice.line_items]
     for amount in printed:
