@@ -75,6 +75,9 @@ class InvoiceFields(_Fields):
     # Added to SCHEMA.md: how the invoice is paid (`Hình thức thanh toán`, XML `HTTToan`):
     # input VAT on a purchase of 5,000,000 VND or more paid in cash is not deductible.
     payment_method: PaymentMethod | None = None
+    # Added to SCHEMA.md: VND per unit of a foreign-currency invoice (`Tỷ giá`, XML `TGia`),
+    # which its journal entry is converted at; null on VND invoices.
+    exchange_rate: Money | None = None
 
 
 # The standard clauses SCHEMA.md names for `clauses`, in its order.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline.exports import export_app
 from pipeline.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ users_app = typer.Typer(help="People who use the API, and their roles.", no_args
 app.add_typer(users_app, name="users")
 tokens_app = typer.Typer(help="API tokens for other systems.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(export_app, name="export")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 

@@ -233,14 +233,40 @@ class AuditEvent(Base):
 DocumentEvent = AuditEvent
 
 
+class VoucherCounter(Base):
+    """The last voucher number given per prefix and year, locked while the next is taken."""
+
+    __tablename__ = "voucher_counters"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class JournalEntry(Base):
+    """A posted double entry. Never updated or deleted (PostgreSQL and SQLite triggers refuse
+    it): a mistake is undone by a reversing entry, which `reverses_id` links to the one it
+    cancels."""
+
     __tablename__ = "journal_entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    # `PN2026/000123`: gap-free per prefix and year (see pipeline/posting.py).
+    voucher_number: Mapped[str] = mapped_column(String(20), unique=True)
+    # The accounting date: the invoice's issue date; a reversal keeps its original's.
+    entry_date: Mapped[date] = mapped_column(Date, index=True)
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
     currency: Mapped[str] = mapped_column(String(3))
+    # VND per unit of `currency`; null on entries posted before amounts were kept in VND.
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(20, 6), default=None)
     memo: Mapped[str] = mapped_column(Text)
+    invoice_form: Mapped[str | None] = mapped_column(String(8), default=None)
+    invoice_series: Mapped[str | None] = mapped_column(String(16), default=None)
+    invoice_number: Mapped[str | None] = mapped_column(String(32), default=None)
+    reverses_id: Mapped[int | None] = mapped_column(
+        ForeignKey("journal_entries.id"), unique=True, default=None
+    )
 
     lines: Mapped[list[JournalLine]] = relationship(
         back_populates="entry", order_by="JournalLine.id", cascade="all, delete-orphan"
@@ -255,6 +281,8 @@ class JournalLine(Base):
     account: Mapped[str] = mapped_column(String(16))
     debit: Mapped[Decimal] = mapped_column(Numeric(20, 4), default=Decimal(0))
     credit: Mapped[Decimal] = mapped_column(Numeric(20, 4), default=Decimal(0))
+    debit_vnd: Mapped[Decimal] = mapped_column(Numeric(20, 0), default=Decimal(0))
+    credit_vnd: Mapped[Decimal] = mapped_column(Numeric(20, 0), default=Decimal(0))
     description: Mapped[str] = mapped_column(Text, default="")
     counterparty_tax_id: Mapped[str | None] = mapped_column(String(32), default=None)
 

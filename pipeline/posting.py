@@ -3,6 +3,10 @@
 Cross-domain work (documents → entries) lives here, not in either domain's services.
 Callers own the transaction; the document's version column makes a concurrent second
 approval fail at commit instead of posting twice.
+
+Entries are never changed once posted. Reopening a posted invoice posts a reversing entry
+(the same lines, debit and credit swapped, on the same accounting date) and returns the
+invoice to review; approving it again posts a new entry. The three net to the new one.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
 from pipeline import journal
+from pipeline.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.audit import change
 from pipeline.documents import InvalidTransition, get_document
 from pipeline.models import (
@@ -23,14 +29,27 @@ from pipeline.models import (
     DocumentStatus,
     JournalEntry,
     JournalLine,
+    VoucherCounter,
 )
+from pipeline.settings import get_settings
+
+# Purchase vouchers (phiếu nhập / chứng từ mua hàng): one sequence per year for invoices and
+# their reversals alike.
+VOUCHER_PREFIX = "PN"
 
 
 class NotPostable(Exception):
     """The invoice cannot become a balanced entry as it stands; it needs correcting first."""
 
 
-def approve(session: Session, *, document_id: int, actor: str) -> Document:
+def current_mapping() -> AccountMapping:
+    """The built-in account mapping with the company's overlay (`BACKOFFICE_ACCOUNT_MAPPING`)."""
+    return cached_account_mapping(get_settings().account_mapping)
+
+
+def approve(
+    session: Session, *, document_id: int, actor: str, mapping: AccountMapping | None = None
+) -> Document:
     document = get_document(session, document_id=document_id)
     if document.status is not DocumentStatus.REVIEW:
         raise InvalidTransition(document, "approve")
@@ -44,26 +63,41 @@ def approve(session: Session, *, document_id: int, actor: str) -> Document:
         )
     )
     if document.doc_type == "invoice":
-        post_invoice(session, document=document, actor=actor)
+        post_invoice(session, document=document, actor=actor, mapping=mapping)
     return document
 
 
-def post_invoice(session: Session, *, document: Document, actor: str) -> JournalEntry:
+def post_invoice(
+    session: Session, *, document: Document, actor: str, mapping: AccountMapping | None = None
+) -> JournalEntry:
+    live = live_entry(session, document_id=document.id)
+    if live is not None:
+        raise NotPostable(
+            f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
+        )
     record = document.record or {}
     try:
         fields = InvoiceFields.model_validate(record.get("fields") or {})
-        draft = journal.build_entry(fields)
+        draft = journal.build_entry(fields, mapping or current_mapping())
     except (ValidationError, journal.JournalError) as exc:
         raise NotPostable(f"invoice {document.id} cannot be posted: {exc}") from exc
     entry = JournalEntry(
         document_id=document.id,
+        voucher_number=next_voucher_number(session, year=draft.entry_date.year),
+        entry_date=draft.entry_date,
         currency=draft.currency,
+        exchange_rate=draft.exchange_rate,
         memo=draft.memo,
+        invoice_form=draft.invoice_form,
+        invoice_series=draft.invoice_series,
+        invoice_number=draft.invoice_number,
         lines=[
             JournalLine(
                 account=line.account,
                 debit=line.debit,
                 credit=line.credit,
+                debit_vnd=line.debit_vnd,
+                credit_vnd=line.credit_vnd,
                 description=line.description,
                 counterparty_tax_id=line.counterparty_tax_id,
             )
@@ -78,10 +112,109 @@ def post_invoice(session: Session, *, document: Document, actor: str) -> Journal
             document_id=document.id,
             actor=actor,
             kind="posted",
-            data={"entry_id": entry.id, "status": change(previous, DocumentStatus.POSTED)},
+            data={
+                "entry_id": entry.id,
+                "voucher_number": entry.voucher_number,
+                "status": change(previous, DocumentStatus.POSTED),
+            },
         )
     )
     return entry
+
+
+def reverse_posted(session: Session, *, document_id: int, actor: str) -> JournalEntry:
+    """Cancel a posted invoice's entry with a reversing entry and return the invoice to
+    review, where it can be corrected and approved again (which posts a new entry)."""
+    document = get_document(session, document_id=document_id)
+    original = live_entry(session, document_id=document_id)
+    if document.status is not DocumentStatus.POSTED or original is None:
+        raise InvalidTransition(document, "reopen")
+    reversal = JournalEntry(
+        document_id=document.id,
+        voucher_number=next_voucher_number(session, year=original.entry_date.year),
+        # The same accounting date: the period the original fell in nets to nothing, or
+        # to the new entry once the invoice is approved again.
+        entry_date=original.entry_date,
+        currency=original.currency,
+        exchange_rate=original.exchange_rate,
+        memo=f"Reversal of {original.voucher_number}: {original.memo}",
+        invoice_form=original.invoice_form,
+        invoice_series=original.invoice_series,
+        invoice_number=original.invoice_number,
+        reverses_id=original.id,
+        lines=[
+            JournalLine(
+                account=line.account,
+                debit=line.credit,
+                credit=line.debit,
+                debit_vnd=line.credit_vnd,
+                credit_vnd=line.debit_vnd,
+                description=f"Reversal of {original.voucher_number}: {line.description}",
+                counterparty_tax_id=line.counterparty_tax_id,
+            )
+            for line in original.lines
+        ],
+    )
+    session.add(reversal)
+    session.flush()
+    document.status = DocumentStatus.REVIEW
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="reversed",
+            data={
+                "entry_id": reversal.id,
+                "voucher_number": reversal.voucher_number,
+                "reverses_id": original.id,
+            },
+        )
+    )
+    return reversal
+
+
+def live_entry(session: Session, *, document_id: int) -> JournalEntry | None:
+    """The document's entry in force: posted, and not reversed since."""
+    reversed_ids = select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.is_not(None))
+    return session.scalar(
+        select(JournalEntry)
+        .where(
+            JournalEntry.document_id == document_id,
+            JournalEntry.reverses_id.is_(None),
+            JournalEntry.id.not_in(reversed_ids),
+        )
+        .options(selectinload(JournalEntry.lines))
+        .order_by(JournalEntry.id.desc())
+    )
+
+
+def next_voucher_number(session: Session, *, year: int, prefix: str = VOUCHER_PREFIX) -> str:
+    """The year's next voucher number, gap-free: the counter row stays locked (FOR UPDATE on
+    PostgreSQL; SQLite transactions write one at a time) until the caller's transaction
+    ends, and a rollback gives the number back."""
+    counter = _locked_counter(session, prefix=prefix, year=year)
+    if counter is None:
+        try:
+            with session.begin_nested():
+                session.add(VoucherCounter(prefix=prefix, year=year, last_number=0))
+        except IntegrityError:
+            pass  # another transaction opened the year first; its row is locked below
+        counter = _locked_counter(session, prefix=prefix, year=year)
+        if counter is None:
+            raise RuntimeError(f"voucher counter {prefix} {year} vanished while being opened")
+    counter.last_number += 1
+    session.flush()
+    return f"{prefix}{year}/{counter.last_number:06d}"
+
+
+def _locked_counter(session: Session, *, prefix: str, year: int) -> VoucherCounter | None:
+    return session.scalar(
+        select(VoucherCounter)
+        .where(VoucherCounter.prefix == prefix, VoucherCounter.year == year)
+        .with_for_update()
+        # A counter read in an earlier transaction of this session is stale.
+        .execution_options(populate_existing=True)
+    )
 
 
 def list_entries(

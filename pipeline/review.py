@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from extractors.record import LineItem, Record
+from pipeline import posting
 from pipeline.audit import change
 from pipeline.checking import (
     FieldError,
@@ -41,16 +42,6 @@ class LineItemNotFound(Exception):
     def __init__(self, document: Document, index: int, count: int) -> None:
         super().__init__(
             f"document {document.id} has {count} line item(s): there is no line item {index}"
-        )
-
-
-class PostedDocument(Exception):
-    """A posted invoice's journal entry stands until a reversing entry cancels it."""
-
-    def __init__(self, document: Document) -> None:
-        super().__init__(
-            f"document {document.id} is posted: reopening it needs a reversing journal entry, "
-            "which the service cannot make yet; reverse the entry in the accounting system"
         )
 
 
@@ -236,15 +227,17 @@ def reopen(
     rules: RuleSet,
     actor: str,
 ) -> list[RuleOutcome]:
-    """Bring an approved or rejected document back to review, its rules run again (they
-    may have changed, or a copy of the invoice arrived since)."""
-    if document.status is DocumentStatus.POSTED:
-        raise PostedDocument(document)
-    if document.status not in (DocumentStatus.APPROVED, DocumentStatus.REJECTED):
+    """Bring an approved, posted or rejected document back to review, its rules run again
+    (they may have changed, or a copy of the invoice arrived since). A posted invoice's entry
+    is cancelled by a reversing entry; approving the invoice again posts a new one."""
+    reopenable = (DocumentStatus.APPROVED, DocumentStatus.POSTED, DocumentStatus.REJECTED)
+    if document.status not in reopenable:
         raise InvalidTransition(document, "reopen")
     if document.version != version:
         raise StaleVersion(document, version)
     previous = document.status
+    if previous is DocumentStatus.POSTED:
+        posting.reverse_posted(session, document_id=document.id, actor=actor)
     document.status = DocumentStatus.REVIEW
     outcomes = recheck(session, document=document, rules=rules) if document.record else []
     session.add(

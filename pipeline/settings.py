@@ -87,6 +87,12 @@ class Settings(BaseSettings):
         description="Company master data for the rules, YAML or CSV: own tax codes, known "
         "suppliers and their bank accounts, thresholds (see rules/data.py).",
     )
+    account_mapping: Path | None = Field(
+        default=None,
+        description="The company's account mapping, YAML: its chart (Circular 99 or 133 "
+        "preset), extra accounts, rules by supplier, keyword or unit (see "
+        "pipeline/account_mapping.py).",
+    )
     auto_approve_types: frozenset[Literal["invoice", "contract", "cv", "dispatch"]] = Field(
         default=frozenset(),
         description="Document types approved without review when every rule allows it, e.g. "

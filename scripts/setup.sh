@@ -11,7 +11,8 @@ packages=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesse
 if [ "$profile" = test ]; then
     # fonts-liberation2: the contract generator sets some layouts in Liberation Serif/Sans,
     # as Word documents often are
-    packages+=(chromium postgresql fonts-liberation2)
+    # libreoffice-calc-nogui: the export tests open the CSV and XLSX exports in it
+    packages+=(chromium postgresql fonts-liberation2 libreoffice-calc-nogui)
 fi
 
 missing=()

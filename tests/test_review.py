@@ -487,7 +487,7 @@ def test_malformed_writes_get_422_never_a_5xx(
 # --- reopening, reassigning the type --------------------------------------------------------
 
 
-def test_rejected_and_approved_documents_reopen_but_a_posted_invoice_is_refused(
+def test_rejected_approved_and_posted_documents_reopen(
     client: TestClient, sessions: sessionmaker[Session], settings: Settings
 ) -> None:
     rejected = add_checked(sessions, settings, "a.pdf")
@@ -514,11 +514,15 @@ def test_rejected_and_approved_documents_reopen_but_a_posted_invoice_is_refused(
 
     posted = client.post(f"/api/v1/documents/{rejected}/approve")
     assert posted.json()["status"] == "posted"
-    refused = client.post(
+    # A posted invoice reopens with a reversing entry (issue 8): its entry is cancelled.
+    back = client.post(
         f"/api/v1/documents/{rejected}/reopen", json={"version": posted.json()["version"]}
     )
-    assert refused.status_code == 409
-    assert "reversing" in refused.json()["detail"]
+    assert back.status_code == 200, back.text
+    assert back.json()["status"] == "review"
+    kinds = [event["kind"] for event in back.json()["history"]]
+    assert kinds[-2:] == ["reversed", "reopened"]
+    assert back.json()["history"][-1]["data"]["status"] == {"old": "posted", "new": "review"}
 
     letter = add_checked(
         sessions,

@@ -261,7 +261,7 @@ def _decision(session: Session) -> Iterator[None]:
         session.commit()
     except (DocumentNotFound, review.LineItemNotFound) as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, checking.StaleVersion, review.PostedDocument) as exc:
+    except (InvalidTransition, checking.StaleVersion) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except StaleDataError as exc:
         # Another change to the document was committed between our read and our write.
@@ -472,9 +472,9 @@ def reopen(
     rules: RulesDep,
     principal: Reviewer,
 ) -> DocumentDetail:
-    """Bring an approved or rejected document back to review; its rules run again. A posted
-    invoice is refused with 409: its journal entry must be reversed first, which the service
-    does not do yet."""
+    """Bring an approved, posted or rejected document back to review; its rules run again.
+    A posted invoice's journal entry is cancelled by a reversing entry (pulled from
+    `/entries` like any other); approving the invoice again posts a new entry."""
     with _decision(session):
         review.reopen(
             session,

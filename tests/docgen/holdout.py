@@ -732,6 +732,7 @@ def _invoice_fields(
         "amount_in_words": words,
         "tax_authority_code": None,
         "payment_method": _PAYMENT_METHODS[paid] if paid else None,
+        "exchange_rate": None,
     }
 
 

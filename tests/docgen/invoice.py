@@ -202,6 +202,7 @@ def _invoice_vi(rng: random.Random, fault: str | None = None) -> GeneratedDocume
         "amount_in_words": words,
         "tax_authority_code": None,
         "payment_method": PAYMENT_METHODS[paid],
+        "exchange_rate": None,
     }
     return GeneratedDocument("invoice", "vi", pdf.bytes(), fields)
 
@@ -308,5 +309,6 @@ def _invoice_en(rng: random.Random, fault: str | None = None) -> GeneratedDocume
         "amount_in_words": None,
         "tax_authority_code": None,
         "payment_method": None,
+        "exchange_rate": None,
     }
     return GeneratedDocument("invoice", "en", pdf.bytes(), fields)
