@@ -37,6 +37,18 @@ def test_a_coded_invoice_carries_the_tax_authority_code(tmp_path: Path) -> None:
     assert len(record.fields["tax_authority_code"]) == 32
 
 
+def test_a_foreign_currency_invoice_carries_the_sellers_exchange_rate(tmp_path: Path) -> None:
+    """`TGia` is the rate the seller converted at: posting books the VND amounts with it."""
+    doc = docgen.einvoice_xml(1)
+    content = doc.content.replace(b"<DVTTe>VND</DVTTe>", b"<DVTTe>USD</DVTTe>")
+    content = content.replace(b"<TGia>1</TGia>", b"<TGia>25410.5</TGia>")
+    assert content != doc.content
+    (tmp_path / "hd.xml").write_bytes(content)
+    fields = extract_file(tmp_path / "hd.xml", limits=LIMITS).fields
+    assert (fields["currency"], fields["exchange_rate"]) == ("USD", "25410.5")
+    assert doc.fields["exchange_rate"] is None  # a VND invoice's record carries none
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>

@@ -68,13 +68,17 @@ def invoice_fields(root: ET.Element) -> dict[str, object]:
     rates = {_rate(_text(rate, "TSuat")) for rate in _all(_find(totals, "THTTLTSuat"), "LTSuat")}
     rates |= {line["vat_rate"] for line in lines if line["vat_rate"]}
     rates.discard(None)
+    currency = _text(general, "DVTTe") or "VND"
     return {
         "invoice_number": _text(general, "SHDon"),
         "invoice_series": _text(general, "KHHDon"),
         "invoice_form": _text(general, "KHMSHDon"),
         "issue_date": (_text(general, "NLap") or "")[:10] or None,
         "due_date": None,
-        "currency": _text(general, "DVTTe") or "VND",
+        "currency": currency,
+        # `TGia`: the rate the seller converted at, which posting uses for the VND amounts
+        # (a VND invoice states 1; its record carries none).
+        "exchange_rate": _number(general, "TGia") if currency != "VND" else None,
         "seller": _party(_find(content, "NBan")),
         "buyer": _party(_find(content, "NMua")),
         "po_number": None,
