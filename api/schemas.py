@@ -273,6 +273,8 @@ class JournalLineOut(BaseModel):
     account: str
     debit: MoneyOut
     credit: MoneyOut
+    debit_vnd: MoneyOut = Field(description="The debit in đồng, at the entry's exchange rate.")
+    credit_vnd: MoneyOut = Field(description="The credit in đồng, at the entry's exchange rate.")
     description: str
     counterparty_tax_id: str | None
 
@@ -280,9 +282,20 @@ class JournalLineOut(BaseModel):
 class JournalEntryOut(BaseModel):
     id: int
     document_id: int
+    voucher_number: str = Field(description="`PN2026/000123`: one sequence per year.")
+    entry_date: date = Field(description="The accounting date: the invoice's issue date.")
     posted_at: datetime
     currency: str
+    exchange_rate: MoneyOut | None = Field(
+        description="Đồng per unit of `currency` (1 for VND); null when none was known."
+    )
     memo: str
+    invoice_form: str | None
+    invoice_series: str | None
+    invoice_number: str | None
+    reverses_id: int | None = Field(
+        description="The entry this one cancels (a reopened invoice); null for a posting."
+    )
     lines: list[JournalLineOut]
 
     @classmethod
@@ -290,8 +303,15 @@ class JournalEntryOut(BaseModel):
         return cls(
             id=entry.id,
             document_id=entry.document_id,
+            voucher_number=entry.voucher_number,
+            entry_date=entry.entry_date,
             posted_at=entry.posted_at,
             currency=entry.currency,
+            exchange_rate=entry.exchange_rate,
             memo=entry.memo,
+            invoice_form=entry.invoice_form,
+            invoice_series=entry.invoice_series,
+            invoice_number=entry.invoice_number,
+            reverses_id=entry.reverses_id,
             lines=[JournalLineOut.model_validate(line) for line in entry.lines],
         )

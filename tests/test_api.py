@@ -138,6 +138,11 @@ def test_approving_an_invoice_posts_one_balanced_entry(
     debits = sum(Decimal(line["debit"]) for line in entry["lines"])
     credits = sum(Decimal(line["credit"]) for line in entry["lines"])
     assert debits == credits == Decimal("1080000")
+    # What an accounting system books it by: its voucher, its date and its đồng.
+    assert entry["voucher_number"] == "PN2026/000001"
+    assert (entry["entry_date"], entry["invoice_number"]) == ("2026-03-05", "0000123")
+    assert entry["exchange_rate"] == "1" and entry["reverses_id"] is None
+    assert sum(Decimal(line["debit_vnd"]) for line in entry["lines"]) == Decimal("1080000")
 
     again = client.post(f"/api/v1/documents/{document_id}/approve")
     assert again.status_code == 409
