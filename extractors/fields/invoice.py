@@ -724,8 +724,10 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             product = Decimal(quantity) * Decimal(unit_price)
             confidence = 0.95 if abs(product - Decimal(amount)) <= Decimal("1") else 0.5
         cells = {
-            # A quantity split off its unit's cell was read where the unit was.
-            name: row.found(name, value, confidence) or row.found("unit", value, confidence)
+            # A quantity split off its unit's cell was read where the unit was, a rate from
+            # a bare `VAT` column where that column is.
+            name: row.found(name, value, confidence)
+            or row.found("tax" if name == "vat_rate" else "unit", value, confidence)
             for name, value in fields.items()
             if value is not None
         }
