@@ -1,0 +1,193 @@
+"""The review pages in a real browser (Chromium through Playwright) against a real server on
+each database: a reviewer signs in through the form, opens the queue and an invoice whose
+total was misread, sees the failing rule, corrects the total with the keyboard, sees the rule
+pass, approves with Ctrl+Enter, and the accountant finds the posted entry.
+
+Screenshots of the queue and the document go to `$BACKOFFICE_SCREENSHOTS`, by default a
+`screenshots` folder under pytest's base temporary directory; their paths are printed.
+Outside CI the test skips without Chromium or Playwright; under CI=true it fails instead."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from pipeline import checking, documents
+from pipeline.db import transaction
+from pipeline.processing import rule_book
+from pipeline.settings import Settings
+from pipeline.worker import Worker
+from tests import docgen
+from tests.conftest import IN_CI
+from tests.signin import PASSWORD, add_token, add_user
+from tests.test_worker import ingest_inbox
+
+CHROMIUM = Path(os.environ.get("BACKOFFICE_CHROMIUM", "/usr/bin/chromium"))
+VIEWPORT = {"width": 1366, "height": 768}
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    if IN_CI:
+        raise
+    pytest.skip("Playwright is not installed", allow_module_level=True)
+
+if not CHROMIUM.exists():
+    if IN_CI:
+        pytest.fail(f"Chromium is required under CI and missing at {CHROMIUM}", pytrace=False)
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[str]:
+    """The whole app served by uvicorn on a free port, in a thread of this process."""
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    served = uvicorn.Server(config)
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not served.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = served.servers[0].sockets[0].getsockname()[1]
+    # `localhost`: the session cookie is Secure, and browsers keep those from http only
+    # for a local host.
+    yield f"http://localhost:{port}"
+    served.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    configured = os.environ.get("BACKOFFICE_SCREENSHOTS")
+    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def misread_invoice(settings: Settings, sessions: sessionmaker[Session], tmp_path: Path) -> int:
+    """A generated invoice read by the real worker, whose total is then stored 1.000 VND too
+    high, as if misread: `invoice.totals_add_up` fails."""
+    generated = docgen.invoice(0)
+    docgen.write(generated, settings.inbox / "hd_0001.pdf")
+    ingest_inbox(settings)
+    worker = Worker(settings)
+    try:
+        assert worker.run(exit_when_idle=True) == 1
+    finally:
+        worker.close()
+    with transaction(sessions) as session:
+        (document,) = documents.list_documents(session, limit=10)
+        wrong = Decimal(generated.fields["total"]) + 1000
+        checking.correct_fields(
+            session,
+            document=document,
+            version=document.version,
+            changes={"total": str(wrong)},
+            rules=rule_book(settings).current(),
+            actor="misreading",
+        )
+        return document.id
+
+
+def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    server: str,
+    screenshots: Path,
+    tmp_path: Path,
+) -> None:
+    document_id = misread_invoice(settings, sessions, tmp_path)
+    generated_total = Decimal(docgen.invoice(0).fields["total"])
+    add_user(sessions, "rita", "reviewer")
+    accountant = add_token(sessions, "books", "accountant")
+    database = settings.resolved_database_url.split(":", 1)[0].split("+")[0]
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+            page = context.new_page()
+            script_errors: list[str] = []
+            page.on("pageerror", lambda error: script_errors.append(str(error)))
+
+            # Anonymous: sent to sign in, and back to the queue after.
+            page.goto(f"{server}/review")
+            expect(page).to_have_url(f"{server}/login?next=%2Freview")
+            expect(page.locator("h1")).to_have_text("Đăng nhập")
+            page.get_by_label("Tên đăng nhập").fill("rita")
+            page.get_by_label("Mật khẩu").fill(PASSWORD)
+            page.keyboard.press("Enter")
+            expect(page).to_have_url(f"{server}/review")
+
+            row = page.locator(f'#queue tr[data-id="{document_id}"]')
+            expect(row).to_contain_text("hd_0001.pdf")
+            expect(row).to_contain_text(_vi(generated_total + 1000))
+            expect(row).to_have_class("failing selected")
+            queue_shot = screenshots / f"queue-{database}.png"
+            page.screenshot(path=queue_shot)
+
+            page.keyboard.press("Enter")
+            expect(page).to_have_url(f"{server}/review/{document_id}")
+            failing = page.locator('#rules li[data-rule="invoice.totals_add_up"]')
+            expect(failing).to_have_class("failed error")
+            expect(page.locator("#rules li").first).to_have_attribute(
+                "data-rule", "invoice.totals_add_up"
+            )
+
+            total = page.locator('input[data-path="total"]')
+            expect(total).to_have_value(_vi(generated_total + 1000))
+            total.click()
+            box = page.locator("#box")
+            expect(box).to_be_visible()
+            expect(box).to_have_attribute("data-path", "total")
+            where = box.bounding_box()
+            assert where is not None and where["width"] > 10
+
+            # A click inside a field's box on the page focuses that field.
+            page.locator('input[data-path="invoice_number"]').focus()
+            expect(box).to_have_attribute("data-path", "invoice_number")
+            page.mouse.click(where["x"] + where["width"] / 2, where["y"] + where["height"] / 2)
+            expect(total).to_be_focused()
+
+            total.fill(_vi(generated_total))
+            total.press("Enter")
+            expect(failing).to_have_class("passed error")
+            expect(page.locator("#message")).to_have_text("Đã lưu.")
+            expect(page.locator("#version")).not_to_have_text("1")
+            expect(total).to_have_value(_vi(generated_total))
+            expect(box).to_be_visible()
+            # Everything a reviewer needs fits a 1366×768 screen: no scrolling the page.
+            assert page.evaluate("document.documentElement.scrollHeight") <= VIEWPORT["height"]
+            document_shot = screenshots / f"document-{database}.png"
+            page.screenshot(path=document_shot)
+
+            page.keyboard.press("Control+Enter")
+            expect(page.locator("#message")).to_have_text("Đã duyệt.")
+            expect(page.locator("#status")).to_have_text("posted")
+            assert script_errors == []
+        finally:
+            browser.close()
+    print(f"\nscreenshots: {queue_shot} {document_shot}")
+
+    entries = httpx.get(
+        f"{server}/api/v1/entries", headers={"Authorization": f"Bearer {accountant}"}
+    )
+    assert entries.status_code == 200, entries.text
+    (entry,) = [e for e in entries.json()["items"] if e["document_id"] == document_id]
+    credited = sum(Decimal(line["credit"]) for line in entry["lines"])
+    assert credited == generated_total
+
+
+def _vi(amount: Decimal) -> str:
+    return f"{amount:,f}".replace(",", ".")
