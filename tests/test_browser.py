@@ -34,6 +34,7 @@ from tests.test_worker import ingest_inbox
 
 CHROMIUM = Path(os.environ.get("BACKOFFICE_CHROMIUM", "/usr/bin/chromium"))
 VIEWPORT = {"width": 1366, "height": 768}
+TOTAL = Decimal(docgen.invoice(0).fields["total"])  # the generated invoice's, as printed
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -75,29 +76,43 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def misread_invoice(settings: Settings, sessions: sessionmaker[Session], tmp_path: Path) -> int:
+def misread_invoice(settings: Settings, sessions: sessionmaker[Session]) -> tuple[int, int]:
     """A generated invoice read by the real worker, whose total is then stored 1.000 VND too
-    high, as if misread: `invoice.totals_add_up` fails."""
-    generated = docgen.invoice(0)
-    docgen.write(generated, settings.inbox / "hd_0001.pdf")
+    high, as if misread: `invoice.totals_add_up` fails. Behind it in the queue, another
+    invoice that fails a rule too (its printed total is wrong)."""
+    docgen.write(docgen.invoice(0), settings.inbox / "hd_0001.pdf")
+    ingest_inbox(settings)
+    docgen.write(docgen.invoice(1, fault="total"), settings.inbox / "hd_0002.pdf")
     ingest_inbox(settings)
     worker = Worker(settings)
     try:
-        assert worker.run(exit_when_idle=True) == 1
+        assert worker.run(exit_when_idle=True) == 2
     finally:
         worker.close()
     with transaction(sessions) as session:
-        (document,) = documents.list_documents(session, limit=10)
-        wrong = Decimal(generated.fields["total"]) + 1000
+        second, first = documents.list_documents(session, limit=10)
+        checking.correct_fields(
+            session,
+            document=first,
+            version=first.version,
+            changes={"total": str(TOTAL + 1000)},
+            rules=rule_book(settings).current(),
+            actor="misreading",
+        )
+        return first.id, second.id
+
+
+def someone_else_changes(settings: Settings, sessions: sessionmaker[Session], id_: int) -> None:
+    with transaction(sessions) as session:
+        document = documents.get_document(session, document_id=id_)
         checking.correct_fields(
             session,
             document=document,
             version=document.version,
-            changes={"total": str(wrong)},
+            changes={"po_number": "PO-7"},
             rules=rule_book(settings).current(),
-            actor="misreading",
+            actor="ravi",
         )
-        return document.id
 
 
 def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
@@ -105,10 +120,8 @@ def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
     sessions: sessionmaker[Session],
     server: str,
     screenshots: Path,
-    tmp_path: Path,
 ) -> None:
-    document_id = misread_invoice(settings, sessions, tmp_path)
-    generated_total = Decimal(docgen.invoice(0).fields["total"])
+    document_id, next_id = misread_invoice(settings, sessions)
     add_user(sessions, "rita", "reviewer")
     accountant = add_token(sessions, "books", "accountant")
     database = settings.resolved_database_url.split(":", 1)[0].split("+")[0]
@@ -132,10 +145,16 @@ def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
 
             row = page.locator(f'#queue tr[data-id="{document_id}"]')
             expect(row).to_contain_text("hd_0001.pdf")
-            expect(row).to_contain_text(_vi(generated_total + 1000))
+            expect(row).to_contain_text(_vi(TOTAL + 1000))
             expect(row).to_have_class("failing selected")
             queue_shot = screenshots / f"queue-{database}.png"
             page.screenshot(path=queue_shot)
+            page.keyboard.press("j")
+            expect(page.locator(f'#queue tr[data-id="{next_id}"]')).to_have_class(
+                "failing selected"
+            )
+            page.keyboard.press("k")
+            expect(row).to_have_class("failing selected")
 
             page.keyboard.press("Enter")
             expect(page).to_have_url(f"{server}/review/{document_id}")
@@ -146,7 +165,7 @@ def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
             )
 
             total = page.locator('input[data-path="total"]')
-            expect(total).to_have_value(_vi(generated_total + 1000))
+            expect(total).to_have_value(_vi(TOTAL + 1000))
             total.click()
             box = page.locator("#box")
             expect(box).to_be_visible()
@@ -160,17 +179,39 @@ def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
             page.mouse.click(where["x"] + where["width"] / 2, where["y"] + where["height"] / 2)
             expect(total).to_be_focused()
 
-            total.fill(_vi(generated_total))
+            # J and K, outside a field, go to the next and the previous document.
+            page.locator("h2").first.click()
+            page.keyboard.press("j")
+            expect(page).to_have_url(f"{server}/review/{next_id}")
+            page.keyboard.press("k")
+            expect(page).to_have_url(f"{server}/review/{document_id}")
+
+            message = page.locator("#message")
+            total.fill("37.47x.000")
+            total.press("Enter")
+            expect(message).to_contain_text("Chưa lưu: giá trị không hợp lệ. total:")
+            expect(failing).to_have_class("failed error")
+
+            total.fill(_vi(TOTAL))
             total.press("Enter")
             expect(failing).to_have_class("passed error")
-            expect(page.locator("#message")).to_have_text("Đã lưu.")
+            expect(message).to_have_text("Đã lưu.")
             expect(page.locator("#version")).not_to_have_text("1")
-            expect(total).to_have_value(_vi(generated_total))
+            expect(total).to_have_value(_vi(TOTAL))
             expect(box).to_be_visible()
             # Everything a reviewer needs fits a 1366×768 screen: no scrolling the page.
             assert page.evaluate("document.documentElement.scrollHeight") <= VIEWPORT["height"]
             document_shot = screenshots / f"document-{database}.png"
             page.screenshot(path=document_shot)
+
+            # Another reviewer's change meanwhile: ours is refused, nothing overwritten.
+            someone_else_changes(settings, sessions, document_id)
+            po_number = page.locator('input[data-path="po_number"]')
+            po_number.fill("PO-8")
+            po_number.press("Enter")
+            expect(message).to_contain_text("người khác sửa")
+            page.reload()
+            expect(po_number).to_have_value("PO-7")
 
             page.keyboard.press("Control+Enter")
             expect(page.locator("#message")).to_have_text("Đã duyệt.")
@@ -186,7 +227,7 @@ def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
     assert entries.status_code == 200, entries.text
     (entry,) = [e for e in entries.json()["items"] if e["document_id"] == document_id]
     credited = sum(Decimal(line["credit"]) for line in entry["lines"])
-    assert credited == generated_total
+    assert credited == TOTAL
 
 
 def _vi(amount: Decimal) -> str:

@@ -26,7 +26,9 @@ function problemText(data) {
   if (!data) return "";
   if (Array.isArray(data.detail)) {
     return data.detail
-      .map((p) => `${(p.loc || []).filter((part) => part !== "body").join(".")}: ${p.msg}`)
+      // The path as the form labels it: `total`, not `body.fields.total`.
+      .map((p) => `${(p.loc || []).filter((part) => !["body", "fields"].includes(part))
+        .join(".")}: ${p.msg}`)
       .join("; ");
   }
   return String(data.detail || "");
