@@ -135,3 +135,55 @@ def number(value: object, lang: Lang) -> str:
     if lang == "vi":
         text = text.translate(str.maketrans({",": ".", ".": ","}))
     return text
+
+
+# What the form calls an invoice's fields, by path, in the words printed on invoices; other
+# fields show their SCHEMA.md path, which reviewers also know.
+FIELD_LABELS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "invoice_number": "Invoice number",
+        "invoice_series": "Series",
+        "invoice_form": "Form",
+        "issue_date": "Issue date",
+        "due_date": "Due date",
+        "currency": "Currency",
+        "seller.name": "Seller",
+        "seller.tax_id": "Seller tax code",
+        "seller.address": "Seller address",
+        "seller.bank_account": "Seller bank account",
+        "buyer.name": "Buyer",
+        "buyer.tax_id": "Buyer tax code",
+        "buyer.address": "Buyer address",
+        "buyer.bank_account": "Buyer bank account",
+        "po_number": "PO number",
+        "subtotal": "Subtotal",
+        "vat_amount": "VAT",
+        "total": "Total",
+        "vat_rate": "VAT rate",
+        "amount_in_words": "Amount in words",
+        "payment_method": "Payment method",
+    },
+    "vi": {
+        "invoice_number": "Số hóa đơn",
+        "invoice_series": "Ký hiệu",
+        "invoice_form": "Mẫu số",
+        "issue_date": "Ngày lập",
+        "due_date": "Hạn thanh toán",
+        "currency": "Loại tiền",
+        "seller.name": "Đơn vị bán",
+        "seller.tax_id": "MST người bán",
+        "seller.address": "Địa chỉ người bán",
+        "seller.bank_account": "Tài khoản người bán",
+        "buyer.name": "Đơn vị mua",
+        "buyer.tax_id": "MST người mua",
+        "buyer.address": "Địa chỉ người mua",
+        "buyer.bank_account": "Tài khoản người mua",
+        "po_number": "Số đơn đặt hàng",
+        "subtotal": "Cộng tiền hàng",
+        "vat_amount": "Tiền thuế GTGT",
+        "total": "Tổng cộng thanh toán",
+        "vat_rate": "Thuế suất GTGT",
+        "amount_in_words": "Số tiền bằng chữ",
+        "payment_method": "Hình thức thanh toán",
+    },
+}

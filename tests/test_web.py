@@ -87,4 +87,9 @@ def test_a_document_page_lists_the_record_fields_with_their_kinds(
     assert page.status_code == 200
     for path, kind in (("total", "money"), ("issue_date", "date"), ("seller.tax_id", "text")):
         assert f'data-path="{path}" data-kind="{kind}"' in page.text
+    assert '<label for="f' in page.text
+    assert 'title="total">Total</label>' in page.text
+    vietnamese = client.get(f"/review/{document_id}?lang=vi").text
+    assert 'title="total">Tổng cộng thanh toán</label>' in vietnamese
+    assert 'title="buyer.bank_account">Tài khoản người mua</label>' in vietnamese
     assert client.get("/review/999999").status_code == 404

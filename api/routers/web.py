@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from api.deps import SESSION_COOKIE, Principal, SessionDep, get_principal, visible_document
 from api.schemas import DocumentDetail
-from api.web_labels import LABELS, LANGS, Lang, number, pick_lang
+from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
 from pipeline import checking
 from pipeline.models import Document, Role
@@ -304,6 +304,7 @@ def document_page(
         doc=detail,
         record=record,
         rows=rows,
+        field_labels=FIELD_LABELS[chosen],
         line_columns=LINE_COLUMNS if detail.doc_type == "invoice" else (),
         low=LOW_CONFIDENCE,
         previous_id=previous_id,
