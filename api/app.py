@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-from api.routers import audit, auth, documents, entries, health, originals, uploads
+from api.routers import audit, auth, documents, entries, health, originals, uploads, web
 from pipeline.auth import anyone_can_sign_in
 from pipeline.db import make_engine, make_session_factory
 from pipeline.pages import PageRenderer
@@ -55,4 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(originals.router)
     app.include_router(entries.router)
     app.include_router(audit.router)
+    app.include_router(web.router)
+    # The pages' script and style: public, as the sign-in page needs them before a session.
+    static = Path(__file__).resolve().parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
     return app

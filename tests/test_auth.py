@@ -10,9 +10,11 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pypdfium2 as pdfium
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import select, text
@@ -21,6 +23,7 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
+from api.routers import web
 from pipeline import cli
 from pipeline.blobs import BlobStore
 from pipeline.models import ApiToken, Document, DocumentStatus
@@ -458,3 +461,56 @@ def test_development_generates_one_secret_per_data_directory(tmp_path: Path) -> 
     assert Settings(data_dir=tmp_path / "data").resolved_secret_key() == key
     assert stat.S_IMODE((tmp_path / "data" / "secret_key").stat().st_mode) == 0o600
     assert Settings(data_dir=tmp_path / "other").resolved_secret_key() != key
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+# Every page and who may open it (admin opens all). Pages are not in the OpenAPI document, so
+# the API matrix above does not see them; a page missing here fails like a route missing there.
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "/": frozenset({"clerk", "reviewer", "approver"}),
+    "/review": frozenset({"reviewer", "approver"}),
+    "/review/{document_id}": frozenset({"reviewer", "approver"}),
+    "/upload": frozenset({"clerk"}),
+}
+PUBLIC_PAGES = {"/login"}
+
+
+def test_every_page_is_in_the_page_roles_table(settings: Settings) -> None:
+    pages = {route.path: route for route in web.router.routes if isinstance(route, APIRoute)}
+    assert set(pages) == set(PAGE_ROLES) | PUBLIC_PAGES
+    for path, route in pages.items():
+        assert route.methods == {"GET"}, f"{path}: pages only show; changes go through the API"
+    with api(settings) as client:
+        # Served, and left out of the API's description (and so of the matrix above).
+        assert {("GET", path) for path in pages}.isdisjoint(routes(client))
+        assert client.get("/login").status_code == 200
+
+
+def test_pages_send_anonymous_visitors_to_sign_in_and_refuse_other_roles(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="page")
+    for role in ROLES:
+        add_user(sessions, f"as-{role}", role)
+    with api(settings) as client:
+        assert client.get("/login").status_code == 200
+        for number, (page, roles) in enumerate(PAGE_ROLES.items()):
+            url = page.replace("{document_id}", str(document_id))
+            anonymous = client.get(url, follow_redirects=False)
+            assert anonymous.status_code == 303, page
+            assert anonymous.headers["location"] == f"/login?next={quote(url, safe='')}"
+            for role in ROLES:
+                client.cookies.clear()
+                login = client.post("/login", data={"username": f"as-{role}", "password": PASSWORD})
+                assert login.status_code == 200
+                got = client.get(url, follow_redirects=False).status_code
+                if role in roles or role == "admin":
+                    # `/` sends each role on to its own page.
+                    assert got in ((303,) if page == "/" else (200,)), f"{page} as {role}: {got}"
+                else:
+                    assert got == 403, f"{page} as {role}: {got}"
+            client.cookies.clear()
+            # A token is for systems: pages want a signed-in person.
+            bearer = {"Authorization": f"Bearer {add_token(sessions, f'page{number}', 'admin')}"}
+            assert client.get(url, headers=bearer, follow_redirects=False).status_code == 303

@@ -1,0 +1,326 @@
+// One document under review: its page image beside its fields. Every change goes through
+// the JSON API with the document's version; the answer (the document as stored) re-renders
+// the rules, confidences and version, so the page never guesses what the server decided.
+"use strict";
+
+(() => {
+  const root = document.getElementById("review");
+  const labels = JSON.parse(document.getElementById("labels").textContent);
+  const lang = document.body.dataset.lang;
+  const low = Number(root.dataset.low);
+  const documentUrl = `/api/v1/documents/${root.dataset.id}`;
+  let record = JSON.parse(document.getElementById("record").textContent);
+  let pages = [];
+  let pageNumber = 1;
+  let boxedPath = null;
+
+  // --- numbers as the office writes them ----------------------------------------------------
+
+  function formatNumber(text) {
+    if (text === null || text === undefined || text === "") return "";
+    const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(text));
+    if (!match) return String(text);
+    const [group, point] = lang === "vi" ? [".", ","] : [",", "."];
+    const whole = match[2].replace(/\B(?=(\d{3})+(?!\d))/g, group);
+    return match[1] + whole + (match[3] !== undefined ? point + match[3] : "");
+  }
+
+  // What was typed, back to the record's form: `1.234.567,5` (vi) or `1,234,567.5` (en) is
+  // "1234567.5". Anything else goes as typed, and the API says what is wrong with it.
+  function parseNumber(text) {
+    const compact = text.replace(/[\s\u00a0]/g, "");
+    if (compact === "") return null;
+    const [group, point] = lang === "vi" ? [".", ","] : [",", "."];
+    return compact.split(group).join("").replace(point, ".");
+  }
+
+  // --- paths: `seller.tax_id`, `parties[0].name` --------------------------------------------
+
+  const tokens = (path) => path.match(/[^.[\]]+/g).map((t) => (/^\d+$/.test(t) ? Number(t) : t));
+
+  function valueAt(path) {
+    let value = record.fields;
+    for (const token of tokens(path)) {
+      if (value === null || value === undefined) return null;
+      value = value[token];
+    }
+    return value === undefined ? null : value;
+  }
+
+  function display(kind, value) {
+    if (value === null || value === undefined) return "";
+    if (kind === "money") return formatNumber(value);
+    if (kind === "list") return value.join("; ");
+    return String(value);
+  }
+
+  function readBack(input) {
+    const text = input.value.trim();
+    switch (input.dataset.kind) {
+      case "money": return parseNumber(text);
+      case "bool": return text === "true";
+      case "number": return text === "" ? null : Number(parseNumber(text));
+      case "list": return text.split(";").map((s) => s.trim()).filter((s) => s !== "");
+      default: return text === "" ? null : text;
+    }
+  }
+
+  // --- rendering from the record -------------------------------------------------------------
+
+  function markConfidence(row, path) {
+    const cell = row.querySelector(".conf");
+    const confidence = record.confidence[path];
+    const isLow = confidence !== undefined && confidence < low;
+    row.classList.toggle("low", isLow);
+    if (cell) {
+      cell.textContent = confidence === undefined ? "" : confidence.toFixed(2);
+      cell.title = isLow ? labels.low_confidence : "";
+    }
+  }
+
+  const ORDER = { error: 0, warning: 1, info: 2 };
+
+  function renderRules() {
+    const list = document.getElementById("rules");
+    list.replaceChildren();
+    // Failing first, errors before warnings; passing ones after, so the work is on top.
+    const rules = [...record.rules].sort((a, b) =>
+      (a.passed - b.passed) || ((ORDER[a.severity] ?? 3) - (ORDER[b.severity] ?? 3)));
+    if (rules.length && rules.every((r) => r.passed)) {
+      const li = document.createElement("li");
+      li.className = "all-pass";
+      li.textContent = labels.all_rules_pass;
+      list.append(li);
+    }
+    for (const rule of rules) {
+      const li = document.createElement("li");
+      li.dataset.rule = rule.rule;
+      li.className = `${rule.passed ? "passed" : "failed"} ${rule.severity}`;
+      const state = document.createElement("b");
+      state.textContent = rule.passed ? labels.passed : `${labels.failed} (${rule.severity})`;
+      const name = document.createElement("code");
+      name.textContent = rule.rule;
+      li.append(state, " ", name);
+      if (!rule.passed && rule.message) li.append(" — ", rule.message);
+      list.append(li);
+    }
+  }
+
+  function renderLines() {
+    const table = document.getElementById("lines");
+    if (!table) return;
+    const columns = table.dataset.columns.split(",");
+    const body = table.querySelector("tbody");
+    body.replaceChildren();
+    (record.fields.line_items || []).forEach((item, index) => {
+      const row = document.createElement("tr");
+      const number = document.createElement("th");
+      number.textContent = String(index + 1);
+      row.append(number);
+      for (const column of columns) {
+        const path = `line_items[${index}].${column}`;
+        const cell = document.createElement("td");
+        const input = document.createElement("input");
+        const money = ["quantity", "unit_price", "amount"].includes(column);
+        input.className = `field${money ? " num" : ""}`;
+        input.dataset.path = path;
+        input.dataset.kind = money ? "money" : "text";
+        input.dataset.line = String(index);
+        input.dataset.key = column;
+        input.setAttribute("aria-label", path);
+        input.autocomplete = "off";
+        input.value = display(input.dataset.kind, item[column]);
+        const confidence = record.confidence[path];
+        if (confidence !== undefined) {
+          input.title = `${labels.confidence} ${confidence.toFixed(2)}`;
+          cell.classList.toggle("low", confidence < low);
+        }
+        cell.append(input);
+        row.append(cell);
+      }
+      body.append(row);
+    });
+  }
+
+  function render() {
+    document.getElementById("version").textContent = record.version;
+    document.getElementById("status").textContent = record.status;
+    renderRules();
+    for (const input of document.querySelectorAll("#fields .field")) {
+      const value = valueAt(input.dataset.path);
+      if (input.dataset.kind === "bool") input.value = value ? "true" : "false";
+      else input.value = display(input.dataset.kind, value);
+      markConfidence(input.closest("tr"), input.dataset.path);
+    }
+    renderLines();
+    if (boxedPath) drawBox(boxedPath);
+  }
+
+  // --- the page image and provenance boxes -------------------------------------------------
+
+  const image = document.getElementById("page-image");
+  const box = document.getElementById("box");
+
+  function showPage(number) {
+    if (!pages.length) return;
+    pageNumber = Math.max(1, Math.min(pages.length, number));
+    const size = pages[pageNumber - 1];
+    const holder = document.getElementById("page");
+    // Sharp on this screen without sending more pixels than it shows; quarter steps keep
+    // the server's cache small.
+    const wanted = (holder.clientWidth * (window.devicePixelRatio || 1)) / size.width_points;
+    const scale = Math.min(4, Math.max(0.25, Math.ceil(wanted * 4) / 4));
+    const source = `${documentUrl}/pages/${pageNumber}.png?scale=${scale}`;
+    if (image.getAttribute("src") !== source) image.src = source;
+    document.getElementById("page-number").textContent = pageNumber;
+  }
+
+  function drawBox(path) {
+    boxedPath = path;
+    const where = record.provenance[path];
+    if (!where || !pages.length) { box.hidden = true; return; }
+    if (where.page !== pageNumber) showPage(where.page);
+    if (!image.complete || !image.naturalWidth) {
+      image.addEventListener("load", () => drawBox(path), { once: true });
+      return;
+    }
+    // Boxes are in PDF points from the top-left; the image is shown at this many pixels each.
+    const scale = image.clientWidth / pages[pageNumber - 1].width_points;
+    const [x0, top, x1, bottom] = where.bbox;
+    Object.assign(box.style, {
+      left: `${image.offsetLeft + x0 * scale - 2}px`,
+      top: `${image.offsetTop + top * scale - 2}px`,
+      width: `${(x1 - x0) * scale + 4}px`,
+      height: `${(bottom - top) * scale + 4}px`,
+    });
+    box.dataset.path = path;
+    box.hidden = false;
+    box.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  // A click on the page focuses the field read there (the smallest box holding the point).
+  function fieldAt(event) {
+    if (!pages.length) return null;
+    const rect = image.getBoundingClientRect();
+    const scale = rect.width / pages[pageNumber - 1].width_points;
+    const x = (event.clientX - rect.left) / scale;
+    const y = (event.clientY - rect.top) / scale;
+    let best = null;
+    let bestArea = Infinity;
+    for (const input of document.querySelectorAll(".field")) {
+      const where = record.provenance[input.dataset.path];
+      if (!where || where.page !== pageNumber) continue;
+      const [x0, top, x1, bottom] = where.bbox;
+      const area = (x1 - x0) * (bottom - top);
+      if (x >= x0 && x <= x1 && y >= top && y <= bottom && area < bestArea) {
+        best = input;
+        bestArea = area;
+      }
+    }
+    return best;
+  }
+
+  async function loadPages() {
+    const result = await api("GET", `${documentUrl}/pages`);
+    if (result.status !== 200 || !result.data.pages.length) {
+      document.getElementById("page").hidden = true;
+      document.getElementById("no-pages").hidden = false;
+      return;
+    }
+    pages = result.data.pages;
+    document.getElementById("page-count").textContent = pages.length;
+    document.getElementById("pager").hidden = pages.length < 2;
+    showPage(1);
+    // A field focused while the sizes were on their way gets its box now.
+    if (boxedPath) drawBox(boxedPath);
+  }
+
+  // --- saving and approving ------------------------------------------------------------------
+
+  function answer(result, doneText) {
+    if (result.status === 200 || result.status === 201) {
+      record = result.data;
+      render();
+      say(doneText, "ok");
+    } else if (result.status === 409) {
+      say(`${labels.stale} (${problemText(result.data)})`, "error");
+    } else if (result.status === 422 && result.data && result.data.failing) {
+      record.rules = record.rules.map((rule) => ({
+        ...rule,
+        passed: rule.passed && !result.data.failing.some((f) => f.rule === rule.rule),
+      }));
+      renderRules();
+      say(`${labels.refused} ${result.data.failing.map((f) => f.message).join("; ")}`, "error");
+    } else if (result.status === 422) {
+      say(`${labels.invalid} ${problemText(result.data)}`, "error");
+    } else {
+      say(`${labels.error} ${result.status} ${problemText(result.data)}`, "error");
+    }
+  }
+
+  async function save(input) {
+    const value = readBack(input);
+    let result;
+    if (input.dataset.line !== undefined) {
+      result = await api("PATCH", `${documentUrl}/line-items/${input.dataset.line}`, {
+        version: record.version,
+        changes: { [input.dataset.key]: value },
+      });
+    } else {
+      const [top, ...rest] = tokens(input.dataset.path);
+      let change = value;
+      if (rest.length) {
+        // Lists replace as a whole: send the field with this one value changed.
+        change = structuredClone(record.fields[top] ?? {});
+        let holder = change;
+        for (const token of rest.slice(0, -1)) holder = holder[token];
+        holder[rest[rest.length - 1]] = value;
+      }
+      result = await api("PATCH", documentUrl, { version: record.version, fields: { [top]: change } });
+    }
+    answer(result, labels.saved);
+  }
+
+  async function approve() {
+    answer(await api("POST", `${documentUrl}/approve`, { version: record.version }), labels.approved);
+  }
+
+  function go(id) {
+    if (id) window.location.assign(`/review/${id}`);
+  }
+
+  document.addEventListener("focusin", (event) => {
+    const input = event.target.closest && event.target.closest(".field");
+    if (!input) return;
+    document.querySelectorAll(".active").forEach((el) => el.classList.remove("active"));
+    (input.closest("tr") || input).classList.add("active");
+    drawBox(input.dataset.path);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      approve();
+      return;
+    }
+    const input = event.target.closest && event.target.closest(".field");
+    if (event.key === "Enter" && input) {
+      event.preventDefault();
+      save(input);
+      return;
+    }
+    if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "j" || event.key === "J") go(root.dataset.next);
+    if (event.key === "k" || event.key === "K") go(root.dataset.previous);
+  });
+  document.getElementById("approve").addEventListener("click", approve);
+  document.getElementById("page").addEventListener("click", (event) => {
+    const input = fieldAt(event);
+    if (input) input.focus();
+  });
+  document.getElementById("page-previous").addEventListener("click", () => showPage(pageNumber - 1));
+  document.getElementById("page-next").addEventListener("click", () => showPage(pageNumber + 1));
+  window.addEventListener("resize", () => { if (boxedPath) drawBox(boxedPath); });
+
+  render();
+  loadPages();
+})();

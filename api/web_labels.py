@@ -1,0 +1,189 @@
+"""The review pages' words in Vietnamese and English, and numbers as each office writes them."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+LABELS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "app": "Back office",
+        "login": "Sign in",
+        "username": "User name",
+        "password": "Password",
+        "login_failed": "Wrong user name or password.",
+        "login_locked": "Too many failed sign-ins: try again later.",
+        "logout": "Sign out",
+        "queue": "Review queue",
+        "upload": "Upload",
+        "type": "Type",
+        "file": "File",
+        "party": "Supplier / issuer",
+        "total": "Total",
+        "failing": "Failing rules",
+        "received": "Received",
+        "empty_queue": "Nothing is waiting for review.",
+        "queue_keys": "J / K: move · Enter: open",
+        "document_keys": "Enter: save field · Ctrl+Enter: approve · J / K: next / previous",
+        "field": "Field",
+        "value": "Value",
+        "confidence": "Confidence",
+        "low_confidence": "low confidence",
+        "rules": "Rules",
+        "all_rules_pass": "Every rule passes.",
+        "passed": "passed",
+        "failed": "failed",
+        "line_items": "Line items",
+        "approve": "Approve",
+        "saved": "Saved.",
+        "approved": "Approved.",
+        "stale": "Someone changed this document since you opened it: reload the page "
+        "and make your change again.",
+        "invalid": "Not saved: the value does not fit.",
+        "refused": "Cannot approve while an error rule fails:",
+        "error": "The server refused:",
+        "no_pages": "No page image for this document.",
+        "page": "Page",
+        "version": "Version",
+        "status": "Status",
+        "back": "Back to the queue",
+        "choose_file": "File to upload",
+        "send": "Upload",
+        "uploaded": "Received as document",
+        "duplicate": "Already received as document",
+        "forbidden": "Your roles do not allow this page.",
+        "yes": "yes",
+        "no": "no",
+        "one_per_line": "one per line",
+    },
+    "vi": {
+        "app": "Văn phòng",
+        "login": "Đăng nhập",
+        "username": "Tên đăng nhập",
+        "password": "Mật khẩu",
+        "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
+        "login_locked": "Đăng nhập sai quá nhiều lần: vui lòng thử lại sau.",
+        "logout": "Đăng xuất",
+        "queue": "Hàng chờ duyệt",
+        "upload": "Tải lên",
+        "type": "Loại",
+        "file": "Tệp",
+        "party": "Nhà cung cấp / cơ quan ban hành",
+        "total": "Tổng tiền",
+        "failing": "Quy tắc không đạt",
+        "received": "Ngày nhận",
+        "empty_queue": "Không có chứng từ nào chờ duyệt.",
+        "queue_keys": "J / K: di chuyển · Enter: mở",
+        "document_keys": "Enter: lưu trường · Ctrl+Enter: duyệt · J / K: chứng từ sau / trước",
+        "field": "Trường",
+        "value": "Giá trị",
+        "confidence": "Độ tin cậy",
+        "low_confidence": "độ tin cậy thấp",
+        "rules": "Quy tắc",
+        "all_rules_pass": "Mọi quy tắc đều đạt.",
+        "passed": "đạt",
+        "failed": "không đạt",
+        "line_items": "Các dòng hàng",
+        "approve": "Duyệt",
+        "saved": "Đã lưu.",
+        "approved": "Đã duyệt.",
+        "stale": "Chứng từ đã được người khác sửa sau khi bạn mở: hãy tải lại trang và sửa lại.",
+        "invalid": "Chưa lưu: giá trị không hợp lệ.",
+        "refused": "Không thể duyệt khi còn quy tắc lỗi không đạt:",
+        "error": "Máy chủ từ chối:",
+        "no_pages": "Chứng từ này không có ảnh trang.",
+        "page": "Trang",
+        "version": "Phiên bản",
+        "status": "Trạng thái",
+        "back": "Về hàng chờ",
+        "choose_file": "Tệp cần tải lên",
+        "send": "Tải lên",
+        "uploaded": "Đã nhận, chứng từ số",
+        "duplicate": "Đã nhận trước đó, chứng từ số",
+        "forbidden": "Vai trò của bạn không được xem trang này.",
+        "yes": "có",
+        "no": "không",
+        "one_per_line": "mỗi dòng một mục",
+    },
+}
+
+
+def pick_lang(query: str | None, cookie: str | None, accept_language: str | None) -> Lang:
+    """The language asked for in the query, else the one remembered in the cookie, else the
+    browser's first choice when it is Vietnamese; English otherwise."""
+    for candidate in (query, cookie):
+        if candidate in LANGS:
+            return candidate  # type: ignore[return-value]
+    if accept_language and accept_language.strip().lower().startswith("vi"):
+        return "vi"
+    return "en"
+
+
+def number(value: object, lang: Lang) -> str:
+    """A decimal string as the office writes it: `1.234.567,5` in Vietnamese, `1,234,567.5`
+    in English. Anything that is not a number is shown as it is."""
+    if value is None:
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{amount:,f}"
+    if lang == "vi":
+        text = text.translate(str.maketrans({",": ".", ".": ","}))
+    return text
+
+
+# What the form calls an invoice's fields, by path, in the words printed on invoices; other
+# fields show their SCHEMA.md path, which reviewers also know.
+FIELD_LABELS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "invoice_number": "Invoice number",
+        "invoice_series": "Series",
+        "invoice_form": "Form",
+        "issue_date": "Issue date",
+        "due_date": "Due date",
+        "currency": "Currency",
+        "seller.name": "Seller",
+        "seller.tax_id": "Seller tax code",
+        "seller.address": "Seller address",
+        "seller.bank_account": "Seller bank account",
+        "buyer.name": "Buyer",
+        "buyer.tax_id": "Buyer tax code",
+        "buyer.address": "Buyer address",
+        "buyer.bank_account": "Buyer bank account",
+        "po_number": "PO number",
+        "subtotal": "Subtotal",
+        "vat_amount": "VAT",
+        "total": "Total",
+        "vat_rate": "VAT rate",
+        "amount_in_words": "Amount in words",
+        "payment_method": "Payment method",
+    },
+    "vi": {
+        "invoice_number": "Số hóa đơn",
+        "invoice_series": "Ký hiệu",
+        "invoice_form": "Mẫu số",
+        "issue_date": "Ngày lập",
+        "due_date": "Hạn thanh toán",
+        "currency": "Loại tiền",
+        "seller.name": "Đơn vị bán",
+        "seller.tax_id": "MST người bán",
+        "seller.address": "Địa chỉ người bán",
+        "seller.bank_account": "Tài khoản người bán",
+        "buyer.name": "Đơn vị mua",
+        "buyer.tax_id": "MST người mua",
+        "buyer.address": "Địa chỉ người mua",
+        "buyer.bank_account": "Tài khoản người mua",
+        "po_number": "Số đơn đặt hàng",
+        "subtotal": "Cộng tiền hàng",
+        "vat_amount": "Tiền thuế GTGT",
+        "total": "Tổng cộng thanh toán",
+        "vat_rate": "Thuế suất GTGT",
+        "amount_in_words": "Số tiền bằng chữ",
+        "payment_method": "Hình thức thanh toán",
+    },
+}
