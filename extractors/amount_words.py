@@ -157,23 +157,6 @@ def words_to_amount(text: str) -> Decimal | None:
     return _english(tokens)
 
 
-
-def mostly_number_words(text: str) -> bool:
-    """Whether most of `text`'s words are number, scale or currency words (in Vietnamese or
-    English): the wrapped end of an amount in words, not the heading printed below it."""
-    tokens = _TOKEN.findall(unicodedata.normalize("NFC", text).lower().replace("-", " "))
-    if not tokens:
-        return False
-    english = set(_EN_UNITS) | set(_EN_TENS) | set(_EN_SCALES) | _EN_FILLER | _EN_CENTS
-    known = sum(
-        token in _VI_KNOWN
-        or _strip_marks(token) in (*_VI_FOLDED, "muoi")
-        or token in english
-        or token in ("hundred", "and", "a")
-        for token in tokens
-    )
-    return known >= 0.6 * len(tokens)
-
 # Vietnamese number words by their letters alone. `muoi` is `mười` (ten) or `mươi` (tens of
 # the digit before it), `nam` is `năm` (five) or, after `viet`, the country.
 _VI_FOLDED = {
@@ -239,6 +222,31 @@ def _refold(tokens: list[str]) -> list[str] | None:
             return None
     numbers = [word for word in words if word in _VI_DIGITS or word in _VI_SCALES]
     return words if changed and len(numbers) >= 2 else None
+
+
+# Every word an amount in words may use, as printed and (Vietnamese) by its letters alone.
+_AMOUNT_WORDS = frozenset(
+    _VI_KNOWN
+    | set(_EN_UNITS)
+    | set(_EN_TENS)
+    | set(_EN_SCALES)
+    | _EN_FILLER
+    | _EN_CENTS
+    | {"hundred", "and", "a"}
+)
+_VI_FOLDED_WORDS = frozenset({*_VI_FOLDED, "muoi"})
+
+
+def mostly_number_words(text: str) -> bool:
+    """Whether most of `text`'s words are number, scale or currency words (in Vietnamese or
+    English): the wrapped end of an amount in words, not the heading printed below it."""
+    tokens = _TOKEN.findall(unicodedata.normalize("NFC", text).lower().replace("-", " "))
+    if not tokens:
+        return False
+    known = sum(
+        token in _AMOUNT_WORDS or _strip_marks(token) in _VI_FOLDED_WORDS for token in tokens
+    )
+    return known >= 0.6 * len(tokens)
 
 
 def _strip_marks(token: str) -> str:
