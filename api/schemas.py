@@ -281,6 +281,10 @@ class JournalLineOut(BaseModel):
 
 class JournalEntryOut(BaseModel):
     id: int
+    position: int = Field(
+        description="The entry's place in the feed, in commit order and gap-free: pass the "
+        "last one taken as `after`."
+    )
     document_id: int
     voucher_number: str = Field(description="`PN2026/000123`: one sequence per year.")
     entry_date: date = Field(description="The accounting date: the invoice's issue date.")
@@ -299,9 +303,10 @@ class JournalEntryOut(BaseModel):
     lines: list[JournalLineOut]
 
     @classmethod
-    def of(cls, entry: JournalEntry) -> JournalEntryOut:
+    def of(cls, entry: JournalEntry, *, position: int) -> JournalEntryOut:
         return cls(
             id=entry.id,
+            position=position,
             document_id=entry.document_id,
             voucher_number=entry.voucher_number,
             entry_date=entry.entry_date,

@@ -69,9 +69,7 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
     path, settings, today = args
     facts = None if today is None else Facts(today=today, received=today)
     try:
-        record = build_record(
-            path, filename=path.name, settings=settings, facts=facts, as_of=today
-        )
+        record = build_record(path, filename=path.name, settings=settings, facts=facts, as_of=today)
     except OSError as exc:
         record = Record(
             source=Source(filename=path.name, sha256="", media_type="application/octet-stream"),

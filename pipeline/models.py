@@ -90,9 +90,7 @@ class Document(Base):
     # Seller tax code | series | number: the same invoice arriving as PDF and as XML.
     invoice_key: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
     # Seller tax code | number | issue date | total: finds a copy whose series was not read.
-    invoice_content_key: Mapped[str | None] = mapped_column(
-        String(160), default=None, index=True
-    )
+    invoice_content_key: Mapped[str | None] = mapped_column(String(160), default=None, index=True)
     superseded_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
     # The earlier document holding the same invoice (same key, same kind of file), when this
     # one is a second copy; null for the original. Set under the invoice key's lock.
@@ -241,6 +239,37 @@ class VoucherCounter(Base):
     prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedStream(enum.StrEnum):
+    """The feeds other systems pull, each in the order its items were committed."""
+
+    ENTRIES = "entries"
+    CONTRACTS = "contracts"
+    CANDIDATES = "candidates"
+    CORRESPONDENCE = "correspondence"
+
+
+class FeedCounter(Base):
+    """The last position given in a feed, locked while the next is taken (see pipeline/feed.py)."""
+
+    __tablename__ = "feed_counters"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_position: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FeedItem(Base):
+    """An item's place in a feed: positions are gap-free and follow commit order, so a
+    cursor over them never passes an item that a slower transaction commits later."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (UniqueConstraint("stream", "item_id", name="uq_feed_items_stream_item"),)
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class JournalEntry(Base):

@@ -11,15 +11,13 @@ invoice to review; approving it again posts a new entry. The three net to the ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
-from pipeline import journal
+from pipeline import feed, journal
 from pipeline.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.audit import change
 from pipeline.documents import InvalidTransition, get_document
@@ -27,6 +25,8 @@ from pipeline.models import (
     Document,
     DocumentEvent,
     DocumentStatus,
+    FeedItem,
+    FeedStream,
     JournalEntry,
     JournalLine,
     VoucherCounter,
@@ -106,6 +106,7 @@ def post_invoice(
     )
     session.add(entry)
     session.flush()
+    feed.publish(session, stream=FeedStream.ENTRIES, item_id=entry.id)
     previous, document.status = document.status, DocumentStatus.POSTED
     session.add(
         DocumentEvent(
@@ -157,6 +158,7 @@ def reverse_posted(session: Session, *, document_id: int, actor: str) -> Journal
     )
     session.add(reversal)
     session.flush()
+    feed.publish(session, stream=FeedStream.ENTRIES, item_id=reversal.id)
     document.status = DocumentStatus.REVIEW
     session.add(
         DocumentEvent(
@@ -217,10 +219,24 @@ def _locked_counter(session: Session, *, prefix: str, year: int) -> VoucherCount
     )
 
 
+def entry_feed(
+    session: Session, *, after: int | None = None, limit: int = 100
+) -> list[tuple[int, JournalEntry]]:
+    """Posted entries with their feed positions, in commit order, after a cursor (see
+    pipeline/feed.py for why not in id order)."""
+    query = (
+        select(FeedItem.position, JournalEntry)
+        .join(JournalEntry, JournalEntry.id == FeedItem.item_id)
+        .where(FeedItem.stream == FeedStream.ENTRIES.value)
+        .options(selectinload(JournalEntry.lines))
+    )
+    if after is not None:
+        query = query.where(FeedItem.position > after)
+    rows = session.execute(query.order_by(FeedItem.position).limit(limit)).all()
+    return [(position, entry) for position, entry in rows]
+
+
 def list_entries(
-    session: Session, *, after_id: int | None = None, limit: int = 100
-) -> Sequence[JournalEntry]:
-    query = select(JournalEntry).options(selectinload(JournalEntry.lines))
-    if after_id is not None:
-        query = query.where(JournalEntry.id > after_id)
-    return session.scalars(query.order_by(JournalEntry.id).limit(limit)).all()
+    session: Session, *, after: int | None = None, limit: int = 100
+) -> list[JournalEntry]:
+    return [entry for _, entry in entry_feed(session, after=after, limit=limit)]

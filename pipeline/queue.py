@@ -128,8 +128,11 @@ def release(session: Session, claim: Claim) -> bool:
 
 def count_open(session: Session) -> int:
     """Jobs still to be done: queued, or held by a worker."""
-    return session.scalar(
-        select(func.count())
-        .select_from(Job)
-        .where(Job.state.in_([JobState.QUEUED, JobState.RUNNING]))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Job)
+            .where(Job.state.in_([JobState.QUEUED, JobState.RUNNING]))
+        )
+        or 0
+    )

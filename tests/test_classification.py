@@ -57,7 +57,9 @@ def _menu() -> bytes:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", size=12)
-    for y, text in enumerate(["Lunch menu", "Soup of the day", "Grilled fish with rice",
-                              "Fresh fruit", "Coffee or tea"], start=1):
+    for y, text in enumerate(
+        ["Lunch menu", "Soup of the day", "Grilled fish with rice", "Fresh fruit", "Coffee or tea"],
+        start=1,
+    ):
         pdf.text(20, 20 + 10 * y, text)
     return bytes(pdf.output())

@@ -29,7 +29,8 @@ def test_every_invoice_field_equals_what_the_xml_states(
 
 def test_a_coded_invoice_carries_the_tax_authority_code(tmp_path: Path) -> None:
     coded = next(
-        doc for seed in range(50)
+        doc
+        for seed in range(50)
         if (doc := docgen.einvoice_xml(seed)).fields["invoice_series"].startswith("C")
     )
     record = extract_file(docgen.write(coded, tmp_path / "hd.xml"), limits=LIMITS)

@@ -29,9 +29,7 @@ def read(doc: docgen.GeneratedDocument, tmp_path: Path) -> dict[str, object]:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_invoice_fields_match_the_printed_invoice(
-    seed: int, language: str, tmp_path: Path
-) -> None:
+def test_invoice_fields_match_the_printed_invoice(seed: int, language: str, tmp_path: Path) -> None:
     doc = docgen.invoice(seed, language=language)
     fields = read(doc, tmp_path)
     expected = dict(doc.fields)
@@ -96,8 +94,15 @@ def test_contract_fields(language: str, tmp_path: Path) -> None:
 def test_cv_fields(language: str, tmp_path: Path) -> None:
     doc = docgen.cv(3, language=language)
     fields = read(doc, tmp_path)
-    for key in ("full_name", "email", "phone", "date_of_birth", "national_id_present",
-                "skills", "experience"):
+    for key in (
+        "full_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "national_id_present",
+        "skills",
+        "experience",
+    ):
         assert fields[key] == doc.fields[key], key
 
 

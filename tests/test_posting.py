@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.account_mapping import load_account_mapping
 from pipeline.db import make_engine, transaction
 from pipeline.documents import InvalidTransition, get_document
+from pipeline.feed import publish
 from pipeline.migrate import upgrade
-from pipeline.models import DocumentStatus, JournalEntry, JournalLine
+from pipeline.models import DocumentStatus, FeedStream, JournalEntry, JournalLine
 from pipeline.posting import (
     NotPostable,
     approve,
+    entry_feed,
     list_entries,
     live_entry,
     next_voucher_number,
@@ -221,6 +223,9 @@ def test_a_posting_rolled_back_gives_its_voucher_number_back(
         raise RuntimeError("power cut")
     post(sessions, second)
     assert [entry.voucher_number for entry in entries(sessions)] == ["PN2026/000001"]
+    with sessions() as session:
+        # nor is the feed left with a hole a poller would wait on forever
+        assert [position for position, _ in entry_feed(session)] == [1]
 
 
 def test_concurrent_postings_take_consecutive_numbers(sessions: sessionmaker[Session]) -> None:
@@ -247,6 +252,11 @@ def test_concurrent_postings_take_consecutive_numbers(sessions: sessionmaker[Ses
     assert failures == []
     numbers = sorted(entry.voucher_number for entry in entries(sessions))
     assert numbers == [f"PN2026/{n:06d}" for n in range(1, count + 1)]
+    with sessions() as session:
+        feed = entry_feed(session)
+    assert [position for position, _ in feed] == list(range(1, count + 1))
+    # one lock orders both sequences: the feed follows the voucher numbers' commit order
+    assert [entry.voucher_number for _, entry in feed] == numbers
 
 
 def test_the_company_mapping_decides_the_accounts(
@@ -314,5 +324,8 @@ def test_entries_posted_before_the_upgrade_are_numbered_and_kept_in_vnd(
         # converted at no known rate: its VND amounts stay unknown (0), not guessed
         assert (old_usd.voucher_number, old_usd.exchange_rate) == ("PN2026/000002", None)
         assert next_voucher_number(session, year=2026) == "PN2026/000003"
+        session.rollback()
+        assert [(p, e.id) for p, e in entry_feed(session)] == [(1, 1), (2, 2)]
+        assert publish(session, stream=FeedStream.ENTRIES, item_id=99) == 3
         session.rollback()
     engine.dispose()

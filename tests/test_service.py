@@ -60,9 +60,7 @@ class Service:
 def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
     """A fresh checkout's service: empty data directory, default settings but for where
     the files live; on PostgreSQL, an empty database the service migrates itself."""
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith("BACKOFFICE_")
-    }
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BACKOFFICE_")}
     env |= {
         "BACKOFFICE_DATA_DIR": str(tmp_path / "data"),
         "BACKOFFICE_INBOX": str(tmp_path / "inbox"),

@@ -378,7 +378,9 @@ def test_a_lost_amount_is_taken_from_quantity_and_price_only_when_the_subtotal_a
     # (A row whose amount was lost may be the last one, too: it is kept all the same.)
     page = _dropped_amounts_page()
     page.lines = [
-        line if "22.279.000" not in line.text else group_lines(
+        line
+        if "22.279.000" not in line.text
+        else group_lines(
             [w if w.text != "22.279.000" else Word("22.279.500", w.bbox, 1) for w in line.words],
             1,
         )[0]

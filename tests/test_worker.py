@@ -188,9 +188,10 @@ def test_four_worker_processes_drain_a_thousand_documents_exactly_once(
         owners = session.scalars(
             select(DocumentEvent.actor).where(DocumentEvent.kind == "processed").distinct()
         ).all()
-        assert session.scalar(
-            select(func.count()).select_from(Job).where(Job.state == JobState.DONE)
-        ) == 1000
+        assert (
+            session.scalar(select(func.count()).select_from(Job).where(Job.state == JobState.DONE))
+            == 1000
+        )
     assert len(owners) == 4, "every worker took a share"
     assert set(statuses(sessions).values()) == {DocumentStatus.REVIEW}
 

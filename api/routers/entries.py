@@ -17,12 +17,15 @@ router = APIRouter(prefix="/api/v1", tags=["entries"])
 def list_entries(
     session: SessionDep,
     _principal: EntriesReader,
-    after: Annotated[int | None, Query(ge=0, description="Last entry id already taken.")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, description="The `position` of the last entry already taken.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[JournalEntryOut]:
-    """Posted entries in posting order, after a cursor."""
-    entries = posting.list_entries(session, after_id=after, limit=limit)
-    items = [JournalEntryOut.of(e) for e in entries]
+    """Posted entries in commit order after a cursor: an entry committed late by a slower
+    transaction still comes after every entry already returned, never before the cursor."""
+    feed = posting.entry_feed(session, after=after, limit=limit)
+    items = [JournalEntryOut.of(entry, position=position) for position, entry in feed]
     return Page[JournalEntryOut](
-        items=items, next_cursor=str(items[-1].id) if len(items) == limit else None
+        items=items, next_cursor=str(items[-1].position) if len(items) == limit else None
     )

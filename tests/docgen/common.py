@@ -21,6 +21,7 @@ _MST_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 # are counted to its month, so `backoffice extract --today` this day reads them as written.
 CORPUS_TODAY = date(2026, 11, 30)
 
+
 @dataclass(frozen=True)
 class GeneratedDocument:
     doc_type: str

@@ -107,6 +107,7 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
 
     def at(x: float) -> Any:
         return Pt((x - margin) * scale)
+
     index = 0
     while index < len(rows):
         row = rows[index]
