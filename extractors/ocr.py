@@ -53,6 +53,17 @@ _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
 # for `177.06`, `38` at 65 for `39`). Read alone, as a block, such a crop comes out right.
 _UNSURE = 70.0
 _MAX_REREAD = 12  # regions per page: a noisy photo must not cost a second full pass
+_SURER = 20.0  # how much surer a re-read region must be to replace the first reading
+# Figures decide whether totals add up, so they are read again below a higher confidence,
+# and a clearly surer reading replaces them.
+_UNSURE_NUMBER = 90.0
+_SURER_NUMBER = 3.0
+# Ink that gave no word: at most this many regions per page, read as words only when
+# Tesseract is this sure of them (a signature or a logo reads as low-confidence noise).
+_MAX_UNREAD = 6
+_UNREAD_CONFIDENCE = 75.0
+_BLOB_DENSITY = 0.15  # share of a grid cell's pixels that are ink, for the cell to count
+_MAX_BLOB_CELLS = 20_000
 _REREAD_GAP = 40  # white pixels between the crops stacked into one image
 _MIN_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
@@ -205,51 +216,45 @@ def _read(
 
 
 def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float) -> list[_Box]:
-    """`boxes` with the regions Tesseract was unsure of read again, each crop on its own as
-    a block of text; all crops go through one tesseract run, stacked into one image. Unsure
-    words side by side are one region (a value garbled into pieces: `_AN P. N.-`). A
-    region's new words replace its old ones only when they are read with confidence."""
-    unsure = [box for box in boxes if box[1] < _UNSURE and any(char.isalnum() for char in box[0])]
-    if not unsure:
-        return boxes
-    groups = sorted(_side_by_side(unsure), key=lambda group: min(box[1] for box in group))
-    groups = groups[:_MAX_REREAD]
+    """`boxes` with the regions Tesseract was unsure of, or left unread, read again, each
+    crop on its own as a block of text; all crops go through one tesseract run, stacked into
+    one image. Unsure words side by side are one region (a value garbled into pieces:
+    `_AN P. N.-`). A region's new words replace its old ones only when they are read with
+    clearly more confidence; ink nobody read takes new words read with confidence."""
     with Image.open(path) as image:
         gray = image.convert("L")
-    regions: list[tuple[int, int, int, int]] = []
-    for group in groups:
-        left = min(box[3] for box in group)
-        top = min(box[4] for box in group)
-        right = max(box[3] + box[5] for box in group)
-        bottom = max(box[4] + box[6] for box in group)
-        height = bottom - top
-        margin = max(10.0, 0.25 * height)
-        regions.append(
-            (
-                max(0, int(left - margin)),
-                max(0, int(top - margin)),
-                # Further right: a value cut off the merged region is read whole.
-                min(gray.width, int(right + margin + height)),
-                min(gray.height, int(bottom + margin)),
-            )
-        )
+    unsure = [box for box in boxes if _unsure(box)]
+    groups = sorted(_side_by_side(unsure), key=lambda group: min(box[1] for box in group))
+    targets: list[tuple[tuple[int, int, int, int], list[_Box]]] = [
+        (_region(group, gray.size), group) for group in groups[:_MAX_REREAD]
+    ]
+    targets += [(region, []) for region in _unread_ink(gray, boxes)]
+    if not targets:
+        return boxes
+    regions = [region for region, _ in targets]
     crops = [gray.crop(region) for region in regions]
+    # White all round each crop: text against the image's edge reads worse (`€32,317.81`
+    # at the top left of the stack came back as `t17,317`).
+    border = _REREAD_GAP // 2
     stack = Image.new(
         "L",
-        (max(crop.width for crop in crops), sum(crop.height + _REREAD_GAP for crop in crops)),
+        (
+            max(crop.width for crop in crops) + 2 * border,
+            sum(crop.height + _REREAD_GAP for crop in crops) + border,
+        ),
         255,
     )
     offsets: list[int] = []
-    y = 0
+    y = border
     for crop in crops:
-        stack.paste(crop, (0, y))
+        stack.paste(crop, (border, y))
         offsets.append(y)
         y += crop.height + _REREAD_GAP
     try:
         data = pytesseract.image_to_data(
             stack,
             lang=language,
-            config="--psm 6",
+            config="--psm 6 -c thresholding_method=2",
             output_type=pytesseract.Output.DICT,
             timeout=timeout,
         )
@@ -272,34 +277,157 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
             ),
             None,
         )
+        left -= border
         if which is None or left <= 2 or left + width >= crops[which].width - 2:
             continue  # a neighbour cut by the crop's edge: read in full where it is
         x0, y0 = regions[which][0], regions[which][1] - offsets[which]
         line = (_REREAD_BLOCK + which, data["par_num"][index], data["line_num"][index])
         found[which].append((text, confidence, line, left + x0, top + y0, width, height))
     result = list(boxes)
-    for group, new in zip(groups, found, strict=True):
+    for (_, group), new in zip(targets, found, strict=True):
         mine = {id(box) for box in group}
         others = [box for box in result if id(box) not in mine]
         # The crop's margins reach into neighbouring words, read well or re-read in a
         # neighbouring crop: those are not read twice, nor do they vouch for the crop.
-        settled = [other for other in others if other[1] >= _UNSURE or _reread(other)]
+        settled = [other for other in others if not _unsure(other) or _reread(other)]
         fresh = [box for box in new if not any(_covers(other, box) for other in settled)]
-        was = statistics.mean(box[1] for box in group)
-        if fresh and statistics.mean(box[1] for box in fresh) >= was + 20:
+        if not fresh:
+            continue
+        now = statistics.mean(box[1] for box in fresh)
+        if group:
+            was = statistics.mean(box[1] for box in group)
+            # A figure read whole and sure beats a shaky reading of it: alone on its line,
+            # `1.433.440` at 81 comes back as `4.433.440` at 96.
+            margin = _SURER_NUMBER if all(_numeric(box[0]) for box in group) else _SURER
+            better = now >= was + margin
+        else:
+            better = now >= _UNREAD_CONFIDENCE
+        if better:
             result = others + fresh
     return result
 
 
+def _unsure(box: _Box) -> bool:
+    text, confidence = box[0], box[1]
+    if _numeric(text):
+        return confidence < _UNSURE_NUMBER
+    return confidence < _UNSURE and any(char.isalnum() for char in text)
+
+
+def _numeric(text: str) -> bool:
+    """A figure: an amount, a code of digits, a date; a stray letter or two inside is what
+    a misreading looks like (`$2,B23.28`)."""
+    digits = sum(char.isdigit() for char in text)
+    return digits >= 2 and digits >= 0.6 * sum(char.isalnum() for char in text)
+
+
+def _region(group: list[_Box], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    left = min(box[3] for box in group)
+    top = min(box[4] for box in group)
+    right = max(box[3] + box[5] for box in group)
+    bottom = max(box[4] + box[6] for box in group)
+    height = bottom - top
+    margin = max(10.0, 0.25 * height)
+    return (
+        max(0, int(left - margin)),
+        max(0, int(top - margin)),
+        # Further right: a value cut off the merged region is read whole.
+        min(size[0], int(right + margin + height)),
+        min(size[1], int(bottom + margin)),
+    )
+
+
+def _unread_ink(gray: Image.Image, boxes: list[_Box]) -> list[tuple[int, int, int, int]]:
+    """Regions of the page that look like text but gave no word at all: Tesseract's layout
+    analysis sometimes drops a short line beside a title (`Ngày 12 tháng 05 năm 2026`, the
+    series under `Ký hiệu`). Ink is what is left once every word read is blanked out; it is
+    gathered into blobs on a grid of quarter line heights, and blobs shaped like one or two
+    lines of text are kept, largest first."""
+    if len(boxes) < _MIN_WORDS:
+        return []
+    line = statistics.median(box[6] for box in boxes)
+    pixels = numpy.asarray(gray)[::2, ::2]  # half resolution: blobs, not letters
+    ink = _ink(pixels)
+    pad = int(0.2 * line) + 1  # diacritics above and below a word's box belong to it
+    for _, _, _, left, top, width, height in boxes:
+        ink[
+            max(0, int(top / 2) - pad) : int((top + height) / 2) + pad,
+            max(0, int(left / 2) - pad) : int((left + width) / 2) + pad,
+        ] = False
+    cell = max(2, int(line / 8))
+    rows, columns = ink.shape[0] // cell, ink.shape[1] // cell
+    grid = ink[: rows * cell, : columns * cell].reshape(rows, cell, columns, cell)
+    density = grid.mean(axis=(1, 3))
+    occupied = density >= _BLOB_DENSITY
+    # Letters of a word and words of a line sit less than half a line apart.
+    bridged = occupied.copy()
+    for shift in (1, 2):
+        bridged[:, shift:] |= occupied[:, :-shift]
+    if bridged.sum() > _MAX_BLOB_CELLS:
+        return []  # a photo's texture or a picture, not a missed line
+    regions: list[tuple[float, tuple[int, int, int, int]]] = []
+    for top, left, bottom, right in _blobs(bridged):
+        height = (bottom - top) * cell * 2
+        width = (right - left) * cell * 2
+        if not (0.6 * line <= height <= 3 * line and width >= line):
+            continue
+        if top == 0 or left == 0 or bottom >= rows or right >= columns:
+            continue  # the scanner's edge
+        margin = int(0.4 * line)
+        regions.append(
+            (
+                height * width,
+                (
+                    max(0, left * cell * 2 - margin),
+                    max(0, top * cell * 2 - margin),
+                    min(gray.width, right * cell * 2 + margin),
+                    min(gray.height, bottom * cell * 2 + margin),
+                ),
+            )
+        )
+    regions.sort(key=lambda item: -item[0])
+    return [region for _, region in regions[:_MAX_UNREAD]]
+
+
+def _blobs(mask: numpy.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (top, left, bottom, right; ends exclusive) of the 8-connected groups
+    of True cells."""
+    seen = numpy.zeros_like(mask)
+    height, width = mask.shape
+    found: list[tuple[int, int, int, int]] = []
+    for start_row, start_column in zip(*numpy.nonzero(mask), strict=True):
+        if seen[start_row, start_column]:
+            continue
+        seen[start_row, start_column] = True
+        stack = [(int(start_row), int(start_column))]
+        top, left, bottom, right = height, width, 0, 0
+        while stack:
+            row, column = stack.pop()
+            top, left = min(top, row), min(left, column)
+            bottom, right = max(bottom, row + 1), max(right, column + 1)
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    r, c = row + dr, column + dc
+                    if 0 <= r < height and 0 <= c < width and mask[r, c] and not seen[r, c]:
+                        seen[r, c] = True
+                        stack.append((r, c))
+        found.append((top, left, bottom, right))
+    return found
+
+
 def _side_by_side(boxes: list[_Box]) -> list[list[_Box]]:
-    """The boxes in groups of neighbours on one line, less than a line height apart."""
+    """The boxes in groups of neighbours on one line, less than 1.5 line heights apart. Boxes
+    that overlap a little are neighbours too: Tesseract's boxes for the pieces of one
+    garbled blob often do, and cropped apart each piece cuts the other's letters."""
     groups: list[list[_Box]] = []
-    for box in sorted(boxes, key=lambda box: (box[4], box[3])):
+    # Left to right: the pieces of one line rarely share a top (`1.8L` sits a pixel above
+    # the `K2,` before it).
+    for box in sorted(boxes, key=lambda box: (box[3], box[4])):
         for group in groups:
             last = group[-1]
             height = max(last[6], box[6])
             same_line = abs((last[4] + last[6] / 2) - (box[4] + box[6] / 2)) < height / 2
-            if same_line and 0 <= box[3] - (last[3] + last[5]) < height:
+            if same_line and -height / 2 <= box[3] - (last[3] + last[5]) < 1.5 * height:
                 group.append(box)
                 break
         else:

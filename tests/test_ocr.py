@@ -275,6 +275,33 @@ def test_a_region_tesseract_could_not_read_is_read_again_on_its_own(tmp_path: Pa
             assert 95 <= box[3] <= 110 and 110 <= box[4] <= 130, box
 
 
+def test_unsure_words_whose_boxes_overlap_are_read_again_as_one_region(tmp_path: Path) -> None:
+    """The stacked `Ký hiệu:` / series blob can come back as two garbled words whose boxes
+    overlap by a pixel or two (`K` and `GAM`). Cropped apart, each crop cuts the other's
+    letters and the series is lost; they are one region."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import _reread_unsure
+
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
+    image = Image.new("L", (900, 400), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 60), "Ký hiệu:", font=ImageFont.truetype(str(fonts / "DejaVuSans.ttf"), 40))
+    bold = ImageFont.truetype(str(fonts / "DejaVuSans-Bold.ttf"), 40)
+    draw.text((100, 115), "K26TAM", font=bold)
+    path = tmp_path / "page.png"
+    image.save(path)
+    garbled = [
+        ("K", 17.0, (1, 1, 2), 99.0, 62.0, 30.0, 95.0),
+        ("GAM", 17.0, (1, 1, 2), 127.0, 62.0, 170.0, 95.0),
+    ]
+
+    texts = [box[0] for box in _reread_unsure(path, "vie", garbled, timeout=60)]
+
+    assert {"Ký", "hiệu:", "K26TAM"} <= set(texts), texts
+    assert "GAM" not in texts
+
+
 def test_a_value_garbled_into_several_unsure_words_is_read_again_whole(tmp_path: Path) -> None:
     """`$11,775.78` read as `_AN P. N.-`, three words at 0%: each crop holds the whole value,
     and the garbled neighbours must neither block it nor stay beside it."""
@@ -296,3 +323,66 @@ def test_a_value_garbled_into_several_unsure_words_is_read_again_whole(tmp_path:
     texts = [box[0] for box in _reread_unsure(path, "vie", garbled, timeout=60)]
 
     assert texts == ["$11,775.78"], texts
+
+
+def test_a_figure_read_with_some_doubt_is_read_again_and_the_surer_reading_wins(
+    tmp_path: Path,
+) -> None:
+    """Totals decide whether an invoice passes its checks: `4.433.440` read as `1.433.440`
+    at 81% made a clean invoice fail `totals_add_up`. Read again alone it comes back sure."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import _reread_unsure
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+    image = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(image).text((300, 60), "4.433.440", font=font)
+    path = tmp_path / "page.png"
+    image.save(path)
+    misread = ("1.433.440", 81.0, (5, 1, 1), 300.0, 68.0, 200.0, 34.0)
+
+    texts = [box[0] for box in _reread_unsure(path, "vie", [misread], timeout=60)]
+
+    assert texts == ["4.433.440"], texts
+
+
+def test_a_line_tesseract_left_unread_is_found_from_its_ink_and_read(tmp_path: Path) -> None:
+    """Layout analysis sometimes drops a short line beside a title (the date under an
+    invoice's heading): ink where no word was read is read on its own. A scribble with no
+    text in it (a signature) gives no words."""
+    import pytesseract
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import _reread_unsure
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 34)
+    image = Image.new("L", (1800, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((120, 80), "Đơn vị bán hàng: Công ty Minh Phát", font=font)
+    draw.text((120, 160), "Mã số thuế: 0101234567", font=font)
+    draw.text((120, 240), "Ngày 12 tháng 05 năm 2026", font=font)
+    draw.text((120, 320), "Địa chỉ: Số 147 Lê Lợi, Cần Thơ", font=font)
+    draw.line([(1100, 700), (1180, 640), (1230, 760), (1300, 650), (1380, 740)], width=5)
+    path = tmp_path / "page.png"
+    image.save(path)
+    data = pytesseract.image_to_data(str(path), lang="vie", output_type=pytesseract.Output.DICT)
+    boxes = [
+        (
+            text,
+            float(data["conf"][i]),
+            (data["block_num"][i], data["par_num"][i], data["line_num"][i]),
+            float(data["left"][i]),
+            float(data["top"][i]),
+            float(data["width"][i]),
+            float(data["height"][i]),
+        )
+        for i, text in enumerate(data["text"])
+        if text.strip() and float(data["conf"][i]) >= 0
+    ]
+    dropped = [box for box in boxes if not 220 <= box[4] <= 290]
+    assert len(dropped) < len(boxes) and not any("2026" in box[0] for box in dropped)
+
+    texts = [box[0] for box in _reread_unsure(path, "vie", dropped, timeout=60)]
+
+    read_again = [t for t in texts if t not in {box[0] for box in dropped}]
+    assert sorted(read_again) == sorted(["Ngày", "12", "tháng", "05", "năm", "2026"]), texts
