@@ -23,7 +23,14 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api.deps import SESSION_COOKIE, Principal, SessionDep, get_principal, visible_document
+from api.deps import (
+    SESSION_COOKIE,
+    PolicyDep,
+    Principal,
+    SessionDep,
+    get_principal,
+    visible_document,
+)
 from api.schemas import DocumentDetail
 from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
@@ -274,6 +281,7 @@ def _neighbours(queue: list[Document], document_id: int) -> tuple[int | None, in
 def document_page(
     request: Request,
     session: SessionDep,
+    policy: PolicyDep,
     document_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
     lang: LangQuery = None,
 ) -> HTMLResponse:
@@ -282,7 +290,7 @@ def document_page(
     chosen = _lang(request, lang)
     if not _allowed(principal, "/review/{document_id}"):
         return _forbidden(request, chosen, principal)
-    detail = DocumentDetail.of(visible_document(session, document_id, principal))
+    detail = DocumentDetail.of(visible_document(session, document_id, principal), policy=policy)
     record = detail.model_dump(mode="json")
     model = FIELDS_BY_TYPE.get(detail.doc_type or "")
     rows = [
