@@ -93,8 +93,9 @@ def _request(
     headers: dict[str, str],
 ) -> int:
     """Call the route as its users would: on a fresh invoice in review (or, to reopen it,
-    rejected; for its second approval, approved once by someone else) that the clerk's token uploaded, with one line item and its original, a
-    one-page PDF, in the blob store, and with a body the route accepts."""
+    rejected; for its second approval, approved once by someone else) that the clerk's
+    token uploaded, with one line item and its original, a one-page PDF, in the blob
+    store, and with a body the route accepts."""
     number = next(_documents)
     # Each its own invoice: a second copy of one would fail the duplicate rule on approval.
     fields = INVOICE_FIELDS | {"invoice_number": f"{number:07d}", "line_items": [LINE]}
