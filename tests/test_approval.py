@@ -314,3 +314,21 @@ def test_auto_approval_leaves_an_invoice_above_the_threshold_to_people(
     assert big.status is DocumentStatus.REVIEW
     with sessions() as session:
         assert session.get_one(Document, big.id).status is DocumentStatus.REVIEW
+
+
+def test_approvers_find_the_invoices_awaiting_them_on_the_review_page(
+    people: Callable[[Decimal | None], dict[str, TestClient]],
+    sessions: sessionmaker[Session],
+    settings: Settings,
+) -> None:
+    by = people(ABOVE)
+    invoice = add_checked(sessions, settings, "big.pdf")
+    approve(by["rita"], invoice)
+    page = by["anna"].get("/review?lang=vi")
+    assert "Chờ duyệt lần hai" in page.text
+    assert f'<a href="/review/{invoice}">big.pdf</a>' in page.text
+    assert "Chờ duyệt lần hai" not in by["rita"].get("/review?lang=vi").text
+    document = by["anna"].get(f"/review/{invoice}?lang=en").text
+    assert 'id="second-approval" hidden>Second approval</button>' in document
+    assert 'data-can-second="true"' in document
+    assert 'data-can-second=""' in by["rita"].get(f"/review/{invoice}").text

@@ -35,7 +35,7 @@ from api.schemas import DocumentDetail
 from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
 from pipeline import checking
-from pipeline.models import Document, Role
+from pipeline.models import Document, DocumentStatus, Role
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -189,19 +189,34 @@ class QueueRow(BaseModel):
 
 @router.get("/review", response_class=HTMLResponse)
 def queue_page(request: Request, session: SessionDep, lang: LangQuery = None) -> HTMLResponse:
-    """The documents waiting for review, in the API's queue order."""
+    """The documents waiting for review, in the API's queue order; for approvers, first the
+    invoices awaiting their second approval."""
     principal = _viewer(request, session)
     chosen = _lang(request, lang)
     if not _allowed(principal, "/review"):
         return _forbidden(request, chosen, principal)
-    documents = _queue(session)
+    awaiting = None
+    if principal.has_role(Role.APPROVER):
+        awaiting = _rows(session, _awaiting_second_approval(session))
+    rows = _rows(session, _queue(session))
+    return _render(
+        request, "queue.html", lang=chosen, principal=principal, rows=rows, awaiting=awaiting
+    )
+
+
+def _awaiting_second_approval(session: SessionDep) -> list[Document]:
+    filters = checking.QueueFilter(status=DocumentStatus.APPROVED, awaiting_second_approval=True)
+    return list(checking.review_queue(session, filters=filters, limit=QUEUE_PAGE))
+
+
+def _rows(session: SessionDep, documents: list[Document]) -> list[QueueRow]:
     ids = [document.id for document in documents]
     # The queue defers records (most of a row's bytes); the few columns shown come in one go.
     records = dict(
         session.execute(select(Document.id, Document.record).where(Document.id.in_(ids))).all()
     )
     failed = checking.failed_rules(session, document_ids=ids)
-    rows = [
+    return [
         QueueRow(
             id=document.id,
             doc_type=document.doc_type,
@@ -214,7 +229,6 @@ def queue_page(request: Request, session: SessionDep, lang: LangQuery = None) ->
         )
         for document in documents
     ]
-    return _render(request, "queue.html", lang=chosen, principal=principal, rows=rows)
 
 
 class FieldRow(BaseModel):
@@ -317,6 +331,7 @@ def document_page(
         low=LOW_CONFIDENCE,
         previous_id=previous_id,
         next_id=next_id,
+        can_second=principal.has_role(Role.APPROVER),
     )
 
 

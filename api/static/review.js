@@ -142,9 +142,35 @@
     });
   }
 
+  // Segregation of duties: what the invoice still needs, and the approver's button when
+  // this user may give the second approval (the server decides whether they really may).
+  function renderApproval() {
+    const holder = document.getElementById("approval");
+    const state = record.approval;
+    const canSecond = holder.dataset.canSecond === "true";
+    const parts = [];
+    if (state.awaiting_second) {
+      parts.push(labels.awaiting_second);
+    } else if (state.required > 1 && record.status === "review") {
+      const why = state.amounts_changed_by.length
+        ? `${labels.amounts_changed} ${state.amounts_changed_by.join(", ")}`
+        : labels.over_threshold;
+      parts.push(`${labels.needs_two} ${why}`);
+    }
+    if (state.given.length) {
+      parts.push(`${labels.approved_by} ${state.given.map((a) => `${a.actor} (${a.step})`).join(", ")}`);
+    }
+    holder.textContent = parts.join(" · ");
+    holder.title = state.reasons.join("; ");
+    holder.hidden = parts.length === 0;
+    holder.classList.toggle("awaiting", state.awaiting_second);
+    document.getElementById("second-approval").hidden = !(state.awaiting_second && canSecond);
+  }
+
   function render() {
     document.getElementById("version").textContent = record.version;
     document.getElementById("status").textContent = record.status;
+    renderApproval();
     renderRules();
     for (const input of document.querySelectorAll("#fields .field")) {
       const value = valueAt(input.dataset.path);
@@ -242,6 +268,8 @@
       record = result.data;
       render();
       say(doneText, "ok");
+    } else if (result.status === 403) {
+      say(`${labels.not_allowed} ${problemText(result.data)}`, "error");
     } else if (result.status === 409) {
       say(`${labels.stale} (${problemText(result.data)})`, "error");
     } else if (result.status === 422 && result.data && result.data.failing) {
@@ -282,7 +310,18 @@
   }
 
   async function approve() {
-    answer(await api("POST", `${documentUrl}/approve`, { version: record.version }), labels.approved);
+    if (record.approval.awaiting_second) {
+      await secondApproval();
+      return;
+    }
+    const result = await api("POST", `${documentUrl}/approve`, { version: record.version });
+    const waiting = result.status === 200 && result.data.approval.awaiting_second;
+    answer(result, waiting ? labels.approved_awaiting : labels.approved);
+  }
+
+  async function secondApproval() {
+    const result = await api("POST", `${documentUrl}/second-approval`, { version: record.version });
+    answer(result, labels.second_given);
   }
 
   function go(id) {
@@ -313,6 +352,7 @@
     if (event.key === "k" || event.key === "K") go(root.dataset.previous);
   });
   document.getElementById("approve").addEventListener("click", approve);
+  document.getElementById("second-approval").addEventListener("click", secondApproval);
   document.getElementById("page").addEventListener("click", (event) => {
     const input = fieldAt(event);
     if (input) input.focus();
