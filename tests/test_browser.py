@@ -320,3 +320,57 @@ def test_an_approver_gives_the_second_approval_in_the_browser(
             assert script_errors == []
         finally:
             browser.close()
+
+
+def test_a_reviewer_adds_and_removes_lines_rejects_and_reopens_in_the_browser(
+    settings: Settings, sessions: sessionmaker[Session], server: str
+) -> None:
+    invoice = add_checked(sessions, settings, "hd_lines.pdf")  # one line: Giấy A4
+    add_user(sessions, "rita", "reviewer")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_context(viewport=VIEWPORT, locale="en-GB").new_page()
+            script_errors: list[str] = []
+            page.on("pageerror", lambda error: script_errors.append(str(error)))
+            answers = iter(["not our order", "misjudged"])
+            page.on(
+                "dialog",
+                lambda dialog: dialog.accept(next(answers) if dialog.type == "prompt" else ""),
+            )
+            page.goto(f"{server}/login?next=/review/{invoice}")
+            page.get_by_label("User name").fill("rita")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.keyboard.press("Enter")
+            expect(page).to_have_url(f"{server}/review/{invoice}")
+            message = page.locator("#message")
+            rows = page.locator("#lines tbody tr")
+            expect(rows).to_have_count(1)
+
+            page.get_by_role("button", name="Add a line").click()
+            expect(message).to_have_text("Line added.")
+            expect(rows).to_have_count(2)
+            amount = page.locator('input[data-path="line_items[1].amount"]')
+            amount.fill("5000")
+            amount.press("Enter")
+            expect(message).to_have_text("Saved.")
+            page.get_by_role("button", name="Remove line 1").click()  # confirmed
+            expect(message).to_have_text("Line removed.")
+            expect(rows).to_have_count(1)
+            expect(page.locator('input[data-path="line_items[0].amount"]')).to_have_value("5,000")
+
+            page.get_by_role("button", name="Reject").click()  # the reason is asked for
+            expect(message).to_have_text("Rejected.")
+            expect(page.locator("#status")).to_have_text("rejected")
+            expect(page.get_by_role("button", name="Add a line")).to_be_hidden()
+            page.get_by_role("button", name="Reopen").click()
+            expect(message).to_have_text("Back in review.")
+            expect(page.locator("#status")).to_have_text("review")
+            assert script_errors == []
+        finally:
+            browser.close()
+    with sessions() as session:
+        history = documents.get_document(session, document_id=invoice).events
+        decided = {event.kind: event.data for event in history}
+    assert decided["rejected"]["reason"] == "not our order"
+    assert decided["reopened"]["reason"] == "misjudged"

@@ -332,6 +332,7 @@ def document_page(
         previous_id=previous_id,
         next_id=next_id,
         can_second=principal.has_role(Role.APPROVER),
+        can_decide=principal.has_role(Role.REVIEWER),
     )
 
 
