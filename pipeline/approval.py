@@ -10,7 +10,7 @@ Everything here is derived from the document's record and its history (the audit
 there is no flag to drift from what happened: the amounts changed are the corrections and
 line-item events since the record was last read, and the approvals in force are the
 `approved` events since the last decision that undid them (reopening, rejection, reversal,
-a new reading).
+a type reassigned for a new reading).
 
 An invoice awaiting its second approval is `approved` and not yet `posted`: a single approval
 posts an invoice in the same transaction, so an invoice is never left `approved` otherwise.
@@ -35,8 +35,9 @@ AMOUNT_FIELDS = frozenset({"subtotal", "vat_amount", "total", "currency", "excha
 LINE_AMOUNT_FIELDS = frozenset({"quantity", "unit_price", "amount"})
 # Events after which the record is what the reader read, not what anyone typed.
 _READ = frozenset({"processed"})
-# Events that take back the approvals given before them.
-_UNDO_APPROVAL = frozenset({"reopened", "rejected", "reversed", "processed", "type_reassigned"})
+# Events that take back the approvals given before them. Not `processed`: the worker writes
+# it after an auto-approval, and a document is only read again after `type_reassigned`.
+_UNDO_APPROVAL = frozenset({"reopened", "rejected", "reversed", "type_reassigned"})
 
 
 class SecondApprovalRefused(Exception):

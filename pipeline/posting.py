@@ -1,4 +1,5 @@
-"""Approval and posting: an approved invoice becomes a balanced journal entry, once.
+"""Approval and posting: an approved invoice becomes a balanced journal entry, once. One
+that segregation of duties holds (pipeline/approval.py) posts on its second approval.
 
 Cross-domain work (documents → entries) lives here, not in either domain's services.
 Callers own the transaction; the document's version column makes a concurrent second
@@ -92,8 +93,9 @@ def second_approval(
     """An approver's second approval of an invoice awaiting one; it posts the invoice.
     Refused (SecondApprovalRefused) to whoever gave the first or changed an amount."""
     document = get_document(session, document_id=document_id)
-    awaiting = approval.is_awaiting_second(document)
-    if not awaiting or not approval.approvals_in_force(document.events):
+    if not approval.is_awaiting_second(document) or not approval.approvals_in_force(
+        document.events
+    ):
         raise InvalidTransition(document, "give a second approval to")
     first = approval.check_second_approver(document, actor=actor)
     session.add(
