@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from pipeline import audit, auth, documents
+from pipeline.approval import ApprovalPolicy
 from pipeline.documents import DocumentNotFound
 from pipeline.models import Document, Role
 from pipeline.settings import Settings
@@ -50,9 +51,15 @@ def get_rules(request: Request) -> RuleSet:
     return rules
 
 
+def get_approval_policy(request: Request) -> ApprovalPolicy:
+    """Segregation of duties as the service's settings set it."""
+    return ApprovalPolicy.of(request.app.state.settings)
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RulesDep = Annotated[RuleSet, Depends(get_rules)]
+PolicyDep = Annotated[ApprovalPolicy, Depends(get_approval_policy)]
 
 
 class Principal(BaseModel):
@@ -166,6 +173,7 @@ DocumentReader = Annotated[
 ]
 QueueReader = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.APPROVER))]
 Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
+Approver = Annotated[Principal, Depends(require_roles(Role.APPROVER))]
 EntriesReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
 Admin = Annotated[Principal, Depends(require_roles())]
 

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
+from pipeline import approval
+from pipeline.approval import ApprovalPolicy, ApprovalState
 from pipeline.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
@@ -101,6 +103,45 @@ class RuleResultOut(RuleResult):
     flag: str | None = None
 
 
+class ApprovalOut(BaseModel):
+    actor: str
+    at: datetime
+    step: int = Field(description="1 for the first approval, 2 for the approver's second.")
+
+
+class ApprovalStateOut(BaseModel):
+    """Segregation of duties: how many approvals the document needs before it posts, why,
+    and those given so far (since it was last reopened)."""
+
+    required: int = Field(
+        description="Approvals needed as the document stands: 2 for an invoice above "
+        "`BACKOFFICE_DUAL_APPROVAL_ABOVE` (in VND) or with amounts changed by a person, else 1."
+    )
+    reasons: list[str] = Field(description="Why a second approval is needed; empty when not.")
+    amounts_changed_by: list[str] = Field(
+        description="Who changed an amount since the record was read: none of them may give "
+        "the second approval."
+    )
+    given: list[ApprovalOut]
+    awaiting_second: bool = Field(
+        description="Approved once and waiting for an approver's second approval "
+        "(`POST /api/v1/documents/{id}/second-approval`) to post."
+    )
+
+    @classmethod
+    def of(cls, state: ApprovalState) -> ApprovalStateOut:
+        return cls(
+            required=state.required,
+            reasons=list(state.reasons),
+            amounts_changed_by=list(state.amounts_changed_by),
+            given=[
+                ApprovalOut(actor=given.actor, at=given.at, step=given.step)
+                for given in state.given
+            ],
+            awaiting_second=state.awaiting_second,
+        )
+
+
 class DocumentDetail(Record):
     """The SCHEMA.md record of the document, plus its state in the service."""
 
@@ -117,9 +158,10 @@ class DocumentDetail(Record):
     )
     history: list[EventOut]
     duplicates: list[DuplicateOut]
+    approval: ApprovalStateOut
 
     @classmethod
-    def of(cls, document: Document) -> DocumentDetail:
+    def of(cls, document: Document, *, policy: ApprovalPolicy) -> DocumentDetail:
         if document.record is not None:
             record = Record.model_validate(document.record)
         else:
@@ -157,6 +199,7 @@ class DocumentDetail(Record):
             forced_type=document.forced_type,
             history=[EventOut.model_validate(e) for e in document.events],
             duplicates=[DuplicateOut.model_validate(d) for d in document.duplicates],
+            approval=ApprovalStateOut.of(approval.state(document, policy=policy)),
         )
 
 

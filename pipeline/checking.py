@@ -28,7 +28,7 @@ from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
-from pipeline import pairing, posting
+from pipeline import approval, pairing, posting
 from pipeline.audit import change
 from pipeline.documents import InvalidTransition
 from pipeline.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
@@ -195,6 +195,12 @@ def decide_route(
     holds += [f"{o.rule}: {o.flag}" for o in outcomes if not o.passed and o.flag == "legal_review"]
     if record.warnings:
         holds.append("the record is partial: " + "; ".join(record.warnings))
+    threshold = settings.dual_approval_above
+    if record.doc_type == "invoice" and threshold is not None:
+        # Segregation of duties: above the threshold two people approve, never the rules.
+        total = approval.vnd_total(record.fields)
+        if total is None or total > threshold:
+            holds.append(f"dual approval: the total in VND is unknown or above {threshold:f}")
     confidence = {path: field_confidence(record.confidence, path) for path in required}
     holds += [
         f"{path} read with confidence {value:.2f} < {settings.auto_approve_confidence:.2f}"
@@ -319,6 +325,9 @@ class QueueFilter:
     """What a reviewer narrows the queue to; every filter given must hold."""
 
     status: DocumentStatus = DocumentStatus.REVIEW
+    # Invoices approved once and waiting for an approver's second approval (then `status`
+    # is `approved`: see pipeline/approval.py).
+    awaiting_second_approval: bool = False
     doc_type: str | None = None
     failed_rule: str | None = None
     # Documents with some field read with less confidence than this (their lowest one).
@@ -350,6 +359,10 @@ def queue_query(
     *, filters: QueueFilter, after: tuple[int, int] | None, limit: int
 ) -> Select[tuple[Document]]:
     query = select(Document).where(Document.status == filters.status)
+    if filters.awaiting_second_approval:
+        query = query.where(
+            Document.status == DocumentStatus.APPROVED, Document.doc_type == "invoice"
+        )
     if filters.doc_type is not None:
         query = query.where(Document.doc_type == filters.doc_type)
     if filters.failed_rule is not None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from pipeline import approval
 from pipeline.audit import change
 from pipeline.models import Document, DocumentEvent, DocumentStatus, DuplicateDrop
 
@@ -73,16 +74,18 @@ def count_duplicates(session: Session) -> int:
 
 
 def reject(session: Session, *, document_id: int, actor: str, reason: str) -> Document:
+    """Reject a document in review, or an invoice still awaiting its second approval (the
+    first approval goes with it)."""
     document = get_document(session, document_id=document_id)
-    if document.status is not DocumentStatus.REVIEW:
+    if document.status is not DocumentStatus.REVIEW and not approval.is_awaiting_second(document):
         raise InvalidTransition(document, "reject")
-    document.status = DocumentStatus.REJECTED
+    previous, document.status = document.status, DocumentStatus.REJECTED
     session.add(
         DocumentEvent(
             document_id=document.id,
             actor=actor,
             kind="rejected",
-            data={"reason": reason, "status": change(DocumentStatus.REVIEW, document.status)},
+            data={"reason": reason, "status": change(previous, document.status)},
         )
     )
     return document

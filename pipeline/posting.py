@@ -1,4 +1,5 @@
-"""Approval and posting: an approved invoice becomes a balanced journal entry, once.
+"""Approval and posting: an approved invoice becomes a balanced journal entry, once. One
+that segregation of duties holds (pipeline/approval.py) posts on its second approval.
 
 Cross-domain work (documents → entries) lives here, not in either domain's services.
 Callers own the transaction; the document's version column makes a concurrent second
@@ -17,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
-from pipeline import feed, journal
+from pipeline import approval, feed, journal
 from pipeline.account_mapping import AccountMapping, cached_account_mapping
+from pipeline.approval import ApprovalPolicy
 from pipeline.audit import change
 from pipeline.documents import InvalidTransition, get_document
 from pipeline.models import (
@@ -48,23 +50,73 @@ def current_mapping() -> AccountMapping:
 
 
 def approve(
-    session: Session, *, document_id: int, actor: str, mapping: AccountMapping | None = None
+    session: Session,
+    *,
+    document_id: int,
+    actor: str,
+    mapping: AccountMapping | None = None,
+    policy: ApprovalPolicy | None = None,
 ) -> Document:
+    """A reviewer's approval. An invoice posts at once, unless segregation of duties asks
+    for a second approval (pipeline/approval.py): then it stays `approved` until an approver
+    gives it, and is only checked now to be postable, so the approver is not handed an
+    invoice that could never post."""
     document = get_document(session, document_id=document_id)
     if document.status is not DocumentStatus.REVIEW:
         raise InvalidTransition(document, "approve")
+    needed = approval.state(document, policy=policy or approval.current_policy())
     document.status = DocumentStatus.APPROVED
     session.add(
         DocumentEvent(
             document_id=document.id,
             actor=actor,
             kind="approved",
-            data={"status": change(DocumentStatus.REVIEW, DocumentStatus.APPROVED)},
+            data={
+                "status": change(DocumentStatus.REVIEW, DocumentStatus.APPROVED),
+                "step": 1,
+                "of": needed.required,
+            }
+            | ({"reasons": list(needed.reasons)} if needed.reasons else {}),
         )
     )
     if document.doc_type == "invoice":
-        post_invoice(session, document=document, actor=actor, mapping=mapping)
+        if needed.required == 1:
+            post_invoice(session, document=document, actor=actor, mapping=mapping)
+        else:
+            draft_entry(document, mapping=mapping)
     return document
+
+
+def second_approval(
+    session: Session, *, document_id: int, actor: str, mapping: AccountMapping | None = None
+) -> JournalEntry:
+    """An approver's second approval of an invoice awaiting one; it posts the invoice.
+    Refused (SecondApprovalRefused) to whoever gave the first or changed an amount."""
+    document = get_document(session, document_id=document_id)
+    if not approval.is_awaiting_second(document) or not approval.approvals_in_force(
+        document.events
+    ):
+        raise InvalidTransition(document, "give a second approval to")
+    first = approval.check_second_approver(document, actor=actor)
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="approved",
+            data={"step": 2, "of": 2, "first_approver": first.actor},
+        )
+    )
+    return post_invoice(session, document=document, actor=actor, mapping=mapping)
+
+
+def draft_entry(document: Document, *, mapping: AccountMapping | None = None) -> journal.DraftEntry:
+    """The entry the invoice would post as, or NotPostable saying what stands in the way."""
+    record = document.record or {}
+    try:
+        fields = InvoiceFields.model_validate(record.get("fields") or {})
+        return journal.build_entry(fields, mapping or current_mapping())
+    except (ValidationError, journal.JournalError) as exc:
+        raise NotPostable(f"invoice {document.id} cannot be posted: {exc}") from exc
 
 
 def post_invoice(
@@ -75,12 +127,7 @@ def post_invoice(
         raise NotPostable(
             f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
         )
-    record = document.record or {}
-    try:
-        fields = InvoiceFields.model_validate(record.get("fields") or {})
-        draft = journal.build_entry(fields, mapping or current_mapping())
-    except (ValidationError, journal.JournalError) as exc:
-        raise NotPostable(f"invoice {document.id} cannot be posted: {exc}") from exc
+    draft = draft_entry(document, mapping=mapping)
     entry = JournalEntry(
         document_id=document.id,
         voucher_number=next_voucher_number(session, year=draft.entry_date.year),

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from extractors.record import LineItem, Record
-from pipeline import posting
+from pipeline import approval, posting
 from pipeline.audit import change
 from pipeline.checking import (
     FieldError,
@@ -236,6 +236,12 @@ def reopen(
     if document.version != version:
         raise StaleVersion(document, version)
     previous = document.status
+    # An invoice awaiting its second approval loses its first: approving it again starts over.
+    voided = (
+        approval.approvals_in_force(document.events)
+        if approval.is_awaiting_second(document)
+        else []
+    )
     if previous is DocumentStatus.POSTED:
         posting.reverse_posted(session, document_id=document.id, actor=actor)
     document.status = DocumentStatus.REVIEW
@@ -249,7 +255,8 @@ def reopen(
                 "from": previous.value,
                 "reason": reason,
                 "status": change(previous, DocumentStatus.REVIEW),
-            },
+            }
+            | ({"voided_approvals": [a.actor for a in voided]} if voided else {}),
         )
     )
     return outcomes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
@@ -103,6 +104,14 @@ class Settings(BaseSettings):
         ge=0,
         le=1,
         description="The confidence every required field needs for auto-approval.",
+    )
+    dual_approval_above: Decimal | None = Field(
+        default=None,
+        ge=0,
+        description="Segregation of duties, in đồng: an invoice whose total (converted at its "
+        "exchange rate) is above this, or any of whose amounts a person changed, needs a "
+        "second approval by a different user with the `approver` role before it posts. "
+        "Unset: every approval posts at once.",
     )
 
     crash_at: frozenset[str] = Field(

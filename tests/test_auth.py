@@ -26,7 +26,7 @@ from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routers import web
 from pipeline import cli
 from pipeline.blobs import BlobStore
-from pipeline.models import ApiToken, Document, DocumentStatus
+from pipeline.models import ApiToken, AuditEvent, Document, DocumentStatus
 from pipeline.settings import Settings, get_settings
 from pipeline.worker import Worker
 from tests import docgen
@@ -59,6 +59,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("PATCH", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
     ("DELETE", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/approve"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/documents/{document_id}/second-approval"): frozenset({"approver"}),
     ("POST", "/api/v1/documents/{document_id}/reject"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/reopen"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/type"): frozenset({"reviewer"}),
@@ -92,8 +93,9 @@ def _request(
     headers: dict[str, str],
 ) -> int:
     """Call the route as its users would: on a fresh invoice in review (or, to reopen it,
-    rejected) that the clerk's token uploaded, with one line item and its original, a
-    one-page PDF, in the blob store, and with a body the route accepts."""
+    rejected; for its second approval, approved once by someone else) that the clerk's
+    token uploaded, with one line item and its original, a one-page PDF, in the blob
+    store, and with a body the route accepts."""
     number = next(_documents)
     # Each its own invoice: a second copy of one would fail the duplicate rule on approval.
     fields = INVOICE_FIELDS | {"invoice_number": f"{number:07d}", "line_items": [LINE]}
@@ -103,6 +105,14 @@ def _request(
         document.uploaded_by = "token:as-clerk"
         if path.endswith("/reopen"):
             document.status = DocumentStatus.REJECTED
+        if path.endswith("/second-approval"):
+            # approved once by a reviewer, awaiting an approver's second approval
+            document.status = DocumentStatus.APPROVED
+            session.add(
+                AuditEvent(
+                    document_id=document_id, actor="a-reviewer", kind="approved", data={"step": 1}
+                )
+            )
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     blob.parent.mkdir(parents=True, exist_ok=True)

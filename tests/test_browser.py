@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from pipeline.worker import Worker
 from tests import docgen
 from tests.conftest import IN_CI
 from tests.signin import PASSWORD, add_token, add_user
+from tests.test_review import add_checked
 from tests.test_worker import ingest_inbox
 
 CHROMIUM = Path(os.environ.get("BACKOFFICE_CHROMIUM", "/usr/bin/chromium"))
@@ -51,6 +53,12 @@ if not CHROMIUM.exists():
 
 @pytest.fixture
 def server(settings: Settings) -> Iterator[str]:
+    with serve(settings) as url:
+        yield url
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
     """The whole app served by uvicorn on a free port, in a thread of this process."""
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
     served = uvicorn.Server(config)
@@ -266,3 +274,103 @@ def test_a_clerk_uploads_a_file_through_the_form(
     with sessions() as session:
         (document,) = documents.list_documents(session)
         assert (document.filename, document.uploaded_by) == ("hd_0003.pdf", "carol")
+
+
+def test_an_approver_gives_the_second_approval_in_the_browser(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    dual = settings.model_copy(update={"dual_approval_above": Decimal(1_000_000)})
+    invoice = add_checked(sessions, dual, "hd_big.pdf")  # 1.100.000 VND
+    add_user(sessions, "rita", "reviewer")
+    add_user(sessions, "anna", "approver")
+    with serve(dual) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            script_errors: list[str] = []
+            pages = []
+            for name in ("rita", "anna"):
+                page = browser.new_context(viewport=VIEWPORT, locale="en-GB").new_page()
+                page.on("pageerror", lambda error: script_errors.append(str(error)))
+                page.goto(f"{url}/login?next=/review")
+                page.get_by_label("User name").fill(name)
+                page.get_by_label("Password").fill(PASSWORD)
+                page.keyboard.press("Enter")
+                expect(page).to_have_url(f"{url}/review")
+                pages.append(page)
+            reviewer, approver = pages
+
+            reviewer.goto(f"{url}/review/{invoice}")
+            expect(reviewer.locator("#approval")).to_contain_text("Needs two approvals:")
+            reviewer.keyboard.press("Control+Enter")
+            expect(reviewer.locator("#message")).to_have_text(
+                "Approved: awaiting a second approval by another approver."
+            )
+            expect(reviewer.locator("#status")).to_have_text("approved")
+            expect(reviewer.locator("#approval")).to_contain_text("Approved by rita (1)")
+            expect(reviewer.locator("#second-approval")).to_be_hidden()
+
+            approver.reload()
+            approver.get_by_role("link", name="hd_big.pdf").click()
+            expect(approver).to_have_url(f"{url}/review/{invoice}")
+            expect(approver.locator("#approval")).to_contain_text("Awaiting second approval")
+            approver.get_by_role("button", name="Second approval").click()
+            expect(approver.locator("#message")).to_have_text("Second approval given: posted.")
+            expect(approver.locator("#status")).to_have_text("posted")
+            expect(approver.locator("#approval")).to_contain_text("rita (1), anna (2)")
+            assert script_errors == []
+        finally:
+            browser.close()
+
+
+def test_a_reviewer_adds_and_removes_lines_rejects_and_reopens_in_the_browser(
+    settings: Settings, sessions: sessionmaker[Session], server: str
+) -> None:
+    invoice = add_checked(sessions, settings, "hd_lines.pdf")  # one line: Giấy A4
+    add_user(sessions, "rita", "reviewer")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_context(viewport=VIEWPORT, locale="en-GB").new_page()
+            script_errors: list[str] = []
+            page.on("pageerror", lambda error: script_errors.append(str(error)))
+            answers = iter(["not our order", "misjudged"])
+            page.on(
+                "dialog",
+                lambda dialog: dialog.accept(next(answers) if dialog.type == "prompt" else ""),
+            )
+            page.goto(f"{server}/login?next=/review/{invoice}")
+            page.get_by_label("User name").fill("rita")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.keyboard.press("Enter")
+            expect(page).to_have_url(f"{server}/review/{invoice}")
+            message = page.locator("#message")
+            rows = page.locator("#lines tbody tr")
+            expect(rows).to_have_count(1)
+
+            page.get_by_role("button", name="Add a line").click()
+            expect(message).to_have_text("Line added.")
+            expect(rows).to_have_count(2)
+            amount = page.locator('input[data-path="line_items[1].amount"]')
+            amount.fill("5000")
+            amount.press("Enter")
+            expect(message).to_have_text("Saved.")
+            page.get_by_role("button", name="Remove line 1").click()  # confirmed
+            expect(message).to_have_text("Line removed.")
+            expect(rows).to_have_count(1)
+            expect(page.locator('input[data-path="line_items[0].amount"]')).to_have_value("5,000")
+
+            page.get_by_role("button", name="Reject").click()  # the reason is asked for
+            expect(message).to_have_text("Rejected.")
+            expect(page.locator("#status")).to_have_text("rejected")
+            expect(page.get_by_role("button", name="Add a line")).to_be_hidden()
+            page.get_by_role("button", name="Reopen").click()
+            expect(message).to_have_text("Back in review.")
+            expect(page.locator("#status")).to_have_text("review")
+            assert script_errors == []
+        finally:
+            browser.close()
+    with sessions() as session:
+        history = documents.get_document(session, document_id=invoice).events
+        decided = {event.kind: event.data for event in history}
+    assert decided["rejected"]["reason"] == "not our order"
+    assert decided["reopened"]["reason"] == "misjudged"

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import (
+    Approver,
     DocumentReader,
+    PolicyDep,
     QueueReader,
     Reviewer,
     RulesDep,
@@ -42,7 +44,8 @@ from api.schemas import (
     ValidationProblem,
     VersionRequest,
 )
-from pipeline import checking, documents, posting, review
+from pipeline import approval, checking, documents, posting, review
+from pipeline.approval import ApprovalPolicy
 from pipeline.documents import DocumentNotFound, InvalidTransition
 from pipeline.models import Document, DocumentStatus
 
@@ -110,9 +113,16 @@ def review_queue(
     session: SessionDep,
     _principal: QueueReader,
     status_filter: Annotated[
-        DocumentStatus,
+        DocumentStatus | None,
         Query(alias="status", description="Documents in this status (the queue: `review`)."),
-    ] = DocumentStatus.REVIEW,
+    ] = None,
+    awaiting_second_approval: Annotated[
+        bool,
+        Query(
+            description="Only invoices approved once and waiting for an approver's second "
+            "approval (status `approved`; any other `status` is refused)."
+        ),
+    ] = False,
     doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_NUL)] = None,
     failed_rule: Annotated[
         str | None,
@@ -165,8 +175,13 @@ def review_queue(
     rest; oldest first within each."""
     if supplier is not None:
         supplier = supplier.strip() or None  # blank: no filter, not "every name contains ''"
+    if awaiting_second_approval:
+        if status_filter not in (None, DocumentStatus.APPROVED):
+            raise _bad_query("status", "documents awaiting a second approval are `approved`")
+        status_filter = DocumentStatus.APPROVED
     filters = checking.QueueFilter(
-        status=status_filter,
+        status=status_filter or DocumentStatus.REVIEW,
+        awaiting_second_approval=awaiting_second_approval,
         doc_type=doc_type,
         failed_rule=failed_rule,
         confidence_below=confidence_below,
@@ -239,9 +254,9 @@ _INVALID: dict[int | str, dict[str, Any]] = {
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail, responses=_NOT_FOUND)
 def get_document(
-    document_id: DocumentId, session: SessionDep, principal: DocumentReader
+    document_id: DocumentId, session: SessionDep, policy: PolicyDep, principal: DocumentReader
 ) -> DocumentDetail:
-    return DocumentDetail.of(visible_document(session, document_id, principal))
+    return DocumentDetail.of(visible_document(session, document_id, principal), policy=policy)
 
 
 @router.get("/documents/{document_id}/history", response_model=list[EventOut], responses=_NOT_FOUND)
@@ -285,6 +300,7 @@ def correct(
     document_id: DocumentId,
     body: CorrectionRequest,
     session: SessionDep,
+    policy: PolicyDep,
     rules: RulesDep,
     principal: Reviewer,
 ) -> DocumentDetail:
@@ -302,7 +318,7 @@ def correct(
             rules=rules,
             actor=principal.name,
         )
-    return _fresh(session, document_id)
+    return _fresh(session, document_id, policy)
 
 
 @router.post(
@@ -315,6 +331,7 @@ def add_line_item(
     document_id: DocumentId,
     body: LineItemAdd,
     session: SessionDep,
+    policy: PolicyDep,
     rules: RulesDep,
     principal: Reviewer,
 ) -> DocumentDetail:
@@ -330,7 +347,7 @@ def add_line_item(
             rules=rules,
             actor=principal.name,
         )
-    return _fresh(session, document_id)
+    return _fresh(session, document_id, policy)
 
 
 @router.patch(
@@ -343,6 +360,7 @@ def edit_line_item(
     index: LineIndex,
     body: LineItemEdit,
     session: SessionDep,
+    policy: PolicyDep,
     rules: RulesDep,
     principal: Reviewer,
 ) -> DocumentDetail:
@@ -357,7 +375,7 @@ def edit_line_item(
             rules=rules,
             actor=principal.name,
         )
-    return _fresh(session, document_id)
+    return _fresh(session, document_id, policy)
 
 
 @router.delete(
@@ -370,6 +388,7 @@ def remove_line_item(
     index: LineIndex,
     body: VersionRequest,
     session: SessionDep,
+    policy: PolicyDep,
     rules: RulesDep,
     principal: Reviewer,
 ) -> DocumentDetail:
@@ -383,7 +402,7 @@ def remove_line_item(
             rules=rules,
             actor=principal.name,
         )
-    return _fresh(session, document_id)
+    return _fresh(session, document_id, policy)
 
 
 @router.post(
@@ -402,6 +421,7 @@ def remove_line_item(
 def approve(
     document_id: DocumentId,
     session: SessionDep,
+    policy: PolicyDep,
     rules: RulesDep,
     principal: Reviewer,
     body: Annotated[ApproveRequest | None, Body()] = None,
@@ -409,7 +429,11 @@ def approve(
     """Approve a reviewed document; an approved invoice is posted as a journal entry. The
     rules run again first (an earlier copy may have arrived since, or the rules changed);
     while an error rule fails the document cannot be approved: correct it or reject it.
-    With a `version`, a document changed since is refused with 409."""
+    With a `version`, a document changed since is refused with 409.
+
+    Segregation of duties: an invoice above `BACKOFFICE_DUAL_APPROVAL_ABOVE` (in VND), or
+    with amounts changed by a person, stays `approved` and is not posted until an approver
+    gives the second approval (`approval.awaiting_second` in the answer)."""
     try:
         document = documents.get_document(session, document_id=document_id)
         if body is not None and body.version is not None and body.version != document.version:
@@ -430,7 +454,9 @@ def approve(
                 return JSONResponse(
                     refusal.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
                 )
-        document = posting.approve(session, document_id=document_id, actor=principal.name)
+        document = posting.approve(
+            session, document_id=document_id, actor=principal.name, policy=policy
+        )
         session.commit()
     except DocumentNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
@@ -438,7 +464,56 @@ def approve(
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     except posting.NotPostable as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
-    return _fresh(session, document.id)
+    return _fresh(session, document.id, policy)
+
+
+@router.post(
+    "/documents/{document_id}/second-approval",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND
+    | {
+        403: {
+            "model": Problem,
+            "description": "Not an approver, or the caller already vouched for the invoice: "
+            "gave its first approval or changed one of its amounts.",
+        },
+        409: {
+            "model": Problem,
+            "description": "The document is not an invoice awaiting a second approval, or it "
+            "changed since `version`.",
+        },
+        422: {
+            "model": Problem | ValidationProblem,
+            "description": "The invoice cannot be posted as it stands, or the body is malformed.",
+        },
+    },
+)
+def second_approval(
+    document_id: DocumentId,
+    session: SessionDep,
+    policy: PolicyDep,
+    principal: Approver,
+    body: Annotated[ApproveRequest | None, Body()] = None,
+) -> DocumentDetail:
+    """Give the second approval to an invoice awaiting one (`approval.awaiting_second`): it
+    is posted as a journal entry. Only an approver who neither gave the first approval nor
+    changed an amount of the invoice may give it (403 otherwise). With a `version`, a
+    document changed since is refused with 409."""
+    try:
+        document = documents.get_document(session, document_id=document_id)
+        if body is not None and body.version is not None and body.version != document.version:
+            raise checking.StaleVersion(document, body.version)
+        posting.second_approval(session, document_id=document_id, actor=principal.name)
+        session.commit()
+    except DocumentNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except approval.SecondApprovalRefused as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
+    except (InvalidTransition, StaleDataError, checking.StaleVersion) as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+    except posting.NotPostable as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return _fresh(session, document_id, policy)
 
 
 @router.post(
@@ -447,17 +522,21 @@ def approve(
     responses=_NOT_FOUND | _CONFLICT,
 )
 def reject(
-    document_id: DocumentId, body: RejectRequest, session: SessionDep, principal: Reviewer
+    document_id: DocumentId,
+    body: RejectRequest,
+    session: SessionDep,
+    policy: PolicyDep,
+    principal: Reviewer,
 ) -> DocumentDetail:
-    """Reject a document in review, with the reason; with a `version`, a document changed
-    since is refused with 409."""
+    """Reject a document in review, or an invoice awaiting its second approval, with the
+    reason; with a `version`, a document changed since is refused with 409."""
     with _decision(session):
         if body.version is not None:
             current = documents.get_document(session, document_id=document_id)
             if current.version != body.version:
                 raise checking.StaleVersion(current, body.version)
         documents.reject(session, document_id=document_id, actor=principal.name, reason=body.reason)
-    return _fresh(session, document_id)
+    return _fresh(session, document_id, policy)
 
 
 @router.post(
@@ -469,6 +548,7 @@ def reopen(
     document_id: DocumentId,
     body: ReopenRequest,
     session: SessionDep,
+    policy: PolicyDep,
     rules: RulesDep,
     principal: Reviewer,
 ) -> DocumentDetail:
@@ -484,7 +564,7 @@ def reopen(
             rules=rules,
             actor=principal.name,
         )
-    return _fresh(session, document_id)
+    return _fresh(session, document_id, policy)
 
 
 @router.post(
@@ -494,7 +574,11 @@ def reopen(
     responses=_NOT_FOUND | _CONFLICT,
 )
 def reassign_type(
-    document_id: DocumentId, body: TypeRequest, session: SessionDep, principal: Reviewer
+    document_id: DocumentId,
+    body: TypeRequest,
+    session: SessionDep,
+    policy: PolicyDep,
+    principal: Reviewer,
 ) -> DocumentDetail:
     """Have a document in review (or failed) read again as another type: it is queued for
     the workers, which extract it as `doc_type` from the stored original, and comes back to
@@ -507,10 +591,11 @@ def reassign_type(
             doc_type=body.doc_type,
             actor=principal.name,
         )
-    return _fresh(session, document_id)
+    return _fresh(session, document_id, policy)
 
 
-def _fresh(session: Session, document_id: int) -> DocumentDetail:
+def _fresh(session: Session, document_id: int, policy: ApprovalPolicy) -> DocumentDetail:
     """The document as committed, history included (the session still holds the old one)."""
     session.expire_all()
-    return DocumentDetail.of(documents.get_document(session, document_id=document_id))
+    document = documents.get_document(session, document_id=document_id)
+    return DocumentDetail.of(document, policy=policy)

@@ -23,12 +23,19 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api.deps import SESSION_COOKIE, Principal, SessionDep, get_principal, visible_document
+from api.deps import (
+    SESSION_COOKIE,
+    PolicyDep,
+    Principal,
+    SessionDep,
+    get_principal,
+    visible_document,
+)
 from api.schemas import DocumentDetail
 from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
 from pipeline import checking
-from pipeline.models import Document, Role
+from pipeline.models import Document, DocumentStatus, Role
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -182,19 +189,34 @@ class QueueRow(BaseModel):
 
 @router.get("/review", response_class=HTMLResponse)
 def queue_page(request: Request, session: SessionDep, lang: LangQuery = None) -> HTMLResponse:
-    """The documents waiting for review, in the API's queue order."""
+    """The documents waiting for review, in the API's queue order; for approvers, first the
+    invoices awaiting their second approval."""
     principal = _viewer(request, session)
     chosen = _lang(request, lang)
     if not _allowed(principal, "/review"):
         return _forbidden(request, chosen, principal)
-    documents = _queue(session)
+    awaiting = None
+    if principal.has_role(Role.APPROVER):
+        awaiting = _rows(session, _awaiting_second_approval(session))
+    rows = _rows(session, _queue(session))
+    return _render(
+        request, "queue.html", lang=chosen, principal=principal, rows=rows, awaiting=awaiting
+    )
+
+
+def _awaiting_second_approval(session: SessionDep) -> list[Document]:
+    filters = checking.QueueFilter(status=DocumentStatus.APPROVED, awaiting_second_approval=True)
+    return list(checking.review_queue(session, filters=filters, limit=QUEUE_PAGE))
+
+
+def _rows(session: SessionDep, documents: list[Document]) -> list[QueueRow]:
     ids = [document.id for document in documents]
     # The queue defers records (most of a row's bytes); the few columns shown come in one go.
     records = dict(
         session.execute(select(Document.id, Document.record).where(Document.id.in_(ids))).all()
     )
     failed = checking.failed_rules(session, document_ids=ids)
-    rows = [
+    return [
         QueueRow(
             id=document.id,
             doc_type=document.doc_type,
@@ -207,7 +229,6 @@ def queue_page(request: Request, session: SessionDep, lang: LangQuery = None) ->
         )
         for document in documents
     ]
-    return _render(request, "queue.html", lang=chosen, principal=principal, rows=rows)
 
 
 class FieldRow(BaseModel):
@@ -274,6 +295,7 @@ def _neighbours(queue: list[Document], document_id: int) -> tuple[int | None, in
 def document_page(
     request: Request,
     session: SessionDep,
+    policy: PolicyDep,
     document_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
     lang: LangQuery = None,
 ) -> HTMLResponse:
@@ -282,7 +304,7 @@ def document_page(
     chosen = _lang(request, lang)
     if not _allowed(principal, "/review/{document_id}"):
         return _forbidden(request, chosen, principal)
-    detail = DocumentDetail.of(visible_document(session, document_id, principal))
+    detail = DocumentDetail.of(visible_document(session, document_id, principal), policy=policy)
     record = detail.model_dump(mode="json")
     model = FIELDS_BY_TYPE.get(detail.doc_type or "")
     rows = [
@@ -309,6 +331,8 @@ def document_page(
         low=LOW_CONFIDENCE,
         previous_id=previous_id,
         next_id=next_id,
+        can_second=principal.has_role(Role.APPROVER),
+        can_decide=principal.has_role(Role.REVIEWER),
     )
 
 

@@ -138,13 +138,65 @@
         cell.append(input);
         row.append(cell);
       }
+      const last = document.createElement("td");
+      if (root.dataset.canDecide === "true" && record.status === "review") {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "remove-line";
+        remove.dataset.line = String(index);
+        remove.textContent = "×";
+        remove.title = `${labels.remove_line} ${index + 1}`;
+        remove.setAttribute("aria-label", remove.title);
+        last.append(remove);
+      }
+      row.append(last);
       body.append(row);
     });
+  }
+
+  // Segregation of duties: what the invoice still needs, and the approver's button when
+  // this user may give the second approval (the server decides whether they really may).
+  function renderApproval() {
+    const holder = document.getElementById("approval");
+    const state = record.approval;
+    const canSecond = holder.dataset.canSecond === "true";
+    const parts = [];
+    if (state.awaiting_second) {
+      parts.push(labels.awaiting_second);
+    } else if (state.required > 1 && record.status === "review") {
+      const why = state.amounts_changed_by.length
+        ? `${labels.amounts_changed} ${state.amounts_changed_by.join(", ")}`
+        : labels.over_threshold;
+      parts.push(`${labels.needs_two} ${why}`);
+    }
+    if (state.given.length) {
+      parts.push(`${labels.approved_by} ${state.given.map((a) => `${a.actor} (${a.step})`).join(", ")}`);
+    }
+    holder.textContent = parts.join(" · ");
+    holder.title = state.reasons.join("; ");
+    holder.hidden = parts.length === 0;
+    holder.classList.toggle("awaiting", state.awaiting_second);
+    document.getElementById("second-approval").hidden = !(state.awaiting_second && canSecond);
+  }
+
+  // The decisions this document's status allows, for a user who may take them.
+  function renderActions() {
+    const canDecide = root.dataset.canDecide === "true";
+    const inReview = record.status === "review";
+    document.getElementById("approve").hidden = !(canDecide && inReview);
+    document.getElementById("reject").hidden =
+      !(canDecide && (inReview || record.approval.awaiting_second));
+    document.getElementById("reopen").hidden =
+      !(canDecide && ["approved", "posted", "rejected"].includes(record.status));
+    const addLine = document.getElementById("add-line");
+    if (addLine) addLine.hidden = !(canDecide && inReview);
   }
 
   function render() {
     document.getElementById("version").textContent = record.version;
     document.getElementById("status").textContent = record.status;
+    renderApproval();
+    renderActions();
     renderRules();
     for (const input of document.querySelectorAll("#fields .field")) {
       const value = valueAt(input.dataset.path);
@@ -242,6 +294,8 @@
       record = result.data;
       render();
       say(doneText, "ok");
+    } else if (result.status === 403) {
+      say(`${labels.not_allowed} ${problemText(result.data)}`, "error");
     } else if (result.status === 409) {
       say(`${labels.stale} (${problemText(result.data)})`, "error");
     } else if (result.status === 422 && result.data && result.data.failing) {
@@ -282,7 +336,52 @@
   }
 
   async function approve() {
-    answer(await api("POST", `${documentUrl}/approve`, { version: record.version }), labels.approved);
+    if (record.approval.awaiting_second) {
+      await secondApproval();
+      return;
+    }
+    const result = await api("POST", `${documentUrl}/approve`, { version: record.version });
+    const waiting = result.status === 200 && result.data.approval.awaiting_second;
+    answer(result, waiting ? labels.approved_awaiting : labels.approved);
+  }
+
+  async function secondApproval() {
+    const result = await api("POST", `${documentUrl}/second-approval`, { version: record.version });
+    answer(result, labels.second_given);
+  }
+
+  async function reject() {
+    const reason = window.prompt(labels.reject_reason);
+    if (reason === null || reason.trim() === "") return;
+    const result = await api("POST", `${documentUrl}/reject`, {
+      version: record.version,
+      reason: reason.trim(),
+    });
+    answer(result, labels.rejected);
+  }
+
+  async function reopen() {
+    const reason = window.prompt(labels.reopen_reason);
+    if (reason === null) return;
+    const body = { version: record.version };
+    if (reason.trim() !== "") body.reason = reason.trim();
+    answer(await api("POST", `${documentUrl}/reopen`, body), labels.reopened);
+  }
+
+  async function addLine() {
+    const result = await api("POST", `${documentUrl}/line-items`, { version: record.version, item: {} });
+    answer(result, labels.line_added);
+    if (result.status === 201) {
+      const lines = document.querySelectorAll("#lines tbody tr");
+      const first = lines.length && lines[lines.length - 1].querySelector("input");
+      if (first) first.focus();
+    }
+  }
+
+  async function removeLine(index) {
+    if (!window.confirm(`${labels.confirm_remove} ${index + 1}?`)) return;
+    const result = await api("DELETE", `${documentUrl}/line-items/${index}`, { version: record.version });
+    answer(result, labels.line_removed);
   }
 
   function go(id) {
@@ -313,6 +412,18 @@
     if (event.key === "k" || event.key === "K") go(root.dataset.previous);
   });
   document.getElementById("approve").addEventListener("click", approve);
+  document.getElementById("second-approval").addEventListener("click", secondApproval);
+  document.getElementById("reject").addEventListener("click", reject);
+  document.getElementById("reopen").addEventListener("click", reopen);
+  const addLineButton = document.getElementById("add-line");
+  if (addLineButton) addLineButton.addEventListener("click", addLine);
+  const linesTable = document.getElementById("lines");
+  if (linesTable) {
+    linesTable.addEventListener("click", (event) => {
+      const remove = event.target.closest && event.target.closest("button.remove-line");
+      if (remove) removeLine(Number(remove.dataset.line));
+    });
+  }
   document.getElementById("page").addEventListener("click", (event) => {
     const input = fieldAt(event);
     if (input) input.focus();
