@@ -167,6 +167,7 @@ DocumentReader = Annotated[
 QueueReader = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.APPROVER))]
 Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
 EntriesReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
+RegisterReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
 Admin = Annotated[Principal, Depends(require_roles())]
 
 

@@ -421,7 +421,7 @@ class Role(enum.StrEnum):
     CLERK = "clerk"  # uploads, sees own uploads
     REVIEWER = "reviewer"  # corrects, approves, rejects
     APPROVER = "approver"  # second approval above a threshold
-    ACCOUNTANT = "accountant"  # reads and acknowledges journal entries
+    ACCOUNTANT = "accountant"  # reads and acknowledges journal entries and the registers
     ADMIN = "admin"  # users, settings, rules; may do everything
 
 

@@ -109,7 +109,7 @@ def register_approved(
             row = _letter_row(session, DispatchFields.model_validate(raw), document, previous)
     except ValidationError as exc:
         raise NotRegistrable(f"document {document.id} cannot be registered: {exc}") from exc
-    return _append(
+    _append(
         session,
         register=register,
         document_id=document.id,
@@ -117,19 +117,23 @@ def register_approved(
         previous=previous,
         actor=actor,
     )
+    return row
 
 
 def assign_handling_unit(
     session: Session, *, document_id: int, handling_unit: str | None, actor: str
-) -> CorrespondenceRegisterRow:
+) -> tuple[int, CorrespondenceRegisterRow]:
     """Hand a registered letter to a unit (or take it back, with None): the next version of
-    its row, published like any other."""
+    its row, published like any other. Naming the unit it already has changes nothing.
+    Returns the row in force with its feed position."""
     previous = current_row(session, register=Register.CORRESPONDENCE, document_id=document_id)
     if not isinstance(previous, CorrespondenceRegisterRow):
         raise NotRegistered(f"document {document_id} is not in the correspondence register")
+    if previous.handling_unit == handling_unit:
+        return position_of(session, register=Register.CORRESPONDENCE, row_id=previous.id), previous
     row = _copy(previous)
     row.handling_unit = handling_unit
-    _append(
+    position = _append(
         session,
         register=Register.CORRESPONDENCE,
         document_id=document_id,
@@ -139,7 +143,7 @@ def assign_handling_unit(
         kind="handling_unit_assigned",
         extra={"handling_unit": audit.change(previous.handling_unit, handling_unit)},
     )
-    return row
+    return position, row
 
 
 def current_row(session: Session, *, register: Register, document_id: int) -> RegisterRow | None:
@@ -187,22 +191,37 @@ def rows_between(
     ).all()
 
 
+def position_of(session: Session, *, register: Register, row_id: int) -> int:
+    position = session.scalar(
+        select(FeedItem.position).where(
+            FeedItem.stream == STREAMS[register].value, FeedItem.item_id == row_id
+        )
+    )
+    if position is None:
+        raise NotRegistered(f"row {row_id} of the {register} register was never published")
+    return position
+
+
 def expiring_contracts(
     session: Session, *, today: date, within_days: int
-) -> Sequence[ContractRegisterRow]:
-    """Contracts in force that expire from today to `within_days` days on, soonest first."""
+) -> list[tuple[int, ContractRegisterRow]]:
+    """Contracts in force that expire from today to `within_days` days on, soonest first,
+    with their feed positions."""
     superseded = select(ContractRegisterRow.supersedes_id).where(
         ContractRegisterRow.supersedes_id.is_not(None)
     )
-    return session.scalars(
-        select(ContractRegisterRow)
+    rows = session.execute(
+        select(FeedItem.position, ContractRegisterRow)
+        .join(ContractRegisterRow, ContractRegisterRow.id == FeedItem.item_id)
         .where(
+            FeedItem.stream == FeedStream.CONTRACTS.value,
             ContractRegisterRow.expiry_date >= today,
             ContractRegisterRow.expiry_date <= today + timedelta(days=within_days),
             ContractRegisterRow.id.not_in(superseded),
         )
         .order_by(ContractRegisterRow.expiry_date, ContractRegisterRow.id)
     ).all()
+    return [(position, row) for position, row in rows]
 
 
 # Blanked once the retention period has run out; what stays (skills, languages,
@@ -253,7 +272,8 @@ def _append(
     actor: str,
     kind: str = "registered",
     extra: dict[str, object] | None = None,
-) -> RegisterRow:
+) -> int:
+    """Append the row as the document's next version and publish it: its feed position."""
     row.document_id = document_id
     row.version = previous.version + 1 if previous else 1
     row.supersedes_id = previous.id if previous else None
@@ -268,8 +288,7 @@ def _append(
             document_id=row.document_id, actor=actor, kind=kind, data=data | (extra or {})
         )
     )
-    feed.publish(session, stream=STREAMS[register], item_id=row.id)
-    return row
+    return feed.publish(session, stream=STREAMS[register], item_id=row.id)
 
 
 def _contract_row(

@@ -26,6 +26,7 @@ from pipeline.processing import rule_book
 from pipeline.registers import Register, register_feed, rows_between
 from pipeline.review import reopen
 from pipeline.settings import Settings
+from tests.signin import add_token, api
 from tests.test_api import add_document
 
 REVIEWER = "van-thu@example.vn"
@@ -135,9 +136,9 @@ def test_contracts_expiring_soon_are_listed_soonest_first(sessions: sessionmaker
     approve_one(sessions, add(sessions, "open", "contract", CONTRACT | {"expiry_date": None}))
     with sessions() as session:
         soon = registers.expiring_contracts(session, today=date(2026, 4, 20), within_days=30)
-        assert [row.expiry_date for row in soon] == [date(2026, 5, 10)]
+        assert [row.expiry_date for _, row in soon] == [date(2026, 5, 10)]
         year = registers.expiring_contracts(session, today=date(2026, 4, 1), within_days=365)
-        assert [row.expiry_date for row in year] == [
+        assert [row.expiry_date for _, row in year] == [
             date(2026, 4, 1),
             date(2026, 5, 10),
             date(2026, 12, 31),
@@ -423,3 +424,76 @@ def test_invoices_and_unknown_documents_have_no_register(sessions: sessionmaker[
     with sessions() as session:
         for register in Register:
             assert register_feed(session, register=register) == []
+
+
+def test_systems_pull_each_register_by_position_a_page_at_a_time(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    letters = [add(sessions, f"l{n}-", "dispatch", letter(n)) for n in range(5)]
+    for document_id in letters:
+        approve_one(sessions, document_id)
+    approve_one(sessions, add(sessions, "hd", "contract", CONTRACT))
+    approve_one(sessions, add(sessions, "cv", "cv", CV))
+    with api(settings) as client:
+        reader = {"Authorization": f"Bearer {add_token(sessions, 'van-thu', 'accountant')}"}
+        url = "/api/v1/registers/correspondence"
+        first = client.get(url, params={"limit": 2}, headers=reader).json()
+        assert [item["position"] for item in first["items"]] == [1, 2]
+        assert first["next_cursor"] == "2"
+        rest = client.get(url, params={"after": 2, "limit": 2}, headers=reader).json()
+        last = client.get(url, params={"after": 4, "limit": 2}, headers=reader).json()
+        items = first["items"] + rest["items"] + last["items"]
+        assert [(item["position"], item["arrival_number"]) for item in items] == [
+            (n, n) for n in range(1, 6)
+        ]
+        assert last["next_cursor"] is None
+        assert items[0] | {"id": 0, "registered_at": ""} == {
+            "id": 0,
+            "position": 1,
+            "document_id": letters[0],
+            "version": 1,
+            "supersedes_id": None,
+            "registered_at": "",
+            "registered_by": REVIEWER,
+            "year": int(items[0]["arrival_date"][:4]),
+            "arrival_number": 1,
+            "arrival_date": items[0]["arrival_date"],
+            "issuer": "Cục Thuế TP Hà Nội",
+            "dispatch_number": "0/CV-TCKT",
+            "issue_date": "2026-02-10",
+            "subject": "Hướng dẫn quyết toán thuế TNCN năm 2025",
+            "urgency": "khẩn",
+            "handling_unit": None,
+            "reply_deadline": "2026-03-15",
+        }
+
+        [contract] = client.get("/api/v1/registers/contracts", headers=reader).json()["items"]
+        assert (contract["value"], contract["reminder_date"]) == ("250000000", "2027-02-02")
+        assert contract["parties"][1] == {
+            "role": "party_b",
+            "name": "Công ty TNHH Minh Phát",
+            "tax_id": "0101243150",
+        }
+        [candidate] = client.get("/api/v1/registers/candidates", headers=reader).json()["items"]
+        assert (candidate["full_name"], candidate["anonymised_at"]) == ("Nguyễn Thị Lan", None)
+        expiring = client.get(
+            "/api/v1/registers/contracts/expiring", params={"within_days": 3660}, headers=reader
+        ).json()
+        assert [item["contract_number"] for item in expiring["items"]] == ["15/2026/HĐMB"]
+
+        reviewer = {"Authorization": f"Bearer {add_token(sessions, 'rita', 'reviewer')}"}
+        handed = f"{url}/{letters[1]}/handling-unit"
+        body = {"handling_unit": "Phòng Kế toán"}
+        first_put = client.put(handed, json=body, headers=reviewer)
+        assert first_put.status_code == 200, first_put.text
+        assert first_put.json()["position"] == 6
+        assert (first_put.json()["version"], first_put.json()["arrival_number"]) == (2, 2)
+        # the same unit again changes nothing: no new version, no new position
+        again = client.put(handed, json=body, headers=reviewer).json()
+        assert (again["position"], again["version"]) == (6, 2)
+        newest = client.get(url, params={"after": 5}, headers=reader).json()["items"]
+        assert [(item["document_id"], item["handling_unit"]) for item in newest] == [
+            (letters[1], "Phòng Kế toán")
+        ]
+        missing = client.put(f"{url}/999999/handling-unit", json=body, headers=reviewer)
+        assert missing.status_code == 404
