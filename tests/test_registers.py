@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline import registers
+from extractors.record import Record, Source
+from pipeline import checking, registers
+from pipeline.checking import AUTO_APPROVER
 from pipeline.db import transaction
 from pipeline.documents import get_document
 from pipeline.models import (
@@ -497,3 +499,43 @@ def test_systems_pull_each_register_by_position_a_page_at_a_time(
         ]
         missing = client.put(f"{url}/999999/handling-unit", json=body, headers=reviewer)
         assert missing.status_code == 404
+
+
+def test_an_auto_approved_letter_is_registered_too(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    fields = {
+        "dispatch_number": "125/CV-TCKT",
+        "issuer": "CÔNG TY TNHH THƯƠNG MẠI MINH PHÁT",
+        "issue_place": "Hà Nội",
+        "issue_date": "2026-03-05",
+        "subject": "quyết toán thuế năm 2025",
+        "recipients": ["Cục Thuế thành phố Hà Nội"],
+        "signer_name": "Trần Đức Dũng",
+        "signer_title": "GIÁM ĐỐC",
+        "cc": ["Như trên", "Lưu: VT"],
+    }
+    document_id = add_document(
+        sessions, name="auto", doc_type="dispatch", fields={}, status=DocumentStatus.PROCESSING
+    )
+    record = Record(
+        source=Source(filename="auto", sha256="auto".ljust(64, "0"), media_type="application/pdf"),
+        doc_type="dispatch",
+        fields=fields,
+        confidence=dict.fromkeys(fields, 0.99),
+    )
+    auto = settings.model_copy(update={"auto_approve_types": frozenset({"dispatch"})})
+    with transaction(sessions) as session:
+        checking.settle(
+            session,
+            document=session.get_one(Document, document_id),
+            record=record,
+            rules=rule_book(auto).current(),
+            settings=auto,
+            actor="worker",
+        )
+    with sessions() as session:
+        assert get_document(session, document_id=document_id).status is DocumentStatus.APPROVED
+        [(position, row)] = register_feed(session, register=Register.CORRESPONDENCE)
+        assert (position, row.document_id, row.registered_by) == (1, document_id, AUTO_APPROVER)
+        assert row.arrival_number == 1  # type: ignore[attr-defined]
