@@ -81,7 +81,7 @@ class NotRegistered(Exception):
     """The document has no row in the register."""
 
 
-def business_day(moment: datetime) -> date:
+def _business_day(moment: datetime) -> date:
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return aware.astimezone(BUSINESS_TZ).date()
 
@@ -363,7 +363,7 @@ def _letter_row(
         row.year, row.arrival_number = previous.year, previous.arrival_number
         row.arrival_date, row.handling_unit = previous.arrival_date, previous.handling_unit
     else:
-        row.arrival_date = business_day(document.received_at)
+        row.arrival_date = _business_day(document.received_at)
         row.year = row.arrival_date.year
         row.arrival_number = counters.next_number(session, prefix=ARRIVAL_PREFIX, year=row.year)
     return row
@@ -387,7 +387,7 @@ def _copy(row: CorrespondenceRegisterRow) -> CorrespondenceRegisterRow:
 def _registered_on(previous: RegisterRow | None) -> date:
     if isinstance(previous, ContractRegisterRow | CandidateRegisterRow):
         return previous.registered_on
-    return business_day(datetime.now(UTC))
+    return _business_day(datetime.now(UTC))
 
 
 def _register_day(register: Register) -> InstrumentedAttribute[date]:

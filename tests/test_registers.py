@@ -4,6 +4,7 @@ numbered, published into their feeds, versioned on re-approval, and purged when 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -294,11 +295,34 @@ def test_concurrent_approvals_number_letters_without_gaps_or_repeats(
         except BaseException as error:  # noqa: BLE001 - reported by the test thread
             failures.append(error)
 
+    # A system pulling the feed all the while, as it would in production.
+    pulled: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def pull() -> None:
+        try:
+            cursor = None
+            while True:
+                finished = done.is_set()
+                with sessions() as session:
+                    page = register_feed(session, register=Register.CORRESPONDENCE, after=cursor)
+                pulled.extend((position, row.id) for position, row in page)
+                cursor = pulled[-1][0] if pulled else None
+                if finished and not page:
+                    return
+                time.sleep(0.02)
+        except BaseException as error:  # noqa: BLE001 - reported by the test thread
+            failures.append(error)
+
+    poller = threading.Thread(target=pull)
+    poller.start()
     threads = [threading.Thread(target=review) for _ in range(reviewers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    done.set()
+    poller.join()
     assert failures == []
 
     with sessions() as session:
@@ -309,6 +333,8 @@ def test_concurrent_approvals_number_letters_without_gaps_or_repeats(
         assert sorted(row.document_id for row in rows) == sorted(letters)
         feed = register_feed(session, register=Register.CORRESPONDENCE, limit=1000)
     assert [position for position, _ in feed] == list(range(1, 2 * per_year + 1))
+    # the poller took every row exactly once, in order, though it read while they committed
+    assert pulled == [(position, row.id) for position, row in feed]
     # one approval at a time from number to commit: each year's numbers follow the feed
     for year in (2025, 2026):
         in_feed = [row.arrival_number for _, row in feed if row.year == year]  # type: ignore[attr-defined]
