@@ -232,7 +232,8 @@ DocumentEvent = AuditEvent
 
 
 class VoucherCounter(Base):
-    """The last voucher number given per prefix and year, locked while the next is taken."""
+    """The last number given per prefix and year (voucher numbers, letters' arrival numbers),
+    locked while the next is taken (see pipeline/counters.py)."""
 
     __tablename__ = "voucher_counters"
 

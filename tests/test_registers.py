@@ -156,6 +156,7 @@ def test_an_approved_cv_enters_the_candidate_register_with_no_national_id(
     with sessions() as session:
         [(position, row)] = register_feed(session, register=Register.CANDIDATES)
         assert isinstance(row, CandidateRegisterRow)
+        assert (position, row.document_id, row.version) == (1, document_id, 1)
         assert (row.full_name, row.email, row.phone) == (
             "Nguyễn Thị Lan",
             "lan.nguyen@example.vn",
