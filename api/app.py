@@ -10,7 +10,17 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.routers import audit, auth, documents, entries, health, originals, uploads, web
+from api.routers import (
+    audit,
+    auth,
+    documents,
+    entries,
+    health,
+    originals,
+    registers,
+    uploads,
+    web,
+)
 from pipeline.auth import anyone_can_sign_in
 from pipeline.db import make_engine, make_session_factory
 from pipeline.pages import PageRenderer
@@ -56,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(uploads.router)
     app.include_router(originals.router)
     app.include_router(entries.router)
+    app.include_router(registers.router)
     app.include_router(audit.router)
     app.include_router(web.router)
     # The pages' script and style: public, as the sign-in page needs them before a session.

@@ -175,6 +175,7 @@ QueueReader = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.APP
 Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
 Approver = Annotated[Principal, Depends(require_roles(Role.APPROVER))]
 EntriesReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
+RegisterReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
 Admin = Annotated[Principal, Depends(require_roles())]
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pipeline.exports import export_app
+from pipeline.register_exports import add_register_exports
 from pipeline.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -34,7 +35,12 @@ users_app = typer.Typer(help="People who use the API, and their roles.", no_args
 app.add_typer(users_app, name="users")
 tokens_app = typer.Typer(help="API tokens for other systems.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
+add_register_exports(export_app)
 app.add_typer(export_app, name="export")
+registers_app = typer.Typer(
+    help="The registers kept from approved documents.", no_args_is_help=True
+)
+app.add_typer(registers_app, name="registers")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 
@@ -472,6 +478,29 @@ def tokens_revoke(
     with _account_session() as session:
         token = auth.revoke_token(session, token_id=token_id, actor=CLI_ACTOR)
     typer.echo(f"revoked token {token.id} ({token.name})")
+
+
+@registers_app.command("purge")
+def registers_purge(
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Purge as of this day (default: today)."),
+    ] = None,
+) -> None:
+    """Blank the personal data of candidates kept past their retention period
+    (BACKOFFICE_CANDIDATE_RETENTION_DAYS after registration), and audit it. Run it daily."""
+    from pipeline.db import make_engine, make_session_factory, transaction
+    from pipeline.registers import purge_expired_candidates
+    from rules.functions import business_today
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            day = today.date() if today else business_today()
+            purged = purge_expired_candidates(session, today=day)
+    finally:
+        engine.dispose()
+    typer.echo(f"{purged} candidate row(s) past retention anonymised")
 
 
 def _rules_or_exit(settings: Settings) -> RuleSet:

@@ -1,5 +1,5 @@
 """Database models: documents, the job queue, the audit trail, duplicates, journal entries,
-and the people and systems allowed to use the API."""
+the registers, and the people and systems allowed to use the API."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -232,7 +232,8 @@ DocumentEvent = AuditEvent
 
 
 class VoucherCounter(Base):
-    """The last voucher number given per prefix and year, locked while the next is taken."""
+    """The last number given per prefix and year (voucher numbers, letters' arrival numbers),
+    locked while the next is taken (see pipeline/counters.py)."""
 
     __tablename__ = "voucher_counters"
 
@@ -318,11 +319,110 @@ class JournalLine(Base):
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")
 
 
+class RegisterRow:
+    """What every register row has. Rows are append-only: approving a reopened document
+    again appends its next `version`, which `supersedes` the earlier row and is published
+    again; the document's row in force is the one nothing supersedes (see
+    pipeline/registers.py)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_by: Mapped[str] = mapped_column(String(255))
+
+    @declared_attr
+    def supersedes_id(cls) -> Mapped[int | None]:
+        return mapped_column(
+            ForeignKey(f"{cls.__tablename__}.id"),
+            unique=True,
+            default=None,  # type: ignore[attr-defined]
+        )
+
+
+class ContractRegisterRow(RegisterRow, Base):
+    """The contract register (sổ theo dõi hợp đồng)."""
+
+    __tablename__ = "contract_register"
+    __table_args__ = (
+        UniqueConstraint("document_id", "version", name="uq_contract_register_document_version"),
+    )
+
+    # The day the contract entered the register (its first approval, in Vietnam).
+    registered_on: Mapped[date] = mapped_column(Date, index=True)
+    contract_number: Mapped[str | None] = mapped_column(String(120), default=None)
+    title: Mapped[str | None] = mapped_column(Text, default=None)
+    # [{"role": "party_a", "name": …, "tax_id": …}, …] in the order the contract names them.
+    parties: Mapped[list[dict[str, Any]]] = mapped_column(JsonColumn, default=list)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(20, 4), default=None)
+    currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    signing_date: Mapped[date | None] = mapped_column(Date, default=None)
+    effective_date: Mapped[date | None] = mapped_column(Date, default=None)
+    expiry_date: Mapped[date | None] = mapped_column(Date, default=None)
+    auto_renewal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When someone should act before the contract lapses: the expiry date less the lead time
+    # in force when it was registered (`BACKOFFICE_CONTRACT_REMINDER_DAYS`).
+    reminder_date: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+
+
+class CandidateRegisterRow(RegisterRow, Base):
+    """The candidate register, from approved CVs. Personal data is kept only until
+    `retain_until`; then the purge blanks it and stamps `anonymised_at`. A national ID number
+    is never here: the record itself only says whether the CV showed one."""
+
+    __tablename__ = "candidate_register"
+    __table_args__ = (
+        UniqueConstraint("document_id", "version", name="uq_candidate_register_document_version"),
+    )
+
+    registered_on: Mapped[date] = mapped_column(Date, index=True)
+    full_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    email: Mapped[str | None] = mapped_column(String(255), default=None)
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    location: Mapped[str | None] = mapped_column(Text, default=None)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, default=None)
+    skills: Mapped[list[str]] = mapped_column(JsonColumn, default=list)
+    languages: Mapped[list[str]] = mapped_column(JsonColumn, default=list)
+    years_of_experience: Mapped[float | None] = mapped_column(Float, default=None)
+    latest_title: Mapped[str | None] = mapped_column(String(255), default=None)
+    latest_employer: Mapped[str | None] = mapped_column(String(255), default=None)
+    retain_until: Mapped[date] = mapped_column(Date, index=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CorrespondenceRegisterRow(RegisterRow, Base):
+    """The register of incoming official letters (sổ công văn đến). `arrival_number` (số
+    đến) counts the letters arrived in `year` from 1, without gaps or repeats; the versions
+    of one letter share its number."""
+
+    __tablename__ = "correspondence_register"
+    __table_args__ = (
+        UniqueConstraint(
+            "document_id", "version", name="uq_correspondence_register_document_version"
+        ),
+        UniqueConstraint(
+            "year", "arrival_number", "version", name="uq_correspondence_register_number"
+        ),
+    )
+
+    year: Mapped[int] = mapped_column(Integer)
+    arrival_number: Mapped[int] = mapped_column(Integer)
+    arrival_date: Mapped[date] = mapped_column(Date, index=True)
+    issuer: Mapped[str | None] = mapped_column(Text, default=None)
+    dispatch_number: Mapped[str | None] = mapped_column(String(120), default=None)
+    issue_date: Mapped[date | None] = mapped_column(Date, default=None)
+    subject: Mapped[str | None] = mapped_column(Text, default=None)
+    urgency: Mapped[str | None] = mapped_column(String(20), default=None)
+    # The unit a reviewer hands the letter to; null until one is named.
+    handling_unit: Mapped[str | None] = mapped_column(String(255), default=None)
+    reply_deadline: Mapped[date | None] = mapped_column(Date, default=None)
+
+
 class Role(enum.StrEnum):
     CLERK = "clerk"  # uploads, sees own uploads
     REVIEWER = "reviewer"  # corrects, approves, rejects
     APPROVER = "approver"  # second approval above a threshold
-    ACCOUNTANT = "accountant"  # reads and acknowledges journal entries
+    ACCOUNTANT = "accountant"  # reads and acknowledges journal entries and the registers
     ADMIN = "admin"  # users, settings, rules; may do everything
 
 

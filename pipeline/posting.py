@@ -5,6 +5,9 @@ Cross-domain work (documents → entries) lives here, not in either domain's ser
 Callers own the transaction; the document's version column makes a concurrent second
 approval fail at commit instead of posting twice.
 
+Approved contracts, CVs and letters are entered in their registers instead (see
+pipeline/registers.py).
+
 Entries are never changed once posted. Reopening a posted invoice posts a reversing entry
 (the same lines, debit and credit swapped, on the same accounting date) and returns the
 invoice to review; approving it again posts a new entry. The three net to the new one.
@@ -14,11 +17,10 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
-from pipeline import approval, feed, journal
+from pipeline import approval, counters, feed, journal
 from pipeline.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.approval import ApprovalPolicy
 from pipeline.audit import change
@@ -31,7 +33,6 @@ from pipeline.models import (
     FeedStream,
     JournalEntry,
     JournalLine,
-    VoucherCounter,
 )
 from pipeline.settings import get_settings
 
@@ -84,6 +85,11 @@ def approve(
             post_invoice(session, document=document, actor=actor, mapping=mapping)
         else:
             draft_entry(document, mapping=mapping)
+    else:
+        # Imported here: the registers build on this module (their errors are NotPostable).
+        from pipeline import registers
+
+        registers.register_approved(session, document=document, actor=actor)
     return document
 
 
@@ -238,32 +244,8 @@ def live_entry(session: Session, *, document_id: int) -> JournalEntry | None:
 
 
 def next_voucher_number(session: Session, *, year: int, prefix: str = VOUCHER_PREFIX) -> str:
-    """The year's next voucher number, gap-free: the counter row stays locked (FOR UPDATE on
-    PostgreSQL; SQLite transactions write one at a time) until the caller's transaction
-    ends, and a rollback gives the number back."""
-    counter = _locked_counter(session, prefix=prefix, year=year)
-    if counter is None:
-        try:
-            with session.begin_nested():
-                session.add(VoucherCounter(prefix=prefix, year=year, last_number=0))
-        except IntegrityError:
-            pass  # another transaction opened the year first; its row is locked below
-        counter = _locked_counter(session, prefix=prefix, year=year)
-        if counter is None:
-            raise RuntimeError(f"voucher counter {prefix} {year} vanished while being opened")
-    counter.last_number += 1
-    session.flush()
-    return f"{prefix}{year}/{counter.last_number:06d}"
-
-
-def _locked_counter(session: Session, *, prefix: str, year: int) -> VoucherCounter | None:
-    return session.scalar(
-        select(VoucherCounter)
-        .where(VoucherCounter.prefix == prefix, VoucherCounter.year == year)
-        .with_for_update()
-        # A counter read in an earlier transaction of this session is stale.
-        .execution_options(populate_existing=True)
-    )
+    """The year's next voucher number, gap-free (see pipeline/counters.py)."""
+    return f"{prefix}{year}/{counters.next_number(session, prefix=prefix, year=year):06d}"
 
 
 def entry_feed(

@@ -114,6 +114,20 @@ class Settings(BaseSettings):
         "Unset: every approval posts at once.",
     )
 
+    contract_reminder_days: int = Field(
+        default=30,
+        ge=0,
+        description="How many days before a registered contract expires its reminder falls "
+        "due (the contract register's reminder date).",
+    )
+    candidate_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="How long the candidate register keeps a candidate's personal data after "
+        "registration; `backoffice registers purge` then blanks it (Decree 13/2023/ND-CP: "
+        "no longer than the purpose needs).",
+    )
+
     crash_at: frozenset[str] = Field(
         default=frozenset(),
         description="Fault injection for crash-safety tests: crash points that SIGKILL the "

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routers import web
-from pipeline import cli
+from pipeline import cli, posting
 from pipeline.blobs import BlobStore
 from pipeline.models import ApiToken, AuditEvent, Document, DocumentStatus
 from pipeline.settings import Settings, get_settings
@@ -65,6 +65,13 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/type"): frozenset({"reviewer"}),
     ("GET", "/api/v1/review-queue"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/entries"): frozenset({"accountant"}),
+    ("GET", "/api/v1/registers/contracts"): frozenset({"accountant"}),
+    ("GET", "/api/v1/registers/contracts/expiring"): frozenset({"accountant"}),
+    ("GET", "/api/v1/registers/candidates"): frozenset({"accountant"}),
+    ("GET", "/api/v1/registers/correspondence"): frozenset({"accountant"}),
+    ("PUT", "/api/v1/registers/correspondence/{document_id}/handling-unit"): frozenset(
+        {"reviewer"}
+    ),
     ("GET", "/api/v1/audit"): frozenset(),
 }
 
@@ -113,6 +120,16 @@ def _request(
                     document_id=document_id, actor="a-reviewer", kind="approved", data={"step": 1}
                 )
             )
+        if path.startswith("/api/v1/registers/correspondence/"):
+            # a letter entered in the register (the handling unit is each call's own)
+            document.doc_type = "dispatch"
+            document.record = (document.record or {}) | {
+                "doc_type": "dispatch",
+                "fields": {"subject": "Mời họp", "issuer": "Sở Tài chính"},
+            }
+    if path.startswith("/api/v1/registers/correspondence/"):
+        with sessions() as session, session.begin():
+            posting.approve(session, document_id=document_id, actor="matrix")
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     blob.parent.mkdir(parents=True, exist_ok=True)
@@ -136,6 +153,8 @@ def _request(
         kwargs["json"] = {"version": document.version, "doc_type": "contract"}
     elif method == "PATCH":
         kwargs["json"] = {"version": document.version, "fields": {"po_number": "PO-7"}}
+    elif path.endswith("/handling-unit"):
+        kwargs["json"] = {"handling_unit": f"Phòng {number}"}
     elif path.endswith("/reject"):
         kwargs["json"] = {"reason": "not ours"}
     elif (method, path) == ("POST", "/api/v1/documents"):
