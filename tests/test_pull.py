@@ -1,0 +1,218 @@
+"""Systems pulling posted entries over HTTP: exactly once, in commit order, while reviewers
+approve in parallel."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from pipeline.db import transaction
+from pipeline.models import Document, DocumentStatus, Job, JournalEntry
+from pipeline.posting import approve, entry_feed
+from pipeline.settings import Settings
+from tests.signin import add_token
+from tests.test_api import INVOICE_FIELDS, add_document
+
+REVIEWERS = 8
+INVOICES = 500
+POLL_SECONDS = 0.05
+# The series carries the year of issue (`C25TAA`).
+LAST_YEAR = {"issue_date": "2025-11-05", "invoice_series": "C25TAA"}
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[str]:
+    """The whole app served by uvicorn on a free port, in a thread of this process."""
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    served = uvicorn.Server(config)
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not served.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = served.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    served.should_exit = True
+    thread.join(timeout=30)
+
+
+def add_invoices(sessions: sessionmaker[Session], count: int) -> list[int]:
+    """Invoices in review, each its own (a copy would fail the duplicate rule), issued in
+    two years: each year has its own voucher counter, so entries of different years are not
+    serialised by it and their ids can be handed out in another order than they commit."""
+    ids = []
+    with transaction(sessions) as session:
+        for number in range(count):
+            name = f"pull{number}-"
+            fields = INVOICE_FIELDS | {
+                "invoice_number": f"{number:07d}",
+                **(LAST_YEAR if number % 2 else {}),
+            }
+            document = Document(
+                sha256=name.ljust(64, "0"),
+                filename=name,
+                relative_path=name,
+                size=10,
+                media_type="application/pdf",
+                archive_path=f".done/{name}",
+                status=DocumentStatus.REVIEW,
+                doc_type="invoice",
+                record={
+                    "source": {
+                        "filename": name,
+                        "sha256": name.ljust(64, "0"),
+                        "media_type": "application/pdf",
+                    },
+                    "doc_type": "invoice",
+                    "language": "vi",
+                    "fields": fields,
+                },
+            )
+            session.add(document)
+            session.flush()
+            session.add(Job(document_id=document.id))
+            ids.append(document.id)
+    return ids
+
+
+def test_a_poller_receives_every_entry_exactly_once_while_reviewers_approve(
+    database_url: str, settings: Settings, sessions: sessionmaker[Session], server: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("the acceptance is on PostgreSQL; SQLite runs one writer at a time")
+    documents = add_invoices(sessions, INVOICES)
+    reviewers = [add_token(sessions, f"reviewer{n}", "reviewer") for n in range(REVIEWERS)]
+    accountant = add_token(sessions, "erp", "accountant")
+
+    approvals_done = threading.Event()
+    failures: list[str] = []
+    received: list[dict[str, Any]] = []
+    polls: list[list[dict[str, Any]]] = []
+
+    def review(token: str, share: list[int]) -> None:
+        with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"}) as http:
+            for document_id in share:
+                answer = http.post(f"/api/v1/documents/{document_id}/approve", timeout=60)
+                if answer.status_code != 200 or answer.json()["status"] != "posted":
+                    failures.append(f"{document_id}: {answer.status_code} {answer.text[:200]}")
+
+    def poll() -> None:
+        cursor: int | None = None
+        with httpx.Client(
+            base_url=server, headers={"Authorization": f"Bearer {accountant}"}
+        ) as http:
+            while True:
+                done_before = approvals_done.is_set()
+                params = {"limit": 100} | ({"after": cursor} if cursor is not None else {})
+                answer = http.get("/api/v1/entries", params=params, timeout=60)
+                if answer.status_code != 200:
+                    failures.append(f"poll: {answer.status_code} {answer.text[:200]}")
+                    return
+                items = answer.json()["items"]
+                if items:
+                    polls.append(items)
+                    received.extend(items)
+                    cursor = items[-1]["position"]
+                elif done_before:
+                    return  # drained: nothing left once every approval had answered
+                time.sleep(POLL_SECONDS)
+
+    poller = threading.Thread(target=poll)
+    workers = [
+        threading.Thread(target=review, args=(token, documents[n::REVIEWERS]))
+        for n, token in enumerate(reviewers)
+    ]
+    started = time.monotonic()
+    poller.start()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    approvals_done.set()
+    poller.join(timeout=60)
+    elapsed = time.monotonic() - started
+
+    assert failures == []
+    assert not poller.is_alive()
+    with sessions() as session:
+        posted = set(session.scalars(select(JournalEntry.id)))
+    ids = [item["id"] for item in received]
+    assert len(posted) == INVOICES
+    assert len(ids) == len(set(ids)) == INVOICES, "an entry came twice or not at all"
+    assert set(ids) == posted
+    assert [item["position"] for item in received] == list(range(1, INVOICES + 1))
+    assert {item["document_id"] for item in received} == set(documents)
+    # What a poller keeping the greatest id seen as its cursor would have missed: entries
+    # that arrived after an entry with a greater id had already been taken.
+    greatest, skipped_by_id = 0, 0
+    for batch in polls:
+        skipped_by_id += sum(1 for item in batch if item["id"] < greatest)
+        greatest = max(greatest, *(item["id"] for item in batch))
+    print(
+        f"{INVOICES} approvals by {REVIEWERS} reviewers in {elapsed:.1f} s, {len(polls)} "
+        f"non-empty polls; an id cursor would have skipped {skipped_by_id}"
+    )
+
+
+def test_an_entry_committed_late_comes_after_the_cursor_not_behind_it(
+    database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    """The race a cursor over ids loses, made to happen: the slower reviewer's entry gets
+    the smaller id but commits last."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time: ids there always follow commit order")
+    slow = add_document(sessions, name="slow", fields=INVOICE_FIELDS | LAST_YEAR)
+    fast = add_document(sessions, name="fast", fields=INVOICE_FIELDS | {"invoice_number": "9"})
+    inserted, resume = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def approve_slowly() -> None:
+        try:
+            with transaction(sessions) as session:
+
+                @event.listens_for(session, "after_flush")
+                def pause(flushing: Session, _context: Any) -> None:
+                    entry_inserted = any(isinstance(row, JournalEntry) for row in flushing.new)
+                    if entry_inserted and not inserted.is_set():
+                        inserted.set()
+                        assert resume.wait(30)
+
+                approve(session, document_id=slow, actor="slow")
+        except BaseException as error:  # noqa: BLE001 - reported by the test thread
+            failures.append(error)
+
+    thread = threading.Thread(target=approve_slowly)
+    thread.start()
+    assert inserted.wait(30)
+    with transaction(sessions) as session:
+        approve(session, document_id=fast, actor="fast")
+    with sessions() as session:
+        first_poll = entry_feed(session)
+    resume.set()
+    thread.join(30)
+    assert failures == []
+
+    with sessions() as session:
+        slow_entry, fast_entry = (
+            session.scalars(
+                select(JournalEntry).where(JournalEntry.document_id == doc).limit(1)
+            ).one()
+            for doc in (slow, fast)
+        )
+        assert slow_entry.id < fast_entry.id
+        assert [entry.id for _, entry in first_poll] == [fast_entry.id]
+        (position, _), *_ = first_poll
+        # By position, the late entry comes next; by id it is behind the cursor for good.
+        assert [entry.id for _, entry in entry_feed(session, after=position)] == [slow_entry.id]
+        after_id = session.scalars(select(JournalEntry).where(JournalEntry.id > fast_entry.id))
+        assert after_id.all() == []
