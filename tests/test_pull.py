@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from pipeline.db import transaction
-from pipeline.models import Document, DocumentStatus, Job, JournalEntry
+from pipeline.models import AuditEvent, Document, DocumentStatus, Job, JournalEntry
 from pipeline.posting import approve, entry_feed
 from pipeline.settings import Settings
-from tests.signin import add_token
+from tests.signin import add_token, api
 from tests.test_api import INVOICE_FIELDS, add_document
 
 REVIEWERS = 8
@@ -216,3 +216,80 @@ def test_an_entry_committed_late_comes_after_the_cursor_not_behind_it(
         assert [entry.id for _, entry in entry_feed(session, after=position)] == [slow_entry.id]
         after_id = session.scalars(select(JournalEntry).where(JournalEntry.id > fast_entry.id))
         assert after_id.all() == []
+
+
+def test_each_system_acknowledges_what_it_took_and_sees_what_it_has_not(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    invoices = [
+        add_document(sessions, name=f"ack{n}", fields=INVOICE_FIELDS | {"invoice_number": f"{n}"})
+        for n in range(3)
+    ]
+    erp, bi = (
+        {"Authorization": f"Bearer {add_token(sessions, name, 'accountant')}"}
+        for name in ("erp", "bi")
+    )
+    reviewer = {"Authorization": f"Bearer {add_token(sessions, 'rita', 'reviewer')}"}
+    with api(settings) as client:
+        for document_id in invoices:
+            approved = client.post(f"/api/v1/documents/{document_id}/approve", headers=reviewer)
+            assert approved.status_code == 200, approved.text
+        entries = client.get("/api/v1/entries", headers=erp).json()["items"]
+        assert [entry["position"] for entry in entries] == [1, 2, 3]
+
+        # By position or by id; the answer says what is left.
+        taken = {"positions": [1], "ids": [entries[1]["id"]]}
+        acked = client.post("/api/v1/entries/ack", json=taken, headers=erp)
+        assert acked.status_code == 200, acked.text
+        assert acked.json() == {"acknowledged": [1, 2], "new": [1, 2], "pending": 1}
+        # The same acknowledgement again (the answer was lost) changes nothing.
+        again = client.post("/api/v1/entries/ack", json=taken, headers=erp)
+        assert again.json() == {"acknowledged": [1, 2], "new": [], "pending": 1}
+
+        def unacked(headers: dict[str, str]) -> list[int]:
+            page = client.get("/api/v1/entries", params={"unacked": "true"}, headers=headers)
+            return [entry["position"] for entry in page.json()["items"]]
+
+        assert unacked(erp) == [3]
+        assert unacked(bi) == [1, 2, 3]  # acknowledgements are each system's own
+
+        # Something the feed does not hold is refused, and nothing of the request is kept.
+        wrong = client.post("/api/v1/entries/ack", json={"positions": [3, 99]}, headers=erp)
+        assert wrong.status_code == 422
+        assert "position 99" in wrong.json()["detail"]
+        assert (
+            client.post("/api/v1/entries/ack", json={"ids": [10**6]}, headers=erp).status_code
+            == 422
+        )
+        assert client.post("/api/v1/entries/ack", json={}, headers=erp).status_code == 422
+        assert unacked(erp) == [3]
+
+        # Reopening an invoice posts a reversing entry: new, unacknowledged; the
+        # acknowledgement of the entry it reverses stays.
+        document = client.get(f"/api/v1/documents/{invoices[0]}", headers=reviewer).json()
+        reopened = client.post(
+            f"/api/v1/documents/{invoices[0]}/reopen",
+            json={"version": document["version"]},
+            headers=reviewer,
+        )
+        assert reopened.status_code == 200, reopened.text
+        assert unacked(erp) == [3, 4]
+        client.post("/api/v1/entries/ack", json={"positions": [3, 4]}, headers=erp)
+        assert unacked(erp) == []
+        assert (
+            client.post("/api/v1/entries/ack", json={"positions": [1]}, headers=erp).json()[
+                "pending"
+            ]
+            == 0
+        )
+        # Acknowledging is no reviewer's business.
+        assert client.post("/api/v1/entries/ack", json=taken, headers=reviewer).status_code == 403
+
+    with sessions() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "feed_acknowledged").order_by(AuditEvent.id)
+        ).all()
+    assert [(event.actor, event.data) for event in events] == [
+        ("token:erp", {"stream": "entries", "positions": [1, 2]}),
+        ("token:erp", {"stream": "entries", "positions": [3, 4]}),
+    ]

@@ -1,0 +1,45 @@
+"""pull API: consumers' acknowledgements of feed items, and idempotency keys of POSTs
+
+Revision ID: 0010
+Revises: 0008
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "feed_acks",
+        sa.Column("stream", sa.String(length=32), nullable=False),
+        sa.Column("consumer", sa.String(length=255), nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.Column("acked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("stream", "consumer", "position"),
+    )
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("principal", sa.String(length=255), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("media_type", sa.String(length=255), nullable=True),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.PrimaryKeyConstraint("principal", "key"),
+    )
+    op.create_index("ix_idempotency_keys_expires_at", "idempotency_keys", ["expires_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_idempotency_keys_expires_at", table_name="idempotency_keys")
+    op.drop_table("idempotency_keys")
+    op.drop_table("feed_acks")
