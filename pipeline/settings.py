@@ -121,6 +121,12 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    idempotency_key_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="How long the answer to a POST sent with an `Idempotency-Key` is kept "
+        "and replayed to repeats of it.",
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Self:
