@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import idempotency
+from api import examples, idempotency
 from api.routers import audit, auth, documents, entries, health, originals, uploads, web
 from pipeline.auth import anyone_can_sign_in
 from pipeline.db import make_engine, make_session_factory
@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = idempotency.documented(FastAPI.openapi(app))
+            app.openapi_schema = idempotency.documented(examples.documented(FastAPI.openapi(app)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

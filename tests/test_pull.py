@@ -3,9 +3,11 @@ approve in parallel."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +24,7 @@ from pipeline.settings import Settings
 from tests.signin import add_token, api
 from tests.test_api import INVOICE_FIELDS, add_document
 
+README = Path(__file__).resolve().parent.parent / "README.md"
 REVIEWERS = 8
 INVOICES = 500
 POLL_SECONDS = 0.05
@@ -293,3 +296,57 @@ def test_each_system_acknowledges_what_it_took_and_sees_what_it_has_not(
         ("token:erp", {"stream": "entries", "positions": [1, 2]}),
         ("token:erp", {"stream": "entries", "positions": [3, 4]}),
     ]
+
+
+def readme_poller() -> Callable[..., None]:
+    """The `poll` function of the README's poller example, as a reader would copy it."""
+    section = README.read_text(encoding="utf-8").split("### Pulling entries", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert match is not None, "the README has no poller example"
+    namespace: dict[str, Any] = {"__name__": "readme_example"}
+    exec(compile(match.group(1), str(README), "exec"), namespace)  # noqa: S102 - our own README
+    poll: Callable[..., None] = namespace["poll"]
+    return poll
+
+
+def test_the_readme_poller_takes_every_entry_and_after_a_crash_gets_the_rest_again(
+    settings: Settings, sessions: sessionmaker[Session], server: str
+) -> None:
+    poll = readme_poller()
+    token = add_token(sessions, "erp", "accountant")
+
+    def post(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            fields = INVOICE_FIELDS | {"invoice_number": f"{number:07d}"}
+            document_id = add_document(sessions, name=f"readme{number}-", fields=fields)
+            with transaction(sessions) as session:
+                approve(session, document_id=document_id, actor="rita")
+
+    deliveries: dict[int, int] = {}
+
+    def store(entry: dict[str, Any]) -> None:
+        deliveries[entry["id"]] = deliveries.get(entry["id"], 0) + 1
+
+    def crash_on_the_second(entry: dict[str, Any]) -> None:
+        store(entry)
+        if len(deliveries) == 5:
+            raise RuntimeError("the system went down before acknowledging")
+
+    with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"}) as http:
+        post(3, start=0)
+        poll(http, store, idle_seconds=POLL_SECONDS, stop_when_idle=True)
+        assert len(deliveries) == 3 and set(deliveries.values()) == {1}
+
+        post(2, start=3)
+        with pytest.raises(RuntimeError, match="went down"):
+            poll(http, crash_on_the_second, idle_seconds=POLL_SECONDS, stop_when_idle=True)
+        # Started again with no cursor: what was stored but not acknowledged comes again,
+        # what was acknowledged does not.
+        poll(http, store, idle_seconds=POLL_SECONDS, stop_when_idle=True)
+        unacked = http.get("/api/v1/entries", params={"unacked": "true"}).json()["items"]
+
+    with sessions() as session:
+        posted = set(session.scalars(select(JournalEntry.id)))
+    assert set(deliveries) == posted and len(posted) == 5
+    assert sorted(deliveries.values()) == [1, 1, 1, 2, 2]
+    assert unacked == []
