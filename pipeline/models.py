@@ -286,6 +286,21 @@ class FeedAck(Base):
     acked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WebhookCursor(Base):
+    """How far the webhook has been told about a feed. The feed itself is the outbox: its
+    items are written in the transaction that posts them, in commit order, so notifying
+    everything after this position misses nothing and needs no second write there."""
+
+    __tablename__ = "webhook_cursors"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    delivered_position: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Failed attempts at the next notification, and when to try it again (back-off).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
 class IdempotencyKey(Base):
     """The first answer to a POST sent with an `Idempotency-Key`, replayed to its repeats
     (see api/idempotency.py). While the first request runs, `status_code` is null."""

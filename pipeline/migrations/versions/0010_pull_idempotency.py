@@ -1,4 +1,5 @@
-"""pull API: consumers' acknowledgements of feed items, and idempotency keys of POSTs
+"""pull API: consumers' acknowledgements of feed items, idempotency keys of POSTs, and how
+far the webhook has notified each feed
 
 Revision ID: 0010
 Revises: 0008
@@ -37,9 +38,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("principal", "key"),
     )
     op.create_index("ix_idempotency_keys_expires_at", "idempotency_keys", ["expires_at"])
+    op.create_table(
+        "webhook_cursors",
+        sa.Column("stream", sa.String(length=32), nullable=False),
+        sa.Column("delivered_position", sa.BigInteger(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("stream"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("webhook_cursors")
     op.drop_index("ix_idempotency_keys_expires_at", table_name="idempotency_keys")
     op.drop_table("idempotency_keys")
     op.drop_table("feed_acks")
