@@ -128,21 +128,15 @@ def acknowledge(
     missing_ids = set(item_ids) - set(by_id)
     if wanted - found or missing_ids:
         raise UnknownItems(stream, wanted - found, missing_ids)
-    before = set(
-        session.scalars(
-            select(FeedAck.position).where(
-                FeedAck.stream == stream.value,
-                FeedAck.consumer == consumer,
-                FeedAck.position.in_(wanted),
-            )
-        )
+    rows = [{"stream": stream.value, "consumer": consumer, "position": p} for p in wanted]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # What was acknowledged before, by an earlier request or a concurrent one, is left as it
+    # is; the rows actually added say what is new.
+    added = session.scalars(
+        insert(FeedAck).values(rows).on_conflict_do_nothing().returning(FeedAck.position)
     )
-    new = sorted(wanted - before)
+    new = sorted(added)
     if new:
-        rows = [{"stream": stream.value, "consumer": consumer, "position": p} for p in new]
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        # A concurrent acknowledgement of the same item by the same consumer is no conflict.
-        session.execute(insert(FeedAck).values(rows).on_conflict_do_nothing())
         audit.record(
             session,
             actor=consumer,

@@ -126,6 +126,10 @@ def test_a_poller_receives_every_entry_exactly_once_while_reviewers_approve(
                     polls.append(items)
                     received.extend(items)
                     cursor = items[-1]["position"]
+                    taken = {"positions": [item["position"] for item in items]}
+                    acked = http.post("/api/v1/entries/ack", json=taken, timeout=60)
+                    if acked.status_code != 200:
+                        failures.append(f"ack: {acked.status_code} {acked.text[:200]}")
                 elif done_before:
                     return  # drained: nothing left once every approval had answered
                 time.sleep(POLL_SECONDS)
@@ -155,6 +159,9 @@ def test_a_poller_receives_every_entry_exactly_once_while_reviewers_approve(
     assert set(ids) == posted
     assert [item["position"] for item in received] == list(range(1, INVOICES + 1))
     assert {item["document_id"] for item in received} == set(documents)
+    with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {accountant}"}) as http:
+        left = http.get("/api/v1/entries", params={"unacked": "true"}).json()["items"]
+    assert left == [], "every entry taken was acknowledged"
     # What a poller keeping the greatest id seen as its cursor would have missed: entries
     # that arrived after an entry with a greater id had already been taken.
     greatest, skipped_by_id = 0, 0
