@@ -23,6 +23,7 @@ import tempfile
 from datetime import timedelta
 from typing import IO, Any
 
+import anyio
 from fastapi import status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
@@ -106,9 +107,10 @@ class IdempotencyMiddleware:
         principal: str,
         key: str,
     ) -> None:
-        answer: dict[str, Any] = {"body": bytearray()}
+        answer: dict[str, Any] = {"body": bytearray(), "complete": False}
 
         async def capture(message: Message) -> None:
+            # Noted before it is sent: an answer the client hung up on is still the answer.
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
                 for name, value in message.get("headers", []):
@@ -116,19 +118,22 @@ class IdempotencyMiddleware:
                         answer["media_type"] = value.decode("latin-1")
             elif message["type"] == "http.response.body":
                 answer["body"] += message.get("body", b"")
+                answer["complete"] = not message.get("more_body", False)
             await send(message)
 
         try:
             await self.app(scope, receive, capture)
-        except BaseException:
-            await run_in_threadpool(_release, sessions, principal, key)
-            raise
-        code = answer.get("status")
-        if code is None or code >= 500 or code in _NOT_KEPT:
-            await run_in_threadpool(_release, sessions, principal, key)
-            return
-        kept = idempotency.StoredAnswer(code, answer.get("media_type"), bytes(answer["body"]))
-        await run_in_threadpool(_complete, sessions, principal, key, kept)
+        finally:
+            code = answer.get("status")
+            # Shielded: a request cancelled by a disconnect still settles its key.
+            with anyio.CancelScope(shield=True):
+                if answer["complete"] and code is not None and code < 500 and code not in _NOT_KEPT:
+                    kept = idempotency.StoredAnswer(
+                        code, answer.get("media_type"), bytes(answer["body"])
+                    )
+                    await run_in_threadpool(_complete, sessions, principal, key, kept)
+                else:
+                    await run_in_threadpool(_release, sessions, principal, key)
 
 
 def documented(schema: dict[str, Any]) -> dict[str, Any]:
