@@ -43,6 +43,12 @@ _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 _CHUNK = 1 << 16
 _IN_MEMORY = 1 << 20
 _NOT_KEPT = frozenset({status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN})
+# The answer is kept once it has been sent (only then has the request's own transaction
+# ended; on SQLite keeping it sooner would wait on that transaction), so a client repeating
+# the request the moment it has the answer can find it still running: a repeat waits this
+# long for the first request's answer before it is told to retry later.
+_ANSWER_WAIT_SECONDS = 2.0
+_ANSWER_POLL_SECONDS = 0.05
 
 
 class IdempotencyMiddleware:
@@ -74,23 +80,24 @@ class IdempotencyMiddleware:
                 await self.app(scope, _replaying(body, receive), send)
                 return
             fingerprint = _fingerprint(request, body)
-            try:
-                stored = await run_in_threadpool(
-                    _claim,
-                    sessions,
-                    principal,
-                    key,
-                    fingerprint,
-                    timedelta(hours=settings.idempotency_key_hours),
-                )
-            except idempotency.KeyReused as exc:
-                await _problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc))(
-                    scope, receive, send
-                )
-                return
-            except idempotency.StillRunning as exc:
-                await _problem(status.HTTP_409_CONFLICT, str(exc))(scope, receive, send)
-                return
+            lifetime = timedelta(hours=settings.idempotency_key_hours)
+            deadline = anyio.current_time() + _ANSWER_WAIT_SECONDS
+            while True:
+                try:
+                    stored = await run_in_threadpool(
+                        _claim, sessions, principal, key, fingerprint, lifetime
+                    )
+                    break
+                except idempotency.KeyReused as exc:
+                    await _problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc))(
+                        scope, receive, send
+                    )
+                    return
+                except idempotency.StillRunning as exc:
+                    if anyio.current_time() >= deadline:
+                        await _problem(status.HTTP_409_CONFLICT, str(exc))(scope, receive, send)
+                        return
+                    await anyio.sleep(_ANSWER_POLL_SECONDS)
             if stored is not None:
                 await _replay(stored, send)
                 return

@@ -105,9 +105,16 @@ def test_a_poller_receives_every_entry_exactly_once_while_reviewers_approve(
     def review(token: str, share: list[int]) -> None:
         with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"}) as http:
             for document_id in share:
-                answer = http.post(f"/api/v1/documents/{document_id}/approve", timeout=60)
+                # Each approval sent twice with its key, as by a client that lost the first
+                # answer: the repeat gets that answer and posts nothing more.
+                approve = f"/api/v1/documents/{document_id}/approve"
+                key = {"Idempotency-Key": f"approve-{document_id}"}
+                answer = http.post(approve, headers=key, timeout=60)
                 if answer.status_code != 200 or answer.json()["status"] != "posted":
                     failures.append(f"{document_id}: {answer.status_code} {answer.text[:200]}")
+                repeat = http.post(approve, headers=key, timeout=60)
+                if (repeat.status_code, repeat.content) != (200, answer.content):
+                    failures.append(f"{document_id} again: {repeat.status_code}")
 
     def poll() -> None:
         cursor: int | None = None
