@@ -35,13 +35,13 @@ from pipeline.models import FeedAck, FeedCounter, FeedItem, FeedStream
 class UnknownItems(Exception):
     """An acknowledgement naming positions or items the feed does not hold (yet)."""
 
-    def __init__(self, stream: FeedStream, positions: Collection[int], item_ids: Collection[int]):
+    def __init__(
+        self, stream: FeedStream, positions: Collection[int], item_ids: Collection[int]
+    ) -> None:
         named = [f"position {p}" for p in sorted(positions)] + [
             f"item {i}" for i in sorted(item_ids)
         ]
         super().__init__(f"not in the {stream.value} feed: {', '.join(named)}")
-        self.positions = sorted(positions)
-        self.item_ids = sorted(item_ids)
 
 
 @dataclass(frozen=True)
