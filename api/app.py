@@ -6,10 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api import examples, idempotency
 from api.routers import (
     audit,
     auth,
@@ -69,6 +71,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registers.router)
     app.include_router(audit.router)
     app.include_router(web.router)
+    app.add_middleware(idempotency.IdempotencyMiddleware)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = idempotency.documented(examples.documented(FastAPI.openapi(app)))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     # The pages' script and style: public, as the sign-in page needs them before a session.
     static = Path(__file__).resolve().parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline import approval
@@ -363,3 +363,30 @@ class JournalEntryOut(BaseModel):
             reverses_id=entry.reverses_id,
             lines=[JournalLineOut.model_validate(line) for line in entry.lines],
         )
+
+
+class AckRequest(BaseModel):
+    """Items taken from a feed, by `position`, by `id`, or both."""
+
+    positions: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(
+        default_factory=list, max_length=1000, description="Positions of the items taken."
+    )
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        default_factory=list, max_length=1000, description="Ids of the items taken."
+    )
+
+    @model_validator(mode="after")
+    def _names_something(self) -> AckRequest:
+        if not self.positions and not self.ids:
+            raise ValueError("name the items taken in `positions` or `ids`")
+        return self
+
+
+class AckOut(BaseModel):
+    acknowledged: list[int] = Field(
+        description="The positions of every item the request named: all acknowledged now."
+    )
+    new: list[int] = Field(
+        description="Those not acknowledged before this request (empty on a repeat)."
+    )
+    pending: int = Field(description="Items of the feed the caller has still not acknowledged.")

@@ -177,12 +177,19 @@ def list_tokens(session: Session) -> Sequence[ApiToken]:
     return session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
 
 
-def use_token(session: Session, *, secret: str) -> ApiToken | None:
-    """The live token with this secret, its use noted; None for an unknown or revoked one."""
+def live_token(session: Session, *, secret: str) -> ApiToken | None:
+    """The live token with this secret; None for an unknown or revoked one."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_hash(secret)))
     if token is None or token.revoked_at is not None:
         return None
-    token.last_used_at = utcnow()
+    return token
+
+
+def use_token(session: Session, *, secret: str) -> ApiToken | None:
+    """The live token with this secret, its use noted; None for an unknown or revoked one."""
+    token = live_token(session, secret=secret)
+    if token is not None:
+        token.last_used_at = utcnow()
     return token
 
 

@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -179,6 +180,45 @@ def worker(
 
 
 @app.command()
+def webhooks(
+    once: Annotated[
+        bool, typer.Option(help="Send what is due now (one batch per feed), then exit.")
+    ] = False,
+) -> None:
+    """Notify BACKOFFICE_WEBHOOK_URL of new feed items (`run` does this on its own)."""
+    from pipeline.services import build_notifier
+
+    _logging()
+    notifier = build_notifier(get_settings())
+    if notifier is None:
+        typer.echo("BACKOFFICE_WEBHOOK_URL is not set: nothing to notify", err=True)
+        raise typer.Exit(1)
+    if once:
+        for attempt in notifier.deliver_due():
+            outcome = "delivered" if attempt.delivered else f"failed: {attempt.error}"
+            typer.echo(f"{attempt.stream.value}\t{len(attempt.positions)}\t{outcome}")
+        return
+    webhooks_main(get_settings())
+
+
+def webhooks_main(settings: Settings) -> None:
+    from pipeline.services import build_notifier
+
+    _logging()
+    notifier = build_notifier(settings)
+    if notifier is None:
+        return
+    stop = threading.Event()
+
+    def stop_notifying(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, stop_notifying)
+    signal.signal(signal.SIGINT, stop_notifying)
+    notifier.run(stop)
+
+
+@app.command()
 def api(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
@@ -194,7 +234,8 @@ def run(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
-    """Run everything on this machine: watcher, workers and API. Ctrl-C stops cleanly."""
+    """Run everything on this machine: watcher, workers, API, and the webhook notifier when
+    one is configured. Ctrl-C stops cleanly."""
     from pipeline.migrate import upgrade
     from pipeline.worker import start_worker_processes
 
@@ -204,7 +245,10 @@ def run(
     settings.inbox.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
     children = [context.Process(target=watcher_main, args=(settings,), name="watcher")]
-    children[0].start()
+    if settings.webhook_url is not None:
+        children.append(context.Process(target=webhooks_main, args=(settings,), name="webhooks"))
+    for child in children:
+        child.start()
     children += start_worker_processes(settings, max(1, settings.workers))
     try:
         _serve_api(settings, host=host, port=port)

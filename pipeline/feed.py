@@ -10,17 +10,45 @@ position back); a cursor over positions misses nothing.
 
 The price is that publishing into one feed is serialised from the moment a position is taken
 to commit: callers publish last, after the work that may fail.
+
+A consumer (a system's token, or a user) acknowledges the positions it has stored. A cursor
+is enough to read every item once; acknowledgements are what let a consumer that lost its
+cursor, or crashed between reading and storing, ask for exactly what it has not yet taken.
+They are per consumer and feed, only ever added, so acknowledging twice changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pipeline.models import FeedCounter, FeedItem, FeedStream
+from pipeline import audit
+from pipeline.models import FeedAck, FeedCounter, FeedItem, FeedStream
+
+
+class UnknownItems(Exception):
+    """An acknowledgement naming positions or items the feed does not hold (yet)."""
+
+    def __init__(
+        self, stream: FeedStream, positions: Collection[int], item_ids: Collection[int]
+    ) -> None:
+        named = [f"position {p}" for p in sorted(positions)] + [
+            f"item {i}" for i in sorted(item_ids)
+        ]
+        super().__init__(f"not in the {stream.value} feed: {', '.join(named)}")
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    positions: list[int]  # every position the request named, now acknowledged
+    new: list[int]  # those not acknowledged before it
+    pending: int  # items of the feed the consumer has still not acknowledged
 
 
 def publish(session: Session, *, stream: FeedStream, item_id: int) -> int:
@@ -42,13 +70,91 @@ def publish(session: Session, *, stream: FeedStream, item_id: int) -> int:
 
 
 def positions(
-    session: Session, *, stream: FeedStream, after: int | None = None, limit: int = 100
+    session: Session,
+    *,
+    stream: FeedStream,
+    after: int | None = None,
+    limit: int = 100,
+    unacked_by: str | None = None,
 ) -> Sequence[FeedItem]:
-    """The feed's items after a cursor (a position), in order."""
+    """The feed's items after a cursor (a position), in order; with `unacked_by`, only those
+    that consumer has not acknowledged."""
     query = select(FeedItem).where(FeedItem.stream == stream.value)
     if after is not None:
         query = query.where(FeedItem.position > after)
+    if unacked_by is not None:
+        query = query.where(not_acknowledged(unacked_by))
     return session.scalars(query.order_by(FeedItem.position).limit(limit)).all()
+
+
+def not_acknowledged(consumer: str) -> ColumnElement[bool]:
+    """A condition on FeedItem, for queries joining a feed to its items' own table."""
+    return ~exists().where(
+        FeedAck.stream == FeedItem.stream,
+        FeedAck.consumer == consumer,
+        FeedAck.position == FeedItem.position,
+    )
+
+
+def acknowledge(
+    session: Session,
+    *,
+    stream: FeedStream,
+    consumer: str,
+    positions: Collection[int] = (),
+    item_ids: Collection[int] = (),
+) -> Acknowledged:
+    """Record that the consumer has taken these items (named by position or by item id).
+    Naming one already acknowledged is no error: a consumer that crashed before it saw the
+    answer simply sends the same acknowledgement again. Naming one the feed does not hold is
+    refused, so a consumer's mistake does not pass for progress."""
+    wanted = set(positions)
+    by_id: dict[int, int] = {}
+    if item_ids:
+        rows = session.execute(
+            select(FeedItem.item_id, FeedItem.position).where(
+                FeedItem.stream == stream.value, FeedItem.item_id.in_(set(item_ids))
+            )
+        )
+        by_id = {item_id: position for item_id, position in rows}
+        wanted |= set(by_id.values())
+    found = set(
+        session.scalars(
+            select(FeedItem.position).where(
+                FeedItem.stream == stream.value, FeedItem.position.in_(wanted)
+            )
+        )
+    )
+    missing_ids = set(item_ids) - set(by_id)
+    if wanted - found or missing_ids:
+        raise UnknownItems(stream, wanted - found, missing_ids)
+    rows = [{"stream": stream.value, "consumer": consumer, "position": p} for p in wanted]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # What was acknowledged before, by an earlier request or a concurrent one, is left as it
+    # is; the rows actually added say what is new.
+    added = session.scalars(
+        insert(FeedAck).values(rows).on_conflict_do_nothing().returning(FeedAck.position)
+    )
+    new = sorted(added)
+    if new:
+        audit.record(
+            session,
+            actor=consumer,
+            kind="feed_acknowledged",
+            data={"stream": stream.value, "positions": new},
+        )
+    session.flush()
+    return Acknowledged(
+        positions=sorted(wanted),
+        new=new,
+        pending=pending(session, stream=stream, consumer=consumer),
+    )
+
+
+def pending(session: Session, *, stream: FeedStream, consumer: str) -> int:
+    """How many items of the feed the consumer has not acknowledged."""
+    query = select(func.count()).where(FeedItem.stream == stream.value, not_acknowledged(consumer))
+    return session.scalar(query) or 0
 
 
 def _locked_counter(session: Session, stream: FeedStream) -> FeedCounter | None:

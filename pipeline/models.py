@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -271,6 +272,51 @@ class FeedItem(Base):
     position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     item_id: Mapped[int] = mapped_column(Integer)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedAck(Base):
+    """A consumer's word that it has taken (stored) the item at a position of a feed: what a
+    system has not acknowledged is what it may still be missing. Acks are only ever added."""
+
+    __tablename__ = "feed_acks"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The principal that took it, as the audit trail names it (`token:erp`, a user's name).
+    consumer: Mapped[str] = mapped_column(String(255), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    acked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookCursor(Base):
+    """How far the webhook has been told about a feed. The feed itself is the outbox: its
+    items are written in the transaction that posts them, in commit order, so notifying
+    everything after this position misses nothing and needs no second write there."""
+
+    __tablename__ = "webhook_cursors"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    delivered_position: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Failed attempts at the next notification, and when to try it again (back-off).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class IdempotencyKey(Base):
+    """The first answer to a POST sent with an `Idempotency-Key`, replayed to its repeats
+    (see api/idempotency.py). While the first request runs, `status_code` is null."""
+
+    __tablename__ = "idempotency_keys"
+
+    principal: Mapped[str] = mapped_column(String(255), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # SHA-256 of the method, path and body: the same key on another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    status_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    media_type: Mapped[str | None] = mapped_column(String(255), default=None)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
 
 class JournalEntry(Base):

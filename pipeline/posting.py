@@ -249,10 +249,11 @@ def next_voucher_number(session: Session, *, year: int, prefix: str = VOUCHER_PR
 
 
 def entry_feed(
-    session: Session, *, after: int | None = None, limit: int = 100
+    session: Session, *, after: int | None = None, limit: int = 100, unacked_by: str | None = None
 ) -> list[tuple[int, JournalEntry]]:
     """Posted entries with their feed positions, in commit order, after a cursor (see
-    pipeline/feed.py for why not in id order)."""
+    pipeline/feed.py for why not in id order); with `unacked_by`, only those that consumer
+    has not acknowledged."""
     query = (
         select(FeedItem.position, JournalEntry)
         .join(JournalEntry, JournalEntry.id == FeedItem.item_id)
@@ -261,6 +262,8 @@ def entry_feed(
     )
     if after is not None:
         query = query.where(FeedItem.position > after)
+    if unacked_by is not None:
+        query = query.where(feed.not_acknowledged(unacked_by))
     rows = session.execute(query.order_by(FeedItem.position).limit(limit)).all()
     return [(position, entry) for position, entry in rows]
 

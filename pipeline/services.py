@@ -7,6 +7,7 @@ from pipeline.db import make_engine, make_session_factory
 from pipeline.ingest import Ingestor
 from pipeline.settings import Settings
 from pipeline.watcher import InboxWatcher
+from pipeline.webhooks import Notifier
 
 
 def build_ingestor(settings: Settings) -> Ingestor:
@@ -28,4 +29,18 @@ def build_watcher(settings: Settings) -> InboxWatcher:
         stability_delay=settings.stability_delay,
         polling_interval=settings.polling_interval,
         rescan_interval=settings.rescan_interval,
+    )
+
+
+def build_notifier(settings: Settings) -> Notifier | None:
+    """The webhook notifier, when a webhook is configured."""
+    if settings.webhook_url is None or settings.webhook_secret is None:
+        return None
+    return Notifier(
+        sessions=make_session_factory(make_engine(settings.resolved_database_url)),
+        url=settings.webhook_url,
+        secret=settings.webhook_secret.get_secret_value().encode(),
+        timeout=settings.webhook_timeout_seconds,
+        retry_seconds=settings.webhook_retry_seconds,
+        retry_max_seconds=settings.webhook_retry_max_seconds,
     )

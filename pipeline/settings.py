@@ -17,6 +17,7 @@ from extractors.limits import ReadLimits
 # Words of keys copied from examples and templates: a key anyone can read signs nothing.
 PLACEHOLDER_WORDS = ("changethis", "changeme", "change-me", "change_me", "replace", "example")
 MIN_SECRET_LENGTH = 32
+MIN_WEBHOOK_SECRET_LENGTH = 16
 SECRET_KEY_FILE = "secret_key"
 
 
@@ -144,6 +145,34 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    webhook_url: str | None = Field(
+        default=None,
+        description="Where to POST a signed notification when items are published in a feed.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Keys the HMAC-SHA256 signature of each notification."
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_seconds: float = Field(
+        default=5.0, gt=0, description="First retry delay of a failed notification, doubled."
+    )
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    idempotency_key_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="How long the answer to a POST sent with an `Idempotency-Key` is kept "
+        "and replayed to repeats of it.",
+    )
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Self:
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_url and len(secret) < MIN_WEBHOOK_SECRET_LENGTH:
+            raise ValueError(
+                "BACKOFFICE_WEBHOOK_URL needs BACKOFFICE_WEBHOOK_SECRET, at least "
+                f"{MIN_WEBHOOK_SECRET_LENGTH} characters, for receivers to check signatures"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Self:

@@ -26,6 +26,7 @@ from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routers import web
 from pipeline import cli, posting
 from pipeline.blobs import BlobStore
+from pipeline.db import transaction
 from pipeline.models import ApiToken, AuditEvent, Document, DocumentStatus
 from pipeline.settings import Settings, get_settings
 from pipeline.worker import Worker
@@ -65,6 +66,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/type"): frozenset({"reviewer"}),
     ("GET", "/api/v1/review-queue"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/entries"): frozenset({"accountant"}),
+    ("POST", "/api/v1/entries/ack"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/contracts"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/contracts/expiring"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/candidates"): frozenset({"accountant"}),
@@ -159,6 +161,12 @@ def _request(
         kwargs["json"] = {"reason": "not ours"}
     elif (method, path) == ("POST", "/api/v1/documents"):
         kwargs["files"] = {"file": (f"{document_id}.pdf", f"%PDF-1.4 {url}".encode())}
+    elif path == "/api/v1/entries/ack":
+        with transaction(sessions) as session:
+            posting.approve(session, document_id=document_id, actor="test")
+            entry = posting.live_entry(session, document_id=document_id)
+            assert entry is not None
+        kwargs["json"] = {"ids": [entry.id]}
     elif path == "/login":
         kwargs["data"] = {"username": "someone", "password": PASSWORD}
     return client.request(method, url, headers=headers, **kwargs).status_code

@@ -1,14 +1,15 @@
-"""Posted journal entries, pulled by accounting systems."""
+"""Posted journal entries, pulled and acknowledged by accounting systems."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import EntriesReader, SessionDep
-from api.schemas import JournalEntryOut, Page
-from pipeline import posting
+from api.schemas import AckOut, AckRequest, JournalEntryOut, Page, Problem
+from pipeline import feed, posting
+from pipeline.models import FeedStream
 
 router = APIRouter(prefix="/api/v1", tags=["entries"])
 
@@ -16,16 +17,49 @@ router = APIRouter(prefix="/api/v1", tags=["entries"])
 @router.get("/entries", response_model=Page[JournalEntryOut])
 def list_entries(
     session: SessionDep,
-    _principal: EntriesReader,
+    principal: EntriesReader,
     after: Annotated[
         int | None, Query(ge=0, description="The `position` of the last entry already taken.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    unacked: Annotated[
+        bool,
+        Query(
+            description="Only entries the caller (this token, or this user) has not "
+            "acknowledged with `POST /api/v1/entries/ack`."
+        ),
+    ] = False,
 ) -> Page[JournalEntryOut]:
     """Posted entries in commit order after a cursor: an entry committed late by a slower
     transaction still comes after every entry already returned, never before the cursor."""
-    feed = posting.entry_feed(session, after=after, limit=limit)
-    items = [JournalEntryOut.of(entry, position=position) for position, entry in feed]
+    rows = posting.entry_feed(
+        session, after=after, limit=limit, unacked_by=principal.name if unacked else None
+    )
+    items = [JournalEntryOut.of(entry, position=position) for position, entry in rows]
     return Page[JournalEntryOut](
         items=items, next_cursor=str(items[-1].position) if len(items) == limit else None
     )
+
+
+@router.post(
+    "/entries/ack",
+    response_model=AckOut,
+    responses={422: {"model": Problem, "description": "A position or id not in the feed."}},
+)
+def acknowledge_entries(body: AckRequest, session: SessionDep, principal: EntriesReader) -> AckOut:
+    """Acknowledge entries the caller has taken (stored on its side), by position or id.
+    Acknowledging an entry again changes nothing, so a system that crashed before it saw the
+    answer sends the same request again. `GET /api/v1/entries?unacked=true` then lists what
+    the caller has not yet taken."""
+    try:
+        done = feed.acknowledge(
+            session,
+            stream=FeedStream.ENTRIES,
+            consumer=principal.name,
+            positions=body.positions,
+            item_ids=body.ids,
+        )
+        session.commit()
+    except feed.UnknownItems as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return AckOut(acknowledged=done.positions, new=done.new, pending=done.pending)
