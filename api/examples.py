@@ -19,7 +19,9 @@ from api.routers.uploads import UploadOut
 from api.schemas import (
     AckOut,
     AckRequest,
+    ApprovalOut,
     ApprovalRefused,
+    ApprovalStateOut,
     ApproveRequest,
     CorrectionRequest,
     DocumentDetail,
@@ -122,6 +124,15 @@ def _detail(
         relative_path="2026-03/HD_0000123.pdf",
         history=history or [_RECEIVED_EVENT],
         duplicates=[],
+        approval=ApprovalStateOut(
+            required=1,
+            reasons=[],
+            amounts_changed_by=[],
+            given=[ApprovalOut(actor="lan.nguyen", at=_RECEIVED, step=1)]
+            if status is DocumentStatus.POSTED
+            else [],
+            awaiting_second=False,
+        ),
     )
 
 
@@ -225,6 +236,9 @@ REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", f"{_DOCUMENT}/approve"): _requests(
         version=("Approve the version reviewed", ApproveRequest(version=3))
     ),
+    ("POST", f"{_DOCUMENT}/second-approval"): _requests(
+        version=("Give the second approval to the version reviewed", ApproveRequest(version=4))
+    ),
     ("POST", f"{_DOCUMENT}/reject"): _requests(
         reason=(
             "Reject with the reason",
@@ -294,6 +308,15 @@ RESPONSES: dict[tuple[str, str], dict[int, Any]] = {
                         message="subtotal 1000000 + VAT 80000 = 1080000, but total is 1008000",
                     )
                 ],
+            )
+        ),
+    },
+    ("POST", f"{_DOCUMENT}/second-approval"): {
+        200: _json(_detail(DocumentStatus.POSTED, 5, _POSTED_HISTORY)),
+        403: _json(
+            Problem(
+                detail="lan.nguyen gave the first approval of document 123: the second must "
+                "come from another approver"
             )
         ),
     },

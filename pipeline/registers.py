@@ -158,9 +158,15 @@ def current_row(session: Session, *, register: Register, document_id: int) -> Re
 
 
 def register_feed(
-    session: Session, *, register: Register, after: int | None = None, limit: int = 100
+    session: Session,
+    *,
+    register: Register,
+    after: int | None = None,
+    limit: int = 100,
+    unacked_by: str | None = None,
 ) -> list[tuple[int, RegisterRow]]:
-    """The register's rows with their feed positions, in commit order, after a cursor."""
+    """The register's rows with their feed positions, in commit order, after a cursor; with
+    `unacked_by`, only those that consumer has not acknowledged."""
     model = MODELS[register]
     query = (
         select(FeedItem.position, model)
@@ -169,6 +175,8 @@ def register_feed(
     )
     if after is not None:
         query = query.where(FeedItem.position > after)
+    if unacked_by is not None:
+        query = query.where(feed.not_acknowledged(unacked_by))
     rows = session.execute(query.order_by(FeedItem.position).limit(limit)).all()
     return [(position, row) for position, row in rows]
 

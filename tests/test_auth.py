@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routers import web
-from pipeline import cli, posting
+from pipeline import cli, posting, registers
 from pipeline.blobs import BlobStore
 from pipeline.db import transaction
 from pipeline.models import ApiToken, AuditEvent, Document, DocumentStatus
@@ -71,6 +71,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/registers/contracts/expiring"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/candidates"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/correspondence"): frozenset({"accountant"}),
+    ("POST", "/api/v1/registers/{register}/ack"): frozenset({"accountant"}),
     ("PUT", "/api/v1/registers/correspondence/{document_id}/handling-unit"): frozenset(
         {"reviewer"}
     ),
@@ -122,14 +123,14 @@ def _request(
                     document_id=document_id, actor="a-reviewer", kind="approved", data={"step": 1}
                 )
             )
-        if path.startswith("/api/v1/registers/correspondence/"):
+        if path.startswith(("/api/v1/registers/correspondence/", "/api/v1/registers/{register}")):
             # a letter entered in the register (the handling unit is each call's own)
             document.doc_type = "dispatch"
             document.record = (document.record or {}) | {
                 "doc_type": "dispatch",
                 "fields": {"subject": "Mời họp", "issuer": "Sở Tài chính"},
             }
-    if path.startswith("/api/v1/registers/correspondence/"):
+    if path.startswith(("/api/v1/registers/correspondence/", "/api/v1/registers/{register}")):
         with sessions() as session, session.begin():
             posting.approve(session, document_id=document_id, actor="matrix")
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
@@ -140,6 +141,7 @@ def _request(
         path.replace("{document_id}", str(document_id))
         .replace("{index}", "0")
         .replace("{number}", "1")
+        .replace("{register}", "correspondence")
     )
     kwargs: dict[str, Any] = {}
     if path.endswith("/line-items"):
@@ -167,6 +169,13 @@ def _request(
             entry = posting.live_entry(session, document_id=document_id)
             assert entry is not None
         kwargs["json"] = {"ids": [entry.id]}
+    elif path.endswith("/ack"):
+        with sessions() as session:
+            row = registers.current_row(
+                session, register=registers.Register.CORRESPONDENCE, document_id=document_id
+            )
+            assert row is not None
+        kwargs["json"] = {"ids": [row.id]}
     elif path == "/login":
         kwargs["data"] = {"username": "someone", "password": PASSWORD}
     return client.request(method, url, headers=headers, **kwargs).status_code

@@ -528,6 +528,41 @@ def test_systems_pull_each_register_by_position_a_page_at_a_time(
         assert missing.status_code == 404
 
 
+def test_a_system_acknowledges_register_rows_and_sees_only_what_it_has_not_taken(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    for n in range(3):
+        approve_one(sessions, add(sessions, f"l{n}-", "dispatch", letter(n)))
+    approve_one(sessions, add(sessions, "hd", "contract", CONTRACT))
+    with api(settings) as client:
+        erp = {"Authorization": f"Bearer {add_token(sessions, 'erp', 'accountant')}"}
+        hr = {"Authorization": f"Bearer {add_token(sessions, 'hr', 'accountant')}"}
+        url = "/api/v1/registers/correspondence"
+        taken = client.post(f"{url}/ack", json={"positions": [1, 2]}, headers=erp)
+        assert taken.status_code == 200, taken.text
+        assert taken.json() == {"acknowledged": [1, 2], "new": [1, 2], "pending": 1}
+        # a repeat after a crash changes nothing
+        again = client.post(f"{url}/ack", json={"positions": [1, 2]}, headers=erp).json()
+        assert (again["new"], again["pending"]) == ([], 1)
+        left = client.get(url, params={"unacked": "true"}, headers=erp).json()["items"]
+        assert [item["position"] for item in left] == [3]
+        # each system has its own acknowledgements, and each register its own feed
+        others = client.get(url, params={"unacked": "true"}, headers=hr).json()["items"]
+        assert [item["position"] for item in others] == [1, 2, 3]
+        contracts = client.get(
+            "/api/v1/registers/contracts", params={"unacked": "true"}, headers=erp
+        ).json()["items"]
+        assert [item["position"] for item in contracts] == [1]
+        unknown = client.post(f"{url}/ack", json={"positions": [9]}, headers=erp)
+        assert unknown.status_code == 422
+        assert (
+            client.post(
+                "/api/v1/registers/nothing/ack", json={"positions": [1]}, headers=erp
+            ).status_code
+            == 422
+        )
+
+
 def test_an_auto_approved_letter_is_registered_too(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:

@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from api.deps import RegisterReader, Reviewer, SessionDep, SettingsDep
-from api.schemas import MoneyOut, Page
-from pipeline import registers
+from api.schemas import AckOut, AckRequest, MoneyOut, Page, Problem
+from pipeline import feed, registers
 from pipeline.models import RegisterRow
 from pipeline.registers import Register
 from rules.functions import business_today
@@ -30,6 +30,13 @@ After = Annotated[
     int | None, Query(ge=0, description="The `position` of the last row already taken.")
 ]
 Limit = Annotated[int, Query(ge=1, le=500)]
+Unacked = Annotated[
+    bool,
+    Query(
+        description="Only rows the caller (this token, or this user) has not acknowledged "
+        "with `POST /api/v1/registers/{register}/ack`."
+    ),
+]
 DocumentId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The letter's document id.")]
 
 
@@ -128,10 +135,17 @@ class HandlingUnit(BaseModel):
 
 
 def _page(
-    out: type[Row], session: SessionDep, register: Register, after: int | None, limit: int
+    out: type[Row],
+    session: SessionDep,
+    register: Register,
+    after: int | None,
+    limit: int,
+    unacked_by: str | None,
 ) -> Page[Row]:
-    feed = registers.register_feed(session, register=register, after=after, limit=limit)
-    items = [out.of(row, position=position) for position, row in feed]
+    rows = registers.register_feed(
+        session, register=register, after=after, limit=limit, unacked_by=unacked_by
+    )
+    items = [out.of(row, position=position) for position, row in rows]
     return Page[Row](
         items=items, next_cursor=str(items[-1].position) if len(items) == limit else None
     )
@@ -139,10 +153,15 @@ def _page(
 
 @router.get("/contracts", response_model=Page[ContractRegisterOut])
 def contracts(
-    session: SessionDep, _principal: RegisterReader, after: After = None, limit: Limit = 100
+    session: SessionDep,
+    principal: RegisterReader,
+    after: After = None,
+    limit: Limit = 100,
+    unacked: Unacked = False,
 ) -> Page[ContractRegisterOut]:
     """The contract register in commit order after a cursor."""
-    return _page(ContractRegisterOut, session, Register.CONTRACTS, after, limit)
+    unacked_by = principal.name if unacked else None
+    return _page(ContractRegisterOut, session, Register.CONTRACTS, after, limit, unacked_by)
 
 
 @router.get("/contracts/expiring", response_model=ExpiringContracts)
@@ -169,19 +188,56 @@ def expiring_contracts(
 
 @router.get("/candidates", response_model=Page[CandidateRegisterOut])
 def candidates(
-    session: SessionDep, _principal: RegisterReader, after: After = None, limit: Limit = 100
+    session: SessionDep,
+    principal: RegisterReader,
+    after: After = None,
+    limit: Limit = 100,
+    unacked: Unacked = False,
 ) -> Page[CandidateRegisterOut]:
     """The candidate register in commit order after a cursor. Rows past their retention
     come with their personal data blanked."""
-    return _page(CandidateRegisterOut, session, Register.CANDIDATES, after, limit)
+    unacked_by = principal.name if unacked else None
+    return _page(CandidateRegisterOut, session, Register.CANDIDATES, after, limit, unacked_by)
 
 
 @router.get("/correspondence", response_model=Page[CorrespondenceRegisterOut])
 def correspondence(
-    session: SessionDep, _principal: RegisterReader, after: After = None, limit: Limit = 100
+    session: SessionDep,
+    principal: RegisterReader,
+    after: After = None,
+    limit: Limit = 100,
+    unacked: Unacked = False,
 ) -> Page[CorrespondenceRegisterOut]:
     """The register of incoming letters (sổ công văn đến) in commit order after a cursor."""
-    return _page(CorrespondenceRegisterOut, session, Register.CORRESPONDENCE, after, limit)
+    unacked_by = principal.name if unacked else None
+    return _page(
+        CorrespondenceRegisterOut, session, Register.CORRESPONDENCE, after, limit, unacked_by
+    )
+
+
+@router.post(
+    "/{register}/ack",
+    response_model=AckOut,
+    responses={422: {"model": Problem, "description": "A position or id not in the register."}},
+)
+def acknowledge_rows(
+    register: Register, body: AckRequest, session: SessionDep, principal: RegisterReader
+) -> AckOut:
+    """Acknowledge register rows the caller has taken, by position or row id, as for
+    journal entries: a repeat changes nothing, and `?unacked=true` on the register then
+    lists what the caller has not yet taken."""
+    try:
+        done = feed.acknowledge(
+            session,
+            stream=registers.STREAMS[register],
+            consumer=principal.name,
+            positions=body.positions,
+            item_ids=body.ids,
+        )
+        session.commit()
+    except feed.UnknownItems as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return AckOut(acknowledged=done.positions, new=done.new, pending=done.pending)
 
 
 @router.put(
