@@ -40,7 +40,8 @@ _NUMBERING = r"^\s*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
 _SECTIONS: dict[str, re.Pattern[str]] = {
     "experience": re.compile(
         _NUMBERING + r"(kinh nghiệm(?: làm việc)?|quá trình công tác|"
-        r"(?:work |professional )?experience|employment history)\s*:?\s*$",
+        r"(?:work |professional |relevant )?experience|(?:employment|work|career) history|"
+        r"employment)\s*:?\s*$",
         re.I,
     ),
     "education": re.compile(
@@ -53,6 +54,7 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
     "other": re.compile(
         _NUMBERING + r"(mục tiêu nghề nghiệp|career objective|objective|summary|giới thiệu|"
         r"thông tin cá nhân|personal (?:information|details)|sở thích|interests|"
+        r"(?:thông tin )?liên hệ|contacts?(?: details| information)?|hobbies|"
         r"chứng chỉ|certifications?|references|người tham chiếu|dự án|projects|"
         r"lời cam đoan|declaration|tôi xin cam đoan.*|i hereby (?:declare|certify).*)\s*:?\s*$",
         re.I,
@@ -68,7 +70,9 @@ _RANGE = re.compile(
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _DEGREE = re.compile(
     r"(?<![\w.])(cử nhân|kỹ sư|thạc sĩ|tiến sĩ|cao đẳng|bachelor|master|mba|ph\.?d|engineer|"
-    r"diploma|b\.?sc|m\.?sc|b\.a\.|b\.s\.|m\.s\.|m\.a\.|associate)[^,;|]*",
+    r"diploma|b\.?sc|m\.?sc|b\.a\.|b\.s\.|m\.s\.|m\.a\.|associate|"
+    # British and short forms, in capitals only: `ba` is also Vietnamese for three.
+    r"(?-i:(?:BA|BEng|MEng|MA|LLB|LLM|BBA)\b))[^,;|]*",
     re.IGNORECASE,
 )
 _INSTITUTION = re.compile(
@@ -129,8 +133,9 @@ class CvExtractor:
         for key, listed in (("skills", skills), ("languages", languages)):
             for index, (item, line) in enumerate(listed):
                 out.note(f"{key}[{index}]", Found(item, line, _LISTED))
-        education = _education(sections.get("education", []))
-        experience = _experience(sections.get("experience", []))
+        right = _right_edges(lines)
+        education = _education(sections.get("education", []), right)
+        experience = _experience(sections.get("experience", []), right)
         for key, entries in (("education", education), ("experience", experience)):
             for index, entry in enumerate(entries):
                 where = entry.pop("_line")
@@ -243,9 +248,9 @@ def _items(lines: list[Line]) -> list[tuple[str, Line]]:
     return items
 
 
-def _education(lines: list[Line]) -> list[dict[str, object]]:
+def _education(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
     # By rows: the years are often right-aligned on the institution's row.
-    rows = _rows(lines)
+    rows = _join_wrapped(_rows(lines), right)
     texts = [" | ".join(part.text for part in row) for row in rows]
     entries: list[dict[str, object]] = []
     for index, text in enumerate(texts):
@@ -286,6 +291,16 @@ def _education(lines: list[Line]) -> list[dict[str, object]]:
         if institution_text is None and entries and entries[-1]["degree"] is None:
             entries[-1]["degree"] = degree_text
             continue
+        last = entries[-1] if entries else None
+        if (
+            degree_text is None
+            and last is not None
+            and last["institution"] is None
+            and last["end_year"] is None
+        ):  # the degree printed first, its school and year below (`BA (Hons) Marketing`)
+            last["institution"] = institution_text
+            last["end_year"] = max(years, default=None)
+            continue
         entries.append(
             {
                 "institution": institution_text,
@@ -310,12 +325,12 @@ _EMPLOYER = re.compile(
 _HEADING_LENGTH = 80
 
 
-def _experience(lines: list[Line]) -> list[dict[str, object]]:
+def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
     """Jobs anchored on their date ranges. A job's employer and title are on the range's own
     row (`03/2021 – nay | Company | Title`, or the title left of a right-aligned range), on
     the short rows right after it, and, when that leaves one of them, on the row before it.
     Of a row, only its leftmost text counts: a location or date is printed right."""
-    rows = _rows(lines)
+    rows = _join_wrapped(_rows(lines), right)
     dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
     entries: list[dict[str, object]] = []
     taken = -1  # the last row read as part of a job
@@ -380,6 +395,62 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
         else:
             rows.append([line])
     return [sorted(row, key=lambda line: line.bbox[0]) for row in rows]
+
+
+def _right_edges(lines: list[Line]) -> dict[int, float]:
+    """Where text ends on each page: the right edge a cell in the last column wraps at."""
+    edges: dict[int, float] = {}
+    for line in lines:
+        edges[line.page] = max(edges.get(line.page, 0.0), line.bbox[2])
+    return edges
+
+
+def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[Line]]:
+    """Rows with the lines their cells wrap onto joined back (`Viet Tien Technology` /
+    `Solutions JSC`): a row just below whose every part starts where a part above starts,
+    and whose first word would not have fitted before that column's neighbour (or the
+    text's right edge), so the writer's program had to break there. A title stacked under
+    a short employer fits beside it, so it stays a row of its own."""
+    joined: list[list[Line]] = []
+    for row in rows:
+        above = joined[-1] if joined else None
+        targets = _wrapped_into(above, row, right) if above is not None else None
+        if above is None or targets is None:
+            joined.append(list(row))
+            continue
+        for part, index in zip(row, targets, strict=True):
+            above[index] = Line((*above[index].words, *part.words), part.page)
+    return joined
+
+
+def _wrapped_into(above: list[Line], row: list[Line], right: dict[int, float]) -> list[int] | None:
+    """For each part of `row`, the part of `above` it carries on, or None if `row` is a row
+    of its own."""
+    first = row[0]
+    height = max(part.words[0].bbox[3] - part.words[0].bbox[1] for part in row)
+    bottom = max(part.words[-1].bbox[3] for part in above)
+    if first.page != above[0].page or first.bbox[1] - bottom > 0.6 * height:
+        return None
+    targets: list[int] = []
+    for part in row:
+        if _RANGE.search(part.text) or _BULLET.match(part.text) or part.text.endswith(":"):
+            return None
+        index = next(
+            (i for i, cell in enumerate(above) if abs(cell.bbox[0] - part.bbox[0]) <= 3), None
+        )
+        if index is None or index in targets:
+            return None
+        cell = above[index]
+        limit = above[index + 1].bbox[0] if index + 1 < len(above) else right[part.page]
+        word = part.words[0].bbox
+        space = 0.25 * (word[3] - word[1])
+        # A column leaves a gutter before its neighbour (a right-aligned date's box starts
+        # later than its column does).
+        gutter = word[3] - word[1]
+        if cell.words[-1].bbox[2] + space + (word[2] - word[0]) <= limit - gutter:
+            return None  # it would have fitted: not a wrap
+        targets.append(index)
+    return targets
 
 
 def _is_heading_line(text: str) -> bool:
