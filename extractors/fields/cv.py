@@ -4,6 +4,7 @@ education and experience by section, in any section order."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from extractors.document import Line, ParsedDocument
@@ -110,10 +111,13 @@ class CvExtractor:
         out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
         location = value_for(document, _LOCATION, valid=lambda t: len(t.strip()) > 2)
         if location is not None:
-            # An address wrapped mid-phrase goes on in lower case (`Thành` / `phố Hồ Chí Minh`).
-            location = continued(document, location, accept=_address_goes_on)
+            # An address wrapped mid-phrase goes on in lower case (`Thành` / `phố Hồ Chí Minh`),
+            # or mid-name (`thành phố Đà` / `Nẵng`).
+            location = continued(
+                document, location, accept=_address_goes_on(location.value.split()[-1])
+            )
         else:
-            location = _contact_line_place(lines[:8])
+            location = _contact_line_place(lines[:8]) or _place_beside_contacts(lines)
         out.put("location", clean_text(location.value) if location else None, location)
         id_line = next((line for line in lines if _NATIONAL_ID.search(line.text)), None)
         if id_line is None and _NATIONAL_ID.search(text):  # the number wrapped below its label
@@ -149,9 +153,27 @@ class CvExtractor:
         return out
 
 
-def _address_goes_on(text: str) -> bool:
-    """A line that carries on an address: lower case first, short, not a sentence."""
-    return text[:1].islower() and len(text) <= 50 and not text.rstrip().endswith(".")
+def _address_goes_on(last_word: str) -> Callable[[str], bool]:
+    """Whether a line carries on an address ending in `last_word`: lower case first, short,
+    not a sentence; or, after a capitalised word with nothing closing it, the rest of that
+    place's name (a word or two in capitals, no digits, not a heading)."""
+
+    def accept(text: str) -> bool:
+        if len(text) > 50 or text.rstrip().endswith("."):
+            return False
+        if text[:1].islower():
+            return True
+        words = text.split()
+        return (
+            last_word[:1].isupper()
+            and last_word[-1:].isalpha()
+            and len(words) <= 2
+            and all(word[:1].isupper() and word.isalpha() for word in words)
+            and not text.isupper()
+            and not _is_heading(text)
+        )
+
+    return accept
 
 
 _CONTACT_SEPARATOR = re.compile(r"\s*[|•·]\s*")
@@ -170,6 +192,27 @@ def _contact_line_place(lines: list[Line]) -> Found | None:
                 continue
             if re.search(r"[^\W\d_]{2}", part) and len(part) <= 60:
                 return Found(part, line, 0.8)
+    return None
+
+
+_PLACE = re.compile(r"^[^\W\d_][\w .'’-]{1,30}(?:,\s*[^\W\d_][\w .'’-]{1,30}){1,2}$")
+
+
+def _place_beside_contacts(lines: list[Line]) -> Found | None:
+    """An unlabelled place in a block of contacts (`Manchester, UK` under the phone and
+    e-mail): a `Town, Country` line in the same column within two lines of either."""
+    for index, line in enumerate(lines):
+        if not (find_email(line.text) or find_phone(line.text)):
+            continue
+        for other in lines[max(0, index - 2) : index + 3]:
+            if (
+                other is not line
+                and abs(other.bbox[0] - line.bbox[0]) <= 3
+                and _PLACE.match(other.text)
+                and not (find_email(other.text) or find_phone(other.text))
+                and not _is_heading(other.text)
+            ):
+                return Found(other.text, other, 0.7)
     return None
 
 
@@ -209,9 +252,10 @@ def _sections(lines: list[Line]) -> dict[str, list[Line]]:
     for heading, _ in sorted(headings, key=lambda item: item[0].bbox[0]):
         if not starts or heading.bbox[0] - starts[-1] > 40:
             starts.append(heading.bbox[0])
+    starts = _side_by_side(starts, lines)
 
     def column(x: float) -> int:
-        return max((index for index, start in enumerate(starts) if start <= x + 40), default=0)
+        return _column(starts, x)
 
     result: dict[str, list[Line]] = {}
     for line in lines:
@@ -228,6 +272,30 @@ def _sections(lines: list[Line]) -> dict[str, list[Line]]:
         if best is not None:
             result.setdefault(best[1], []).append(line)
     return result
+
+
+def _column(starts: list[float], x: float) -> int:
+    return max((index for index, start in enumerate(starts) if start <= x + 40), default=0)
+
+
+def _side_by_side(starts: list[float], lines: list[Line]) -> list[float]:
+    """The column starts that are columns: each prints beside the one on its left on some
+    row. A sidebar retyped in Word may sit partly in a table's right cell and partly in
+    paragraphs indented further; both are one column, since nothing is ever beside it."""
+    kept = list(starts)
+    changed = True
+    while changed and len(kept) > 1:
+        changed = False
+        rows: dict[tuple[int, int], set[int]] = {}
+        for line in lines:
+            key = (line.page, round(line.bbox[1] / 4))
+            rows.setdefault(key, set()).add(_column(kept, line.bbox[0]))
+        for index in range(1, len(kept)):
+            if not any(index in row and index - 1 in row for row in rows.values()):
+                del kept[index]
+                changed = True
+                break
+    return kept
 
 
 # Items read from a section's lists: where is known, but nothing cross-checks them.
@@ -410,12 +478,19 @@ def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[
     `Solutions JSC`): a row just below whose every part starts where a part above starts,
     and whose first word would not have fitted before that column's neighbour (or the
     text's right edge), so the writer's program had to break there. A title stacked under
-    a short employer fits beside it, so it stays a row of its own."""
+    a short employer fits beside it, so it stays a row of its own. When only the gutter a
+    column keeps before its neighbour says it could not fit, the line is not a wrap when a
+    job's description follows it: then it is the job's title."""
     joined: list[list[Line]] = []
-    for row in rows:
+    for number, row in enumerate(rows):
         above = joined[-1] if joined else None
-        targets = _wrapped_into(above, row, right) if above is not None else None
-        if above is None or targets is None:
+        fit = _wrapped_into(above, row, right) if above is not None else None
+        if above is None or fit is None:
+            joined.append(list(row))
+            continue
+        targets, sure = fit
+        following = rows[number + 1] if number + 1 < len(rows) else None
+        if not sure and following is not None and not _is_heading_line(following[0].text):
             joined.append(list(row))
             continue
         for part, index in zip(row, targets, strict=True):
@@ -423,15 +498,18 @@ def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[
     return joined
 
 
-def _wrapped_into(above: list[Line], row: list[Line], right: dict[int, float]) -> list[int] | None:
-    """For each part of `row`, the part of `above` it carries on, or None if `row` is a row
-    of its own."""
+def _wrapped_into(
+    above: list[Line], row: list[Line], right: dict[int, float]
+) -> tuple[list[int], bool] | None:
+    """For each part of `row`, the part of `above` it carries on, and whether its first
+    word could not have fitted even without a gutter; None if `row` is a row of its own."""
     first = row[0]
     height = max(part.words[0].bbox[3] - part.words[0].bbox[1] for part in row)
     bottom = max(part.words[-1].bbox[3] for part in above)
     if first.page != above[0].page or first.bbox[1] - bottom > 0.6 * height:
         return None
     targets: list[int] = []
+    sure = True
     for part in row:
         if _RANGE.search(part.text) or _BULLET.match(part.text) or part.text.endswith(":"):
             return None
@@ -441,16 +519,18 @@ def _wrapped_into(above: list[Line], row: list[Line], right: dict[int, float]) -
         if index is None or index in targets:
             return None
         cell = above[index]
+        if _RANGE.search(cell.text):
+            return None  # a period does not wrap into a name: what follows is the next field
         limit = above[index + 1].bbox[0] if index + 1 < len(above) else right[part.page]
         word = part.words[0].bbox
-        space = 0.25 * (word[3] - word[1])
+        reach = cell.words[-1].bbox[2] + 0.25 * (word[3] - word[1]) + (word[2] - word[0])
         # A column leaves a gutter before its neighbour (a right-aligned date's box starts
         # later than its column does).
-        gutter = word[3] - word[1]
-        if cell.words[-1].bbox[2] + space + (word[2] - word[0]) <= limit - gutter:
+        if reach <= limit - (word[3] - word[1]):
             return None  # it would have fitted: not a wrap
+        sure = sure and reach > limit
         targets.append(index)
-    return targets
+    return targets, sure
 
 
 def _is_heading_line(text: str) -> bool:
