@@ -146,3 +146,16 @@ def test_a_seller_labelled_by_its_name_field() -> None:
     assert fields["seller"]["tax_id"] == "0101243150"
     assert fields["buyer"]["name"] == "CÔNG TY CỔ PHẦN DƯỢC PHẨM BÌNH MINH"
     assert fields["buyer"]["tax_id"] == "0312345678"
+
+
+def test_an_invoice_number_labelled_without_a_colon_is_read_from_beside_its_label() -> None:
+    rows = [
+        (30, [(40, "Cascade Print & Design LLC"), (440, "INVOICE")]),
+        (60, [(370, "Invoice #"), (530, "2447")]),
+        (74, [(370, "Invoice Date"), (495, "Aug 11, 2026")]),
+        (100, [(40, "Bill To")]),
+        (112, [(40, "Lakeside Dental Partners")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    assert fields["invoice_number"] == "2447"
+    assert fields["issue_date"] == "2026-08-11"

@@ -38,8 +38,10 @@ _FORM = label(r"mẫu số", r"form(?: no\.?)?", r"template")
 _SERIES = label(r"ký ?hiệu", r"serial(?: no\.?)?", r"series", r"khhđ")
 _NUMBER = re.compile(
     # `invoice\s*[^\s\d]?`: a speck OCR reads as a letter before `No.` (`Invoice ÑNo.:`)
-    r"(?<![\w])(?<!mẫu\s)(?:số hóa đơn|số hđ|invoice\s*[^\s\d]?(?:no\.?|number|#)|số|no\.?)"
-    r"(?:\s*\([^)]{0,20}\))?\s*:",
+    r"(?<![\w])(?<!mẫu\s)(?:(?:số hóa đơn|số hđ|invoice\s*[^\s\d]?(?:no\.?|number|#)|số|no\.?)"
+    r"(?:\s*\([^)]{0,20}\))?\s*:"
+    # Without a colon only when the label is all its cell says (`Invoice #`, value beside).
+    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$)",
     re.IGNORECASE,
 )
 _ISSUE_DATE = label(
