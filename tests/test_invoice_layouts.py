@@ -159,3 +159,32 @@ def test_an_invoice_number_labelled_without_a_colon_is_read_from_beside_its_labe
     fields = InvoiceExtractor().extract(_document(rows, "en")).fields
     assert fields["invoice_number"] == "2447"
     assert fields["issue_date"] == "2026-08-11"
+
+
+def test_party_blocks_headed_on_one_row_keep_their_own_tax_codes() -> None:
+    """`From` and `Bill To` side by side: each block's `Tax ID` belongs to the heading
+    starting nearest to its left, not to whichever heading came first."""
+    rows = [
+        (30, [(40, "Invoice No.: INV-86457")]),
+        (44, [(40, "Invoice Date: 2026-07-15")]),
+        (70, [(40, "From"), (260, "Bill To")]),
+        (84, [(40, "Harbor Logistics Pte Ltd"), (260, "Greenfield Software Inc.")]),
+        (98, [(40, "89 Market Street, Singapore"), (260, "88 King Road, London")]),
+        (112, [(40, "Tax ID: 5446168915"), (260, "Tax ID: 4486005457")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    assert fields["seller"]["tax_id"] == "5446168915"
+    assert fields["buyer"]["tax_id"] == "4486005457"
+
+
+def test_a_buyer_named_under_an_empty_person_label_loses_the_name_label() -> None:
+    rows = [
+        (30, [(40, "Tên người bán: CÔNG TY TNHH AN PHÁT")]),
+        (44, [(40, "Mã số thuế: 0101243150")]),
+        (80, [(40, "Họ tên người mua hàng:")]),
+        (94, [(40, "Tên đơn vị: Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long")]),
+        (108, [(40, "Mã số thuế: 1566580016-001")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "vi")).fields
+    assert fields["buyer"]["name"] == "Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long"
+    assert fields["buyer"]["tax_id"] == "1566580016-001"

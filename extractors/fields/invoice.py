@@ -287,6 +287,7 @@ class InvoiceExtractor:
                 )
                 is not None
             ]
+            names = [_without_own_label(found) for found in names]
             # A buyer block names both the person and the company; the company is the party.
             names.sort(key=lambda found: not _COMPANY.search(found.value))
             if not names and role == "seller" and letterhead is not None:
@@ -531,6 +532,24 @@ def _continues_block(text: str) -> bool:
     )
 
 
+_OWN_LABEL = re.compile(r"^([^:]{1,40}):\s*(\S.*)$")
+
+
+def _without_own_label(found: Found) -> Found:
+    """A name read from under an empty label (`Họ tên người mua hàng:` with no person) is
+    the next labelled line: its value without that line's own name label (`Tên đơn vị:`)."""
+    match = _OWN_LABEL.match(found.value)
+    if match is None:
+        return found
+    folded = fold(match.group(1))
+    if not any(pattern.search(folded) for pattern in (_NAME, _SELLER, _BUYER)):
+        return found
+    text = found.line.text
+    start = text.rfind(match.group(2))
+    line = found.line.span(start, len(text)) if start >= 0 else found.line
+    return Found(match.group(2), line, found.confidence)
+
+
 def _continues_name(text: str) -> bool:
     """A company name wrapped onto a second line is printed in the same capitals."""
     return _continues_block(text) and text.isupper() and not any(c.isdigit() for c in text)
@@ -601,17 +620,19 @@ _COLUMN_SLACK = 30.0
 def _owner(line: Line, anchors: list[tuple[Line, str, float]]) -> str | None:
     """The party block a labelled line belongs to: the nearest anchor above it, in the same
     column (two-column From / Bill To layouts keep each party on its own side)."""
-    best: tuple[float, str] | None = None
+    best: tuple[float, float, str] | None = None
     x0, top = line.bbox[0], line.bbox[1]
     for anchor, role, slack in anchors:
         if anchor.page != line.page or anchor.bbox[1] > top + 1:
             continue
         if not (anchor.bbox[0] - slack <= x0 <= max(anchor.bbox[2], anchor.bbox[0] + 250)):
             continue
-        distance = top - anchor.bbox[1]
-        if best is None or distance < best[0]:
-            best = (distance, role)
-    return best[1] if best else None
+        # Of two blocks headed on one row (`From` / `Bill To`), the line is under the one
+        # starting nearest to its left.
+        candidate = (round(top - anchor.bbox[1], 1), abs(x0 - anchor.bbox[0]), role)
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    return best[2] if best else None
 
 
 def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
