@@ -14,6 +14,7 @@ from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
     below,
+    below_interleaved,
     block_label,
     continued,
     label,
@@ -24,6 +25,8 @@ from extractors.fields.table import TableRow, read_table
 from extractors.normalize import (
     clean_text,
     find_currency,
+    find_email,
+    find_phone,
     format_decimal,
     parse_date,
     parse_money,
@@ -320,6 +323,7 @@ class InvoiceExtractor:
             if parties[role]["address"] is None:
                 found = _unlabelled_address(document, name)
                 if found is not None:
+                    found = continued(document, found, accept=_continues_address)
                     parties[role]["address"] = clean_text(found.value)
                     out.note(f"{role}.address", found)
         out.fields["seller"] = parties["seller"]
@@ -550,6 +554,22 @@ def _without_own_label(found: Found) -> Found:
     return Found(match.group(2), line, found.confidence)
 
 
+def _continues_address(text: str) -> bool:
+    """A wrapped line of an unlabelled address, not the contact line printed under it nor
+    the first cell of the line-item table's header (`ITEM`)."""
+    folded = fold(text).strip()
+    return (
+        _continues_block(text)
+        and not any(pattern.fullmatch(folded) for pattern in _COLUMNS.values())
+        and find_phone(text) is None
+        and find_email(text) is None
+        and not _URL.search(text)
+    )
+
+
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
 def _continues_name(text: str) -> bool:
     """A company name wrapped onto a second line is printed in the same capitals."""
     return _continues_block(text) and text.isupper() and not any(c.isdigit() for c in text)
@@ -637,13 +657,22 @@ def _owner(line: Line, anchors: list[tuple[Line, str, float]]) -> str | None:
 
 def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
     """English blocks often print the address, unlabelled, on the line under the name."""
-    following = below(document, name.line, max_gap_lines=1.2)
+    page = document.pages[name.line.page - 1]
+    following = below(document, name.line, max_gap_lines=1.2) or below_interleaved(
+        page, name.line, name.line.bbox[0]
+    )
     if following is None or ":" in following.text:
         return None
-    # Under the name at the same margin, or centred under a centred letterhead.
-    centre = (name.line.bbox[0] + name.line.bbox[2]) / 2
+    # Under the name at the same margin, centred under a centred letterhead, ending where a
+    # right-aligned one ends, or centred on the page as a letterhead's lines often are.
+    x0, x1 = name.line.bbox[0], name.line.bbox[2]
     below_centre = (following.bbox[0] + following.bbox[2]) / 2
-    if abs(following.bbox[0] - name.line.bbox[0]) > 5 and abs(below_centre - centre) > 10:
+    if not (
+        abs(following.bbox[0] - x0) <= 5
+        or abs(below_centre - (x0 + x1) / 2) <= 10
+        or abs(following.bbox[2] - x1) <= 5
+        or abs(below_centre - page.width / 2) <= 10
+    ):
         return None
     if any(p.search(fold(following.text)) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
         return None

@@ -156,7 +156,7 @@ def continued(
             # label's margin ("Hà Nội"), not under the value: only a full line wraps.
             nxt = below(document, reach, max_gap_lines=1.0)
         if nxt is None:
-            nxt = _below_interleaved(page, line, min(reach.bbox[0], line.bbox[0]))
+            nxt = below_interleaved(page, line, min(reach.bbox[0], line.bbox[0]))
         if nxt is None or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts):
             break
         if nxt.words[0] in line.words:
@@ -169,7 +169,7 @@ def continued(
     return Found(value, line, found.confidence) if line is not found.line else found
 
 
-def _below_interleaved(page: Page, line: Line, left: float) -> Line | None:
+def below_interleaved(page: Page, line: Line, left: float) -> Line | None:
     """On a Word file's virtual page, the next line under `line` past lines of another
     column: Word flows paragraphs one after another, so a block retyped beside another
     (`BÌNH` / `Mẫu số: 1` / `AN`) has the neighbour's lines between its own. Only lines
