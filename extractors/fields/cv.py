@@ -9,6 +9,7 @@ from datetime import date
 
 from extractors.document import Line, ParsedDocument
 from extractors.fields.base import Extraction
+from extractors.fields.cv_lexicon import names_a_job
 from extractors.fields.layout import Found, continued, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
 from extractors.text import fold
@@ -552,6 +553,12 @@ def _employer_and_title(heading: list[str]) -> tuple[str | None, str | None]:
         employer = employers[0]
         others = [part for part in parts if part != employer]
         return employer, others[0] if others else None
+    # No legal form to go by (`Northgate Property Management`): the title is the one part
+    # naming a job.
+    titles = [part for part in parts[:2] if names_a_job(part)]
+    if len(parts) > 1 and len(titles) == 1:
+        title = titles[0]
+        return next(part for part in parts if part != title), title
     return parts[0], parts[1] if len(parts) > 1 else None
 
 
