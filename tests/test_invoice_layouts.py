@@ -188,3 +188,50 @@ def test_a_buyer_named_under_an_empty_person_label_loses_the_name_label() -> Non
     fields = InvoiceExtractor().extract(_document(rows, "vi")).fields
     assert fields["buyer"]["name"] == "Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long"
     assert fields["buyer"]["tax_id"] == "1566580016-001"
+
+
+def test_a_description_wrapping_back_under_the_row_number_is_read_whole() -> None:
+    rows = [
+        (30, [(40, "Tên người bán: CÔNG TY TNHH AN PHÁT")]),
+        (44, [(40, "Mã số thuế: 0101243150")]),
+        (
+            80,
+            [
+                (40, "STT"),
+                (80, "Tên hàng hóa, dịch vụ"),
+                (300, "ĐVT"),
+                (360, "Số lượng"),
+                (420, "Đơn giá"),
+                (490, "Thành tiền"),
+            ],
+        ),
+        (
+            96,
+            [
+                (40, "1"),
+                (80, "Cước dịch vụ Internet cáp quang doanh"),
+                (300, "Tháng"),
+                (370, "6"),
+                (420, "1.843.000"),
+                (490, "11.058.000"),
+            ],
+        ),
+        (108, [(40, "nghiệp 300Mbps")]),
+        (
+            124,
+            [
+                (40, "2"),
+                (80, "Ghế xoay văn phòng"),
+                (300, "Chiếc"),
+                (370, "2"),
+                (420, "1.805.000"),
+                (490, "3.610.000"),
+            ],
+        ),
+        (150, [(40, "Cộng tiền hàng: 14.668.000")]),
+    ]
+    items = InvoiceExtractor().extract(_document(rows, "vi")).fields["line_items"]
+    assert [item["description"] for item in items] == [
+        "Cước dịch vụ Internet cáp quang doanh nghiệp 300Mbps",
+        "Ghế xoay văn phòng",
+    ]

@@ -757,6 +757,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         unit_price = _cell_money(row.text("unit_price"), language)
         if amount is None and (quantity is None or unit_price is None):
             continue  # not a line item: a note inside the table, a blank row
+        _wrapped_under_the_number(row)
         description = clean_text(row.text("description")) or None
         fields: dict[str, str | None] = {
             "description": description,
@@ -792,6 +793,31 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         assert found is not None
         items.append(_Item(fields, found, confidence, cells, implied_amount))
     return items
+
+
+_ORDINAL = re.compile(r"\(?(?:\d{1,3}|[ivxlc]{1,5})[.)]?", re.IGNORECASE)
+
+
+def _wrapped_under_the_number(row: TableRow) -> None:
+    """A description that wraps back to the row's left edge (`Cước dịch vụ Internet cáp
+    quang doanh` / `nghiệp 300Mbps` under the `STT` column): a row number's column holds
+    only the number, so words under it, below the row's first line, are the description's."""
+    number, described = row.cells.get("no", []), row.cells.get("description", [])
+    if not number or not described:
+        return
+    first = min(word.bbox[1] for word in described)
+    stray = [
+        word for word in number if word.bbox[1] > first + 1 and not _ORDINAL.fullmatch(word.text)
+    ]
+    if stray:
+        row.cells["no"] = [word for word in number if word not in stray]
+        # In reading order: after the description's lines above them, before any below.
+        top = min(word.bbox[1] for word in stray) - 3
+        row.cells["description"] = [
+            *(word for word in described if word.bbox[1] < top),
+            *sorted(stray, key=lambda word: (word.bbox[1], word.bbox[0])),
+            *(word for word in described if word.bbox[1] >= top),
+        ]
 
 
 # A cell is repaired only when OCR doubted it and trusted the two figures that imply it
