@@ -141,13 +141,18 @@ def format_decimal(value: Decimal) -> str:
 
 
 _CURRENCIES = (
-    (re.compile(r"\bVN[ĐD]\b|đồng|\bđ\b|₫", re.IGNORECASE), "VND"),
-    (re.compile(r"\bUSD\b|US\$|\$"), "USD"),
+    (re.compile(r"\bVN[ĐD]\b|đồng|(?<![^\W\d_])đ(?!\w)|₫", re.IGNORECASE), "VND"),
+    # A bare `$` is the US dollar; one with a country's letters before it is not (`S$`).
+    (re.compile(r"\bUSD\b|US\$|(?<![A-Za-z])\$"), "USD"),
+    (re.compile(r"\bAUD\b|\bA\$|\bAU\$"), "AUD"),
+    (re.compile(r"\bCAD\b|\bC\$|\bCA\$"), "CAD"),
+    (re.compile(r"\bHKD\b|\bHK\$"), "HKD"),
+    (re.compile(r"\bNZD\b|\bNZ\$"), "NZD"),
     (re.compile(r"\bEUR\b|€"), "EUR"),
     (re.compile(r"\bGBP\b|£"), "GBP"),
     (re.compile(r"\bJPY\b|¥"), "JPY"),
     (re.compile(r"\bCNY\b|\bRMB\b"), "CNY"),
-    (re.compile(r"\bSGD\b"), "SGD"),
+    (re.compile(r"\bSGD\b|\bS\$"), "SGD"),
 )
 
 

@@ -62,3 +62,56 @@ def test_a_fixed_fee_a_fees_article_and_a_term_stated_with_its_renewals() -> Non
     assert fields["effective_date"] == "2026-04-01"
     assert fields["expiry_date"] == "2027-10-01"  # 18 months, not the 12-month renewals
     assert fields["auto_renewal"] is True
+
+
+def _rows(rows: list[list[tuple[float, str]]], language: str) -> ParsedDocument:
+    """Printed rows 14 points apart, each of (x0, text) cells, in a 10-point font."""
+    words = []
+    for row, cells in enumerate(rows):
+        top = 60.0 + 14 * row
+        for x0, text in cells:
+            x = x0
+            for token in text.split():
+                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
+                x += 5 * len(token) + 3
+    page = Page(1, 595, 842, group_lines(words, 1))
+    return ParsedDocument("application/pdf", [page], language)  # type: ignore[arg-type]
+
+
+def test_numbered_parties_whose_numbers_sit_in_cells_of_their_own() -> None:
+    """A Word table `1.` | `CÔNG TY …` retyped from a recital: the number is a cell, the
+    party's sentence starts in the next one and runs on below."""
+    rows = [
+        [(200, "HỢP ĐỒNG DỊCH VỤ")],
+        [(42, "Chúng tôi gồm:")],
+        [(42, "1."), (150, "CÔNG TY CỔ PHẦN THƯƠNG MẠI HOÀNG GIA, có trụ sở tại Số 155")],
+        [(42, "Nguyễn Huệ, Hải Phòng, mã số thuế 3127424164, do Ông Trần Công Hải làm")],
+        [(42, "đại diện (sau đây gọi là “Bên A”);")],
+        [(42, "2."), (150, "ANH DUONG TRADING AND SERVICES COMPANY LIMITED, có trụ sở tại")],
+        [(42, "Số 207 Nguyễn Huệ, Hà Nội, mã số thuế 4792206547, do Bà Mai Kim Quân làm")],
+        [(42, "đại diện (sau đây gọi là “Bên B”);")],
+        [(42, "Các bên thỏa thuận ký kết hợp đồng với những điều khoản sau đây:")],
+    ]
+    parties = ContractExtractor().extract(_rows(rows, "vi")).fields["parties"]
+    assert [(p["role"], p["name"], p["tax_id"]) for p in parties] == [
+        ("party_a", "CÔNG TY CỔ PHẦN THƯƠNG MẠI HOÀNG GIA", "3127424164"),
+        # `ANH` opens a company's name here, not `anh` (Mr) before a person's
+        ("party_b", "ANH DUONG TRADING AND SERVICES COMPANY LIMITED", "4792206547"),
+    ]
+
+
+def test_a_party_heading_naming_its_letter_in_parentheses() -> None:
+    rows = [
+        [(200, "HỢP ĐỒNG DỊCH VỤ")],
+        [(42, "BÊN A - BÊN SỬ DỤNG DỊCH VỤ: CÔNG TY CỔ PHẦN BẤT ĐỘNG SẢN HẢI ÂU")],
+        [(54, "Mã số thuế: 3092819384")],
+        [(42, "BÊN CUNG CẤP DỊCH VỤ (BÊN B)")],
+        [(42, "Tên doanh nghiệp: CÔNG TY CỔ PHẦN THƯƠNG MẠI SAO VIỆT")],
+        [(54, "Mã số thuế: 5549163027")],
+        [(42, "Các bên thỏa thuận ký kết hợp đồng với những điều khoản sau đây:")],
+    ]
+    parties = ContractExtractor().extract(_rows(rows, "vi")).fields["parties"]
+    assert [(p["role"], p["name"], p["tax_id"]) for p in parties] == [
+        ("party_a", "CÔNG TY CỔ PHẦN BẤT ĐỘNG SẢN HẢI ÂU", "3092819384"),
+        ("party_b", "CÔNG TY CỔ PHẦN THƯƠNG MẠI SAO VIỆT", "5549163027"),
+    ]

@@ -189,3 +189,44 @@ def test_a_long_cell_wraps_inside_its_column(tmp_path: Path) -> None:
     assert len(cell_lines) >= 2  # wrapped, as Word shows it
     assert " ".join(text for _, _, text in cell_lines) == description.text
     assert cell_lines[0][1] == unit_top
+
+
+def test_a_cv_whose_table_cells_wrap_keeps_each_employer_and_school_whole(
+    tmp_path: Path,
+) -> None:
+    """A Word CV's timeline as a table (period | employer | title): a name too long for its
+    cell wraps onto the next line of that cell, and is read whole, while the title in the
+    next column stays the title."""
+    import docx
+    from docx.shared import Pt
+
+    word = docx.Document()
+    word.add_paragraph("Nguyễn Thị Minh Khai").runs[0].font.size = Pt(20)
+    word.add_paragraph("Email: khai.ntm@example.com")
+    rows = {
+        "WORK EXPERIENCE": [
+            ("03/2021 – Present", "Saigon Riverside Logistics Holdings JSC", "Operations Lead"),
+            ("07/2016 – 02/2021", "Dong A Trading and Technology Solutions JSC", "Analyst"),
+        ],
+        "EDUCATION": [("2012 – 2016", "Hanoi University of Science and Technology", "BEng")],
+    }
+    for heading, entries in rows.items():
+        word.add_paragraph(heading)
+        table = word.add_table(rows=0, cols=3)
+        for period, place, role in entries:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, (period, place, role), strict=True):
+                cell.text = text
+                cell.paragraphs[0].runs[0].font.size = Pt(10)
+    path = tmp_path / "cv.docx"
+    word.save(str(path))
+    record = extract_file(path, limits=LIMITS)
+    assert record.doc_type == "cv"
+    jobs = record.fields["experience"]
+    assert [(job["employer"], job["title"]) for job in jobs] == [
+        ("Saigon Riverside Logistics Holdings JSC", "Operations Lead"),
+        ("Dong A Trading and Technology Solutions JSC", "Analyst"),
+    ]
+    assert record.fields["education"][0]["institution"] == (
+        "Hanoi University of Science and Technology"
+    )

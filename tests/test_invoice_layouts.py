@@ -146,3 +146,92 @@ def test_a_seller_labelled_by_its_name_field() -> None:
     assert fields["seller"]["tax_id"] == "0101243150"
     assert fields["buyer"]["name"] == "CÔNG TY CỔ PHẦN DƯỢC PHẨM BÌNH MINH"
     assert fields["buyer"]["tax_id"] == "0312345678"
+
+
+def test_an_invoice_number_labelled_without_a_colon_is_read_from_beside_its_label() -> None:
+    rows = [
+        (30, [(40, "Cascade Print & Design LLC"), (440, "INVOICE")]),
+        (60, [(370, "Invoice #"), (530, "2447")]),
+        (74, [(370, "Invoice Date"), (495, "Aug 11, 2026")]),
+        (100, [(40, "Bill To")]),
+        (112, [(40, "Lakeside Dental Partners")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    assert fields["invoice_number"] == "2447"
+    assert fields["issue_date"] == "2026-08-11"
+
+
+def test_party_blocks_headed_on_one_row_keep_their_own_tax_codes() -> None:
+    """`From` and `Bill To` side by side: each block's `Tax ID` belongs to the heading
+    starting nearest to its left, not to whichever heading came first."""
+    rows = [
+        (30, [(40, "Invoice No.: INV-86457")]),
+        (44, [(40, "Invoice Date: 2026-07-15")]),
+        (70, [(40, "From"), (260, "Bill To")]),
+        (84, [(40, "Harbor Logistics Pte Ltd"), (260, "Greenfield Software Inc.")]),
+        (98, [(40, "89 Market Street, Singapore"), (260, "88 King Road, London")]),
+        (112, [(40, "Tax ID: 5446168915"), (260, "Tax ID: 4486005457")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    assert fields["seller"]["tax_id"] == "5446168915"
+    assert fields["buyer"]["tax_id"] == "4486005457"
+
+
+def test_a_buyer_named_under_an_empty_person_label_loses_the_name_label() -> None:
+    rows = [
+        (30, [(40, "Tên người bán: CÔNG TY TNHH AN PHÁT")]),
+        (44, [(40, "Mã số thuế: 0101243150")]),
+        (80, [(40, "Họ tên người mua hàng:")]),
+        (94, [(40, "Tên đơn vị: Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long")]),
+        (108, [(40, "Mã số thuế: 1566580016-001")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "vi")).fields
+    assert fields["buyer"]["name"] == "Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long"
+    assert fields["buyer"]["tax_id"] == "1566580016-001"
+
+
+def test_a_description_wrapping_back_under_the_row_number_is_read_whole() -> None:
+    rows = [
+        (30, [(40, "Tên người bán: CÔNG TY TNHH AN PHÁT")]),
+        (44, [(40, "Mã số thuế: 0101243150")]),
+        (
+            80,
+            [
+                (40, "STT"),
+                (80, "Tên hàng hóa, dịch vụ"),
+                (300, "ĐVT"),
+                (360, "Số lượng"),
+                (420, "Đơn giá"),
+                (490, "Thành tiền"),
+            ],
+        ),
+        (
+            96,
+            [
+                (40, "1"),
+                (80, "Cước dịch vụ Internet cáp quang doanh"),
+                (300, "Tháng"),
+                (370, "6"),
+                (420, "1.843.000"),
+                (490, "11.058.000"),
+            ],
+        ),
+        (108, [(40, "nghiệp 300Mbps")]),
+        (
+            124,
+            [
+                (40, "2"),
+                (80, "Ghế xoay văn phòng"),
+                (300, "Chiếc"),
+                (370, "2"),
+                (420, "1.805.000"),
+                (490, "3.610.000"),
+            ],
+        ),
+        (150, [(40, "Cộng tiền hàng: 14.668.000")]),
+    ]
+    items = InvoiceExtractor().extract(_document(rows, "vi")).fields["line_items"]
+    assert [item["description"] for item in items] == [
+        "Cước dịch vụ Internet cáp quang doanh nghiệp 300Mbps",
+        "Ghế xoay văn phòng",
+    ]

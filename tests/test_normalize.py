@@ -55,6 +55,11 @@ def test_currencies_vat_rates_tax_codes_and_phones() -> None:
     assert find_currency("Tổng cộng: 1.080.000 đồng") == "VND"
     assert find_currency("Total: $1,234.50") == "USD"
     assert find_currency("1.234,50 €") == "EUR"
+    assert find_currency("Đơn giá: 12.500đ") == "VND"
+    # dollars with a country's letters are that country's, not the US dollar
+    assert find_currency("Total Payable S$29,763.28") == "SGD"
+    assert find_currency("A$1,200.00") == "AUD"
+    assert find_currency("HK$ 880") == "HKD"
     assert parse_vat_rate("Thuế suất GTGT: 8%") == "8"
     assert parse_vat_rate("Thuế suất: KCT") == "KCT"
     assert parse_tax_id("MST: 0101243150") == "0101243150"

@@ -409,3 +409,28 @@ def test_a_speck_between_two_rows_does_not_end_the_table() -> None:
     speck = Word("-", (561.9, 146.0, 562.4, 146.5), 1, 0.6, "ocr")
     page.lines = group_lines([*page.words, speck], 1)
     assert [row["amount"] for row in _read(page)] == ["6.574.000", "300.000"]
+
+
+def test_an_item_code_column_beside_the_description_stays_out_of_it() -> None:
+    """`ITEM | DESCRIPTION | QTY | RATE | AMOUNT`: both names could head the description;
+    the fuller one does, and the item codes are not read into it."""
+    rows = [
+        (100, [(40, "ITEM"), (110, "DESCRIPTION"), (330, "QTY"), (400, "RATE"), (480, "AMOUNT")]),
+        (
+            120,
+            [
+                (40, "CON-010"),
+                (110, "Senior consultant - data migration"),
+                (335, "19"),
+                (400, "190.00"),
+                (480, "3,610.00"),
+            ],
+        ),
+        (140, [(40, "SHP-001"), (110, "Shipping"), (335, "1"), (400, "25.00"), (480, "25.00")]),
+    ]
+    read = _read(_page(1, rows))
+    assert [row["description"] for row in read] == [
+        "Senior consultant - data migration",
+        "Shipping",
+    ]
+    assert [row["amount"] for row in read] == ["3,610.00", "25.00"]

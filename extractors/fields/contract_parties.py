@@ -219,13 +219,21 @@ def _body_start(flow: Flow, after: int) -> int:
 # --- headings ---------------------------------------------------------------------------------
 
 
+_LETTER_IN_PARENTHESES = re.compile(r"\(\s*(?:ben|party)\s+[a-e]\s*\)\s*$", re.IGNORECASE)
+
+
 def _heading_end(text: str) -> int | None:
     """Where a party heading ends in `text`, or None when the text is no heading."""
     match = _HEADING.match(fold(text))
     if match is not None:
         head = match.group("head").lower()
-        if head.startswith("ben ") and match.group("end") == "" and len(head.split()) > 3:
-            return None  # a sentence about a party, not its heading
+        if (
+            head.startswith("ben ")
+            and match.group("end") == ""
+            and len(head.split()) > 3
+            and not _LETTER_IN_PARENTHESES.search(match.group(0))
+        ):
+            return None  # a sentence about a party, not its heading (`(BÊN B)` makes one)
         return match.end()
     between = _BETWEEN.match(text)
     return between.end() if between is not None else None
@@ -613,15 +621,32 @@ _BY_AND_BETWEEN = re.compile(spaced(r"\b(?:by and )?between\b *:? *"), re.IGNORE
 _ALIAS_SPLIT = re.compile(spaced(r"\) *[,;]? *(?:and|va) +(?=\S)"), re.IGNORECASE)
 
 
+_ITEM_ALONE = re.compile(r"^\s*(?:\(\d\)|\d[.)])\s*$")
+
+
+def _item_start(flow: Flow, index: int) -> int | None:
+    """Where the numbered item on line `index` starts its text: after `1.` on the line, or
+    on the next line of the same row when the number sits in a cell of its own (a Word
+    table's `1.` | `CÔNG TY …`)."""
+    line = flow.lines[index]
+    item = _ITEM.match(line.text)
+    if item is not None:
+        return flow.starts[index] + item.end()
+    if _ITEM_ALONE.match(line.text) and index + 1 < len(flow.lines):
+        beside = flow.lines[index + 1]
+        if _same_row(line, beside) and beside.bbox[0] > line.bbox[2]:
+            return flow.starts[index + 1]
+    return None
+
+
 def _recitals(flow: Flow, end: int) -> list[_Party]:
     """Parties described in numbered items or in one `by and between` sentence."""
     limit = flow.starts[end] if end < len(flow.starts) else len(flow.text)
-    items = [index for index in range(end) if _ITEM.match(flow.lines[index].text)]
+    items = [index for index in range(end) if _item_start(flow, index) is not None]
     spans: list[tuple[int, int]] = []
     for number, index in enumerate(items):
-        item = _ITEM.match(flow.lines[index].text)
-        assert item is not None
-        start = flow.starts[index] + item.end()
+        start = _item_start(flow, index)
+        assert start is not None
         stop = flow.starts[items[number + 1]] - 1 if number + 1 < len(items) else limit
         text = flow.folded[start:stop]
         if (
@@ -695,6 +720,8 @@ def _person(text: str) -> str | None:
 
 
 def _without_honorific(found: Found) -> Found:
+    if _COMPANY.search(fold(found.value)):
+        return found  # `ANH DUONG TRADING … LIMITED`: a company's name, not Anh Dương
     value = re.sub(r"^(?:ông|bà)\s*/\s*(?:bà|ông)\s*:?\s*", "", found.value, flags=re.IGNORECASE)
     value = _HONORIFIC.sub("", value).strip()
     return Found(value, found.line, found.confidence) if value != found.value else found

@@ -4,10 +4,12 @@ education and experience by section, in any section order."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from extractors.document import Line, ParsedDocument
 from extractors.fields.base import Extraction
+from extractors.fields.cv_lexicon import names_a_job
 from extractors.fields.layout import Found, continued, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
 from extractors.text import fold
@@ -40,7 +42,8 @@ _NUMBERING = r"^\s*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
 _SECTIONS: dict[str, re.Pattern[str]] = {
     "experience": re.compile(
         _NUMBERING + r"(kinh nghiệm(?: làm việc)?|quá trình công tác|"
-        r"(?:work |professional )?experience|employment history)\s*:?\s*$",
+        r"(?:work |professional |relevant )?experience|(?:employment|work|career) history|"
+        r"employment)\s*:?\s*$",
         re.I,
     ),
     "education": re.compile(
@@ -53,6 +56,7 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
     "other": re.compile(
         _NUMBERING + r"(mục tiêu nghề nghiệp|career objective|objective|summary|giới thiệu|"
         r"thông tin cá nhân|personal (?:information|details)|sở thích|interests|"
+        r"(?:thông tin )?liên hệ|contacts?(?: details| information)?|hobbies|"
         r"chứng chỉ|certifications?|references|người tham chiếu|dự án|projects|"
         r"lời cam đoan|declaration|tôi xin cam đoan.*|i hereby (?:declare|certify).*)\s*:?\s*$",
         re.I,
@@ -68,7 +72,9 @@ _RANGE = re.compile(
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _DEGREE = re.compile(
     r"(?<![\w.])(cử nhân|kỹ sư|thạc sĩ|tiến sĩ|cao đẳng|bachelor|master|mba|ph\.?d|engineer|"
-    r"diploma|b\.?sc|m\.?sc|b\.a\.|b\.s\.|m\.s\.|m\.a\.|associate)[^,;|]*",
+    r"diploma|b\.?sc|m\.?sc|b\.a\.|b\.s\.|m\.s\.|m\.a\.|associate|"
+    # British and short forms, in capitals only: `ba` is also Vietnamese for three.
+    r"(?-i:(?:BA|BEng|MEng|MA|LLB|LLM|BBA)\b))[^,;|]*",
     re.IGNORECASE,
 )
 _INSTITUTION = re.compile(
@@ -106,10 +112,13 @@ class CvExtractor:
         out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
         location = value_for(document, _LOCATION, valid=lambda t: len(t.strip()) > 2)
         if location is not None:
-            # An address wrapped mid-phrase goes on in lower case (`Thành` / `phố Hồ Chí Minh`).
-            location = continued(document, location, accept=_address_goes_on)
+            # An address wrapped mid-phrase goes on in lower case (`Thành` / `phố Hồ Chí Minh`),
+            # or mid-name (`thành phố Đà` / `Nẵng`).
+            location = continued(
+                document, location, accept=_address_goes_on(location.value.split()[-1])
+            )
         else:
-            location = _contact_line_place(lines[:8])
+            location = _contact_line_place(lines[:8]) or _place_beside_contacts(lines)
         out.put("location", clean_text(location.value) if location else None, location)
         id_line = next((line for line in lines if _NATIONAL_ID.search(line.text)), None)
         if id_line is None and _NATIONAL_ID.search(text):  # the number wrapped below its label
@@ -129,8 +138,9 @@ class CvExtractor:
         for key, listed in (("skills", skills), ("languages", languages)):
             for index, (item, line) in enumerate(listed):
                 out.note(f"{key}[{index}]", Found(item, line, _LISTED))
-        education = _education(sections.get("education", []))
-        experience = _experience(sections.get("experience", []))
+        right = _right_edges(lines)
+        education = _education(sections.get("education", []), right)
+        experience = _experience(sections.get("experience", []), right)
         for key, entries in (("education", education), ("experience", experience)):
             for index, entry in enumerate(entries):
                 where = entry.pop("_line")
@@ -144,9 +154,27 @@ class CvExtractor:
         return out
 
 
-def _address_goes_on(text: str) -> bool:
-    """A line that carries on an address: lower case first, short, not a sentence."""
-    return text[:1].islower() and len(text) <= 50 and not text.rstrip().endswith(".")
+def _address_goes_on(last_word: str) -> Callable[[str], bool]:
+    """Whether a line carries on an address ending in `last_word`: lower case first, short,
+    not a sentence; or, after a capitalised word with nothing closing it, the rest of that
+    place's name (a word or two in capitals, no digits, not a heading)."""
+
+    def accept(text: str) -> bool:
+        if len(text) > 50 or text.rstrip().endswith("."):
+            return False
+        if text[:1].islower():
+            return True
+        words = text.split()
+        return (
+            last_word[:1].isupper()
+            and last_word[-1:].isalpha()
+            and len(words) <= 2
+            and all(word[:1].isupper() and word.isalpha() for word in words)
+            and not text.isupper()
+            and not _is_heading(text)
+        )
+
+    return accept
 
 
 _CONTACT_SEPARATOR = re.compile(r"\s*[|•·]\s*")
@@ -165,6 +193,27 @@ def _contact_line_place(lines: list[Line]) -> Found | None:
                 continue
             if re.search(r"[^\W\d_]{2}", part) and len(part) <= 60:
                 return Found(part, line, 0.8)
+    return None
+
+
+_PLACE = re.compile(r"^[^\W\d_][\w .'’-]{1,30}(?:,\s*[^\W\d_][\w .'’-]{1,30}){1,2}$")
+
+
+def _place_beside_contacts(lines: list[Line]) -> Found | None:
+    """An unlabelled place in a block of contacts (`Manchester, UK` under the phone and
+    e-mail): a `Town, Country` line in the same column within two lines of either."""
+    for index, line in enumerate(lines):
+        if not (find_email(line.text) or find_phone(line.text)):
+            continue
+        for other in lines[max(0, index - 2) : index + 3]:
+            if (
+                other is not line
+                and abs(other.bbox[0] - line.bbox[0]) <= 3
+                and _PLACE.match(other.text)
+                and not (find_email(other.text) or find_phone(other.text))
+                and not _is_heading(other.text)
+            ):
+                return Found(other.text, other, 0.7)
     return None
 
 
@@ -204,9 +253,10 @@ def _sections(lines: list[Line]) -> dict[str, list[Line]]:
     for heading, _ in sorted(headings, key=lambda item: item[0].bbox[0]):
         if not starts or heading.bbox[0] - starts[-1] > 40:
             starts.append(heading.bbox[0])
+    starts = _side_by_side(starts, lines)
 
     def column(x: float) -> int:
-        return max((index for index, start in enumerate(starts) if start <= x + 40), default=0)
+        return _column(starts, x)
 
     result: dict[str, list[Line]] = {}
     for line in lines:
@@ -223,6 +273,30 @@ def _sections(lines: list[Line]) -> dict[str, list[Line]]:
         if best is not None:
             result.setdefault(best[1], []).append(line)
     return result
+
+
+def _column(starts: list[float], x: float) -> int:
+    return max((index for index, start in enumerate(starts) if start <= x + 40), default=0)
+
+
+def _side_by_side(starts: list[float], lines: list[Line]) -> list[float]:
+    """The column starts that are columns: each prints beside the one on its left on some
+    row. A sidebar retyped in Word may sit partly in a table's right cell and partly in
+    paragraphs indented further; both are one column, since nothing is ever beside it."""
+    kept = list(starts)
+    changed = True
+    while changed and len(kept) > 1:
+        changed = False
+        rows: dict[tuple[int, int], set[int]] = {}
+        for line in lines:
+            key = (line.page, round(line.bbox[1] / 4))
+            rows.setdefault(key, set()).add(_column(kept, line.bbox[0]))
+        for index in range(1, len(kept)):
+            if not any(index in row and index - 1 in row for row in rows.values()):
+                del kept[index]
+                changed = True
+                break
+    return kept
 
 
 # Items read from a section's lists: where is known, but nothing cross-checks them.
@@ -243,9 +317,9 @@ def _items(lines: list[Line]) -> list[tuple[str, Line]]:
     return items
 
 
-def _education(lines: list[Line]) -> list[dict[str, object]]:
+def _education(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
     # By rows: the years are often right-aligned on the institution's row.
-    rows = _rows(lines)
+    rows = _join_wrapped(_rows(lines), right)
     texts = [" | ".join(part.text for part in row) for row in rows]
     entries: list[dict[str, object]] = []
     for index, text in enumerate(texts):
@@ -286,6 +360,16 @@ def _education(lines: list[Line]) -> list[dict[str, object]]:
         if institution_text is None and entries and entries[-1]["degree"] is None:
             entries[-1]["degree"] = degree_text
             continue
+        last = entries[-1] if entries else None
+        if (
+            degree_text is None
+            and last is not None
+            and last["institution"] is None
+            and last["end_year"] is None
+        ):  # the degree printed first, its school and year below (`BA (Hons) Marketing`)
+            last["institution"] = institution_text
+            last["end_year"] = max(years, default=None)
+            continue
         entries.append(
             {
                 "institution": institution_text,
@@ -310,12 +394,12 @@ _EMPLOYER = re.compile(
 _HEADING_LENGTH = 80
 
 
-def _experience(lines: list[Line]) -> list[dict[str, object]]:
+def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
     """Jobs anchored on their date ranges. A job's employer and title are on the range's own
     row (`03/2021 – nay | Company | Title`, or the title left of a right-aligned range), on
     the short rows right after it, and, when that leaves one of them, on the row before it.
     Of a row, only its leftmost text counts: a location or date is printed right."""
-    rows = _rows(lines)
+    rows = _join_wrapped(_rows(lines), right)
     dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
     entries: list[dict[str, object]] = []
     taken = -1  # the last row read as part of a job
@@ -382,6 +466,74 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
     return [sorted(row, key=lambda line: line.bbox[0]) for row in rows]
 
 
+def _right_edges(lines: list[Line]) -> dict[int, float]:
+    """Where text ends on each page: the right edge a cell in the last column wraps at."""
+    edges: dict[int, float] = {}
+    for line in lines:
+        edges[line.page] = max(edges.get(line.page, 0.0), line.bbox[2])
+    return edges
+
+
+def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[Line]]:
+    """Rows with the lines their cells wrap onto joined back (`Viet Tien Technology` /
+    `Solutions JSC`): a row just below whose every part starts where a part above starts,
+    and whose first word would not have fitted before that column's neighbour (or the
+    text's right edge), so the writer's program had to break there. A title stacked under
+    a short employer fits beside it, so it stays a row of its own. When only the gutter a
+    column keeps before its neighbour says it could not fit, the line is not a wrap when a
+    job's description follows it: then it is the job's title."""
+    joined: list[list[Line]] = []
+    for number, row in enumerate(rows):
+        above = joined[-1] if joined else None
+        fit = _wrapped_into(above, row, right) if above is not None else None
+        if above is None or fit is None:
+            joined.append(list(row))
+            continue
+        targets, sure = fit
+        following = rows[number + 1] if number + 1 < len(rows) else None
+        if not sure and following is not None and not _is_heading_line(following[0].text):
+            joined.append(list(row))
+            continue
+        for part, index in zip(row, targets, strict=True):
+            above[index] = Line((*above[index].words, *part.words), part.page)
+    return joined
+
+
+def _wrapped_into(
+    above: list[Line], row: list[Line], right: dict[int, float]
+) -> tuple[list[int], bool] | None:
+    """For each part of `row`, the part of `above` it carries on, and whether its first
+    word could not have fitted even without a gutter; None if `row` is a row of its own."""
+    first = row[0]
+    height = max(part.words[0].bbox[3] - part.words[0].bbox[1] for part in row)
+    bottom = max(part.words[-1].bbox[3] for part in above)
+    if first.page != above[0].page or first.bbox[1] - bottom > 0.6 * height:
+        return None
+    targets: list[int] = []
+    sure = True
+    for part in row:
+        if _RANGE.search(part.text) or _BULLET.match(part.text) or part.text.endswith(":"):
+            return None
+        index = next(
+            (i for i, cell in enumerate(above) if abs(cell.bbox[0] - part.bbox[0]) <= 3), None
+        )
+        if index is None or index in targets:
+            return None
+        cell = above[index]
+        if _RANGE.search(cell.text):
+            return None  # a period does not wrap into a name: what follows is the next field
+        limit = above[index + 1].bbox[0] if index + 1 < len(above) else right[part.page]
+        word = part.words[0].bbox
+        reach = cell.words[-1].bbox[2] + 0.25 * (word[3] - word[1]) + (word[2] - word[0])
+        # A column leaves a gutter before its neighbour (a right-aligned date's box starts
+        # later than its column does).
+        if reach <= limit - (word[3] - word[1]):
+            return None  # it would have fitted: not a wrap
+        sure = sure and reach > limit
+        targets.append(index)
+    return targets, sure
+
+
 def _is_heading_line(text: str) -> bool:
     return (
         bool(text.strip())
@@ -401,6 +553,12 @@ def _employer_and_title(heading: list[str]) -> tuple[str | None, str | None]:
         employer = employers[0]
         others = [part for part in parts if part != employer]
         return employer, others[0] if others else None
+    # No legal form to go by (`Northgate Property Management`): the title is the one part
+    # naming a job.
+    titles = [part for part in parts[:2] if names_a_job(part)]
+    if len(parts) > 1 and len(titles) == 1:
+        title = titles[0]
+        return next(part for part in parts if part != title), title
     return parts[0], parts[1] if len(parts) > 1 else None
 
 

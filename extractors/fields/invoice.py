@@ -14,6 +14,7 @@ from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
     below,
+    below_interleaved,
     block_label,
     continued,
     label,
@@ -24,6 +25,8 @@ from extractors.fields.table import TableRow, read_table
 from extractors.normalize import (
     clean_text,
     find_currency,
+    find_email,
+    find_phone,
     format_decimal,
     parse_date,
     parse_money,
@@ -38,8 +41,10 @@ _FORM = label(r"mẫu số", r"form(?: no\.?)?", r"template")
 _SERIES = label(r"ký ?hiệu", r"serial(?: no\.?)?", r"series", r"khhđ")
 _NUMBER = re.compile(
     # `invoice\s*[^\s\d]?`: a speck OCR reads as a letter before `No.` (`Invoice ÑNo.:`)
-    r"(?<![\w])(?<!mẫu\s)(?:số hóa đơn|số hđ|invoice\s*[^\s\d]?(?:no\.?|number|#)|số|no\.?)"
-    r"(?:\s*\([^)]{0,20}\))?\s*:",
+    r"(?<![\w])(?<!mẫu\s)(?:(?:số hóa đơn|số hđ|invoice\s*[^\s\d]?(?:no\.?|number|#)|số|no\.?)"
+    r"(?:\s*\([^)]{0,20}\))?\s*:"
+    # Without a colon only when the label is all its cell says (`Invoice #`, value beside).
+    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$)",
     re.IGNORECASE,
 )
 _ISSUE_DATE = label(
@@ -285,6 +290,7 @@ class InvoiceExtractor:
                 )
                 is not None
             ]
+            names = [_without_own_label(found) for found in names]
             # A buyer block names both the person and the company; the company is the party.
             names.sort(key=lambda found: not _COMPANY.search(found.value))
             if not names and role == "seller" and letterhead is not None:
@@ -317,6 +323,7 @@ class InvoiceExtractor:
             if parties[role]["address"] is None:
                 found = _unlabelled_address(document, name)
                 if found is not None:
+                    found = continued(document, found, accept=_continues_address)
                     parties[role]["address"] = clean_text(found.value)
                     out.note(f"{role}.address", found)
         out.fields["seller"] = parties["seller"]
@@ -529,6 +536,40 @@ def _continues_block(text: str) -> bool:
     )
 
 
+_OWN_LABEL = re.compile(r"^([^:]{1,40}):\s*(\S.*)$")
+
+
+def _without_own_label(found: Found) -> Found:
+    """A name read from under an empty label (`Họ tên người mua hàng:` with no person) is
+    the next labelled line: its value without that line's own name label (`Tên đơn vị:`)."""
+    match = _OWN_LABEL.match(found.value)
+    if match is None:
+        return found
+    folded = fold(match.group(1))
+    if not any(pattern.search(folded) for pattern in (_NAME, _SELLER, _BUYER)):
+        return found
+    text = found.line.text
+    start = text.rfind(match.group(2))
+    line = found.line.span(start, len(text)) if start >= 0 else found.line
+    return Found(match.group(2), line, found.confidence)
+
+
+def _continues_address(text: str) -> bool:
+    """A wrapped line of an unlabelled address, not the contact line printed under it nor
+    the first cell of the line-item table's header (`ITEM`)."""
+    folded = fold(text).strip()
+    return (
+        _continues_block(text)
+        and not any(pattern.fullmatch(folded) for pattern in _COLUMNS.values())
+        and find_phone(text) is None
+        and find_email(text) is None
+        and not _URL.search(text)
+    )
+
+
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
 def _continues_name(text: str) -> bool:
     """A company name wrapped onto a second line is printed in the same capitals."""
     return _continues_block(text) and text.isupper() and not any(c.isdigit() for c in text)
@@ -599,28 +640,39 @@ _COLUMN_SLACK = 30.0
 def _owner(line: Line, anchors: list[tuple[Line, str, float]]) -> str | None:
     """The party block a labelled line belongs to: the nearest anchor above it, in the same
     column (two-column From / Bill To layouts keep each party on its own side)."""
-    best: tuple[float, str] | None = None
+    best: tuple[float, float, str] | None = None
     x0, top = line.bbox[0], line.bbox[1]
     for anchor, role, slack in anchors:
         if anchor.page != line.page or anchor.bbox[1] > top + 1:
             continue
         if not (anchor.bbox[0] - slack <= x0 <= max(anchor.bbox[2], anchor.bbox[0] + 250)):
             continue
-        distance = top - anchor.bbox[1]
-        if best is None or distance < best[0]:
-            best = (distance, role)
-    return best[1] if best else None
+        # Of two blocks headed on one row (`From` / `Bill To`), the line is under the one
+        # starting nearest to its left.
+        candidate = (round(top - anchor.bbox[1], 1), abs(x0 - anchor.bbox[0]), role)
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    return best[2] if best else None
 
 
 def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
     """English blocks often print the address, unlabelled, on the line under the name."""
-    following = below(document, name.line, max_gap_lines=1.2)
+    page = document.pages[name.line.page - 1]
+    following = below(document, name.line, max_gap_lines=1.2) or below_interleaved(
+        page, name.line, name.line.bbox[0]
+    )
     if following is None or ":" in following.text:
         return None
-    # Under the name at the same margin, or centred under a centred letterhead.
-    centre = (name.line.bbox[0] + name.line.bbox[2]) / 2
+    # Under the name at the same margin, centred under a centred letterhead, ending where a
+    # right-aligned one ends, or centred on the page as a letterhead's lines often are.
+    x0, x1 = name.line.bbox[0], name.line.bbox[2]
     below_centre = (following.bbox[0] + following.bbox[2]) / 2
-    if abs(following.bbox[0] - name.line.bbox[0]) > 5 and abs(below_centre - centre) > 10:
+    if not (
+        abs(following.bbox[0] - x0) <= 5
+        or abs(below_centre - (x0 + x1) / 2) <= 10
+        or abs(following.bbox[2] - x1) <= 5
+        or abs(below_centre - page.width / 2) <= 10
+    ):
         return None
     if any(p.search(fold(following.text)) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
         return None
@@ -705,6 +757,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         unit_price = _cell_money(row.text("unit_price"), language)
         if amount is None and (quantity is None or unit_price is None):
             continue  # not a line item: a note inside the table, a blank row
+        _wrapped_under_the_number(row)
         description = clean_text(row.text("description")) or None
         fields: dict[str, str | None] = {
             "description": description,
@@ -740,6 +793,31 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         assert found is not None
         items.append(_Item(fields, found, confidence, cells, implied_amount))
     return items
+
+
+_ORDINAL = re.compile(r"\(?(?:\d{1,3}|[ivxlc]{1,5})[.)]?", re.IGNORECASE)
+
+
+def _wrapped_under_the_number(row: TableRow) -> None:
+    """A description that wraps back to the row's left edge (`Cước dịch vụ Internet cáp
+    quang doanh` / `nghiệp 300Mbps` under the `STT` column): a row number's column holds
+    only the number, so words under it, below the row's first line, are the description's."""
+    number, described = row.cells.get("no", []), row.cells.get("description", [])
+    if not number or not described:
+        return
+    first = min(word.bbox[1] for word in described)
+    stray = [
+        word for word in number if word.bbox[1] > first + 1 and not _ORDINAL.fullmatch(word.text)
+    ]
+    if stray:
+        row.cells["no"] = [word for word in number if word not in stray]
+        # In reading order: after the description's lines above them, before any below.
+        top = min(word.bbox[1] for word in stray) - 3
+        row.cells["description"] = [
+            *(word for word in described if word.bbox[1] < top),
+            *sorted(stray, key=lambda word: (word.bbox[1], word.bbox[0])),
+            *(word for word in described if word.bbox[1] >= top),
+        ]
 
 
 # A cell is repaired only when OCR doubted it and trusted the two figures that imply it

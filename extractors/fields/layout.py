@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from extractors.document import BBox, Line, ParsedDocument
+from extractors.document import BBox, Line, Page, ParsedDocument
 from extractors.record import Provenance
 from extractors.text import fold, folded_pattern
 
@@ -155,14 +155,43 @@ def continued(
             # A paragraph wrapped at the page's edge may go on with a short line at the
             # label's margin ("Hà Nội"), not under the value: only a full line wraps.
             nxt = below(document, reach, max_gap_lines=1.0)
+        if nxt is None:
+            nxt = below_interleaved(page, line, min(reach.bbox[0], line.bbox[0]))
         if nxt is None or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts):
             break
+        if nxt.words[0] in line.words:
+            break  # the joined lines' box reaches down to the line just taken
         if _LABEL_LIKE.search(nxt.text) or not accept(nxt.text):
             break
         value = f"{value} {nxt.text}"
         line = Line((*line.words, *nxt.words), line.page)
         reach = Line((*reach.words, *nxt.words), line.page)
     return Found(value, line, found.confidence) if line is not found.line else found
+
+
+def below_interleaved(page: Page, line: Line, left: float) -> Line | None:
+    """On a Word file's virtual page, the next line under `line` past lines of another
+    column: Word flows paragraphs one after another, so a block retyped beside another
+    (`BÌNH` / `Mẫu số: 1` / `AN`) has the neighbour's lines between its own. Only lines
+    clear of `line` and its label (from `left`) sideways may stand between, each worth one
+    line of the gap."""
+    if not any(word.source == "docx" for word in line.words):
+        return None
+    x0, x1, bottom = left, line.bbox[2], line.bbox[3]
+    step = 1.3 * (line.words[-1].bbox[3] - line.words[-1].bbox[1])
+    later = sorted(
+        (other for other in page.lines if other.bbox[1] >= bottom - 1.0),
+        key=lambda other: other.bbox[1],
+    )
+    between = 0
+    for other in later:
+        if other.bbox[1] - bottom > (between + 1) * step:
+            return None
+        if other.bbox[0] > x1 or other.bbox[2] < x0:
+            between += 1
+            continue
+        return other if between else None
+    return None
 
 
 # A line that opens with its own label ("Địa chỉ:", "MST:") starts a new field.

@@ -21,6 +21,7 @@ from extractors.fields.layout import Found
 from extractors.text import fold
 
 _ROW_GAP_LINES = 3.5  # a gap this many rows tall ends the table
+OTHER = "other"  # a column the caller did not ask for, kept so its words stay out of others
 
 
 @dataclass(frozen=True)
@@ -313,10 +314,19 @@ def _columns(band: list[list[Word]], patterns: dict[str, re.Pattern[str]]) -> li
             end = matches[index + 1][0] if index + 1 < len(matches) else width
             right = x0 + (x1 - x0) * end / width if index + 1 < len(matches) else x1
             result.append(Column(name, left, right, stop - start))
+    # Two columns answering to one name (`ITEM` and `DESCRIPTION`): the name goes to the
+    # one that states it more fully; the other stays a column, so its values (item codes)
+    # are not read into the first one's cells.
     named: dict[str, Column] = {}
+    others: list[Column] = []
     for column in result:
-        named.setdefault(column.name, column)
-    return sorted(named.values(), key=lambda column: column.x0)
+        kept = named.get(column.name)
+        if kept is None:
+            named[column.name] = column
+            continue
+        weaker, named[column.name] = (kept, column) if column.named > kept.named else (column, kept)
+        others.append(Column(OTHER, weaker.x0, weaker.x1, 0))
+    return sorted([*named.values(), *others], key=lambda column: column.x0)
 
 
 def _groups(words: list[Word]) -> list[list[Word]]:
