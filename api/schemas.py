@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # Moments are stored in UTC, but SQLite gives them back without an offset, and a
+    # date-time without one is not the RFC 3339 date-time the API documents.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 # Money leaves the API as a decimal string without grouping, as SCHEMA.md fixes it.
 MoneyOut = Annotated[
     Decimal, PlainSerializer(lambda v: format(v.normalize(), "f"), return_type=str)
@@ -37,7 +46,7 @@ class DocumentSummary(BaseModel):
     media_type: str
     size: int
     sha256: str
-    received_at: datetime
+    received_at: UtcDateTime
     error: RecordError | None
     duplicate_count: int
     review_priority: int = Field(
@@ -80,7 +89,7 @@ class DocumentSummary(BaseModel):
 class EventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    at: datetime
+    at: UtcDateTime
     actor: str
     kind: str
     data: dict[str, Any]
@@ -91,7 +100,7 @@ class DuplicateOut(BaseModel):
 
     filename: str
     relative_path: str
-    received_at: datetime
+    received_at: UtcDateTime
 
 
 class RuleResultOut(RuleResult):
@@ -110,7 +119,7 @@ class DocumentDetail(Record):
     review_priority: int
     duplicate_of_id: int | None
     version: int
-    received_at: datetime
+    received_at: UtcDateTime
     relative_path: str
     forced_type: str | None = Field(
         default=None, description="The type a reviewer chose, which the reading honours."
@@ -288,7 +297,7 @@ class JournalEntryOut(BaseModel):
     document_id: int
     voucher_number: str = Field(description="`PN2026/000123`: one sequence per year.")
     entry_date: date = Field(description="The accounting date: the invoice's issue date.")
-    posted_at: datetime
+    posted_at: UtcDateTime
     currency: str
     exchange_rate: MoneyOut | None = Field(
         description="Đồng per unit of `currency` (1 for VND); null when none was known."

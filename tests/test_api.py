@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -177,3 +178,21 @@ def test_reject_needs_a_reason_and_records_it(
     }
     assert rejected["actor"] == "rita"
     assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 409
+
+
+def test_moments_are_rfc3339_date_times_with_an_offset(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    # SQLite hands stored moments back without an offset; the API still says they are UTC.
+    document_id = add_document(sessions, name="hd")
+    assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 200
+    document = client.get(f"/api/v1/documents/{document_id}").json()
+    queued = client.get("/api/v1/documents").json()["items"][0]
+    entry = client.get("/api/v1/entries").json()["items"][0]
+    moments = [
+        document["received_at"],
+        queued["received_at"],
+        entry["posted_at"],
+        *(event["at"] for event in document["history"]),
+    ]
+    assert all(datetime.fromisoformat(moment).utcoffset() is not None for moment in moments)

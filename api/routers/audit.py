@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Admin, SessionDep
-from api.schemas import Page
+from api.schemas import Page, UtcDateTime
 from pipeline import audit
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -29,7 +29,7 @@ class AuditEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str = Field(description="A user's name, `token:<name>`, or a part of the service.")
     kind: str
     document_id: int | None

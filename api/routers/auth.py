@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
@@ -18,6 +18,7 @@ from api.deps import (
     client_of,
     csrf_token,
 )
+from api.schemas import UtcDateTime
 from pipeline import audit, auth
 from pipeline.models import LoginSession, Role
 
@@ -27,7 +28,7 @@ router = APIRouter(tags=["auth"])
 class LoginOut(BaseModel):
     user: str
     roles: list[Role]
-    expires_at: datetime
+    expires_at: UtcDateTime
     csrf_token: str = Field(
         description=f"Send it as the `{CSRF_HEADER}` header on every state-changing request "
         f"made with the session cookie (it is also in the `{CSRF_COOKIE}` cookie)."
