@@ -196,3 +196,12 @@ def test_moments_are_rfc3339_date_times_with_an_offset(
         *(event["at"] for event in document["history"]),
     ]
     assert all(datetime.fromisoformat(moment).utcoffset() is not None for moment in moments)
+
+
+def test_a_wrong_method_is_told_every_method_the_path_takes(client: TestClient) -> None:
+    # GET and PATCH of a document are two routes; Allow must name both.
+    response = client.request("PUT", "/api/v1/documents/1")
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["allow"].split(",")} >= {"GET", "PATCH"}
+    line = client.request("PUT", "/api/v1/documents/1/line-items/0")
+    assert {m.strip() for m in line.headers["allow"].split(",")} == {"PATCH", "DELETE"}
