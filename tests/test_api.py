@@ -205,3 +205,16 @@ def test_a_wrong_method_is_told_every_method_the_path_takes(client: TestClient) 
     assert {m.strip() for m in response.headers["allow"].split(",")} >= {"GET", "PATCH"}
     line = client.request("PUT", "/api/v1/documents/1/line-items/0")
     assert {m.strip() for m in line.headers["allow"].split(",")} == {"PATCH", "DELETE"}
+
+
+def test_an_empty_upload_is_refused_naming_the_file_part(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    # The documented 422 shape: where the bad value is, and why.
+    with api(settings) as clerk:
+        sign_in(clerk, sessions, "carol", "clerk")
+        response = clerk.post("/api/v1/documents", files={"file": ("empty.pdf", b"")})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["body", "file"], "msg": "empty file (0 bytes)", "type": "value_error"}
+    ]
