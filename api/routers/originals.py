@@ -53,7 +53,11 @@ class PagesOut(BaseModel):
     "/documents/{document_id}/file",
     response_class=FileResponse,
     responses={
-        200: {"content": {"application/octet-stream": {}}, "description": "The original."},
+        200: {
+            # PDF, image, Word or XML: whatever was dropped, under its own media type.
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The original.",
+        },
         **_NOT_FOUND,
     },
 )
