@@ -218,3 +218,12 @@ def test_an_empty_upload_is_refused_naming_the_file_part(
     assert response.json()["detail"] == [
         {"loc": ["body", "file"], "msg": "empty file (0 bytes)", "type": "value_error"}
     ]
+
+
+def test_query_values_are_taken_only_in_their_documented_form(client: TestClient) -> None:
+    # A cursor is digits, an opaque token for the queue; a moment is ISO 8601, never the
+    # Unix time pydantic would otherwise read a bare number as.
+    assert client.get("/api/v1/documents", params={"cursor": ""}).status_code == 422
+    assert client.get("/api/v1/review-queue", params={"cursor": "a+b"}).status_code == 422
+    moment = {"received_from": "2026-03-05T10:00:00+07:00", "dated_to": "2026-03-05"}
+    assert client.get("/api/v1/review-queue", params=moment).status_code == 200

@@ -49,15 +49,18 @@ from pipeline.models import Document, DocumentStatus
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
-
-
-def _cursor(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    if not cursor.isdigit() or len(cursor) > 18:
-        raise _bad_query("cursor", "invalid cursor")
-    return int(cursor)
+Cursor = Annotated[
+    str | None,
+    Query(pattern=r"^[0-9]{1,18}$", description="`next_cursor` of the previous page."),
+]
+QueueCursor = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+        description="`next_cursor` of the previous page: opaque, only one this service "
+        "handed out is taken.",
+    ),
+]
 
 
 def _bad_query(name: str, message: str) -> HTTPException:
@@ -95,7 +98,7 @@ def list_documents(
         status=status_filter,
         doc_type=doc_type,
         uploaded_by=None if principal.sees_all_documents else principal.name,
-        after_id=_cursor(cursor),
+        after_id=None if cursor is None else int(cursor),
         limit=limit,
     )
     return _page(_summaries(session, rows), limit)
@@ -158,7 +161,7 @@ def review_queue(
         ),
     ] = None,
     dated_to: Annotated[date | None, Query(description="The record's date on or before.")] = None,
-    cursor: Cursor = None,
+    cursor: QueueCursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
     """Documents waiting for a reviewer: failing errors first, then urgent ones, then the
@@ -209,7 +212,7 @@ def _queue_cursor(cursor: str | None) -> tuple[int, int] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (ValueError, UnicodeDecodeError):
         raw = ""
-    match = _QUEUE_CURSOR.fullmatch(raw) if len(cursor) <= 40 else None
+    match = _QUEUE_CURSOR.fullmatch(raw)
     if match is None:
         raise _bad_query("cursor", "invalid cursor")
     return int(match.group(1)), int(match.group(2))
