@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline.models import Document, DocumentStatus, JournalEntry
@@ -21,6 +22,19 @@ def _as_utc(moment: datetime) -> datetime:
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _not_a_number(value: Any) -> Any:
+    # Pydantic would read a bare number as Unix time; the API takes the ISO 8601 it documents.
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        raise ValueError("an ISO 8601 date or date-time, not a number")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_not_a_number)]
+IsoDate = Annotated[date, BeforeValidator(_not_a_number)]
 # Money leaves the API as a decimal string without grouping, as SCHEMA.md fixes it.
 MoneyOut = Annotated[
     Decimal, PlainSerializer(lambda v: format(v.normalize(), "f"), return_type=str)

@@ -225,5 +225,9 @@ def test_query_values_are_taken_only_in_their_documented_form(client: TestClient
     # Unix time pydantic would otherwise read a bare number as.
     assert client.get("/api/v1/documents", params={"cursor": ""}).status_code == 422
     assert client.get("/api/v1/review-queue", params={"cursor": "a+b"}).status_code == 422
+    for name in ("received_from", "received_before", "dated_from", "dated_to"):
+        refused = client.get("/api/v1/review-queue", params={name: "0.5"})
+        assert refused.status_code == 422, name
+        assert refused.json()["detail"][0]["loc"] == ["query", name]
     moment = {"received_from": "2026-03-05T10:00:00+07:00", "dated_to": "2026-03-05"}
     assert client.get("/api/v1/review-queue", params=moment).status_code == 200

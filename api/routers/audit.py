@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Admin, SessionDep
-from api.schemas import Page, UtcDateTime
+from api.schemas import IsoDateTime, Page, UtcDateTime
 from pipeline import audit
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -55,8 +55,8 @@ def list_audit_events(
     actor: Annotated[str | None, Query(max_length=255)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
     document_id: Annotated[int | None, Query(alias="document")] = None,
-    since: Annotated[datetime | None, Query(description="From (UTC if no zone).")] = None,
-    until: Annotated[datetime | None, Query(description="Before (UTC if no zone).")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="From (UTC if no zone).")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="Before (UTC if no zone).")] = None,
     cursor: Annotated[int | None, Query(ge=0, description="`next_cursor` of a page.")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 100,
     output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",

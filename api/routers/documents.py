@@ -6,7 +6,7 @@ import base64
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, status
@@ -31,6 +31,8 @@ from api.schemas import (
     DocumentDetail,
     DocumentSummary,
     EventOut,
+    IsoDate,
+    IsoDateTime,
     LineItemAdd,
     LineItemEdit,
     Page,
@@ -147,20 +149,22 @@ def review_queue(
         ),
     ] = None,
     received_from: Annotated[
-        datetime | None,
+        IsoDateTime | None,
         Query(description="Received at or after this moment (UTC unless an offset is given)."),
     ] = None,
     received_before: Annotated[
-        datetime | None, Query(description="Received before this moment.")
+        IsoDateTime | None, Query(description="Received before this moment.")
     ] = None,
     dated_from: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             description="The record's own date on or after this day: an invoice's or a "
             "dispatch's `issue_date`, a contract's `signing_date` (CVs have none)."
         ),
     ] = None,
-    dated_to: Annotated[date | None, Query(description="The record's date on or before.")] = None,
+    dated_to: Annotated[
+        IsoDate | None, Query(description="The record's date on or before.")
+    ] = None,
     cursor: QueueCursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
