@@ -208,6 +208,13 @@ class Problem(BaseModel):
     detail: str
 
 
+# What FastAPI answers, before any route runs, to a body it cannot read at all (JSON that
+# is not UTF-8, a broken multipart form): documented on every route taking a body.
+UNREADABLE_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "A body that cannot be read at all."}
+}
+
+
 class FieldProblem(BaseModel):
     loc: list[str | int] = Field(description="Where the value is: `body`/`query`, then its path.")
     msg: str

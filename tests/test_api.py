@@ -231,3 +231,26 @@ def test_query_values_are_taken_only_in_their_documented_form(client: TestClient
         assert refused.json()["detail"][0]["loc"] == ["query", name]
     moment = {"received_from": "2026-03-05T10:00:00+07:00", "dated_to": "2026-03-05"}
     assert client.get("/api/v1/review-queue", params=moment).status_code == 200
+
+
+def test_an_unreadable_body_is_a_documented_400(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd")
+    response = client.post(
+        f"/api/v1/documents/{document_id}/reject",
+        content=b"\xff",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    with_body = [
+        (method, path)
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    ]
+    assert with_body
+    assert [
+        route for route in with_body if "400" not in paths[route[1]][route[0]]["responses"]
+    ] == []

@@ -18,7 +18,7 @@ from api.deps import (
     client_of,
     csrf_token,
 )
-from api.schemas import UtcDateTime
+from api.schemas import UNREADABLE_BODY, UtcDateTime
 from pipeline import audit, auth
 from pipeline.models import LoginSession, Role
 
@@ -41,7 +41,8 @@ class LoginOut(BaseModel):
     responses={
         401: {"description": "Wrong name or password, or a disabled user."},
         429: {"description": "Too many failed logins; see Retry-After."},
-    },
+    }
+    | UNREADABLE_BODY,
 )
 def login(
     request: Request,

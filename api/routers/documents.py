@@ -25,6 +25,7 @@ from api.deps import (
 )
 from api.schemas import (
     NO_NUL,
+    UNREADABLE_BODY,
     ApprovalRefused,
     ApproveRequest,
     CorrectionRequest,
@@ -286,7 +287,7 @@ def _decision(session: Session) -> Iterator[None]:
 @router.patch(
     "/documents/{document_id}",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def correct(
     document_id: DocumentId,
@@ -316,7 +317,7 @@ def correct(
     "/documents/{document_id}/line-items",
     response_model=DocumentDetail,
     status_code=status.HTTP_201_CREATED,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def add_line_item(
     document_id: DocumentId,
@@ -343,7 +344,7 @@ def add_line_item(
 @router.patch(
     "/documents/{document_id}/line-items/{index}",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def edit_line_item(
     document_id: DocumentId,
@@ -370,7 +371,7 @@ def edit_line_item(
 @router.delete(
     "/documents/{document_id}/line-items/{index}",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def remove_line_item(
     document_id: DocumentId,
@@ -398,6 +399,7 @@ def remove_line_item(
     response_model=DocumentDetail,
     responses=_NOT_FOUND
     | _CONFLICT
+    | UNREADABLE_BODY
     | {
         422: {
             "model": ApprovalRefused | Problem | ValidationProblem,
@@ -451,7 +453,7 @@ def approve(
 @router.post(
     "/documents/{document_id}/reject",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
 )
 def reject(
     document_id: DocumentId, body: RejectRequest, session: SessionDep, principal: Reviewer
@@ -470,7 +472,7 @@ def reject(
 @router.post(
     "/documents/{document_id}/reopen",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
 )
 def reopen(
     document_id: DocumentId,
@@ -498,7 +500,7 @@ def reopen(
     "/documents/{document_id}/type",
     response_model=DocumentDetail,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
 )
 def reassign_type(
     document_id: DocumentId, body: TypeRequest, session: SessionDep, principal: Reviewer

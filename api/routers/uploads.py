@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from api.deps import SessionDep, SettingsDep, Uploader
-from api.schemas import Problem, ValidationProblem
+from api.schemas import UNREADABLE_BODY, Problem, ValidationProblem
 from pipeline import ingest
 from pipeline.blobs import BlobStore, BlobTooLarge
 
@@ -32,7 +32,8 @@ class UploadOut(BaseModel):
         409: {"model": Problem, "description": "The same bytes arrived another way at once."},
         413: {"model": Problem, "description": "Larger than BACKOFFICE_MAX_FILE_BYTES."},
         422: {"model": ValidationProblem, "description": "No file, or an empty one."},
-    },
+    }
+    | UNREADABLE_BODY,
 )
 def upload(
     file: UploadFile,
