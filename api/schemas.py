@@ -33,7 +33,18 @@ def _not_a_number(value: Any) -> Any:
     return value
 
 
-IsoDateTime = Annotated[datetime, BeforeValidator(_not_a_number)]
+def _in_utc(moment: datetime) -> datetime:
+    # Stored moments are UTC (SQLite keeps no offset at all), so filters compare in UTC; a
+    # moment without an offset is taken as UTC.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first day there is
+        raise ValueError("date out of range") from exc
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_in_utc)]
 IsoDate = Annotated[date, BeforeValidator(_not_a_number)]
 # Money leaves the API as a decimal string without grouping, as SCHEMA.md fixes it.
 MoneyOut = Annotated[

@@ -254,3 +254,10 @@ def test_an_unreadable_body_is_a_documented_400(
     assert [
         route for route in with_body if "400" not in paths[route[1]][route[0]]["responses"]
     ] == []
+
+
+def test_an_entries_cursor_past_any_position_is_refused_not_a_server_error(
+    client: TestClient,
+) -> None:
+    assert client.get("/api/v1/entries", params={"after": str(2**63)}).status_code == 422
+    assert client.get("/api/v1/entries", params={"after": str(2**63 - 1)}).json()["items"] == []

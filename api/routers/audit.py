@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -38,12 +37,6 @@ class AuditEventOut(BaseModel):
     user_agent: str | None
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 @router.get(
     "/audit",
     response_model=Page[AuditEventOut],
@@ -54,10 +47,13 @@ def list_audit_events(
     _principal: Admin,
     actor: Annotated[str | None, Query(max_length=255)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
-    document_id: Annotated[int | None, Query(alias="document")] = None,
-    since: Annotated[IsoDateTime | None, Query(description="From (UTC if no zone).")] = None,
-    until: Annotated[IsoDateTime | None, Query(description="Before (UTC if no zone).")] = None,
-    cursor: Annotated[int | None, Query(ge=0, description="`next_cursor` of a page.")] = None,
+    # Ids are 32-bit in the database: a larger number is no id at all, not a database error.
+    document_id: Annotated[int | None, Query(alias="document", ge=1, le=2**31 - 1)] = None,
+    since: Annotated[IsoDateTime | None, Query(description="From (UTC if no offset).")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="Before (UTC if no offset).")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=0, le=2**31 - 1, description="`next_cursor` of a page.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 100,
     output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> Page[AuditEventOut] | Response:
@@ -68,8 +64,8 @@ def list_audit_events(
         actor=actor,
         kind=kind,
         document_id=document_id,
-        since=_utc(since),
-        until=_utc(until),
+        since=since,
+        until=until,
         after_id=cursor,
         limit=limit,
     )

@@ -6,7 +6,6 @@ import base64
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, status
@@ -179,8 +178,8 @@ def review_queue(
         failed_rule=failed_rule,
         confidence_below=confidence_below,
         supplier=supplier,
-        received_from=_utc(received_from),
-        received_before=_utc(received_before),
+        received_from=received_from,
+        received_before=received_before,
         dated_from=dated_from,
         dated_to=dated_to,
     )
@@ -189,18 +188,6 @@ def review_queue(
     last = rows[-1] if len(rows) == limit else None
     next_cursor = _encode_queue_cursor(last) if last is not None else None
     return Page[DocumentSummary](items=items, next_cursor=next_cursor)
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """Stored moments are UTC (SQLite keeps no offset at all), so filters are compared in UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError as exc:  # 9999-12-31T23:00-05:00 is past the last representable day
-        raise _bad_query("received", "date out of range") from exc
 
 
 def _encode_queue_cursor(document: Document) -> str:

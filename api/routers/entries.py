@@ -18,7 +18,9 @@ def list_entries(
     session: SessionDep,
     _principal: EntriesReader,
     after: Annotated[
-        int | None, Query(ge=0, description="The `position` of the last entry already taken.")
+        int | None,
+        # Positions are 64-bit: a larger number is no position at all, not a database error.
+        Query(ge=0, le=2**63 - 1, description="The `position` of the last entry already taken."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[JournalEntryOut]:
