@@ -251,6 +251,15 @@ def test_login_sets_a_secure_http_only_session_cookie(
         assert client.get("/api/v1/review-queue").status_code == 200
 
 
+def test_an_empty_name_or_password_is_refused_as_the_document_says(settings: Settings) -> None:
+    # The form reads an empty field as a missing one; the OpenAPI document says so too.
+    with api(settings) as client:
+        form = client.app.openapi()["components"]["schemas"]["Body_login_login_post"]  # type: ignore[attr-defined]
+        assert {form["properties"][name]["minLength"] for name in ("username", "password")} == {1}
+        for data in ({"username": "", "password": PASSWORD}, {"username": "rita", "password": ""}):
+            assert client.post("/login", data=data).status_code == 422
+
+
 def test_a_state_changing_request_with_the_cookie_needs_the_csrf_token(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:

@@ -47,8 +47,8 @@ class LoginOut(BaseModel):
 def login(
     request: Request,
     response: Response,
-    username: Annotated[str, Form(max_length=120)],
-    password: Annotated[str, Form(max_length=1024)],
+    username: Annotated[str, Form(min_length=1, max_length=120)],
+    password: Annotated[str, Form(min_length=1, max_length=1024)],
     session: SessionDep,
     settings: SettingsDep,
 ) -> LoginOut:
