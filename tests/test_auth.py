@@ -81,6 +81,20 @@ def test_every_route_is_in_the_expected_roles_table(settings: Settings) -> None:
     assert set(EXPECTED_ROLES) == set(found)
 
 
+def test_every_route_needing_a_caller_documents_401_and_403(settings: Settings) -> None:
+    # What a client is told to expect: no caller, or a caller without the role (or a
+    # session's write without its CSRF token).
+    with api(settings) as client:
+        paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if operation.get("security") and not {"401", "403"} <= set(operation["responses"])
+    ]
+    assert undocumented == []
+
+
 _documents = itertools.count()
 
 

@@ -12,11 +12,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Admin, SessionDep
+from api.deps import AUTH_RESPONSES, Admin, SessionDep
 from api.schemas import IsoDateTime, Page, UtcDateTime
 from pipeline import audit
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", tags=["audit"], responses=AUTH_RESPONSES)
 
 CSV_COLUMNS = ("id", "at", "actor", "kind", "document_id", "client_ip", "user_agent", "data")
 # A cell starting with one of these is a formula to a spreadsheet; the actor of a failed

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from api.deps import (
+    AUTH_RESPONSES,
     CSRF_COOKIE,
     CSRF_HEADER,
     SESSION_COOKIE,
@@ -92,7 +93,7 @@ def login(
     )
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=AUTH_RESPONSES)
 def logout(principal: CurrentPrincipal, session: SessionDep) -> Response:
     """End the browser session and clear its cookies (an API token is revoked instead)."""
     if principal.login_session_id is not None:

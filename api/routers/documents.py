@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import (
+    AUTH_RESPONSES,
     DocumentReader,
     QueueReader,
     Reviewer,
@@ -48,7 +49,7 @@ from pipeline import checking, documents, posting, review
 from pipeline.documents import DocumentNotFound, InvalidTransition
 from pipeline.models import Document, DocumentStatus
 
-router = APIRouter(prefix="/api/v1", tags=["documents"])
+router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Cursor = Annotated[

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import EntriesReader, SessionDep
+from api.deps import AUTH_RESPONSES, EntriesReader, SessionDep
 from api.schemas import JournalEntryOut, Page
 from pipeline import posting
 
-router = APIRouter(prefix="/api/v1", tags=["entries"])
+router = APIRouter(prefix="/api/v1", tags=["entries"], responses=AUTH_RESPONSES)
 
 
 @router.get("/entries", response_model=Page[JournalEntryOut])

@@ -10,12 +10,12 @@ from fastapi import APIRouter, HTTPException, Response, UploadFile, status
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
-from api.deps import SessionDep, SettingsDep, Uploader
+from api.deps import AUTH_RESPONSES, SessionDep, SettingsDep, Uploader
 from api.schemas import UNREADABLE_BODY, Problem, ValidationProblem
 from pipeline import ingest
 from pipeline.blobs import BlobStore, BlobTooLarge
 
-router = APIRouter(prefix="/api/v1", tags=["documents"])
+router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 
 
 class UploadOut(BaseModel):
