@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Match
 
 from api import examples, idempotency
 from api.routers import (
@@ -30,6 +32,7 @@ from pipeline.processing import rule_book
 from pipeline.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         lifespan=lifespan,
     )
+    app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, _method_not_allowed)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(documents.router)
@@ -83,3 +87,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     static = Path(__file__).resolve().parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     return app
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    """A 405 whose `Allow` names every method the path takes: Starlette names only those of
+    the first route matching the path, and a document's GET and PATCH are two routes."""
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return JSONResponse(
+        {"detail": "Method Not Allowed"},
+        status_code=status.HTTP_405_METHOD_NOT_ALLOWED,
+        headers={"Allow": ", ".join(allowed)},
+    )

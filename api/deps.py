@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from api.schemas import Problem
 from pipeline import audit, auth, documents
 from pipeline.approval import ApprovalPolicy
 from pipeline.documents import DocumentNotFound
@@ -152,6 +153,15 @@ def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+# What every route behind `CurrentPrincipal` may answer before it runs; each documents it.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "No token or session, or one no longer valid."},
+    403: {
+        "model": Problem,
+        "description": f"A role that may not do this, or a session's write without its "
+        f"`{CSRF_HEADER}` header.",
+    },
+}
 
 
 def require_roles(*roles: Role) -> Callable[[Principal], Principal]:

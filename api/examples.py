@@ -1,4 +1,5 @@
-"""Request and response examples in the OpenAPI document, for the documents and entries routes.
+"""Request and response examples in the OpenAPI document, for the documents, entries and
+registers routes.
 
 Built as instances of the API's own models, so an example that stops fitting its model fails
 when this module is imported (and so in every test) instead of misleading a client. They are
@@ -15,6 +16,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.routers.originals import PageOut, PagesOut
+from api.routers.registers import (
+    CandidateRegisterOut,
+    ContractPartyOut,
+    ContractRegisterOut,
+    CorrespondenceRegisterOut,
+    ExpiringContracts,
+    HandlingUnit,
+)
 from api.routers.uploads import UploadOut
 from api.schemas import (
     AckOut,
@@ -206,6 +215,51 @@ def _requests(**examples: tuple[str, BaseModel]) -> dict[str, dict[str, Any]]:
 _DOCUMENT = "/api/v1/documents/{document_id}"
 _LINE_ITEM = f"{_DOCUMENT}/line-items/{{index}}"
 
+_REGISTERED = datetime(2026, 3, 9, 2, 15, tzinfo=UTC)
+_CONTRACT_ROW = ContractRegisterOut(
+    id=12,
+    position=12,
+    document_id=140,
+    version=1,
+    supersedes_id=None,
+    registered_at=_REGISTERED,
+    registered_by="lan.nguyen",
+    registered_on=date(2026, 3, 9),
+    contract_number="15/2026/HĐMB",
+    title="Hợp đồng mua bán hàng hóa",
+    parties=[
+        ContractPartyOut(role="party_a", name="Công ty Cổ phần An Bình", tax_id="0312345678"),
+        ContractPartyOut(role="party_b", name="Công ty TNHH Minh Phát", tax_id="0101243150"),
+    ],
+    value=Decimal("250000000"),
+    currency="VND",
+    signing_date=date(2026, 3, 2),
+    effective_date=date(2026, 3, 2),
+    expiry_date=date(2027, 3, 4),
+    auto_renewal=False,
+    reminder_date=date(2027, 2, 2),
+)
+_LETTER_ROW = CorrespondenceRegisterOut(
+    id=31,
+    position=31,
+    document_id=152,
+    version=1,
+    supersedes_id=None,
+    registered_at=_REGISTERED,
+    registered_by="lan.nguyen",
+    year=2026,
+    arrival_number=31,
+    arrival_date=date(2026, 3, 9),
+    issuer="Cục Thuế TP Hà Nội",
+    dispatch_number="125/CT-TTHT",
+    issue_date=date(2026, 3, 5),
+    subject="Hướng dẫn quyết toán thuế TNCN năm 2025",
+    urgency="khẩn",
+    handling_unit=None,
+    reply_deadline=date(2026, 3, 20),
+)
+_REGISTERS = "/api/v1/registers"
+
 # Request bodies, by route: named examples.
 REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("PATCH", _DOCUMENT): _requests(
@@ -253,6 +307,13 @@ REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ),
     ("POST", f"{_DOCUMENT}/type"): _requests(
         contract=("Read it again as a contract", TypeRequest(version=3, doc_type="contract"))
+    ),
+    ("PUT", f"{_REGISTERS}/correspondence/{{document_id}}/handling-unit"): _requests(
+        unit=("Hand the letter to a unit", HandlingUnit(handling_unit="Phòng Kế toán")),
+        back=("Take it back", HandlingUnit(handling_unit=None)),
+    ),
+    ("POST", f"{_REGISTERS}/{{register}}/ack"): _requests(
+        positions=("By position, as pulled", AckRequest(positions=[30, 31])),
     ),
     ("POST", "/api/v1/entries/ack"): _requests(
         positions=("By position, as pulled", AckRequest(positions=[41, 42])),
@@ -325,6 +386,63 @@ RESPONSES: dict[tuple[str, str], dict[int, Any]] = {
     ("POST", f"{_DOCUMENT}/type"): {202: _json(_detail(DocumentStatus.RECEIVED, 4))},
     ("GET", "/api/v1/entries"): {
         200: _json(Page[JournalEntryOut](items=[_ENTRY], next_cursor=None))
+    },
+    ("GET", f"{_REGISTERS}/contracts"): {
+        200: _json(Page[ContractRegisterOut](items=[_CONTRACT_ROW], next_cursor=None))
+    },
+    ("GET", f"{_REGISTERS}/contracts/expiring"): {
+        200: _json(ExpiringContracts(today=date(2027, 2, 2), within_days=30, items=[_CONTRACT_ROW]))
+    },
+    ("GET", f"{_REGISTERS}/candidates"): {
+        200: _json(
+            Page[CandidateRegisterOut](
+                items=[
+                    CandidateRegisterOut(
+                        id=7,
+                        position=7,
+                        document_id=147,
+                        version=1,
+                        supersedes_id=None,
+                        registered_at=_REGISTERED,
+                        registered_by="lan.nguyen",
+                        registered_on=date(2026, 3, 9),
+                        full_name="Nguyễn Thị Lan",
+                        email="lan.nguyen@example.vn",
+                        phone="+84912345678",
+                        location="Hà Nội",
+                        date_of_birth=None,
+                        skills=["Python", "SQL"],
+                        languages=["Tiếng Anh"],
+                        years_of_experience=5.5,
+                        latest_title="Kỹ sư dữ liệu",
+                        latest_employer="Công ty Cổ phần An Bình",
+                        retain_until=date(2027, 3, 9),
+                        anonymised_at=None,
+                    )
+                ],
+                next_cursor=None,
+            )
+        )
+    },
+    ("GET", f"{_REGISTERS}/correspondence"): {
+        200: _json(Page[CorrespondenceRegisterOut](items=[_LETTER_ROW], next_cursor="31"))
+    },
+    ("PUT", f"{_REGISTERS}/correspondence/{{document_id}}/handling-unit"): {
+        200: _json(
+            _LETTER_ROW.model_copy(
+                update={
+                    "id": 40,
+                    "position": 44,
+                    "version": 2,
+                    "supersedes_id": 31,
+                    "handling_unit": "Phòng Kế toán",
+                }
+            )
+        )
+    },
+    ("POST", f"{_REGISTERS}/{{register}}/ack"): {
+        200: _json(AckOut(acknowledged=[30, 31], new=[30, 31], pending=2)),
+        422: _json(Problem(detail="not in the correspondence feed: position 99")),
     },
     ("POST", "/api/v1/entries/ack"): {
         200: _json(AckOut(acknowledged=[41, 42], new=[41, 42], pending=0)),

@@ -159,8 +159,12 @@ def documented(schema: dict[str, Any]) -> dict[str, Any]:
                 "name": HEADER,
                 "in": "header",
                 "required": False,
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                "example": "5f0c6a2e-8d1b-4c43-9a57-2b1f0e7d9c11",
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255,
+                    "pattern": f"^{_KEY.pattern}$",
+                },
                 "description": "A key of your choosing, new for each request (a UUID). A "
                 "repeat of the request with the same key within "
                 "`BACKOFFICE_IDEMPOTENCY_KEY_HOURS` (24 h) is not carried out again: it gets "
@@ -174,6 +178,14 @@ def documented(schema: dict[str, Any]) -> dict[str, Any]:
         ):
             if code in responses:
                 responses[code]["description"] += f" Or: {why[0].lower()}{why[1:]}"
+                content = (
+                    responses[code].setdefault("content", {}).setdefault("application/json", {})
+                )
+                # The route's own 422 (a body that fails validation) has its own shape.
+                if "schema" in content and content["schema"] != problem:
+                    content["schema"] = {"anyOf": [content["schema"], problem]}
+                else:
+                    content["schema"] = problem
             else:
                 responses[code] = {
                     "description": why,

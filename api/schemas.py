@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
 
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline import approval
@@ -14,6 +23,39 @@ from pipeline.approval import ApprovalPolicy, ApprovalState
 from pipeline.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # Moments are stored in UTC, but SQLite gives them back without an offset, and a
+    # date-time without one is not the RFC 3339 date-time the API documents.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _not_a_number(value: Any) -> Any:
+    # Pydantic would read a bare number as Unix time; the API takes the ISO 8601 it documents.
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        raise ValueError("an ISO 8601 date or date-time, not a number")
+    return value
+
+
+def _in_utc(moment: datetime) -> datetime:
+    # Stored moments are UTC (SQLite keeps no offset at all), so filters compare in UTC; a
+    # moment without an offset is taken as UTC.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00+01:00 is before the first day there is
+        raise ValueError("date out of range") from exc
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_in_utc)]
+IsoDate = Annotated[date, BeforeValidator(_not_a_number)]
 # Money leaves the API as a decimal string without grouping, as SCHEMA.md fixes it.
 MoneyOut = Annotated[
     Decimal, PlainSerializer(lambda v: format(v.normalize(), "f"), return_type=str)
@@ -39,7 +81,7 @@ class DocumentSummary(BaseModel):
     media_type: str
     size: int
     sha256: str
-    received_at: datetime
+    received_at: UtcDateTime
     error: RecordError | None
     duplicate_count: int
     review_priority: int = Field(
@@ -82,7 +124,7 @@ class DocumentSummary(BaseModel):
 class EventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    at: datetime
+    at: UtcDateTime
     actor: str
     kind: str
     data: dict[str, Any]
@@ -93,7 +135,7 @@ class DuplicateOut(BaseModel):
 
     filename: str
     relative_path: str
-    received_at: datetime
+    received_at: UtcDateTime
 
 
 class RuleResultOut(RuleResult):
@@ -105,7 +147,7 @@ class RuleResultOut(RuleResult):
 
 class ApprovalOut(BaseModel):
     actor: str
-    at: datetime
+    at: UtcDateTime
     step: int = Field(description="1 for the first approval, 2 for the approver's second.")
 
 
@@ -151,7 +193,7 @@ class DocumentDetail(Record):
     review_priority: int
     duplicate_of_id: int | None
     version: int
-    received_at: datetime
+    received_at: UtcDateTime
     relative_path: str
     forced_type: str | None = Field(
         default=None, description="The type a reviewer chose, which the reading honours."
@@ -226,6 +268,13 @@ class Problem(BaseModel):
     """Why a request was refused."""
 
     detail: str
+
+
+# What FastAPI answers, before any route runs, to a body it cannot read at all (JSON that
+# is not UTF-8, a broken multipart form): documented on every route taking a body.
+UNREADABLE_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "A body that cannot be read at all."}
+}
 
 
 class FieldProblem(BaseModel):
@@ -331,7 +380,7 @@ class JournalEntryOut(BaseModel):
     document_id: int
     voucher_number: str = Field(description="`PN2026/000123`: one sequence per year.")
     entry_date: date = Field(description="The accounting date: the invoice's issue date.")
-    posted_at: datetime
+    posted_at: UtcDateTime
     currency: str
     exchange_rate: MoneyOut | None = Field(
         description="Đồng per unit of `currency` (1 for VND); null when none was known."

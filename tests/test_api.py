@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -177,3 +178,86 @@ def test_reject_needs_a_reason_and_records_it(
     }
     assert rejected["actor"] == "rita"
     assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 409
+
+
+def test_moments_are_rfc3339_date_times_with_an_offset(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    # SQLite hands stored moments back without an offset; the API still says they are UTC.
+    document_id = add_document(sessions, name="hd")
+    assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 200
+    document = client.get(f"/api/v1/documents/{document_id}").json()
+    queued = client.get("/api/v1/documents").json()["items"][0]
+    entry = client.get("/api/v1/entries").json()["items"][0]
+    moments = [
+        document["received_at"],
+        queued["received_at"],
+        entry["posted_at"],
+        *(event["at"] for event in document["history"]),
+    ]
+    assert all(datetime.fromisoformat(moment).utcoffset() is not None for moment in moments)
+
+
+def test_a_wrong_method_is_told_every_method_the_path_takes(client: TestClient) -> None:
+    # GET and PATCH of a document are two routes; Allow must name both.
+    response = client.request("PUT", "/api/v1/documents/1")
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["allow"].split(",")} >= {"GET", "PATCH"}
+    line = client.request("PUT", "/api/v1/documents/1/line-items/0")
+    assert {m.strip() for m in line.headers["allow"].split(",")} == {"PATCH", "DELETE"}
+
+
+def test_an_empty_upload_is_refused_naming_the_file_part(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    # The documented 422 shape: where the bad value is, and why.
+    with api(settings) as clerk:
+        sign_in(clerk, sessions, "carol", "clerk")
+        response = clerk.post("/api/v1/documents", files={"file": ("empty.pdf", b"")})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["body", "file"], "msg": "empty file (0 bytes)", "type": "value_error"}
+    ]
+
+
+def test_query_values_are_taken_only_in_their_documented_form(client: TestClient) -> None:
+    # A cursor is digits, an opaque token for the queue; a moment is ISO 8601, never the
+    # Unix time pydantic would otherwise read a bare number as.
+    assert client.get("/api/v1/documents", params={"cursor": ""}).status_code == 422
+    assert client.get("/api/v1/review-queue", params={"cursor": "a+b"}).status_code == 422
+    for name in ("received_from", "received_before", "dated_from", "dated_to"):
+        refused = client.get("/api/v1/review-queue", params={name: "0.5"})
+        assert refused.status_code == 422, name
+        assert refused.json()["detail"][0]["loc"] == ["query", name]
+    moment = {"received_from": "2026-03-05T10:00:00+07:00", "dated_to": "2026-03-05"}
+    assert client.get("/api/v1/review-queue", params=moment).status_code == 200
+
+
+def test_an_unreadable_body_is_a_documented_400(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd")
+    response = client.post(
+        f"/api/v1/documents/{document_id}/reject",
+        content=b"\xff",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    with_body = [
+        (method, path)
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    ]
+    assert with_body
+    assert [
+        route for route in with_body if "400" not in paths[route[1]][route[0]]["responses"]
+    ] == []
+
+
+def test_an_entries_cursor_past_any_position_is_refused_not_a_server_error(
+    client: TestClient,
+) -> None:
+    assert client.get("/api/v1/entries", params={"after": str(2**63)}).status_code == 422
+    assert client.get("/api/v1/entries", params={"after": str(2**63 - 1)}).json()["items"] == []

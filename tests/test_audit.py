@@ -298,3 +298,16 @@ def test_the_upgrade_keeps_every_document_event_and_ids_go_on_after_them(
         session.flush()
         assert added.id > 41
     engine.dispose()
+
+
+def test_audit_filters_out_of_range_are_refused_not_a_server_error(auditor: TestClient) -> None:
+    # Each of these once reached the database, or date arithmetic, and came back as a 500.
+    for params in (
+        {"since": "0001-01-01T00:00:00+01:00"},
+        {"until": "0.5"},
+        {"cursor": str(2**31)},
+        {"document": str(2**40)},
+    ):
+        refused = auditor.get("/api/v1/audit", params=params)
+        assert refused.status_code == 422, params
+        assert refused.json()["detail"][0]["loc"] == ["query", *params]

@@ -92,6 +92,20 @@ def test_every_route_is_in_the_expected_roles_table(settings: Settings) -> None:
     assert set(EXPECTED_ROLES) == set(found)
 
 
+def test_every_route_needing_a_caller_documents_401_and_403(settings: Settings) -> None:
+    # What a client is told to expect: no caller, or a caller without the role (or a
+    # session's write without its CSRF token).
+    with api(settings) as client:
+        paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if operation.get("security") and not {"401", "403"} <= set(operation["responses"])
+    ]
+    assert undocumented == []
+
+
 _documents = itertools.count()
 
 
@@ -295,6 +309,15 @@ def test_login_sets_a_secure_http_only_session_cookie(
         assert "httponly" not in cookies[CSRF_COOKIE]  # the page's script reads it
         assert client.cookies[CSRF_COOKIE] == response.json()["csrf_token"]
         assert client.get("/api/v1/review-queue").status_code == 200
+
+
+def test_an_empty_name_or_password_is_refused_as_the_document_says(settings: Settings) -> None:
+    # The form reads an empty field as a missing one; the OpenAPI document says so too.
+    with api(settings) as client:
+        form = client.app.openapi()["components"]["schemas"]["Body_login_login_post"]  # type: ignore[attr-defined]
+        assert {form["properties"][name]["minLength"] for name in ("username", "password")} == {1}
+        for data in ({"username": "", "password": PASSWORD}, {"username": "rita", "password": ""}):
+            assert client.post("/login", data=data).status_code == 422
 
 
 def test_a_state_changing_request_with_the_cookie_needs_the_csrf_token(

@@ -9,12 +9,12 @@ from api.app import create_app
 from pipeline.settings import Settings
 
 
-def test_every_documents_and_entries_route_has_examples(tmp_path: Path) -> None:
+def test_every_documents_entries_and_registers_route_has_examples(tmp_path: Path) -> None:
     schema = create_app(Settings(data_dir=tmp_path)).openapi()
     checked = []
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            if not {"documents", "entries"} & set(operation.get("tags", [])):
+            if not {"documents", "entries", "registers"} & set(operation.get("tags", [])):
                 continue
             route = f"{method.upper()} {path}"
             checked.append(route)
@@ -29,4 +29,5 @@ def test_every_documents_and_entries_route_has_examples(tmp_path: Path) -> None:
             for answer in answers:
                 assert "example" in answer, f"{route}: an answer without an example"
     assert "POST /api/v1/entries/ack" in checked
+    assert "GET /api/v1/registers/correspondence" in checked
     assert "POST /api/v1/documents/{document_id}/approve" in checked

@@ -6,18 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import Admin, SessionDep
-from api.schemas import Page
+from api.deps import AUTH_RESPONSES, Admin, SessionDep
+from api.schemas import IsoDateTime, Page, UtcDateTime
 from pipeline import audit
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", tags=["audit"], responses=AUTH_RESPONSES)
 
 CSV_COLUMNS = ("id", "at", "actor", "kind", "document_id", "client_ip", "user_agent", "data")
 # A cell starting with one of these is a formula to a spreadsheet; the actor of a failed
@@ -29,19 +28,13 @@ class AuditEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    at: datetime
+    at: UtcDateTime
     actor: str = Field(description="A user's name, `token:<name>`, or a part of the service.")
     kind: str
     document_id: int | None
     data: dict[str, Any] = Field(description='Changes as {"old": …, "new": …}.')
     client_ip: str | None
     user_agent: str | None
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @router.get(
@@ -54,10 +47,13 @@ def list_audit_events(
     _principal: Admin,
     actor: Annotated[str | None, Query(max_length=255)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
-    document_id: Annotated[int | None, Query(alias="document")] = None,
-    since: Annotated[datetime | None, Query(description="From (UTC if no zone).")] = None,
-    until: Annotated[datetime | None, Query(description="Before (UTC if no zone).")] = None,
-    cursor: Annotated[int | None, Query(ge=0, description="`next_cursor` of a page.")] = None,
+    # Ids are 32-bit in the database: a larger number is no id at all, not a database error.
+    document_id: Annotated[int | None, Query(alias="document", ge=1, le=2**31 - 1)] = None,
+    since: Annotated[IsoDateTime | None, Query(description="From (UTC if no offset).")] = None,
+    until: Annotated[IsoDateTime | None, Query(description="Before (UTC if no offset).")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=0, le=2**31 - 1, description="`next_cursor` of a page.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 100,
     output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> Page[AuditEventOut] | Response:
@@ -68,8 +64,8 @@ def list_audit_events(
         actor=actor,
         kind=kind,
         document_id=document_id,
-        since=_utc(since),
-        until=_utc(until),
+        since=since,
+        until=until,
         after_id=cursor,
         limit=limit,
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from api.deps import (
+    AUTH_RESPONSES,
     CSRF_COOKIE,
     CSRF_HEADER,
     SESSION_COOKIE,
@@ -18,6 +19,7 @@ from api.deps import (
     client_of,
     csrf_token,
 )
+from api.schemas import UNREADABLE_BODY, UtcDateTime
 from pipeline import audit, auth
 from pipeline.models import LoginSession, Role
 
@@ -27,7 +29,7 @@ router = APIRouter(tags=["auth"])
 class LoginOut(BaseModel):
     user: str
     roles: list[Role]
-    expires_at: datetime
+    expires_at: UtcDateTime
     csrf_token: str = Field(
         description=f"Send it as the `{CSRF_HEADER}` header on every state-changing request "
         f"made with the session cookie (it is also in the `{CSRF_COOKIE}` cookie)."
@@ -40,13 +42,14 @@ class LoginOut(BaseModel):
     responses={
         401: {"description": "Wrong name or password, or a disabled user."},
         429: {"description": "Too many failed logins; see Retry-After."},
-    },
+    }
+    | UNREADABLE_BODY,
 )
 def login(
     request: Request,
     response: Response,
-    username: Annotated[str, Form(max_length=120)],
-    password: Annotated[str, Form(max_length=1024)],
+    username: Annotated[str, Form(min_length=1, max_length=120)],
+    password: Annotated[str, Form(min_length=1, max_length=1024)],
     session: SessionDep,
     settings: SettingsDep,
 ) -> LoginOut:
@@ -90,7 +93,7 @@ def login(
     )
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=AUTH_RESPONSES)
 def logout(principal: CurrentPrincipal, session: SessionDep) -> Response:
     """End the browser session and clear its cookies (an API token is revoked instead)."""
     if principal.login_session_id is not None:

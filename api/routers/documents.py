@@ -6,7 +6,6 @@ import base64
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, status
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import (
+    AUTH_RESPONSES,
     Approver,
     DocumentReader,
     PolicyDep,
@@ -27,12 +27,15 @@ from api.deps import (
 )
 from api.schemas import (
     NO_NUL,
+    UNREADABLE_BODY,
     ApprovalRefused,
     ApproveRequest,
     CorrectionRequest,
     DocumentDetail,
     DocumentSummary,
     EventOut,
+    IsoDate,
+    IsoDateTime,
     LineItemAdd,
     LineItemEdit,
     Page,
@@ -49,18 +52,21 @@ from pipeline.approval import ApprovalPolicy
 from pipeline.documents import DocumentNotFound, InvalidTransition
 from pipeline.models import Document, DocumentStatus
 
-router = APIRouter(prefix="/api/v1", tags=["documents"])
+router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
-
-
-def _cursor(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    if not cursor.isdigit() or len(cursor) > 18:
-        raise _bad_query("cursor", "invalid cursor")
-    return int(cursor)
+Cursor = Annotated[
+    str | None,
+    Query(pattern=r"^[0-9]{1,18}$", description="`next_cursor` of the previous page."),
+]
+QueueCursor = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+        description="`next_cursor` of the previous page: opaque, only one this service "
+        "handed out is taken.",
+    ),
+]
 
 
 def _bad_query(name: str, message: str) -> HTTPException:
@@ -98,7 +104,7 @@ def list_documents(
         status=status_filter,
         doc_type=doc_type,
         uploaded_by=None if principal.sees_all_documents else principal.name,
-        after_id=_cursor(cursor),
+        after_id=None if cursor is None else int(cursor),
         limit=limit,
     )
     return _page(_summaries(session, rows), limit)
@@ -154,21 +160,23 @@ def review_queue(
         ),
     ] = None,
     received_from: Annotated[
-        datetime | None,
+        IsoDateTime | None,
         Query(description="Received at or after this moment (UTC unless an offset is given)."),
     ] = None,
     received_before: Annotated[
-        datetime | None, Query(description="Received before this moment.")
+        IsoDateTime | None, Query(description="Received before this moment.")
     ] = None,
     dated_from: Annotated[
-        date | None,
+        IsoDate | None,
         Query(
             description="The record's own date on or after this day: an invoice's or a "
             "dispatch's `issue_date`, a contract's `signing_date` (CVs have none)."
         ),
     ] = None,
-    dated_to: Annotated[date | None, Query(description="The record's date on or before.")] = None,
-    cursor: Cursor = None,
+    dated_to: Annotated[
+        IsoDate | None, Query(description="The record's date on or before.")
+    ] = None,
+    cursor: QueueCursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
     """Documents waiting for a reviewer: failing errors first, then urgent ones, then the
@@ -186,8 +194,8 @@ def review_queue(
         failed_rule=failed_rule,
         confidence_below=confidence_below,
         supplier=supplier,
-        received_from=_utc(received_from),
-        received_before=_utc(received_before),
+        received_from=received_from,
+        received_before=received_before,
         dated_from=dated_from,
         dated_to=dated_to,
     )
@@ -196,18 +204,6 @@ def review_queue(
     last = rows[-1] if len(rows) == limit else None
     next_cursor = _encode_queue_cursor(last) if last is not None else None
     return Page[DocumentSummary](items=items, next_cursor=next_cursor)
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    """Stored moments are UTC (SQLite keeps no offset at all), so filters are compared in UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError as exc:  # 9999-12-31T23:00-05:00 is past the last representable day
-        raise _bad_query("received", "date out of range") from exc
 
 
 def _encode_queue_cursor(document: Document) -> str:
@@ -224,7 +220,7 @@ def _queue_cursor(cursor: str | None) -> tuple[int, int] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (ValueError, UnicodeDecodeError):
         raw = ""
-    match = _QUEUE_CURSOR.fullmatch(raw) if len(cursor) <= 40 else None
+    match = _QUEUE_CURSOR.fullmatch(raw)
     if match is None:
         raise _bad_query("cursor", "invalid cursor")
     return int(match.group(1)), int(match.group(2))
@@ -294,7 +290,7 @@ def _decision(session: Session) -> Iterator[None]:
 @router.patch(
     "/documents/{document_id}",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def correct(
     document_id: DocumentId,
@@ -325,7 +321,7 @@ def correct(
     "/documents/{document_id}/line-items",
     response_model=DocumentDetail,
     status_code=status.HTTP_201_CREATED,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def add_line_item(
     document_id: DocumentId,
@@ -353,7 +349,7 @@ def add_line_item(
 @router.patch(
     "/documents/{document_id}/line-items/{index}",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def edit_line_item(
     document_id: DocumentId,
@@ -381,7 +377,7 @@ def edit_line_item(
 @router.delete(
     "/documents/{document_id}/line-items/{index}",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT | _INVALID,
+    responses=_NOT_FOUND | _CONFLICT | _INVALID | UNREADABLE_BODY,
 )
 def remove_line_item(
     document_id: DocumentId,
@@ -410,6 +406,7 @@ def remove_line_item(
     response_model=DocumentDetail,
     responses=_NOT_FOUND
     | _CONFLICT
+    | UNREADABLE_BODY
     | {
         422: {
             "model": ApprovalRefused | Problem | ValidationProblem,
@@ -486,7 +483,8 @@ def approve(
             "model": Problem | ValidationProblem,
             "description": "The invoice cannot be posted as it stands, or the body is malformed.",
         },
-    },
+    }
+    | UNREADABLE_BODY,
 )
 def second_approval(
     document_id: DocumentId,
@@ -519,7 +517,7 @@ def second_approval(
 @router.post(
     "/documents/{document_id}/reject",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
 )
 def reject(
     document_id: DocumentId,
@@ -542,7 +540,7 @@ def reject(
 @router.post(
     "/documents/{document_id}/reopen",
     response_model=DocumentDetail,
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
 )
 def reopen(
     document_id: DocumentId,
@@ -571,7 +569,7 @@ def reopen(
     "/documents/{document_id}/type",
     response_model=DocumentDetail,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
 )
 def reassign_type(
     document_id: DocumentId,

@@ -6,12 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from api.deps import EntriesReader, SessionDep
-from api.schemas import AckOut, AckRequest, JournalEntryOut, Page, Problem
+from api.deps import AUTH_RESPONSES, EntriesReader, SessionDep
+from api.schemas import (
+    UNREADABLE_BODY,
+    AckOut,
+    AckRequest,
+    JournalEntryOut,
+    Page,
+    Problem,
+    ValidationProblem,
+)
 from pipeline import feed, posting
 from pipeline.models import FeedStream
 
-router = APIRouter(prefix="/api/v1", tags=["entries"])
+router = APIRouter(prefix="/api/v1", tags=["entries"], responses=AUTH_RESPONSES)
 
 
 @router.get("/entries", response_model=Page[JournalEntryOut])
@@ -19,7 +27,9 @@ def list_entries(
     session: SessionDep,
     principal: EntriesReader,
     after: Annotated[
-        int | None, Query(ge=0, description="The `position` of the last entry already taken.")
+        int | None,
+        # Positions are 64-bit: a larger number is no position at all, not a database error.
+        Query(ge=0, le=2**63 - 1, description="The `position` of the last entry already taken."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     unacked: Annotated[
@@ -44,7 +54,13 @@ def list_entries(
 @router.post(
     "/entries/ack",
     response_model=AckOut,
-    responses={422: {"model": Problem, "description": "A position or id not in the feed."}},
+    responses={
+        422: {
+            "model": Problem | ValidationProblem,
+            "description": "A position or id not in the feed, or a malformed body.",
+        }
+    }
+    | UNREADABLE_BODY,
 )
 def acknowledge_entries(body: AckRequest, session: SessionDep, principal: EntriesReader) -> AckOut:
     """Acknowledge entries the caller has taken (stored on its side), by position or id.

@@ -13,7 +13,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from api.deps import DocumentReader, SessionDep, SettingsDep, visible_document
+from api.deps import AUTH_RESPONSES, DocumentReader, SessionDep, SettingsDep, visible_document
 from api.schemas import Problem, ValidationProblem
 from pipeline.blobs import BlobStore
 from pipeline.models import Document
@@ -26,7 +26,7 @@ from pipeline.pages import (
     PageTooLarge,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["originals"])
+router = APIRouter(prefix="/api/v1", tags=["originals"], responses=AUTH_RESPONSES)
 
 DocumentId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The document's id.")]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -53,7 +53,11 @@ class PagesOut(BaseModel):
     "/documents/{document_id}/file",
     response_class=FileResponse,
     responses={
-        200: {"content": {"application/octet-stream": {}}, "description": "The original."},
+        200: {
+            # PDF, image, Word or XML: whatever was dropped, under its own media type.
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The original.",
+        },
         **_NOT_FOUND,
     },
 )

@@ -9,7 +9,7 @@ keeps the latest version per `document_id`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Self, TypeVar
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -17,17 +17,28 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
-from api.deps import RegisterReader, Reviewer, SessionDep, SettingsDep
-from api.schemas import AckOut, AckRequest, MoneyOut, Page, Problem
+from api.deps import AUTH_RESPONSES, RegisterReader, Reviewer, SessionDep, SettingsDep
+from api.schemas import (
+    UNREADABLE_BODY,
+    AckOut,
+    AckRequest,
+    MoneyOut,
+    Page,
+    Problem,
+    UtcDateTime,
+    ValidationProblem,
+)
 from pipeline import feed, registers
 from pipeline.models import RegisterRow
 from pipeline.registers import Register
 from rules.functions import business_today
 
-router = APIRouter(prefix="/api/v1/registers", tags=["registers"])
+router = APIRouter(prefix="/api/v1/registers", tags=["registers"], responses=AUTH_RESPONSES)
 
 After = Annotated[
-    int | None, Query(ge=0, description="The `position` of the last row already taken.")
+    int | None,
+    # Positions are 64-bit: a larger number is no position at all, not a database error.
+    Query(ge=0, le=2**63 - 1, description="The `position` of the last row already taken."),
 ]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Unacked = Annotated[
@@ -51,7 +62,7 @@ class RegisterRowOut(BaseModel):
     supersedes_id: int | None = Field(
         description="The row of the same document this version replaces; null for the first."
     )
-    registered_at: datetime
+    registered_at: UtcDateTime
     registered_by: str
 
     @classmethod
@@ -99,7 +110,7 @@ class CandidateRegisterOut(RegisterRowOut):
     retain_until: date = Field(
         description="The personal data is kept until this day, then blanked."
     )
-    anonymised_at: datetime | None = Field(
+    anonymised_at: UtcDateTime | None = Field(
         description="When the personal data was blanked; null while it is kept."
     )
 
@@ -218,7 +229,13 @@ def correspondence(
 @router.post(
     "/{register}/ack",
     response_model=AckOut,
-    responses={422: {"model": Problem, "description": "A position or id not in the register."}},
+    responses={
+        422: {
+            "model": Problem | ValidationProblem,
+            "description": "A position or id not in the register, or a malformed body.",
+        }
+    }
+    | UNREADABLE_BODY,
 )
 def acknowledge_rows(
     register: Register, body: AckRequest, session: SessionDep, principal: RegisterReader
@@ -246,7 +263,8 @@ def acknowledge_rows(
     responses={
         status.HTTP_404_NOT_FOUND: {"description": "The letter is not in the register."},
         status.HTTP_409_CONFLICT: {"description": "Changed at the same time by someone else."},
-    },
+    }
+    | UNREADABLE_BODY,
 )
 def assign_handling_unit(
     document_id: DocumentId, body: HandlingUnit, session: SessionDep, principal: Reviewer

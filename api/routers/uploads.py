@@ -10,11 +10,12 @@ from fastapi import APIRouter, HTTPException, Response, UploadFile, status
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
-from api.deps import SessionDep, SettingsDep, Uploader
+from api.deps import AUTH_RESPONSES, SessionDep, SettingsDep, Uploader
+from api.schemas import UNREADABLE_BODY, Problem, ValidationProblem
 from pipeline import ingest
 from pipeline.blobs import BlobStore, BlobTooLarge
 
-router = APIRouter(prefix="/api/v1", tags=["documents"])
+router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 
 
 class UploadOut(BaseModel):
@@ -28,8 +29,11 @@ class UploadOut(BaseModel):
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": UploadOut, "description": "The same bytes were received before."},
-        413: {"description": "Larger than BACKOFFICE_MAX_FILE_BYTES."},
-    },
+        409: {"model": Problem, "description": "The same bytes arrived another way at once."},
+        413: {"model": Problem, "description": "Larger than BACKOFFICE_MAX_FILE_BYTES."},
+        422: {"model": ValidationProblem, "description": "No file, or an empty one."},
+    }
+    | UNREADABLE_BODY,
 )
 def upload(
     file: UploadFile,
@@ -50,7 +54,10 @@ def upload(
         with staged.open("wb") as target:
             shutil.copyfileobj(file.file, target)
         if staged.stat().st_size == 0:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "empty file (0 bytes)")
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                [{"loc": ["body", "file"], "msg": "empty file (0 bytes)", "type": "value_error"}],
+            )
         try:
             blob = blobs.put_file(staged, max_bytes=settings.max_file_bytes)
         except BlobTooLarge as exc:
