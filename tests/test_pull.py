@@ -88,11 +88,11 @@ def add_invoices(sessions: sessionmaker[Session], count: int) -> list[int]:
     return ids
 
 
+# The acceptance is on PostgreSQL; SQLite runs one writer at a time.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_poller_receives_every_entry_exactly_once_while_reviewers_approve(
-    database_url: str, settings: Settings, sessions: sessionmaker[Session], server: str
+    settings: Settings, sessions: sessionmaker[Session], server: str
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("the acceptance is on PostgreSQL; SQLite runs one writer at a time")
     documents = add_invoices(sessions, INVOICES)
     reviewers = [add_token(sessions, f"reviewer{n}", "reviewer") for n in range(REVIEWERS)]
     accountant = add_token(sessions, "erp", "accountant")
@@ -181,13 +181,13 @@ def test_a_poller_receives_every_entry_exactly_once_while_reviewers_approve(
     )
 
 
+# SQLite runs one writer at a time: ids there always follow commit order.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_an_entry_committed_late_comes_after_the_cursor_not_behind_it(
-    database_url: str, sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session],
 ) -> None:
     """The race a cursor over ids loses, made to happen: the slower reviewer's entry gets
     the smaller id but commits last."""
-    if database_url.startswith("sqlite"):
-        pytest.skip("SQLite runs one writer at a time: ids there always follow commit order")
     slow = add_document(sessions, name="slow", fields=INVOICE_FIELDS | LAST_YEAR)
     fast = add_document(sessions, name="fast", fields=INVOICE_FIELDS | {"invoice_number": "9"})
     inserted, resume = threading.Event(), threading.Event()
