@@ -77,6 +77,8 @@ def test_a_cv_stating_ethnicity_and_religion_is_read_as_holding_sensitive_data(
     record = extract_file(docgen.write(stating, tmp_path / "cv.pdf"), **LIMITS)
     assert record.fields["sensitive_data"] == ["ethnicity", "religion"]
     assert record.fields["national_id_present"] is True
+    # the reviewer is shown where each kind was read
+    assert {"sensitive_data[0]", "sensitive_data[1]"} <= set(record.provenance)
     stored = record.model_dump_json()
     # kinds only: neither the religion nor the ID number is kept
     assert "Tôn giáo" not in stored and "giáo" not in stored and "CCCD" not in stored

@@ -197,12 +197,21 @@ def read_parties(flow: Flow) -> tuple[list[dict[str, object]], dict[str, Found]]
     for number, party in enumerate(parties):
         role = f"party_{chr(ord('a') + number)}"
         records.append(party.record(role))
+        # The role is the order parties are introduced in: shown where the name was read
+        # (or, with no name, the first fact of the party), no surer than that order (0.85).
+        anchor = party.name or next(
+            (
+                party.facts[key]
+                for key in ("tax_id", "representative", "address")
+                if key in party.facts
+            ),
+            None,
+        )
         if party.name is not None:
             where[f"parties[{number}].name"] = party.name
-            # The role is the order parties are introduced in: shown where the name was read,
-            # no surer than that order is (0.85).
+        if anchor is not None:
             where[f"parties[{number}].role"] = Found(
-                role, party.name.line, min(party.name.confidence, 0.85)
+                role, anchor.line, min(anchor.confidence, 0.85)
             )
         for key in ("tax_id", "representative", "address"):
             if key in party.facts:

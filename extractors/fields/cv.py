@@ -126,7 +126,10 @@ class CvExtractor:
         out.fields["national_id_present"] = bool(_NATIONAL_ID.search(text))
         if id_line is not None:  # where it is, so the reviewer sees what was masked
             out.note("national_id_present", Found("true", id_line, _LISTED))
-        out.fields["sensitive_data"] = _sensitive_kinds(lines)
+        sensitive = _sensitive_kinds(lines)
+        out.fields["sensitive_data"] = [kind for kind, _ in sensitive]
+        for index, (kind, line) in enumerate(sensitive):  # where, for the reviewer to check
+            out.note(f"sensitive_data[{index}]", Found(kind, line, _LISTED))
 
         skills = _items(sections.get("skills", []))
         out.fields["skills"] = [item for item, _ in skills]
@@ -217,10 +220,16 @@ def _place_beside_contacts(lines: list[Line]) -> Found | None:
     return None
 
 
-def _sensitive_kinds(lines: list[Line]) -> list[str]:
-    """The kinds of sensitive personal data the CV fills in, in a fixed order."""
-    folded = [fold(line.text) for line in lines]
-    return [kind for kind, pattern in _SENSITIVE if any(pattern.search(t) for t in folded)]
+def _sensitive_kinds(lines: list[Line]) -> list[tuple[str, Line]]:
+    """The kinds of sensitive personal data the CV fills in, in a fixed order, each with
+    the first line that shows it."""
+    folded = [(fold(line.text), line) for line in lines]
+    found: list[tuple[str, Line]] = []
+    for kind, pattern in _SENSITIVE:
+        line = next((line for text, line in folded if pattern.search(text)), None)
+        if line is not None:
+            found.append((kind, line))
+    return found
 
 
 def _is_heading(text: str) -> bool:
