@@ -122,11 +122,12 @@ class Settings(BaseSettings):
         "due (the contract register's reminder date).",
     )
     candidate_retention_days: int = Field(
-        default=365,
+        default=180,
         ge=1,
         description="How long the candidate register keeps a candidate's personal data after "
         "registration; `backoffice registers purge` then blanks it (Decree 13/2023/ND-CP: "
-        "no longer than the purpose needs).",
+        "no longer than the purpose needs). The same 180 days as the `cv.retention` rule's "
+        "default, which warns reviewers; change both together.",
     )
 
     crash_at: frozenset[str] = Field(

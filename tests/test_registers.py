@@ -169,7 +169,7 @@ def test_an_approved_cv_enters_the_candidate_register_with_no_national_id(
         )
         # the current job
         assert (row.latest_title, row.latest_employer) == ("Trưởng nhóm", "VNG")
-        assert row.retain_until == row.registered_on + timedelta(days=365)
+        assert row.retain_until == row.registered_on + timedelta(days=180)
         columns = [column.name for column in CandidateRegisterRow.__table__.columns]
         assert not any("national" in name for name in columns)
 
