@@ -10,19 +10,14 @@ Outside CI the test skips without Chromium or Playwright; under CI=true it fails
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from pipeline import checking, documents
 from pipeline.db import transaction
 from pipeline.processing import rule_book
@@ -30,6 +25,7 @@ from pipeline.settings import Settings
 from pipeline.worker import Worker
 from tests import docgen
 from tests.conftest import IN_CI
+from tests.serving import serve
 from tests.signin import PASSWORD, add_token, add_user
 from tests.test_review import add_checked
 from tests.test_worker import ingest_inbox
@@ -55,25 +51,6 @@ if not CHROMIUM.exists():
 def server(settings: Settings) -> Iterator[str]:
     with serve(settings) as url:
         yield url
-
-
-@contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """The whole app served by uvicorn on a free port, in a thread of this process."""
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
-    served = uvicorn.Server(config)
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not served.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    port = served.servers[0].sockets[0].getsockname()[1]
-    # `localhost`: the session cookie is Secure, and browsers keep those from http only
-    # for a local host.
-    yield f"http://localhost:{port}"
-    served.should_exit = True
-    thread.join(timeout=30)
 
 
 @pytest.fixture

@@ -12,15 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.app import create_app
 from pipeline.db import transaction
 from pipeline.models import AuditEvent, Document, DocumentStatus, Job, JournalEntry
 from pipeline.posting import approve, entry_feed
 from pipeline.settings import Settings
+from tests.serving import serve
 from tests.signin import add_token, api
 from tests.test_api import INVOICE_FIELDS, add_document
 
@@ -34,19 +33,8 @@ LAST_YEAR = {"issue_date": "2025-11-05", "invoice_series": "C25TAA"}
 
 @pytest.fixture
 def server(settings: Settings) -> Iterator[str]:
-    """The whole app served by uvicorn on a free port, in a thread of this process."""
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
-    served = uvicorn.Server(config)
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not served.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    port = served.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    served.should_exit = True
-    thread.join(timeout=30)
+    with serve(settings) as url:
+        yield url
 
 
 def add_invoices(sessions: sessionmaker[Session], count: int) -> list[int]:
