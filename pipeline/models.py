@@ -376,6 +376,9 @@ class RegisterRow:
     version: Mapped[int] = mapped_column(Integer)
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     registered_by: Mapped[str] = mapped_column(String(255))
+    # A version appended when the document left the approved state (reopened): the register
+    # no longer holds it in force until it is approved again.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @declared_attr
     def supersedes_id(cls) -> Mapped[int | None]:

@@ -24,8 +24,10 @@ import enum
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from pydantic import ValidationError
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -120,6 +122,31 @@ def register_approved(
     return row
 
 
+def withdraw(session: Session, *, document: Document, actor: str) -> RegisterRow | None:
+    """A reopened document is no longer approved: its register row in force, if any, is
+    followed by a withdrawn version, published like any other so that pulling systems learn
+    it. Approving the document again appends a version in force (a letter keeps its arrival
+    number throughout: it arrived once)."""
+    register = BY_TYPE.get(document.doc_type or "")
+    if register is None:
+        return None
+    previous = current_row(session, register=register, document_id=document.id)
+    if previous is None or previous.withdrawn:
+        return None
+    row = _copy(previous)
+    row.withdrawn = True
+    _append(
+        session,
+        register=register,
+        document_id=document.id,
+        row=row,
+        previous=previous,
+        actor=actor,
+        kind="withdrawn",
+    )
+    return row
+
+
 def assign_handling_unit(
     session: Session, *, document_id: int, handling_unit: str | None, actor: str
 ) -> tuple[int, CorrespondenceRegisterRow]:
@@ -194,9 +221,11 @@ def rows_between(
         if register is Register.CORRESPONDENCE
         else (day, model.id)
     )
-    return session.scalars(
-        select(model).where(day >= start, day <= end, model.id.not_in(superseded)).order_by(*order)
-    ).all()
+    query = select(model).where(day >= start, day <= end, model.id.not_in(superseded))
+    if register is not Register.CORRESPONDENCE:
+        # A letter's arrival number stays accounted for in the book even if it was withdrawn.
+        query = query.where(model.withdrawn.is_(False))
+    return session.scalars(query.order_by(*order)).all()
 
 
 def position_of(session: Session, *, register: Register, row_id: int) -> int:
@@ -226,6 +255,7 @@ def expiring_contracts(
             ContractRegisterRow.expiry_date >= today,
             ContractRegisterRow.expiry_date <= today + timedelta(days=within_days),
             ContractRegisterRow.id.not_in(superseded),
+            ContractRegisterRow.withdrawn.is_(False),
         )
         .order_by(ContractRegisterRow.expiry_date, ContractRegisterRow.id)
     ).all()
@@ -377,18 +407,19 @@ def _letter_row(
     return row
 
 
-def _copy(row: CorrespondenceRegisterRow) -> CorrespondenceRegisterRow:
-    return CorrespondenceRegisterRow(
-        year=row.year,
-        arrival_number=row.arrival_number,
-        arrival_date=row.arrival_date,
-        issuer=row.issuer,
-        dispatch_number=row.dispatch_number,
-        issue_date=row.issue_date,
-        subject=row.subject,
-        urgency=row.urgency,
-        handling_unit=row.handling_unit,
-        reply_deadline=row.reply_deadline,
+R = TypeVar("R", bound=RegisterRow)
+_VERSION_COLUMNS = {"id", "document_id", "version", "supersedes_id", "registered_at"}
+
+
+def _copy(row: R) -> R:
+    """The row's content as a new, unsaved version (who registers it is set on append)."""
+    model = type(row)
+    return model(
+        **{
+            column.key: getattr(row, column.key)
+            for column in sa_inspect(model).column_attrs
+            if column.key not in _VERSION_COLUMNS | {"registered_by"}
+        }
     )
 
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from extractors.record import LineItem, Record
-from pipeline import approval, posting
+from pipeline import approval, posting, registers
 from pipeline.audit import change
 from pipeline.checking import (
     FieldError,
@@ -229,7 +229,8 @@ def reopen(
 ) -> list[RuleOutcome]:
     """Bring an approved, posted or rejected document back to review, its rules run again
     (they may have changed, or a copy of the invoice arrived since). A posted invoice's entry
-    is cancelled by a reversing entry; approving the invoice again posts a new one."""
+    is cancelled by a reversing entry, an approved document's register row by a withdrawn
+    version; approving again posts a new entry, or registers it again."""
     reopenable = (DocumentStatus.APPROVED, DocumentStatus.POSTED, DocumentStatus.REJECTED)
     if document.status not in reopenable:
         raise InvalidTransition(document, "reopen")
@@ -244,6 +245,8 @@ def reopen(
     )
     if previous is DocumentStatus.POSTED:
         posting.reverse_posted(session, document_id=document.id, actor=actor)
+    elif previous is DocumentStatus.APPROVED:
+        registers.withdraw(session, document=document, actor=actor)
     document.status = DocumentStatus.REVIEW
     outcomes = recheck(session, document=document, rules=rules) if document.record else []
     session.add(

@@ -98,7 +98,7 @@ def test_a_sheet_lists_the_rows_in_force_in_register_order_within_the_range(
     letters = rows(registered, Register.CORRESPONDENCE, date(2026, 1, 1), date(2026, 1, 31))
     # the letter approved twice is listed once, as last approved, with its first number
     assert [(row.arrival_number, row.version, row.subject) for row in letters] == [
-        (1, 2, "Mời họp"),
+        (1, 3, "Mời họp"),  # approved, reopened (withdrawn), approved again
         (2, 1, "Hướng dẫn quyết toán thuế TNCN năm 2025"),
     ]
     contracts = rows(registered, Register.CONTRACTS, *EVER)

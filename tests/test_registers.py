@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.record import Record, Source
-from pipeline import checking, registers
+from pipeline import checking, documents, registers
 from pipeline.checking import AUTO_APPROVER
 from pipeline.db import transaction
 from pipeline.documents import get_document
@@ -146,6 +146,40 @@ def test_contracts_expiring_soon_are_listed_soonest_first(sessions: sessionmaker
             date(2026, 5, 10),
             date(2026, 12, 31),
         ]
+
+
+def test_a_contract_reopened_and_rejected_is_no_longer_in_force(
+    sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    """The register holds approved documents: a reopened one gets a withdrawn version that
+    pulling systems receive, and leaves the exports and the expiry reminders."""
+    document_id = add(sessions, "hd", "contract", CONTRACT | {"expiry_date": "2026-05-10"})
+    approve_one(sessions, document_id)
+    with transaction(sessions) as session:
+        document = get_document(session, document_id=document_id)
+        reopen(
+            session,
+            document=document,
+            version=document.version,
+            reason="not signed",
+            rules=rule_book(settings).current(),
+            actor=REVIEWER,
+        )
+        documents.reject(session, document_id=document_id, actor=REVIEWER, reason="not signed")
+    with sessions() as session:
+        feed = [
+            (row.version, row.withdrawn)
+            for _, row in register_feed(session, register=Register.CONTRACTS)
+        ]
+        assert feed == [(1, False), (2, True)]
+        everything = (date(2000, 1, 1), date(2100, 1, 1))
+        assert (
+            rows_between(
+                session, register=Register.CONTRACTS, start=everything[0], end=everything[1]
+            )
+            == []
+        )
+        assert registers.expiring_contracts(session, today=date(2026, 4, 20), within_days=30) == []
 
 
 def test_an_approved_cv_enters_the_candidate_register_with_no_national_id(
@@ -393,10 +427,17 @@ def test_reopening_and_approving_again_appends_a_version_that_keeps_the_number(
         assert feed == [
             (1, first, 1, 1),
             (2, second, 1, 2),
-            (3, second, 2, 2),  # handed to a unit
-            (4, first, 2, 1),  # approved again: the same letter, the same number
-            (5, third, 1, 3),
+            (3, first, 2, 1),  # reopened: withdrawn, its number kept
+            (4, second, 2, 2),  # handed to a unit
+            (5, first, 3, 1),  # approved again: the same letter, the same number
+            (6, third, 1, 3),
         ]
+        withdrawn = [
+            row.withdrawn
+            for _, row in register_feed(session, register=Register.CORRESPONDENCE)
+            if row.document_id == first
+        ]
+        assert withdrawn == [False, True, False]
         in_force = rows_between(
             session,
             register=Register.CORRESPONDENCE,
@@ -407,14 +448,21 @@ def test_reopening_and_approving_again_appends_a_version_that_keeps_the_number(
             (row.arrival_number, row.version, row.subject, row.handling_unit)  # type: ignore[attr-defined]
             for row in in_force
         ] == [
-            (1, 2, "Quyết toán thuế TNCN năm 2025", None),
+            (1, 3, "Quyết toán thuế TNCN năm 2025", None),
             (2, 2, "Hướng dẫn quyết toán thuế TNCN năm 2025", "Phòng Kế toán"),
             (3, 1, "Hướng dẫn quyết toán thuế TNCN năm 2025", None),
         ]
         superseded = session.get_one(CorrespondenceRegisterRow, in_force[0].supersedes_id)
-        assert (superseded.document_id, superseded.version) == (first, 1)
+        assert (superseded.document_id, superseded.version) == (first, 2)
         history = [event.kind for event in get_document(session, document_id=first).events]
-        assert history == ["approved", "registered", "reopened", "approved", "registered"]
+        assert history == [
+            "approved",
+            "registered",
+            "withdrawn",
+            "reopened",
+            "approved",
+            "registered",
+        ]
         handed = get_document(session, document_id=second).events[-1]
         assert handed.kind == "handling_unit_assigned"
         assert handed.data["handling_unit"] == {"old": None, "new": "Phòng Kế toán"}
@@ -442,8 +490,10 @@ def test_reapproving_a_contract_or_cv_keeps_its_register_day(
             )
         approve_one(sessions, document_id)
         with sessions() as session:
-            (_, first), (_, second) = register_feed(session, register=register)
-            assert (first.version, second.version, second.supersedes_id) == (1, 2, first.id)
+            (_, first), (_, withdrawn), (_, second) = register_feed(session, register=register)
+            assert (first.version, withdrawn.version, second.version) == (1, 2, 3)
+            assert (withdrawn.withdrawn, second.withdrawn) == (True, False)
+            assert second.supersedes_id == withdrawn.id
             assert second.registered_on == first.registered_on  # type: ignore[attr-defined]
 
 
@@ -484,6 +534,7 @@ def test_systems_pull_each_register_by_position_a_page_at_a_time(
             "supersedes_id": None,
             "registered_at": "",
             "registered_by": REVIEWER,
+            "withdrawn": False,
             "year": int(items[0]["arrival_date"][:4]),
             "arrival_number": 1,
             "arrival_date": items[0]["arrival_date"],

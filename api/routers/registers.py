@@ -64,6 +64,11 @@ class RegisterRowOut(BaseModel):
     )
     registered_at: UtcDateTime
     registered_by: str
+    withdrawn: bool = Field(
+        default=False,
+        description="True on the version appended when the document was reopened: the "
+        "register no longer holds it in force until a later version (approved again) says so.",
+    )
 
     @classmethod
     def of(cls, row: RegisterRow, *, position: int) -> Self:

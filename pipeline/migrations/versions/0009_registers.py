@@ -26,6 +26,7 @@ def _register_columns(table: str) -> list[SchemaItem]:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("registered_by", sa.String(length=255), nullable=False),
+        sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"]),
