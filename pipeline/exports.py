@@ -22,7 +22,8 @@ from __future__ import annotations
 import csv
 import enum
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -251,38 +252,48 @@ def entries_between(session: Session, *, start: date, end: date) -> Sequence[Jou
 export_app = typer.Typer(help="Exports for accounting software.", no_args_is_help=True)
 
 _DAY = ["%Y-%m-%d"]
+# The options every export command takes.
+FromDay = Annotated[datetime, typer.Option("--from", formats=_DAY, help="First day, YYYY-MM-DD.")]
+ToDay = Annotated[datetime, typer.Option("--to", formats=_DAY, help="Last day, YYYY-MM-DD.")]
+Format = Annotated[ExportFormat, typer.Option("--format", help="xlsx for people, csv for imports.")]
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Default: <what>_<from>_<to>.<format> here."),
+]
 
 
-@export_app.command("entries")
-def export_entries(
-    start: Annotated[
-        datetime, typer.Option("--from", formats=_DAY, help="First accounting date, YYYY-MM-DD.")
-    ],
-    end: Annotated[
-        datetime, typer.Option("--to", formats=_DAY, help="Last accounting date, YYYY-MM-DD.")
-    ],
-    export_format: Annotated[
-        ExportFormat, typer.Option("--format", help="xlsx for people, csv for imports.")
-    ] = ExportFormat.XLSX,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Default: entries_<from>_<to>.<format> here."),
-    ] = None,
-) -> None:
-    """Write the journal entries dated in a range as a MISA-style voucher sheet."""
-    from pipeline.db import make_engine, make_session_factory
-    from pipeline.settings import get_settings
-
+def day_range(start: datetime, end: datetime) -> tuple[date, date]:
+    """The days of `--from` and `--to`; a range ending before it starts stops the command."""
     first, last = start.date(), end.date()
     if last < first:
         typer.echo(f"--to {last} is before --from {first}", err=True)
         raise typer.Exit(2)
+    return first, last
+
+
+@contextmanager
+def database() -> Iterator[Session]:
+    """A session on the configured database, for one command."""
+    from pipeline.db import make_engine, make_session_factory
+    from pipeline.settings import get_settings
+
     engine = make_engine(get_settings().resolved_database_url)
     try:
         with make_session_factory(engine)() as session:
-            rows = voucher_rows(entries_between(session, start=first, end=last))
+            yield session
     finally:
         engine.dispose()
+
+
+@export_app.command("entries")
+def export_entries(
+    start: FromDay, end: ToDay, export_format: Format = ExportFormat.XLSX, output: Output = None
+) -> None:
+    """Write the journal entries dated (accounting date) in a range as a MISA-style voucher
+    sheet."""
+    first, last = day_range(start, end)
+    with database() as session:
+        rows = voucher_rows(entries_between(session, start=first, end=last))
     path = output or Path(f"entries_{first}_{last}.{export_format.value}")
     content = to_xlsx(rows) if export_format is ExportFormat.XLSX else to_csv(rows)
     path.write_bytes(content)

@@ -18,11 +18,19 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
-from pipeline.exports import ExportFormat
+from pipeline.exports import (
+    ExportFormat,
+    Format,
+    FromDay,
+    Output,
+    ToDay,
+    database,
+    day_range,
+)
 
 if TYPE_CHECKING:
     from pipeline.models import ContractRegisterRow, RegisterRow
@@ -206,39 +214,21 @@ def register_export(register: str) -> Callable[..., None]:
     """The `backoffice export <register>` command."""
 
     def command(
-        start: Annotated[
-            datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day, YYYY-MM-DD.")
-        ],
-        end: Annotated[
-            datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day, YYYY-MM-DD.")
-        ],
-        export_format: Annotated[
-            ExportFormat, typer.Option("--format", help="xlsx for people, csv for imports.")
-        ] = ExportFormat.XLSX,
-        output: Annotated[
-            Path | None,
-            typer.Option("--output", "-o", help="Default: <register>_<from>_<to>.<format> here."),
-        ] = None,
+        start: FromDay,
+        end: ToDay,
+        export_format: Format = ExportFormat.XLSX,
+        output: Output = None,
     ) -> None:
-        from pipeline.db import make_engine, make_session_factory
         from pipeline.registers import Register, rows_between
-        from pipeline.settings import get_settings
 
-        first, last = start.date(), end.date()
-        if last < first:
-            typer.echo(f"--to {last} is before --from {first}", err=True)
-            raise typer.Exit(2)
-        engine = make_engine(get_settings().resolved_database_url)
-        try:
-            with make_session_factory(engine)() as session:
-                rows = rows_between(session, register=Register(register), start=first, end=last)
-                content = (
-                    to_xlsx(register, rows)
-                    if export_format is ExportFormat.XLSX
-                    else to_csv(register, rows)
-                )
-        finally:
-            engine.dispose()
+        first, last = day_range(start, end)
+        with database() as session:
+            rows = rows_between(session, register=Register(register), start=first, end=last)
+            content = (
+                to_xlsx(register, rows)
+                if export_format is ExportFormat.XLSX
+                else to_csv(register, rows)
+            )
         path = output or Path(f"{register}_{first}_{last}.{export_format.value}")
         path.write_bytes(content)
         typer.echo(f"{path}: {len(rows)} rows")
