@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from pipeline import audit
 from pipeline.models import FeedAck, FeedCounter, FeedItem, FeedStream
@@ -49,6 +51,10 @@ class Acknowledged:
     positions: list[int]  # every position the request named, now acknowledged
     new: list[int]  # those not acknowledged before it
     pending: int  # items of the feed the consumer has still not acknowledged
+
+
+Item = TypeVar("Item")
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 def publish(session: Session, *, stream: FeedStream, item_id: int) -> int:
@@ -79,12 +85,37 @@ def positions(
 ) -> Sequence[FeedItem]:
     """The feed's items after a cursor (a position), in order; with `unacked_by`, only those
     that consumer has not acknowledged."""
-    query = select(FeedItem).where(FeedItem.stream == stream.value)
+    query = _window(select(FeedItem), stream, after, limit, unacked_by)
+    return session.scalars(query).all()
+
+
+def items(
+    session: Session,
+    *,
+    stream: FeedStream,
+    model: type[Item],
+    after: int | None = None,
+    limit: int = 100,
+    unacked_by: str | None = None,
+    options: Sequence[ORMOption] = (),
+) -> list[tuple[int, Item]]:
+    """The feed's items as rows of their own table (`model`, whose `id` the feed holds),
+    each with its position, in order after a cursor; with `unacked_by`, only those that
+    consumer has not acknowledged."""
+    joined = select(FeedItem.position, model).join(model, model.id == FeedItem.item_id)  # type: ignore[attr-defined]
+    query = _window(joined.options(*options), stream, after, limit, unacked_by)
+    return [(position, item) for position, item in session.execute(query).all()]
+
+
+def _window(
+    query: Select[T], stream: FeedStream, after: int | None, limit: int, unacked_by: str | None
+) -> Select[T]:
+    query = query.where(FeedItem.stream == stream.value)
     if after is not None:
         query = query.where(FeedItem.position > after)
     if unacked_by is not None:
         query = query.where(not_acknowledged(unacked_by))
-    return session.scalars(query.order_by(FeedItem.position).limit(limit)).all()
+    return query.order_by(FeedItem.position).limit(limit)
 
 
 def not_acknowledged(consumer: str) -> ColumnElement[bool]:

@@ -29,7 +29,6 @@ from pipeline.models import (
     Document,
     DocumentEvent,
     DocumentStatus,
-    FeedItem,
     FeedStream,
     JournalEntry,
     JournalLine,
@@ -254,18 +253,15 @@ def entry_feed(
     """Posted entries with their feed positions, in commit order, after a cursor (see
     pipeline/feed.py for why not in id order); with `unacked_by`, only those that consumer
     has not acknowledged."""
-    query = (
-        select(FeedItem.position, JournalEntry)
-        .join(JournalEntry, JournalEntry.id == FeedItem.item_id)
-        .where(FeedItem.stream == FeedStream.ENTRIES.value)
-        .options(selectinload(JournalEntry.lines))
+    return feed.items(
+        session,
+        stream=FeedStream.ENTRIES,
+        model=JournalEntry,
+        after=after,
+        limit=limit,
+        unacked_by=unacked_by,
+        options=(selectinload(JournalEntry.lines),),
     )
-    if after is not None:
-        query = query.where(FeedItem.position > after)
-    if unacked_by is not None:
-        query = query.where(feed.not_acknowledged(unacked_by))
-    rows = session.execute(query.order_by(FeedItem.position).limit(limit)).all()
-    return [(position, entry) for position, entry in rows]
 
 
 def list_entries(

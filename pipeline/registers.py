@@ -194,18 +194,14 @@ def register_feed(
 ) -> list[tuple[int, RegisterRow]]:
     """The register's rows with their feed positions, in commit order, after a cursor; with
     `unacked_by`, only those that consumer has not acknowledged."""
-    model = MODELS[register]
-    query = (
-        select(FeedItem.position, model)
-        .join(model, model.id == FeedItem.item_id)
-        .where(FeedItem.stream == STREAMS[register].value)
+    return feed.items(
+        session,
+        stream=STREAMS[register],
+        model=MODELS[register],
+        after=after,
+        limit=limit,
+        unacked_by=unacked_by,
     )
-    if after is not None:
-        query = query.where(FeedItem.position > after)
-    if unacked_by is not None:
-        query = query.where(feed.not_acknowledged(unacked_by))
-    rows = session.execute(query.order_by(FeedItem.position).limit(limit)).all()
-    return [(position, row) for position, row in rows]
 
 
 def rows_between(
