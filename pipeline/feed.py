@@ -26,11 +26,10 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
-from pipeline import audit
+from pipeline import audit, counters
 from pipeline.models import FeedAck, FeedCounter, FeedItem, FeedStream
 
 
@@ -59,16 +58,7 @@ T = TypeVar("T", bound=tuple[Any, ...])
 
 def publish(session: Session, *, stream: FeedStream, item_id: int) -> int:
     """Give the item the feed's next position; it becomes visible when the caller commits."""
-    counter = _locked_counter(session, stream)
-    if counter is None:
-        try:
-            with session.begin_nested():
-                session.add(FeedCounter(stream=stream.value, last_position=0))
-        except IntegrityError:
-            pass  # another transaction opened the feed first; its row is locked below
-        counter = _locked_counter(session, stream)
-        if counter is None:
-            raise RuntimeError(f"feed counter {stream} vanished while being opened")
+    counter = counters.locked(session, FeedCounter, stream=stream.value)
     counter.last_position += 1
     session.add(FeedItem(stream=stream.value, position=counter.last_position, item_id=item_id))
     session.flush()
@@ -186,13 +176,3 @@ def pending(session: Session, *, stream: FeedStream, consumer: str) -> int:
     """How many items of the feed the consumer has not acknowledged."""
     query = select(func.count()).where(FeedItem.stream == stream.value, not_acknowledged(consumer))
     return session.scalar(query) or 0
-
-
-def _locked_counter(session: Session, stream: FeedStream) -> FeedCounter | None:
-    return session.scalar(
-        select(FeedCounter)
-        .where(FeedCounter.stream == stream.value)
-        .with_for_update()
-        # A counter read in an earlier transaction of this session is stale.
-        .execution_options(populate_existing=True)
-    )
