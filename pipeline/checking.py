@@ -28,7 +28,7 @@ from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
-from pipeline import approval, pairing, posting, registers
+from pipeline import approval, pairing, posting
 from pipeline.audit import change
 from pipeline.documents import InvalidTransition
 from pipeline.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
@@ -250,10 +250,7 @@ def _auto_approve(session: Session, *, document: Document, decision: RouteDecisi
                     },
                 )
             )
-            if document.doc_type == "invoice":
-                posting.post_invoice(session, document=document, actor=AUTO_APPROVER)
-            else:
-                registers.register_approved(session, document=document, actor=AUTO_APPROVER)
+            posting.carry_out(session, document=document, actor=AUTO_APPROVER)
     except posting.NotPostable as error:
         session.add(
             DocumentEvent(

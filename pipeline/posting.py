@@ -79,17 +79,25 @@ def approve(
             | ({"reasons": list(needed.reasons)} if needed.reasons else {}),
         )
     )
+    if document.doc_type == "invoice" and needed.required > 1:
+        draft_entry(document, mapping=mapping)
+    else:
+        carry_out(session, document=document, actor=actor, mapping=mapping)
+    return document
+
+
+def carry_out(
+    session: Session, *, document: Document, actor: str, mapping: AccountMapping | None = None
+) -> None:
+    """What an approval in force does, by a reviewer or automatically: an invoice is posted,
+    a contract, CV or letter entered in its register."""
     if document.doc_type == "invoice":
-        if needed.required == 1:
-            post_invoice(session, document=document, actor=actor, mapping=mapping)
-        else:
-            draft_entry(document, mapping=mapping)
+        post_invoice(session, document=document, actor=actor, mapping=mapping)
     else:
         # Imported here: the registers build on this module (their errors are NotPostable).
         from pipeline import registers
 
         registers.register_approved(session, document=document, actor=actor)
-    return document
 
 
 def second_approval(
