@@ -118,7 +118,7 @@ def _is_garbage(char: str) -> bool:
 def _image_coverage(page: pdfium.PdfPage, area: float) -> float:
     covered = 0.0
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
-        left, bottom, right, top = obj.get_pos()
+        left, bottom, right, top = obj.get_bounds()
         covered += max(0.0, right - left) * max(0.0, top - bottom)
     return min(1.0, covered / area) if area > 0 else 0.0
 
