@@ -25,11 +25,11 @@ from api.routers import (
     uploads,
     web,
 )
-from pipeline.auth import anyone_can_sign_in
-from pipeline.db import make_engine, make_session_factory
-from pipeline.pages import PageRenderer
-from pipeline.processing import rule_book
-from pipeline.settings import Settings, get_settings
+from pipeline.access.auth import anyone_can_sign_in
+from pipeline.jobs.processing import rule_book
+from pipeline.review.pages import PageRenderer
+from pipeline.store.db import make_engine, make_session_factory
+from pipeline.store.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

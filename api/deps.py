@@ -19,11 +19,12 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.schemas import Problem
-from pipeline import audit, auth, documents
-from pipeline.approval import ApprovalPolicy
-from pipeline.documents import DocumentNotFound
-from pipeline.models import Document, Role
-from pipeline.settings import Settings
+from pipeline.access import audit, auth
+from pipeline.review import documents
+from pipeline.review.approval import ApprovalPolicy
+from pipeline.review.documents import DocumentNotFound
+from pipeline.store.models import Document, Role
+from pipeline.store.settings import Settings
 from rules.engine import RuleSet
 
 SESSION_COOKIE = "bo_session"

@@ -52,7 +52,7 @@ from api.schemas import (
     VersionRequest,
 )
 from extractors.record import InvoiceFields, LineItem, Provenance, Source
-from pipeline.models import DocumentStatus
+from pipeline.store.models import DocumentStatus
 
 _SHA256 = "3f4a9c0e6b1d2a8f7e5c4b3a2918f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6"
 _RECEIVED = datetime(2026, 3, 6, 1, 58, 12, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""`Idempotency-Key` on every POST of the API (see pipeline/idempotency.py for the rules).
+"""`Idempotency-Key` on every POST of the API (see pipeline/access/idempotency.py for the rules).
 
 Middleware rather than a dependency on each route, so that no POST route, today's or a later
 one, can be left without it, and because only here is the whole answer (status and body) at
@@ -32,8 +32,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import SESSION_COOKIE
-from pipeline import auth, idempotency
-from pipeline.settings import Settings
+from pipeline.access import auth, idempotency
+from pipeline.store.settings import Settings
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

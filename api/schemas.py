@@ -18,9 +18,9 @@ from pydantic import (
 )
 
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
-from pipeline import approval
-from pipeline.approval import ApprovalPolicy, ApprovalState
-from pipeline.models import Document, DocumentStatus, JournalEntry
+from pipeline.review import approval
+from pipeline.review.approval import ApprovalPolicy, ApprovalState
+from pipeline.store.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
 

@@ -29,10 +29,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from api.app import create_app
-from pipeline import auth, checking
-from pipeline.migrate import upgrade
-from pipeline.models import Document, DocumentStatus, RuleCheck
-from pipeline.settings import Settings
+from pipeline.access import auth
+from pipeline.review import checking
+from pipeline.store.migrate import upgrade
+from pipeline.store.models import Document, DocumentStatus, RuleCheck
+from pipeline.store.settings import Settings
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 STATUSES = [

@@ -20,13 +20,13 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from pipeline import queue
-from pipeline.db import make_engine, make_session_factory
-from pipeline.migrate import upgrade
+from pipeline.intake.watcher import scan
+from pipeline.jobs import queue
+from pipeline.jobs.worker import worker_main
 from pipeline.services import build_ingestor
-from pipeline.settings import Settings
-from pipeline.watcher import scan
-from pipeline.worker import worker_main
+from pipeline.store.db import make_engine, make_session_factory
+from pipeline.store.migrate import upgrade
+from pipeline.store.settings import Settings
 from tests import docgen
 
 

@@ -1,1 +1,2 @@
-"""Intake, queue, workers, storage, posting and the command line."""
+"""The service around the extractors and rules: each stage of a document's life has a
+sub-package (intake, jobs, review, ledger, access, store); `cli` composes them."""

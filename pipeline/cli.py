@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.exports import export_app
-from pipeline.register_exports import add_register_exports
-from pipeline.settings import Settings, get_settings
+from pipeline.ledger.exports import export_app
+from pipeline.ledger.register_exports import add_register_exports
+from pipeline.store.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -55,7 +55,7 @@ def _logging() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
-    from pipeline.migrate import upgrade
+    from pipeline.store.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.resolved_database_url)
@@ -70,7 +70,7 @@ def _safe_url(settings: Settings) -> str:
 
 def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
     from extractors.record import Record, RecordError, Source
-    from pipeline.processing import build_record
+    from pipeline.jobs.processing import build_record
     from rules.functions import Facts
 
     path, settings, today = args
@@ -137,8 +137,8 @@ def watch(
     _logging()
     settings = get_settings()
     if once:
+        from pipeline.intake.watcher import scan
         from pipeline.services import build_ingestor
-        from pipeline.watcher import scan
 
         ingestor = build_ingestor(settings)
         ingestor.reconcile()
@@ -170,7 +170,7 @@ def worker(
     ] = None,
 ) -> None:
     """Run worker processes that process queued documents."""
-    from pipeline.worker import start_worker_processes
+    from pipeline.jobs.worker import start_worker_processes
 
     _logging()
     settings = get_settings()
@@ -236,8 +236,8 @@ def run(
 ) -> None:
     """Run everything on this machine: watcher, workers, API, and the webhook notifier when
     one is configured. Ctrl-C stops cleanly."""
-    from pipeline.migrate import upgrade
-    from pipeline.worker import start_worker_processes
+    from pipeline.jobs.worker import start_worker_processes
+    from pipeline.store.migrate import upgrade
 
     _logging()
     settings = get_settings()
@@ -337,8 +337,8 @@ def rules_check(
     or the same invoice) is checked as its duplicate. Exits 1 when a file cannot be read or
     an error rule fails."""
     from extractors.service import extract_file
-    from pipeline.pairing import invoice_content_key, invoice_key
-    from pipeline.processing import check_record
+    from pipeline.intake.pairing import invoice_content_key, invoice_key
+    from pipeline.jobs.processing import check_record
     from rules.functions import Facts
 
     settings = get_settings()
@@ -421,9 +421,9 @@ CLI_ACTOR = "cli"
 def _account_session() -> Iterator[Session]:
     """A migrated database's session, committed when the command succeeds; a refused change
     ends the command with its reason."""
-    from pipeline.auth import AuthError
-    from pipeline.db import make_engine, make_session_factory, transaction
-    from pipeline.migrate import upgrade
+    from pipeline.access.auth import AuthError
+    from pipeline.store.db import make_engine, make_session_factory, transaction
+    from pipeline.store.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.resolved_database_url)
@@ -454,7 +454,7 @@ def users_add(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    from pipeline import auth
+    from pipeline.access import auth
 
     with _account_session() as session:
         user = auth.create_user(session, name=name, roles=roles, password=password, actor=CLI_ACTOR)
@@ -464,7 +464,7 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """Users, their roles and whether they are disabled."""
-    from pipeline import auth
+    from pipeline.access import auth
 
     with _account_session() as session:
         for user in auth.list_users(session):
@@ -475,7 +475,7 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(name: Annotated[str, typer.Argument()]) -> None:
     """Disable a user: their sessions end and they can no longer sign in."""
-    from pipeline import auth
+    from pipeline.access import auth
 
     with _account_session() as session:
         auth.disable_user(session, name=name, actor=CLI_ACTOR)
@@ -488,7 +488,7 @@ def tokens_create(
     role: Annotated[str, typer.Option("--role", help="The one role it acts with.")],
 ) -> None:
     """Create an API token and print it. It is shown this once and stored only hashed."""
-    from pipeline import auth
+    from pipeline.access import auth
 
     with _account_session() as session:
         token, secret = auth.create_token(session, name=name, role=role, actor=CLI_ACTOR)
@@ -503,7 +503,7 @@ def tokens_create(
 @tokens_app.command("list")
 def tokens_list() -> None:
     """Tokens with their role, last use and state; never their secrets."""
-    from pipeline import auth
+    from pipeline.access import auth
 
     with _account_session() as session:
         for token in auth.list_tokens(session):
@@ -517,7 +517,7 @@ def tokens_revoke(
     token_id: Annotated[int, typer.Argument(help="The id `tokens list` shows.")],
 ) -> None:
     """Revoke a token: requests with it get 401 from now on."""
-    from pipeline import auth
+    from pipeline.access import auth
 
     with _account_session() as session:
         token = auth.revoke_token(session, token_id=token_id, actor=CLI_ACTOR)
@@ -533,8 +533,8 @@ def registers_purge(
 ) -> None:
     """Blank the personal data of candidates kept past their retention period
     (BACKOFFICE_CANDIDATE_RETENTION_DAYS after registration), and audit it. Run it daily."""
-    from pipeline.db import make_engine, make_session_factory, transaction
-    from pipeline.registers import purge_expired_candidates
+    from pipeline.ledger.registers import purge_expired_candidates
+    from pipeline.store.db import make_engine, make_session_factory, transaction
     from rules.functions import business_today
 
     engine = make_engine(get_settings().resolved_database_url)

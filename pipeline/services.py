@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pipeline.blobs import BlobStore
-from pipeline.db import make_engine, make_session_factory
-from pipeline.ingest import Ingestor
-from pipeline.settings import Settings
-from pipeline.watcher import InboxWatcher
-from pipeline.webhooks import Notifier
+from pipeline.intake.blobs import BlobStore
+from pipeline.intake.ingest import Ingestor
+from pipeline.intake.watcher import InboxWatcher
+from pipeline.ledger.webhooks import Notifier
+from pipeline.store.db import make_engine, make_session_factory
+from pipeline.store.settings import Settings
 
 
 def build_ingestor(settings: Settings) -> Ingestor:

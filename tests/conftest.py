@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.db import make_engine, make_session_factory
-from pipeline.migrate import upgrade
-from pipeline.settings import Settings
+from pipeline.store.db import make_engine, make_session_factory
+from pipeline.store.migrate import upgrade
+from pipeline.store.settings import Settings
 
 PG_ADMIN_URL = os.environ.get(
     "BACKOFFICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

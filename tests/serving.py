@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 
 from api.app import create_app
-from pipeline.settings import Settings
+from pipeline.store.settings import Settings
 
 
 @contextmanager

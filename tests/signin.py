@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from api.deps import CSRF_HEADER
-from pipeline import auth
-from pipeline.db import transaction
-from pipeline.settings import Settings
+from pipeline.access import auth
+from pipeline.store.db import transaction
+from pipeline.store.settings import Settings
 
 PASSWORD = "correct horse battery staple"
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.models import Document, DocumentStatus, Job
-from pipeline.settings import Settings
+from pipeline.store.models import Document, DocumentStatus, Job
+from pipeline.store.settings import Settings
 from tests.signin import api, sign_in
 
 INVOICE_FIELDS = {

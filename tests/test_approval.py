@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.models import AuditEvent, Document, DocumentStatus, JournalEntry
-from pipeline.settings import Settings
+from pipeline.store.models import AuditEvent, Document, DocumentStatus, JournalEntry
+from pipeline.store.settings import Settings
 from tests.signin import api, sign_in
 from tests.test_checking import FIELDS, settle, stored
 from tests.test_review import add_checked

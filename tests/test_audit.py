@@ -15,11 +15,11 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline import auth
-from pipeline.db import transaction
-from pipeline.migrate import upgrade
-from pipeline.models import ApiToken, AuditEvent
-from pipeline.settings import Settings
+from pipeline.access import auth
+from pipeline.store.db import transaction
+from pipeline.store.migrate import upgrade
+from pipeline.store.models import ApiToken, AuditEvent
+from pipeline.store.settings import Settings
 from tests.signin import PASSWORD, add_token, add_user, api, sign_in
 from tests.test_api import INVOICE_FIELDS, add_document
 

@@ -24,12 +24,13 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routers import web
-from pipeline import cli, posting, registers
-from pipeline.blobs import BlobStore
-from pipeline.db import transaction
-from pipeline.models import ApiToken, AuditEvent, Document, DocumentStatus
-from pipeline.settings import Settings, get_settings
-from pipeline.worker import Worker
+from pipeline import cli
+from pipeline.intake.blobs import BlobStore
+from pipeline.jobs.worker import Worker
+from pipeline.ledger import posting, registers
+from pipeline.store.db import transaction
+from pipeline.store.models import ApiToken, AuditEvent, Document, DocumentStatus
+from pipeline.store.settings import Settings, get_settings
 from tests import docgen
 from tests.signin import PASSWORD, add_token, add_user, api, sign_in
 from tests.test_api import INVOICE_FIELDS, add_document

@@ -18,11 +18,11 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline import checking, documents
-from pipeline.db import transaction
-from pipeline.processing import rule_book
-from pipeline.settings import Settings
-from pipeline.worker import Worker
+from pipeline.jobs.processing import rule_book
+from pipeline.jobs.worker import Worker
+from pipeline.review import checking, documents
+from pipeline.store.db import transaction
+from pipeline.store.settings import Settings
 from tests import docgen
 from tests.conftest import IN_CI
 from tests.serving import serve

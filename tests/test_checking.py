@@ -17,12 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.record import Record, Source
-from pipeline import checking
-from pipeline.db import transaction
-from pipeline.models import Document, DocumentStatus, Job, JournalEntry, RuleCheck
-from pipeline.processing import rule_book
-from pipeline.settings import Settings
-from pipeline.worker import Worker
+from pipeline.jobs.processing import rule_book
+from pipeline.jobs.worker import Worker
+from pipeline.review import checking
+from pipeline.store.db import transaction
+from pipeline.store.models import Document, DocumentStatus, Job, JournalEntry, RuleCheck
+from pipeline.store.settings import Settings
 from rules.functions import business_today
 from tests import docgen
 from tests.signin import api, sign_in

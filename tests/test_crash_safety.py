@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.models import Document, DuplicateDrop
-from pipeline.settings import Settings
+from pipeline.store.models import Document, DuplicateDrop
+from pipeline.store.settings import Settings
 
 # `python -m` from the repository root: the code under test, wherever it is installed from.
 BACKOFFICE = [sys.executable, "-m", "pipeline.cli"]

@@ -20,9 +20,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.db import transaction
-from pipeline.exports import HEADERS, entries_between, to_csv, to_xlsx, voucher_rows
-from pipeline.posting import approve, reverse_posted
+from pipeline.ledger.exports import HEADERS, entries_between, to_csv, to_xlsx, voucher_rows
+from pipeline.ledger.posting import approve, reverse_posted
+from pipeline.store.db import transaction
 from tests.test_api import INVOICE_FIELDS, add_document
 
 REPO = Path(__file__).resolve().parents[1]

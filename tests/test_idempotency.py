@@ -13,10 +13,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.deps import CSRF_HEADER
-from pipeline import idempotency
-from pipeline.db import transaction
-from pipeline.models import AuditEvent, Document, IdempotencyKey, JournalEntry, utcnow
-from pipeline.settings import Settings
+from pipeline.access import idempotency
+from pipeline.store.db import transaction
+from pipeline.store.models import AuditEvent, Document, IdempotencyKey, JournalEntry, utcnow
+from pipeline.store.settings import Settings
 from tests.signin import add_token, api, sign_in
 from tests.test_api import add_document
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.blobs import BlobStore
-from pipeline.ingest import Ingestor, Outcome
-from pipeline.models import Document, DuplicateDrop, Job, JobState
-from pipeline.settings import Settings
+from pipeline.intake.blobs import BlobStore
+from pipeline.intake.ingest import Ingestor, Outcome
+from pipeline.store.models import Document, DuplicateDrop, Job, JobState
+from pipeline.store.settings import Settings
 
 
 def make_ingestor(settings: Settings, sessions: sessionmaker[Session]) -> Ingestor:

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from extractors.record import InvoiceFields, LineItem, Party
-from pipeline.account_mapping import cached_account_mapping, load_account_mapping
-from pipeline.journal import DraftEntry, JournalError, build_entry
+from pipeline.ledger.account_mapping import cached_account_mapping, load_account_mapping
+from pipeline.ledger.journal import DraftEntry, JournalError, build_entry
 from rules.data import DataFileError
 
 

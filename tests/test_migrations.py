@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Column, create_engine, select, text
 
-from pipeline.migrate import alembic_config, comparison_filter, expression_indexes, upgrade
-from pipeline.models import Base
+from pipeline.store.migrate import alembic_config, comparison_filter, expression_indexes, upgrade
+from pipeline.store.models import Base
 
 
 def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:

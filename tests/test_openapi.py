@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from api.app import create_app
-from pipeline.settings import Settings
+from pipeline.store.settings import Settings
 
 
 def test_every_documents_entries_and_registers_route_has_examples(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.routers.originals import content_disposition
-from pipeline.models import Document
-from pipeline.settings import Settings
+from pipeline.store.models import Document
+from pipeline.store.settings import Settings
 from tests import docgen
 from tests.signin import api, sign_in
 from tests.test_worker import ingest_inbox

@@ -13,13 +13,9 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.account_mapping import load_account_mapping
-from pipeline.db import make_engine, transaction
-from pipeline.documents import InvalidTransition, get_document
-from pipeline.feed import publish
-from pipeline.migrate import upgrade
-from pipeline.models import DocumentStatus, FeedStream, JournalEntry, JournalLine
-from pipeline.posting import (
+from pipeline.ledger.account_mapping import load_account_mapping
+from pipeline.ledger.feed import publish
+from pipeline.ledger.posting import (
     NotPostable,
     approve,
     entry_feed,
@@ -28,6 +24,10 @@ from pipeline.posting import (
     next_voucher_number,
     reverse_posted,
 )
+from pipeline.review.documents import InvalidTransition, get_document
+from pipeline.store.db import make_engine, transaction
+from pipeline.store.migrate import upgrade
+from pipeline.store.models import DocumentStatus, FeedStream, JournalEntry, JournalLine
 from tests.test_api import INVOICE_FIELDS, add_document
 
 ACCOUNTANT = "ke-toan@example.vn"

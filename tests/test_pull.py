@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.db import transaction
-from pipeline.models import AuditEvent, Document, DocumentStatus, Job, JournalEntry
-from pipeline.posting import approve, entry_feed
-from pipeline.settings import Settings
+from pipeline.ledger.posting import approve, entry_feed
+from pipeline.store.db import transaction
+from pipeline.store.models import AuditEvent, Document, DocumentStatus, Job, JournalEntry
+from pipeline.store.settings import Settings
 from tests.serving import serve
 from tests.signin import add_token, api
 from tests.test_api import INVOICE_FIELDS, add_document

@@ -7,9 +7,9 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline import queue
-from pipeline.db import transaction
-from pipeline.models import Document, Job, JobState
+from pipeline.jobs import queue
+from pipeline.store.db import transaction
+from pipeline.store.models import Document, Job, JobState
 
 
 def enqueue(sessions: sessionmaker[Session], count: int) -> list[int]:

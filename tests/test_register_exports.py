@@ -20,14 +20,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.db import transaction
-from pipeline.documents import get_document
-from pipeline.models import AuditEvent
-from pipeline.processing import rule_book
-from pipeline.register_exports import HEADERS, to_csv, to_xlsx
-from pipeline.registers import Register, rows_between
-from pipeline.review import reopen
-from pipeline.settings import Settings
+from pipeline.jobs.processing import rule_book
+from pipeline.ledger.register_exports import HEADERS, to_csv, to_xlsx
+from pipeline.ledger.registers import Register, rows_between
+from pipeline.review.changes import reopen
+from pipeline.review.documents import get_document
+from pipeline.store.db import transaction
+from pipeline.store.models import AuditEvent
+from pipeline.store.settings import Settings
 from tests.test_exports import convert
 from tests.test_registers import CONTRACT, CV, REVIEWER, add, approve_one, letter
 

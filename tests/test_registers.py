@@ -12,11 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.record import Record, Source
-from pipeline import checking, documents, registers
-from pipeline.checking import AUTO_APPROVER
-from pipeline.db import transaction
-from pipeline.documents import get_document
-from pipeline.models import (
+from pipeline.jobs.processing import rule_book
+from pipeline.ledger import registers
+from pipeline.ledger.posting import approve
+from pipeline.ledger.registers import Register, register_feed, rows_between
+from pipeline.review import checking, documents
+from pipeline.review.changes import reopen
+from pipeline.review.checking import AUTO_APPROVER
+from pipeline.review.documents import get_document
+from pipeline.store.db import transaction
+from pipeline.store.models import (
     AuditEvent,
     CandidateRegisterRow,
     ContractRegisterRow,
@@ -24,11 +29,7 @@ from pipeline.models import (
     Document,
     DocumentStatus,
 )
-from pipeline.posting import approve
-from pipeline.processing import rule_book
-from pipeline.registers import Register, register_feed, rows_between
-from pipeline.review import reopen
-from pipeline.settings import Settings
+from pipeline.store.settings import Settings
 from tests.signin import add_token, api
 from tests.test_api import add_document
 

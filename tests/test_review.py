@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from extractors.record import Record, Source
-from pipeline import checking
-from pipeline.db import make_engine, transaction
-from pipeline.migrate import alembic_config
-from pipeline.models import Document, DocumentStatus, Job
-from pipeline.processing import rule_book
-from pipeline.settings import Settings
-from pipeline.worker import Worker
+from pipeline.jobs.processing import rule_book
+from pipeline.jobs.worker import Worker
+from pipeline.review import checking
+from pipeline.store.db import make_engine, transaction
+from pipeline.store.migrate import alembic_config
+from pipeline.store.models import Document, DocumentStatus, Job
+from pipeline.store.settings import Settings
 from tests import docgen
 from tests.signin import api, sign_in
 from tests.test_checking import FIELDS, TODAY

@@ -20,11 +20,11 @@ from schemathesis.python.asgi import shutdown_lifespans
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
-from pipeline import posting
-from pipeline.blobs import BlobStore
-from pipeline.db import transaction
-from pipeline.models import Document, DocumentStatus
-from pipeline.settings import Settings
+from pipeline.intake.blobs import BlobStore
+from pipeline.ledger import posting
+from pipeline.store.db import transaction
+from pipeline.store.models import Document, DocumentStatus
+from pipeline.store.settings import Settings
 from tests.signin import add_token
 from tests.test_api import INVOICE_FIELDS, add_document
 from tests.test_auth import LINE, ONE_PAGE_PDF

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.models import Document, DuplicateDrop
+from pipeline.intake.watcher import InboxWatcher, StabilityTracker, is_junk
 from pipeline.services import build_watcher
-from pipeline.settings import Settings
-from pipeline.watcher import InboxWatcher, StabilityTracker, is_junk
+from pipeline.store.models import Document, DuplicateDrop
+from pipeline.store.settings import Settings
 
 JUNK = [
     ".DS_Store",

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.web_labels import number, pick_lang
-from pipeline.settings import Settings
+from pipeline.store.settings import Settings
 from tests.signin import api, sign_in
 from tests.test_api import INVOICE_FIELDS, add_document
 

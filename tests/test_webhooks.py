@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from pipeline import cli
-from pipeline.db import transaction
-from pipeline.models import WebhookCursor, utcnow
-from pipeline.posting import approve
-from pipeline.settings import Settings, get_settings
-from pipeline.webhooks import (
+from pipeline.ledger.posting import approve
+from pipeline.ledger.webhooks import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     Notifier,
     signature,
 )
+from pipeline.store.db import transaction
+from pipeline.store.models import WebhookCursor, utcnow
+from pipeline.store.settings import Settings, get_settings
 from tests.test_api import INVOICE_FIELDS, add_document
 
 SECRET = b"webhook-secret-of-the-receiver"

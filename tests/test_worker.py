@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline import queue
-from pipeline.models import Document, DocumentEvent, DocumentStatus, Job, JobState
+from pipeline.intake.watcher import scan
+from pipeline.jobs import queue
+from pipeline.jobs.worker import Worker, worker_main
 from pipeline.services import build_ingestor
-from pipeline.settings import Settings
-from pipeline.watcher import scan
-from pipeline.worker import Worker, worker_main
+from pipeline.store.models import Document, DocumentEvent, DocumentStatus, Job, JobState
+from pipeline.store.settings import Settings
 from tests import docgen
 from tests.test_einvoice import BILLION_LAUGHS
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AUTH_RESPONSES, Admin, SessionDep
 from api.schemas import IsoDateTime, Page, UtcDateTime
-from pipeline import audit
+from pipeline.access import audit
 
 router = APIRouter(prefix="/api/v1", tags=["audit"], responses=AUTH_RESPONSES)
 

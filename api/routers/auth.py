@@ -20,8 +20,8 @@ from api.deps import (
     csrf_token,
 )
 from api.schemas import UNREADABLE_BODY, UtcDateTime
-from pipeline import audit, auth
-from pipeline.models import LoginSession, Role
+from pipeline.access import audit, auth
+from pipeline.store.models import LoginSession, Role
 
 router = APIRouter(tags=["auth"])
 

@@ -47,10 +47,11 @@ from api.schemas import (
     ValidationProblem,
     VersionRequest,
 )
-from pipeline import approval, checking, documents, posting, review
-from pipeline.approval import ApprovalPolicy
-from pipeline.documents import DocumentNotFound, InvalidTransition
-from pipeline.models import Document, DocumentStatus
+from pipeline.ledger import posting
+from pipeline.review import approval, changes, checking, documents
+from pipeline.review.approval import ApprovalPolicy
+from pipeline.review.documents import DocumentNotFound, InvalidTransition
+from pipeline.store.models import Document, DocumentStatus
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 
@@ -270,7 +271,7 @@ def _decision(session: Session) -> Iterator[None]:
     try:
         yield
         session.commit()
-    except (DocumentNotFound, review.LineItemNotFound) as exc:
+    except (DocumentNotFound, changes.LineItemNotFound) as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except (InvalidTransition, checking.StaleVersion) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
@@ -334,7 +335,7 @@ def add_line_item(
     """Add a line item to an invoice in review (at `position`, or at the end); the rules run
     again and the history records it."""
     with _decision(session):
-        review.add_line_item(
+        changes.add_line_item(
             session,
             document=documents.get_document(session, document_id=document_id),
             version=body.version,
@@ -362,7 +363,7 @@ def edit_line_item(
 ) -> DocumentDetail:
     """Change values of one line item; the old and new item go into the history."""
     with _decision(session):
-        review.edit_line_item(
+        changes.edit_line_item(
             session,
             document=documents.get_document(session, document_id=document_id),
             version=body.version,
@@ -390,7 +391,7 @@ def remove_line_item(
 ) -> DocumentDetail:
     """Remove one line item (the version travels in the body, as for every change)."""
     with _decision(session):
-        review.remove_line_item(
+        changes.remove_line_item(
             session,
             document=documents.get_document(session, document_id=document_id),
             version=body.version,
@@ -554,7 +555,7 @@ def reopen(
     A posted invoice's journal entry is cancelled by a reversing entry (pulled from
     `/entries` like any other); approving the invoice again posts a new entry."""
     with _decision(session):
-        review.reopen(
+        changes.reopen(
             session,
             document=documents.get_document(session, document_id=document_id),
             version=body.version,
@@ -582,7 +583,7 @@ def reassign_type(
     the workers, which extract it as `doc_type` from the stored original, and comes back to
     review when done. 202: the document as queued (status `received`)."""
     with _decision(session):
-        review.reassign_type(
+        changes.reassign_type(
             session,
             document=documents.get_document(session, document_id=document_id),
             version=body.version,

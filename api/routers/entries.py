@@ -16,8 +16,8 @@ from api.schemas import (
     Problem,
     ValidationProblem,
 )
-from pipeline import feed, posting
-from pipeline.models import FeedStream
+from pipeline.ledger import feed, posting
+from pipeline.store.models import FeedStream
 
 router = APIRouter(prefix="/api/v1", tags=["entries"], responses=AUTH_RESPONSES)
 

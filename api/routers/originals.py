@@ -15,9 +15,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import AUTH_RESPONSES, DocumentReader, SessionDep, SettingsDep, visible_document
 from api.schemas import Problem, ValidationProblem
-from pipeline.blobs import BlobStore
-from pipeline.models import Document
-from pipeline.pages import (
+from pipeline.intake.blobs import BlobStore
+from pipeline.review.pages import (
     MAX_SCALE,
     MIN_SCALE,
     NoPageImages,
@@ -25,6 +24,7 @@ from pipeline.pages import (
     PageRenderer,
     PageTooLarge,
 )
+from pipeline.store.models import Document
 
 router = APIRouter(prefix="/api/v1", tags=["originals"], responses=AUTH_RESPONSES)
 

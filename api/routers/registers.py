@@ -28,9 +28,9 @@ from api.schemas import (
     UtcDateTime,
     ValidationProblem,
 )
-from pipeline import feed, registers
-from pipeline.models import RegisterRow
-from pipeline.registers import Register
+from pipeline.ledger import feed, registers
+from pipeline.ledger.registers import Register
+from pipeline.store.models import RegisterRow
 from rules.functions import business_today
 
 router = APIRouter(prefix="/api/v1/registers", tags=["registers"], responses=AUTH_RESPONSES)

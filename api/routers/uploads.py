@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from api.deps import AUTH_RESPONSES, SessionDep, SettingsDep, Uploader
 from api.schemas import UNREADABLE_BODY, Problem, ValidationProblem
-from pipeline import ingest
-from pipeline.blobs import BlobStore, BlobTooLarge
+from pipeline.intake import ingest
+from pipeline.intake.blobs import BlobStore, BlobTooLarge
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 

@@ -34,8 +34,8 @@ from api.deps import (
 from api.schemas import DocumentDetail
 from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
-from pipeline import checking
-from pipeline.models import Document, DocumentStatus, Role
+from pipeline.review import checking
+from pipeline.store.models import Document, DocumentStatus, Role
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")

@@ -1,0 +1,197 @@
+"""The inbox watcher: decides only *when* a file is complete, then hands it to ingest.
+
+inotify does not see writes made by other hosts on SMB/NFS shares, so a polling observer is
+used when `polling_interval` is set, and a full rescan runs at start-up and periodically in
+every mode so nothing is stranded by a missed event or a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from pipeline.intake.ingest import Ingestor, Outcome
+
+log = logging.getLogger(__name__)
+
+JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "@eadir"})
+JUNK_PREFIXES = ("~$", ".")
+JUNK_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download")
+
+
+def is_junk(relative: Path) -> bool:
+    """System litter, temporary and partial downloads, and anything in hidden folders.
+
+    Dot-files cover `.DS_Store`, `._*` resource forks and the hidden temporaries of
+    rsync and similar copy tools; the inbox's own `.done`/`.failed` folders are hidden too.
+    """
+    for part in relative.parts:
+        lowered = part.lower()
+        if lowered in JUNK_NAMES or part.startswith(JUNK_PREFIXES):
+            return True
+    return relative.name.lower().endswith(JUNK_SUFFIXES)
+
+
+class StabilityTracker:
+    """A file is ready once its size and mtime stay unchanged for `delay` seconds."""
+
+    def __init__(self, delay: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.delay = delay
+        self.clock = clock
+        self._candidates: dict[Path, tuple[tuple[int, int], float]] = {}
+        self._lock = threading.Lock()
+
+    def observe(self, path: Path) -> None:
+        signature = _signature(path)
+        if signature is None:
+            return
+        with self._lock:
+            known = self._candidates.get(path)
+            if known is None or known[0] != signature:
+                self._candidates[path] = (signature, self.clock())
+
+    def __len__(self) -> int:
+        return len(self._candidates)
+
+    def due(self) -> list[Path]:
+        now = self.clock()
+        ready: list[Path] = []
+        with self._lock:
+            for path, (signature, since) in list(self._candidates.items()):
+                current = _signature(path)
+                if current is None:
+                    del self._candidates[path]
+                elif current != signature:
+                    self._candidates[path] = (current, now)
+                elif now - since >= self.delay:
+                    del self._candidates[path]
+                    ready.append(path)
+        return sorted(ready)
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def scan(inbox: Path) -> Iterator[Path]:
+    """Every candidate file below the inbox; symlinks are yielded, never followed."""
+    for root, dirs, files in os.walk(inbox, followlinks=False):
+        base = Path(root)
+        kept = []
+        for name in dirs:
+            path = base / name
+            if is_junk(path.relative_to(inbox)):
+                continue
+            if path.is_symlink():
+                yield path
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in files:
+            path = base / name
+            if not is_junk(path.relative_to(inbox)):
+                yield path
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: InboxWatcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("created", "modified", "moved", "closed"):
+            target = getattr(event, "dest_path", "") or event.src_path
+            path = Path(os.fsdecode(target))
+            if not event.is_directory or path.is_symlink():
+                self.watcher.offer(path)
+            elif event.event_type in ("created", "moved"):
+                # A folder moved in whole brings files that raise no events of their own.
+                for inner in scan(path):
+                    self.watcher.offer(inner)
+
+
+class InboxWatcher:
+    def __init__(
+        self,
+        *,
+        inbox: Path,
+        ingestor: Ingestor,
+        stability_delay: float,
+        polling_interval: float | None,
+        rescan_interval: float,
+    ) -> None:
+        self.inbox = inbox.resolve()
+        self.ingestor = ingestor
+        self.tracker = StabilityTracker(stability_delay)
+        self.polling_interval = polling_interval
+        self.rescan_interval = rescan_interval
+        self.stop_event = threading.Event()
+        self.observer: BaseObserver | None = None
+
+    def offer(self, path: Path) -> None:
+        try:
+            relative = path.relative_to(self.inbox)
+        except ValueError:
+            return
+        if not is_junk(relative):
+            self.tracker.observe(path)
+
+    def rescan(self) -> None:
+        for path in scan(self.inbox):
+            self.offer(path)
+
+    def start_observer(self) -> None:
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        if self.polling_interval is not None:
+            observer: BaseObserver = PollingObserver(timeout=self.polling_interval)
+        else:
+            observer = Observer()
+        observer.schedule(_Handler(self), str(self.inbox), recursive=True)
+        observer.start()
+        self.observer = observer
+
+    def run(self) -> None:
+        """Watch until `stop_event` is set."""
+        self.ingestor.reconcile()
+        self.start_observer()
+        self.rescan()
+        last_rescan = time.monotonic()
+        tick = max(0.05, min(0.5, self.tracker.delay / 4))
+        try:
+            while not self.stop_event.wait(tick):
+                for path in self.tracker.due():
+                    if self.stop_event.is_set():
+                        break
+                    self._ingest(path)
+                if time.monotonic() - last_rescan >= self.rescan_interval:
+                    self.rescan()
+                    last_rescan = time.monotonic()
+        finally:
+            assert self.observer is not None
+            self.observer.stop()
+            self.observer.join()
+
+    def _ingest(self, path: Path) -> None:
+        try:
+            result = self.ingestor.ingest(path)
+        except Exception:
+            # The database or the disk may be back on the next try; the file stays put.
+            log.exception("ingest of %s failed; will retry", path)
+            self.tracker.observe(path)
+            return
+        if result.outcome is Outcome.UNSTABLE:
+            self.tracker.observe(path)
+        else:
+            log.info("%s: %s", path.relative_to(self.inbox), result.outcome.value)

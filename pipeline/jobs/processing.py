@@ -1,0 +1,64 @@
+"""The processing of one document, with no database: read, classify, extract, check."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from extractors.record import DocType, Record
+from extractors.service import extract_file
+from pipeline.store.settings import Settings
+from rules.book import RuleBook
+from rules.data import DATA_DIR
+from rules.engine import RuleOutcome, RuleSet
+from rules.functions import Facts
+from rules.loader import PACK_DIR, load_rules
+
+
+def build_record(
+    path: Path,
+    *,
+    filename: str,
+    settings: Settings,
+    facts: Facts | None = None,
+    doc_type: DocType | None = None,
+    as_of: date | None = None,
+) -> Record:
+    """The file's record with its rules run on what the record alone shows (and `facts`,
+    when the caller knows more, e.g. an earlier copy of the same invoice); extracted as
+    `doc_type` when a reviewer chose the type, and read as of the day `as_of` (the day it
+    arrived; today when None)."""
+    record = extract_file(
+        path, filename=filename, limits=settings.read_limits, doc_type=doc_type, as_of=as_of
+    )
+    if record.error is None:
+        check_record(record, settings=settings, facts=facts)
+    return record
+
+
+def check_record(
+    record: Record, *, settings: Settings, facts: Facts | None = None
+) -> list[RuleOutcome]:
+    """Run the rules on the record, setting its `rules` list; the outcomes carry the values
+    and flags the list leaves out."""
+    outcomes = rule_book(settings).current().evaluate(record, facts=facts)
+    record.rules = [outcome.as_result() for outcome in outcomes]
+    return outcomes
+
+
+def rule_book(settings: Settings) -> RuleBook:
+    """This process's rules for these settings, reloaded when their files change."""
+    return _book(settings.rules_overlay, settings.master_data)
+
+
+@lru_cache(maxsize=8)
+def _book(overlay: Path | None, master_data: Path | None) -> RuleBook:
+    def load() -> RuleSet:
+        return load_rules(overlay=overlay, master_data=master_data)
+
+    def watch() -> list[Path]:
+        company = (path for path in (overlay, master_data) if path is not None)
+        return [PACK_DIR, DATA_DIR, *company]
+
+    return RuleBook(load, watch=watch)

@@ -1,0 +1,138 @@
+"""The database as a job queue.
+
+A claim is a lease: the job's owner and an expiry, extended by heartbeats. A worker that
+dies stops heartbeating, its lease runs out, and the job is claimed again. Results are
+written only while the lease is still held, so a job is completed exactly once even when a
+slow worker loses its lease to another. PostgreSQL claims with `FOR UPDATE SKIP LOCKED`
+so many workers on many machines never block each other; SQLite serialises claims through
+short `BEGIN IMMEDIATE` transactions (see pipeline/store/db.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from pipeline.store.models import Job, JobState, utcnow
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: int
+    document_id: int
+    kind: str
+    attempt: int
+    owner: str
+
+
+def claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        (Job.state == JobState.QUEUED) & (Job.available_at <= now),
+        (Job.state == JobState.RUNNING) & (Job.lease_expires_at < now),
+    )
+
+
+def claim(session: Session, *, owner: str, lease_seconds: float) -> Claim | None:
+    now = utcnow()
+    job = session.scalar(
+        select(Job)
+        .where(claimable(now))
+        .order_by(Job.available_at, Job.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if job is None:
+        return None
+    job.state = JobState.RUNNING
+    job.attempts += 1
+    job.lease_owner = owner
+    job.lease_expires_at = now + timedelta(seconds=lease_seconds)
+    return Claim(job.id, job.document_id, job.kind, job.attempts, owner)
+
+
+def _owned(claim: Claim) -> ColumnElement[bool]:
+    return (
+        (Job.id == claim.job_id)
+        & (Job.state == JobState.RUNNING)
+        & (Job.lease_owner == claim.owner)
+    )
+
+
+def heartbeat(session: Session, claim: Claim, *, lease_seconds: float) -> bool:
+    """Extend the lease; False when it was lost (expired and claimed by another)."""
+    result = session.execute(
+        update(Job)
+        .where(_owned(claim))
+        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def complete(session: Session, claim: Claim) -> bool:
+    """Mark the job done if this claim still holds it. Write results in the same session."""
+    result = session.execute(
+        update(Job)
+        .where(_owned(claim))
+        .values(state=JobState.DONE, lease_owner=None, lease_expires_at=None, finished_at=utcnow())
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def fail(session: Session, claim: Claim, *, error: str) -> bool:
+    result = session.execute(
+        update(Job)
+        .where(_owned(claim))
+        .values(
+            state=JobState.FAILED,
+            lease_owner=None,
+            lease_expires_at=None,
+            finished_at=utcnow(),
+            last_error=error,
+        )
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def retry_later(session: Session, claim: Claim, *, error: str, delay_seconds: float) -> bool:
+    result = session.execute(
+        update(Job)
+        .where(_owned(claim))
+        .values(
+            state=JobState.QUEUED,
+            lease_owner=None,
+            lease_expires_at=None,
+            available_at=utcnow() + timedelta(seconds=delay_seconds),
+            last_error=error,
+        )
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def release(session: Session, claim: Claim) -> bool:
+    """Give the job back untouched (shutdown): the attempt does not count."""
+    result = session.execute(
+        update(Job)
+        .where(_owned(claim))
+        .values(
+            state=JobState.QUEUED,
+            lease_owner=None,
+            lease_expires_at=None,
+            attempts=Job.attempts - 1,
+        )
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def count_open(session: Session) -> int:
+    """Jobs still to be done: queued, or held by a worker."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Job)
+            .where(Job.state.in_([JobState.QUEUED, JobState.RUNNING]))
+        )
+        or 0
+    )

@@ -1,0 +1,279 @@
+"""Approval and posting: an approved invoice becomes a balanced journal entry, once. One
+that segregation of duties holds (pipeline/review/approval.py) posts on its second approval.
+
+Cross-domain work (documents → entries) lives here, not in either domain's services.
+Callers own the transaction; the document's version column makes a concurrent second
+approval fail at commit instead of posting twice.
+
+Approved contracts, CVs and letters are entered in their registers instead (see
+pipeline/ledger/registers.py).
+
+Entries are never changed once posted. Reopening a posted invoice posts a reversing entry
+(the same lines, debit and credit swapped, on the same accounting date) and returns the
+invoice to review; approving it again posts a new entry. The three net to the new one.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from extractors.record import InvoiceFields
+from pipeline.access.audit import change
+from pipeline.ledger import counters, feed, journal
+from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
+from pipeline.review import approval
+from pipeline.review.approval import ApprovalPolicy
+from pipeline.review.documents import InvalidTransition, get_document
+from pipeline.store.models import (
+    Document,
+    DocumentEvent,
+    DocumentStatus,
+    FeedStream,
+    JournalEntry,
+    JournalLine,
+)
+from pipeline.store.settings import get_settings
+
+# Purchase vouchers (phiếu nhập / chứng từ mua hàng): one sequence per year for invoices and
+# their reversals alike.
+VOUCHER_PREFIX = "PN"
+
+
+class NotPostable(Exception):
+    """The invoice cannot become a balanced entry as it stands; it needs correcting first."""
+
+
+def current_mapping() -> AccountMapping:
+    """The built-in account mapping with the company's overlay (`BACKOFFICE_ACCOUNT_MAPPING`)."""
+    return cached_account_mapping(get_settings().account_mapping)
+
+
+def approve(
+    session: Session,
+    *,
+    document_id: int,
+    actor: str,
+    mapping: AccountMapping | None = None,
+    policy: ApprovalPolicy | None = None,
+) -> Document:
+    """A reviewer's approval. An invoice posts at once, unless segregation of duties asks
+    for a second approval (pipeline/review/approval.py): then it stays `approved` until an approver
+    gives it, and is only checked now to be postable, so the approver is not handed an
+    invoice that could never post."""
+    document = get_document(session, document_id=document_id)
+    if document.status is not DocumentStatus.REVIEW:
+        raise InvalidTransition(document, "approve")
+    needed = approval.state(document, policy=policy or approval.current_policy())
+    document.status = DocumentStatus.APPROVED
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="approved",
+            data={
+                "status": change(DocumentStatus.REVIEW, DocumentStatus.APPROVED),
+                "step": 1,
+                "of": needed.required,
+            }
+            | ({"reasons": list(needed.reasons)} if needed.reasons else {}),
+        )
+    )
+    if document.doc_type == "invoice" and needed.required > 1:
+        draft_entry(document, mapping=mapping)
+    else:
+        carry_out(session, document=document, actor=actor, mapping=mapping)
+    return document
+
+
+def carry_out(
+    session: Session, *, document: Document, actor: str, mapping: AccountMapping | None = None
+) -> None:
+    """What an approval in force does, by a reviewer or automatically: an invoice is posted,
+    a contract, CV or letter entered in its register."""
+    if document.doc_type == "invoice":
+        post_invoice(session, document=document, actor=actor, mapping=mapping)
+    else:
+        # Imported here: the registers build on this module (their errors are NotPostable).
+        from pipeline.ledger import registers
+
+        registers.register_approved(session, document=document, actor=actor)
+
+
+def second_approval(
+    session: Session, *, document_id: int, actor: str, mapping: AccountMapping | None = None
+) -> JournalEntry:
+    """An approver's second approval of an invoice awaiting one; it posts the invoice.
+    Refused (SecondApprovalRefused) to whoever gave the first or changed an amount."""
+    document = get_document(session, document_id=document_id)
+    if not approval.is_awaiting_second(document) or not approval.approvals_in_force(
+        document.events
+    ):
+        raise InvalidTransition(document, "give a second approval to")
+    first = approval.check_second_approver(document, actor=actor)
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="approved",
+            data={"step": 2, "of": 2, "first_approver": first.actor},
+        )
+    )
+    return post_invoice(session, document=document, actor=actor, mapping=mapping)
+
+
+def draft_entry(document: Document, *, mapping: AccountMapping | None = None) -> journal.DraftEntry:
+    """The entry the invoice would post as, or NotPostable saying what stands in the way."""
+    record = document.record or {}
+    try:
+        fields = InvoiceFields.model_validate(record.get("fields") or {})
+        return journal.build_entry(fields, mapping or current_mapping())
+    except (ValidationError, journal.JournalError) as exc:
+        raise NotPostable(f"invoice {document.id} cannot be posted: {exc}") from exc
+
+
+def post_invoice(
+    session: Session, *, document: Document, actor: str, mapping: AccountMapping | None = None
+) -> JournalEntry:
+    live = live_entry(session, document_id=document.id)
+    if live is not None:
+        raise NotPostable(
+            f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
+        )
+    draft = draft_entry(document, mapping=mapping)
+    entry = JournalEntry(
+        document_id=document.id,
+        voucher_number=next_voucher_number(session, year=draft.entry_date.year),
+        entry_date=draft.entry_date,
+        currency=draft.currency,
+        exchange_rate=draft.exchange_rate,
+        memo=draft.memo,
+        invoice_form=draft.invoice_form,
+        invoice_series=draft.invoice_series,
+        invoice_number=draft.invoice_number,
+        lines=[
+            JournalLine(
+                account=line.account,
+                debit=line.debit,
+                credit=line.credit,
+                debit_vnd=line.debit_vnd,
+                credit_vnd=line.credit_vnd,
+                description=line.description,
+                counterparty_tax_id=line.counterparty_tax_id,
+            )
+            for line in draft.lines
+        ],
+    )
+    session.add(entry)
+    session.flush()
+    feed.publish(session, stream=FeedStream.ENTRIES, item_id=entry.id)
+    previous, document.status = document.status, DocumentStatus.POSTED
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="posted",
+            data={
+                "entry_id": entry.id,
+                "voucher_number": entry.voucher_number,
+                "status": change(previous, DocumentStatus.POSTED),
+            },
+        )
+    )
+    return entry
+
+
+def reverse_posted(session: Session, *, document_id: int, actor: str) -> JournalEntry:
+    """Cancel a posted invoice's entry with a reversing entry and return the invoice to
+    review, where it can be corrected and approved again (which posts a new entry)."""
+    document = get_document(session, document_id=document_id)
+    original = live_entry(session, document_id=document_id)
+    if document.status is not DocumentStatus.POSTED or original is None:
+        raise InvalidTransition(document, "reopen")
+    reversal = JournalEntry(
+        document_id=document.id,
+        voucher_number=next_voucher_number(session, year=original.entry_date.year),
+        # The same accounting date: the period the original fell in nets to nothing, or
+        # to the new entry once the invoice is approved again.
+        entry_date=original.entry_date,
+        currency=original.currency,
+        exchange_rate=original.exchange_rate,
+        memo=f"Reversal of {original.voucher_number}: {original.memo}",
+        invoice_form=original.invoice_form,
+        invoice_series=original.invoice_series,
+        invoice_number=original.invoice_number,
+        reverses_id=original.id,
+        lines=[
+            JournalLine(
+                account=line.account,
+                debit=line.credit,
+                credit=line.debit,
+                debit_vnd=line.credit_vnd,
+                credit_vnd=line.debit_vnd,
+                description=f"Reversal of {original.voucher_number}: {line.description}",
+                counterparty_tax_id=line.counterparty_tax_id,
+            )
+            for line in original.lines
+        ],
+    )
+    session.add(reversal)
+    session.flush()
+    feed.publish(session, stream=FeedStream.ENTRIES, item_id=reversal.id)
+    document.status = DocumentStatus.REVIEW
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind="reversed",
+            data={
+                "entry_id": reversal.id,
+                "voucher_number": reversal.voucher_number,
+                "reverses_id": original.id,
+            },
+        )
+    )
+    return reversal
+
+
+def live_entry(session: Session, *, document_id: int) -> JournalEntry | None:
+    """The document's entry in force: posted, and not reversed since."""
+    reversed_ids = select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.is_not(None))
+    return session.scalar(
+        select(JournalEntry)
+        .where(
+            JournalEntry.document_id == document_id,
+            JournalEntry.reverses_id.is_(None),
+            JournalEntry.id.not_in(reversed_ids),
+        )
+        .options(selectinload(JournalEntry.lines))
+        .order_by(JournalEntry.id.desc())
+    )
+
+
+def next_voucher_number(session: Session, *, year: int, prefix: str = VOUCHER_PREFIX) -> str:
+    """The year's next voucher number, gap-free (see pipeline/ledger/counters.py)."""
+    return f"{prefix}{year}/{counters.next_number(session, prefix=prefix, year=year):06d}"
+
+
+def entry_feed(
+    session: Session, *, after: int | None = None, limit: int = 100, unacked_by: str | None = None
+) -> list[tuple[int, JournalEntry]]:
+    """Posted entries with their feed positions, in commit order, after a cursor (see
+    pipeline/ledger/feed.py for why not in id order); with `unacked_by`, only those that consumer
+    has not acknowledged."""
+    return feed.items(
+        session,
+        stream=FeedStream.ENTRIES,
+        model=JournalEntry,
+        after=after,
+        limit=limit,
+        unacked_by=unacked_by,
+        options=(selectinload(JournalEntry.lines),),
+    )
+
+
+def list_entries(
+    session: Session, *, after: int | None = None, limit: int = 100
+) -> list[JournalEntry]:
+    return [entry for _, entry in entry_feed(session, after=after, limit=limit)]

@@ -1,0 +1,522 @@
+"""Database models: documents, the job queue, the audit trail, duplicates, journal entries,
+the registers, and the people and systems allowed to use the API."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# JSONB on PostgreSQL so later filters on record fields can be indexed.
+JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JsonColumn}
+
+
+class DocumentStatus(enum.StrEnum):
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    REVIEW = "review"
+    APPROVED = "approved"
+    POSTED = "posted"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    # A PDF view replaced by the e-invoice XML of the same invoice, its legal original.
+    SUPERSEDED = "superseded"
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as plain strings: adding a state later needs no ALTER TYPE on PostgreSQL.
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(1024))
+    relative_path: Mapped[str] = mapped_column(String(4096))
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where ingest moves the inbox file; `filed_at` stays null until that move is done, so a
+    # restart after a crash recognises the same drop instead of calling it a duplicate.
+    archive_path: Mapped[str] = mapped_column(String(4096))
+    filed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    status: Mapped[DocumentStatus] = mapped_column(
+        _enum(DocumentStatus), default=DocumentStatus.RECEIVED, index=True
+    )
+    error_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    error_message: Mapped[str | None] = mapped_column(Text, default=None)
+    doc_type: Mapped[str | None] = mapped_column(String(20), default=None, index=True)
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    record: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
+    # Seller tax code | series | number: the same invoice arriving as PDF and as XML.
+    invoice_key: Mapped[str | None] = mapped_column(String(120), default=None, index=True)
+    # Seller tax code | number | issue date | total: finds a copy whose series was not read.
+    invoice_content_key: Mapped[str | None] = mapped_column(String(160), default=None, index=True)
+    superseded_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The earlier document holding the same invoice (same key, same kind of file), when this
+    # one is a second copy; null for the original. Set under the invoice key's lock.
+    duplicate_of_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Review queue order, highest first: 2 when an error rule fails, +1 when a rule flags it
+    # urgent (see pipeline/review/checking.py).
+    review_priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Copies of record values the review queue filters on, set whenever the rules run on the
+    # record (processing, correction, reopening), so that the filters are plain indexed
+    # columns rather than JSON paths: the lowest field confidence, the seller (name folded
+    # for case-insensitive search), and the record's own date (issue or signing date).
+    min_confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    seller_name_folded: Mapped[str | None] = mapped_column(String(1024), default=None)
+    seller_tax_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    record_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # The type a reviewer chose: the worker extracts with it instead of classifying.
+    forced_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # Who uploaded it through the API (a user's or a token's name); null for files from the
+    # shared folder, which belong to no clerk.
+    uploaded_by: Mapped[str | None] = mapped_column(String(255), default=None, index=True)
+
+    events: Mapped[list[AuditEvent]] = relationship(
+        back_populates="document", order_by="AuditEvent.id"
+    )
+    duplicates: Mapped[list[DuplicateDrop]] = relationship(
+        back_populates="document", order_by="DuplicateDrop.id"
+    )
+    rule_checks: Mapped[list[RuleCheck]] = relationship(
+        back_populates="document", order_by="RuleCheck.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# The review queue's order (priority high to low, then oldest), as one ascending key so a
+# cursor is a row-value range of the index; and the filters a plain queue scan is slow for.
+Index("ix_documents_review_queue", Document.status, -Document.review_priority, Document.id)
+Index("ix_documents_queue_confidence", Document.status, Document.min_confidence)
+Index("ix_documents_seller_tax_id", Document.seller_tax_id)
+Index(
+    "ix_documents_seller_name_trgm",
+    Document.seller_name_folded,
+    postgresql_using="gin",
+    postgresql_ops={"seller_name_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+
+
+class RuleCheck(Base):
+    """The latest result of one rule on one document; replaced whenever the rules run again
+    (after processing, a correction, before approval)."""
+
+    __tablename__ = "rule_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(120), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    message: Mapped[str] = mapped_column(Text)
+    # What the message names, as text: {"subtotal + vat_amount": "1080000", "total": "…"}.
+    values: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
+    flag: Mapped[str | None] = mapped_column(String(32), default=None)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="rule_checks")
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "rule", name="uq_rule_results_document_rule"),
+    )
+
+
+class DuplicateDrop(Base):
+    """A later drop of bytes already held by a document: kept on record, not processed."""
+
+    __tablename__ = "duplicate_drops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(1024))
+    relative_path: Mapped[str] = mapped_column(String(4096))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archive_path: Mapped[str] = mapped_column(String(4096))
+    filed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    document: Mapped[Document] = relationship(back_populates="duplicates")
+
+
+class Job(Base):
+    """A unit of queued work. The database is the queue; a claim is a lease that expires."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), default="process")
+    state: Mapped[JobState] = mapped_column(_enum(JobState), default=JobState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_owner: Mapped[str | None] = mapped_column(String(255), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_jobs_claim", "state", "available_at"),)
+
+
+class AuditEvent(Base):
+    """The append-only audit trail: what happened, when, by whom, from which client. Events
+    about a document carry its id (its history); logins, tokens and users carry none. Nothing
+    updates or deletes a row: the API has no such route, and database triggers refuse it."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id"), default=None, index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # A user's name, `token:<name>` for an API token, or a part of the service (`ingest`).
+    actor: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    # Changes as {"old": …, "new": …}: per field under "fields", a decision under "status".
+    data: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
+    client_ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
+
+    document: Mapped[Document | None] = relationship(back_populates="events")
+
+    # Failed logins per username and per client are counted here (the login rate limit).
+    __table_args__ = (Index("ix_audit_events_kind_client_at", "kind", "client_ip", "at"),)
+
+
+# The pipeline writes a document's history through this name; it is the same table.
+DocumentEvent = AuditEvent
+
+
+class VoucherCounter(Base):
+    """The last number given per prefix and year (voucher numbers, letters' arrival numbers),
+    locked while the next is taken (see pipeline/ledger/counters.py)."""
+
+    __tablename__ = "voucher_counters"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedStream(enum.StrEnum):
+    """The feeds other systems pull, each in the order its items were committed."""
+
+    ENTRIES = "entries"
+    CONTRACTS = "contracts"
+    CANDIDATES = "candidates"
+    CORRESPONDENCE = "correspondence"
+
+
+class FeedCounter(Base):
+    """The last position in a feed, locked while the next is taken (pipeline/ledger/feed.py)."""
+
+    __tablename__ = "feed_counters"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_position: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FeedItem(Base):
+    """An item's place in a feed: positions are gap-free and follow commit order, so a
+    cursor over them never passes an item that a slower transaction commits later."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (UniqueConstraint("stream", "item_id", name="uq_feed_items_stream_item"),)
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    item_id: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedAck(Base):
+    """A consumer's word that it has taken (stored) the item at a position of a feed: what a
+    system has not acknowledged is what it may still be missing. Acks are only ever added."""
+
+    __tablename__ = "feed_acks"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The principal that took it, as the audit trail names it (`token:erp`, a user's name).
+    consumer: Mapped[str] = mapped_column(String(255), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    acked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookCursor(Base):
+    """How far the webhook has been told about a feed. The feed itself is the outbox: its
+    items are written in the transaction that posts them, in commit order, so notifying
+    everything after this position misses nothing and needs no second write there."""
+
+    __tablename__ = "webhook_cursors"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    delivered_position: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Failed attempts at the next notification, and when to try it again (back-off).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class IdempotencyKey(Base):
+    """The first answer to a POST sent with an `Idempotency-Key`, replayed to its repeats
+    (see api/idempotency.py). While the first request runs, `status_code` is null."""
+
+    __tablename__ = "idempotency_keys"
+
+    principal: Mapped[str] = mapped_column(String(255), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # SHA-256 of the method, path and body: the same key on another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    status_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    media_type: Mapped[str | None] = mapped_column(String(255), default=None)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+class JournalEntry(Base):
+    """A posted double entry. Never updated or deleted (PostgreSQL and SQLite triggers refuse
+    it): a mistake is undone by a reversing entry, which `reverses_id` links to the one it
+    cancels."""
+
+    __tablename__ = "journal_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    # `PN2026/000123`: gap-free per prefix and year (see pipeline/ledger/posting.py).
+    voucher_number: Mapped[str] = mapped_column(String(20), unique=True)
+    # The accounting date: the invoice's issue date; a reversal keeps its original's.
+    entry_date: Mapped[date] = mapped_column(Date, index=True)
+    posted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    currency: Mapped[str] = mapped_column(String(3))
+    # VND per unit of `currency`; null on entries posted before amounts were kept in VND.
+    exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(20, 6), default=None)
+    memo: Mapped[str] = mapped_column(Text)
+    invoice_form: Mapped[str | None] = mapped_column(String(8), default=None)
+    invoice_series: Mapped[str | None] = mapped_column(String(16), default=None)
+    invoice_number: Mapped[str | None] = mapped_column(String(32), default=None)
+    reverses_id: Mapped[int | None] = mapped_column(
+        ForeignKey("journal_entries.id"), unique=True, default=None
+    )
+
+    lines: Mapped[list[JournalLine]] = relationship(
+        back_populates="entry", order_by="JournalLine.id", cascade="all, delete-orphan"
+    )
+
+
+class JournalLine(Base):
+    __tablename__ = "journal_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
+    account: Mapped[str] = mapped_column(String(16))
+    debit: Mapped[Decimal] = mapped_column(Numeric(20, 4), default=Decimal(0))
+    credit: Mapped[Decimal] = mapped_column(Numeric(20, 4), default=Decimal(0))
+    debit_vnd: Mapped[Decimal] = mapped_column(Numeric(20, 0), default=Decimal(0))
+    credit_vnd: Mapped[Decimal] = mapped_column(Numeric(20, 0), default=Decimal(0))
+    description: Mapped[str] = mapped_column(Text, default="")
+    counterparty_tax_id: Mapped[str | None] = mapped_column(String(32), default=None)
+
+    entry: Mapped[JournalEntry] = relationship(back_populates="lines")
+
+
+class RegisterRow:
+    """What every register row has. Rows are append-only: approving a reopened document
+    again appends its next `version`, which `supersedes` the earlier row and is published
+    again; the document's row in force is the one nothing supersedes (see
+    pipeline/ledger/registers.py)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_by: Mapped[str] = mapped_column(String(255))
+    # A version appended when the document left the approved state (reopened): the register
+    # no longer holds it in force until it is approved again.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @declared_attr
+    def supersedes_id(cls) -> Mapped[int | None]:
+        return mapped_column(
+            ForeignKey(f"{cls.__tablename__}.id"),
+            unique=True,
+            default=None,  # type: ignore[attr-defined]
+        )
+
+
+class ContractRegisterRow(RegisterRow, Base):
+    """The contract register (sổ theo dõi hợp đồng)."""
+
+    __tablename__ = "contract_register"
+    __table_args__ = (
+        UniqueConstraint("document_id", "version", name="uq_contract_register_document_version"),
+    )
+
+    # The day the contract entered the register (its first approval, in Vietnam).
+    registered_on: Mapped[date] = mapped_column(Date, index=True)
+    contract_number: Mapped[str | None] = mapped_column(String(120), default=None)
+    title: Mapped[str | None] = mapped_column(Text, default=None)
+    # [{"role": "party_a", "name": …, "tax_id": …}, …] in the order the contract names them.
+    parties: Mapped[list[dict[str, Any]]] = mapped_column(JsonColumn, default=list)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(20, 4), default=None)
+    currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    signing_date: Mapped[date | None] = mapped_column(Date, default=None)
+    effective_date: Mapped[date | None] = mapped_column(Date, default=None)
+    expiry_date: Mapped[date | None] = mapped_column(Date, default=None)
+    auto_renewal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When someone should act before the contract lapses: the expiry date less the lead time
+    # in force when it was registered (`BACKOFFICE_CONTRACT_REMINDER_DAYS`).
+    reminder_date: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+
+
+class CandidateRegisterRow(RegisterRow, Base):
+    """The candidate register, from approved CVs. Personal data is kept only until
+    `retain_until`; then the purge blanks it and stamps `anonymised_at`. A national ID number
+    is never here: the record itself only says whether the CV showed one."""
+
+    __tablename__ = "candidate_register"
+    __table_args__ = (
+        UniqueConstraint("document_id", "version", name="uq_candidate_register_document_version"),
+    )
+
+    registered_on: Mapped[date] = mapped_column(Date, index=True)
+    full_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    email: Mapped[str | None] = mapped_column(String(255), default=None)
+    phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    location: Mapped[str | None] = mapped_column(Text, default=None)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, default=None)
+    skills: Mapped[list[str]] = mapped_column(JsonColumn, default=list)
+    languages: Mapped[list[str]] = mapped_column(JsonColumn, default=list)
+    years_of_experience: Mapped[float | None] = mapped_column(Float, default=None)
+    latest_title: Mapped[str | None] = mapped_column(String(255), default=None)
+    latest_employer: Mapped[str | None] = mapped_column(String(255), default=None)
+    retain_until: Mapped[date] = mapped_column(Date, index=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CorrespondenceRegisterRow(RegisterRow, Base):
+    """The register of incoming official letters (sổ công văn đến). `arrival_number` (số
+    đến) counts the letters arrived in `year` from 1, without gaps or repeats; the versions
+    of one letter share its number."""
+
+    __tablename__ = "correspondence_register"
+    __table_args__ = (
+        UniqueConstraint(
+            "document_id", "version", name="uq_correspondence_register_document_version"
+        ),
+        UniqueConstraint(
+            "year", "arrival_number", "version", name="uq_correspondence_register_number"
+        ),
+    )
+
+    year: Mapped[int] = mapped_column(Integer)
+    arrival_number: Mapped[int] = mapped_column(Integer)
+    arrival_date: Mapped[date] = mapped_column(Date, index=True)
+    issuer: Mapped[str | None] = mapped_column(Text, default=None)
+    dispatch_number: Mapped[str | None] = mapped_column(String(120), default=None)
+    issue_date: Mapped[date | None] = mapped_column(Date, default=None)
+    subject: Mapped[str | None] = mapped_column(Text, default=None)
+    urgency: Mapped[str | None] = mapped_column(String(20), default=None)
+    # The unit a reviewer hands the letter to; null until one is named.
+    handling_unit: Mapped[str | None] = mapped_column(String(255), default=None)
+    reply_deadline: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class Role(enum.StrEnum):
+    CLERK = "clerk"  # uploads, sees own uploads
+    REVIEWER = "reviewer"  # corrects, approves, rejects
+    APPROVER = "approver"  # second approval above a threshold
+    ACCOUNTANT = "accountant"  # reads and acknowledges journal entries and the registers
+    ADMIN = "admin"  # users, settings, rules; may do everything
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # argon2id, with its parameters and salt in the string.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[str]] = mapped_column(JsonColumn, default=list)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A system's credential: one role, shown once, kept only as the SHA-256 of a 256-bit
+    random secret (a slow hash adds nothing against guessing at that entropy, and would cost
+    every request)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(255))
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LoginSession(Base):
+    """A browser's signed-in session: the cookie holds a random secret, the row its SHA-256,
+    so logging out or disabling the user ends it at once on every worker."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    client_ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
+
+    user: Mapped[User] = relationship()

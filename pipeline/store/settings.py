@@ -1,0 +1,240 @@
+"""One settings object for every knob of the service (environment prefix `BACKOFFICE_`)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from extractors.limits import ReadLimits
+
+# Words of keys copied from examples and templates: a key anyone can read signs nothing.
+PLACEHOLDER_WORDS = ("changethis", "changeme", "change-me", "change_me", "replace", "example")
+MIN_SECRET_LENGTH = 32
+MIN_WEBHOOK_SECRET_LENGTH = 16
+SECRET_KEY_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BACKOFFICE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="In production the secret key must be set; in development one is generated "
+        "once per data directory.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Keys the CSRF tokens of browser sessions. At least 32 characters.",
+    )
+    session_hours: float = Field(default=12.0, gt=0, description="A browser session's lifetime.")
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per username in the window before 429."
+    )
+    login_max_failures_per_ip: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins per client address in the window before 429 (higher than "
+        "per user: an office shares one address).",
+    )
+    login_window_seconds: float = Field(default=900.0, gt=0)
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; SQLite at <data_dir>/backoffice.db when unset.",
+    )
+    blob_dir: Path | None = Field(default=None, description="Defaults to <data_dir>/blobs.")
+    inbox: Path = Path("inbox")
+
+    stability_delay: float = Field(default=3.0, ge=0, description="Seconds unchanged.")
+    polling_interval: float | None = Field(
+        default=None, gt=0, description="Use a polling observer (network shares) when set."
+    )
+    rescan_interval: float = Field(default=180.0, gt=0, description="Full inbox rescan period.")
+
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)
+    lease_seconds: float = Field(default=60.0, gt=0)
+    heartbeat_seconds: float = Field(default=10.0, gt=0)
+    max_attempts: int = Field(default=3, ge=1)
+    retry_backoff_seconds: float = Field(default=5.0, ge=0)
+    poll_seconds: float = Field(default=0.5, gt=0, description="Idle worker wait.")
+
+    max_file_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
+    max_pages: int = Field(default=500, gt=0)
+    max_pixels: int = Field(
+        default=100_000_000, gt=0, description="Per page; larger images fail as too_large."
+    )
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ocr_timeout_seconds: float = Field(default=120.0, gt=0, description="Per page.")
+    ocr_parallelism: int | None = Field(
+        default=None,
+        ge=1,
+        description="Pages OCR'd at once per worker; default: the cores left per worker.",
+    )
+
+    rules_overlay: Path | None = Field(
+        default=None,
+        description="The company's rule pack: its own rules and changes to the built-in ones "
+        "(see rules/loader.py).",
+    )
+    master_data: Path | None = Field(
+        default=None,
+        description="Company master data for the rules, YAML or CSV: own tax codes, known "
+        "suppliers and their bank accounts, thresholds (see rules/data.py).",
+    )
+    account_mapping: Path | None = Field(
+        default=None,
+        description="The company's account mapping, YAML: its chart (Circular 99 or 133 "
+        "preset), extra accounts, rules by supplier, keyword or unit (see "
+        "pipeline/ledger/account_mapping.py).",
+    )
+    auto_approve_types: frozenset[Literal["invoice", "contract", "cv", "dispatch"]] = Field(
+        default=frozenset(),
+        description="Document types approved without review when every rule allows it, e.g. "
+        '["invoice"]. None by default.',
+    )
+    auto_approve_confidence: float = Field(
+        default=0.95,
+        ge=0,
+        le=1,
+        description="The confidence every required field needs for auto-approval.",
+    )
+    dual_approval_above: Decimal | None = Field(
+        default=None,
+        ge=0,
+        description="Segregation of duties, in đồng: an invoice whose total (converted at its "
+        "exchange rate) is above this, or any of whose amounts a person changed, needs a "
+        "second approval by a different user with the `approver` role before it posts. "
+        "Unset: every approval posts at once.",
+    )
+
+    contract_reminder_days: int = Field(
+        default=30,
+        ge=0,
+        description="How many days before a registered contract expires its reminder falls "
+        "due (the contract register's reminder date).",
+    )
+    candidate_retention_days: int = Field(
+        default=180,
+        ge=1,
+        description="How long the candidate register keeps a candidate's personal data after "
+        "registration; `backoffice registers purge` then blanks it (Decree 13/2023/ND-CP: "
+        "no longer than the purpose needs). The same 180 days as the `cv.retention` rule's "
+        "default, which warns reviewers; change both together.",
+    )
+
+    crash_at: frozenset[str] = Field(
+        default=frozenset(),
+        description="Fault injection for crash-safety tests: crash points that SIGKILL the "
+        "process (see pipeline/jobs/faults.py). Never set in production.",
+    )
+
+    render_processes: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="Processes rendering page images for reviewers: the most cores the API "
+        "spends on rendering at once.",
+    )
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    webhook_url: str | None = Field(
+        default=None,
+        description="Where to POST a signed notification when items are published in a feed.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Keys the HMAC-SHA256 signature of each notification."
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_seconds: float = Field(
+        default=5.0, gt=0, description="First retry delay of a failed notification, doubled."
+    )
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    idempotency_key_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="How long the answer to a POST sent with an `Idempotency-Key` is kept "
+        "and replayed to repeats of it.",
+    )
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Self:
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_url and len(secret) < MIN_WEBHOOK_SECRET_LENGTH:
+            raise ValueError(
+                "BACKOFFICE_WEBHOOK_URL needs BACKOFFICE_WEBHOOK_SECRET, at least "
+                f"{MIN_WEBHOOK_SECRET_LENGTH} characters, for receivers to check signatures"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Self:
+        if self.environment != "development":
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            placeholder = any(word in key.lower() for word in PLACEHOLDER_WORDS)
+            if placeholder or len(key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    "BACKOFFICE_SECRET_KEY must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in {self.environment}, e.g. "
+                    '`python -c "import secrets; print(secrets.token_urlsafe(48))"`'
+                )
+        return self
+
+    def resolved_secret_key(self) -> bytes:
+        """The configured key; in development without one, a key generated at first use and
+        kept in the data directory, so `backoffice run` works with no configuration and
+        sessions survive a restart."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / SECRET_KEY_FILE
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            # Written aside and linked into place: a second process starting at the same
+            # moment reads either no file or the whole key, never half of one.
+            draft = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}")
+            draft.touch(mode=0o600)
+            draft.write_text(secrets.token_urlsafe(48))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return path.read_bytes().strip()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'backoffice.db').resolve()}"
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        cores = os.cpu_count() or 1
+        # Workers already run one per core: each OCRs pages only on the cores left over.
+        parallelism = self.ocr_parallelism or max(1, cores // max(1, self.workers))
+        return ReadLimits(
+            max_file_bytes=self.max_file_bytes,
+            max_pages=self.max_pages,
+            max_pixels=self.max_pixels,
+            ocr_dpi=self.ocr_dpi,
+            ocr_timeout_seconds=self.ocr_timeout_seconds,
+            ocr_parallelism=parallelism,
+        )
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        return self.blob_dir if self.blob_dir is not None else self.data_dir / "blobs"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
