@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pdfplumber
 
+from bench.measure import recall, words_of
 from extractors.limits import ReadLimits
 from extractors.readers.image import ImageReader
 from extractors.readers.pdf import PdfTextReader
 from extractors.service import extract_file
 from tests import docgen
-from tests.test_ocr import recall, words_of
 
 LIMITS = ReadLimits(ocr_parallelism=1)
 

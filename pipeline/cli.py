@@ -259,16 +259,17 @@ def run(
 def _serve_api(settings: Settings, *, host: str | None, port: int | None) -> None:
     import uvicorn
 
-    from api.app import create_app
-
     # uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal to the
     # handler that was installed before it. With the default handler that kills this process
     # before `run` can stop its watcher and workers; a recording handler lets it finish.
     stop_requests: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda received, _frame: stop_requests.append(received))
+    # Named, not imported: the command line starts the API as a process manager would, and the
+    # pipeline never depends on the layer above it. The factory reads the same environment.
     uvicorn.run(
-        create_app(settings),
+        "api.app:create_app",
+        factory=True,
         host=host or settings.api_host,
         port=port or settings.api_port,
         log_level="info",

@@ -3,13 +3,13 @@ and images too large to decode."""
 
 from __future__ import annotations
 
-import re
 import struct
 import zlib
 from pathlib import Path
 
 import pytest
 
+from bench.measure import recall, words_of
 from extractors.limits import ReadLimits
 from extractors.readers.pdf import PdfTextReader
 from extractors.service import extract_file
@@ -18,27 +18,11 @@ from tests import docgen
 LIMITS = ReadLimits(max_pixels=60_000_000, ocr_timeout_seconds=120)
 
 
-def words_of(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text.lower())
-
-
 def truth_words(doc: docgen.GeneratedDocument, tmp_path: Path) -> list[str]:
     """The words of the born-digital original, as its text layer gives them."""
     path = docgen.write(doc, tmp_path / "original.pdf")
     with PdfTextReader() as reader:
         return words_of(reader.read(path, limits=LIMITS).text)
-
-
-def recall(expected: list[str], got: list[str]) -> float:
-    remaining: dict[str, int] = {}
-    for word in got:
-        remaining[word] = remaining.get(word, 0) + 1
-    found = 0
-    for word in expected:
-        if remaining.get(word, 0) > 0:
-            remaining[word] -= 1
-            found += 1
-    return found / len(expected)
 
 
 def ocr_text(path: Path) -> tuple[str, list[str]]:

@@ -48,6 +48,7 @@ from api.schemas import (
     VersionRequest,
 )
 from pipeline.ledger import posting
+from pipeline.ledger.errors import NotPostable
 from pipeline.review import approval, changes, checking, documents
 from pipeline.review.approval import ApprovalPolicy
 from pipeline.review.documents import DocumentNotFound, InvalidTransition
@@ -460,7 +461,7 @@ def approve(
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except (InvalidTransition, StaleDataError, checking.StaleVersion) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except posting.NotPostable as exc:
+    except NotPostable as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return _fresh(session, document.id, policy)
 
@@ -510,7 +511,7 @@ def second_approval(
         raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
     except (InvalidTransition, StaleDataError, checking.StaleVersion) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except posting.NotPostable as exc:
+    except NotPostable as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return _fresh(session, document_id, policy)
 

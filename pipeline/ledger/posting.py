@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
 from pipeline.access.audit import change
-from pipeline.ledger import counters, feed, journal
+from pipeline.ledger import counters, feed, journal, registers
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
+from pipeline.ledger.errors import NotPostable
 from pipeline.review import approval
 from pipeline.review.approval import ApprovalPolicy
 from pipeline.review.documents import InvalidTransition, get_document
@@ -39,10 +40,6 @@ from pipeline.store.settings import get_settings
 # Purchase vouchers (phiếu nhập / chứng từ mua hàng): one sequence per year for invoices and
 # their reversals alike.
 VOUCHER_PREFIX = "PN"
-
-
-class NotPostable(Exception):
-    """The invoice cannot become a balanced entry as it stands; it needs correcting first."""
 
 
 def current_mapping() -> AccountMapping:
@@ -95,9 +92,6 @@ def carry_out(
     if document.doc_type == "invoice":
         post_invoice(session, document=document, actor=actor, mapping=mapping)
     else:
-        # Imported here: the registers build on this module (their errors are NotPostable).
-        from pipeline.ledger import registers
-
         registers.register_approved(session, document=document, actor=actor)
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from extractors.record import ContractFields, CvFields, DispatchFields
 from pipeline.access import audit
 from pipeline.ledger import counters, feed
-from pipeline.ledger.posting import NotPostable
+from pipeline.ledger.errors import NotPostable
 from pipeline.store.models import (
     CandidateRegisterRow,
     ContractRegisterRow,

@@ -31,6 +31,7 @@ from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from pipeline.access.audit import change
 from pipeline.intake import pairing
 from pipeline.ledger import posting
+from pipeline.ledger.errors import NotPostable
 from pipeline.review import approval
 from pipeline.review.documents import InvalidTransition
 from pipeline.store.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
@@ -253,7 +254,7 @@ def _auto_approve(session: Session, *, document: Document, decision: RouteDecisi
                 )
             )
             posting.carry_out(session, document=document, actor=AUTO_APPROVER)
-    except posting.NotPostable as error:
+    except NotPostable as error:
         session.add(
             DocumentEvent(
                 document_id=document.id,

@@ -1,0 +1,130 @@
+"""The layering of the design, read from the code's imports: data flows one way, lower layers
+never import upper ones, and no module imports itself back through others."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("extractors", "rules", "pipeline", "api")
+# Which top-level packages each may import; anything not listed is an upward import.
+ALLOWED = {
+    "extractors": {"extractors"},
+    "rules": {"rules", "extractors"},
+    "pipeline": {"pipeline", "rules", "extractors"},
+    "api": {"api", "pipeline", "rules", "extractors"},
+    "bench": {"bench", "pipeline", "rules", "extractors", "api"},
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """Every module `path` imports at run time, wherever the import sits (a function-level
+    import is still a dependency); imports only for type checking are left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def _graph(packages: tuple[str, ...]) -> dict[str, set[str]]:
+    files = {
+        _module_name(path): path
+        for package in packages
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+    }
+    return {
+        module: {name for name in _imports(path, module) if name in files and name != module}
+        for module, path in files.items()
+    }
+
+
+def test_no_layer_imports_a_layer_above_it() -> None:
+    graph = _graph((*PACKAGES, "bench"))
+    upward = sorted(
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if target.split(".")[0] not in ALLOWED[module.split(".")[0]]
+    )
+    assert upward == []
+
+
+def test_bench_uses_only_the_document_generator_of_the_tests() -> None:
+    # The generator lives under tests/ (fixtures are made by the project's own code) and the
+    # benchmarks measure on its documents; test modules themselves are no library for them.
+    offending = sorted(
+        f"{_module_name(path)} imports {name}"
+        for path in (ROOT / "bench").rglob("*.py")
+        for name in _imports(path, _module_name(path))
+        if name.startswith("tests.") and not name.startswith("tests.docgen")
+    )
+    assert offending == []
+
+
+def test_no_import_cycles() -> None:
+    graph = _graph(PACKAGES)
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def walk(module: str) -> None:
+        state[module] = 1
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycles.append([*stack[stack.index(target) :], target])
+            elif target not in state:
+                walk(target)
+        stack.pop()
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            walk(module)
+    # A package's __init__ importing its own submodules is how a package presents itself,
+    # not a cycle between modules.
+    real = [
+        cycle
+        for cycle in cycles
+        if not any(
+            b.startswith(a + ".") or a.startswith(b + ".")
+            for a, b in zip(cycle, cycle[1:], strict=False)
+        )
+    ]
+    assert [" -> ".join(cycle) for cycle in real] == []
