@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match
 
-from api import examples, idempotency
+from api import errors, examples, idempotency
 from api.routers import (
     audit,
     auth,
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, _method_not_allowed)
+    errors.install(app)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(documents.router)

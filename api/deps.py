@@ -193,10 +193,7 @@ Admin = Annotated[Principal, Depends(require_roles())]
 def visible_document(session: Session, document_id: int, principal: Principal) -> Document:
     """The document, when the caller may see it (every route reading one document, its
     history, its original or its pages asks here); others' uploads are as absent to a clerk."""
-    try:
-        document = documents.get_document(session, document_id=document_id)
-    except DocumentNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    document = documents.get_document(session, document_id=document_id)
     if not principal.sees_all_documents and document.uploaded_by != principal.name:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(DocumentNotFound(document_id)))
+        raise DocumentNotFound(document_id)
     return document

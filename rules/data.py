@@ -172,7 +172,9 @@ def _master_data_from_csv(path: Path) -> MasterData:
                 raise DataFileError(f"{path}:{line}: threshold {value!r} is not a number") from None
         else:
             raise DataFileError(f"{path}:{line}: no table {table!r}; tables: {', '.join(TABLES)}")
-    return MasterData(own_tax_codes=own, suppliers=suppliers, thresholds=thresholds)
+    return MasterData.model_validate(
+        {"own_tax_codes": own, "suppliers": suppliers, "thresholds": thresholds}
+    )
 
 
 def compact_account(account: str) -> str:

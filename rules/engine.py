@@ -62,6 +62,7 @@ from rule_engine.ast import FunctionCallExpression, StringExpression, SymbolExpr
 from rule_engine.builtins import Builtins
 from rule_engine.suggestions import suggest_symbol
 
+from extractors.errors import BackofficeError
 from extractors.record import FIELDS_BY_TYPE, IsoDate, Money, Record, RuleResult
 from rules.data import TABLES, MasterData, VatTable
 from rules.functions import BUSINESS_TZ, FUNCTIONS, Facts, Scope, scoped
@@ -334,8 +335,11 @@ def _text(value: Any) -> str:
 # --- compiling ----------------------------------------------------------------------------
 
 
-class Invalid(Exception):
+class Invalid(BackofficeError):
     """A problem in one rule; the loader adds file, line and rule id."""
+
+    code = "invalid_rule"
+    http_status = 422
 
 
 class _RuleContext(rule_engine.Context):
@@ -445,7 +449,8 @@ def _tables_named(node: Any) -> Iterator[str]:
             yield node.arguments[0].value
     # rule-engine's nodes keep their operands in slots on some classes and in the instance
     # dict on others (comparisons), so both are walked.
-    children = [getattr(node, name, None) for name in _slots(type(node))]
+    kind: type = type(node)
+    children = [getattr(node, name, None) for name in _slots(kind)]
     children += (
         [value for name, value in vars(node).items() if name != "context"]
         if hasattr(node, "__dict__")
@@ -603,7 +608,7 @@ def record_data(doc_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     break the record contract."""
     model = FIELDS_BY_TYPE[doc_type]
     data = _schema(doc_type).convert(model.model_validate(fields).model_dump())
-    return vars(data)
+    return dict(vars(data))
 
 
 def field_paths(doc_type: str) -> frozenset[str]:

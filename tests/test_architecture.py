@@ -128,3 +128,42 @@ def test_no_import_cycles() -> None:
         )
     ]
     assert [" -> ".join(cycle) for cycle in real] == []
+
+
+def _status_assignments(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines = []
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = [
+                element
+                for target in node.targets
+                for element in (target.elts if isinstance(target, ast.Tuple) else [target])
+            ]
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        elif isinstance(node, ast.Call) and any(
+            isinstance(arg, ast.Constant) and arg.value == "status"
+            for arg in node.args[1:2]
+        ) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            lines.append(node.lineno)
+        lines += [
+            node.lineno
+            for target in targets
+            if isinstance(target, ast.Attribute) and target.attr == "status"
+        ]
+    return lines
+
+
+def test_only_the_lifecycle_moves_a_document_between_statuses() -> None:
+    lifecycle = ROOT / "pipeline" / "lifecycle.py"
+    elsewhere = sorted(
+        f"{path.relative_to(ROOT)}:{line}"
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if path != lifecycle and "migrations" not in path.parts
+        for line in _status_assignments(path)
+    )
+    assert elsewhere == []
+    assert _status_assignments(lifecycle)

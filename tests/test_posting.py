@@ -24,7 +24,8 @@ from pipeline.ledger.posting import (
     next_voucher_number,
     reverse_posted,
 )
-from pipeline.review.documents import InvalidTransition, get_document
+from pipeline.lifecycle import InvalidTransition
+from pipeline.review.documents import get_document
 from pipeline.store.db import make_engine, transaction
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import DocumentStatus, FeedStream, JournalEntry, JournalLine

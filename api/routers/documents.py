@@ -12,7 +12,6 @@ from fastapi import APIRouter, Body, HTTPException, Query, status
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import (
     AUTH_RESPONSES,
@@ -48,10 +47,8 @@ from api.schemas import (
     VersionRequest,
 )
 from pipeline.ledger import posting
-from pipeline.ledger.errors import NotPostable
-from pipeline.review import approval, changes, checking, documents
+from pipeline.review import changes, checking, documents
 from pipeline.review.approval import ApprovalPolicy
-from pipeline.review.documents import DocumentNotFound, InvalidTransition
 from pipeline.store.models import Document, DocumentStatus
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
@@ -268,25 +265,9 @@ def document_history(
 
 @contextmanager
 def _decision(session: Session) -> Iterator[None]:
-    """Commit a review decision, or turn the service's typed refusals into HTTP errors."""
-    try:
-        yield
-        session.commit()
-    except (DocumentNotFound, changes.LineItemNotFound) as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, checking.StaleVersion) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except StaleDataError as exc:
-        # Another change to the document was committed between our read and our write.
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "the document changed meanwhile: reload it"
-        ) from exc
-    except checking.InvalidFields as exc:
-        errors = exc.errors or [checking.FieldError(("fields",), str(exc), "value_error")]
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [{"loc": ["body", *e.loc], "msg": e.msg, "type": e.type} for e in errors],
-        ) from exc
+    """Commit a review decision; a typed refusal passes to the app's one error handler."""
+    yield
+    session.commit()
 
 
 @router.patch(
@@ -433,36 +414,29 @@ def approve(
     Segregation of duties: an invoice above `BACKOFFICE_DUAL_APPROVAL_ABOVE` (in VND), or
     with amounts changed by a person, stays `approved` and is not posted until an approver
     gives the second approval (`approval.awaiting_second` in the answer)."""
-    try:
-        document = documents.get_document(session, document_id=document_id)
-        if body is not None and body.version is not None and body.version != document.version:
-            raise checking.StaleVersion(document, body.version)
-        if document.status is DocumentStatus.REVIEW:
-            outcomes = checking.recheck(session, document=document, rules=rules)
-            failing = checking.failing_errors(outcomes)
-            if failing:
-                session.commit()  # the fresh results are kept for the reviewer
-                refusal = ApprovalRefused(
-                    detail=f"document {document_id} fails {len(failing)} error rule(s): "
-                    "correct or reject it",
-                    failing=[
-                        RuleFailure(rule=o.rule, severity=o.severity, message=o.message)
-                        for o in failing
-                    ],
-                )
-                return JSONResponse(
-                    refusal.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-                )
-        document = posting.approve(
-            session, document_id=document_id, actor=principal.name, policy=policy
-        )
-        session.commit()
-    except DocumentNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except (InvalidTransition, StaleDataError, checking.StaleVersion) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except NotPostable as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    document = documents.get_document(session, document_id=document_id)
+    if body is not None and body.version is not None and body.version != document.version:
+        raise checking.StaleVersion(document, body.version)
+    if document.status is DocumentStatus.REVIEW:
+        outcomes = checking.recheck(session, document=document, rules=rules)
+        failing = checking.failing_errors(outcomes)
+        if failing:
+            session.commit()  # the fresh results are kept for the reviewer
+            refusal = ApprovalRefused(
+                detail=f"document {document_id} fails {len(failing)} error rule(s): "
+                "correct or reject it",
+                failing=[
+                    RuleFailure(rule=o.rule, severity=o.severity, message=o.message)
+                    for o in failing
+                ],
+            )
+            return JSONResponse(
+                refusal.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
+    document = posting.approve(
+        session, document_id=document_id, actor=principal.name, policy=policy
+    )
+    session.commit()
     return _fresh(session, document.id, policy)
 
 
@@ -499,20 +473,11 @@ def second_approval(
     is posted as a journal entry. Only an approver who neither gave the first approval nor
     changed an amount of the invoice may give it (403 otherwise). With a `version`, a
     document changed since is refused with 409."""
-    try:
-        document = documents.get_document(session, document_id=document_id)
-        if body is not None and body.version is not None and body.version != document.version:
-            raise checking.StaleVersion(document, body.version)
-        posting.second_approval(session, document_id=document_id, actor=principal.name)
-        session.commit()
-    except DocumentNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
-    except approval.SecondApprovalRefused as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
-    except (InvalidTransition, StaleDataError, checking.StaleVersion) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
-    except NotPostable as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    document = documents.get_document(session, document_id=document_id)
+    if body is not None and body.version is not None and body.version != document.version:
+        raise checking.StaleVersion(document, body.version)
+    posting.second_approval(session, document_id=document_id, actor=principal.name)
+    session.commit()
     return _fresh(session, document_id, policy)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 
 from api.deps import AUTH_RESPONSES, EntriesReader, SessionDep
 from api.schemas import (
@@ -54,28 +54,25 @@ def list_entries(
 @router.post(
     "/entries/ack",
     response_model=AckOut,
-    responses={
+    responses=UNREADABLE_BODY
+    | {
         422: {
             "model": Problem | ValidationProblem,
             "description": "A position or id not in the feed, or a malformed body.",
         }
-    }
-    | UNREADABLE_BODY,
+    },
 )
 def acknowledge_entries(body: AckRequest, session: SessionDep, principal: EntriesReader) -> AckOut:
     """Acknowledge entries the caller has taken (stored on its side), by position or id.
     Acknowledging an entry again changes nothing, so a system that crashed before it saw the
     answer sends the same request again. `GET /api/v1/entries?unacked=true` then lists what
     the caller has not yet taken."""
-    try:
-        done = feed.acknowledge(
-            session,
-            stream=FeedStream.ENTRIES,
-            consumer=principal.name,
-            positions=body.positions,
-            item_ids=body.ids,
-        )
-        session.commit()
-    except feed.UnknownItems as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    done = feed.acknowledge(
+        session,
+        stream=FeedStream.ENTRIES,
+        consumer=principal.name,
+        positions=body.positions,
+        item_ids=body.ids,
+    )
+    session.commit()
     return AckOut(acknowledged=done.positions, new=done.new, pending=done.pending)

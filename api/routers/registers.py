@@ -234,13 +234,13 @@ def correspondence(
 @router.post(
     "/{register}/ack",
     response_model=AckOut,
-    responses={
+    responses=UNREADABLE_BODY
+    | {
         422: {
             "model": Problem | ValidationProblem,
             "description": "A position or id not in the register, or a malformed body.",
         }
-    }
-    | UNREADABLE_BODY,
+    },
 )
 def acknowledge_rows(
     register: Register, body: AckRequest, session: SessionDep, principal: RegisterReader
@@ -248,28 +248,25 @@ def acknowledge_rows(
     """Acknowledge register rows the caller has taken, by position or row id, as for
     journal entries: a repeat changes nothing, and `?unacked=true` on the register then
     lists what the caller has not yet taken."""
-    try:
-        done = feed.acknowledge(
-            session,
-            stream=registers.STREAMS[register],
-            consumer=principal.name,
-            positions=body.positions,
-            item_ids=body.ids,
-        )
-        session.commit()
-    except feed.UnknownItems as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    done = feed.acknowledge(
+        session,
+        stream=registers.STREAMS[register],
+        consumer=principal.name,
+        positions=body.positions,
+        item_ids=body.ids,
+    )
+    session.commit()
     return AckOut(acknowledged=done.positions, new=done.new, pending=done.pending)
 
 
 @router.put(
     "/correspondence/{document_id}/handling-unit",
     response_model=CorrespondenceRegisterOut,
-    responses={
+    responses=UNREADABLE_BODY
+    | {
         status.HTTP_404_NOT_FOUND: {"description": "The letter is not in the register."},
         status.HTTP_409_CONFLICT: {"description": "Changed at the same time by someone else."},
-    }
-    | UNREADABLE_BODY,
+    },
 )
 def assign_handling_unit(
     document_id: DocumentId, body: HandlingUnit, session: SessionDep, principal: Reviewer
@@ -281,8 +278,6 @@ def assign_handling_unit(
             session, document_id=document_id, handling_unit=body.handling_unit, actor=principal.name
         )
         session.commit()
-    except registers.NotRegistered as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except IntegrityError as exc:
         # Both appended the same version: the unique (document, version) refused the second.
         raise HTTPException(

@@ -34,6 +34,7 @@ from api.deps import (
 from api.schemas import DocumentDetail
 from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
+from pipeline.doc_types import spec_of
 from pipeline.review import checking
 from pipeline.store.models import Document, DocumentStatus, Role
 
@@ -212,9 +213,12 @@ def _awaiting_second_approval(session: SessionDep) -> list[Document]:
 def _rows(session: SessionDep, documents: list[Document]) -> list[QueueRow]:
     ids = [document.id for document in documents]
     # The queue defers records (most of a row's bytes); the few columns shown come in one go.
-    records = dict(
-        session.execute(select(Document.id, Document.record).where(Document.id.in_(ids))).all()
-    )
+    records: dict[int, dict[str, Any] | None] = {
+        document_id: record
+        for document_id, record in session.execute(
+            select(Document.id, Document.record).where(Document.id.in_(ids))
+        )
+    }
     failed = checking.failed_rules(session, document_ids=ids)
     return [
         QueueRow(
@@ -327,7 +331,7 @@ def document_page(
         record=record,
         rows=rows,
         field_labels=FIELD_LABELS[chosen],
-        line_columns=LINE_COLUMNS if detail.doc_type == "invoice" else (),
+        line_columns=LINE_COLUMNS if spec_of(detail.doc_type).line_items else (),
         low=LOW_CONFIDENCE,
         previous_id=previous_id,
         next_id=next_id,

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.errors import BackofficeError
+
 CHUNK = 1024 * 1024
 HEAD_BYTES = 8192
 
@@ -63,7 +65,10 @@ class BlobStore:
         return StoredBlob(sha256=sha256, size=size, head=head, path=final)
 
 
-class BlobTooLarge(Exception):
+class BlobTooLarge(BackofficeError):
+    code = "too_large"
+    http_status = 413
+
     def __init__(self, size: int) -> None:
         super().__init__(f"more than {size} bytes")
         self.size = size

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.record import Record
-from pipeline.store.models import Document, DocumentEvent, DocumentStatus
+from pipeline.lifecycle import transition
+from pipeline.store.models import Document, DocumentStatus
 
 XML = "application/xml"
 _REPLACEABLE = (DocumentStatus.REVIEW, DocumentStatus.FAILED)
@@ -84,13 +85,11 @@ def pair(session: Session, *, document: Document, actor: str) -> None:
 
 
 def _supersede(session: Session, view: Document, *, by: Document, actor: str) -> None:
-    view.status = DocumentStatus.SUPERSEDED
-    view.superseded_by_id = by.id
-    session.add(
-        DocumentEvent(
-            document_id=view.id,
-            actor=actor,
-            kind="superseded",
-            data={"by": by.id, "reason": "the e-invoice XML of the same invoice arrived"},
-        )
+    transition(
+        session,
+        view,
+        "superseded",
+        actor=actor,
+        data={"by": by.id, "reason": "the e-invoice XML of the same invoice arrived"},
     )
+    view.superseded_by_id = by.id

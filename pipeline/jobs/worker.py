@@ -23,9 +23,10 @@ from pipeline.jobs import queue
 from pipeline.jobs.faults import crash_point
 from pipeline.jobs.processing import build_record, rule_book
 from pipeline.jobs.queue import Claim
+from pipeline.lifecycle import transition
 from pipeline.review import checking
 from pipeline.store.db import make_engine, make_session_factory, transaction
-from pipeline.store.models import Document, DocumentEvent, DocumentStatus
+from pipeline.store.models import Document, DocumentEvent
 from pipeline.store.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class Worker:
                 queue.fail(session, claim, error=message)
                 _set_failed(session, document, code="internal_error", message=message)
                 return True
-            document.status = DocumentStatus.PROCESSING
+            transition(session, document, "claimed", actor=claim.owner)
         crash_point("worker.claimed", self.settings.crash_at)
         self._process(claim)
         return True
@@ -167,17 +168,9 @@ class Worker:
 
 
 def _set_failed(session: Session, document: Document, *, code: str, message: str) -> None:
-    document.status = DocumentStatus.FAILED
+    transition(session, document, "failed", actor="worker", data={"code": code, "message": message})
     document.error_code = code
     document.error_message = message
-    session.add(
-        DocumentEvent(
-            document_id=document.id,
-            actor="worker",
-            kind="failed",
-            data={"code": code, "message": message},
-        )
-    )
 
 
 def worker_main(settings: Settings, index: int) -> None:

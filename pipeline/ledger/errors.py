@@ -1,6 +1,12 @@
 """What the ledger refuses: a record that cannot become an entry or a register row yet."""
 
+from extractors.errors import BackofficeError
 
-class NotPostable(Exception):
+
+class NotPostable(BackofficeError):
     """The record cannot become a balanced entry or a register row as it stands; it needs
     correcting first."""
+
+    code = "not_postable"
+    http_status = 422
+

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from pydantic import BaseModel, ConfigDict
 
+from extractors.errors import BackofficeError
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -57,8 +59,11 @@ HEADERS = (
 TOTAL_LABEL = "Tổng cộng"
 
 
-class ExportError(Exception):
+class ExportError(BackofficeError):
     """The entries cannot be shown as the sheet asks."""
+
+    code = "export_refused"
+    http_status = 422
 
 
 class ExportFormat(enum.StrEnum):
@@ -212,7 +217,7 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
             cells[column[header] - 1].number_format = number_format
         cells[column["Số tiền"] - 1].number_format = amount_format(row.currency)
     in_currency, in_vnd = totals(rows)
-    total_row = [None] * len(HEADERS)
+    total_row: list[str | Decimal | None] = [None] * len(HEADERS)
     total_row[column["Diễn giải"] - 1] = TOTAL_LABEL
     total_row[column["Số tiền"] - 1] = in_currency
     total_row[column["Số tiền quy đổi (VND)"] - 1] = in_vnd

@@ -29,13 +29,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
+from extractors.errors import BackofficeError
 from pipeline.access import audit
 from pipeline.ledger import counters
 from pipeline.store.models import FeedAck, FeedCounter, FeedItem, FeedStream
 
 
-class UnknownItems(Exception):
+class UnknownItems(BackofficeError):
     """An acknowledgement naming positions or items the feed does not hold (yet)."""
+
+    code = "unknown_items"
+    http_status = 422
+
 
     def __init__(
         self, stream: FeedStream, positions: Collection[int], item_ids: Collection[int]
@@ -54,7 +59,7 @@ class Acknowledged:
 
 
 Item = TypeVar("Item")
-T = TypeVar("T", bound=tuple[Any, ...])
+Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
 
 
 def publish(session: Session, *, stream: FeedStream, item_id: int) -> int:
@@ -99,8 +104,8 @@ def items(
 
 
 def _window(
-    query: Select[T], stream: FeedStream, after: int | None, limit: int, unacked_by: str | None
-) -> Select[T]:
+    query: Query, stream: FeedStream, after: int | None, limit: int, unacked_by: str | None
+) -> Query:
     query = query.where(FeedItem.stream == stream.value)
     if after is not None:
         query = query.where(FeedItem.position > after)
@@ -133,12 +138,12 @@ def acknowledge(
     wanted = set(positions)
     by_id: dict[int, int] = {}
     if item_ids:
-        rows = session.execute(
+        named = session.execute(
             select(FeedItem.item_id, FeedItem.position).where(
                 FeedItem.stream == stream.value, FeedItem.item_id.in_(set(item_ids))
             )
         )
-        by_id = {item_id: position for item_id, position in rows}
+        by_id = {item_id: position for item_id, position in named}
         wanted |= set(by_id.values())
     found = set(
         session.scalars(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
+from extractors.errors import BackofficeError
 from extractors.record import InvoiceFields
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
 from rules.functions import vat_percent
@@ -35,8 +36,11 @@ _ZERO = Decimal(0)
 _ONE_DONG = Decimal(1)
 
 
-class JournalError(Exception):
+class JournalError(BackofficeError):
     """The invoice does not make a balanced entry as it stands."""
+
+    code = "unbalanced"
+    http_status = 422
 
 
 @dataclass(frozen=True)

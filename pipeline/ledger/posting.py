@@ -20,13 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
-from pipeline.access.audit import change
+from pipeline.doc_types import OnApproval, spec_of
 from pipeline.ledger import counters, feed, journal, registers
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.ledger.errors import NotPostable
+from pipeline.lifecycle import InvalidTransition, transition
 from pipeline.review import approval
 from pipeline.review.approval import ApprovalPolicy
-from pipeline.review.documents import InvalidTransition, get_document
+from pipeline.review.documents import get_document
 from pipeline.store.models import (
     Document,
     DocumentEvent,
@@ -63,21 +64,16 @@ def approve(
     if document.status is not DocumentStatus.REVIEW:
         raise InvalidTransition(document, "approve")
     needed = approval.state(document, policy=policy or approval.current_policy())
-    document.status = DocumentStatus.APPROVED
-    session.add(
-        DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="approved",
-            data={
-                "status": change(DocumentStatus.REVIEW, DocumentStatus.APPROVED),
-                "step": 1,
-                "of": needed.required,
-            }
-            | ({"reasons": list(needed.reasons)} if needed.reasons else {}),
-        )
+    transition(
+        session,
+        document,
+        "approved",
+        actor=actor,
+        data={"step": 1, "of": needed.required}
+        | ({"reasons": list(needed.reasons)} if needed.reasons else {}),
+        action="approve",
     )
-    if document.doc_type == "invoice" and needed.required > 1:
+    if needed.required > 1:  # only a type under segregation of duties needs more than one
         draft_entry(document, mapping=mapping)
     else:
         carry_out(session, document=document, actor=actor, mapping=mapping)
@@ -89,7 +85,7 @@ def carry_out(
 ) -> None:
     """What an approval in force does, by a reviewer or automatically: an invoice is posted,
     a contract, CV or letter entered in its register."""
-    if document.doc_type == "invoice":
+    if spec_of(document.doc_type).on_approval is OnApproval.POST:
         post_invoice(session, document=document, actor=actor, mapping=mapping)
     else:
         registers.register_approved(session, document=document, actor=actor)
@@ -162,18 +158,13 @@ def post_invoice(
     session.add(entry)
     session.flush()
     feed.publish(session, stream=FeedStream.ENTRIES, item_id=entry.id)
-    previous, document.status = document.status, DocumentStatus.POSTED
-    session.add(
-        DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="posted",
-            data={
-                "entry_id": entry.id,
-                "voucher_number": entry.voucher_number,
-                "status": change(previous, DocumentStatus.POSTED),
-            },
-        )
+    transition(
+        session,
+        document,
+        "posted",
+        actor=actor,
+        data={"entry_id": entry.id, "voucher_number": entry.voucher_number},
+        action="post",
     )
     return entry
 
@@ -214,18 +205,17 @@ def reverse_posted(session: Session, *, document_id: int, actor: str) -> Journal
     session.add(reversal)
     session.flush()
     feed.publish(session, stream=FeedStream.ENTRIES, item_id=reversal.id)
-    document.status = DocumentStatus.REVIEW
-    session.add(
-        DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="reversed",
-            data={
-                "entry_id": reversal.id,
-                "voucher_number": reversal.voucher_number,
-                "reverses_id": original.id,
-            },
-        )
+    transition(
+        session,
+        document,
+        "reversed",
+        actor=actor,
+        data={
+            "entry_id": reversal.id,
+            "voucher_number": reversal.voucher_number,
+            "reverses_id": original.id,
+        },
+        action="reopen",
     )
     return reversal
 

@@ -31,8 +31,10 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from extractors.errors import BackofficeError
 from extractors.record import ContractFields, CvFields, DispatchFields
 from pipeline.access import audit
+from pipeline.doc_types import SPECS
 from pipeline.ledger import counters, feed
 from pipeline.ledger.errors import NotPostable
 from pipeline.store.models import (
@@ -70,9 +72,7 @@ STREAMS: dict[Register, FeedStream] = {
     Register.CORRESPONDENCE: FeedStream.CORRESPONDENCE,
 }
 BY_TYPE: dict[str, Register] = {
-    "contract": Register.CONTRACTS,
-    "cv": Register.CANDIDATES,
-    "dispatch": Register.CORRESPONDENCE,
+    name: Register(spec.register) for name, spec in SPECS.items() if spec.register is not None
 }
 
 
@@ -80,8 +80,11 @@ class NotRegistrable(NotPostable):
     """The record cannot become a register row as it stands: it needs correcting first."""
 
 
-class NotRegistered(Exception):
+class NotRegistered(BackofficeError):
     """The document has no row in the register."""
+
+    code = "not_registered"
+    http_status = 404
 
 
 def _business_day(moment: datetime) -> date:

@@ -24,6 +24,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from extractors.errors import BackofficeError
+from pipeline.doc_types import spec_of
 from pipeline.store.models import AuditEvent, Document, DocumentStatus
 from pipeline.store.settings import Settings, get_settings
 
@@ -40,8 +42,11 @@ _READ = frozenset({"processed"})
 _UNDO_APPROVAL = frozenset({"reopened", "rejected", "reversed", "type_reassigned"})
 
 
-class SecondApprovalRefused(Exception):
+class SecondApprovalRefused(BackofficeError):
     """The caller may not give this invoice's second approval (segregation of duties)."""
+
+    code = "second_approval_refused"
+    http_status = 403
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def state(document: Document, *, policy: ApprovalPolicy) -> ApprovalState:
 
 def is_awaiting_second(document: Document) -> bool:
     """An invoice approved once and not posted (see the module's note)."""
-    return document.doc_type == "invoice" and document.status is DocumentStatus.APPROVED
+    return spec_of(document.doc_type).dual_approval and document.status is DocumentStatus.APPROVED
 
 
 def check_second_approver(document: Document, *, actor: str) -> Approval:
@@ -135,7 +140,7 @@ def vnd_total(fields: Mapping[str, Any]) -> Decimal | None:
 
 def _reasons(document: Document, *, policy: ApprovalPolicy, editors: set[str]) -> list[str]:
     threshold = policy.dual_approval_above
-    if document.doc_type != "invoice" or threshold is None:
+    if not spec_of(document.doc_type).dual_approval or threshold is None:
         return []
     reasons: list[str] = []
     fields = (document.record or {}).get("fields") or {}

@@ -15,9 +15,11 @@ from typing import Any, Literal, TypeVar
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from extractors.errors import BackofficeError
 from extractors.record import LineItem, Record
-from pipeline.access.audit import change
+from pipeline.doc_types import spec_of
 from pipeline.ledger import posting, registers
+from pipeline.lifecycle import InvalidTransition, transition
 from pipeline.review import approval
 from pipeline.review.checking import (
     FieldError,
@@ -30,8 +32,7 @@ from pipeline.review.checking import (
     recheck,
     validate_fields,
 )
-from pipeline.review.documents import InvalidTransition
-from pipeline.store.models import Document, DocumentEvent, DocumentStatus, Job
+from pipeline.store.models import Document, DocumentStatus, Job
 from rules.engine import RuleOutcome, RuleSet
 
 ReassignableType = Literal["invoice", "contract", "cv", "dispatch"]
@@ -39,7 +40,10 @@ V = TypeVar("V")
 _ITEM_PATH = re.compile(r"line_items\[(\d+)\](.*)", re.DOTALL)
 
 
-class LineItemNotFound(Exception):
+class LineItemNotFound(BackofficeError):
+    code = "line_item_not_found"
+    http_status = 404
+
     def __init__(self, document: Document, index: int, count: int) -> None:
         super().__init__(
             f"document {document.id} has {count} line item(s): there is no line item {index}"
@@ -145,7 +149,7 @@ def remove_line_item(
 
 
 def _line_items(record: Record) -> list[dict[str, Any]]:
-    if record.doc_type != "invoice":
+    if not spec_of(record.doc_type).line_items:
         raise InvalidFields(
             f"a {record.doc_type} has no line items",
             [FieldError(("fields", "line_items"), "only invoices have line items", "no_items")],
@@ -248,21 +252,17 @@ def reopen(
         posting.reverse_posted(session, document_id=document.id, actor=actor)
     elif previous is DocumentStatus.APPROVED:
         registers.withdraw(session, document=document, actor=actor)
-    document.status = DocumentStatus.REVIEW
-    outcomes = recheck(session, document=document, rules=rules) if document.record else []
-    session.add(
-        DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="reopened",
-            data={
-                "from": previous.value,
-                "reason": reason,
-                "status": change(previous, DocumentStatus.REVIEW),
-            }
-            | ({"voided_approvals": [a.actor for a in voided]} if voided else {}),
-        )
+    transition(
+        session,
+        document,
+        "reopened",
+        actor=actor,
+        began_in=previous,
+        data={"from": previous.value, "reason": reason}
+        | ({"voided_approvals": [a.actor for a in voided]} if voided else {}),
+        action="reopen",
     )
+    outcomes = recheck(session, document=document, rules=rules) if document.record else []
     return outcomes
 
 
@@ -281,21 +281,15 @@ def reassign_type(
         raise InvalidTransition(document, "reassign the type of")
     if document.version != version:
         raise StaleVersion(document, version)
-    previous = document.status
-    document.forced_type = doc_type
-    document.status = DocumentStatus.RECEIVED
-    session.add(
-        DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="type_reassigned",
-            data={
-                "old": document.doc_type,
-                "new": doc_type,
-                "status": change(previous, DocumentStatus.RECEIVED),
-            },
-        )
+    transition(
+        session,
+        document,
+        "type_reassigned",
+        actor=actor,
+        data={"old": document.doc_type, "new": doc_type},
+        action="reassign the type of",
     )
+    document.forced_type = doc_type
     job = Job(document_id=document.id, kind="process")
     session.add(job)
     return job

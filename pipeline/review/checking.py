@@ -27,13 +27,14 @@ from pydantic import ValidationError
 from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
+from extractors.errors import BackofficeError
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
-from pipeline.access.audit import change
+from pipeline.doc_types import spec_of, with_dual_approval
 from pipeline.intake import pairing
 from pipeline.ledger import posting
 from pipeline.ledger.errors import NotPostable
+from pipeline.lifecycle import InvalidTransition, transition
 from pipeline.review import approval
-from pipeline.review.documents import InvalidTransition
 from pipeline.store.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
 from pipeline.store.settings import Settings
 from rules.engine import RuleOutcome, RuleSet
@@ -115,8 +116,6 @@ def check(
 # A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID
 # (ASCII digits: a regex's \d takes any script's).
 TAX_ID = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
-# The record's own date, by type, for the queue's date filter.
-_DATE_FIELD = {"invoice": "issue_date", "dispatch": "issue_date", "contract": "signing_date"}
 
 
 def fold(text: str) -> str:
@@ -129,12 +128,14 @@ def _copy_queue_columns(document: Document, record: Record) -> None:
     fields = record.fields
     field_confidences = [v for path, v in record.confidence.items() if path != "doc_type"]
     document.min_confidence = min(field_confidences) if field_confidences else None
-    seller = fields.get("seller") if record.doc_type == "invoice" else None
+    sender_field = spec_of(record.doc_type).sender_field
+    seller = fields.get(sender_field) if sender_field else None
     name = seller.get("name") if isinstance(seller, Mapping) else None
     tax_id = seller.get("tax_id") if isinstance(seller, Mapping) else None
     document.seller_name_folded = fold(name)[:1024] if isinstance(name, str) else None
     document.seller_tax_id = tax_id[:32] if isinstance(tax_id, str) else None
-    value = fields.get(_DATE_FIELD.get(record.doc_type, ""))
+    date_field = spec_of(record.doc_type).date_field
+    value = fields.get(date_field) if date_field else None
     try:
         document.record_date = date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -159,7 +160,7 @@ def settle(
     """A freshly processed document's rules, pairing and route: to review, or straight to
     approved when every rule and every required field allow it."""
     outcomes = check(session, document=document, record=record, rules=rules)
-    document.status = DocumentStatus.REVIEW
+    transition(session, document, "checked", actor=actor)
     document.error_code = document.error_message = None
     session.flush()
     pairing.pair(session, document=document, actor=actor)
@@ -199,7 +200,7 @@ def decide_route(
     if record.warnings:
         holds.append("the record is partial: " + "; ".join(record.warnings))
     threshold = settings.dual_approval_above
-    if record.doc_type == "invoice" and threshold is not None:
+    if spec_of(record.doc_type).dual_approval and threshold is not None:
         # Segregation of duties: above the threshold two people approve, never the rules.
         total = approval.vnd_total(record.fields)
         if total is None or total > threshold:
@@ -240,18 +241,12 @@ def _auto_approve(session: Session, *, document: Document, decision: RouteDecisi
     try:
         # A savepoint: an invoice that cannot be posted stays in review, results kept.
         with session.begin_nested():
-            document.status = DocumentStatus.APPROVED
-            session.add(
-                DocumentEvent(
-                    document_id=document.id,
-                    actor=AUTO_APPROVER,
-                    kind="approved",
-                    data={
-                        "auto": True,
-                        "confidence": dict(decision.confidence),
-                        "status": change(DocumentStatus.REVIEW, DocumentStatus.APPROVED),
-                    },
-                )
+            transition(
+                session,
+                document,
+                "approved",
+                actor=AUTO_APPROVER,
+                data={"auto": True, "confidence": dict(decision.confidence)},
             )
             posting.carry_out(session, document=document, actor=AUTO_APPROVER)
     except NotPostable as error:
@@ -296,7 +291,10 @@ def business_day(moment: datetime) -> date:
 # --- review: the queue, corrections -------------------------------------------------------
 
 
-class StaleVersion(Exception):
+class StaleVersion(BackofficeError):
+    code = "stale_version"
+    http_status = 409
+
     def __init__(self, document: Document, version: int) -> None:
         super().__init__(
             f"document {document.id} is at version {document.version}, not {version}: "
@@ -314,12 +312,21 @@ class FieldError:
     type: str
 
 
-class InvalidFields(Exception):
+class InvalidFields(BackofficeError):
     """A correction that would break the record contract."""
+
+    code = "invalid_fields"
+    http_status = 422
+
 
     def __init__(self, message: str, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(message)
         self.errors = list(errors)
+
+    def detail(self) -> list[dict[str, Any]]:
+        """In the shape of a request validation error: where in the body, and why."""
+        errors = self.errors or [FieldError(("fields",), str(self), "value_error")]
+        return [{"loc": ["body", *e.loc], "msg": e.msg, "type": e.type} for e in errors]
 
 
 @dataclass(frozen=True)
@@ -359,11 +366,11 @@ def review_queue(
 
 def queue_query(
     *, filters: QueueFilter, after: tuple[int, int] | None, limit: int
-) -> Select[tuple[Document]]:
+) -> Select[Document]:
     query = select(Document).where(Document.status == filters.status)
     if filters.awaiting_second_approval:
         query = query.where(
-            Document.status == DocumentStatus.APPROVED, Document.doc_type == "invoice"
+            Document.status == DocumentStatus.APPROVED, Document.doc_type.in_(with_dual_approval())
         )
     if filters.doc_type is not None:
         query = query.where(Document.doc_type == filters.doc_type)

@@ -7,24 +7,19 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from pipeline.access.audit import change
+from extractors.errors import BackofficeError
+from pipeline.lifecycle import InvalidTransition, transition
 from pipeline.review import approval
-from pipeline.store.models import Document, DocumentEvent, DocumentStatus, DuplicateDrop
+from pipeline.store.models import Document, DocumentStatus, DuplicateDrop
 
 
-class DocumentNotFound(Exception):
+class DocumentNotFound(BackofficeError):
+    code = "document_not_found"
+    http_status = 404
+
     def __init__(self, document_id: int) -> None:
         super().__init__(f"document {document_id} not found")
         self.document_id = document_id
-
-
-class InvalidTransition(Exception):
-    def __init__(self, document: Document, action: str) -> None:
-        super().__init__(
-            f"cannot {action} document {document.id}: its status is {document.status.value}"
-        )
-        self.document = document
-        self.action = action
 
 
 def get_document(session: Session, *, document_id: int) -> Document:
@@ -79,13 +74,5 @@ def reject(session: Session, *, document_id: int, actor: str, reason: str) -> Do
     document = get_document(session, document_id=document_id)
     if document.status is not DocumentStatus.REVIEW and not approval.is_awaiting_second(document):
         raise InvalidTransition(document, "reject")
-    previous, document.status = document.status, DocumentStatus.REJECTED
-    session.add(
-        DocumentEvent(
-            document_id=document.id,
-            actor=actor,
-            kind="rejected",
-            data={"reason": reason, "status": change(previous, document.status)},
-        )
-    )
+    transition(session, document, "rejected", actor=actor, data={"reason": reason}, action="reject")
     return document

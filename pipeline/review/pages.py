@@ -31,6 +31,8 @@ from typing import Any, TypeVar
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
+from extractors.errors import BackofficeError
+
 PDF = "application/pdf"
 IMAGES = frozenset({"image/png", "image/jpeg", "image/tiff", "image/webp"})
 MIN_SCALE, MAX_SCALE = 0.25, 4.0
@@ -49,18 +51,30 @@ class PageSize:
     height_points: float
 
 
-class NoPageImages(Exception):
+class NoPageImages(BackofficeError):
     """The original has no pages to show (a Word file, an XML) or cannot be rendered."""
 
+    code = "no_page_images"
+    http_status = 404
 
-class PageNotFound(Exception):
+
+class PageNotFound(BackofficeError):
+    code = "page_not_found"
+    http_status = 404
+
     def __init__(self, number: int, count: int) -> None:
         super().__init__(f"the document has {count} page(s): there is no page {number}")
         self.number, self.count = number, count
 
 
-class PageTooLarge(Exception):
+class PageTooLarge(BackofficeError):
     """The page at this scale would be too many pixels."""
+
+    code = "page_too_large"
+    http_status = 422
+
+    def detail(self) -> list[dict[str, Any]]:
+        return [{"loc": ["query", "scale"], "msg": str(self), "type": "value_error"}]
 
 
 def cache_key(scale: float) -> int:

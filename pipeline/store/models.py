@@ -383,9 +383,9 @@ class RegisterRow:
     @declared_attr
     def supersedes_id(cls) -> Mapped[int | None]:
         return mapped_column(
-            ForeignKey(f"{cls.__tablename__}.id"),
+            ForeignKey(f"{cls.__tablename__}.id"),  # type: ignore[attr-defined]
             unique=True,
-            default=None,  # type: ignore[attr-defined]
+            default=None,
         )
 
 
