@@ -22,6 +22,7 @@ from api.routers import (
     health,
     originals,
     registers,
+    schema,
     uploads,
     web,
 )
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(entries.router)
     app.include_router(registers.router)
     app.include_router(audit.router)
+    app.include_router(schema.router)
     app.include_router(web.router)
     app.add_middleware(idempotency.IdempotencyMiddleware)
 

@@ -19,7 +19,7 @@ from extractors.fields import Extraction, extractor_for
 from extractors.limits import ReadLimits
 from extractors.readers import reader_for
 from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source
-from extractors.sniff import sniff_media_type
+from extractors.sniff import SNIFF_BYTES, sniff_media_type
 
 _CHUNK = 1 << 20
 
@@ -97,7 +97,7 @@ def _digest(path: Path) -> tuple[str, bytes, int]:
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             if not head:
-                head = chunk[:64]
+                head = chunk[:SNIFF_BYTES]
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), head, size

@@ -20,7 +20,7 @@ import typer
 
 from pipeline.ledger.exports import export_app
 from pipeline.ledger.register_exports import add_register_exports
-from pipeline.store.settings import Settings, get_settings
+from pipeline.store.settings import ConfigurationError, Settings, get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -44,6 +44,10 @@ registers_app = typer.Typer(
 app.add_typer(registers_app, name="registers")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
+# A configuration mistake, as click exits on a mistaken command line.
+CONFIGURATION_ERROR_EXIT = 2
+
+log = logging.getLogger("pipeline.cli")
 
 
 def _logging() -> None:
@@ -66,6 +70,36 @@ def _safe_url(settings: Settings) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+
+
+def _announce(
+    settings: Settings,
+    *,
+    inbox: bool = False,
+    workers: int | None = None,
+    api: tuple[str, int] | None = None,
+) -> None:
+    """Start-up lines: the first things to check when a dropped file is not picked up or a
+    client cannot connect."""
+    log.info("database: %s", _safe_url(settings))
+    if inbox:
+        how = (
+            f"polling every {settings.polling_interval:g} s"
+            if settings.polling_interval is not None
+            else "file system events"
+        )
+        log.info(
+            "watching inbox: %s (%s, rescan every %g s)",
+            settings.inbox.resolve(),
+            how,
+            settings.rescan_interval,
+        )
+    if workers is not None:
+        log.info("workers: %d process%s", workers, "" if workers == 1 else "es")
+    if api is not None:
+        host, port = api
+        shown = f"[{host}]" if ":" in host else host
+        log.info("API listening on http://%s:%d (OpenAPI page at /docs)", shown, port)
 
 
 def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
@@ -136,6 +170,7 @@ def watch(
     """Watch the inbox and ingest complete files."""
     _logging()
     settings = get_settings()
+    _announce(settings, inbox=True)
     if once:
         from pipeline.intake.watcher import scan
         from pipeline.services import build_ingestor
@@ -174,7 +209,9 @@ def worker(
 
     _logging()
     settings = get_settings()
-    children = start_worker_processes(settings, processes or settings.workers)
+    count = processes or settings.workers
+    _announce(settings, workers=count)
+    children = start_worker_processes(settings, count)
     _wait_for_signal()
     _stop_children(children)
 
@@ -226,6 +263,7 @@ def api(
     """Serve the HTTP API."""
     _logging()
     settings = get_settings()
+    _announce(settings, api=(host or settings.api_host, port or settings.api_port))
     _serve_api(settings, host=host, port=port)
 
 
@@ -241,6 +279,12 @@ def run(
 
     _logging()
     settings = get_settings()
+    _announce(
+        settings,
+        inbox=True,
+        workers=max(1, settings.workers),
+        api=(host or settings.api_host, port or settings.api_port),
+    )
     upgrade(settings.resolved_database_url)
     settings.inbox.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
@@ -560,7 +604,12 @@ def _rules_or_exit(settings: Settings) -> RuleSet:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ConfigurationError as error:
+        # One line naming the setting, not a traceback through the code that first read it.
+        typer.echo(f"configuration error: {error}", err=True)
+        sys.exit(CONFIGURATION_ERROR_EXIT)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the service needs on Debian (as root): system packages, then a virtualenv
-# with the project and its Python dependencies. Safe to run again; skips what is there.
+# with the project and its Python dependencies from the lock in requirements/. Safe to run
+# again; skips what is there.
 # Usage: scripts/setup.sh [runtime|test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,8 +33,8 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-if [ "$profile" = test ]; then
-    .venv/bin/python -m pip install -q -e '.[test]'
-else
-    .venv/bin/python -m pip install -q -e .
-fi
+# Exactly the locked versions, each checked against its hash (scripts/lock.sh updates the
+# lock); the project itself without dependencies and without build isolation, so nothing
+# unlocked is fetched (the lock carries the build backend too).
+.venv/bin/python -m pip install -q --require-hashes -r "requirements/$profile.txt"
+.venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .

@@ -77,6 +77,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
         {"reviewer"}
     ),
     ("GET", "/api/v1/audit"): frozenset(),
+    ("GET", "/api/v1/schema"): ANYONE,
 }
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from extractors.limits import ReadLimits
 
@@ -165,6 +166,33 @@ class Settings(BaseSettings):
         "and replayed to repeats of it.",
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_usable(cls, value: str | None) -> str | None:
+        """Refused here rather than at the first connection, deep in a worker: a URL that does
+        not parse, or names a dialect or driver that is not installed (`mysql://`,
+        `postgresql+psycopg2://`)."""
+        if not value:
+            return value
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        example = "e.g. postgresql+psycopg://user@host/db or sqlite:////path/to/backoffice.db"
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL ({example})") from None
+        try:
+            url.get_dialect().import_dbapi()
+        except NoSuchModuleError:
+            raise ValueError(f"no database dialect {url.drivername!r} ({example})") from None
+        except ImportError as error:
+            raise ValueError(
+                f"{url.drivername!r} needs the driver {error.name!r}, which is not installed "
+                f"({example})"
+            ) from None
+        return value
+
     @model_validator(mode="after")
     def _webhook_needs_a_secret(self) -> Self:
         secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
@@ -235,6 +263,41 @@ class Settings(BaseSettings):
         return self.blob_dir if self.blob_dir is not None else self.data_dir / "blobs"
 
 
+class ConfigurationError(Exception):
+    """Settings that cannot be used, said in one line that names each bad setting."""
+
+
+# Settings whose values a configuration error never repeats: keys, and URLs with passwords.
+_UNSHOWN = frozenset({"secret_key", "webhook_secret", "database_url", "webhook_url"})
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigurationError(_describe(error)) from None
+    except SettingsError as error:  # a list or set setting that is not valid JSON
+        field = re.search(r'field "([^"]+)"', str(error))
+        name = f"BACKOFFICE_{field[1].upper()}" if field else "a BACKOFFICE_ setting"
+        cause = f": {error.__cause__}" if error.__cause__ else ""
+        raise ConfigurationError(f"{name}: not valid JSON{cause}") from None
+
+
+def _describe(error: ValidationError) -> str:
+    problems = []
+    for problem in error.errors(include_url=False):
+        message = problem["msg"].removeprefix("Value error, ")
+        if not problem["loc"]:  # a check across settings; its message names them
+            problems.append(message)
+            continue
+        field, *inside = problem["loc"]
+        name = f"BACKOFFICE_{str(field).upper()}" + "".join(f"[{part}]" for part in inside)
+        shown = "" if field in _UNSHOWN else f" (got {str(problem['input'])[:80]!r})"
+        problems.append(f"{name}: {message}{shown}")
+    return "; ".join(problems)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment and `.env`; `ConfigurationError` when unusable."""
+    return load_settings()
