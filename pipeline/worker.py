@@ -12,7 +12,6 @@ completed twice. Each worker also says it is alive every `heartbeat_seconds` (a 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 import socket
@@ -36,6 +35,7 @@ from pipeline.outage import Backoff, ErrorDigest, is_outage, reconnect
 from pipeline.processing import build_record, rule_book
 from pipeline.queue import Claim
 from pipeline.settings import Settings
+from pipeline.supervisor import ChildSpec
 
 log = logging.getLogger(__name__)
 
@@ -309,13 +309,6 @@ def worker_main(settings: Settings, index: int) -> None:
         worker.close()
 
 
-def start_worker_processes(settings: Settings, count: int) -> list[multiprocessing.Process]:
-    # Spawned, not forked: a fork would copy database connections and threads.
-    context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(target=worker_main, args=(settings, i), name=f"worker-{i}")
-        for i in range(count)
-    ]
-    for process in processes:
-        process.start()
-    return processes
+def worker_specs(settings: Settings, count: int) -> list[ChildSpec]:
+    """The worker processes a supervisor keeps running, one per index."""
+    return [ChildSpec(f"worker-{i}", worker_main, (settings, i)) for i in range(count)]
