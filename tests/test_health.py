@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.outage import ErrorDigest
