@@ -389,3 +389,42 @@ def test_a_killed_worker_is_replaced_within_seconds(tmp_path: Path) -> None:
         finally:
             engine.dispose()
         print(f"\nreplaced {replaced:.1f} s after SIGKILL (t={time.monotonic() - killed:.1f})")
+
+
+def test_a_result_finished_during_an_outage_is_stored_once_after_it(
+    tmp_path: Path, pg_database: str
+) -> None:
+    name = make_url(pg_database).database
+    assert name is not None
+    with running_service(tmp_path, tmp_path / "data", pg_database) as service:
+        # A scan: its OCR takes long enough to cut the database off in the middle of it.
+        (service.inbox / ".scan.pdf").write_bytes(docgen.scanned_pdf(docgen.invoice(5)))
+        os.replace(service.inbox / ".scan.pdf", service.inbox / "scan.pdf")
+        engine = make_engine(pg_database)
+        try:
+
+            def running() -> bool:
+                with engine.connect() as conn:
+                    return conn.scalar(select(Job.state)) == JobState.RUNNING
+
+            until(running, timeout=60, service=service, what="the scan claimed")
+            engine.dispose()
+            _cut_off(name, allow=False)
+            until(
+                lambda: "storing a result: OperationalError" in service.logged(),
+                timeout=120,
+                service=service,
+                what="the worker finishes the scan and cannot store it",
+            )
+            _cut_off(name, allow=True)
+            until(
+                lambda: in_review(engine) == ["scan.pdf"],
+                timeout=60,
+                service=service,
+                what="the result stored once the database is back",
+            )
+            assert_each_processed_exactly_once(engine, ["scan.pdf"])
+            with engine.connect() as conn:
+                assert conn.scalar(select(Job.attempts)) == 1  # not read again
+        finally:
+            engine.dispose()
