@@ -149,6 +149,13 @@ class Worker:
                     as_of=received,
                 )
         except Exception as exc:
+            if is_outage(exc):
+                # The disk is full (OCR's temporary files), not the file at fault: the job
+                # goes back uncounted and is read again once there is room.
+                self.errors.error("reading a document", exc)
+                self._persist("giving a job back", lambda: self._release(claim))
+                self.stop.wait(OUTAGE_MAX_WAIT_SECONDS)
+                return
             log.exception("job %s attempt %s failed", claim.job_id, claim.attempt)
             error = "".join(traceback.format_exception_only(exc)).strip()
             self._persist("recording a failed attempt", lambda: self._retry_or_fail(claim, error))
@@ -191,6 +198,11 @@ class Worker:
                     },
                 )
             )
+
+    def _release(self, claim: Claim) -> None:
+        with transaction(self.sessions) as session:
+            if queue.release(session, claim):
+                session.get_one(Document, claim.document_id).status = DocumentStatus.RECEIVED
 
     def _retry_or_fail(self, claim: Claim, error: str) -> None:
         with transaction(self.sessions) as session:
