@@ -25,6 +25,7 @@ from pipeline.store.settings import ConfigurationError, Settings, get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from pipeline.jobs.supervisor import Supervisor
     from rules.engine import RuleSet
 
 app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
@@ -204,16 +205,18 @@ def worker(
         int | None, typer.Option(help="Worker processes (default BACKOFFICE_WORKERS).")
     ] = None,
 ) -> None:
-    """Run worker processes that process queued documents."""
-    from pipeline.jobs.worker import start_worker_processes
+    """Run worker processes that process queued documents; one that dies is replaced."""
+    from pipeline.jobs.supervisor import Supervisor
+    from pipeline.jobs.worker import worker_specs
 
     _logging()
     settings = get_settings()
     count = processes or settings.workers
     _announce(settings, workers=count)
-    children = start_worker_processes(settings, count)
-    _wait_for_signal()
-    _stop_children(children)
+    supervisor = Supervisor(worker_specs(settings, count))
+    supervisor.start()
+    _supervise_until_signal(supervisor)
+    _stop_children(supervisor)
 
 
 @app.command()
@@ -273,8 +276,9 @@ def run(
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
     """Run everything on this machine: watcher, workers, API, and the webhook notifier when
-    one is configured. Ctrl-C stops cleanly."""
-    from pipeline.jobs.worker import start_worker_processes
+    one is configured. A process that dies is replaced; Ctrl-C stops cleanly."""
+    from pipeline.jobs.supervisor import ChildSpec, Supervisor
+    from pipeline.jobs.worker import worker_specs
     from pipeline.store.migrate import upgrade
 
     _logging()
@@ -287,17 +291,22 @@ def run(
     )
     upgrade(settings.resolved_database_url)
     settings.inbox.mkdir(parents=True, exist_ok=True)
-    context = multiprocessing.get_context("spawn")
-    children = [context.Process(target=watcher_main, args=(settings,), name="watcher")]
+    specs = [ChildSpec("watcher", watcher_main, (settings,))]
     if settings.webhook_url is not None:
-        children.append(context.Process(target=webhooks_main, args=(settings,), name="webhooks"))
-    for child in children:
-        child.start()
-    children += start_worker_processes(settings, max(1, settings.workers))
+        specs.append(ChildSpec("webhooks", webhooks_main, (settings,)))
+    specs += worker_specs(settings, max(1, settings.workers))
+    supervisor = Supervisor(specs)
+    supervisor.start()
+    # The API's server owns the main thread (and its signals): supervision runs beside it.
+    stop = threading.Event()
+    watching = threading.Thread(target=supervisor.watch, args=(stop,), name="supervisor")
+    watching.start()
     try:
         _serve_api(settings, host=host, port=port)
     finally:
-        _stop_children(children)
+        stop.set()
+        watching.join()
+        _stop_children(supervisor)
 
 
 def _serve_api(settings: Settings, *, host: str | None, port: int | None) -> None:
@@ -320,29 +329,22 @@ def _serve_api(settings: Settings, *, host: str | None, port: int | None) -> Non
     )
 
 
-def _wait_for_signal() -> None:
-    received: list[int] = []
+def _supervise_until_signal(supervisor: Supervisor) -> None:
+    """Keep the children running until SIGTERM or SIGINT."""
+    stop = threading.Event()
 
-    def handler(signum: int, _frame: FrameType | None) -> None:
-        received.append(signum)
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
-    while not received:
-        signal.pause()
+    supervisor.watch(stop)
 
 
-def _stop_children(children: list[multiprocessing.process.BaseProcess]) -> None:
+def _stop_children(supervisor: Supervisor) -> None:
     """Ask every child to finish its current work, then wait; a job still held after the
     grace period returns to the queue when its lease expires."""
-    for child in children:
-        if child.is_alive() and child.pid is not None:
-            child.terminate()
-    for child in children:
-        child.join(SHUTDOWN_GRACE_SECONDS)
-        if child.is_alive():
-            child.kill()
-            child.join()
+    supervisor.stop(SHUTDOWN_GRACE_SECONDS)
 
 
 @rules_app.command("list")

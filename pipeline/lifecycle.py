@@ -4,8 +4,8 @@ and the audit event it leaves. `transition()` is the only code that assigns
 
 A move is named by the event it writes (`approved`, `rejected`, …). Two moves are queue
 mechanics rather than decisions and leave no event of their own: a worker claiming the job
-(the job row records the attempt) and the rules step handing the processed document to
-review (the worker's `processed` event says what was read)."""
+or giving it back untouched (the job row records the attempt) and the rules step handing the
+processed document to review (the worker's `processed` event says what was read)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ class Move:
 LIFECYCLE: dict[str, Move] = {
     "claimed": Move(frozenset({S.RECEIVED, S.PROCESSING}), S.PROCESSING,
                     "a worker claiming the document's job", audited=False),
+    "released": Move(frozenset({S.PROCESSING}), S.RECEIVED,
+                     "a worker giving its job back untouched (stopping, or no disk space)",
+                     audited=False),
     "checked": Move(frozenset({S.PROCESSING}), S.REVIEW,
                     "the rules step, once the record is read and checked", audited=False),
     "failed": Move(frozenset({S.RECEIVED, S.PROCESSING}), S.FAILED,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from pipeline.intake.blobs import BlobStore
+from pipeline.jobs import queue
 from pipeline.ledger import posting
 from pipeline.store.db import transaction
 from pipeline.store.models import Document, DocumentStatus
@@ -53,6 +54,8 @@ def _seed_documents(sessions: sessionmaker[Session], settings: Settings) -> list
             blob.parent.mkdir(parents=True, exist_ok=True)
             blob.write_bytes(ONE_PAGE_PDF)
         posting.approve(session, document_id=ids[0], actor="seed")
+        # A live worker, so readiness answers 200 (its 503 is tests/test_health.py's).
+        queue.beat(session, worker="fuzz")
     return ids
 
 

@@ -14,18 +14,22 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from sqlalchemy import Engine
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from pipeline.intake.ingest import Ingestor, Outcome
+from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
 
 log = logging.getLogger(__name__)
 
 JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", "@eadir"})
 JUNK_PREFIXES = ("~$", ".")
 JUNK_SUFFIXES = (".part", ".crdownload", ".tmp", ".partial", ".download")
+# The longest wait between ingest tries while the database or the disk is out.
+OUTAGE_MAX_WAIT_SECONDS = 5.0
 
 
 def is_junk(relative: Path) -> bool:
@@ -139,6 +143,10 @@ class InboxWatcher:
         self.rescan_interval = rescan_interval
         self.stop_event = threading.Event()
         self.observer: BaseObserver | None = None
+        self._errors = ErrorDigest(log)
+        # Faults of single files, kept apart: another file going in does not clear them.
+        self._file_errors = ErrorDigest(log)
+        self._backoff = Backoff(maximum=OUTAGE_MAX_WAIT_SECONDS)
 
     def offer(self, path: Path) -> None:
         try:
@@ -163,18 +171,26 @@ class InboxWatcher:
         self.observer = observer
 
     def run(self) -> None:
-        """Watch until `stop_event` is set."""
-        self.ingestor.reconcile()
+        """Watch until `stop_event` is set. While the database or the disk is out, files wait
+        in the inbox and ingest is tried again with back-off; they go in once it is back."""
+        if not self._until_reconciled():
+            return
         self.start_observer()
         self.rescan()
         last_rescan = time.monotonic()
         tick = max(0.05, min(0.5, self.tracker.delay / 4))
+        resume_at = 0.0
         try:
             while not self.stop_event.wait(tick):
-                for path in self.tracker.due():
-                    if self.stop_event.is_set():
-                        break
-                    self._ingest(path)
+                if time.monotonic() >= resume_at:
+                    due = self.tracker.due()
+                    for index, path in enumerate(due):
+                        if self.stop_event.is_set() or not self._ingest(path):
+                            # One outage, not one per file: the rest wait with this one.
+                            for waiting in due[index:]:
+                                self.tracker.observe(waiting)
+                            resume_at = time.monotonic() + self._backoff.next_delay()
+                            break
                 if time.monotonic() - last_rescan >= self.rescan_interval:
                     self.rescan()
                     last_rescan = time.monotonic()
@@ -183,15 +199,53 @@ class InboxWatcher:
             self.observer.stop()
             self.observer.join()
 
-    def _ingest(self, path: Path) -> None:
+    def _until_reconciled(self) -> bool:
+        """Reconcile, waiting out an outage; False when told to stop meanwhile."""
+        while not self.stop_event.is_set():
+            try:
+                self.ingestor.reconcile()
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                self._outage("reconciling the inbox with the database", exc)
+                self.stop_event.wait(self._backoff.next_delay())
+                continue
+            self._errors.cleared()
+            self._backoff.reset()
+            return True
+        return False
+
+    def _ingest(self, path: Path) -> bool:
+        """Ingest one due file; False when the database or the disk is out (the file stays
+        put and is offered again)."""
         try:
             result = self.ingestor.ingest(path)
-        except Exception:
-            # The database or the disk may be back on the next try; the file stays put.
-            log.exception("ingest of %s failed; will retry", path)
+        except Exception as exc:
             self.tracker.observe(path)
-            return
+            if is_outage(exc):
+                self._outage("ingest", exc)
+                return False
+            # A fault of this file, not an outage: the others go on.
+            self._file_errors.error(f"ingest of {path.relative_to(self.inbox)}", exc)
+            return True
+        if self._errors.failing:
+            self._errors.cleared()
+            self._backoff.reset()
+            # A file moved out just as the database went away is still unmarked: mark it.
+            try:
+                self.ingestor.reconcile()
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                self._outage("reconciling the inbox with the database", exc)
         if result.outcome is Outcome.UNSTABLE:
             self.tracker.observe(path)
         else:
             log.info("%s: %s", path.relative_to(self.inbox), result.outcome.value)
+        return True
+
+    def _outage(self, what: str, exc: Exception) -> None:
+        self._errors.error(what, exc)
+        engine = self.ingestor.session_factory.kw.get("bind")
+        if isinstance(engine, Engine):
+            reconnect(engine)

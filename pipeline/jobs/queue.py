@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from pipeline.store.models import Job, JobState, utcnow
+from pipeline.store.models import Job, JobState, WorkerBeat, utcnow
+
+# A worker row not updated for this long belonged to a process long gone: deleted.
+FORGOTTEN_AFTER = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -135,4 +138,40 @@ def count_open(session: Session) -> int:
             .where(Job.state.in_([JobState.QUEUED, JobState.RUNNING]))
         )
         or 0
+    )
+
+
+def oldest_waiting(session: Session) -> datetime | None:
+    """When the longest-waiting queued job was queued; None when nothing waits."""
+    return session.scalar(select(func.min(Job.created_at)).where(Job.state == JobState.QUEUED))
+
+
+def count_waiting(session: Session) -> int:
+    return session.scalar(select(func.count()).where(Job.state == JobState.QUEUED)) or 0
+
+
+def beat(session: Session, *, worker: str) -> None:
+    """Say that this worker process is alive (its row, made on the first beat)."""
+    now = utcnow()
+    result = session.execute(
+        update(WorkerBeat).where(WorkerBeat.name == worker).values(seen_at=now)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.execute(delete(WorkerBeat).where(WorkerBeat.seen_at < now - FORGOTTEN_AFTER))
+        session.add(WorkerBeat(name=worker, started_at=now, seen_at=now))
+
+
+def forget(session: Session, *, worker: str) -> None:
+    """A worker stopping cleanly takes its row with it."""
+    session.execute(delete(WorkerBeat).where(WorkerBeat.name == worker))
+
+
+def live_workers(session: Session, *, seen_since: datetime) -> list[str]:
+    """Worker processes that said they were alive at or after `seen_since`."""
+    return list(
+        session.scalars(
+            select(WorkerBeat.name)
+            .where(WorkerBeat.seen_at >= seen_since)
+            .order_by(WorkerBeat.name)
+        )
     )

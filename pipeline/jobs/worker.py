@@ -1,35 +1,55 @@
 """Workers: processes that claim queued documents, process them and store the results.
 
 CPU-heavy reading and OCR run here, one process per core, never in the API's event loop.
+
+A worker outlives database outages and a full disk: a failed claim is tried again with
+back-off, and a finished job's result is kept in memory and written when the database is
+back, as long as the lease still holds (see pipeline/jobs/queue.py), so no job is lost or
+completed twice. Each worker also says it is alive every `heartbeat_seconds` (a row of
+`worker_beats`), which readiness reads.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 import socket
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from types import FrameType
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from extractors.record import Record
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.faults import crash_point
 from pipeline.jobs.processing import build_record, rule_book
 from pipeline.jobs.queue import Claim
+from pipeline.jobs.supervisor import ChildSpec
 from pipeline.lifecycle import transition
 from pipeline.review import checking
 from pipeline.store.db import make_engine, make_session_factory, transaction
 from pipeline.store.models import Document, DocumentEvent
+from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
 from pipeline.store.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# The longest wait between tries while the database or disk is out: short enough that work
+# resumes within seconds of its return, long enough not to hammer a struggling server.
+OUTAGE_MAX_WAIT_SECONDS = 5.0
+
+T = TypeVar("T")
+
+
+class Stopped(Exception):
+    """Told to stop while waiting out an outage: the job's lease brings it back later."""
 
 
 class Worker:
@@ -41,18 +61,59 @@ class Worker:
         self.blobs = BlobStore(settings.resolved_blob_dir)
         self.rules = rule_book(settings)  # refuses to start on broken rules
         self.stop = threading.Event()
+        self.errors = ErrorDigest(log)
 
     def run(self, *, max_jobs: int | None = None, exit_when_idle: bool = False) -> int:
-        """Process jobs until stopped; returns how many were handled."""
+        """Process jobs until stopped; returns how many were handled. Database outages and a
+        full disk are waited out; any other error ends the process (its supervisor starts a
+        new one, and the job's lease brings the job back)."""
         handled = 0
-        while not self.stop.is_set() and (max_jobs is None or handled < max_jobs):
-            if self.run_once():
-                handled += 1
-            elif exit_when_idle:
-                break
-            else:
-                self.stop.wait(self.settings.poll_seconds)
+        backoff = self._backoff()
+        with self._alive():
+            while not self.stop.is_set() and (max_jobs is None or handled < max_jobs):
+                try:
+                    worked = self.run_once()
+                except Stopped:
+                    break
+                except Exception as exc:
+                    if not is_outage(exc):
+                        raise
+                    self._outage("claiming a job", exc)
+                    self.stop.wait(backoff.next_delay())
+                    continue
+                self.errors.cleared()
+                backoff.reset()
+                if worked:
+                    handled += 1
+                elif exit_when_idle:
+                    break
+                else:
+                    self.stop.wait(self.settings.poll_seconds)
         return handled
+
+    def _backoff(self) -> Backoff:
+        return Backoff(initial=self.settings.poll_seconds, maximum=OUTAGE_MAX_WAIT_SECONDS)
+
+    def _outage(self, what: str, exc: Exception) -> None:
+        self.errors.error(what, exc)
+        reconnect(self.engine)
+
+    def _persist(self, what: str, step: Callable[[], T]) -> T:
+        """Run a database step until it goes through: a result already computed is not
+        thrown away because the database was out for a while."""
+        backoff = self._backoff()
+        while True:
+            try:
+                result = step()
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                self._outage(what, exc)
+                if self.stop.wait(backoff.next_delay()):
+                    raise Stopped from exc
+                continue
+            self.errors.cleared()
+            return result
 
     def run_once(self) -> bool:
         with transaction(self.sessions) as session:
@@ -72,12 +133,14 @@ class Worker:
         return True
 
     def _process(self, claim: Claim) -> None:
-        with transaction(self.sessions) as session:
-            document = session.get_one(Document, claim.document_id)
-            filename, sha256 = document.filename, document.sha256
-            forced_type = document.forced_type
-            # A CV's "until now" means the day it arrived, however late it is processed.
-            received = checking.business_day(document.received_at)
+        def read() -> tuple[str, str, str | None, date]:
+            with transaction(self.sessions) as session:
+                document = session.get_one(Document, claim.document_id)
+                # A CV's "until now" means the day it arrived, however late it is processed.
+                received = checking.business_day(document.received_at)
+                return document.filename, document.sha256, document.forced_type, received
+
+        filename, sha256, forced_type, received = self._persist("reading a claimed job", read)
         try:
             with self._heartbeat(claim):
                 record = build_record(
@@ -88,10 +151,23 @@ class Worker:
                     as_of=received,
                 )
         except Exception as exc:
-            self._retry_or_fail(claim, exc)
+            if is_outage(exc):
+                # The disk is full (OCR's temporary files), not the file at fault: the job
+                # goes back uncounted and is read again once there is room.
+                self.errors.error("reading a document", exc)
+                self._persist("giving a job back", lambda: self._release(claim))
+                self.stop.wait(OUTAGE_MAX_WAIT_SECONDS)
+                return
+            log.exception("job %s attempt %s failed", claim.job_id, claim.attempt)
+            error = "".join(traceback.format_exception_only(exc)).strip()
+            self._persist("recording a failed attempt", lambda: self._retry_or_fail(claim, error))
             return
         crash_point("worker.processed", self.settings.crash_at)
+        self._persist("storing a result", lambda: self._complete(claim, record))
 
+    def _complete(self, claim: Claim, record: Record) -> None:
+        # Tried again after an outage: the lease decides, so a result is stored once even
+        # when the first try did commit, or another worker took the job over meanwhile.
         with transaction(self.sessions) as session:
             if not queue.complete(session, claim):
                 log.warning("job %s: lease lost, result discarded", claim.job_id)
@@ -125,9 +201,13 @@ class Worker:
                 )
             )
 
-    def _retry_or_fail(self, claim: Claim, exc: Exception) -> None:
-        error = "".join(traceback.format_exception_only(exc)).strip()
-        log.exception("job %s attempt %s failed", claim.job_id, claim.attempt)
+    def _release(self, claim: Claim) -> None:
+        with transaction(self.sessions) as session:
+            if queue.release(session, claim):
+                document = session.get_one(Document, claim.document_id)
+                transition(session, document, "released", actor=claim.owner)
+
+    def _retry_or_fail(self, claim: Claim, error: str) -> None:
         with transaction(self.sessions) as session:
             if claim.attempt < self.settings.max_attempts:
                 delay = self.settings.retry_backoff_seconds * 2 ** (claim.attempt - 1)
@@ -146,14 +226,25 @@ class Worker:
     def _heartbeat(self, claim: Claim) -> Iterator[None]:
         done = threading.Event()
 
+        errors = ErrorDigest(log)  # this thread's own: digests are not thread-safe
+
         def beat() -> None:
             while not done.wait(self.settings.heartbeat_seconds):
-                with transaction(self.sessions) as session:
-                    if not queue.heartbeat(
-                        session, claim, lease_seconds=self.settings.lease_seconds
-                    ):
-                        log.warning("job %s: lease lost during processing", claim.job_id)
-                        return
+                try:
+                    with transaction(self.sessions) as session:
+                        held = queue.heartbeat(
+                            session, claim, lease_seconds=self.settings.lease_seconds
+                        )
+                except Exception as exc:
+                    if not is_outage(exc):
+                        raise
+                    # The lease may run out meanwhile; storing the result checks it.
+                    errors.error(f"extending the lease of job {claim.job_id}", exc)
+                    continue
+                errors.cleared()
+                if not held:
+                    log.warning("job %s: lease lost during processing", claim.job_id)
+                    return
 
         thread = threading.Thread(target=beat, name=f"heartbeat-{claim.job_id}", daemon=True)
         thread.start()
@@ -162,6 +253,42 @@ class Worker:
         finally:
             done.set()
             thread.join()
+
+    @contextmanager
+    def _alive(self) -> Iterator[None]:
+        """Say this process is alive every `heartbeat_seconds` while it runs, in a thread of
+        its own so a long OCR job does not silence it; its row goes when it stops."""
+        done = threading.Event()
+        errors = ErrorDigest(log)
+
+        def beat() -> None:
+            while True:
+                try:
+                    with transaction(self.sessions) as session:
+                        queue.beat(session, worker=self.name)
+                except Exception as exc:
+                    if not is_outage(exc):
+                        raise
+                    errors.error("saying the worker is alive", exc)
+                else:
+                    errors.cleared()
+                if done.wait(self.settings.heartbeat_seconds):
+                    return
+
+        thread = threading.Thread(target=beat, name="alive", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+            try:
+                with transaction(self.sessions) as session:
+                    queue.forget(session, worker=self.name)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                log.warning("worker %s: row left behind (%s); it ages out", self.name, exc)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -189,13 +316,6 @@ def worker_main(settings: Settings, index: int) -> None:
         worker.close()
 
 
-def start_worker_processes(settings: Settings, count: int) -> list[multiprocessing.Process]:
-    # Spawned, not forked: a fork would copy database connections and threads.
-    context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(target=worker_main, args=(settings, i), name=f"worker-{i}")
-        for i in range(count)
-    ]
-    for process in processes:
-        process.start()
-    return processes
+def worker_specs(settings: Settings, count: int) -> list[ChildSpec]:
+    """The worker processes a supervisor keeps running, one per index."""
+    return [ChildSpec(f"worker-{i}", worker_main, (settings, i)) for i in range(count)]

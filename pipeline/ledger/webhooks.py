@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.ledger import feed
 from pipeline.store.models import FeedStream, WebhookCursor, utcnow
+from pipeline.store.outage import Backoff, ErrorDigest
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,18 @@ class Notifier:
 
     def run(self, stop: threading.Event, *, idle_seconds: float = 1.0) -> None:
         """Notify until told to stop; a feed with more waiting is notified again at once."""
+        errors = ErrorDigest(log)
+        backoff = Backoff(initial=idle_seconds, maximum=max(idle_seconds, 30.0))
         while not stop.is_set():
             try:
                 attempts = self.deliver_due()
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the loop
-                log.exception("webhook delivery failed")
-                attempts = []
+            except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the loop
+                # Logged once with a count: an outage would otherwise log a traceback a second.
+                errors.error("webhook delivery", exc)
+                stop.wait(backoff.next_delay())
+                continue
+            errors.cleared()
+            backoff.reset()
             busy = any(a.delivered and len(a.positions) == BATCH for a in attempts)
             if not busy:
                 stop.wait(idle_seconds)

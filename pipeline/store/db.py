@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A server that does not answer at all (a network cut) must fail a connection attempt, not
+# hang it: the loops that wait out outages need the error to know there is one.
+POSTGRESQL_CONNECT_TIMEOUT_SECONDS = 10
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -27,8 +30,14 @@ def is_sqlite(engine: Engine) -> bool:
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": POSTGRESQL_CONNECT_TIMEOUT_SECONDS},
+        )
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
+        return create_engine(url, pool_pre_ping=True)
 
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

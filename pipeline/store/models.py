@@ -520,3 +520,14 @@ class LoginSession(Base):
     user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
 
     user: Mapped[User] = relationship()
+
+
+class WorkerBeat(Base):
+    """A worker process saying it is alive: each updates its own row every few seconds, so
+    readiness can tell live workers from ones that died or cannot reach the database."""
+
+    __tablename__ = "worker_beats"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
