@@ -80,6 +80,14 @@ def _peak_kib(pid: int) -> int:
     return 0
 
 
+def _is_tesseract(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip() == "tesseract"
+    except FileNotFoundError:
+        return False
+
+
 def _tree(pid: int) -> list[int]:
     """`pid` and its descendants, from the kernel's per-thread child lists."""
     found = [pid]
@@ -114,9 +122,10 @@ def measure(path: Path, pages: int, parallelism: int) -> tuple[float, float, flo
         nonlocal peak_tree, peak_child
         while process.poll() is None:
             peaks = {pid: _peak_kib(pid) for pid in _tree(process.pid)}
-            children = [kib for pid, kib in peaks.items() if pid != process.pid]
+            # A child between fork and exec still shows Python's memory: tesseracts only.
+            children = [kib for pid, kib in peaks.items() if _is_tesseract(pid)]
             peak_child = max([peak_child, *children])
-            peak_tree = max(peak_tree, sum(peaks.values()))
+            peak_tree = max(peak_tree, peaks.get(process.pid, 0) + sum(children))
             time.sleep(_SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)

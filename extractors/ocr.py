@@ -116,17 +116,21 @@ def ocr_pages(
     as it is (an upright single-page PNG, JPEG or TIFF): it is then handed over untouched,
     with no decoding or re-encoding on our side.
 
-    The next image is taken from `images` only when one of `parallelism` tesseracts is free,
-    so a generator that renders each page when asked holds at most `parallelism` + 1 pages
-    in memory, whatever the page count (rendering all pages first took 3.4 GB for 20)."""
+    The next image is taken from `images` only once one of `parallelism` tesseracts is free,
+    so a generator that renders each page when asked holds at most `parallelism` pages in
+    memory, whatever the page count (rendering all pages first took 3.4 GB for 20)."""
     width = max(1, parallelism)
+    pending = iter(images)
     with ThreadPoolExecutor(max_workers=width) as pool:
         running: deque[Future[OcrOutcome]] = deque()
-        for number, source, dpi in images:
+        while True:
             if len(running) >= width:
                 yield running.popleft().result()
-            running.append(pool.submit(ocr_page, number, source, dpi, timeout=timeout))
-            del source  # the running task holds the page; it is freed when the task ends
+            item = next(pending, None)
+            if item is None:
+                break
+            running.append(pool.submit(ocr_page, *item, timeout=timeout))
+            del item  # the running task holds the page; it is freed when the task ends
         while running:
             yield running.popleft().result()
 
