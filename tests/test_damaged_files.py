@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.limits import ReadLimits
+from extractors.ocr import PageSource, ocr_pages
 from extractors.record import Record
 from extractors.service import extract_file
 from pipeline.models import Document, DocumentStatus, Job, JobState
@@ -139,3 +140,27 @@ def test_a_damaged_word_file_fails_as_corrupt_after_one_attempt(
         for document in documents.values():
             job = jobs[document.id]
             assert (job.attempts, job.state, job.last_error) == (1, JobState.DONE, None)
+
+
+def test_ocr_takes_pages_only_as_tesseracts_free_up_and_keeps_their_order() -> None:
+    """Bounded memory (issue 16): with 2 tesseracts, page k is asked for only once page
+    k - 2 has been answered, so at most 2 pages are held; the outcomes come in page order."""
+    docs = [docgen.invoice(seed) for seed in range(5)]
+    answered = 0
+    held_at_ask: list[int] = []
+
+    def pages() -> Iterator[tuple[int, PageSource, float]]:
+        for number, doc in enumerate(docs, start=1):
+            held_at_ask.append(number - 1 - answered)
+            yield number, docgen.scan_image(doc, dpi=150)[0], 150.0
+
+    outcomes = []
+    for outcome in ocr_pages(pages(), timeout=120, parallelism=2):
+        answered += 1
+        outcomes.append(outcome)
+
+    assert max(held_at_ask) <= 2
+    assert [o.page.number for o in outcomes] == [1, 2, 3, 4, 5]
+    for outcome, doc in zip(outcomes, docs, strict=True):
+        assert outcome.failed is None
+        assert doc.fields["invoice_number"] in outcome.page.text
