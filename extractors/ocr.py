@@ -19,11 +19,12 @@ import math
 import os
 import re
 import statistics
+import struct
 import tempfile
 import unicodedata
-from collections import defaultdict
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from PIL import Image
 from extractors.classify import detect_language
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
+from extractors.record import ErrorCode
 
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
@@ -67,6 +69,8 @@ _MAX_BLOB_CELLS = 20_000
 _REREAD_GAP = 40  # white pixels between the crops stacked into one image
 _MIN_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
+# What Pillow raises on damaged files, besides OSError.
+_DAMAGED = (OSError, ValueError, SyntaxError, struct.error)
 # A word as Tesseract gives it: text, confidence, (block, paragraph, line), left, top,
 # width, height in pixels.
 _Box = tuple[str, float, tuple[int, int, int], float, float, float, float]
@@ -77,7 +81,17 @@ class OcrOutcome:
     page: Page
     language: str
     failed: str | None = None
+    # Why the page failed: `timeout`, or `ocr_failed` when tesseract itself gave up.
+    code: ErrorCode | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def failure(outcomes: list[OcrOutcome]) -> ExtractionError:
+    """The error of a document none of whose OCR'd pages could be read: a timeout only when
+    every page ran out of time, since a tesseract that failed will fail again."""
+    codes = {o.code or "timeout" for o in outcomes if o.failed}
+    code: ErrorCode = "timeout" if codes == {"timeout"} else "ocr_failed"
+    return ExtractionError(code, "; ".join(f"page {o.page.number}: {o.failed}" for o in outcomes))
 
 
 def document_from_ocr(media_type: str, outcomes: list[OcrOutcome]) -> ParsedDocument:
@@ -85,7 +99,7 @@ def document_from_ocr(media_type: str, outcomes: list[OcrOutcome]) -> ParsedDocu
     with the reason among its problems; when no page could be read, it is an error."""
     problems = [f"page {o.page.number}: {o.failed}" for o in outcomes if o.failed]
     if outcomes and len(problems) == len(outcomes):
-        raise ExtractionError("timeout", "; ".join(problems))
+        raise failure(outcomes)
     return ParsedDocument(
         media_type=media_type, pages=[o.page for o in outcomes], problems=problems
     )
@@ -95,15 +109,30 @@ PageSource = Image.Image | Path
 
 
 def ocr_pages(
-    images: Sequence[tuple[int, PageSource, float]], *, timeout: float, parallelism: int
-) -> list[OcrOutcome]:
-    """OCR `(page number, image, dpi)` triples, several tesseract processes at a time. An
-    image may be a file tesseract can read as it is (an upright single-page PNG, JPEG or
-    TIFF): it is then handed over untouched, with no decoding or re-encoding on our side."""
-    if not images:
-        return []
-    with ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(images)))) as pool:
-        return list(pool.map(lambda item: ocr_page(*item, timeout=timeout), images))
+    images: Iterable[tuple[int, PageSource, float]], *, timeout: float, parallelism: int
+) -> Iterator[OcrOutcome]:
+    """OCR `(page number, image, dpi)` triples, several tesseract processes at a time, and
+    yield the outcomes in the order of `images`. An image may be a file tesseract can read
+    as it is (an upright single-page PNG, JPEG or TIFF): it is then handed over untouched,
+    with no decoding or re-encoding on our side.
+
+    The next image is taken from `images` only once one of `parallelism` tesseracts is free,
+    so a generator that renders each page when asked holds at most `parallelism` pages in
+    memory, whatever the page count (rendering all pages first took 3.4 GB for 20)."""
+    width = max(1, parallelism)
+    pending = iter(images)
+    with ThreadPoolExecutor(max_workers=width) as pool:
+        running: deque[Future[OcrOutcome]] = deque()
+        while True:
+            if len(running) >= width:
+                yield running.popleft().result()
+            item = next(pending, None)
+            if item is None:
+                break
+            running.append(pool.submit(ocr_page, *item, timeout=timeout))
+            del item  # the running task holds the page; it is freed when the task ends
+        while running:
+            yield running.popleft().result()
 
 
 def ocr_page(number: int, source: PageSource, dpi: float, *, timeout: float) -> OcrOutcome:
@@ -132,21 +161,31 @@ def ocr_page(number: int, source: PageSource, dpi: float, *, timeout: float) -> 
                     path, size = pgm, turned.size
                     words, confidence = _read(path, "vie", number, dpi, timeout)
             language = detect_language(" ".join(w.text for w in words))
-        except RuntimeError as exc:  # pytesseract's timeout
-            return OcrOutcome(_page(number, size, dpi, []), "vi", failed=f"OCR timed out: {exc}")
+        # TesseractError is a RuntimeError: it must be caught first, or a tesseract that
+        # exited with an error (a damaged JPEG) reads as a timeout.
         except pytesseract.TesseractError as exc:
             if isinstance(source, Path):
                 # Leptonica does not read every variant of these formats (JPEG-in-TIFF,
-                # say); Pillow may, so hand tesseract a plain image instead.
+                # say); Pillow may, so hand tesseract a plain image instead. What neither
+                # can decode is a damaged file.
                 try:
                     with Image.open(source) as image:
                         decoded = image.convert("L")
-                except OSError as broken:
+                except _DAMAGED as broken:
                     raise ExtractionError(
                         "corrupt_file", f"page {number}: a damaged image ({broken})"
                     ) from broken
                 return ocr_page(number, decoded, dpi, timeout=timeout)
-            raise ExtractionError("corrupt_file", f"page {number}: OCR failed: {exc}") from exc
+            return OcrOutcome(
+                _page(number, size, dpi, []),
+                "vi",
+                failed=f"OCR failed: {_tesseract_message(exc)}",
+                code="ocr_failed",
+            )
+        except RuntimeError as exc:  # pytesseract's timeout
+            return OcrOutcome(
+                _page(number, size, dpi, []), "vi", failed=f"OCR timed out: {exc}", code="timeout"
+            )
     page = _page(number, size, dpi, words)
     page.notes.append("ocr_used")
     if rotation:
@@ -164,16 +203,25 @@ def _page(number: int, size: tuple[int, int], dpi: float, words: list[Word]) -> 
     )
 
 
+def _tesseract_message(exc: pytesseract.TesseractError) -> str:
+    return f"tesseract exited with status {exc.status}: {exc.message or 'no message'}"
+
+
+def _data(image: str | Image.Image, language: str, config: str, timeout: float) -> dict:
+    """Tesseract's TSV as columns. A tesseract that exits 0 yet writes no TSV (it printed
+    its errors instead: a TIFF cut short) failed as surely as one that exits non-zero."""
+    data = pytesseract.image_to_data(
+        image, lang=language, config=config, output_type=pytesseract.Output.DICT, timeout=timeout
+    )
+    if "text" not in data:
+        raise pytesseract.TesseractError(0, "no output")
+    return data
+
+
 def _read(
     path: Path, language: str, number: int, dpi: float, timeout: float
 ) -> tuple[list[Word], float]:
-    data = pytesseract.image_to_data(
-        str(path),
-        lang=language,
-        config=_CONFIG,
-        output_type=pytesseract.Output.DICT,
-        timeout=timeout,
-    )
+    data = _data(str(path), language, _CONFIG, timeout)
     boxes: list[_Box] = []
     for index, text in enumerate(data["text"]):
         text = text.strip()
@@ -251,14 +299,8 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         offsets.append(y)
         y += crop.height + _REREAD_GAP
     try:
-        data = pytesseract.image_to_data(
-            stack,
-            lang=language,
-            config="--psm 6 -c thresholding_method=2",
-            output_type=pytesseract.Output.DICT,
-            timeout=timeout,
-        )
-    except (RuntimeError, pytesseract.TesseractError):
+        data = _data(stack, language, "--psm 6 -c thresholding_method=2", timeout)
+    except RuntimeError:  # a timeout or a TesseractError
         return boxes  # the first reading stands
     found: list[list[_Box]] = [[] for _ in regions]
     for index, text in enumerate(data["text"]):

@@ -23,6 +23,7 @@ ErrorCode = Literal[
     "unreadable",
     "internal_error",
     "timeout",
+    "ocr_failed",
 ]
 
 IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]

@@ -104,19 +104,47 @@ def _announce(
 
 
 def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
-    from extractors.record import Record, RecordError, Source
+    """One file's record as a JSON line, whatever happens: a file that cannot be opened is
+    `unreadable`, a FIFO or a device is refused before it is opened (reading a FIFO waits
+    for a writer forever), and an unexpected exception is an `internal_error` record for
+    this file alone, so one bad file never costs the lines of the others."""
+    import hashlib
+    import stat
+    import traceback
+
+    from extractors.record import ErrorCode, Record, RecordError, Source
+    from extractors.sniff import sniff_media_type
     from pipeline.jobs.processing import build_record
     from rules.functions import Facts
 
     path, settings, today = args
+
+    def failed(code: ErrorCode, message: str, *, identify: bool = False) -> str:
+        source = Source(filename=path.name, sha256="", media_type="application/octet-stream")
+        if identify:  # the file could be read: say which bytes failed, and what they are
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(64)
+                    handle.seek(0)
+                    source.sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+                source.media_type = sniff_media_type(head)
+            except OSError:
+                pass  # gone or changed since: the envelope still answers for the file
+        record = Record(source=source, error=RecordError(code=code, message=message))
+        return record.model_dump_json()
+
     facts = None if today is None else Facts(today=today, received=today)
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+            return failed("unreadable", f"{path} is {kind}, not a regular file: not read")
         record = build_record(path, filename=path.name, settings=settings, facts=facts, as_of=today)
     except OSError as exc:
-        record = Record(
-            source=Source(filename=path.name, sha256="", media_type="application/octet-stream"),
-            error=RecordError(code="unreadable", message=f"cannot read {path}: {exc.strerror}"),
-        )
+        return failed("unreadable", f"cannot read {path}: {exc.strerror}")
+    except Exception as exc:  # noqa: BLE001 - a bug must not take the other files' lines
+        error = "".join(traceback.format_exception_only(exc)).strip()
+        return failed("internal_error", f"unexpected error: {error}", identify=True)
     return record.model_dump_json()
 
 
@@ -135,6 +163,10 @@ def extract(
     ] = None,
 ) -> None:
     """Print one SCHEMA.md record per file as JSON Lines, in input order."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from extractors.record import Record, RecordError, Source
+
     settings = get_settings()
     show_progress = sys.stderr.isatty() and len(files) > 1
     failed = 0
@@ -143,22 +175,43 @@ def extract(
     settings = settings.model_copy(update={"workers": workers})
     day = today.date() if today is not None else None
     jobs = [(path, settings, day) for path in files]
-    if workers == 1:
-        lines = map(_extract_one, jobs)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        lines = pool.map(_extract_one, jobs)
-    try:
-        for done, line in enumerate(lines, start=1):
-            sys.stdout.write(line + "\n")
-            sys.stdout.flush()
-            failed += json.loads(line)["error"] is not None
-            if show_progress:
-                sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    spawn = multiprocessing.get_context("spawn")
+
+    def alone(job: tuple[Path, Settings, date | None]) -> str:
+        """The file read again in a process of its own: when a reading process dies (a crash
+        in a C library, the OOM killer), the pool breaks and every file in it with it; read
+        alone, the others get their lines, and the one that kills its process says so."""
+        with ProcessPoolExecutor(1, mp_context=spawn) as solo:
+            try:
+                return solo.submit(_extract_one, job).result()
+            except BrokenProcessPool:
+                return Record(
+                    source=Source(
+                        filename=job[0].name, sha256="", media_type="application/octet-stream"
+                    ),
+                    error=RecordError(
+                        code="internal_error", message="the process reading this file died"
+                    ),
+                ).model_dump_json()
+
+    def lines() -> Iterator[str]:
+        if workers == 1:
+            yield from map(_extract_one, jobs)
+            return
+        with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+            futures = [pool.submit(_extract_one, job) for job in jobs]
+            for job, future in zip(jobs, futures, strict=True):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    yield alone(job)
+
+    for done, line in enumerate(lines(), start=1):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        failed += json.loads(line)["error"] is not None
+        if show_progress:
+            sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
     if show_progress:
         sys.stderr.write("\n")
     raise typer.Exit(1 if failed else 0)

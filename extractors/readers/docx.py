@@ -356,7 +356,10 @@ def _check_archive(path: Path, limits: ReadLimits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except zipfile.BadZipFile as exc:
+    # zipfile raises NotImplementedError for a directory entry claiming a ZIP version it
+    # does not know (damage, not a feature: Word writes 2.0), ValueError or EOFError on
+    # other broken headers.
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as exc:
         raise ExtractionError("corrupt_file", f"a damaged ZIP archive ({exc})") from exc
     names = {entry.filename for entry in entries}
     if "word/document.xml" not in names:

@@ -7,6 +7,7 @@ bomb is refused without touching memory.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -36,11 +37,27 @@ class ImageReader(ClosingReader):
             image = self.hold(Image.open(path))
         except (UnidentifiedImageError, OSError) as exc:
             raise ExtractionError("corrupt_file", f"not a readable image ({exc})") from exc
-        frames = getattr(image, "n_frames", 1)
-        pages: list[tuple[int, PageSource, float]] = []
+        try:
+            frames = getattr(image, "n_frames", 1)  # a TIFF is walked frame by frame for it
+        except _DAMAGED as exc:
+            raise ExtractionError("corrupt_file", f"a damaged image ({exc})") from exc
+        if frames > limits.max_pages:
+            raise ExtractionError("too_large", f"the image has over {limits.max_pages} pages")
+        # Frames are decoded one at a time as tesseracts become free (see `ocr_pages`): a
+        # multi-page TIFF is not held whole in memory.
+        outcomes = ocr_pages(
+            _pages(image, path, frames, limits),
+            timeout=limits.ocr_timeout_seconds,
+            parallelism=limits.ocr_parallelism,
+        )
+        return document_from_ocr(image.get_format_mimetype() or "image", list(outcomes))
+
+
+def _pages(
+    image: Image.Image, path: Path, frames: int, limits: ReadLimits
+) -> Iterator[tuple[int, PageSource, float]]:
+    try:
         for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
-            if index > limits.max_pages:
-                raise ExtractionError("too_large", f"the image has over {limits.max_pages} pages")
             if frame.width * frame.height > limits.max_pixels:
                 raise ExtractionError(
                     "too_large",
@@ -48,17 +65,13 @@ class ImageReader(ClosingReader):
                     f"{limits.max_pixels} pixels",
                 )
             if frames == 1 and image.format in _AS_IS and _upright(frame):
-                pages.append((index, path, _dpi(frame)))
+                yield index, path, _dpi(frame)
                 continue
-            try:
-                upright = ImageOps.exif_transpose(frame).convert("L")
-            except _DAMAGED as exc:
-                raise ExtractionError("corrupt_file", f"page {index}: {exc}") from exc
-            pages.append((index, upright, _dpi(frame)))
-        outcomes = ocr_pages(
-            pages, timeout=limits.ocr_timeout_seconds, parallelism=limits.ocr_parallelism
-        )
-        return document_from_ocr(image.get_format_mimetype() or "image", outcomes)
+            upright = ImageOps.exif_transpose(frame).convert("L")
+            yield index, upright, _dpi(frame)
+            del upright  # the OCR task holds the page now; let it go when that ends
+    except _DAMAGED as exc:  # decoding a frame, or seeking to the next one
+        raise ExtractionError("corrupt_file", f"a damaged image ({exc})") from exc
 
 
 def _upright(image: Image.Image) -> bool:

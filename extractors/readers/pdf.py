@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import math
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -18,7 +19,7 @@ from PIL import Image
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import ocr_pages
+from extractors.ocr import OcrOutcome, failure, ocr_pages
 from extractors.readers.base import ClosingReader
 
 
@@ -36,25 +37,19 @@ class PdfTextReader(ClosingReader):
                 "too_large", f"the PDF has {count} pages; the limit is {limits.max_pages}"
             )
         pages: list[Page] = []
-        scans: list[tuple[int, Image.Image, float]] = []
-        for index in range(count):
-            page = pdf[index]
-            try:
-                parsed, needs_ocr = _read_page(page, index + 1)
-                pages.append(parsed)
-                if needs_ocr:
-                    scans.append((index + 1, *_render(page, limits)))
-            finally:
-                page.close()
+        # Pages are read in order; a page needing OCR is rendered only when a tesseract is
+        # free for it (see `ocr_pages`), so memory stays flat however many pages are scans.
         outcomes = ocr_pages(
-            scans, timeout=limits.ocr_timeout_seconds, parallelism=limits.ocr_parallelism
+            self._scans(pdf, pages, limits),
+            timeout=limits.ocr_timeout_seconds,
+            parallelism=limits.ocr_parallelism,
         )
-        problems = []
+        done: list[OcrOutcome] = []
         for outcome in outcomes:
-            number = outcome.page.number
+            done.append(outcome)
             if outcome.failed:
-                problems.append(f"page {number}: {outcome.failed}")
                 continue
+            number = outcome.page.number
             # Keep the page's size in PDF points; the OCR boxes were computed at render scale.
             outcome.page.width, outcome.page.height = (
                 pages[number - 1].width,
@@ -62,9 +57,39 @@ class PdfTextReader(ClosingReader):
             )
             outcome.page.notes[:0] = pages[number - 1].notes
             pages[number - 1] = outcome.page
-        if scans and len(problems) == len(pages):
-            raise ExtractionError("timeout", "; ".join(problems))
+        problems = [f"page {o.page.number}: {o.failed}" for o in done if o.failed]
+        if done and len(problems) == len(pages):
+            raise failure(done)
         return ParsedDocument(media_type="application/pdf", pages=pages, problems=problems)
+
+    @staticmethod
+    def _scans(
+        pdf: pdfium.PdfDocument, pages: list[Page], limits: ReadLimits
+    ) -> Iterator[tuple[int, Image.Image, float]]:
+        """Read every page's text layer into `pages`, and yield the pages that need OCR,
+        rendered, one at a time as they are asked for."""
+        for index in range(len(pdf)):
+            number = index + 1
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError as exc:
+                # The page tree names more pages than it holds, or a page is not a page.
+                raise ExtractionError(
+                    "corrupt_file", f"page {number}: a damaged page tree ({exc})"
+                ) from exc
+            try:
+                parsed, needs_ocr = _read_page(page, number)
+                pages.append(parsed)
+                scan = (number, *_render(page, limits)) if needs_ocr else None
+            except pdfium.PdfiumError as exc:
+                raise ExtractionError(
+                    "corrupt_file", f"page {number}: a damaged page ({exc})"
+                ) from exc
+            finally:
+                page.close()
+            if scan is not None:
+                yield scan
+                del scan  # the OCR task holds the page now; let it go when that ends
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

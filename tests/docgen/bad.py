@@ -1,15 +1,21 @@
-"""Bad inputs (empty, truncated, encrypted, mislabelled); bulk and dense PDFs for speed."""
+"""Bad inputs (empty, truncated, encrypted, mislabelled, damaged); bulk and dense PDFs for
+speed."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 from fpdf import FPDF
 
 from tests.docgen.common import FONT_DIR, _Pdf
+from tests.docgen.contract import contract
+from tests.docgen.einvoice import einvoice_xml
 from tests.docgen.invoice import invoice
+from tests.docgen.scans import photo
+from tests.docgen.word import as_docx
 
 # --- bad inputs ----------------------------------------------------------------------------
 
@@ -82,3 +88,62 @@ def dense_pdf(pages: int, *, characters_per_page: int = 2000) -> bytes:
         pdf.add_page()
         pdf.multi_cell(0, 4.2, text)
     return bytes(pdf.output())
+
+
+# --- damaged files, as a failing disk, a cut-off transfer or a broken tool leaves them -----
+
+
+def damaged_page_tree_pdf(path: Path) -> Path:
+    """A PDF whose page tree counts more pages than it holds: it opens, and loading the
+    missing page fails (pypdfium2 `PdfiumError: Failed to load page`)."""
+    data = invoice(98).pdf
+    count = re.search(rb"/Count (\d+)", data)
+    assert count is not None
+    path.write_bytes(data.replace(count.group(0), b"/Count %d" % (int(count.group(1)) + 3), 1))
+    return path
+
+
+def docx_with_unknown_zip_version(path: Path) -> Path:
+    """A Word file whose first ZIP directory entry claims a ZIP version no reader knows
+    (zipfile: `NotImplementedError: zip file version 9.9`)."""
+    data = bytearray(_docx_bytes())
+    entry = data.find(b"PK\x01\x02")
+    data[entry + 6] = 99  # version needed to extract, in tenths
+    path.write_bytes(bytes(data))
+    return path
+
+
+def truncated_docx(path: Path) -> Path:
+    data = _docx_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def truncated_image(path: Path, image_format: str) -> Path:
+    """The first half of a scan saved as JPEG, PNG or TIFF, as an interrupted copy leaves it."""
+    data = photo(invoice(97), image_format=image_format, dpi=100)
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def too_wide_for_tesseract(path: Path) -> Path:
+    """A sound PNG banner 40000 pixels wide (0.8 Mpx, far under the pixel limit) that
+    tesseract aborts on (`Image too large`): a failed OCR run, not a damaged file."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (40_000, 60), 255)
+    ImageDraw.Draw(image).text((10, 20), "HÓA ĐƠN " * 40, fill=0)
+    image.save(path, format="PNG")
+    return path
+
+
+def einvoice_with_nan_total(path: Path) -> Path:
+    """An e-invoice XML whose total is `NaN`: the reader passes it on as a number and the
+    record contract rejects it, an error no reader anticipates."""
+    data = einvoice_xml(invoice(96)).content
+    path.write_bytes(re.sub(rb"<TgTTTBSo>[^<]*</TgTTTBSo>", b"<TgTTTBSo>NaN</TgTTTBSo>", data))
+    return path
+
+
+def _docx_bytes() -> bytes:
+    return as_docx(contract(95)).content
