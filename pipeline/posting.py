@@ -16,11 +16,11 @@ invoice to review; approving it again posts a new entry. The three net to the ne
 from __future__ import annotations
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
-from pipeline import approval, counters, feed, journal
+from pipeline import approval, counters, feed, journal, pairing
 from pipeline.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.approval import ApprovalPolicy
 from pipeline.audit import change
@@ -42,6 +42,10 @@ VOUCHER_PREFIX = "PN"
 
 class NotPostable(Exception):
     """The invoice cannot become a balanced entry as it stands; it needs correcting first."""
+
+
+class DuplicateInvoice(NotPostable):
+    """The invoice is, or probably is, one already held by another document."""
 
 
 def current_mapping() -> AccountMapping:
@@ -140,6 +144,7 @@ def post_invoice(
         raise NotPostable(
             f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
         )
+    refuse_second_posting(session, document=document)
     draft = draft_entry(document, mapping=mapping)
     entry = JournalEntry(
         document_id=document.id,
@@ -181,6 +186,42 @@ def post_invoice(
         )
     )
     return entry
+
+
+def refuse_second_posting(session: Session, *, document: Document) -> None:
+    """DuplicateInvoice when the rules flagged the invoice a (probable) duplicate, or another
+    document of it, in any format, is posted: whatever path an approval took, one invoice
+    posts once. Under the invoice's lock, so two approvals of two copies cannot both pass."""
+    if document.duplicate_of_id is not None:
+        raise DuplicateInvoice(
+            f"invoice {document.id} is flagged a duplicate of document "
+            f"{document.duplicate_of_id}: reject it, or mark it not a duplicate when only "
+            "probable (a number was not read)"
+        )
+    same = [
+        column == value
+        for column, value in (
+            (Document.invoice_key, document.invoice_key),
+            (Document.invoice_content_key, document.invoice_content_key),
+        )
+        if value is not None
+    ]
+    keys = {k for k in (document.invoice_key, document.invoice_content_key) if k is not None}
+    for key in sorted(keys, key=pairing.lock_id):  # the order checking takes them in
+        pairing.lock_invoice(session, key)
+    twin = (
+        session.scalar(
+            select(Document.id).where(
+                or_(*same), Document.id != document.id, Document.status == DocumentStatus.POSTED
+            )
+        )
+        if same
+        else None
+    )
+    if twin is not None:
+        raise DuplicateInvoice(
+            f"invoice {document.id} is the same invoice as document {twin}, already posted"
+        )
 
 
 def reverse_posted(session: Session, *, document_id: int, actor: str) -> JournalEntry:
