@@ -5,9 +5,10 @@ invoice? when did the file arrive? — is looked up here and handed to them as `
 step runs inside the caller's transaction (the worker's, or a request's after a correction or
 before an approval); it never commits.
 
-Two copies of one invoice processed at the same moment by two workers must end as one
-original and one duplicate. Each transaction that decides about an invoice first takes a lock
-keyed on the invoice (seller tax code | series | number): a PostgreSQL transaction-scoped
+Two copies of one invoice processed at the same moment by two workers, in any formats, must
+end as one original and one duplicate. Each transaction that decides about an invoice first
+takes locks keyed on the invoice (seller tax code | series | number, its content, and seller
+| issue date | total for a copy whose number was not read): a PostgreSQL transaction-scoped
 advisory lock, released at commit, so the second decision waits for the first and, in READ
 COMMITTED, then sees it. SQLite needs none: every transaction there is `BEGIN IMMEDIATE`, so
 writers are serialised anyway. The same lock covers pairing an invoice's PDF with its XML.
@@ -51,14 +52,7 @@ def find_original(session: Session, *, document: Document) -> Document | None:
     scan, photo), by its symbol or, when a copy's series was lost, by its content. An XML
     and a PDF or scan of it still in review are a pair, not duplicates: pairing supersedes
     the view (pipeline/pairing.py)."""
-    same = [
-        column == value
-        for column, value in (
-            (Document.invoice_key, document.invoice_key),
-            (Document.invoice_content_key, document.invoice_content_key),
-        )
-        if value is not None
-    ]
+    same = pairing.same_invoice(document)
     if not same:
         return None
     query = select(Document).where(

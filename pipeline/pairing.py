@@ -1,8 +1,9 @@
 """One invoice, two files: the e-invoice XML is the legal original and its PDF only a view.
 
-When both arrive (in either order), the PDF's document is marked `superseded` by the XML's,
-so reviewers see the invoice once, read exactly. A PDF that was already approved or posted
-is left alone, and the XML's record says so, so the invoice is not posted twice.
+When both arrive (in either order), the PDF's document (born-digital, scan or photo) is marked
+`superseded` by the XML's, so reviewers see the invoice once, read exactly. A PDF that was
+already approved or posted is left alone, and the XML is a duplicate of it (its record says
+so too), so the invoice is not posted twice.
 
 Callers hold the invoice's lock (`lock_invoice`): without it, a PDF and its
 XML finishing at the same moment in two workers would each miss the other.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from extractors.record import Record
@@ -63,11 +64,11 @@ def invoice_content_key(record: Record) -> str | None:
     return f"{seller}|{int(number)}|{issued}|{amount:f}"
 
 
-def pair(session: Session, *, document: Document, actor: str) -> None:
-    """Pair by symbol or, for a scan that lost its series, by content; whatever the view's
-    format (born-digital PDF, scan, photo). A copy whose number was not read is not paired
-    by guess: the rules flag it a probable duplicate for a reviewer (pipeline/checking.py)."""
-    same = [
+def same_invoice(document: Document) -> list[ColumnElement[bool]]:
+    """What another document of the document's invoice matches, in any format: its symbol
+    (seller | series | number) or its content (seller | number | date | total); empty when
+    the document has neither."""
+    return [
         column == value
         for column, value in (
             (Document.invoice_key, document.invoice_key),
@@ -75,6 +76,13 @@ def pair(session: Session, *, document: Document, actor: str) -> None:
         )
         if value is not None
     ]
+
+
+def pair(session: Session, *, document: Document, actor: str) -> None:
+    """Pair by symbol or, for a scan that lost its series, by content; whatever the view's
+    format (born-digital PDF, scan, photo). A copy whose number was not read is not paired
+    by guess: the rules flag it a probable duplicate for a reviewer (pipeline/checking.py)."""
+    same = same_invoice(document)
     if not same:
         return
     others = session.scalars(

@@ -198,14 +198,7 @@ def refuse_second_posting(session: Session, *, document: Document) -> None:
             f"{document.duplicate_of_id}: reject it, or mark it not a duplicate when only "
             "probable (a number was not read)"
         )
-    same = [
-        column == value
-        for column, value in (
-            (Document.invoice_key, document.invoice_key),
-            (Document.invoice_content_key, document.invoice_content_key),
-        )
-        if value is not None
-    ]
+    same = pairing.same_invoice(document)
     keys = {k for k in (document.invoice_key, document.invoice_content_key) if k is not None}
     for key in sorted(keys, key=pairing.lock_id):  # the order checking takes them in
         pairing.lock_invoice(session, key)

@@ -20,7 +20,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.ingest import Ingestor, Outcome
+from pipeline.ingest import FAILED_DIR, Ingestor, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +79,6 @@ class StabilityTracker:
         return sorted(ready)
 
 
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.lstat().st_mode)
-    except OSError:
-        return False
-
-
 def _signature(path: Path) -> tuple[int, int] | None:
     try:
         info = path.lstat()
@@ -120,11 +113,15 @@ def missing_end(path: Path) -> str | None:
     """Why a regular file's format shows it is not completely written yet, or None: the
     stability delay alone takes a writer that pauses (a copy over a slow share) for done."""
     try:
-        with path.open("rb") as handle:
+        # A FIFO, device or link is never opened (opening a FIFO blocks): ingest refuses it by
+        # its type. Non-blocking and not following links, should one be swapped in meanwhile.
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW), "rb") as handle:
             head = handle.read(1024)
             for matches, ending, reach, what in _ENDINGS:
                 if matches(head):
-                    handle.seek(max(0, path.stat().st_size - reach))
+                    handle.seek(max(0, os.fstat(handle.fileno()).st_size - reach))
                     return None if ending in handle.read() else what
     except OSError:
         return None  # gone or unreadable: ingest says which
@@ -236,19 +233,21 @@ class InboxWatcher:
             self.observer.join()
 
     def _ingest(self, path: Path) -> None:
-        # Special files (a FIFO: opening it blocks) and links are never opened here: ingest
-        # refuses them by their type.
-        if _is_regular(path) and (reason := missing_end(path)) is not None:
+        reason = missing_end(path)
+        if reason is not None:
             since = self._incomplete_since.setdefault(path, time.monotonic())
             if time.monotonic() - since < self.incomplete_max_wait:
                 self.tracker.observe(path)  # looked at again after the stability delay
                 return
-            del self._incomplete_since[path]
-            self.ingestor.refuse(
-                path, f"{reason}: still incomplete after {self.incomplete_max_wait:g} s"
-            )
-            return
         self._incomplete_since.pop(path, None)
+        if reason is not None:
+            try:
+                self.ingestor.refuse(
+                    path, f"{reason}: still incomplete after {self.incomplete_max_wait:g} s"
+                )
+            except OSError:  # gone meanwhile, or the disk is full: the next rescan finds it
+                log.exception("could not move the incomplete %s to %s", path, FAILED_DIR)
+            return
         try:
             result = self.ingestor.ingest(path)
         except Exception:
