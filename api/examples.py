@@ -41,6 +41,7 @@ from api.schemas import (
     JournalLineOut,
     LineItemAdd,
     LineItemEdit,
+    NotDuplicateRequest,
     Page,
     Problem,
     RejectRequest,
@@ -305,6 +306,12 @@ REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
             ReopenRequest(version=4, reason="Sai mã số thuế người bán"),
         )
     ),
+    ("POST", f"{_DOCUMENT}/not-duplicate"): _requests(
+        reason=(
+            "Another invoice of the same seller, day and total",
+            NotDuplicateRequest(version=3, reason="Hai lần giao hàng trong cùng một ngày"),
+        )
+    ),
     ("POST", f"{_DOCUMENT}/type"): _requests(
         contract=("Read it again as a contract", TypeRequest(version=3, doc_type="contract"))
     ),
@@ -383,6 +390,7 @@ RESPONSES: dict[tuple[str, str], dict[int, Any]] = {
     },
     ("POST", f"{_DOCUMENT}/reject"): {200: _json(_detail(DocumentStatus.REJECTED, 4))},
     ("POST", f"{_DOCUMENT}/reopen"): {200: _json(_detail(DocumentStatus.REVIEW, 5))},
+    ("POST", f"{_DOCUMENT}/not-duplicate"): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
     ("POST", f"{_DOCUMENT}/type"): {202: _json(_detail(DocumentStatus.RECEIVED, 4))},
     ("GET", "/api/v1/entries"): {
         200: _json(Page[JournalEntryOut](items=[_ENTRY], next_cursor=None))

@@ -352,6 +352,16 @@ class ReopenRequest(BaseModel):
     reason: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
 
 
+class NotDuplicateRequest(BaseModel):
+    version: Version
+    reason: str = Field(
+        min_length=1,
+        max_length=2000,
+        pattern=NO_NUL,
+        description="How the reviewer knows it is another invoice (kept in the history).",
+    )
+
+
 class TypeRequest(BaseModel):
     version: Version
     doc_type: Literal["invoice", "contract", "cv", "dispatch"] = Field(

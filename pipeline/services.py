@@ -29,6 +29,7 @@ def build_watcher(settings: Settings) -> InboxWatcher:
         stability_delay=settings.stability_delay,
         polling_interval=settings.polling_interval,
         rescan_interval=settings.rescan_interval,
+        incomplete_max_wait=settings.incomplete_max_wait,
     )
 
 

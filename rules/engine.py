@@ -87,6 +87,7 @@ class Example(BaseModel):
     today: date | None = None
     received: date | None = None
     duplicate_of: str | None = None
+    probable_duplicate_of: str | None = None
     media_type: str | None = None
 
     @model_validator(mode="after")

@@ -57,6 +57,9 @@ class Facts(BaseModel):
     # An earlier live document holding the same invoice (same seller tax code, series and
     # number, or the same bytes), described for the reviewer: "document 12 (hd_0001.pdf)".
     duplicate_of: str | None = None
+    # An earlier live document of the same seller, issue date and total where one of the two
+    # numbers was not read: probably the same invoice, until a reviewer says it is not.
+    probable_duplicate_of: str | None = None
 
     @classmethod
     def now(cls, *, duplicate_of: str | None = None) -> Facts:
@@ -290,6 +293,13 @@ def is_duplicate() -> bool:
 def duplicate_of() -> str | None:
     """The earlier document this one duplicates, described for the reviewer, or null."""
     return current_scope().facts.duplicate_of
+
+
+@expression_function(DataType.NULLABLE(DataType.STRING))
+def probable_duplicate_of() -> str | None:
+    """The earlier document this one probably duplicates (see `Facts.probable_duplicate_of`),
+    described for the reviewer, or null."""
+    return current_scope().facts.probable_duplicate_of
 
 
 @expression_function(DataType.UNDEFINED, DataType.STRING, DataType.NULLABLE(DataType.STRING))

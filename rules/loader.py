@@ -445,7 +445,10 @@ def _run_example(
         return ExampleRun(rule.rule.id, line, expected, f"is not a valid record: {problems}", False)
     today = example.today or base.today
     facts = Facts(
-        today=today, received=example.received or today, duplicate_of=example.duplicate_of
+        today=today,
+        received=example.received or today,
+        duplicate_of=example.duplicate_of,
+        probable_duplicate_of=example.probable_duplicate_of,
     )
     scope = Scope(
         facts=facts,

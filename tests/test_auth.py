@@ -8,6 +8,7 @@ import io
 import itertools
 import stat
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,8 +28,10 @@ from api.routers import web
 from pipeline import cli
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
+from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
 from pipeline.ledger import posting, registers
+from pipeline.review import checking
 from pipeline.store.db import transaction
 from pipeline.store.models import ApiToken, AuditEvent, Document, DocumentStatus
 from pipeline.store.settings import Settings, get_settings
@@ -66,6 +69,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/second-approval"): frozenset({"approver"}),
     ("POST", "/api/v1/documents/{document_id}/reject"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/reopen"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/documents/{document_id}/not-duplicate"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/type"): frozenset({"reviewer"}),
     ("GET", "/api/v1/review-queue"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/entries"): frozenset({"accountant"}),
@@ -127,7 +131,20 @@ def _request(
     number = next(_documents)
     # Each its own invoice: a second copy of one would fail the duplicate rule on approval.
     fields = INVOICE_FIELDS | {"invoice_number": f"{number:07d}", "line_items": [LINE]}
+    if path.endswith("/not-duplicate"):
+        # Its own day, so that the copy below matches this invoice and no other.
+        fields["issue_date"] = (date(2025, 1, 1) + timedelta(days=number)).isoformat()
     document_id = add_document(sessions, name=f"matrix{number}-", fields=fields)
+    if path.endswith("/not-duplicate"):
+        # A probable duplicate: an earlier copy of the same seller, day and total, whose
+        # number was not read.
+        copy = add_document(
+            sessions, name=f"matrix{number}-copy", fields=fields | {"invoice_number": None}
+        )
+        rules = rule_book(client.app.state.settings).current()  # type: ignore[attr-defined]
+        with transaction(sessions) as session:
+            for checked in (copy, document_id):
+                checking.recheck(session, document=session.get_one(Document, checked), rules=rules)
     with sessions() as session, session.begin():
         document = session.get_one(Document, document_id)
         document.uploaded_by = "token:as-clerk"
@@ -179,6 +196,10 @@ def _request(
         kwargs["json"] = {"handling_unit": f"Phòng {number}"}
     elif path.endswith("/reject"):
         kwargs["json"] = {"reason": "not ours"}
+    elif path.endswith("/not-duplicate"):
+        with sessions() as session:
+            version = session.get_one(Document, document_id).version
+        kwargs["json"] = {"version": version, "reason": "another delivery that day"}
     elif (method, path) == ("POST", "/api/v1/documents"):
         kwargs["files"] = {"file": (f"{document_id}.pdf", f"%PDF-1.4 {url}".encode())}
     elif path == "/api/v1/entries/ack":

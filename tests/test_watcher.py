@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,10 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.intake.watcher import InboxWatcher, StabilityTracker, is_junk
+from pipeline.intake.watcher import InboxWatcher, StabilityTracker, is_junk, missing_end
 from pipeline.services import build_watcher
 from pipeline.store.models import Document, DuplicateDrop
 from pipeline.store.settings import Settings
+from tests import docgen
+from tests.docgen.scans import photo
+from tests.docgen.word import as_docx
 
 JUNK = [
     ".DS_Store",
@@ -34,7 +38,8 @@ JUNK = [
 
 
 def pdf_like(seed: int, size: int = 2000) -> bytes:
-    return b"%PDF-1.4\n" + random.Random(seed).randbytes(size)
+    # Ends as a complete PDF does: the watcher waits for a PDF's `%%EOF`.
+    return b"%PDF-1.4\n" + random.Random(seed).randbytes(size) + b"\n%%EOF\n"
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, message: str) -> None:
@@ -191,3 +196,105 @@ def test_a_mass_drop_with_duplicates_and_junk_loses_nothing(
         recorded = list(session.scalars(select(Document.relative_path)))
         recorded += list(session.scalars(select(DuplicateDrop.relative_path)))
     assert sorted(recorded) == sorted(names + copies), "every drop recorded exactly once"
+
+
+# --- complete files only ------------------------------------------------------------------
+
+
+def formats() -> dict[str, bytes]:
+    """A complete file of each kind whose format shows where it ends."""
+    invoice = docgen.invoice(1)
+    return {
+        "hd.pdf": invoice.content,
+        "hd.jpg": photo(invoice, image_format="JPEG", dpi=40),
+        "hd.png": photo(invoice, image_format="PNG", dpi=40),
+        "hd.docx": as_docx(invoice).content,
+    }
+
+
+def test_a_complete_file_is_complete_and_a_cut_one_is_not(tmp_path: Path) -> None:
+    for name, content in formats().items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        assert missing_end(path) is None, name
+        path.write_bytes(content[: len(content) * 9 // 10])
+        assert missing_end(path) is not None, name
+    (tmp_path / "notes.txt").write_bytes(b"no format to tell")
+    assert missing_end(tmp_path / "notes.txt") is None
+
+
+@pytest.mark.slow
+def test_a_writer_pausing_longer_than_the_stability_delay_yields_one_complete_document(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    start_watcher: Callable[..., InboxWatcher],
+) -> None:
+    """A copy over a slow share that stalls for 10 s, three times the stability delay."""
+    start_watcher(stability_delay=3.0)
+    payload = docgen.invoice(1).content
+    third = len(payload) // 3
+    chunks = [payload[:third], payload[third : 2 * third], payload[2 * third :]]
+    target = settings.inbox / "hd_slow.pdf"
+    with target.open("wb") as handle:
+        for index, chunk in enumerate(chunks):
+            handle.write(chunk)
+            handle.flush()
+            if index < len(chunks) - 1:
+                time.sleep(10.0)
+                assert counts(sessions) == (0, 0), "taken before it was complete"
+                assert not (settings.inbox / ".failed").exists()
+
+    wait_until(lambda: counts(sessions)[0] == 1, 15, "the completed file ingested")
+    time.sleep(1)
+    assert counts(sessions) == (1, 0)
+    with sessions() as session:
+        document = session.scalars(select(Document)).one()
+    blob = settings.resolved_blob_dir / document.sha256[:2] / document.sha256[2:4]
+    assert (blob / document.sha256).read_bytes() == payload
+
+
+def test_a_file_left_unfinished_goes_to_failed_after_the_maximum_wait(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    start_watcher: Callable[..., InboxWatcher],
+) -> None:
+    start_watcher(stability_delay=0.3, incomplete_max_wait=2.0)
+    cut = {name: content[: len(content) // 2] for name, content in formats().items()}
+    for name, content in cut.items():
+        (settings.inbox / name).write_bytes(content)
+    failed = settings.inbox / ".failed"
+    time.sleep(1.0)
+    assert not failed.exists(), "refused before the maximum wait"
+    wait_until(
+        lambda: all((failed / name).exists() for name in cut), 10, "unfinished files refused"
+    )
+    for name, content in cut.items():
+        assert (failed / name).read_bytes() == content
+        reason = (failed / f"{name}.error.txt").read_text(encoding="utf-8")
+        assert "still incomplete after 2 s" in reason, reason
+    assert "%%EOF" in (failed / "hd.pdf.error.txt").read_text(encoding="utf-8")
+    assert "central directory" in (failed / "hd.docx.error.txt").read_text(encoding="utf-8")
+    assert counts(sessions) == (0, 0)
+
+
+def test_a_fifo_or_a_device_in_the_inbox_is_refused_without_blocking_the_watcher(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    start_watcher: Callable[..., InboxWatcher],
+) -> None:
+    start_watcher(stability_delay=0.3)
+    os.mkfifo(settings.inbox / "pipe.pdf")
+    special = {"pipe.pdf": "a FIFO (named pipe), not a regular file: not read"}
+    try:  # needs CAP_MKNOD (root); the FIFO alone shows the watcher is not blocked
+        os.mknod(settings.inbox / "null.pdf", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        special["null.pdf"] = "a character device, not a regular file: not read"
+    except PermissionError:
+        pass
+    (settings.inbox / "after.pdf").write_bytes(pdf_like(5))
+    failed = settings.inbox / ".failed"
+    wait_until(lambda: counts(sessions)[0] == 1, 10, "the regular file behind them ingested")
+    wait_until(lambda: all((failed / n).exists() for n in special), 10, "special files refused")
+    for name, reason in special.items():
+        assert reason in (failed / f"{name}.error.txt").read_text(encoding="utf-8")
+        assert "empty" not in (failed / f"{name}.error.txt").read_text(encoding="utf-8")
+    assert stat.S_ISFIFO((failed / "pipe.pdf").lstat().st_mode), "kept as it was"

@@ -37,6 +37,7 @@ from api.schemas import (
     IsoDateTime,
     LineItemAdd,
     LineItemEdit,
+    NotDuplicateRequest,
     Page,
     Problem,
     RejectRequest,
@@ -529,6 +530,38 @@ def reopen(
             rules=rules,
             actor=principal.name,
         )
+    return _fresh(session, document_id, policy)
+
+
+@router.post(
+    "/documents/{document_id}/not-duplicate",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
+)
+def mark_not_duplicate(
+    document_id: DocumentId,
+    body: NotDuplicateRequest,
+    session: SessionDep,
+    policy: PolicyDep,
+    rules: RulesDep,
+    principal: Reviewer,
+) -> DocumentDetail:
+    """Say that an invoice flagged a probable duplicate (`invoice.not_probable_duplicate`:
+    same seller, issue date and total as another, a number not read) is another invoice;
+    the reason is kept in the history and the rules run again. A duplicate by seller,
+    series and number is the same invoice: refused with 409, reject it instead."""
+    with _decision(session):
+        try:
+            checking.mark_not_duplicate(
+                session,
+                document=documents.get_document(session, document_id=document_id),
+                version=body.version,
+                reason=body.reason,
+                rules=rules,
+                actor=principal.name,
+            )
+        except checking.NotAProbableDuplicate as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     return _fresh(session, document_id, policy)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import logging
 import os
+import stat
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,14 @@ log = logging.getLogger(__name__)
 DONE_DIR = ".done"
 FAILED_DIR = ".failed"
 ACTOR = "ingest"
+
+
+_SPECIAL = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 class Outcome(enum.StrEnum):
@@ -76,12 +85,16 @@ class Ingestor:
         if path.is_symlink():
             target = Path(os.path.realpath(path))
             if not target.is_relative_to(self.inbox):
-                return self._fail(path, f"link to {target}, outside the inbox: not followed")
-            return self._fail(path, f"symbolic link to {target}: links are not followed")
+                return self.refuse(path, f"link to {target}, outside the inbox: not followed")
+            return self.refuse(path, f"symbolic link to {target}: links are not followed")
+        if not stat.S_ISREG(info.st_mode):
+            # Never opened: opening a FIFO blocks until a writer comes, a device never ends.
+            kind = _SPECIAL.get(stat.S_IFMT(info.st_mode), "a special file")
+            return self.refuse(path, f"{kind}, not a regular file: not read")
         if info.st_size == 0:
-            return self._fail(path, "empty file (0 bytes)")
+            return self.refuse(path, "empty file (0 bytes)")
         if info.st_size > self.max_file_bytes:
-            return self._fail(
+            return self.refuse(
                 path, f"too large: {info.st_size} bytes, the limit is {self.max_file_bytes}"
             )
 
@@ -90,9 +103,9 @@ class Ingestor:
         except FileNotFoundError:
             return IngestResult(Outcome.GONE, path)
         except BlobTooLarge as exc:
-            return self._fail(path, f"too large: {exc.size}+ bytes, limit {self.max_file_bytes}")
+            return self.refuse(path, f"too large: {exc.size}+ bytes, limit {self.max_file_bytes}")
         except PermissionError as exc:
-            return self._fail(path, f"cannot read the file: {exc.strerror}")
+            return self.refuse(path, f"cannot read the file: {exc.strerror}")
         crash_point("ingest.blob_stored", self.crash_at)
 
         after = path.stat()
@@ -237,7 +250,7 @@ class Ingestor:
         destination.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, destination)
 
-    def _fail(self, path: Path, reason: str) -> IngestResult:
+    def refuse(self, path: Path, reason: str) -> IngestResult:
         """Keep an unusable file, with its reason beside it, in `<inbox>/.failed/`."""
         relative = path.relative_to(self.inbox)
         destination = self.inbox / FAILED_DIR / relative

@@ -1,18 +1,20 @@
 """One invoice, two files: the e-invoice XML is the legal original and its PDF only a view.
 
-When both arrive (in either order), the PDF's document is marked `superseded` by the XML's,
-so reviewers see the invoice once, read exactly. A PDF that was already approved or posted
-is left alone, and the XML's record says so, so the invoice is not posted twice.
+When both arrive (in either order), the PDF's document (born-digital, scan or photo) is marked
+`superseded` by the XML's, so reviewers see the invoice once, read exactly. A PDF that was
+already approved or posted is left alone, and the XML is a duplicate of it (its record says
+so too), so the invoice is not posted twice.
 
-Callers hold the invoice's lock (`pipeline.review.checking.lock_invoice`): without it, a PDF and its
+Callers hold the invoice's lock (`lock_invoice`): without it, a PDF and its
 XML finishing at the same moment in two workers would each miss the other.
 """
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from extractors.record import Record
@@ -21,6 +23,16 @@ from pipeline.store.models import Document, DocumentStatus
 
 XML = "application/xml"
 _REPLACEABLE = (DocumentStatus.REVIEW, DocumentStatus.FAILED)
+
+
+def lock_invoice(session: Session, key: str) -> None:
+    """Hold the invoice's lock until the transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(lock_id(key))))
+
+
+def lock_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), signed=True)
 
 
 def invoice_key(record: Record) -> str | None:
@@ -53,12 +65,30 @@ def invoice_content_key(record: Record) -> str | None:
     return f"{seller}|{int(number)}|{issued}|{amount:f}"
 
 
+def same_invoice(document: Document) -> list[ColumnElement[bool]]:
+    """What another document of the document's invoice matches, in any format: its symbol
+    (seller | series | number) or its content (seller | number | date | total); empty when
+    the document has neither."""
+    return [
+        column == value
+        for column, value in (
+            (Document.invoice_key, document.invoice_key),
+            (Document.invoice_content_key, document.invoice_content_key),
+        )
+        if value is not None
+    ]
+
+
 def pair(session: Session, *, document: Document, actor: str) -> None:
-    if document.invoice_key is None:
+    """Pair by symbol or, for a scan that lost its series, by content; whatever the view's
+    format (born-digital PDF, scan, photo). A copy whose number was not read is not paired
+    by guess: the rules flag it a probable duplicate for a reviewer (review/checking.py)."""
+    same = same_invoice(document)
+    if not same:
         return
     others = session.scalars(
         select(Document).where(
-            Document.invoice_key == document.invoice_key,
+            or_(*same),
             Document.id != document.id,
             Document.superseded_by_id.is_(None),
         )

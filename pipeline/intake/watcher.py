@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.intake.ingest import Ingestor, Outcome
+from pipeline.intake.ingest import FAILED_DIR, Ingestor, Outcome
 from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,47 @@ def _signature(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
+# What a complete file of each kind ends with, and how far from the end it may sit: PDF
+# readers look for `%%EOF` in the last 1024 bytes; a JPEG ends with its EOI marker, a PNG
+# with its IEND chunk (trailing bytes some cameras add are allowed); a ZIP (DOCX, XLSX) with
+# its end of central directory record, followed by a comment of at most 65535 bytes.
+_ENDINGS: tuple[tuple[Callable[[bytes], bool], bytes, int, str], ...] = (
+    (lambda head: b"%PDF-" in head[:1024], b"%%EOF", 1024, "a PDF without %%EOF at its end"),
+    (lambda head: head.startswith(b"\xff\xd8\xff"), b"\xff\xd9", 1024, "a JPEG without EOI"),
+    (
+        lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+        b"IEND\xaeB`\x82",
+        1024,
+        "a PNG without IEND",
+    ),
+    (
+        lambda head: head.startswith(b"PK\x03\x04"),
+        b"PK\x05\x06",
+        22 + 65535,
+        "a ZIP (DOCX, XLSX) without its end of central directory",
+    ),
+)
+
+
+def missing_end(path: Path) -> str | None:
+    """Why a regular file's format shows it is not completely written yet, or None: the
+    stability delay alone takes a writer that pauses (a copy over a slow share) for done."""
+    try:
+        # A FIFO, device or link is never opened (opening a FIFO blocks): ingest refuses it by
+        # its type. Non-blocking and not following links, should one be swapped in meanwhile.
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW), "rb") as handle:
+            head = handle.read(1024)
+            for matches, ending, reach, what in _ENDINGS:
+                if matches(head):
+                    handle.seek(max(0, os.fstat(handle.fileno()).st_size - reach))
+                    return None if ending in handle.read() else what
+    except OSError:
+        return None  # gone or unreadable: ingest says which
+    return None
+
+
 def scan(inbox: Path) -> Iterator[Path]:
     """Every candidate file below the inbox; symlinks are yielded, never followed."""
     for root, dirs, files in os.walk(inbox, followlinks=False):
@@ -135,12 +177,16 @@ class InboxWatcher:
         stability_delay: float,
         polling_interval: float | None,
         rescan_interval: float,
+        incomplete_max_wait: float = 3600.0,
     ) -> None:
         self.inbox = inbox.resolve()
         self.ingestor = ingestor
         self.tracker = StabilityTracker(stability_delay)
         self.polling_interval = polling_interval
         self.rescan_interval = rescan_interval
+        self.incomplete_max_wait = incomplete_max_wait
+        # When each stable file whose format shows it incomplete was first found so.
+        self._incomplete_since: dict[Path, float] = {}
         self.stop_event = threading.Event()
         self.observer: BaseObserver | None = None
         self._errors = ErrorDigest(log)
@@ -157,6 +203,9 @@ class InboxWatcher:
             self.tracker.observe(path)
 
     def rescan(self) -> None:
+        for path in list(self._incomplete_since):
+            if not path.exists():
+                del self._incomplete_since[path]
         for path in scan(self.inbox):
             self.offer(path)
 
@@ -218,6 +267,21 @@ class InboxWatcher:
     def _ingest(self, path: Path) -> bool:
         """Ingest one due file; False when the database or the disk is out (the file stays
         put and is offered again)."""
+        reason = missing_end(path)
+        if reason is not None:
+            since = self._incomplete_since.setdefault(path, time.monotonic())
+            if time.monotonic() - since < self.incomplete_max_wait:
+                self.tracker.observe(path)  # looked at again after the stability delay
+                return True
+        self._incomplete_since.pop(path, None)
+        if reason is not None:
+            try:
+                self.ingestor.refuse(
+                    path, f"{reason}: still incomplete after {self.incomplete_max_wait:g} s"
+                )
+            except OSError:  # gone meanwhile, or the disk is full: the next rescan finds it
+                log.exception("could not move the incomplete %s to %s", path, FAILED_DIR)
+            return True
         try:
             result = self.ingestor.ingest(path)
         except Exception as exc:

@@ -10,3 +10,9 @@ class NotPostable(BackofficeError):
     code = "not_postable"
     http_status = 422
 
+
+
+class DuplicateInvoice(NotPostable):
+    """The invoice is, or probably is, one already held by another document."""
+
+    code = "duplicate_invoice"

@@ -16,14 +16,15 @@ invoice to review; approving it again posts a new entry. The three net to the ne
 from __future__ import annotations
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from extractors.record import InvoiceFields
 from pipeline.doc_types import OnApproval, spec_of
+from pipeline.intake import pairing
 from pipeline.ledger import counters, feed, journal, registers
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
-from pipeline.ledger.errors import NotPostable
+from pipeline.ledger.errors import DuplicateInvoice, NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
 from pipeline.review import approval
 from pipeline.review.approval import ApprovalPolicy
@@ -131,6 +132,7 @@ def post_invoice(
         raise NotPostable(
             f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
         )
+    refuse_second_posting(session, document=document)
     draft = draft_entry(document, mapping=mapping)
     entry = JournalEntry(
         document_id=document.id,
@@ -167,6 +169,35 @@ def post_invoice(
         action="post",
     )
     return entry
+
+
+def refuse_second_posting(session: Session, *, document: Document) -> None:
+    """DuplicateInvoice when the rules flagged the invoice a (probable) duplicate, or another
+    document of it, in any format, is posted: whatever path an approval took, one invoice
+    posts once. Under the invoice's lock, so two approvals of two copies cannot both pass."""
+    if document.duplicate_of_id is not None:
+        raise DuplicateInvoice(
+            f"invoice {document.id} is flagged a duplicate of document "
+            f"{document.duplicate_of_id}: reject it, or mark it not a duplicate when only "
+            "probable (a number was not read)"
+        )
+    same = pairing.same_invoice(document)
+    keys = {k for k in (document.invoice_key, document.invoice_content_key) if k is not None}
+    for key in sorted(keys, key=pairing.lock_id):  # the order checking takes them in
+        pairing.lock_invoice(session, key)
+    twin = (
+        session.scalar(
+            select(Document.id).where(
+                or_(*same), Document.id != document.id, Document.status == DocumentStatus.POSTED
+            )
+        )
+        if same
+        else None
+    )
+    if twin is not None:
+        raise DuplicateInvoice(
+            f"invoice {document.id} is the same invoice as document {twin}, already posted"
+        )
 
 
 def reverse_posted(session: Session, *, document_id: int, actor: str) -> JournalEntry:

@@ -5,9 +5,10 @@ invoice? when did the file arrive? — is looked up here and handed to them as `
 step runs inside the caller's transaction (the worker's, or a request's after a correction or
 before an approval); it never commits.
 
-Two copies of one invoice processed at the same moment by two workers must end as one
-original and one duplicate. Each transaction that decides about an invoice first takes a lock
-keyed on the invoice (seller tax code | series | number): a PostgreSQL transaction-scoped
+Two copies of one invoice processed at the same moment by two workers, in any formats, must
+end as one original and one duplicate. Each transaction that decides about an invoice first
+takes locks keyed on the invoice (seller tax code | series | number, its content, and seller
+| issue date | total for a copy whose number was not read): a PostgreSQL transaction-scoped
 advisory lock, released at commit, so the second decision waits for the first and, in READ
 COMMITTED, then sees it. SQLite needs none: every transaction there is `BEGIN IMMEDIATE`, so
 writers are serialised anyway. The same lock covers pairing an invoice's PDF with its XML.
@@ -15,22 +16,24 @@ writers are serialised anyway. The same lock covers pairing an invoice's PDF wit
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.errors import BackofficeError
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from pipeline.doc_types import spec_of, with_dual_approval
 from pipeline.intake import pairing
+from pipeline.intake.pairing import lock_id as _lock_id
+from pipeline.intake.pairing import lock_invoice
 from pipeline.ledger import posting
 from pipeline.ledger.errors import NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
@@ -44,45 +47,96 @@ XML = "application/xml"
 # Documents that still hold their invoice: a rejected, failed or superseded one does not.
 _LIVE = (DocumentStatus.REVIEW, DocumentStatus.APPROVED, DocumentStatus.POSTED)
 AUTO_APPROVER = "rules (auto-approval)"
-
-
-def lock_invoice(session: Session, key: str) -> None:
-    """Hold the invoice's lock until the transaction ends."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_lock_id(key))))
-
-
-def _lock_id(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), signed=True)
+# A reviewer's word that a probable duplicate is another invoice (the event's kind).
+NOT_DUPLICATE = "not_duplicate"
 
 
 def find_original(session: Session, *, document: Document) -> Document | None:
-    """The live document that first held the same invoice in the same kind of file (an XML
-    and its PDF are a pair, not duplicates: see pipeline/intake/pairing.py), by its symbol or, when
-    a copy's series was lost, by its content."""
-    same = [
-        column == value
-        for column, value in (
-            (Document.invoice_key, document.invoice_key),
-            (Document.invoice_content_key, document.invoice_content_key),
-        )
-        if value is not None
-    ]
+    """The live document that first held the same invoice, in whatever format (XML, PDF,
+    scan, photo), by its symbol or, when a copy's series was lost, by its content. An XML
+    and a PDF or scan of it still in review are a pair, not duplicates: pairing supersedes
+    the view (pipeline/intake/pairing.py)."""
+    same = pairing.same_invoice(document)
     if not same:
         return None
-    is_xml = Document.media_type == XML
-    return session.scalar(
-        select(Document)
-        .where(
-            or_(*same),
-            Document.id != document.id,
-            Document.duplicate_of_id.is_(None),
-            Document.status.in_(_LIVE),
-            is_xml if document.media_type == XML else ~is_xml,
-        )
-        .order_by(Document.id)
-        .limit(1)
+    query = select(Document).where(
+        or_(*same),
+        Document.id != document.id,
+        Document.duplicate_of_id.is_(None),
+        Document.status.in_(_LIVE),
     )
+    if document.media_type == XML:
+        query = query.where(
+            or_(Document.media_type == XML, Document.status != DocumentStatus.REVIEW)
+        )
+    return session.scalar(query.order_by(Document.id).limit(1))
+
+
+def find_probable_original(
+    session: Session, *, document: Document, record: Record
+) -> Document | None:
+    """The live document that first held an invoice of the same seller, issue date and total
+    where this copy's number or that one's was not read (a smudged or stamped scan), unless a
+    reviewer marked the two "not a duplicate" (`not_duplicate` events, either way round)."""
+    fields = record.fields if record.doc_type == "invoice" else {}
+    amount = _amount(fields.get("total"))
+    if amount is None or document.seller_tax_id is None or document.record_date is None:
+        return None
+    candidates = [
+        other
+        for other in session.scalars(
+            select(Document)
+            .where(
+                Document.seller_tax_id == document.seller_tax_id,
+                Document.record_date == document.record_date,
+                Document.doc_type == "invoice",
+                Document.id != document.id,
+                Document.duplicate_of_id.is_(None),
+                Document.status.in_(_LIVE),
+            )
+            .order_by(Document.id)
+        )
+        if _amount(_fields(other).get("total")) == amount
+        and not (_number_read(fields) and _number_read(_fields(other)))
+    ]
+    if not candidates:
+        return None
+    ids = [document.id, *(other.id for other in candidates)]
+    told_apart = {
+        frozenset((document_id, (data or {}).get("of")))
+        for document_id, data in session.execute(
+            select(DocumentEvent.document_id, DocumentEvent.data).where(
+                DocumentEvent.kind == NOT_DUPLICATE, DocumentEvent.document_id.in_(ids)
+            )
+        )
+    }
+    return next((o for o in candidates if frozenset((document.id, o.id)) not in told_apart), None)
+
+
+def _fields(document: Document) -> Mapping[str, Any]:
+    return (document.record or {}).get("fields") or {}
+
+
+def _number_read(fields: Mapping[str, Any]) -> bool:
+    return bool(fields.get("invoice_number"))
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def probable_duplicate_lock(record: Record) -> str | None:
+    """Seller | issue date | total: the lock every invoice with them takes, so that a copy
+    whose number was not read and one whose number was meet under one lock."""
+    fields = record.fields if record.doc_type == "invoice" else {}
+    seller = (fields.get("seller") or {}).get("tax_id")
+    amount, issued = _amount(fields.get("total")), fields.get("issue_date")
+    if not (seller and issued and amount is not None):
+        return None
+    return f"probable|{seller}|{issued}|{amount.normalize():f}"
 
 
 def check(
@@ -92,25 +146,71 @@ def check(
     record (its `rules` list), one row per rule, and the document's queue priority."""
     key = pairing.invoice_key(record)
     content_key = pairing.invoice_content_key(record)
-    # Both keys, in one order: a copy knowing only one of them still meets the other copy.
-    for held in sorted({k for k in (key, content_key) if k is not None}, key=_lock_id):
+    # Every key, in one order: a copy knowing only some of them still meets the other copy.
+    keys = (key, content_key, probable_duplicate_lock(record))
+    for held in sorted({k for k in keys if k is not None}, key=_lock_id):
         lock_invoice(session, held)
     document.invoice_key = key
     document.invoice_content_key = content_key
+    _copy_queue_columns(document, record)
     original = find_original(session, document=document)
-    document.duplicate_of_id = original.id if original is not None else None
+    probable = (
+        find_probable_original(session, document=document, record=record)
+        if original is None
+        else None
+    )
+    flagged = original or probable
+    document.duplicate_of_id = flagged.id if flagged is not None else None
     facts = Facts(
         today=business_today(),
         received=business_day(document.received_at),
         duplicate_of=_describe(original) if original is not None else None,
+        probable_duplicate_of=_describe(probable) if probable is not None else None,
     )
     outcomes = rules.evaluate(record, facts=facts)
     record.rules = [outcome.as_result() for outcome in outcomes]
     document.record = record.model_dump(mode="json")
     _store(document, outcomes)
     document.review_priority = review_priority(outcomes)
-    _copy_queue_columns(document, record)
     return outcomes
+
+
+class NotAProbableDuplicate(Exception):
+    """Only a probable duplicate (same seller, date and total, a number not read) can be
+    told apart by a reviewer; the same seller, series and number is the same invoice."""
+
+
+def mark_not_duplicate(
+    session: Session,
+    *,
+    document: Document,
+    version: int,
+    reason: str,
+    rules: RuleSet,
+    actor: str,
+) -> list[RuleOutcome]:
+    """A reviewer's word that a probable duplicate is another invoice than the document it
+    was matched with: recorded in the history (for both, either way round), rules run again."""
+    record = editable_record(document, version=version)
+    original = find_original(session, document=document)
+    if original is not None:
+        raise NotAProbableDuplicate(
+            f"document {document.id} has the same seller, series and number as document "
+            f"{original.id}: it is the same invoice; reject one of them"
+        )
+    probable = find_probable_original(session, document=document, record=record)
+    if probable is None:
+        raise NotAProbableDuplicate(f"document {document.id} is not flagged a probable duplicate")
+    session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor=actor,
+            kind=NOT_DUPLICATE,
+            data={"of": probable.id, "reason": reason},
+        )
+    )
+    session.flush()
+    return check(session, document=document, record=record, rules=rules)
 
 
 # A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID

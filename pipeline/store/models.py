@@ -93,8 +93,9 @@ class Document(Base):
     # Seller tax code | number | issue date | total: finds a copy whose series was not read.
     invoice_content_key: Mapped[str | None] = mapped_column(String(160), default=None, index=True)
     superseded_by_id: Mapped[int | None] = mapped_column(Integer, default=None)
-    # The earlier document holding the same invoice (same key, same kind of file), when this
-    # one is a second copy; null for the original. Set under the invoice key's lock.
+    # The earlier document holding the same invoice (same key, in any format; or, probably,
+    # same seller, date and total where a number was not read), when this one is a second
+    # copy; null for the original. Set under the invoice key's lock.
     duplicate_of_id: Mapped[int | None] = mapped_column(Integer, default=None)
     # Review queue order, highest first: 2 when an error rule fails, +1 when a rule flags it
     # urgent (see pipeline/review/checking.py).

@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         default=None, gt=0, description="Use a polling observer (network shares) when set."
     )
     rescan_interval: float = Field(default=180.0, gt=0, description="Full inbox rescan period.")
+    incomplete_max_wait: float = Field(
+        default=3600.0,
+        gt=0,
+        description="Seconds a stable file whose format shows it unfinished (a PDF without "
+        "%%EOF, a JPEG without EOI, a PNG without IEND, a ZIP without its central directory) "
+        "is waited for before it goes to .failed/.",
+    )
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)
     lease_seconds: float = Field(default=60.0, gt=0)

@@ -72,6 +72,10 @@ class _Pdf:
     def rule(self, x0: float, y: float, x1: float) -> None:
         self.pdf.line(x0, y, x1, y)
 
+    def blot(self, x: float, y: float, width: float, height: float) -> None:
+        """An ink blot hiding what is under it."""
+        self.pdf.rect(x, y, width, height, style="F")
+
     def bytes(self) -> bytes:
         return bytes(self.pdf.output())
 

@@ -44,14 +44,26 @@ PAYMENT_METHODS = {
 }
 
 
-def invoice(seed: int = 0, *, language: str = "vi", fault: str | None = None) -> GeneratedDocument:
-    """An invoice; with `fault`, the same invoice (same random draws) carrying that fault."""
+def invoice(
+    seed: int = 0,
+    *,
+    language: str = "vi",
+    fault: str | None = None,
+    number_legible: bool = True,
+) -> GeneratedDocument:
+    """An invoice; with `fault`, the same invoice (same random draws) carrying that fault.
+    Without `number_legible`, the same invoice whose number (`Số`) is covered by an ink blot,
+    as on a stamped or smudged copy: the truth's number is then null."""
     if fault is not None and fault not in FAULTS:
         raise ValueError(f"no fault {fault!r}; faults: {', '.join(FAULTS)}")
     if fault == "words" and language != "vi":
         raise ValueError("only Vietnamese invoices print the amount in words")
+    if not number_legible and language != "vi":
+        raise ValueError("only Vietnamese invoices can have their number blotted")
     rng = random.Random(f"invoice-{language}-{seed}")
-    return _invoice_vi(rng, fault) if language == "vi" else _invoice_en(rng, fault)
+    if language == "vi":
+        return _invoice_vi(rng, fault, number_legible=number_legible)
+    return _invoice_en(rng, fault)
 
 
 def _wrong_check_digit(tax_id: str) -> str:
@@ -82,7 +94,9 @@ def _lines(rng: random.Random, goods: list[tuple[str, str]], cents: bool) -> lis
     return items
 
 
-def _invoice_vi(rng: random.Random, fault: str | None = None) -> GeneratedDocument:
+def _invoice_vi(
+    rng: random.Random, fault: str | None = None, *, number_legible: bool = True
+) -> GeneratedDocument:
     pdf = _Pdf()
     issued = some_date(rng)
     if fault == "future":
@@ -122,10 +136,11 @@ def _invoice_vi(rng: random.Random, fault: str | None = None) -> GeneratedDocume
     for offset, (label_text, value) in enumerate(zip(labels, ("1", series, number), strict=True)):
         y = 12 + offset * (10 if below else 6)
         pdf.text(hx, y, label_text)
-        if below:
-            pdf.text(hx, y + 4.5, value, bold=True)
+        vx, vy = (hx, y + 4.5) if below else (hx + pdf.pdf.get_string_width(label_text) + 2, y)
+        if offset == 2 and not number_legible:  # the number, after form and series
+            pdf.blot(vx - 1, vy - 4, 24, 5.5)
         else:
-            pdf.text(hx + pdf.pdf.get_string_width(label_text) + 2, y, value, bold=True)
+            pdf.text(vx, vy, value, bold=True)
     tax_label = rng.choice(["Mã số thuế:", "MST:"])
     y = 48
     pdf.text(15, y, f"Đơn vị bán hàng: {seller['name']}", bold=True)
@@ -175,7 +190,7 @@ def _invoice_vi(rng: random.Random, fault: str | None = None) -> GeneratedDocume
     pdf.text(140, y + 32, "Người bán hàng", bold=True)
 
     fields = {
-        "invoice_number": number,
+        "invoice_number": number if number_legible else None,
         "invoice_series": series,
         "invoice_form": "1",
         "issue_date": issued.isoformat(),
