@@ -29,6 +29,7 @@ from extractors.normalize import (
     find_phone,
     format_decimal,
     parse_date,
+    parse_foreign_tax_id,
     parse_money,
     parse_payment_method,
     parse_tax_id,
@@ -44,7 +45,9 @@ _NUMBER = re.compile(
     r"(?<![\w])(?<!mẫu\s)(?:(?:số hóa đơn|số hđ|invoice\s*[^\s\d]?(?:no\.?|number|#)|số|no\.?)"
     r"(?:\s*\([^)]{0,20}\))?\s*:"
     # Without a colon only when the label is all its cell says (`Invoice #`, value beside).
-    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$)",
+    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$"
+    # `# 1042` heading a line, and a title naming its own number (`Invoice INV/2023/0008`).
+    r"|^\s*#(?=\s*\S*\d)|^\s*(?:tax\s+)?invoice(?=\s+[^\s:]*\d))",
     re.IGNORECASE,
 )
 _ISSUE_DATE = label(
@@ -108,7 +111,11 @@ _TOTAL = label(
     r"total",
 )
 _VAT_RATE = label(r"thuế suất(?: gtgt)?", r"vat rate", r"tax rate")
-_RATE_BESIDE_LABEL = re.compile(r"^\s*[@(]?\s*\d{1,2}(?:[.,]\d+)?\s*%\s*\)?\s*:?")
+# `VAT 15% on $ 112.90`: the rate, and the base it is charged on, are not the VAT amount.
+_RATE_BESIDE_LABEL = re.compile(
+    r"^\s*[@(]?\s*\d{1,2}(?:[.,]\d+)?\s*%\s*\)?(?:\s*(?:on|of|trên)\s+\D{0,4}[\d.,]*\d)?\s*:?",
+    re.IGNORECASE,
+)
 _IN_WORDS = label(
     r"số tiền viết bằng chữ", r"viết bằng chữ", r"bằng chữ", r"amount in words", r"in words", r"say"
 )
@@ -136,7 +143,15 @@ _BUYER = block_label(
     r"sold to",
 )
 _TAX_ID = label(
-    r"mã số thuế", r"mst", r"tax (?:id|code|number)", r"vat (?:no\.?|number|id)", r"tin"
+    r"mã số thuế",
+    r"mst",
+    r"tax (?:id|code|number)",
+    r"vat (?:reg(?:istration)?\.? )?(?:no\.?|number|id)",
+    r"tin",
+    # The VAT number in the words of the seller's own country.
+    r"ust\.?[- ]?id(?:\.?[- ]?nr)?\.?",
+    r"btw[- ]?(?:nummer|nr|id)\.?",
+    r"(?:n° |numéro de )?tva(?: intracom(?:munautaire)?)?",
 )
 _ADDRESS = label(r"địa chỉ", r"address")
 _BANK = label(
@@ -155,13 +170,15 @@ _TOTAL_ONLY = folded_pattern(
     r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due"
 )
 _COMPANY = re.compile(
-    r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|company|ltd|llc|inc\b|jsc|corp|gmbh|co\.",
+    r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|\bcompany\b|\bltd\b|\bllc\b|\binc\b|\bjsc\b|"
+    r"\bcorp|\bgmbh\b|\bco\.",
     re.IGNORECASE,
 )
 
 # The letters are always capitals; OCR lowers the C or K now and then (`c26TBE`).
 _SERIES_SHAPE = re.compile(r"\b([1-9])?([CKck]\d{2}[A-Z]{3})\b")
-_NUMBER_SHAPE = re.compile(r"^[A-Z]{0,4}[-/]?\d[\w\-/]*")
+# A reference holding a digit: `0000123`, `INV-2026-001`, `INV/2023/03/0008`, `inv_1`.
+_NUMBER_SHAPE = re.compile(r"^(?=[\w\-/]*\d)[^\W_][\w\-/]*")
 
 
 def _is_money(text: str) -> bool:
@@ -269,6 +286,11 @@ class InvoiceExtractor:
                 # The letterhead's block spans the page's width: its tax code or address
                 # may be printed under it at the margin while the name is centred.
                 owners.append((letterhead.line, "seller", letterhead.line.bbox[0]))
+        recipient = None
+        if letterhead is not None and not any(role == "buyer" for _, _, role in anchors):
+            recipient = _recipient(document, [line for line, _, _ in anchors], letterhead)
+            if recipient is not None:
+                owners.append((recipient.line, "buyer", _COLUMN_SLACK))
         parties: dict[str, dict[str, str | None]] = {
             role: {"name": None, "tax_id": None, "address": None, "bank_account": None}
             for role in ("seller", "buyer")
@@ -295,13 +317,15 @@ class InvoiceExtractor:
             names.sort(key=lambda found: not _COMPANY.search(found.value))
             if not names and role == "seller" and letterhead is not None:
                 names = [letterhead]
+            if not names and role == "buyer" and recipient is not None:
+                names = [recipient]
             if names:
                 names[0] = continued(document, names[0], accept=_continues_name)
                 parties[role]["name"] = clean_text(names[0].value)
                 named[role] = names[0]
                 out.note(f"{role}.name", names[0])
         for pattern, key, parse in (
-            (_TAX_ID, "tax_id", parse_tax_id),
+            (_TAX_ID, "tax_id", _any_tax_id),
             (_ADDRESS, "address", lambda t: clean_text(t) or None),
             (_BANK, "bank_account", _bank_account),
         ):
@@ -614,21 +638,63 @@ def _looks_like_name(text: str) -> bool:
 
 def _letterhead(document: ParsedDocument, anchors: list[Line]) -> Found | None:
     """The seller printed as a letterhead, with no label: the first company name at the top
-    of the first page, above every party label and the table."""
+    of the first page, above every party label and the table; failing one, an issuer named
+    without a company word (a trader's own name, a brand): the first name at the top that
+    heads an address, else the first name at the top."""
+    names = _top_names(document, anchors)
+    company = next((line for line in names if _COMPANY.search(line.text)), None)
+    if company is not None:
+        return Found(clean_text(company.text), company, 0.75)
+    addressed = next((line for line in names if _heads_address(document, line)), None)
+    chosen = addressed or (names[0] if names else None)
+    return Found(clean_text(chosen.text), chosen, 0.6) if chosen is not None else None
+
+
+def _recipient(document: ParsedDocument, anchors: list[Line], issuer: Found) -> Found | None:
+    """With no buyer label, the buyer is the other name-and-address block at the top, set
+    apart from the issuer's (the window-envelope address of a letter)."""
+    for line in _top_names(document, anchors):
+        if line is issuer.line or not _heads_address(document, line):
+            continue
+        apart = abs(line.bbox[0] - issuer.line.bbox[0]) > 50 or line.bbox[1] > issuer.line.bbox[3]
+        if apart and line.bbox[1] > issuer.line.bbox[1]:
+            return Found(clean_text(line.text), line, 0.6)
+    return None
+
+
+def _top_names(document: ParsedDocument, anchors: list[Line]) -> list[Line]:
+    """Lines above every party label and the title's number that could be a party's name."""
     if not document.pages:
-        return None
+        return []
     first = document.pages[0]
     limit = min((line.bbox[1] for line in anchors if line.page == 1), default=first.height / 3)
+    names = []
     for line in first.lines:
         if line.bbox[1] >= limit:
             break
         text = line.text.strip()
-        if ":" in text or _TITLE.search(fold(text)) or not _COMPANY.search(text):
-            continue
-        if len(text) > 90:
-            continue  # a sentence, not a name
-        return Found(clean_text(text), line, 0.75)
-    return None
+        if ":" in text or _TITLE.search(fold(text)) or len(text) > 90:
+            continue  # a label, the title, or a sentence
+        if _COMPANY.search(text) or _person_or_brand(text):
+            names.append(line)
+    return names
+
+
+def _person_or_brand(text: str) -> bool:
+    words = text.split()
+    return (
+        1 <= len(words) <= 6
+        and not any(char.isdigit() for char in text)
+        and sum(char.isalpha() for char in text) >= 3
+        and text[0].isupper()
+        and find_email(text) is None
+        and not _URL.search(text)
+        and not any(p.search(fold(text)) for p in (_TAX_ID, _ADDRESS, _BANK, *_COLUMNS.values()))
+    )
+
+
+def _heads_address(document: ParsedDocument, line: Line) -> bool:
+    return _unlabelled_address(document, Found(line.text, line, 0.6)) is not None
 
 
 _TITLE = folded_pattern(r"hóa đơn|invoice|phiếu|bill\b")
@@ -678,11 +744,19 @@ def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
         return None
     if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
         return None
+    if find_email(following.text) or find_phone(following.text) or _URL.search(following.text):
+        return None  # the contact line of a block without an address
     return Found(following.text, following, 0.6)
 
 
+def _any_tax_id(text: str) -> str | None:
+    """An MST, or a foreign VAT number printed with its country prefix."""
+    return parse_tax_id(text) or parse_foreign_tax_id(text)
+
+
 def _bank_account(text: str) -> str | None:
-    match = re.search(r"\d[\d\s.-]{5,}\d", text)
+    # An IBAN keeps its country letters (`DE89 3704 …`, `US1234567890` as printed).
+    match = re.search(r"(?<![^\W\d_])(?:[A-Z]{2}(?=\d))?\d[\d\s.-]{5,}\d", text)
     return re.sub(r"[\s.-]", "", match.group(0)) if match else None
 
 
@@ -703,7 +777,9 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
         r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b"
     ),
     # A bare "VAT" column holds a rate or a tax amount; its values tell which.
-    "tax": folded_pattern(r"^\s*(?:vat|tax|gst|thuế(?: gtgt)?)\s*(?:\(%\))?\s*$"),
+    "tax": folded_pattern(r"^\s*(?:vat|tax(?:es)?|gst|thuế(?: gtgt)?)\s*(?:\(%\))?\s*$|\btaxes\b"),
+    # Read only to keep its figures out of the price beside it.
+    "discount": folded_pattern(r"\bdisc(?:ount)?\b\.?\s*%?|chiết khấu|\brabatt\b|\bkorting\b"),
 }
 
 
@@ -758,7 +834,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         if amount is None and (quantity is None or unit_price is None):
             continue  # not a line item: a note inside the table, a blank row
         _wrapped_under_the_number(row)
-        description = clean_text(row.text("description")) or None
+        description = clean_text(_SECTION_HEADING.sub("", row.text("description"))) or None
         fields: dict[str, str | None] = {
             "description": description,
             "unit": unit,
@@ -795,6 +871,8 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
     return items
 
 
+# `--- Non Food ---`: a heading grouping the lines under it, not part of the first one.
+_SECTION_HEADING = re.compile(r"^\s*([-=*#_]{2,})[^-=*#_]{1,40}\1\s*")
 _ORDINAL = re.compile(r"\(?(?:\d{1,3}|[ivxlc]{1,5})[.)]?", re.IGNORECASE)
 
 
@@ -949,7 +1027,12 @@ def _is_words(text: str) -> bool:
 
 def _split_unit(unit: str | None, quantity: str | None) -> tuple[str | None, str | None]:
     """A unit cell holding the quantity too (`Ram 19`: columns printed too close, or read
-    as one by OCR) is split: no unit of measure is a number."""
+    as one by OCR) is split: no unit of measure is a number. So is a quantity cell printing
+    its unit after the figure (`1.00 kg`) in a table without a unit column."""
+    if unit is None and quantity is not None:
+        match = re.fullmatch(r"\s*(\d[\d.,]*)\s+([^\W\d_][^\d]{0,14})", quantity)
+        if match is not None:
+            return match.group(2).strip(), match.group(1)
     if unit is None or quantity is not None:
         return unit, quantity
     match = re.fullmatch(r"(.*[^\d\s.,])\s+(\d[\d.,]*)", unit)

@@ -266,7 +266,14 @@ _NUMBERING = re.compile(r"(?:\(?(?:[A-Z]|\d{1,2})\)?|[=x×*+-])+")
 
 
 def _is_numbering(words: list[Word]) -> bool:
-    return len(words) >= 3 and all(_NUMBERING.fullmatch(word.text) for word in words)
+    """Column numbers count through the columns (`1 2 3 4 5 6=4x5`, `A B C`); a row of
+    figures that repeat (`1 1 1 1 1`, a one-unit line) is the first line item."""
+    labels = [word.text.strip("()") for word in words]
+    return (
+        len(words) >= 3
+        and all(_NUMBERING.fullmatch(word.text) for word in words)
+        and len(set(labels)) >= 3
+    )
 
 
 def _is_gloss(words: list[Word]) -> bool:
