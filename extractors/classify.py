@@ -91,12 +91,24 @@ _HOLE = "\u25a0"
 
 
 def _cue(pattern: str) -> re.Pattern[str]:
-    """The folded cue, where each letter that carries a diacritic may also be a hole."""
-    tolerant = "".join(
-        f"[{fold(char)}{_HOLE}]" if char.isalpha() and fold(char) != char else char
-        for char in unicodedata.normalize("NFC", pattern)
-    )
-    return re.compile(tolerant, re.IGNORECASE | re.MULTILINE)
+    """The folded cue, where each letter that carries a diacritic may also be a hole (inside
+    a character class the folded letter alone: the class already lists its alternatives)."""
+    tolerant, in_class, escaped = [], False, False
+    for char in unicodedata.normalize("NFC", pattern):
+        folded = fold(char)
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char.isalpha() and folded != char and not in_class:
+            tolerant.append(f"[{folded}{_HOLE}]")
+            continue
+        tolerant.append(folded)
+    return re.compile("".join(tolerant), re.IGNORECASE | re.MULTILINE)
 
 
 _COMPILED = {
@@ -104,6 +116,7 @@ _COMPILED = {
     for doc_type, cues in _CUES.items()
 }
 _TITLE_LINES = 12
+_TITLE_WORDS = 10
 _TITLE_BOOST = 2.0
 _MIN_SCORE = 4.0
 
@@ -139,7 +152,9 @@ def detect_language(text: str) -> Language:
 
 def classify(document: ParsedDocument) -> Classification:
     lines = [_UNMAPPED.sub(_HOLE, fold(line.text)) for line in document.lines]
-    title = "\n".join(lines[:_TITLE_LINES])
+    # A title, heading or salutation is a short line; a sentence of the body that happens
+    # to sit near the top (a notice listing what an application must hold) is not one.
+    title = "\n".join(line for line in lines[:_TITLE_LINES] if len(line.split()) <= _TITLE_WORDS)
     body = "\n".join(lines)
     scores: dict[str, float] = {}
     for doc_type, cues in _COMPILED.items():
