@@ -311,6 +311,84 @@ def english_invoice(seed: int = 0) -> GeneratedDocument:
     return GeneratedDocument("invoice", "en", pdf.bytes(), fields)
 
 
+def dark_header_invoice(seed: int = 0) -> GeneratedDocument:
+    """An English invoice whose item table has its header in white on a dark band (which OCR
+    of a scan loses): only the figures' agreement says which column is which."""
+    rng = random.Random(seed)
+    pdf = _Pdf()
+    seller, buyer = rng.choice(_TRADERS), rng.choice(_CUSTOMERS)
+    pdf.text(20, 18, seller, bold=True, size=13)
+    pdf.text(20, 30, "Bill To:", bold=True)
+    pdf.text(20, 36, buyer)
+    pdf.text(150, 18, "INVOICE", bold=True, size=14)
+    fpdf = pdf.pdf
+    fpdf.set_fill_color(45, 45, 45)
+    fpdf.rect(18, 52, 178, 8, style="F")
+    fpdf.set_text_color(255, 255, 255)
+    xs = (20, 110, 140, 172)
+    for x, title in zip(xs, ("Item", "Quantity", "Rate", "Amount"), strict=True):
+        pdf.text(x, 57.5, title, bold=True)
+    fpdf.set_text_color(0, 0, 0)
+    services = rng.sample(("Service A", "Engine tune-up", "Window cleaning", "Site survey"), 2)
+    items: list[dict[str, Any]] = []
+    y, subtotal = 70.0, Decimal(0)
+    for service in services:
+        quantity = Decimal(rng.randint(1, 15))
+        price = Decimal(rng.randint(100, 5000)) / 100
+        amount = quantity * price
+        subtotal += amount
+        for x, text in zip(
+            xs, (service, str(quantity), f"${price:.2f}", f"${amount:.2f}"), strict=True
+        ):
+            pdf.text(x, y, text, size=11)
+        pdf.text(20, y + 6, f"Notes: {rng.choice(('Replaced part', 'Removed debris'))}")
+        items.append(
+            {
+                "description": service,
+                "quantity": str(quantity),
+                "unit_price": f"{price:.2f}",
+                "amount": f"{amount:.2f}",
+            }
+        )
+        y += 16
+    pdf.text(130, y + 4, "Subtotal:")
+    pdf.text(172, y + 4, f"${subtotal:.2f}")
+    pdf.text(130, y + 11, "Total:", bold=True)
+    pdf.text(172, y + 11, f"${subtotal:.2f}", bold=True)
+    return GeneratedDocument("invoice", "en", pdf.bytes(), {"line_items": items})
+
+
+def glued_columns_invoice(seed: int = 0) -> GeneratedDocument:
+    """A Vietnamese invoice whose right-aligned quantity column ends where the left-aligned
+    unit price column starts, so each line's quantity and price touch (`17755.000`)."""
+    rng = random.Random(seed)
+    pdf = _Pdf()
+    pdf.centre(18, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG", bold=True, size=13)
+    pdf.text(20, 30, "Đơn vị bán hàng: CÔNG TY TNHH THƯƠNG MẠI BÌNH AN")
+    pdf.text(20, 36, f"Mã số thuế: {mst(rng)}")
+    for x, title in ((12, "STT"), (25, "Tên hàng hóa, dịch vụ"), (88, "ĐVT"), (103, "Số lượng"),
+                     (125, "Đơn giá"), (165, "Thành tiền")):  # fmt: skip
+        pdf.text(x, 50, title, bold=True)
+    goods = rng.sample(("Giấy A4 Double A", "Mực in HP 12A", "Bút bi Thiên Long", "Kẹp giấy"), 3)
+    items: list[dict[str, Any]] = []
+    y, subtotal = 58.0, 0
+    for number, good in enumerate(goods, start=1):
+        quantity, price = rng.randint(11, 40), rng.randint(12, 99) * 5000
+        amount = quantity * price
+        subtotal += amount
+        pdf.text(13, y, str(number))
+        pdf.text(25, y, good)
+        pdf.text(88, y, "Hộp")
+        pdf.right(124.2, y, str(quantity))
+        pdf.text(124.3, y, f"{price:,}".replace(",", "."))
+        pdf.right(190, y, f"{amount:,}".replace(",", "."))
+        items.append({"quantity": str(quantity), "unit_price": str(price), "amount": str(amount)})
+        y += 7
+    pdf.text(100, y + 5, "Cộng tiền hàng:")
+    pdf.right(190, y + 5, f"{subtotal:,}".replace(",", "."))
+    return GeneratedDocument("invoice", "vi", pdf.bytes(), {"line_items": items})
+
+
 def vietnamese_one_unit_invoice(seed: int = 0) -> GeneratedDocument:
     """A Vietnamese e-invoice numbering its columns `(1) … (6 = 4 x 5)` over a one-unit line
     of small repeated figures (`1  3  1  3  3`), which is a line item, not more numbering."""
