@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractors.amount_words import mostly_number_words, words_to_amount
-from extractors.document import Line, ParsedDocument
+from extractors.document import Line, ParsedDocument, Word
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
@@ -21,7 +21,7 @@ from extractors.fields.layout import (
     label_matches,
     value_for,
 )
-from extractors.fields.table import TableRow, read_table
+from extractors.fields.table import TableRow, printed_rows, read_table
 from extractors.normalize import (
     clean_text,
     find_currency,
@@ -63,6 +63,7 @@ _ISSUE_DATE = label(
 _DUE_DATE = label(r"due date", r"payment due", r"hạn thanh toán", r"ngày đến hạn")
 _PO = label(
     r"po (?:number|no\.?)",
+    r"po ?#",
     r"p\.o\.(?: no\.?)?",
     r"purchase order(?: no\.?)?",
     r"(?:your )?order ref(?:erence)?\.?",
@@ -201,7 +202,8 @@ class InvoiceExtractor:
                     out.note(f"line_items[{index}].{name}", found)
         self._totals(document, out, language)
         amended = _confirm_amounts(items, out.fields.get("subtotal"))
-        inferred = _repair_totals(out)
+        scanned = any(word.source == "ocr" for page in document.pages for word in page.words)
+        inferred = (_lost_point(out) if scanned else []) or _repair_totals(out)
         self._cross_check(out)
         for key in inferred:  # inferred, not read: never certain
             out.confidence[key] = min(out.confidence.get(key, 0.85), 0.85)
@@ -330,6 +332,8 @@ class InvoiceExtractor:
             (_BANK, "bank_account", _bank_account),
         ):
             for line, start in label_matches(document, pattern):
+                if _PROVIDER.search(fold(line.text)):
+                    continue  # the e-invoice service's own details, printed in the footer
                 role = _owner(line, owners)
                 if key == "bank_account" and _below(line, totals):
                     role = "seller"  # payment details under the totals name the payee
@@ -492,6 +496,32 @@ def _repair_totals(out: Extraction) -> list[str]:
     return [weakest]
 
 
+def _lost_point(out: Extraction) -> list[str]:
+    """On a scan, a total OCR read without its decimal point (`975` printed as `9.75`): when
+    subtotal + VAT is not the total, and the figure the two others imply has exactly the
+    printed digits and a third reading confirms it (see `_confirmed`), the point is put
+    back. The digits are the printed ones; only the point is restored. Returns the fields
+    replaced."""
+    fields = out.fields
+    keys = ("subtotal", "vat_amount", "total")
+    if any(fields.get(key) is None for key in keys):
+        return []
+    subtotal, vat, total = (Decimal(str(fields[key])) for key in keys)
+    if abs(subtotal + vat - total) <= 1:
+        return []
+    implied = {"subtotal": total - vat, "vat_amount": total - subtotal, "total": subtotal + vat}
+    for key, value in implied.items():
+        printed = re.sub(r"\D", "", str(fields[key]))
+        point_free = re.sub(r"\D", "", f"{value:.2f}").lstrip("0")
+        if value <= 0 or printed.lstrip("0") != point_free or str(fields[key]) == f"{value:.2f}":
+            continue
+        base = implied["subtotal"] if key == "subtotal" else subtotal
+        if _confirmed(out, key, value, base):
+            fields[key] = format_decimal(value)
+            return [key]
+    return []
+
+
 def _confirmed(out: Extraction, key: str, value: Decimal, subtotal: Decimal) -> bool:
     fields = out.fields
     if key == "vat_amount":
@@ -592,6 +622,11 @@ def _continues_address(text: str) -> bool:
 
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+# The e-invoice service that issued the file names itself, with its own tax code.
+_PROVIDER = folded_pattern(
+    r"(?:đơn vị )?cung cấp (?:dịch vụ|giải pháp)|giải pháp hóa đơn điện tử|phát hành bởi|"
+    r"e-?invoice (?:service )?provider|provided by|powered by"
+)
 
 
 def _continues_name(text: str) -> bool:
@@ -823,7 +858,13 @@ def _amount(item: _Item) -> Decimal:
 
 def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
     items: list[_Item] = []
-    rows = read_table(document, _COLUMNS, key="amount", is_end=_ends_table)
+    rows = read_table(
+        document,
+        _COLUMNS,
+        key="amount",
+        is_end=_ends_table,
+        is_section_total=lambda folded: bool(_SUBTOTAL.search(folded)),
+    )
     for row in rows:
         amount = _cell_money(row.text("amount"), language)
         unit, printed_quantity = _split_unit(
@@ -834,7 +875,8 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         if amount is None and (quantity is None or unit_price is None):
             continue  # not a line item: a note inside the table, a blank row
         _wrapped_under_the_number(row)
-        description = clean_text(_SECTION_HEADING.sub("", row.text("description"))) or None
+        _without_notes(row)
+        description = clean_text(_SECTION_HEADING.sub(" ", row.text("description"))) or None
         fields: dict[str, str | None] = {
             "description": description,
             "unit": unit,
@@ -844,6 +886,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             "vat_rate": parse_vat_rate(row.text("vat_rate"))
             or (parse_vat_rate(row.text("tax")) if "%" in row.text("tax") else None),
         }
+        _unglue(fields, row, language)
         repaired, implied_amount = _repair_line(fields, row)
         if implied_amount is None:
             implied_amount = _ocr_product(fields, row)
@@ -868,11 +911,74 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         found = cells.get("amount") or cells.get("unit_price")
         assert found is not None
         items.append(_Item(fields, found, confidence, cells, implied_amount))
+    return items or _headerless_items(document, language)
+
+
+_FIGURE_WORD = re.compile(r"^[$€£¥₫]?\d[\d.,]*$")
+
+
+def _headerless_items(document: ParsedDocument, language: str) -> list[_Item]:
+    """Line items of a table whose header was not read (white on a dark band, which OCR
+    loses): rows ending in three figures of which the first two make the third are quantity,
+    unit price and amount; the words before them are the description."""
+    items: list[_Item] = []
+    for page in document.pages:
+        for words in printed_rows(list(page.words)):
+            text = fold(" ".join(word.text for word in words))
+            if items and _ends_table(text):
+                return items
+            if len(words) < 4 or not all(_FIGURE_WORD.match(w.text) for w in words[-3:]):
+                continue
+            figures = [_cell_money(word.text, language) for word in words[-3:]]
+            if None in figures:
+                continue
+            quantity, price, amount = (Decimal(str(value)) for value in figures)
+            if quantity <= 0 or abs(quantity * price - amount) > Decimal("0.01") * max(1, amount):
+                continue
+            described = [word for word in words[:-3] if not _ORDINAL.fullmatch(word.text)]
+            if not described or not any(char.isalpha() for w in described for char in w.text):
+                continue
+            line = Line(tuple(described), page.number)
+            confidence = 0.8  # every figure agrees, but no header says which column is which
+            cells: dict[str, Found | None] = {"description": Found(line.text, line, confidence)}
+            fields: dict[str, str | None] = {"description": clean_text(line.text), "unit": None}
+            for name, value, word in zip(_FIGURES, figures, words[-3:], strict=True):
+                fields[name] = value
+                cells[name] = Found(str(value), Line((word,), page.number), confidence)
+            fields["vat_rate"] = None
+            found = cells["amount"]
+            assert found is not None
+            items.append(_Item(fields, found, confidence, cells))
     return items
 
 
-# `--- Non Food ---`: a heading grouping the lines under it, not part of the first one.
-_SECTION_HEADING = re.compile(r"^\s*([-=*#_]{2,})[^-=*#_]{1,40}\1\s*")
+# `--- Non Food ---`: a heading grouping the lines under it, not part of a line's text.
+_SECTION_HEADING = re.compile(r"(?:^|\s)([-=*#_]{2,})[^-=*#_]{1,40}\1(?=\s|$)")
+# `Notes: Replaced capacitor`, `Serial No: 123`: an attribute printed under an item's name.
+_NOTE = re.compile(r"^[^\W\d_][^\d:]{0,24}:\s*\S")
+
+
+def _without_notes(row: TableRow) -> None:
+    """An item's description without the `Label: value` lines printed under its first line
+    (notes, parts, serial numbers): they describe the item, they are not its name."""
+    words = row.cells.get("description", [])
+    if not words:
+        return
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
+        if lines and abs(word.bbox[1] - lines[-1][0].bbox[1]) <= 0.5 * word.height:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    kept = [lines[0]] + [
+        line
+        for line in lines[1:]
+        if not _NOTE.match(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])))
+    ]
+    if len(kept) < len(lines):
+        row.cells["description"] = [word for word in words if any(word in line for line in kept)]
+
+
 _ORDINAL = re.compile(r"\(?(?:\d{1,3}|[ivxlc]{1,5})[.)]?", re.IGNORECASE)
 
 
@@ -940,6 +1046,34 @@ def _repair_line(fields: dict[str, str | None], row: TableRow) -> tuple[list[str
         return [], None
     fields[name] = format_decimal(tidy)
     return [name], None
+
+
+def _unglue(fields: dict[str, str | None], row: TableRow, language: str) -> None:
+    """A quantity and a unit price printed so close that they read as one number (`17` and
+    `755000` as `17755000`, right-aligned quantity against a left-aligned price): the one
+    cut of its digits whose parts multiply to the line's printed amount. The digits are the
+    printed ones; only where one figure ends is inferred, and only when exactly one cut fits."""
+    amount = fields["amount"]
+    if amount is None or (fields["quantity"] is None) == (fields["unit_price"] is None):
+        return
+    name = "quantity" if fields["quantity"] is not None else "unit_price"
+    words = row.cells.get(name, [])
+    if len(words) != 1 or not re.fullmatch(r"\d[\d.,]*\d", words[0].text):
+        return
+    text, target = words[0].text, Decimal(amount)
+    fits = []
+    for cut in range(1, len(text)):
+        left, right = text[:cut], text[cut:]
+        if not right[0].isdigit() or not left[-1].isdigit():
+            continue
+        quantity = _cell_money(left, language)
+        price = _cell_money(right, language)
+        if quantity is None or price is None or Decimal(quantity) <= 0:
+            continue
+        if Decimal(quantity) * Decimal(price) == target:
+            fits.append((quantity, price))
+    if len(fits) == 1:
+        fields["quantity"], fields["unit_price"] = fits[0]
 
 
 def _ocr_product(fields: dict[str, str | None], row: TableRow) -> str | None:

@@ -419,8 +419,13 @@ def vietnamese_one_unit_invoice(seed: int = 0) -> GeneratedDocument:
     pdf.text(180, 86, figure)
     pdf.text(95, 93, "Tổng tiền thanh toán:")
     pdf.text(180, 93, figure)
+    pdf.text(30, 110, "Người mua hàng")
+    pdf.text(140, 110, "Người bán hàng")
+    provider = rng.choice(("Tập đoàn Công nghiệp - Viễn thông Quân đội", "Công ty CP MISA"))
+    pdf.text(12, 140, f"Đơn vị cung cấp dịch vụ Hóa đơn điện tử: {provider}, MST: {mst(rng)}")
     fields = {
         "seller": {"tax_id": seller_tax},
+        "buyer": {"tax_id": None},
         "line_items": [
             {"description": figure, "quantity": "1", "unit_price": figure, "amount": figure}
         ],
