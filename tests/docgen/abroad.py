@@ -268,28 +268,44 @@ def english_invoice(seed: int = 0) -> GeneratedDocument:
     items: list[dict[str, Any]] = []
     y = 108.0
     subtotal = Decimal(0)
-    for good, unit in rng.sample(_GOODS, rng.randint(2, 3)):
-        quantity = Decimal(rng.randint(1, 20))
-        price = Decimal(rng.randint(100, 9000)) / 100
-        amount = quantity * price
-        subtotal += amount
-        pdf.text(xs["description"], y, good)
-        pdf.text(xs["quantity"], y, f"{quantity:.2f} {unit}")
-        pdf.text(xs["unit_price"], y, f"{price:.2f}")
-        pdf.text(xs["disc"], y, "0.00")
-        pdf.text(xs["taxes"], y, f"{rate}%")
-        pdf.text(xs["amount"], y, f"$ {amount:.2f}")
-        items.append(
-            {
-                "description": good,
-                "unit": unit,
-                "quantity": f"{quantity:.2f}",
-                "unit_price": f"{price:.2f}",
-                "amount": f"{amount:.2f}",
-                "vat_rate": str(rate),
-            }
-        )
-        y += 8
+    goods = rng.sample(_GOODS, rng.randint(2, 3))
+    # Some invoices group their lines in sections, each closed by its own subtotal.
+    sections = [goods[:1], goods[1:]] if rng.random() < 0.5 else [goods]
+    for section in sections:
+        if len(sections) > 1:
+            pdf.text(xs["description"], y, rng.choice(("--- Non Food ---", "== Supplies ==")))
+            y += 8
+        section_sum = Decimal(0)
+        for good, unit in section:
+            quantity = Decimal(rng.randint(1, 20))
+            price = Decimal(rng.randint(100, 9000)) / 100
+            amount = quantity * price
+            section_sum += amount
+            pdf.text(xs["description"], y, good)
+            pdf.text(xs["quantity"], y, f"{quantity:.2f} {unit}")
+            pdf.text(xs["unit_price"], y, f"{price:.2f}")
+            pdf.text(xs["disc"], y, "0.00")
+            pdf.text(xs["taxes"], y, f"{rate}%")
+            pdf.text(xs["amount"], y, f"$ {amount:.2f}")
+            if rng.random() < 0.5:  # an attribute printed under the item's name
+                y += 6
+                pdf.text(xs["description"], y, rng.choice(("Notes: fragile", "Serial No: A7")))
+            items.append(
+                {
+                    "description": good,
+                    "unit": unit,
+                    "quantity": f"{quantity:.2f}",
+                    "unit_price": f"{price:.2f}",
+                    "amount": f"{amount:.2f}",
+                    "vat_rate": str(rate),
+                }
+            )
+            y += 8
+        if len(sections) > 1:
+            pdf.text(120, y, "Subtotal")
+            pdf.text(178, y, f"$ {section_sum:.2f}")
+            y += 8
+        subtotal += section_sum
     vat = (subtotal * rate / 100).quantize(Decimal("0.01"))
     pdf.text(120, y + 6, "Subtotal")
     pdf.text(178, y + 6, f"$ {subtotal:.2f}")
