@@ -13,7 +13,7 @@ from typing import cast
 
 from extractors.document import ParsedDocument
 from extractors.record import DocType, Language
-from extractors.text import fold, folded_pattern
+from extractors.text import fold
 
 _CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "invoice": (
@@ -24,6 +24,21 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"thành tiền|đơn giá|unit price|\bamount\b", 1.0),
         (r"tổng cộng|tiền thanh toán|total( amount)? (due|payable)|\btotal\b", 1.0),
         (r"ký hiệu|mẫu số|\bserial\b|bill to", 1.0),
+        # Invoices from abroad (German, French, Dutch), in their own words: title, the
+        # number/date labels, the tax, the totals and the line-item header.
+        (r"rechnung\b|\bfactuur\b|\bfacture\b", 3.0),
+        (
+            r"rechnungs-?(nr|nummer|datum)|factuur\s?(nummer|datum|nr)|"
+            r"(numéro|date) de (la )?facture",
+            1.0,
+        ),
+        (r"\bmwst\b|\bust\b|\bbtw\b|\btva\b|umsatzsteuer", 1.0),
+        (
+            r"gesamtbetrag|rechnungsbetrag|\btotaal\b|\bbedrag\b|montant|total (ttc|ht)\b|"
+            r"\bsumme\b",
+            1.0,
+        ),
+        (r"\bmenge\b|einzelpreis|hoeveelheid|\bprijs\b|prix unitaire|quantité", 1.0),
     ),
     "contract": (
         (r"hợp đồng", 3.0),
@@ -50,14 +65,58 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"kính gửi", 2.0),
         (r"nơi nhận", 2.0),
         (r"\bcông văn\b|số:\s*\d+/[a-zđ-]+", 1.5),
+        # The title of an administrative document standing alone on its line.
+        (
+            r"^\s*(công văn|thông báo|quyết định|tờ trình|giấy mời|kế hoạch|báo cáo|chỉ thị|"
+            r"công điện|hướng dẫn)\s*$",
+            3.0,
+        ),
+        # English letters and memos: the structure of a letter, not its subject matter.
+        (r"^\s*(inter-?office )?(memorandum|memo)\b", 3.0),
+        (r"^\s*(dear\s+\w|to whom it may concern)", 2.0),
+        (
+            r"\byours (sincerely|faithfully|truly)\b|^\s*sincerely( yours)?,?\s*$|"
+            r"^\s*(kind|best|warm) regards\b",
+            2.0,
+        ),
+        (r"^\s*(subject|re|ref|reference)\s*:", 2.0),
+        (r"^\s*(to|from|cc|date)\s*:", 1.0),
     ),
 }
 # Cues match accent-folded text: OCR of bold titles and hand-typed files drop diacritics.
+# Letters a font could not map come out as one of these (the page itself may print a box):
+# each stands for one letter, most likely an accented one.
+_UNMAPPED = re.compile("[\ufffd\u25a0\u25a1\ue000-\uf8ff]")
+_HOLE = "\u25a0"
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    """The folded cue, where each letter that carries a diacritic may also be a hole (inside
+    a character class the folded letter alone: the class already lists its alternatives)."""
+    tolerant, in_class, escaped = [], False, False
+    for char in unicodedata.normalize("NFC", pattern):
+        folded = fold(char)
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char.isalpha() and folded != char and not in_class:
+            tolerant.append(f"[{folded}{_HOLE}]")
+            continue
+        tolerant.append(folded)
+    return re.compile("".join(tolerant), re.IGNORECASE | re.MULTILINE)
+
+
 _COMPILED = {
-    doc_type: tuple((folded_pattern(pattern), weight) for pattern, weight in cues)
+    doc_type: tuple((_cue(pattern), weight) for pattern, weight in cues)
     for doc_type, cues in _CUES.items()
 }
 _TITLE_LINES = 12
+_TITLE_WORDS = 10
 _TITLE_BOOST = 2.0
 _MIN_SCORE = 4.0
 
@@ -68,7 +127,7 @@ _VIETNAMESE = re.compile(
 )
 
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"(?:[^\W\d_]|[\ufffd\u25a0\u25a1\ue000-\uf8ff])+")
 
 
 @dataclass(frozen=True)
@@ -85,13 +144,17 @@ def detect_language(text: str) -> Language:
     words = _WORD.findall(unicodedata.normalize("NFC", text))
     if not words:
         return "vi"
-    share = sum(1 for word in words if _VIETNAMESE.search(word)) / len(words)
+    # A word with a letter the font could not map lost an accented letter: Vietnamese.
+    share = sum(1 for word in words if _VIETNAMESE.search(word) or _UNMAPPED.search(word))
+    share /= len(words)
     return "vi" if share > 0.4 else "en"
 
 
 def classify(document: ParsedDocument) -> Classification:
-    lines = [fold(line.text) for line in document.lines]
-    title = "\n".join(lines[:_TITLE_LINES])
+    lines = [_UNMAPPED.sub(_HOLE, fold(line.text)) for line in document.lines]
+    # A title, heading or salutation is a short line; a sentence of the body that happens
+    # to sit near the top (a notice listing what an application must hold) is not one.
+    title = "\n".join(line for line in lines[:_TITLE_LINES] if len(line.split()) <= _TITLE_WORDS)
     body = "\n".join(lines)
     scores: dict[str, float] = {}
     for doc_type, cues in _COMPILED.items():

@@ -183,6 +183,28 @@ _TAX_ID = re.compile(
 )
 
 
+# EU VAT numbers (Greece as EL, Northern Ireland as XI) and the UK's carry their country's
+# prefix; SCHEMA.md keeps them as printed, without spaces or dots: `DE182917077`.
+_VAT_COUNTRIES = (
+    "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI|GB"
+)
+# 8 to 12 characters after the prefix, in every member state: a postcode (`DE 80333`) is not one.
+FOREIGN_TAX_ID = re.compile(rf"(?:{_VAT_COUNTRIES})(?=(?:[A-Z]*[0-9]){{6}})[0-9A-Z]{{8,12}}")
+_FOREIGN_PRINTED = re.compile(
+    rf"(?<![0-9A-Za-z])({_VAT_COUNTRIES})[ .-]?((?:[0-9A-Z][ .]?){{1,13}}[0-9A-Z])(?![0-9A-Za-z])"
+)
+
+
+def parse_foreign_tax_id(text: str) -> str | None:
+    """A VAT number printed with its country prefix (`DE 182 917 077`, `NL 8532.58.123.B01`),
+    in SCHEMA.md's form: without spaces or dots."""
+    for match in _FOREIGN_PRINTED.finditer(text):
+        value = match.group(1) + re.sub(r"[ .]", "", match.group(2))
+        if FOREIGN_TAX_ID.fullmatch(value):
+            return value
+    return None
+
+
 def parse_tax_id(text: str) -> str | None:
     """A Vietnamese MST: 10 digits, an optional `-NNN` branch, or a 12-digit personal ID.
 

@@ -29,6 +29,7 @@ from rule_engine import DataType
 from stdnum.vn import mst
 
 from extractors.amount_words import words_to_amount as read_amount_words
+from extractors.normalize import FOREIGN_TAX_ID
 from rules.data import MasterData, VatTable, compact_account
 
 # Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact and
@@ -149,6 +150,13 @@ def valid_tax_code(value: str | None) -> bool:
         return True
     # stdnum also refuses a zero sequence number and branch 000, which the GDT never issues.
     return mst.is_valid(value)
+
+
+@expression_function(DataType.BOOLEAN, DataType.NULLABLE(DataType.STRING))
+def foreign_tax_id(value: str | None) -> bool:
+    """A foreign VAT number with its country prefix (`DE182917077`): not an MST, so the MST
+    check digit says nothing about it."""
+    return value is not None and FOREIGN_TAX_ID.fullmatch(value) is not None
 
 
 @expression_function(DataType.NULLABLE(DataType.FLOAT), DataType.NULLABLE(DataType.STRING))

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
 from tests import docgen
+from tests.docgen.abroad import english_letter, foreign_invoice, vietnamese_notice
 
 MAKERS: list[Callable[[int, str], docgen.GeneratedDocument]] = [
     lambda seed, language: docgen.invoice(seed, language=language),
@@ -63,3 +66,34 @@ def _menu() -> bytes:
     ):
         pdf.text(20, 20 + 10 * y, text)
     return bytes(pdf.output())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_english_letter_or_memo_is_a_dispatch_by_its_structure(
+    tmp_path: Path, seed: int
+) -> None:
+    record = extract_file(
+        docgen.write(english_letter(seed), tmp_path / "letter.pdf"), limits=ReadLimits()
+    )
+    assert (record.doc_type, record.language) == ("dispatch", "en")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_vietnamese_notice_listing_what_a_cv_holds_is_a_dispatch_not_a_cv(
+    tmp_path: Path, seed: int
+) -> None:
+    record = extract_file(
+        docgen.write(vietnamese_notice(seed), tmp_path / "notice.pdf"), limits=ReadLimits()
+    )
+    assert record.doc_type == "dispatch"
+
+
+@pytest.mark.parametrize(
+    ("seed", "language"), [(s, lang) for s in range(2) for lang in ("de", "fr", "nl")]
+)
+def test_invoices_in_german_french_and_dutch_are_invoices(
+    tmp_path: Path, seed: int, language: str
+) -> None:
+    doc = foreign_invoice(seed, language=language)
+    record = extract_file(docgen.write(doc, tmp_path / "rechnung.pdf"), limits=ReadLimits())
+    assert record.doc_type == "invoice"

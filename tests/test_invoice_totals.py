@@ -4,6 +4,8 @@ its prefix, a buyer block headed `Invoice to:`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.fields.invoice import InvoiceExtractor
 
@@ -75,3 +77,48 @@ def test_an_order_reference_keeps_its_prefix_and_the_buyer_is_under_invoice_to()
     fields = InvoiceExtractor().extract(document).fields
     assert fields["po_number"] == "PO 98496"
     assert fields["buyer"]["name"] == "Thistle Data Services Ltd"  # type: ignore[index]
+
+
+def _scanned(rows: list[tuple[float, list[tuple[float, str]]]]) -> ParsedDocument:
+    """The rows as OCR reads them: the same words, from Tesseract, fairly sure of each."""
+    printed = _document(rows, "en")
+    words = [
+        replace(word, source="ocr", confidence=0.95)
+        for page in printed.pages
+        for line in page.lines
+        for word in line.words
+    ]
+    return ParsedDocument("application/pdf", [Page(1, 595, 842, group_lines(words, 1))], "en")
+
+
+def test_a_scanned_vat_that_lost_its_decimal_point_gets_it_back_when_rate_and_total_agree() -> None:
+    rows = [
+        (100, [(40, "INVOICE")]),
+        (300, [(360, "Subtotal"), (500, "195.00")]),
+        (316, [(360, "Sales Tax 5.0%"), (500, "975")]),
+        (332, [(360, "TOTAL"), (500, "$204.75")]),
+    ]
+    fields = InvoiceExtractor().extract(_scanned(rows)).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == ("195", "9.75", "204.75")
+
+
+def test_a_born_digital_vat_that_does_not_add_up_stays_as_printed_for_the_rules() -> None:
+    rows = [
+        (100, [(40, "INVOICE")]),
+        (300, [(360, "Subtotal"), (500, "195.00")]),
+        (316, [(360, "Sales Tax 5.0%"), (500, "975")]),
+        (332, [(360, "TOTAL"), (500, "$204.75")]),
+    ]
+    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    assert fields["vat_amount"] == "975"
+
+
+def test_a_scanned_vat_is_not_rescaled_when_no_rate_confirms_it() -> None:
+    rows = [
+        (100, [(40, "INVOICE")]),
+        (300, [(360, "Subtotal"), (500, "195.00")]),
+        (316, [(360, "Sales Tax"), (500, "975")]),
+        (332, [(360, "TOTAL"), (500, "$204.75")]),
+    ]
+    fields = InvoiceExtractor().extract(_scanned(rows)).fields
+    assert fields["vat_amount"] == "975"

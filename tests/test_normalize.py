@@ -8,6 +8,7 @@ from extractors.normalize import (
     find_currency,
     find_phone,
     parse_date,
+    parse_foreign_tax_id,
     parse_money,
     parse_payment_method,
     parse_tax_id,
@@ -101,3 +102,14 @@ def test_currencies_vat_rates_tax_codes_and_phones() -> None:
 )
 def test_payment_methods(printed: str, method: str | None) -> None:
     assert parse_payment_method(printed) == method
+
+
+def test_a_foreign_vat_number_keeps_its_country_prefix_without_spaces_or_dots() -> None:
+    assert parse_foreign_tax_id("VAT ID: DE 182 917 077") == "DE182917077"
+    assert parse_foreign_tax_id("USt-IdNr.: DE123456789") == "DE123456789"
+    assert parse_foreign_tax_id("BTW-nummer NL 8532.58.123.B01") == "NL853258123B01"
+    assert parse_foreign_tax_id("ATU12345678") == "ATU12345678"
+    assert parse_foreign_tax_id("VAT Reg. No.: GB497388376 Company no. 1") == "GB497388376"
+    # A country code before a postcode or a rate is not a VAT number.
+    assert parse_foreign_tax_id("DE 80333 München") is None
+    assert parse_foreign_tax_id("Tax: 0.2%") is None

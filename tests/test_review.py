@@ -245,6 +245,9 @@ def detail(client: TestClient, document_id: int) -> dict[str, Any]:
         ({"totl": "1"}, ["body", "fields", "totl"]),
         ({"total": "１１０００００"}, ["body", "fields", "total"]),  # full-width digits
         ({"seller": {"tax_id": "٠١٠١٢٤٣١٥٠"}}, ["body", "fields", "seller", "tax_id"]),
+        # A foreign VAT number is kept without spaces, and is longer than a postcode.
+        ({"seller": {"tax_id": "DE 182 917 077"}}, ["body", "fields", "seller", "tax_id"]),
+        ({"buyer": {"tax_id": "DE80333"}}, ["body", "fields", "buyer", "tax_id"]),
         # PostgreSQL cannot store it: refused as a value, never a 500 from the database.
         ({"invoice_number": "12\x003"}, ["body", "fields", "invoice_number"]),
     ],
@@ -300,6 +303,22 @@ def test_schema_forms_are_accepted_and_an_unchanged_odd_value_is_not_held_agains
     corrected = body["history"][-1]
     assert (corrected["kind"], corrected["actor"]) == ("corrected", REVIEWER)
     assert corrected["data"]["fields"]["vat_rate"] == {"old": FIELDS["vat_rate"], "new": "KCT"}
+
+
+def test_a_foreign_vat_number_is_accepted_as_a_correction_and_no_mst_rule_holds_it_wrong(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    document_id = add_checked(sessions, settings, "a.pdf")
+    version = detail(client, document_id)["version"]
+    response = client.patch(
+        f"/api/v1/documents/{document_id}",
+        json={"version": version, "fields": {"seller": {"tax_id": "DE182917077"}}},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["fields"]["seller"]["tax_id"] == "DE182917077"
+    failed = {check["rule"] for check in body["rules"] if not check["passed"]}
+    assert "invoice.seller_tax_code_valid" not in failed
 
 
 def test_of_two_reviewers_on_one_version_the_second_gets_409_and_the_first_value_stays(

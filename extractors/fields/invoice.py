@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractors.amount_words import mostly_number_words, words_to_amount
-from extractors.document import Line, ParsedDocument
+from extractors.document import Line, ParsedDocument, Word
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
@@ -21,7 +21,7 @@ from extractors.fields.layout import (
     label_matches,
     value_for,
 )
-from extractors.fields.table import TableRow, read_table
+from extractors.fields.table import TableRow, printed_rows, read_table
 from extractors.normalize import (
     clean_text,
     find_currency,
@@ -29,6 +29,7 @@ from extractors.normalize import (
     find_phone,
     format_decimal,
     parse_date,
+    parse_foreign_tax_id,
     parse_money,
     parse_payment_method,
     parse_tax_id,
@@ -44,7 +45,9 @@ _NUMBER = re.compile(
     r"(?<![\w])(?<!mẫu\s)(?:(?:số hóa đơn|số hđ|invoice\s*[^\s\d]?(?:no\.?|number|#)|số|no\.?)"
     r"(?:\s*\([^)]{0,20}\))?\s*:"
     # Without a colon only when the label is all its cell says (`Invoice #`, value beside).
-    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$)",
+    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$"
+    # `# 1042` heading a line, and a title naming its own number (`Invoice INV/2023/0008`).
+    r"|^\s*#(?=\s*\S*\d)|^\s*(?:tax\s+)?invoice(?=\s+[^\s:]*\d))",
     re.IGNORECASE,
 )
 _ISSUE_DATE = label(
@@ -60,6 +63,7 @@ _ISSUE_DATE = label(
 _DUE_DATE = label(r"due date", r"payment due", r"hạn thanh toán", r"ngày đến hạn")
 _PO = label(
     r"po (?:number|no\.?)",
+    r"po ?#",
     r"p\.o\.(?: no\.?)?",
     r"purchase order(?: no\.?)?",
     r"(?:your )?order ref(?:erence)?\.?",
@@ -108,7 +112,11 @@ _TOTAL = label(
     r"total",
 )
 _VAT_RATE = label(r"thuế suất(?: gtgt)?", r"vat rate", r"tax rate")
-_RATE_BESIDE_LABEL = re.compile(r"^\s*[@(]?\s*\d{1,2}(?:[.,]\d+)?\s*%\s*\)?\s*:?")
+# `VAT 15% on $ 112.90`: the rate, and the base it is charged on, are not the VAT amount.
+_RATE_BESIDE_LABEL = re.compile(
+    r"^\s*[@(]?\s*\d{1,2}(?:[.,]\d+)?\s*%\s*\)?(?:\s*(?:on|of|trên)\s+\D{0,4}[\d.,]*\d)?\s*:?",
+    re.IGNORECASE,
+)
 _IN_WORDS = label(
     r"số tiền viết bằng chữ", r"viết bằng chữ", r"bằng chữ", r"amount in words", r"in words", r"say"
 )
@@ -136,7 +144,15 @@ _BUYER = block_label(
     r"sold to",
 )
 _TAX_ID = label(
-    r"mã số thuế", r"mst", r"tax (?:id|code|number)", r"vat (?:no\.?|number|id)", r"tin"
+    r"mã số thuế",
+    r"mst",
+    r"tax (?:id|code|number)",
+    r"vat (?:reg(?:istration)?\.? )?(?:no\.?|number|id)",
+    r"tin",
+    # The VAT number in the words of the seller's own country.
+    r"ust\.?[- ]?id(?:\.?[- ]?nr)?\.?",
+    r"btw[- ]?(?:nummer|nr|id)\.?",
+    r"(?:n° |numéro de )?tva(?: intracom(?:munautaire)?)?",
 )
 _ADDRESS = label(r"địa chỉ", r"address")
 _BANK = label(
@@ -155,13 +171,15 @@ _TOTAL_ONLY = folded_pattern(
     r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due"
 )
 _COMPANY = re.compile(
-    r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|company|ltd|llc|inc\b|jsc|corp|gmbh|co\.",
+    r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|\bcompany\b|\bltd\b|\bllc\b|\binc\b|\bjsc\b|"
+    r"\bcorp|\bgmbh\b|\bco\.",
     re.IGNORECASE,
 )
 
 # The letters are always capitals; OCR lowers the C or K now and then (`c26TBE`).
 _SERIES_SHAPE = re.compile(r"\b([1-9])?([CKck]\d{2}[A-Z]{3})\b")
-_NUMBER_SHAPE = re.compile(r"^[A-Z]{0,4}[-/]?\d[\w\-/]*")
+# A reference holding a digit: `0000123`, `INV-2026-001`, `INV/2023/03/0008`, `inv_1`.
+_NUMBER_SHAPE = re.compile(r"^(?=[\w\-/]*\d)[^\W_][\w\-/]*")
 
 
 def _is_money(text: str) -> bool:
@@ -184,7 +202,8 @@ class InvoiceExtractor:
                     out.note(f"line_items[{index}].{name}", found)
         self._totals(document, out, language)
         amended = _confirm_amounts(items, out.fields.get("subtotal"))
-        inferred = _repair_totals(out)
+        scanned = any(word.source == "ocr" for page in document.pages for word in page.words)
+        inferred = (_lost_point(out) if scanned else []) or _repair_totals(out)
         self._cross_check(out)
         for key in inferred:  # inferred, not read: never certain
             out.confidence[key] = min(out.confidence.get(key, 0.85), 0.85)
@@ -269,6 +288,11 @@ class InvoiceExtractor:
                 # The letterhead's block spans the page's width: its tax code or address
                 # may be printed under it at the margin while the name is centred.
                 owners.append((letterhead.line, "seller", letterhead.line.bbox[0]))
+        recipient = None
+        if letterhead is not None and not any(role == "buyer" for _, _, role in anchors):
+            recipient = _recipient(document, [line for line, _, _ in anchors], letterhead)
+            if recipient is not None:
+                owners.append((recipient.line, "buyer", _COLUMN_SLACK))
         parties: dict[str, dict[str, str | None]] = {
             role: {"name": None, "tax_id": None, "address": None, "bank_account": None}
             for role in ("seller", "buyer")
@@ -295,17 +319,21 @@ class InvoiceExtractor:
             names.sort(key=lambda found: not _COMPANY.search(found.value))
             if not names and role == "seller" and letterhead is not None:
                 names = [letterhead]
+            if not names and role == "buyer" and recipient is not None:
+                names = [recipient]
             if names:
                 names[0] = continued(document, names[0], accept=_continues_name)
                 parties[role]["name"] = clean_text(names[0].value)
                 named[role] = names[0]
                 out.note(f"{role}.name", names[0])
         for pattern, key, parse in (
-            (_TAX_ID, "tax_id", parse_tax_id),
+            (_TAX_ID, "tax_id", _any_tax_id),
             (_ADDRESS, "address", lambda t: clean_text(t) or None),
             (_BANK, "bank_account", _bank_account),
         ):
             for line, start in label_matches(document, pattern):
+                if _PROVIDER.search(fold(line.text)):
+                    continue  # the e-invoice service's own details, printed in the footer
                 role = _owner(line, owners)
                 if key == "bank_account" and _below(line, totals):
                     role = "seller"  # payment details under the totals name the payee
@@ -468,6 +496,32 @@ def _repair_totals(out: Extraction) -> list[str]:
     return [weakest]
 
 
+def _lost_point(out: Extraction) -> list[str]:
+    """On a scan, a total OCR read without its decimal point (`975` printed as `9.75`): when
+    subtotal + VAT is not the total, and the figure the two others imply has exactly the
+    printed digits and a third reading confirms it (see `_confirmed`), the point is put
+    back. The digits are the printed ones; only the point is restored. Returns the fields
+    replaced."""
+    fields = out.fields
+    keys = ("subtotal", "vat_amount", "total")
+    if any(fields.get(key) is None for key in keys):
+        return []
+    subtotal, vat, total = (Decimal(str(fields[key])) for key in keys)
+    if abs(subtotal + vat - total) <= 1:
+        return []
+    implied = {"subtotal": total - vat, "vat_amount": total - subtotal, "total": subtotal + vat}
+    for key, value in implied.items():
+        printed = re.sub(r"\D", "", str(fields[key]))
+        point_free = re.sub(r"\D", "", f"{value:.2f}").lstrip("0")
+        if value <= 0 or printed.lstrip("0") != point_free or str(fields[key]) == f"{value:.2f}":
+            continue
+        base = implied["subtotal"] if key == "subtotal" else subtotal
+        if _confirmed(out, key, value, base):
+            fields[key] = format_decimal(value)
+            return [key]
+    return []
+
+
 def _confirmed(out: Extraction, key: str, value: Decimal, subtotal: Decimal) -> bool:
     fields = out.fields
     if key == "vat_amount":
@@ -568,6 +622,11 @@ def _continues_address(text: str) -> bool:
 
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+# The e-invoice service that issued the file names itself, with its own tax code.
+_PROVIDER = folded_pattern(
+    r"(?:đơn vị )?cung cấp (?:dịch vụ|giải pháp)|giải pháp hóa đơn điện tử|phát hành bởi|"
+    r"e-?invoice (?:service )?provider|provided by|powered by"
+)
 
 
 def _continues_name(text: str) -> bool:
@@ -614,21 +673,63 @@ def _looks_like_name(text: str) -> bool:
 
 def _letterhead(document: ParsedDocument, anchors: list[Line]) -> Found | None:
     """The seller printed as a letterhead, with no label: the first company name at the top
-    of the first page, above every party label and the table."""
+    of the first page, above every party label and the table; failing one, an issuer named
+    without a company word (a trader's own name, a brand): the first name at the top that
+    heads an address, else the first name at the top."""
+    names = _top_names(document, anchors)
+    company = next((line for line in names if _COMPANY.search(line.text)), None)
+    if company is not None:
+        return Found(clean_text(company.text), company, 0.75)
+    addressed = next((line for line in names if _heads_address(document, line)), None)
+    chosen = addressed or (names[0] if names else None)
+    return Found(clean_text(chosen.text), chosen, 0.6) if chosen is not None else None
+
+
+def _recipient(document: ParsedDocument, anchors: list[Line], issuer: Found) -> Found | None:
+    """With no buyer label, the buyer is the other name-and-address block at the top, set
+    apart from the issuer's (the window-envelope address of a letter)."""
+    for line in _top_names(document, anchors):
+        if line is issuer.line or not _heads_address(document, line):
+            continue
+        apart = abs(line.bbox[0] - issuer.line.bbox[0]) > 50 or line.bbox[1] > issuer.line.bbox[3]
+        if apart and line.bbox[1] > issuer.line.bbox[1]:
+            return Found(clean_text(line.text), line, 0.6)
+    return None
+
+
+def _top_names(document: ParsedDocument, anchors: list[Line]) -> list[Line]:
+    """Lines above every party label and the title's number that could be a party's name."""
     if not document.pages:
-        return None
+        return []
     first = document.pages[0]
     limit = min((line.bbox[1] for line in anchors if line.page == 1), default=first.height / 3)
+    names = []
     for line in first.lines:
         if line.bbox[1] >= limit:
             break
         text = line.text.strip()
-        if ":" in text or _TITLE.search(fold(text)) or not _COMPANY.search(text):
-            continue
-        if len(text) > 90:
-            continue  # a sentence, not a name
-        return Found(clean_text(text), line, 0.75)
-    return None
+        if ":" in text or _TITLE.search(fold(text)) or len(text) > 90:
+            continue  # a label, the title, or a sentence
+        if _COMPANY.search(text) or _person_or_brand(text):
+            names.append(line)
+    return names
+
+
+def _person_or_brand(text: str) -> bool:
+    words = text.split()
+    return (
+        1 <= len(words) <= 6
+        and not any(char.isdigit() for char in text)
+        and sum(char.isalpha() for char in text) >= 3
+        and text[0].isupper()
+        and find_email(text) is None
+        and not _URL.search(text)
+        and not any(p.search(fold(text)) for p in (_TAX_ID, _ADDRESS, _BANK, *_COLUMNS.values()))
+    )
+
+
+def _heads_address(document: ParsedDocument, line: Line) -> bool:
+    return _unlabelled_address(document, Found(line.text, line, 0.6)) is not None
 
 
 _TITLE = folded_pattern(r"hóa đơn|invoice|phiếu|bill\b")
@@ -678,11 +779,19 @@ def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
         return None
     if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
         return None
+    if find_email(following.text) or find_phone(following.text) or _URL.search(following.text):
+        return None  # the contact line of a block without an address
     return Found(following.text, following, 0.6)
 
 
+def _any_tax_id(text: str) -> str | None:
+    """An MST, or a foreign VAT number printed with its country prefix."""
+    return parse_tax_id(text) or parse_foreign_tax_id(text)
+
+
 def _bank_account(text: str) -> str | None:
-    match = re.search(r"\d[\d\s.-]{5,}\d", text)
+    # An IBAN keeps its country letters (`DE89 3704 …`, `US1234567890` as printed).
+    match = re.search(r"(?<![^\W\d_])(?:[A-Z]{2}(?=\d))?\d[\d\s.-]{5,}\d", text)
     return re.sub(r"[\s.-]", "", match.group(0)) if match else None
 
 
@@ -703,7 +812,9 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
         r"\bdescription\b|\bitems?\b|\bservices?\b|\bproducts?\b"
     ),
     # A bare "VAT" column holds a rate or a tax amount; its values tell which.
-    "tax": folded_pattern(r"^\s*(?:vat|tax|gst|thuế(?: gtgt)?)\s*(?:\(%\))?\s*$"),
+    "tax": folded_pattern(r"^\s*(?:vat|tax(?:es)?|gst|thuế(?: gtgt)?)\s*(?:\(%\))?\s*$|\btaxes\b"),
+    # Read only to keep its figures out of the price beside it.
+    "discount": folded_pattern(r"\bdisc(?:ount)?\b\.?\s*%?|chiết khấu|\brabatt\b|\bkorting\b"),
 }
 
 
@@ -747,7 +858,13 @@ def _amount(item: _Item) -> Decimal:
 
 def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
     items: list[_Item] = []
-    rows = read_table(document, _COLUMNS, key="amount", is_end=_ends_table)
+    rows = read_table(
+        document,
+        _COLUMNS,
+        key="amount",
+        is_end=_ends_table,
+        is_section_total=lambda folded: bool(_SUBTOTAL.search(folded)),
+    )
     for row in rows:
         amount = _cell_money(row.text("amount"), language)
         unit, printed_quantity = _split_unit(
@@ -758,7 +875,8 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         if amount is None and (quantity is None or unit_price is None):
             continue  # not a line item: a note inside the table, a blank row
         _wrapped_under_the_number(row)
-        description = clean_text(row.text("description")) or None
+        _without_notes(row)
+        description = clean_text(_SECTION_HEADING.sub(" ", row.text("description"))) or None
         fields: dict[str, str | None] = {
             "description": description,
             "unit": unit,
@@ -768,6 +886,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             "vat_rate": parse_vat_rate(row.text("vat_rate"))
             or (parse_vat_rate(row.text("tax")) if "%" in row.text("tax") else None),
         }
+        _unglue(fields, row, language)
         repaired, implied_amount = _repair_line(fields, row)
         if implied_amount is None:
             implied_amount = _ocr_product(fields, row)
@@ -792,7 +911,72 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         found = cells.get("amount") or cells.get("unit_price")
         assert found is not None
         items.append(_Item(fields, found, confidence, cells, implied_amount))
+    return items or _headerless_items(document, language)
+
+
+_FIGURE_WORD = re.compile(r"^[$€£¥₫]?\d[\d.,]*$")
+
+
+def _headerless_items(document: ParsedDocument, language: str) -> list[_Item]:
+    """Line items of a table whose header was not read (white on a dark band, which OCR
+    loses): rows ending in three figures of which the first two make the third are quantity,
+    unit price and amount; the words before them are the description."""
+    items: list[_Item] = []
+    for page in document.pages:
+        for words in printed_rows(list(page.words)):
+            text = fold(" ".join(word.text for word in words))
+            if items and _ends_table(text):
+                return items
+            if len(words) < 4 or not all(_FIGURE_WORD.match(w.text) for w in words[-3:]):
+                continue
+            figures = [_cell_money(word.text, language) for word in words[-3:]]
+            if None in figures:
+                continue
+            quantity, price, amount = (Decimal(str(value)) for value in figures)
+            if quantity <= 0 or abs(quantity * price - amount) > Decimal("0.01") * max(1, amount):
+                continue
+            described = [word for word in words[:-3] if not _ORDINAL.fullmatch(word.text)]
+            if not described or not any(char.isalpha() for w in described for char in w.text):
+                continue
+            line = Line(tuple(described), page.number)
+            confidence = 0.8  # every figure agrees, but no header says which column is which
+            cells: dict[str, Found | None] = {"description": Found(line.text, line, confidence)}
+            fields: dict[str, str | None] = {"description": clean_text(line.text), "unit": None}
+            for name, value, word in zip(_FIGURES, figures, words[-3:], strict=True):
+                fields[name] = value
+                cells[name] = Found(str(value), Line((word,), page.number), confidence)
+            fields["vat_rate"] = None
+            found = cells["amount"]
+            assert found is not None
+            items.append(_Item(fields, found, confidence, cells))
     return items
+
+
+# `--- Non Food ---`: a heading grouping the lines under it, not part of a line's text.
+_SECTION_HEADING = re.compile(r"(?:^|\s)([-=*#_]{2,})[^-=*#_]{1,40}\1(?=\s|$)")
+# `Notes: Replaced capacitor`, `Serial No: 123`: an attribute printed under an item's name.
+_NOTE = re.compile(r"^[^\W\d_][^\d:]{0,24}:\s*\S")
+
+
+def _without_notes(row: TableRow) -> None:
+    """An item's description without the `Label: value` lines printed under its first line
+    (notes, parts, serial numbers): they describe the item, they are not its name."""
+    words = row.cells.get("description", [])
+    if not words:
+        return
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
+        if lines and abs(word.bbox[1] - lines[-1][0].bbox[1]) <= 0.5 * word.height:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    kept = [lines[0]] + [
+        line
+        for line in lines[1:]
+        if not _NOTE.match(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])))
+    ]
+    if len(kept) < len(lines):
+        row.cells["description"] = [word for word in words if any(word in line for line in kept)]
 
 
 _ORDINAL = re.compile(r"\(?(?:\d{1,3}|[ivxlc]{1,5})[.)]?", re.IGNORECASE)
@@ -862,6 +1046,34 @@ def _repair_line(fields: dict[str, str | None], row: TableRow) -> tuple[list[str
         return [], None
     fields[name] = format_decimal(tidy)
     return [name], None
+
+
+def _unglue(fields: dict[str, str | None], row: TableRow, language: str) -> None:
+    """A quantity and a unit price printed so close that they read as one number (`17` and
+    `755000` as `17755000`, right-aligned quantity against a left-aligned price): the one
+    cut of its digits whose parts multiply to the line's printed amount. The digits are the
+    printed ones; only where one figure ends is inferred, and only when exactly one cut fits."""
+    amount = fields["amount"]
+    if amount is None or (fields["quantity"] is None) == (fields["unit_price"] is None):
+        return
+    name = "quantity" if fields["quantity"] is not None else "unit_price"
+    words = row.cells.get(name, [])
+    if len(words) != 1 or not re.fullmatch(r"\d[\d.,]*\d", words[0].text):
+        return
+    text, target = words[0].text, Decimal(amount)
+    fits = []
+    for cut in range(1, len(text)):
+        left, right = text[:cut], text[cut:]
+        if not right[0].isdigit() or not left[-1].isdigit():
+            continue
+        quantity = _cell_money(left, language)
+        price = _cell_money(right, language)
+        if quantity is None or price is None or Decimal(quantity) <= 0:
+            continue
+        if Decimal(quantity) * Decimal(price) == target:
+            fits.append((quantity, price))
+    if len(fits) == 1:
+        fields["quantity"], fields["unit_price"] = fits[0]
 
 
 def _ocr_product(fields: dict[str, str | None], row: TableRow) -> str | None:
@@ -949,7 +1161,12 @@ def _is_words(text: str) -> bool:
 
 def _split_unit(unit: str | None, quantity: str | None) -> tuple[str | None, str | None]:
     """A unit cell holding the quantity too (`Ram 19`: columns printed too close, or read
-    as one by OCR) is split: no unit of measure is a number."""
+    as one by OCR) is split: no unit of measure is a number. So is a quantity cell printing
+    its unit after the figure (`1.00 kg`) in a table without a unit column."""
+    if unit is None and quantity is not None:
+        match = re.fullmatch(r"\s*(\d[\d.,]*)\s+([^\W\d_][^\d]{0,14})", quantity)
+        if match is not None:
+            return match.group(2).strip(), match.group(1)
     if unit is None or quantity is not None:
         return unit, quantity
     match = re.fullmatch(r"(.*[^\d\s.,])\s+(\d[\d.,]*)", unit)

@@ -56,10 +56,13 @@ def read_table(
     key: str,
     is_end: Callable[[str], bool],
     min_columns: int = 3,
+    is_section_total: Callable[[str], bool] | None = None,
 ) -> list[TableRow]:
     """The rows of the first table whose header names `key` and `min_columns` columns of
     `columns` (patterns over accent-folded text, most specific first). `is_end` sees each
-    printed row's folded text and says where the table stops (a totals row)."""
+    printed row's folded text and says where the table stops (a totals row); a row that
+    `is_section_total` takes for a subtotal does not end it when more line items follow
+    (a table grouped in sections, each with its own subtotal)."""
     rows: list[TableRow] = []
     header: list[Column] | None = None
     for page in document.pages:
@@ -79,6 +82,7 @@ def read_table(
             is_end=is_end,
             minimum=min_columns,
             continued=found is None,
+            is_section_total=is_section_total,
         )
         column_of = _column_map(
             [word for group in groups for line in group for word in line], header
@@ -103,6 +107,7 @@ def _group_rows(
     is_end: Callable[[str], bool],
     minimum: int,
     continued: bool,
+    is_section_total: Callable[[str], bool] | None = None,
 ) -> tuple[list[list[list[Word]]], bool]:
     """The printed rows under a header grouped into table rows: a row holding a key value
     starts one; rows without one are its wrapped lines (or, before the first, lines of the
@@ -111,9 +116,17 @@ def _group_rows(
     pending: list[list[Word]] = []
     last_bottom: float | None = None
     last_height = 0.0
-    for words in printed:
+    for index, words in enumerate(printed):
         text = fold(" ".join(word.text for word in words))
         if is_end(text):
+            if (
+                is_section_total is not None
+                and is_section_total(text)
+                and _items_follow(printed[index + 1 :], header, key, is_end)
+            ):
+                groups.extend([pending] if pending else [])
+                pending = []
+                continue  # a section's subtotal: the table goes on with the next section
             return _close_pending(groups, pending, header, key), True
         if not any(char.isalnum() for char in text):
             continue  # a speck or a rule's stub read as `-` or `'`: nothing of the table
@@ -151,6 +164,20 @@ def _group_rows(
             continue  # a continued page: skip its letterhead until the table resumes
         last_bottom = max(word.bbox[3] for word in words)
     return _close_pending(groups, pending, header, key), False
+
+
+def _items_follow(
+    printed: list[list[Word]], header: list[Column], key: str, is_end: Callable[[str], bool]
+) -> bool:
+    """Whether a line item (a key value and two more figures) comes before the next totals
+    row."""
+    for words in printed[:6]:
+        if is_end(fold(" ".join(word.text for word in words))):
+            return False
+        cells = _assign(words, header, 0).cells
+        if cells.get(key) and len(_figures(cells, key)) >= 2:
+            return True
+    return False
 
 
 def _close_pending(
@@ -197,6 +224,11 @@ def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
                 # Neighbouring columns printed without a gap: split by each word's overlap.
                 column_of[id(word)] = next(iter(_assign([word], touched, 0).cells))
     return column_of
+
+
+def printed_rows(words: list[Word]) -> list[list[Word]]:
+    """Words sharing a baseline band, top to bottom, each row left to right."""
+    return _printed_rows(words)
 
 
 def _printed_rows(words: list[Word]) -> list[list[Word]]:
@@ -266,7 +298,14 @@ _NUMBERING = re.compile(r"(?:\(?(?:[A-Z]|\d{1,2})\)?|[=x×*+-])+")
 
 
 def _is_numbering(words: list[Word]) -> bool:
-    return len(words) >= 3 and all(_NUMBERING.fullmatch(word.text) for word in words)
+    """Column numbers count through the columns (`1 2 3 4 5 6=4x5`, `A B C`); a row of
+    figures that repeat (`1 1 1 1 1`, a one-unit line) is the first line item."""
+    labels = [word.text.strip("()") for word in words]
+    return (
+        len(words) >= 3
+        and all(_NUMBERING.fullmatch(word.text) for word in words)
+        and len(set(labels)) >= 3
+    )
 
 
 def _is_gloss(words: list[Word]) -> bool:

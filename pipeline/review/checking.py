@@ -29,6 +29,7 @@ from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.errors import BackofficeError
+from extractors.normalize import FOREIGN_TAX_ID
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from pipeline.doc_types import spec_of, with_dual_approval
 from pipeline.intake import pairing
@@ -214,8 +215,9 @@ def mark_not_duplicate(
 
 
 # A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID
-# (ASCII digits: a regex's \d takes any script's).
-TAX_ID = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
+# (ASCII digits: a regex's \d takes any script's); or a foreign VAT number with its country
+# prefix.
+TAX_ID = re.compile(rf"[0-9]{{10}}(-[0-9]{{3}})?|[0-9]{{12}}|{FOREIGN_TAX_ID.pattern}")
 
 
 def fold(text: str) -> str:
@@ -593,7 +595,11 @@ def validate_fields(doc_type: str, fields: Mapping[str, Any], *, loc: Loc) -> di
 
 # The SCHEMA.md formats of values the record models keep as plain strings, by field name.
 _FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
-    "tax_id": (TAX_ID, "a tax id: 10 digits with an optional -NNN branch, or 12 digits"),
+    "tax_id": (
+        TAX_ID,
+        "a tax id: 10 digits with an optional -NNN branch, or 12 digits, or a foreign VAT "
+        "number with its country prefix and no spaces ('DE182917077')",
+    ),
     "vat_rate": (
         re.compile(r"[0-9]{1,2}(\.[0-9]{1,2})?|KCT|KKKNT"),
         "a VAT rate: the percent as a number ('8', '5.0') or KCT / KKKNT",
