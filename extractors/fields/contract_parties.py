@@ -645,7 +645,7 @@ _BY_AND_BETWEEN = re.compile(spaced(r"\b(?:by and )?between\b *:? *"), re.IGNORE
 # Where one party's description ends and the next begins: its alias, maybe a short
 # description after it (`("Transporter"), an Arkansas corporation, and`), then `and`.
 _ALIAS_SPLIT = re.compile(
-    spaced(r"\) *(?:, *[^()\n;]{0,60}?)?[,;]? *(?:and|va) +(?=\S)"), re.IGNORECASE
+    spaced(r"\) *(?:, *[^();]{0,60}?)?[,;]? *(?:and|va) +(?=\S)"), re.IGNORECASE
 )
 
 

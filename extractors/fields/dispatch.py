@@ -211,11 +211,16 @@ class _Letter:
         self.index = {id(row.line): position for position, row in enumerate(rows)}
         first_page = [row for row in rows if row.line.page == 1]
         self.recipients_at = _first(rows, lambda row: bool(_RECIPIENTS.match(row.folded)))
-        # The header zone: page 1 before `Kính gửi`; without one, before the first long line.
+        # The header zone: page 1 before `Kính gửi`; without one, before the first long line
+        # (a `Về việc` line may be as long) or the `Căn cứ` recitals a decision opens with.
         end = self.recipients_at
         if end is None:
             end = _first(
-                rows, lambda row: len(row.text) > 90 and not _SUBJECT.match(row.folded)
+                rows,
+                lambda row: (
+                    (len(row.text) > 90 and not _SUBJECT.match(row.folded))
+                    or bool(_GROUNDS.match(row.folded))
+                ),
             ) or len(first_page)
         self.header = rows[: min(end, len(first_page))]
         self.motto = [row for row in self.header if _MOTTO.search(row.folded)]
