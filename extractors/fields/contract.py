@@ -307,6 +307,9 @@ _OWN = re.compile(
 _CITATION_LINE = re.compile(spaced(r"^\W*(?:can cu|pursuant to|based on|theo)\b"), re.IGNORECASE)
 
 
+_LABEL_START = re.compile(r"^[^:]{1,25}:")
+
+
 def _cites_other(flow: Flow, cue: int) -> bool:
     """Whether the date a cue at `cue` introduces is another instrument's: the cue is in a
     `Căn cứ`/`Pursuant to` recital, or follows, in its sentence, a cited law, or an
@@ -316,7 +319,15 @@ def _cites_other(flow: Flow, cue: int) -> bool:
     if _CITATION_LINE.match(folded[flow.starts[line] :]):
         return True
     left, _ = sentence_at(flow, cue, cue)
-    before = folded[max(left, cue - 90) : cue]
+    # The sentence before the cue, back over lines it wraps from, but not into a title, a
+    # `Label:` line or a line that ends a clause (`SUPPLY CONTRACT` / `Date: …`).
+    start = flow.starts[line]
+    for previous in range(line - 1, max(line - 3, -1), -1):
+        text = flow.lines[previous].text.strip()
+        if not text or text.isupper() or _LABEL_START.match(text) or text.endswith((".", ";", ":")):
+            break
+        start = flow.starts[previous]
+    before = folded[max(left, start, cue - 90) : cue]
     nouns = list(_LAW_CITED.finditer(before)) + list(_INSTRUMENT.finditer(before))
     if not nouns:
         return False

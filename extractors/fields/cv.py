@@ -204,10 +204,19 @@ def _contact_phone(lines: list[Line]) -> Found | None:
     some): it must be on a line with a phone label or icon, or stand alone as a part of a
     line that holds an e-mail address or sits above the first section."""
     first_section = next(
-        (index for index, line in enumerate(lines) if _is_heading(line.text)), len(lines)
+        (
+            index
+            for index, line in enumerate(lines)
+            if any(pattern.match(line.text) for pattern in _SECTIONS.values())
+        ),
+        len(lines),
     )
     for index, line in enumerate(lines):
-        labelled = _PHONE_LABEL.search(fold(line.text)) is not None
+        # The label on the line, or alone on the line above (`Phone:` / `+84 986 …`).
+        above = lines[index - 1].text if index else ""
+        labelled = _PHONE_LABEL.search(fold(line.text)) is not None or (
+            len(above) <= 25 and _PHONE_LABEL.search(fold(above)) is not None
+        )
         contacts = index < first_section or find_email(line.text) is not None
         for part in _CONTACT_SEPARATOR.split(line.text):
             phone = find_phone(part)
