@@ -480,7 +480,8 @@ def _degree_before(degree: re.Match[str], institution: re.Match[str]) -> re.Matc
         if not word.group(0)[:1].isupper():
             break
         start = degree.end(1) + word.start()
-    return re.compile(re.escape(text[degree.start() : start].rstrip())).match(text, degree.start())
+    # The same reading over the text cut where the school starts: offsets stay the row's.
+    return _DEGREE.match(text[:start].rstrip(), degree.start())
 
 
 _PART_SEPARATORS = ("|", " – ", " — ", " - ", ", ")
