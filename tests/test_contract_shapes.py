@@ -11,6 +11,7 @@ import pytest
 
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
+from tests import docgen
 from tests.docgen import shapes19
 from tests.docgen.common import GeneratedDocument, write
 
@@ -49,3 +50,14 @@ def test_cited_dates_are_not_the_contracts_and_the_term_ends_where_printed(
 ) -> None:
     doc = shapes19.english_agreement(seed)
     _matches(_read(doc, tmp_path), doc.fields)
+
+
+@pytest.mark.parametrize("seed", [1001, 1003])
+def test_a_date_line_under_the_agreement_number_is_the_contracts_own(
+    seed: int, tmp_path: Path
+) -> None:
+    # `Agreement No. 51/2025/LA` / `Date: July 17, 2025`: the agreement named above the date
+    # is this one, not one the contract cites.
+    doc = docgen.contract(seed, language="en")
+    fields = _read(doc, tmp_path)
+    assert fields["signing_date"] == doc.fields["signing_date"]

@@ -318,6 +318,8 @@ def _cites_other(flow: Flow, cue: int) -> bool:
     line = flow.index_at(cue)
     if _CITATION_LINE.match(folded[flow.starts[line] :]):
         return True
+    if not folded[flow.starts[line] : cue].strip() and _LABEL_START.match(flow.lines[line].text):
+        return False  # a label opening its line (`Date: …`) is a statement of its own
     left, _ = sentence_at(flow, cue, cue)
     # The sentence before the cue, back over lines it wraps from, but not into a title, a
     # `Label:` line or a line that ends a clause (`SUPPLY CONTRACT` / `Date: …`).
