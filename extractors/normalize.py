@@ -238,14 +238,36 @@ _NOT_PHONE_LABEL = re.compile(
 )
 
 
+# Digits that are printed as something else: a year range (`2009 - 2011`), a date, a period
+# of years. Their digits may still make a number of a possible length.
+_NOT_PHONE_SHAPE = re.compile(
+    r"^(?:19|20)\d{2}\s*[-–.]\s*(?:19|20)\d{2}$"
+    r"|\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d{2}\b"
+    r"|\b(?:19|20)\d{2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}\b"
+)
+
+
+def _printed_as_phone(text: str, match: re.Match[str]) -> bool:
+    """Whether a run of digits stands on its own as a number: not a year range or a date,
+    and not part of a longer token (`10.1234/abc.2023.1234`, a DOI; `v2.2023.1234`)."""
+    if _NOT_PHONE_SHAPE.search(match.group(1)):
+        return False
+    before = text[match.start() - 1 : match.start()] if match.start() else ""
+    after = text[match.end() : match.end() + 2]
+    return not (before in ("/", ".", "-", "_") or re.match(r"[/.]\w|-\d", after))
+
+
 def find_phone(text: str, *, default_region: str = "VN") -> str | None:
     """The first phone number as E.164, national numbers read as Vietnamese: the first one
     valid in phonenumbers' numbering plans, else the first of a possible length (the plans
     lag behind new prefixes). Numbers labelled as an ID, a tax code, an account or a fax
-    are skipped."""
+    are skipped, and so are digits printed as something else (a year range, a date, part of
+    a DOI or an identifier)."""
     possible: str | None = None
     for match in _PHONE.finditer(text):
         if _NOT_PHONE_LABEL.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
+        if not _printed_as_phone(text, match):
             continue
         try:
             number = phonenumbers.parse(match.group(1), default_region)

@@ -94,7 +94,44 @@ class ContractExtractor:
             # Nothing says the contract renews itself: false, as sure as the reading is whole.
             ocr = any(word.source == "ocr" for word in flow.lines[0].words)
             out.confidence["auto_renewal"] = 0.85 if ocr else 0.9
+        _drop_placeholders(out)
         return out
+
+
+# A template's blanks: `{{HO_TEN}}`, `[Company name]`, `<address>`, dotted or underlined
+# space. What is left once they are gone is a value only if it still says something.
+_BLANK = re.compile(r"\{\{[^{}]*\}\}|\{[A-Z0-9_ ]+\}|\[[^\[\]]*\]|<[^<>]*>|[.…_·]{3,}|…")
+_LABEL_ONLY = re.compile(r"^[^:]{0,40}:?$")
+
+
+def _blank(value: str) -> bool:
+    """Whether a value read from a template is only its blanks, or a label left without
+    its value (`Ông/Bà: ……`)."""
+    if not _BLANK.search(value):
+        return False
+    rest = _BLANK.sub(" ", value).strip(" ,;:-–()")
+    letters = re.sub(r"[\W\d_]", "", rest)
+    return len(letters) < 2 or (rest.endswith(":") and bool(_LABEL_ONLY.match(rest)))
+
+
+def _drop_placeholders(out: Extraction) -> None:
+    """Blanks are not values: a template's fields read null, with no confidence or place."""
+    paths = [key for key in ("title", "contract_number", "governing_law") if key in out.fields]
+    for key in paths:
+        value = out.fields[key]
+        if isinstance(value, str) and _blank(value):
+            out.fields[key] = None
+            out.confidence.pop(key, None)
+            out.provenance.pop(key, None)
+    parties = out.fields.get("parties")
+    if not isinstance(parties, list):
+        return
+    for number, party in enumerate(parties):
+        for key, value in list(party.items()):
+            if key != "role" and isinstance(value, str) and _blank(value):
+                party[key] = None
+                out.confidence.pop(f"parties[{number}].{key}", None)
+                out.provenance.pop(f"parties[{number}].{key}", None)
 
 
 # --- zones ------------------------------------------------------------------------------------
@@ -121,6 +158,9 @@ _TITLE_CUE = re.compile(
     r"hop dong|thoa thuan|\bagreement\b|\bcontract\b|memorandum of understanding|\blease\b",
     re.IGNORECASE,
 )
+# A line under an English title that qualifies it rather than continuing it: `SERVICE
+# AGREEMENT` / `UNDER RATE SCHEDULE …`.
+_SUBTITLE = re.compile(r"^\s*(?:under|pursuant|between|among|dated|by and|relating)\b", re.I)
 _NOT_TITLE = re.compile(
     r"^\s*(?:so\b|no\b|ref|can cu|hom nay|this\b|today|pursuant|\(|-|date\b|between\b)",
     re.IGNORECASE,
@@ -162,6 +202,7 @@ def _title(flow: Flow, header_end: int) -> Found | None:
             or abs(centre - nxt_centre) > 0.25 * max(previous.bbox[2] - previous.bbox[0], 1.0)
             or nxt.text.isupper() != upper
             or _NOT_TITLE.match(fold(nxt.text))
+            or _SUBTITLE.match(fold(nxt.text))
             or any(char.isdigit() for char in nxt.text)
         ):
             break
@@ -231,6 +272,10 @@ def _signing(flow: Flow) -> Found | None:
         else flow.starts[min(len(flow.lines) - 1, _terms_start(flow))]
     )
     for match in _SIGNING.finditer(folded, 0, max(limit, 1)):
+        # `Hôm nay` / `Today` is the day the parties meet to sign this contract.
+        today = re.match(r"hom nay|today", match.group(0), re.IGNORECASE)
+        if not today and _cites_other(flow, match.start()):
+            continue
         window = flow.text[match.end() : match.end() + 40]
         found = date_in(window, day_first=True)
         if found is None or found[1] > 12:
@@ -238,6 +283,65 @@ def _signing(flow: Flow) -> Found | None:
         start = match.end() + found[1]
         return _found_value(flow, found[0], start, match.end() + found[2], 0.92)
     return None
+
+
+# Instruments a contract cites: a law or decree is never the contract itself; an agreement or
+# contract is, when it is `this`/`the` one (`this Agreement`, `THIS LEASE AGREEMENT`; a
+# bare `Hợp đồng` is this one), and is another one when introduced as such (`a Master
+# Agreement dated …`, `that certain agreement effective as of …`).
+_LAW_CITED = re.compile(
+    spaced(
+        r"\b(?:bo luat|luat|nghi dinh|thong tu|quyet dinh|nghi quyet|phap lenh|van ban|code"
+        r"|law|act|decree|circular|ordinance|regulation|resolution|statute)\b"
+    ),
+    re.IGNORECASE,
+)
+_INSTRUMENT = re.compile(
+    spaced(r"\b(?:agreement|contract|lease|amendment|license|licence)\b"),
+    re.IGNORECASE,
+)
+_OWN = re.compile(
+    r"(?:\b(?:this|the|present|hereby)\s+[\"“”']?$)|(?:\bthis\s+(?:[\w-]+\s+){0,4}$)",
+    re.IGNORECASE,
+)
+_CITATION_LINE = re.compile(spaced(r"^\W*(?:can cu|pursuant to|based on|theo)\b"), re.IGNORECASE)
+
+
+_LABEL_START = re.compile(r"^[^:]{1,25}:")
+
+
+def _cites_other(flow: Flow, cue: int) -> bool:
+    """Whether the date a cue at `cue` introduces is another instrument's: the cue is in a
+    `Căn cứ`/`Pursuant to` recital, or follows, in its sentence, a cited law, or an
+    agreement other than this one (`… Civil Code … dated`, `a Master Agreement dated`)."""
+    folded = flow.folded
+    line = flow.index_at(cue)
+    if _CITATION_LINE.match(folded[flow.starts[line] :]):
+        return True
+    if not folded[flow.starts[line] : cue].strip() and _LABEL_START.match(flow.lines[line].text):
+        return False  # a label opening its line (`Date: …`) is a statement of its own
+    left, _ = sentence_at(flow, cue, cue)
+    # The sentence before the cue, back over lines it wraps from, but not into a title, a
+    # `Label:` line or a line that ends a clause (`SUPPLY CONTRACT` / `Date: …`).
+    start = flow.starts[line]
+    for previous in range(line - 1, max(line - 3, -1), -1):
+        text = flow.lines[previous].text.strip()
+        if not text or text.isupper() or _LABEL_START.match(text) or text.endswith((".", ";", ":")):
+            break
+        start = flow.starts[previous]
+    before = folded[max(left, start, cue - 90) : cue]
+    nouns = list(_LAW_CITED.finditer(before)) + list(_INSTRUMENT.finditer(before))
+    if not nouns:
+        return False
+    last = max(nouns, key=lambda match: match.start())
+    if last.re is _LAW_CITED:
+        return True
+    after = before[last.end() :]
+    if re.match(r"\s*(?:nay|hereof|\(this\b)", after, re.IGNORECASE):
+        return False
+    if re.search(r"\(\s*(?:the\s+|this\s+)?[\"“”']$", before[: last.start()]):
+        return False  # the defined name a contract gives itself: `THIS AGREEMENT ("Agreement")`
+    return not _OWN.search(before[: last.start()])
 
 
 _TERMS_START = re.compile(
@@ -262,7 +366,7 @@ def _found_value(flow: Flow, value: str, start: int, end: int, confidence: float
 _EFFECTIVE = re.compile(
     spaced(
         r"(?:co )?hieu luc(?: thi hanh)?(?: ke)? tu(?: ngay)?|ngay (?:co )?hieu luc\s*:?"
-        r"|effective (?:as of|from|on)\b|effective date\s*:|(?:come|comes|enter"
+        r"|effective (?:as of|from|on)\b|effective date\s*:|commencing on|(?:come|comes|enter"
         r"|enters) into (?:force|effect)"
         r"(?: on| from| as of)?|takes? effect(?: on| from| as of)?|(?:shall )?commences? on"
         r"|(?P<defined>\(\s*(?:the\s+)?[\"“”]?effective date[\"“”]?\s*\))"
@@ -272,7 +376,8 @@ _EFFECTIVE = re.compile(
 _FROM_SIGNING = re.compile(
     spaced(
         r"^\W*(?:ke tu |tu )?(?:ngay|the)?\s*(?:hai ben |cac ben )?(?:ky|ky ket|date of (?:signing|"
-        r"signature|execution)|date hereof|date first (?:written|above)|signing|execution)\b"
+        r"signature|execution)|date hereof|date first (?:written|set forth|above)|signing"
+        r"|execution)\b"
         r"|^\W*ngay hop dong duoc ky"
     ),
     re.IGNORECASE,
@@ -282,6 +387,8 @@ _FROM_SIGNING = re.compile(
 def _effective(flow: Flow, signing: Found | None) -> Found | None:
     folded = flow.folded
     for match in _EFFECTIVE.finditer(folded):
+        if _cites_other(flow, match.start()):
+            continue
         if match.group("defined"):
             before = flow.text[max(0, match.start() - 60) : match.start()]
             dates = [(iso, start, end) for iso, start, end in _dates(before)]
@@ -319,7 +426,7 @@ _EXPLICIT_END = re.compile(
         r"(?:(?<![\w])den|toi)\s+(?:het\s+)?(?:ngay\s+)?|ket thuc\s+(?:vao\s+)?(?:ngay\s+)?"
         r"|ngay (?:ket thuc|het han)\s*:?\s*|het han\s+(?:vao\s+)?(?:ngay\s+)?|\buntil\s+|\btill\s+"
         r"|expires?\s+on\s+|expiry date\s*:?\s*|expiration date\s*:?\s*|ending on\s+|ends on\s+"
-        r"|\bthrough\s+|(?<=\d)\s+to\s+"
+        r"|\bthrough\s+|(?<=\d)\s+to\s+|\b(?:terminates?|end|expire)\s+on\s+"
     ),
     re.IGNORECASE,
 )
@@ -350,7 +457,10 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
             continue
         left, right = sentence_at(flow, match.start(), match.end())
         sentence = folded[left:right]
-        if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(sentence):
+        # What rules an end date out is said before it: `… and shall terminate on 31 December
+        # 2034 (… as may be extended …)` is the term's end, extensions aside.
+        stated = folded[left : match.end() + found[2]]
+        if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(stated):
             continue
         return _found_value(flow, found[0], match.end() + found[1], match.end() + found[2], 0.92)
     for match in TERM.finditer(folded):
@@ -367,6 +477,13 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
         clause = folded[max(left, clause_start) : min(clause_ends, default=right)]
         if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(clause):
             continue
+        if _DEFINITION.search(sentence):
+            continue  # `"Volume Commitment" means … of the fifteen (15) year term`
+        line_start = folded.rfind("\n", 0, match.start()) + 1
+        if folded.rfind("[", line_start, match.start()) > folded.rfind(
+            "]", line_start, match.start()
+        ):
+            continue  # a form's options to choose from (`[Priority (5, 10, 15 Year)]`)
         months = term_months(match)
         if months is None:
             continue
@@ -378,6 +495,7 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
     return None
 
 
+_DEFINITION = re.compile(r"[\"”]\s*(?:shall\s+)?means?\b|[\"”]\s*(?:la|co nghia la)\b")
 _FROM_EFFECTIVE = re.compile(
     spaced(
         r"(?:ke )?tu ngay (?:hop dong )?co hieu luc|from the effective date|on the effective date"
@@ -502,8 +620,10 @@ def _currency_near(flow: Flow, start: int, end: int) -> Found | None:
 
 _LAW = re.compile(
     spaced(
-        r"(?:governed by|construed in accordance with|subject to|interpreted (?:in accordance with|"
-        r"under))\s+(?:and construed in accordance with\s+)?(?:the\s+)?laws?\s+of\s+(?:the\s+)?"
+        r"(?:governed(?:\s+in\s+all\s+respects|\s+exclusively|\s+solely)?\s+by|construed in "
+        r"accordance with|subject to|interpreted (?:in accordance with|under))\s+(?:and construed"
+        r" in accordance with\s+)?(?:the\s+)?(?:(?:internal|substantive|domestic)\s+)?laws?\s+of\s+"
+        r"(?:the\s+)?"
         r"(?P<place>[^.,;()]{2,60}?)(?=\s*(?:[.,;(]|\s+and\s+(?:the\s+)?(?:parties|any|each|shall)"
         r"|\s+without|\s+excluding|\s+as\s|$))"
         r"|(?:the\s+)?laws?\s+of\s+(?:the\s+)?(?P<place2>[^.,;()\n]{2,40}?)\s+(?:shall\s+)?govern"

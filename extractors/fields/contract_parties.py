@@ -72,7 +72,7 @@ _LABELS: dict[str, str] = {
     r"|identification (?:number|no\.?)|number|registration (?:number|no\.?))|tin"
     r"|enterprise (?:code|(?:registration )?(?:number|no\.?))"
     r"|business registration (?:number|no\.?|certificate(?: no\.?)?)",
-    "representative": r"(?:nguoi )?dai dien(?: theo phap luat)?(?: boi)?|represented by"
+    "representative": r"(?:nguoi )?dai dien(?:(?: theo)? phap luat)?(?: boi)?|represented by"
     r"|(?:legal |authori[sz]ed )?representative",
     "position": r"chuc vu|chuc danh|position|title|designation",
     "other": r"(?:so )?dien thoai|dt|di dong|fax|e-?mail|website|tel|telephone|phone|mobile"
@@ -349,9 +349,24 @@ def _name_cut(found: Found) -> Found | None:
 
 
 def _is_role(text: str) -> bool:
-    """`(Bên mua)`, `BÊN BÁN`, `(sau đây gọi là Bên A)`: a role, not a name."""
+    """`(Bên mua)`, `BÊN BÁN`, `(sau đây gọi là Bên A)`, `NGƯỜI SỬ DỤNG LAO ĐỘNG`: a role,
+    not a name."""
     folded = fold(text).strip(" :()").lower()
-    return bool(re.fullmatch(r"(?:ben|party|the)\b[\w ]{0,30}|sau day goi la[\w ]*", folded))
+    return bool(
+        re.fullmatch(r"(?:ben|party|the)\b[\w ]{0,30}|sau day goi la[\w ]*", folded)
+        or re.fullmatch(_ROLE_NOUNS, folded)
+    )
+
+
+# What a party is called by its role in the contract, in a heading after `BÊN A -`.
+_ROLE_NOUNS = (
+    rf"(?:(?:the )?(?:{_ROLE_WORDS}|employee|worker|landlord|licensee|owner|shipper"
+    r"|transporter|principal|agent|lender|borrower|guarantor)"
+    r"|nguoi (?:su dung )?lao dong|nguoi (?:thue|cho thue|ban|mua|nhan|giao|uy quyen"
+    r"|duoc uy quyen|vay|cho vay|bao lanh)(?: [a-z]+){0,2}"
+    r"|(?:ben )?(?:ban|mua|thue|cho thue|cung cap|cung ung|su dung|nhan|giao|dat hang"
+    r"|nhan thau|giao thau|van chuyen|dich vu|tu van|khach hang)(?: [a-z]+){0,2})"
+)
 
 
 def _continued_name(line: Line, following: list[Line], found: Found) -> Found:
@@ -627,7 +642,11 @@ def _first_cell(mine: list[Line], labels: list[Line]) -> Found:
 
 _ITEM = re.compile(r"^\s*(?:\(\d\)|\d[.)])\s+(?=\S)")
 _BY_AND_BETWEEN = re.compile(spaced(r"\b(?:by and )?between\b *:? *"), re.IGNORECASE)
-_ALIAS_SPLIT = re.compile(spaced(r"\) *[,;]? *(?:and|va) +(?=\S)"), re.IGNORECASE)
+# Where one party's description ends and the next begins: its alias, maybe a short
+# description after it (`("Transporter"), an Arkansas corporation, and`), then `and`.
+_ALIAS_SPLIT = re.compile(
+    spaced(r"\) *(?:, *[^();]{0,60}?)?[,;]? *(?:and|va) +(?=\S)"), re.IGNORECASE
+)
 
 
 _ITEM_ALONE = re.compile(r"^\s*(?:\(\d\)|\d[.)])\s*$")
@@ -720,7 +739,11 @@ def _read_inline(flow: Flow, start: int, stop: int, party: _Party) -> None:
 
 def _person(text: str) -> str | None:
     """A person's name without honorific, position or anything after it."""
-    text = _HONORIFIC.sub("", clean_text(text))
+    text = clean_text(text)
+    label = re.match(r"^[^\W\d][^:\d]{0,30}:\s*(?=\S)", text)
+    if label is not None:  # the rest of a label (`pháp luật: Bà …`): the name follows it
+        text = text[label.end() :]
+    text = _HONORIFIC.sub("", text)
     end = _PERSON_END.search(text)
     name = _HONORIFIC.sub("", text[: end.start()].strip(" :.-–")).strip(" .,")
     if not name or any(char.isdigit() for char in name) or len(name.split()) > 6:

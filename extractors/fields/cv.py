@@ -71,10 +71,10 @@ _RANGE = re.compile(
 )
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _DEGREE = re.compile(
-    r"(?<![\w.])(cử nhân|kỹ sư|thạc sĩ|tiến sĩ|cao đẳng|bachelor|master|mba|ph\.?d|engineer|"
+    r"(?<![\w.])(cử nhân|kỹ sư|thạc sĩ|tiến sĩ|cao đẳng|bachelor|master|mba|ph\.?d|engineer(?!ing)|"
     r"diploma|b\.?sc|m\.?sc|b\.a\.|b\.s\.|m\.s\.|m\.a\.|associate|"
     # British and short forms, in capitals only: `ba` is also Vietnamese for three.
-    r"(?-i:(?:BA|BEng|MEng|MA|LLB|LLM|BBA)\b))[^,;|]*",
+    r"(?-i:(?:BA|BS|BSc|BEng|MEng|MA|MS|MSc|LLB|LLM|BBA)\b))[^,;|]*",
     re.IGNORECASE,
 )
 _INSTITUTION = re.compile(
@@ -102,12 +102,13 @@ class CvExtractor:
                 None,
             )
         out.put("full_name", clean_text(name.value) if name else None, name)
-        for key, find in (("email", find_email), ("phone", find_phone)):
-            value = find(text)
-            where = next((line for line in lines if find(line.text) == value), None)
-            # Shapes checked by their own parsers (a mailbox, a numbering plan): the reading is
-            # as good as the words it came from.
-            out.put(key, value, Found(value, where, 0.95) if value and where else None)
+        email = find_email(text)
+        where = next((line for line in lines if find_email(line.text) == email), None)
+        # A shape checked by its own parser (a mailbox): the reading is as good as the words
+        # it came from.
+        out.put("email", email, Found(email, where, 0.95) if email and where else None)
+        phone = _contact_phone(lines)
+        out.put("phone", phone.value if phone else None, phone)
         birth = value_for(document, _BIRTH, valid=lambda t: parse_date(t) is not None)
         out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
         location = value_for(document, _LOCATION, valid=lambda t: len(t.strip()) > 2)
@@ -153,7 +154,11 @@ class CvExtractor:
                         out.note(f"{key}[{index}].{name}", Found(str(value), where, _LISTED))
         out.fields["education"] = education
         out.fields["experience"] = experience
-        out.fields["years_of_experience"] = _years(experience, document.as_of or date.today())
+        stated = _stated_years(lines)
+        if stated is not None:  # what the candidate says beats a sum of the periods read
+            out.put("years_of_experience", float(stated.value), stated)
+        else:
+            out.fields["years_of_experience"] = _years(experience, document.as_of or date.today())
         return out
 
 
@@ -180,23 +185,92 @@ def _address_goes_on(last_word: str) -> Callable[[str], bool]:
     return accept
 
 
-_CONTACT_SEPARATOR = re.compile(r"\s*[|•·]\s*")
+# Contact lines separate their parts with bars, bullets, icons (emoji, or an icon font's
+# private-use glyphs) or wide gaps.
+_CONTACT_SEPARATOR = re.compile(
+    r"\s*(?:[|•·\ue000-\uf8ff\u2600-\u27bf\ufe0f]|[\U0001f300-\U0001faff])\s*|\s{3,}"
+)
+_PHONE_LABEL = re.compile(
+    r"(?<![\w])(?:dien thoai|dt|sdt|dd|di dong|mobile|mob|phone|tel|telephone|cell|hotline)"
+    r"(?![\w])|[☎📱📞✆]",
+    re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"^[+(]?\d[\d\s().-]*\d$")
+
+
+def _contact_phone(lines: list[Line]) -> Found | None:
+    """The candidate's phone: a number printed as a phone, where CVs print contacts. A
+    number of a possible length is not enough (a DOI, a year range, a date, an id make
+    some): it must be on a line with a phone label or icon, or stand alone as a part of a
+    line that holds an e-mail address or sits above the first section."""
+    first_section = next(
+        (
+            index
+            for index, line in enumerate(lines)
+            if any(pattern.match(line.text) for pattern in _SECTIONS.values())
+        ),
+        len(lines),
+    )
+    for index, line in enumerate(lines):
+        # The label on the line, or alone on the line above (`Phone:` / `+84 986 …`).
+        above = lines[index - 1].text if index else ""
+        labelled = _PHONE_LABEL.search(fold(line.text)) is not None or (
+            len(above) <= 25 and _PHONE_LABEL.search(fold(above)) is not None
+        )
+        contacts = index < first_section or find_email(line.text) is not None
+        for part in _CONTACT_SEPARATOR.split(line.text):
+            phone = find_phone(part)
+            if phone is None:
+                continue
+            if labelled:
+                return Found(phone, line, 0.95)
+            if contacts and _BARE_NUMBER.match(part.strip()):
+                return Found(phone, line, 0.9)
+    return None
+
+
 _URL = re.compile(r"(?:https?://|www\.|linkedin\.com|github\.com)|\.\w{2,3}/", re.IGNORECASE)
 
 
 def _contact_line_place(lines: list[Line]) -> Found | None:
     """The place on a résumé's contact line (`Seattle, WA | +1 (206) 555-0198 | s@x.com`):
     of its parts, the one that is not a phone, an e-mail or a link."""
-    for line in lines:
+    for index, line in enumerate(lines):
         parts = [part for part in _CONTACT_SEPARATOR.split(line.text) if part.strip()]
         if len(parts) < 2 or not any(find_email(p) or find_phone(p) for p in parts):
             continue
-        for part in parts:
+        for number, part in enumerate(parts):
             if find_email(part) or find_phone(part) or _URL.search(part):
                 continue
             if re.search(r"[^\W\d_]{2}", part) and len(part) <= 60:
-                return Found(part, line, 0.8)
+                value = part.strip()
+                nxt = lines[index + 1] if index + 1 < len(lines) else None
+                if (
+                    number == len(parts) - 1
+                    and value.endswith(",")
+                    and nxt is not None
+                    and _carries_on(line, nxt)
+                ):  # the last part wrapped onto the next line (`…, Quận 3,` / `700000`)
+                    return Found(
+                        f"{value} {nxt.text.strip()}", Line(line.words + nxt.words, line.page), 0.75
+                    )
+                return Found(value.rstrip(","), line, 0.8)
     return None
+
+
+def _carries_on(line: Line, nxt: Line) -> bool:
+    """Whether `nxt` is the rest of a contact line cut short: just below it, within its
+    width, short, and not a contact, heading or sentence of its own."""
+    height = max(line.bbox[3] - line.bbox[1], 1.0)
+    return (
+        nxt.page == line.page
+        and 0 <= nxt.bbox[1] - line.bbox[3] <= 0.8 * height
+        and nxt.bbox[0] >= line.bbox[0] - 2
+        and nxt.bbox[2] <= line.bbox[2] + 2
+        and len(nxt.text) <= 40
+        and not (find_email(nxt.text) or _URL.search(nxt.text) or _is_heading(nxt.text))
+        and not nxt.text.rstrip().endswith(".")
+    )
 
 
 _PLACE = re.compile(r"^[^\W\d_][\w .'’-]{1,30}(?:,\s*[^\W\d_][\w .'’-]{1,30}){1,2}$")
@@ -336,6 +410,8 @@ def _education(lines: list[Line], right: dict[int, float]) -> list[dict[str, obj
         degree = _DEGREE.search(text)
         if institution is None and degree is None:
             continue
+        if degree is not None and institution is not None:
+            degree = _degree_before(degree, institution) or degree
         following = texts[index + 1 : index + 3]
         years = [int(m.group(0)) for m in _YEAR.finditer(text)]
         if not years:  # the years on the line below (`2008 – 2012`), not another entry's
@@ -355,6 +431,9 @@ def _education(lines: list[Line], right: dict[int, float]) -> list[dict[str, obj
                 stops.append(degree.start())
             bar = text.find("|", institution.start())
             stops += [bar] if bar >= 0 else []
+            comma = text.find(", ", institution.start())
+            if degree is not None and degree.end() <= institution.start() and comma >= 0:
+                stops.append(comma)  # `PhD Princeton University, Computer Science`: the field
             end = min(stops, default=len(text))
             # ... and back to the start of its part: `National Economics University`.
             found = [(text.rfind(sep, 0, institution.start()), sep) for sep in _PART_SEPARATORS]
@@ -390,6 +469,21 @@ def _education(lines: list[Line], right: dict[int, float]) -> list[dict[str, obj
     return entries
 
 
+def _degree_before(degree: re.Match[str], institution: re.Match[str]) -> re.Match[str] | None:
+    """A degree read up to the school printed right after it (`PhD Princeton University`):
+    the degree ends where the school's capitalised name starts before its keyword."""
+    if not degree.end(1) <= institution.start() < degree.end():
+        return None
+    text = degree.string
+    start = institution.start()
+    for word in reversed(list(re.finditer(r"\S+", text[degree.end(1) : start]))):
+        if not word.group(0)[:1].isupper():
+            break
+        start = degree.end(1) + word.start()
+    # The same reading over the text cut where the school starts: offsets stay the row's.
+    return _DEGREE.match(text[:start].rstrip(), degree.start())
+
+
 _PART_SEPARATORS = ("|", " – ", " — ", " - ", ", ")
 _OPEN_ENDED = re.compile(r"\b(?:in|of|and|về|ngành|chuyên ngành)$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*[•\-–*▪●◦+·]\s*")
@@ -410,6 +504,9 @@ def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, ob
     Of a row, only its leftmost text counts: a location or date is printed right."""
     rows = _join_wrapped(_rows(lines), right)
     dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
+    if not dated:
+        return _undated(rows)
+    described = _described(rows)
     entries: list[dict[str, object]] = []
     taken = -1  # the last row read as part of a job
     for number, index in enumerate(dated):
@@ -426,11 +523,25 @@ def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, ob
         heading += [clean_text(p) for p in _split_heading(remainder) if p.strip(" :")]
         limit = dated[number + 1] if number + 1 < len(dated) else len(rows)
         after = index + 1
-        while after < limit and len(heading) < 2 and _is_heading_line(rows[after][0].text):
+        # A range printed beside a job's first bullet (a timeline's right column) has the
+        # job's heading above it; the rows after it are that bullet's wrapped text.
+        beside_bullet = any(_BULLET.match(part.text) for part in row if part is not holder)
+        while (
+            not beside_bullet
+            and after < limit
+            and len(_heading_parts(heading)) < 2
+            and after not in described
+            and _is_heading_line(rows[after][0].text)
+        ):
             heading.append(rows[after][0].text)
             after += 1
         before = index - 1
-        while len(heading) < 2 and before > taken and _is_heading_line(rows[before][0].text):
+        while (
+            len(_heading_parts(heading)) < 2
+            and before > taken
+            and before not in described
+            and _is_heading_line(rows[before][0].text)
+        ):
             heading.insert(0, rows[before][0].text)
             before -= 1
         taken = max(taken, after - 1)
@@ -445,6 +556,56 @@ def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, ob
             }
         )
         taken = max(taken, index)
+    return entries
+
+
+def _described(rows: list[list[Line]]) -> set[int]:
+    """The rows that describe a job rather than head it: bullets, and the lines a bullet
+    wraps onto (indented past the bullet's mark, no mark of their own)."""
+    described: set[int] = set()
+    indent: float | None = None  # where the current bullet's wrapped lines start
+    for index, row in enumerate(rows):
+        first = row[0]
+        if _BULLET.match(first.text):
+            described.add(index)
+            indent = first.bbox[0]
+        elif indent is not None and first.bbox[0] > indent + 1.5:
+            described.add(index)
+        else:
+            indent = None
+    return described
+
+
+_DURATION = re.compile(
+    r"^\(?\d+(?:[.,]\d+)?\+?\s*(?:năm|tháng|years?|yrs?|months?|mos?)\)?$", re.IGNORECASE
+)
+
+
+def _undated(rows: list[list[Line]]) -> list[dict[str, object]]:
+    """Jobs printed without dates (`Title | Employer | 2 năm`): a heading row whose parts
+    are a title and an employer, told apart by the job lexicon and legal forms."""
+    entries: list[dict[str, object]] = []
+    for row in rows:
+        text = " | ".join(part.text for part in row)
+        if _BULLET.match(text) or _RANGE.search(text):
+            continue
+        parts = _heading_parts([text])
+        if len(parts) < 2 or any(len(part) > _HEADING_LENGTH for part in parts):
+            continue
+        employer, title = _employer_and_title([text])
+        if employer is None or title is None:
+            continue
+        if not (_EMPLOYER.search(employer) or names_a_job(title)):
+            continue
+        entries.append(
+            {
+                "employer": employer,
+                "title": title,
+                "start": None,
+                "end": None,
+                "_line": _row_line(row),
+            }
+        )
     return entries
 
 
@@ -552,9 +713,49 @@ def _is_heading_line(text: str) -> bool:
     )
 
 
+_LOCATION_PART = re.compile(
+    r"^[^\W\d_][\w.'’ -]{1,30},\s*(?:[A-Z]{2,3}|[^\W\d_][\w'’-]+(?:\s[^\W\d_][\w'’-]+)?)$"
+)
+# A note on a title, not part of it: `Specialist (Trước đây)`, `Engineer (current)`.
+_TITLE_NOTE = re.compile(
+    r"\s*\((?:trước đây|hiện tại|hiện nay|former(?:ly)?|previous(?:ly)?|current(?:ly)?|now)\)$",
+    re.IGNORECASE,
+)
+
+
+def _heading_parts(heading: list[str]) -> list[str]:
+    """A job heading's fields: its lines split at bars and dashes, without a place
+    (`Santa Clara, CA`) or a duration (`2 năm`); a single part naming a job and something
+    else is split at ` at ` or a comma (`Research Intern at Google`, `Nexus AI, CTO`)."""
+    parts: list[str] = []
+    for text in heading:
+        parts += [clean_text(part.strip(" |:–—-")) for part in _split_heading(text)]
+    parts = [part for part in parts if part and not _DURATION.match(part)]
+    if len(parts) > 1:
+        parts = [
+            part
+            for part in parts
+            if not (
+                _LOCATION_PART.match(part) and not names_a_job(part) and not _EMPLOYER.search(part)
+            )
+        ] or parts[:1]
+    if len(parts) == 1:
+        for separator in (r"\s+(?:at|@|tại)\s+", r",\s+"):
+            pieces = re.split(separator, parts[0], maxsplit=1)
+            if len(pieces) == 2 and sum(names_a_job(piece) for piece in pieces) == 1:
+                return [piece.strip() for piece in pieces]
+    return parts
+
+
 def _employer_and_title(heading: list[str]) -> tuple[str | None, str | None]:
-    parts = [clean_text(text.strip(" |:–—-")) for text in heading]
-    parts = [part for part in parts if part]
+    employer, title = _employer_or_title(heading)
+    if title is not None:
+        title = _TITLE_NOTE.sub("", title) or None
+    return employer, title
+
+
+def _employer_or_title(heading: list[str]) -> tuple[str | None, str | None]:
+    parts = _heading_parts(heading)
     if not parts:
         return None, None
     employers = [part for part in parts if _EMPLOYER.search(part)]
@@ -579,6 +780,26 @@ def _month(groups: tuple[str | None, ...]) -> str | None:
         return f"{int(named_year):04d}-{_MONTH_NAMES.index(month_name.lower()[:3]) + 1:02d}"
     if bare_year:
         return f"{int(bare_year):04d}-01"
+    return None
+
+
+_STATED_YEARS = re.compile(
+    r"(?<![\w.,])(\d{1,2}(?:[.,]\d)?)\+?\s*(?:years?|yrs?|năm)\s+(?:of\s+)?"
+    r"(?:(?:professional|work|working|relevant|industry|hands-on)\s+)?(?:experience|kinh nghiệm)"
+    r"|(?:kinh nghiệm|experience)\s*(?:làm việc\s*)?:?\s*"
+    r"(\d{1,2}(?:[.,]\d)?)\+?\s*(?:năm|years?)\b",
+    re.IGNORECASE,
+)
+
+
+def _stated_years(lines: list[Line]) -> Found | None:
+    """Years of experience as the CV states them (`14 years of experience`, `5 năm kinh
+    nghiệm`, `Kinh nghiệm: 3 năm`)."""
+    for line in lines:
+        match = _STATED_YEARS.search(line.text)
+        if match is not None:
+            value = (match.group(1) or match.group(2)).replace(",", ".")
+            return Found(value, line, 0.9)
     return None
 
 

@@ -67,6 +67,14 @@ _PLACE_DATE = re.compile(
 )
 _PLACE_DATE_START = re.compile(r"^\W{0,2}[^\d,:;]{2,45}?\s*,\s*ngay\b", re.IGNORECASE)
 _SUBJECT = re.compile(r"^\W{0,2}(?:v\s*[/|]\s*v|ve\s+viec)\b\s*[:.]?\s*", re.IGNORECASE)
+# The title of a decision, notice, submission, plan or report, alone on its line.
+_DOC_TITLE = re.compile(
+    r"^\W*(?:quyet dinh|thong bao|to trinh|ke hoach|bao cao|nghi quyet|chi thi|huong dan"
+    r"|giay moi|bien ban|de an|chuong trinh|quy che|quy dinh)\W*$",
+    re.IGNORECASE,
+)
+# The recitals a decision opens with (`Căn cứ …`, `Theo đề nghị …`).
+_GROUNDS = re.compile(r"^\W*(?:can cu|xet de nghi|theo de nghi)\b", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^\W{0,2}kinh\s*g[uo]i\b\s*[:;.]?\s*", re.IGNORECASE)
 _CC = re.compile(r"^\W{0,2}noi\s*nhan\b\s*[:;.]?\s*", re.IGNORECASE)
 _BULLET = re.compile(r"^[\s_]*[-–—•+*·]\s*")
@@ -79,6 +87,13 @@ _PARAGRAPH_START = re.compile(
 # What stands in the signature space of a copy: `(Đã ký)`, `(Ký, ghi rõ họ tên)`.
 _PLACEHOLDER = re.compile(
     r"^[\s(\[]*(?:da\s+ky|ky(?:\s+ten)?(?:\s*,|\s+va\b|\s+ghi\b|\s*[)\]]|\s*$))", re.IGNORECASE
+)
+# A digital signature's stamp printed in the seal's space: `[ KÝ BỞI CHỮ KÝ SỐ ]`, then its
+# `Cơ quan: …` / `Thời gian ký: …` fields. The signer's name is printed under it.
+_STAMP = re.compile(
+    r"^\W*(?:ky boi|chu ky so|signed by|digitally signed|signature valid)"
+    r"|^[^:]{1,30}:\s*\S",
+    re.IGNORECASE,
 )
 _PAGE_NUMBER = re.compile(r"^\W*\d{1,3}\W*$")
 
@@ -196,10 +211,17 @@ class _Letter:
         self.index = {id(row.line): position for position, row in enumerate(rows)}
         first_page = [row for row in rows if row.line.page == 1]
         self.recipients_at = _first(rows, lambda row: bool(_RECIPIENTS.match(row.folded)))
-        # The header zone: page 1 before `Kính gửi`; without one, before the first long line.
+        # The header zone: page 1 before `Kính gửi`; without one, before the first long line
+        # (a `Về việc` line may be as long) or the `Căn cứ` recitals a decision opens with.
         end = self.recipients_at
         if end is None:
-            end = _first(rows, lambda row: len(row.text) > 90) or len(first_page)
+            end = _first(
+                rows,
+                lambda row: (
+                    (len(row.text) > 90 and not _SUBJECT.match(row.folded))
+                    or bool(_GROUNDS.match(row.folded))
+                ),
+            ) or len(first_page)
         self.header = rows[: min(end, len(first_page))]
         self.motto = [row for row in self.header if _MOTTO.search(row.folded)]
         self.used: set[int] = set()
@@ -276,7 +298,38 @@ class _Letter:
             confidence = 0.95 if len(parts) == 1 else 0.9
             out.put("subject", subject, Found(subject, _joined(lines), confidence))
             return row
+        return self._titled_subject(out)
+
+    def _titled_subject(self, out: Extraction) -> _Row | None:
+        """A decision, notice or submission without `V/v` says what it is about on the
+        line(s) under its title (`QUYẾT ĐỊNH` / `Phê duyệt kế hoạch …`), in sentence case,
+        above the authority line in capitals and the `Căn cứ` recitals."""
         out.fields["subject"] = None
+        limit = self.recipients_at if self.recipients_at is not None else len(self.rows)
+        for row in self.rows[:limit]:
+            if row.line.page != 1 or not _DOC_TITLE.match(clean_text(row.folded)):
+                continue
+            first = self._below(row, column=row, gap=1.5)
+            if (
+                first is None
+                or _upper(first.text)
+                or _RECIPIENTS.match(first.folded)
+                or _GROUNDS.match(first.folded)
+                or _BULLET.match(first.text)
+            ):
+                return None
+            parts, lines = [first.text], [first.line]
+            width = first.bbox[2] - first.bbox[0]
+            current = first
+            while (following := self._continuation(current, first, width)) is not None:
+                if _GROUNDS.match(following.folded):
+                    break
+                parts.append(following.text)
+                lines.append(following.line)
+                current = following
+            subject = clean_text(" ".join(parts))
+            out.put("subject", subject, Found(subject, _joined(lines), 0.85))
+            return first
         return None
 
     def _continuation(self, current: _Row, first: _Row, width: float) -> _Row | None:
@@ -620,7 +673,11 @@ class _Letter:
                 continue
             if not row.virtual and not _overlaps(row.bbox, title.bbox, slack=20):
                 continue
-            if _PLACEHOLDER.match(row.folded) or _PAGE_NUMBER.match(row.text):
+            if (
+                _PLACEHOLDER.match(row.folded)
+                or _PAGE_NUMBER.match(row.text)
+                or _STAMP.match(row.folded)
+            ):
                 continue
             shape = _name_shape(row.text)
             if shape is None:
