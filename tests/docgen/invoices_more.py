@@ -183,16 +183,47 @@ _EU = [
 ]
 
 
+def _digits(rng: random.Random, count: int) -> list[int]:
+    return [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(count - 1)]
+
+
 def _eu_vat(rng: random.Random, country: str) -> tuple[str, str]:
-    """An EU/UK VAT number as printed (grouped) and as the record keeps it."""
-    if country == "NL":
-        body = f"{rng.randint(10**8, 10**9 - 1)}B{rng.randint(1, 99):02d}"
-        return f"NL{body}", f"NL{body}"
-    if country == "FR":
-        body = f"{rng.randint(10, 99)}{rng.randint(10**8, 10**9 - 1)}"
-        return f"FR {body[:2]} {body[2:]}", f"FR{body}"
-    body = f"{rng.randint(10**8, 10**9 - 1)}"
-    return f"{country} {body[:3]} {body[3:6]} {body[6:]}", f"{country}{body}"
+    """An EU/UK VAT number whose check digits hold, as printed (grouped) and as the record
+    keeps it (SCHEMA: country prefix, no spaces)."""
+    if country == "DE":  # ISO 7064 MOD 11,10 over eight digits
+        while True:
+            body, product = _digits(rng, 8), 10
+            for digit in body:
+                total = (digit + product) % 10 or 10
+                product = 2 * total % 11
+            check = (11 - product) % 10
+            number = "".join(map(str, body)) + str(check)
+            if (11 - product) != 10:
+                break
+    elif country == "GB":  # weights 8..2, the last two digits bring the sum to a multiple of 97
+        body = _digits(rng, 7)
+        total = sum(w * d for w, d in zip(range(8, 1, -1), body, strict=True))
+        number = "".join(map(str, body)) + f"{-total % 97:02d}"
+    elif country == "NL":  # the 11-test over nine digits, then the B01 suffix
+        while True:
+            body = _digits(rng, 8)
+            check = sum(w * d for w, d in zip(range(9, 1, -1), body, strict=True)) % 11
+            if check < 10:
+                break
+        number = "".join(map(str, body)) + f"{check}B{rng.randint(1, 3):02d}"
+        return f"NL{number}", f"NL{number}"
+    else:  # FR: a key from the Luhn-valid SIREN
+        while True:
+            siren = _digits(rng, 9)
+            luhn = sum(
+                d if i % 2 == 0 else (2 * d - 9 if d > 4 else 2 * d) for i, d in enumerate(siren)
+            )
+            if luhn % 10 == 0:
+                break
+        digits = "".join(map(str, siren))
+        key = f"{(12 + 3 * (int(digits) % 97)) % 97:02d}"
+        return f"FR {key} {digits}", f"FR{key}{digits}"
+    return f"{country} {number[:3]} {number[3:6]} {number[6:]}", f"{country}{number}"
 
 
 # --- the renderer -----------------------------------------------------------------------
