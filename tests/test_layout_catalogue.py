@@ -18,9 +18,12 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from extractors.record import FIELDS_BY_TYPE
+from extractors.record import FIELDS_BY_TYPE, Record, Source
+from rules.engine import RuleSet
+from rules.functions import Facts
+from rules.loader import load_rules
 from tests.docgen import catalogue, holdout
-from tests.docgen.common import GeneratedDocument
+from tests.docgen.common import CORPUS_TODAY, GeneratedDocument
 from tests.test_holdout_docgen import (
     _check_contract,
     _check_cv,
@@ -152,3 +155,38 @@ def test_a_stack_keeps_each_part_on_its_pages(seed: int) -> None:
     for part in made.parts:
         own = pages(part.document.content)
         assert texts[part.first_page - 1 : part.last_page] == own  # its truth is checked above
+
+
+# A foreign tax id (EU VAT number, Singapore GST number) is a valid value under SCHEMA.md,
+# but today's `invoice.seller_tax_code_valid` checks every seller tax id as an MST (issue 19
+# point 5): those invoices are left out here until the rule knows foreign ids.
+FOREIGN_SELLERS = {"en_letterhead", "en_side_grid", "en_vat_column", "en_qty_first"}
+_MST = re.compile(r"[0-9]{10}(-[0-9]{3})?|[0-9]{12}")
+
+
+@functools.cache
+def _rules() -> RuleSet:
+    return load_rules()
+
+
+@pytest.mark.parametrize(
+    "layout_id",
+    [layout.id for layout in catalogue.LAYOUTS if layout.doc_type == "invoice"],
+)
+def test_a_clean_invoice_passes_every_error_rule(layout_id: str) -> None:
+    """The benchmark counts an error rule failing on a generated invoice as a false alarm:
+    read exactly (its truth), the invoice must pass them all."""
+    facts = Facts(today=CORPUS_TODAY, received=CORPUS_TODAY)
+    source = Source(filename="x.pdf", sha256="0" * 64, media_type="application/pdf", pages=1)
+    checked = 0
+    for seed in range(3):
+        doc = catalogue.BY_ID[layout_id].make(seed)
+        tax_id = doc.fields["seller"]["tax_id"]
+        if tax_id is not None and not _MST.fullmatch(tax_id):
+            continue
+        record = Record(source=source, doc_type="invoice", language=doc.language, fields=doc.fields)
+        results = [outcome.as_result() for outcome in _rules().evaluate(record, facts=facts)]
+        failed = [(r.rule, r.message) for r in results if r.severity == "error" and not r.passed]
+        assert failed == [], (seed, failed)
+        checked += 1
+    assert checked or layout_id.split(":")[1] in FOREIGN_SELLERS
