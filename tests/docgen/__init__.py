@@ -4,7 +4,9 @@ Tests never depend on files from outside the repository: every fixture is genera
 seeded, with layout choices (label wording, value beside or below its label, column
 positions, section order) drawn from the seed so extractors are exercised on more than one
 layout. One module per document type; the scans, Word and bad-input modules turn any
-generated document into the other formats clerks drop.
+generated document into the other formats clerks drop. `catalogue` names every layout
+(the tuned generator's, `holdout`'s and the further ones of `invoices_more`, `papers` and
+`letters`) so each can be drawn and scored on its own, and stacks documents into one PDF.
 """
 
 from tests.docgen.bad import (
