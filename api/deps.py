@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.schemas import Problem
+from api.security import is_loopback
 from pipeline import audit, auth, documents
 from pipeline.approval import ApprovalPolicy
 from pipeline.documents import DocumentNotFound
@@ -99,6 +100,22 @@ def _unauthorized(detail: str = "not authenticated") -> HTTPException:
     return HTTPException(
         status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
     )
+
+
+def over_https(request: Request) -> bool:
+    """Whether the browser reached us over HTTPS, directly or through a trusted proxy (whose
+    `X-Forwarded-Proto` api.security.ForwardedMiddleware has applied)."""
+    return request.url.scheme == "https"
+
+
+def sign_in_allowed(request: Request) -> bool:
+    """Signing in over HTTPS, or over plain HTTP only on this very machine (a browser
+    here, `http://localhost:8000`): there the password never crosses a network. From
+    another computer over plain HTTP it would, readable by anyone on the LAN."""
+    if over_https(request):
+        return True
+    client = request.client.host if request.client else None
+    return is_loopback(request.url.hostname) and is_loopback(client)
 
 
 def client_of(request: Request) -> audit.Client:
