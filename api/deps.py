@@ -87,7 +87,9 @@ def csrf_token(secret_key: bytes, session_secret: str) -> str:
     return hmac.new(secret_key, f"csrf:{session_secret}".encode(), hashlib.sha256).hexdigest()
 
 
-_bearer = HTTPBearer(auto_error=False, description="An API token (`backoffice tokens create`).")
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="An API token (`backoffice tokens create`)."
+)
 _session_cookie = APIKeyCookie(
     name=SESSION_COOKIE,
     auto_error=False,
@@ -128,7 +130,7 @@ def client_of(request: Request) -> audit.Client:
 def get_principal(
     request: Request,
     session: SessionDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(_session_cookie)],
 ) -> Principal:
     audit.attach_client(session, client_of(request))

@@ -377,8 +377,8 @@ def login_retry_after(
     now = utcnow()
     since = now - limits.window
     failed = select(AuditEvent.at).where(AuditEvent.kind == "login_failed", AuditEvent.at >= since)
-    from_here = AuditEvent.client_ip.is_(None) if client_ip is None else None
-    here = from_here if from_here is not None else AuditEvent.client_ip == client_ip
+    address = AuditEvent.client_ip
+    here = address.is_(None) if client_ip is None else address == client_ip
     name_failures = failed.where(AuditEvent.actor == username)
     waits = [
         _wait(session, name_failures.where(here), limits.max_failures, limits.window, now),

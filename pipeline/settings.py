@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, IPvAnyNetwork, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extractors.limits import ReadLimits
 
@@ -152,9 +153,10 @@ class Settings(BaseSettings):
         description="The address the API binds to: 127.0.0.1 for this machine only (behind a "
         "reverse proxy on it), 0.0.0.0 for every interface.",
     )
-    trusted_proxies: list[IPvAnyNetwork] = Field(
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
         default_factory=list,
-        description="Addresses (or networks) of reverse proxies whose X-Forwarded-For and "
+        description="Addresses (or networks), comma-separated or a JSON list, of reverse "
+        "proxies whose X-Forwarded-For and "
         'X-Forwarded-Proto headers are believed, e.g. ["127.0.0.1"]. Anyone else\'s are '
         "ignored: the client address is the connection's.",
     )
@@ -189,6 +191,17 @@ class Settings(BaseSettings):
         description="How long the answer to a POST sent with an `Idempotency-Key` is kept "
         "and replayed to repeats of it.",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies_as_written(cls, value: object) -> object:
+        # `127.0.0.1,10.0.0.0/8` as an administrator writes it, or a JSON list.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     @model_validator(mode="after")
     def _webhook_needs_a_secret(self) -> Self:

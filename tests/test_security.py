@@ -293,6 +293,22 @@ def test_https_is_believed_only_from_a_trusted_proxy(
         assert local.get("/api/v1/review-queue").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("written", "networks"),
+    [
+        ("127.0.0.1", ["127.0.0.1/32"]),
+        ("127.0.0.1, 10.1.0.0/24", ["127.0.0.1/32", "10.1.0.0/24"]),
+        ('["::1"]', ["::1/128"]),
+        ("", []),
+    ],
+)
+def test_trusted_proxies_are_written_as_an_administrator_would(
+    monkeypatch: pytest.MonkeyPatch, written: str, networks: list[str]
+) -> None:
+    monkeypatch.setenv("BACKOFFICE_TRUSTED_PROXIES", written)
+    assert [str(network) for network in Settings().trusted_proxies] == networks
+
+
 # --- login throttling that cannot be turned against a user ----------------------------------
 
 

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, _bearer, get_principal
+from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, bearer_scheme, get_principal
 
 router = APIRouter(include_in_schema=False)
 ASSETS = Path(str(resources.files("fastapi_offline") / "static"))
@@ -54,7 +54,7 @@ def _admit(
         ) from refused
 
 
-Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
 @router.get("/openapi.json")
