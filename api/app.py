@@ -13,10 +13,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Match
 
-from api import errors, examples, idempotency
+from api import errors, examples, idempotency, security
 from api.routers import (
     audit,
     auth,
+    docs,
     documents,
     entries,
     health,
@@ -65,6 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Back-office document automation",
         version="1",
         lifespan=lifespan,
+        # Served by api.routers.docs: behind sign-in, with assets from this application.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, _method_not_allowed)
     errors.install(app)
@@ -78,16 +83,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(schema.router)
     app.include_router(web.router)
+    app.include_router(docs.router)
+    # Outermost last: the client's real address and scheme first, then the headers every
+    # answer carries, then inputs refused before anything reads them.
     app.add_middleware(idempotency.IdempotencyMiddleware)
+    app.add_middleware(security.InputHygieneMiddleware)
+    app.add_middleware(security.SecurityHeadersMiddleware)
+    app.add_middleware(
+        security.ForwardedMiddleware,
+        trusted=security.trusted_networks(settings.trusted_proxies),
+    )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = idempotency.documented(examples.documented(FastAPI.openapi(app)))
+            documented = idempotency.documented(examples.documented(FastAPI.openapi(app)))
+            app.openapi_schema = security.document_no_control_characters(documented)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     # The pages' script and style: public, as the sign-in page needs them before a session.
     static = Path(__file__).resolve().parent / "static"
+    # Swagger UI's and ReDoc's own files, from the installed fastapi-offline package: the
+    # API pages work offline and load nothing from elsewhere. Before /static, which would
+    # otherwise take the path.
+    app.mount("/static/docs", StaticFiles(directory=docs.ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=static), name="static")
     return app
 

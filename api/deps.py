@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.schemas import Problem
+from api.security import is_loopback
 from pipeline.access import audit, auth
 from pipeline.review import documents
 from pipeline.review.approval import ApprovalPolicy
@@ -87,7 +88,9 @@ def csrf_token(secret_key: bytes, session_secret: str) -> str:
     return hmac.new(secret_key, f"csrf:{session_secret}".encode(), hashlib.sha256).hexdigest()
 
 
-_bearer = HTTPBearer(auto_error=False, description="An API token (`backoffice tokens create`).")
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="An API token (`backoffice tokens create`)."
+)
 _session_cookie = APIKeyCookie(
     name=SESSION_COOKIE,
     auto_error=False,
@@ -102,6 +105,22 @@ def _unauthorized(detail: str = "not authenticated") -> HTTPException:
     )
 
 
+def over_https(request: Request) -> bool:
+    """Whether the browser reached us over HTTPS, directly or through a trusted proxy (whose
+    `X-Forwarded-Proto` api.security.ForwardedMiddleware has applied)."""
+    return request.url.scheme == "https"
+
+
+def sign_in_allowed(request: Request) -> bool:
+    """Signing in over HTTPS, or over plain HTTP only on this very machine (a browser
+    here, `http://localhost:8000`): there the password never crosses a network. From
+    another computer over plain HTTP it would, readable by anyone on the LAN."""
+    if over_https(request):
+        return True
+    client = request.client.host if request.client else None
+    return is_loopback(request.url.hostname) and is_loopback(client)
+
+
 def client_of(request: Request) -> audit.Client:
     return audit.Client(
         ip=request.client.host if request.client else None,
@@ -112,7 +131,7 @@ def client_of(request: Request) -> audit.Client:
 def get_principal(
     request: Request,
     session: SessionDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(_session_cookie)],
 ) -> Principal:
     audit.attach_client(session, client_of(request))

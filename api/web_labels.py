@@ -16,6 +16,13 @@ LABELS: dict[Lang, dict[str, str]] = {
         "password": "Password",
         "login_failed": "Wrong user name or password.",
         "login_locked": "Too many failed sign-ins: try again later.",
+        "https_needed": "Signing in needs HTTPS",
+        "https_why": "This page was opened over plain HTTP from another computer. Your "
+        "password and the session that signing in starts would cross the office network "
+        "readable by anyone on it, and browsers refuse to keep a secure session cookie "
+        "over HTTP, so signing in is switched off here.",
+        "https_how": "Open the service at its https:// address (ask whoever runs it). To "
+        "set one up, put the TLS reverse proxy described in the README in front of it.",
         "logout": "Sign out",
         "queue": "Review queue",
         "upload": "Upload",
@@ -87,6 +94,12 @@ LABELS: dict[Lang, dict[str, str]] = {
         "password": "Mật khẩu",
         "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
         "login_locked": "Đăng nhập sai quá nhiều lần: vui lòng thử lại sau.",
+        "https_needed": "Đăng nhập cần HTTPS",
+        "https_why": "Trang này được mở qua HTTP thường từ một máy khác. Mật khẩu và phiên "
+        "đăng nhập sẽ đi qua mạng văn phòng mà ai trong mạng cũng đọc được, và trình duyệt "
+        "không giữ cookie phiên bảo mật qua HTTP, nên đăng nhập bị tắt ở đây.",
+        "https_how": "Hãy mở dịch vụ bằng địa chỉ https:// (hỏi người quản trị). Để thiết "
+        "lập, đặt reverse proxy TLS như README hướng dẫn phía trước dịch vụ.",
         "logout": "Đăng xuất",
         "queue": "Hàng chờ duyệt",
         "upload": "Tải lên",

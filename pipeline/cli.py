@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -379,6 +380,9 @@ def _serve_api(settings: Settings, *, host: str | None, port: int | None) -> Non
         host=host or settings.api_host,
         port=port or settings.api_port,
         log_level="info",
+        # The app believes forwarded headers from BACKOFFICE_TRUSTED_PROXIES only
+        # (api.security); uvicorn's own handling would believe any local process's.
+        proxy_headers=False,
     )
 
 
@@ -549,16 +553,76 @@ def users_add(
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
-    """Add a user with one or more roles; asks for the password unless --password-stdin."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    """Add a user with one or more roles; asks for the password unless --password-stdin.
+    At least BACKOFFICE_MIN_PASSWORD_LENGTH (12) characters, not a common password."""
+    password = _read_password(password_stdin)
     from pipeline.access import auth
 
     with _account_session() as session:
-        user = auth.create_user(session, name=name, roles=roles, password=password, actor=CLI_ACTOR)
+        user = auth.create_user(
+            session,
+            name=name,
+            roles=roles,
+            password=password,
+            actor=CLI_ACTOR,
+            min_password_length=get_settings().min_password_length,
+        )
     typer.echo(f"added {user.name} ({', '.join(user.roles)})")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    name: Annotated[str, typer.Argument()],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password (same policy as a new one); their open sessions end."""
+    password = _read_password(password_stdin)
+    from pipeline.access import auth
+
+    with _account_session() as session:
+        auth.reset_password(
+            session,
+            name=name,
+            password=password,
+            actor=CLI_ACTOR,
+            min_password_length=get_settings().min_password_length,
+        )
+    typer.echo(f"password of {name} reset; their sessions ended")
+
+
+@users_app.command("enable")
+def users_enable(name: Annotated[str, typer.Argument()]) -> None:
+    """Let a disabled user sign in again."""
+    from pipeline.access import auth
+
+    with _account_session() as session:
+        auth.enable_user(session, name=name, actor=CLI_ACTOR)
+    typer.echo(f"enabled {name}")
+
+
+@users_app.command("roles")
+def users_roles(
+    name: Annotated[str, typer.Argument()],
+    roles: Annotated[
+        list[str],
+        typer.Option("--role", help="The user's roles from now on (replacing them); repeatable."),
+    ],
+) -> None:
+    """Replace a user's roles."""
+    from pipeline.access import auth
+
+    with _account_session() as session:
+        user = auth.set_roles(session, name=name, roles=roles, actor=CLI_ACTOR)
+    typer.echo(f"{user.name}: {', '.join(user.roles)}")
 
 
 @users_app.command("list")
@@ -586,14 +650,25 @@ def users_disable(name: Annotated[str, typer.Argument()]) -> None:
 def tokens_create(
     name: Annotated[str, typer.Option("--name", help="The system that will use it.")],
     role: Annotated[str, typer.Option("--role", help="The one role it acts with.")],
+    expires_in: Annotated[
+        str | None,
+        typer.Option(
+            "--expires-in",
+            help="Lifetime, e.g. 90d, 12h, 30m or 2w; without it, until revoked.",
+        ),
+    ] = None,
 ) -> None:
     """Create an API token and print it. It is shown this once and stored only hashed."""
     from pipeline.access import auth
 
+    lifetime = _duration(expires_in) if expires_in is not None else None
     with _account_session() as session:
-        token, secret = auth.create_token(session, name=name, role=role, actor=CLI_ACTOR)
+        token, secret = auth.create_token(
+            session, name=name, role=role, actor=CLI_ACTOR, expires_in=lifetime
+        )
+    expiry = f", expires {_when(token.expires_at)}" if token.expires_at else ""
     typer.echo(
-        f"token {token.id} ({token.name}, {token.role}); send it as "
+        f"token {token.id} ({token.name}, {token.role}{expiry}); send it as "
         "'Authorization: Bearer <token>'. It will not be shown again:",
         err=True,
     )
@@ -602,14 +677,37 @@ def tokens_create(
 
 @tokens_app.command("list")
 def tokens_list() -> None:
-    """Tokens with their role, last use and state; never their secrets."""
+    """Tokens with their role, last use, state and expiry; never their secrets."""
     from pipeline.access import auth
 
     with _account_session() as session:
         for token in auth.list_tokens(session):
             used = token.last_used_at.isoformat() if token.last_used_at else "never used"
-            state = "revoked" if token.revoked_at else "active"
-            typer.echo(f"{token.id}\t{token.name}\t{token.role}\t{used}\t{state}")
+            expired = auth.token_expired(token)
+            state = "revoked" if token.revoked_at else "expired" if expired else "active"
+            expiry = f"expires {_when(token.expires_at)}" if token.expires_at else "no expiry"
+            typer.echo(f"{token.id}\t{token.name}\t{token.role}\t{used}\t{state}\t{expiry}")
+
+
+_DURATION = re.compile(r"(\d+)\s*([mhdw])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _duration(text: str) -> timedelta:
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None or int(match[1]) == 0:
+        raise typer.BadParameter(
+            f"{text!r}: a positive number and a unit m, h, d or w (e.g. 90d)",
+            param_hint="--expires-in",
+        )
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @tokens_app.command("revoke")

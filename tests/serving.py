@@ -17,7 +17,14 @@ from pipeline.store.settings import Settings
 @contextmanager
 def serve(settings: Settings) -> Iterator[str]:
     """The app served by uvicorn on a free port, in a thread of this process."""
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    # Forwarded headers as the service takes them: the app's own (trusted proxies only).
+    config = uvicorn.Config(
+        create_app(settings),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        proxy_headers=False,
+    )
     served = uvicorn.Server(config)
     thread = threading.Thread(target=served.run, daemon=True)
     thread.start()
@@ -26,8 +33,7 @@ def serve(settings: Settings) -> Iterator[str]:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
     port = served.servers[0].sockets[0].getsockname()[1]
-    # `localhost`: the session cookie is Secure, and browsers keep those from http only
-    # for a local host.
+    # `localhost`: signing in over plain HTTP is allowed only on the machine itself.
     yield f"http://localhost:{port}"
     served.should_exit = True
     thread.join(timeout=30)

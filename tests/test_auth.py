@@ -521,7 +521,7 @@ def test_users_are_added_with_roles_and_listed(settings: Settings, run_cli: CliR
     added = run_cli.invoke(
         cli.app,
         ["users", "add", "minh", "--role", "reviewer", "--role", "approver", "--password-stdin"],
-        input="s3cret pass\n",
+        input="s3cret pass phrase\n",
     )
     assert added.exit_code == 0, added.output
     assert run_cli.invoke(cli.app, ["users", "list"]).stdout == "minh\tapprover,reviewer\tactive\n"
@@ -531,7 +531,7 @@ def test_users_are_added_with_roles_and_listed(settings: Settings, run_cli: CliR
     assert refused.exit_code == 1
     assert "boss" in refused.output
     with api(settings) as client:
-        login = client.post("/login", data={"username": "minh", "password": "s3cret pass"})
+        login = client.post("/login", data={"username": "minh", "password": "s3cret pass phrase"})
         assert login.status_code == 200
         assert login.json()["roles"] == ["approver", "reviewer"]
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import mimetypes
 import re
 import unicodedata
+import zipfile
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -24,7 +25,6 @@ from pipeline.review.pages import (
     PageRenderer,
     PageTooLarge,
 )
-from pipeline.store.models import Document
 
 router = APIRouter(prefix="/api/v1", tags=["originals"], responses=AUTH_RESPONSES)
 
@@ -32,8 +32,22 @@ DocumentId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The docum
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such document, page, or page image."}
 }
-# What ingest's magic-byte sniffing cannot tell apart: a DOCX is a ZIP.
-_VAGUE = frozenset({"application/zip", "application/octet-stream"})
+# Originals are anyone's bytes (the shared folder needs no login): an SVG or XHTML file with
+# a script would run on our origin, as whoever opened it. Only what our own sniffing found
+# to be a PDF or a raster image is shown inline; everything else is a download. And whatever
+# a browser makes of the bytes, nothing in them may run, load or be framed.
+INLINE = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
+_INERT = frozenset({"application/zip", "image/tiff"})
+_OFFICE = {
+    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+UNTRUSTED_CONTENT = {
+    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'none'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
 
 
 class PageOut(BaseModel):
@@ -54,9 +68,12 @@ class PagesOut(BaseModel):
     response_class=FileResponse,
     responses={
         200: {
-            # PDF, image, Word or XML: whatever was dropped, under its own media type.
             "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
-            "description": "The original.",
+            "description": "The original. A PDF or a PNG, JPEG or WebP image (as its bytes "
+            "say, never its name) is sent inline under its media type; anything else as an "
+            "attachment, a ZIP or TIFF as such, the rest as `application/octet-stream`. A "
+            "sandboxing Content-Security-Policy and `nosniff` keep a browser from running "
+            "anything in it.",
         },
         **_NOT_FOUND,
     },
@@ -67,18 +84,23 @@ def original(
     settings: SettingsDep,
     principal: DocumentReader,
 ) -> FileResponse:
-    """The original's bytes as dropped, with its media type and file name."""
+    """The original's bytes as dropped, under its file name: a PDF or raster image shown
+    inline, anything else downloaded; never run in this origin."""
     document = visible_document(session, document_id, principal)
     path = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     if not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "the original is missing from the store")
+    inline = document.media_type in INLINE
     return FileResponse(
         path,
-        media_type=_media_type(document),
+        media_type=document.media_type if inline else _download_type(document.media_type, path),
         headers={
-            "Content-Disposition": content_disposition(document.filename),
+            "Content-Disposition": content_disposition(
+                document.filename, "inline" if inline else "attachment"
+            ),
             "ETag": f'"{document.sha256}"',
             "Cache-Control": "private, max-age=86400, immutable",
+            **UNTRUSTED_CONTENT,
         },
     )
 
@@ -152,6 +174,7 @@ def page_image(
             "X-Page-Height-Points": f"{size.height_points}",
             "X-Page-Scale": f"{round(scale, 2)}",
             "Cache-Control": "private, max-age=86400, immutable",
+            **UNTRUSTED_CONTENT,
         },
     )
 
@@ -162,11 +185,18 @@ def _why(exc: Exception) -> str:
     return str(exc)
 
 
-def _media_type(document: Document) -> str:
-    if document.media_type in _VAGUE:
-        guessed, _ = mimetypes.guess_type(document.filename)
-        return guessed or document.media_type
-    return document.media_type
+def _download_type(sniffed: str, path: Path) -> str:
+    """What a downloaded original is sent as, from its bytes, never its name: an Office
+    file is a ZIP whose entries say which (so it opens in Word or Excel), a TIFF is a TIFF;
+    anything else, XML, SVG or HTML included, is just bytes."""
+    if sniffed == "application/zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (OSError, zipfile.BadZipFile):
+            return sniffed
+        return next((kind for entry, kind in _OFFICE.items() if entry in names), sniffed)
+    return sniffed if sniffed in _INERT else "application/octet-stream"
 
 
 def content_disposition(filename: str, disposition: str = "inline") -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from api.deps import AUTH_RESPONSES, SessionDep, SettingsDep, Uploader
 from api.schemas import UNREADABLE_BODY, Problem, ValidationProblem
+from api.security import CONTROL
 from pipeline.intake import ingest
 from pipeline.intake.blobs import BlobStore, BlobTooLarge
 
@@ -31,7 +32,10 @@ class UploadOut(BaseModel):
         200: {"model": UploadOut, "description": "The same bytes were received before."},
         409: {"model": Problem, "description": "The same bytes arrived another way at once."},
         413: {"model": Problem, "description": "Larger than BACKOFFICE_MAX_FILE_BYTES."},
-        422: {"model": ValidationProblem, "description": "No file, or an empty one."},
+        422: {
+            "model": ValidationProblem,
+            "description": "No file, an empty one, or control characters in its name.",
+        },
     }
     | UNREADABLE_BODY,
 )
@@ -46,6 +50,17 @@ def upload(
     is recorded, and a clerk sees the documents they uploaded."""
     # Only the last part of a name a browser may send with a path, from either system.
     filename = PureWindowsPath(PurePosixPath(file.filename or "").name).name[:255] or "upload"
+    if CONTROL.search(filename):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [
+                {
+                    "loc": ["body", "file"],
+                    "msg": "control characters in its name",
+                    "type": "value_error",
+                }
+            ],
+        )
     blobs = BlobStore(settings.resolved_blob_dir)
     staging_root = settings.resolved_blob_dir / "tmp"
     staging_root.mkdir(parents=True, exist_ok=True)

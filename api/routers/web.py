@@ -29,6 +29,7 @@ from api.deps import (
     Principal,
     SessionDep,
     get_principal,
+    sign_in_allowed,
     visible_document,
 )
 from api.schemas import DocumentDetail
@@ -136,9 +137,12 @@ def login_page(
     lang: LangQuery = None,
     next_page: Annotated[str | None, Query(alias="next", max_length=2000)] = None,
 ) -> HTMLResponse:
-    return _render(
-        request, "login.html", lang=_lang(request, lang), principal=None, next=_local(next_page)
-    )
+    """The sign-in form; over plain HTTP from another computer, why signing in needs HTTPS
+    (the form would send a password in clear, and the session cookie would not be kept)."""
+    chosen = _lang(request, lang)
+    if not sign_in_allowed(request):
+        return _render(request, "login_https.html", lang=chosen, principal=None)
+    return _render(request, "login.html", lang=chosen, principal=None, next=_local(next_page))
 
 
 @router.get("/")

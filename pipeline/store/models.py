@@ -503,6 +503,8 @@ class ApiToken(Base):
     created_by: Mapped[str] = mapped_column(String(255))
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Past it the token is refused like a revoked one; None: until revoked.
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class LoginSession(Base):

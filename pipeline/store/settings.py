@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from pydantic import (
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from extractors.limits import ReadLimits
 
@@ -152,8 +160,34 @@ class Settings(BaseSettings):
         "spends on rendering at once.",
     )
 
-    api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    # --- network exposure: bind address, proxies, sign-in throttling, accounts, API docs ---
+    api_host: str = Field(
+        default="127.0.0.1",
+        description="The address the API binds to: 127.0.0.1 for this machine only (behind a "
+        "reverse proxy on it), 0.0.0.0 for every interface.",
+    )
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses (or networks), comma-separated or a JSON list, of reverse "
+        "proxies whose X-Forwarded-For and "
+        'X-Forwarded-Proto headers are believed, e.g. ["127.0.0.1"]. Anyone else\'s are '
+        "ignored: the client address is the connection's.",
+    )
+    login_backoff_max_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Past the per-name limit counted over every address, each further "
+        "attempt on that name waits twice as long as the last, up to this: guessing slows "
+        "to a crawl, the owner waits seconds, never the whole window.",
+    )
+    min_password_length: int = Field(default=12, ge=8)
+    publish_api_docs: bool = Field(
+        default=False,
+        description="Serve /openapi.json, /docs and /redoc to anyone; by default they need "
+        "a signed-in user or a token.",
+    )
     webhook_url: str | None = Field(
         default=None,
         description="Where to POST a signed notification when items are published in a feed.",
@@ -198,6 +232,16 @@ class Settings(BaseSettings):
                 f"{url.drivername!r} needs the driver {error.name!r}, which is not installed "
                 f"({example})"
             ) from None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies_as_written(cls, value: object) -> object:
+        # `127.0.0.1,10.0.0.0/8` as an administrator writes it, or a JSON list.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
         return value
 
     @model_validator(mode="after")
