@@ -45,12 +45,12 @@ class LoginOut(BaseModel):
 @router.post(
     "/login",
     response_model=LoginOut,
-    responses={
+    responses=UNREADABLE_BODY
+    | {
         401: {"description": "Wrong name or password, or a disabled user."},
         403: {"description": "Plain HTTP from another computer: signing in needs HTTPS."},
         429: {"description": "Too many failed logins; see Retry-After."},
-    }
-    | UNREADABLE_BODY,
+    },
 )
 def login(
     request: Request,

@@ -28,7 +28,8 @@ class UploadOut(BaseModel):
     "/documents",
     response_model=UploadOut,
     status_code=status.HTTP_201_CREATED,
-    responses={
+    responses=UNREADABLE_BODY
+    | {
         200: {"model": UploadOut, "description": "The same bytes were received before."},
         409: {"model": Problem, "description": "The same bytes arrived another way at once."},
         413: {"model": Problem, "description": "Larger than BACKOFFICE_MAX_FILE_BYTES."},
@@ -36,8 +37,7 @@ class UploadOut(BaseModel):
             "model": ValidationProblem,
             "description": "No file, an empty one, or control characters in its name.",
         },
-    }
-    | UNREADABLE_BODY,
+    },
 )
 def upload(
     file: UploadFile,

@@ -391,7 +391,7 @@ def login_retry_after(
 
 
 def _backoff(
-    session: Session, failures: Select[tuple[datetime]], limits: LoginLimits, now: datetime
+    session: Session, failures: Select[datetime], limits: LoginLimits, now: datetime
 ) -> int | None:
     times = sorted(_aware(at) for at in session.scalars(failures))
     excess = len(times) - limits.max_failures
@@ -404,7 +404,7 @@ def _backoff(
 
 def _wait(
     session: Session,
-    failures: Select[tuple[datetime]],
+    failures: Select[datetime],
     allowed: int,
     window: timedelta,
     now: datetime,

@@ -71,7 +71,7 @@ def heartbeat(session: Session, claim: Claim, *, lease_seconds: float) -> bool:
         .where(_owned(claim))
         .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def complete(session: Session, claim: Claim) -> bool:
@@ -81,7 +81,7 @@ def complete(session: Session, claim: Claim) -> bool:
         .where(_owned(claim))
         .values(state=JobState.DONE, lease_owner=None, lease_expires_at=None, finished_at=utcnow())
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def fail(session: Session, claim: Claim, *, error: str) -> bool:
@@ -96,7 +96,7 @@ def fail(session: Session, claim: Claim, *, error: str) -> bool:
             last_error=error,
         )
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def retry_later(session: Session, claim: Claim, *, error: str, delay_seconds: float) -> bool:
@@ -111,7 +111,7 @@ def retry_later(session: Session, claim: Claim, *, error: str, delay_seconds: fl
             last_error=error,
         )
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def release(session: Session, claim: Claim) -> bool:
@@ -126,7 +126,7 @@ def release(session: Session, claim: Claim) -> bool:
             attempts=Job.attempts - 1,
         )
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def count_open(session: Session) -> int:

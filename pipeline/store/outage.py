@@ -49,7 +49,7 @@ class Backoff:
 
     def next_delay(self) -> float:
         self.failures += 1
-        return min(self.maximum, self.initial * 2 ** min(self.failures - 1, 30))
+        return min(self.maximum, self.initial * 2.0 ** min(self.failures - 1, 30))
 
     def reset(self) -> None:
         self.failures = 0

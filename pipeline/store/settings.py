@@ -232,6 +232,7 @@ class Settings(BaseSettings):
                 f"{url.drivername!r} needs the driver {error.name!r}, which is not installed "
                 f"({example})"
             ) from None
+        return value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
