@@ -202,6 +202,10 @@ def report(
         print(
             "  rules that failed: " + ", ".join(f"{r} x{n}" for r, n in alarm_rules.most_common())
         )
+    print(
+        "\n"
+        + " ".join(f"lolo_{key.replace(' ', '_')}={value:.4f}" for key, value in figures.items())
+    )
     return figures
 
 
