@@ -11,8 +11,8 @@ extraction and regroups the per-value verdicts `score.py` writes. The files are 
 and stay outside the repository; nothing here knows their names or values.
 
 Printed: accuracy per type x language and per field, doc-type accuracy, values returned where
-the truth is null (invented values, counted apart from the rest), and `score.py`'s own
-summary line.
+the truth is null (invented values, counted apart from the rest), calibration (of the values
+returned with confidence >= 0.9, the share that is right), and `score.py`'s own summary line.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 _NOT_DOCUMENTS = {".json", ".md", ".py"}
+HIGH_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ def report(
     by_group: dict[str, Tally] = defaultdict(Tally)
     by_field: dict[str, Tally] = defaultdict(Tally)
     invented: dict[str, Tally] = defaultdict(Tally)
+    calibration: dict[str, Tally] = defaultdict(Tally)
+    seen: dict[tuple[str, str], int] = defaultdict(int)
     errors: list[str] = []
     with details.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -164,6 +167,11 @@ def report(
             if row["truth"] == "null":
                 invented[truth.doc_type].add(right)
                 invented["all"].add(right)
+            confidence = _confidence(predicted.get(row["file"]), row["field"], seen)
+            if confidence is not None and row["pred"] not in ("null", '""', "[]", "{}"):
+                band = ">=0.9" if confidence >= HIGH_CONFIDENCE else "<0.9"
+                calibration[f"{truth.doc_type:9s} {band}"].add(right)
+                calibration[f"all       {band}"].add(right)
             if not right:
                 errors.append(
                     f"  {row['file']}: {row['field']} truth={row['truth']} got={row['pred']}"
@@ -184,9 +192,30 @@ def report(
         wrong = tally.total - tally.right
         share = wrong / tally.total if tally.total else 0.0
         print(f"  {key:20s} invented {wrong}/{tally.total} = {share:.3f}")
+    print("\ncalibration: values returned, by confidence, share right")
+    for key, tally in sorted(calibration.items()):
+        print(f"  {key:20s} {tally}")
     if show_errors:
         print(f"\nwrong values (first {show_errors} of {len(errors)})")
         print("\n".join(errors[:show_errors]))
+
+
+def _confidence(
+    record: dict[str, Any] | None, path: str, seen: dict[tuple[str, str], int]
+) -> float | None:
+    """The record's confidence in the value `score.py` scored at `path`. Items of a list of
+    objects are scored in order, so the n-th verdict on `line_items[].amount` of a file is
+    item n's; items of a list of strings are matched in any order and are left out."""
+    if record is None or path.endswith("[]"):
+        return None
+    confidence: dict[str, float] = record.get("confidence") or {}
+    if "[]." not in path:
+        return confidence.get(path)
+    head, tail = path.split("[].", 1)
+    key = (record["source"]["filename"], path)
+    index = seen[key]
+    seen[key] += 1
+    return confidence.get(f"{head}[{index}].{tail}")
 
 
 def main(argv: list[str] | None = None) -> None:

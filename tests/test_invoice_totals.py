@@ -122,3 +122,24 @@ def test_a_scanned_vat_is_not_rescaled_when_no_rate_confirms_it() -> None:
     ]
     fields = InvoiceExtractor().extract(_scanned(rows)).fields
     assert fields["vat_amount"] == "975"
+
+
+def test_a_description_joined_from_two_lines_or_led_by_a_stray_figure_is_not_vouched_for() -> None:
+    rows = [
+        (100, [(40, "INVOICE")]),
+        (200, [(40, "Description"), (260, "Quantity"), (340, "Unit Price"), (480, "Amount")]),
+        (220, [(40, "Office Chair"), (270, "2"), (350, "70.00"), (480, "140.00")]),
+        (240, [(40, "Olive Oil"), (270, "1"), (350, "10.00"), (480, "10.00")]),
+        (252, [(40, "delivered in a glass jar")]),
+        (272, [(40, "1 Brake cables"), (270, "1"), (350, "100.00"), (480, "100.00")]),
+        (300, [(340, "Subtotal"), (480, "250.00")]),
+    ]
+    extraction = InvoiceExtractor().extract(_document(rows, "en"))
+    descriptions = [item["description"] for item in extraction.fields["line_items"]]
+    assert descriptions == ["Office Chair", "Olive Oil delivered in a glass jar", "1 Brake cables"]
+    confidence = extraction.confidence
+    assert confidence["line_items[0].description"] >= 0.9
+    assert confidence["line_items[1].description"] < 0.9
+    assert confidence["line_items[2].description"] < 0.9
+    # The figures, which agree, keep their confidence.
+    assert confidence["line_items[1].amount"] >= 0.9

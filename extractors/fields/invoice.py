@@ -903,6 +903,13 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             for name, value in fields.items()
             if value is not None
         }
+        described = cells.get("description")
+        if described is not None and _joined_or_prefixed(row):
+            # The figures agreeing vouch for the figures, not for which printed lines or
+            # stray leading marks belong to the item's name.
+            cells["description"] = Found(
+                described.value, described.line, min(described.confidence, 0.85)
+            )
         for name in repaired:
             cell = cells.get(name)
             if cell is not None:  # inferred, not read: never certain
@@ -956,6 +963,18 @@ def _headerless_items(document: ParsedDocument, language: str) -> list[_Item]:
 _SECTION_HEADING = re.compile(r"(?:^|\s)([-=*#_]{2,})[^-=*#_]{1,40}\1(?=\s|$)")
 # `Notes: Replaced capacitor`, `Serial No: 123`: an attribute printed under an item's name.
 _NOTE = re.compile(r"^[^\W\d_][^\d:]{0,24}:\s*\S")
+
+
+def _joined_or_prefixed(row: TableRow) -> bool:
+    """A description joined from several printed lines, or opening with a lone figure or
+    mark (`1 Front and rear brake cables`, `$ Labor`: another column's value, or a speck)."""
+    words = row.cells.get("description", [])
+    if not words:
+        return False
+    tops = sorted(word.bbox[1] for word in words)
+    several = tops[-1] - tops[0] > 0.5 * max(word.height for word in words)
+    first = min(words, key=lambda word: (word.bbox[1], word.bbox[0])).text
+    return several or (len(words) > 1 and not any(char.isalpha() for char in first))
 
 
 def _without_notes(row: TableRow) -> None:
