@@ -145,9 +145,8 @@ def detect_language(text: str) -> Language:
     if not words:
         return "vi"
     # A word with a letter the font could not map lost an accented letter: Vietnamese.
-    share = sum(1 for word in words if _VIETNAMESE.search(word) or _UNMAPPED.search(word))
-    share /= len(words)
-    return "vi" if share > 0.4 else "en"
+    marked = sum(1 for word in words if _VIETNAMESE.search(word) or _UNMAPPED.search(word))
+    return "vi" if marked / len(words) > 0.4 else "en"
 
 
 def classify(document: ParsedDocument) -> Classification:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy
 import pytesseract
@@ -226,7 +227,9 @@ def _tesseract_message(exc: pytesseract.TesseractError) -> str:
     return f"tesseract exited with status {exc.status}: {exc.message or 'no message'}"
 
 
-def _data(image: str | Image.Image, language: str, config: str, timeout: float) -> dict:
+def _data(
+    image: str | Image.Image, language: str, config: str, timeout: float
+) -> dict[str, list[Any]]:
     """Tesseract's TSV as columns. A tesseract that exits 0 yet writes no TSV (it printed
     its errors instead: a TIFF cut short) failed as surely as one that exits non-zero."""
     data = pytesseract.image_to_data(
@@ -234,7 +237,8 @@ def _data(image: str | Image.Image, language: str, config: str, timeout: float) 
     )
     if "text" not in data:
         raise pytesseract.TesseractError(0, "no output")
-    return data
+    columns: dict[str, list[Any]] = data
+    return columns
 
 
 def _read(
@@ -605,8 +609,9 @@ def _ink(pixels: numpy.ndarray, block: int = 16) -> numpy.ndarray:
     rows, columns = -(-height // block), -(-width // block)
     padded = numpy.full((rows * block, columns * block), 255, dtype=numpy.uint8)
     padded[:height, :width] = pixels
-    tiles = padded.reshape(rows, block, columns, block).transpose(0, 2, 1, 3)
-    tiles = tiles.reshape(rows, columns, block * block)
+    tiles = padded.reshape(rows, block, columns, block).transpose(0, 2, 1, 3).reshape(
+        rows, columns, block * block
+    )
     # A bright percentile, not the maximum: scanner speckle is pure white on any paper.
     paper = numpy.partition(tiles, int(0.9 * block * block), axis=2)[:, :, int(0.9 * block * block)]
     # A block sitting on a rule or a bold word still has paper in a neighbouring block.

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
@@ -35,7 +36,7 @@ class _EveryKeyPresent(GenerateJsonSchema):
 
 def record_json_schema() -> dict[str, Any]:
     """The record envelope, with the `fields` of each `doc_type` tied to its type."""
-    models = [Record, *FIELDS_BY_TYPE.values()]
+    models: list[type[BaseModel]] = [Record, *FIELDS_BY_TYPE.values()]
     refs, schema = models_json_schema(
         [(model, "serialization") for model in models],
         ref_template="#/$defs/{model}",

@@ -4,9 +4,10 @@ columns of the table header, totals cross-checked against each other."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from extractors.amount_words import mostly_number_words, words_to_amount
 from extractors.document import Line, ParsedDocument, Word
@@ -264,7 +265,7 @@ class InvoiceExtractor:
             (line for line in document.lines if currency and find_currency(line.text) == currency),
             None,
         )
-        if printed is not None:
+        if printed is not None and currency is not None:
             out.put("currency", currency, Found(currency, printed, 0.95))
         elif currency is None and document.language == "vi":
             # Nothing printed: a Vietnamese invoice is in đồng unless it says otherwise.
@@ -326,27 +327,28 @@ class InvoiceExtractor:
                 parties[role]["name"] = clean_text(names[0].value)
                 named[role] = names[0]
                 out.note(f"{role}.name", names[0])
-        for pattern, key, parse in (
+        readers: tuple[tuple[re.Pattern[str], str, Callable[[str], str | None]], ...] = (
             (_TAX_ID, "tax_id", _any_tax_id),
             (_ADDRESS, "address", lambda t: clean_text(t) or None),
             (_BANK, "bank_account", _bank_account),
-        ):
+        )
+        for pattern, key, parse in readers:
             for line, start in label_matches(document, pattern):
                 if _PROVIDER.search(fold(line.text)):
                     continue  # the e-invoice service's own details, printed in the footer
-                role = _owner(line, owners)
+                owner = _owner(line, owners)
                 if key == "bank_account" and _below(line, totals):
-                    role = "seller"  # payment details under the totals name the payee
-                if role is None or parties[role][key] is not None:
+                    owner = "seller"  # payment details under the totals name the payee
+                if owner is None or parties[owner][key] is not None:
                     continue
                 found = value_for(
-                    document, pattern, lines=[(line, start)], valid=lambda t, p=parse: bool(p(t))
+                    document, pattern, lines=[(line, start)], valid=partial(_parses, parse)
                 )
                 if found is not None:
                     if key == "address":
                         found = continued(document, found, accept=_continues_block)
-                    parties[role][key] = parse(found.value)
-                    out.note(f"{role}.{key}", found)
+                    parties[owner][key] = parse(found.value)
+                    out.note(f"{owner}.{key}", found)
         for role, name in named.items():
             if parties[role]["address"] is None:
                 found = _unlabelled_address(document, name)
@@ -460,7 +462,7 @@ class InvoiceExtractor:
                 out.confidence["amount_in_words"] = min(
                     out.confidence.get("amount_in_words", 1.0), 0.5
                 )
-        amounts = [item.get("amount") for item in fields["line_items"]]  # type: ignore[union-attr]
+        amounts = [item.get("amount") for item in _items(fields)]
         if subtotal is not None and amounts and None not in amounts:
             lines_sum = sum((Decimal(str(a)) for a in amounts), Decimal(0))
             agree = abs(lines_sum - subtotal) <= Decimal("1")
@@ -529,7 +531,7 @@ def _confirmed(out: Extraction, key: str, value: Decimal, subtotal: Decimal) -> 
         percent = Decimal(str(rate)) if rate and re.fullmatch(r"\d+(\.\d+)?", str(rate)) else None
         return percent is not None and abs(subtotal * percent / 100 - value) <= 1
     if key == "subtotal":
-        amounts = [item.get("amount") for item in fields["line_items"]]  # type: ignore[union-attr]
+        amounts = [item.get("amount") for item in _items(fields)]
         if not amounts or None in amounts:
             return False
         return abs(sum((Decimal(str(a)) for a in amounts), Decimal(0)) - value) <= 1
@@ -940,7 +942,9 @@ def _headerless_items(document: ParsedDocument, language: str) -> list[_Item]:
             if None in figures:
                 continue
             quantity, price, amount = (Decimal(str(value)) for value in figures)
-            if quantity <= 0 or abs(quantity * price - amount) > Decimal("0.01") * max(1, amount):
+            if quantity <= 0 or abs(quantity * price - amount) > Decimal("0.01") * max(
+                Decimal(1), amount
+            ):
                 continue
             described = [word for word in words[:-3] if not _ORDINAL.fullmatch(word.text)]
             if not described or not any(char.isalpha() for w in described for char in w.text):
@@ -1200,3 +1204,12 @@ def _ends_table(folded: str) -> bool:
 
 def _is_header_row(line: Line) -> bool:
     return sum(1 for pattern in _COLUMNS.values() if pattern.search(fold(line.text))) >= 3
+
+
+def _items(fields: Mapping[str, object]) -> list[Mapping[str, object]]:
+    items = fields.get("line_items")
+    return [item for item in items if isinstance(item, Mapping)] if isinstance(items, list) else []
+
+
+def _parses(parse: Callable[[str], str | None], text: str) -> bool:
+    return bool(parse(text))

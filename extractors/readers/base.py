@@ -16,7 +16,8 @@ from extractors.limits import ReadLimits
 
 @runtime_checkable
 class Reader(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def supported_media_types(self) -> frozenset[str]: ...
 

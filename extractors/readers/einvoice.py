@@ -142,7 +142,7 @@ def _rate(text: str | None) -> str | None:
 def _text_page(root: ET.Element) -> Page:
     """The invoice's text, one element per line, for classification and search. XML has no
     geometry: lines are stacked on a virtual page."""
-    lines = []
+    lines: list[Line] = []
     for index, element in enumerate(root.iter()):
         if element.text and element.text.strip() and _local(element.tag) != "SignatureValue":
             top = 12.0 * len(lines)

@@ -76,7 +76,7 @@ def _pages(
 
 def _upright(image: Image.Image) -> bool:
     try:
-        return image.getexif().get(_ORIENTATION, 1) == 1
+        return bool(image.getexif().get(_ORIENTATION, 1) == 1)
     except _DAMAGED:
         return False  # decoded below, where the damage is reported
 
