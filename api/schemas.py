@@ -93,7 +93,9 @@ class DocumentSummary(BaseModel):
     )
     failed_rules: list[str] = Field(description="Ids of the rules that fail, errors first.")
     duplicate_of_id: int | None = Field(
-        description="The document first holding the same invoice, when this is a copy."
+        description="The document first holding the same invoice, in any format, when this "
+        "is a copy; or probably the same (seller, issue date and total, a number not read) "
+        "until a reviewer marks it not a duplicate."
     )
     min_confidence: float | None = Field(
         default=None, description="The lowest confidence of any field of the record."
