@@ -644,8 +644,16 @@ _ITEM = re.compile(r"^\s*(?:\(\d\)|\d[.)])\s+(?=\S)")
 _BY_AND_BETWEEN = re.compile(spaced(r"\b(?:by and )?between\b *:? *"), re.IGNORECASE)
 # Where one party's description ends and the next begins: its alias, maybe a short
 # description after it (`("Transporter"), an Arkansas corporation, and`), then `and`.
+# A list of three or more runs on with a comma instead, maybe after a short description:
+# `(“PFHOF”), HOF Village Media Group, LLC (the “Village Media Company”)`, `(“Licensor”), a
+# Delaware corporation, Harbor Media Group, LLC (…)`: the next name ends in a legal form, then
+# its alias.
 _ALIAS_SPLIT = re.compile(
-    spaced(r"\) *(?:, *[^();]{0,60}?)?[,;]? *(?:and|va) +(?=\S)"), re.IGNORECASE
+    spaced(r"\) *(?:, *[^();]{0,60}?)?[,;]? *(?:and|va) +(?=\S)")
+    + r"|\)\s*(?:,\s*(?:a|an)\s[^();,]{0,50}?)?\s*,\s*"
+    r"(?=(?-i:(?!(?:A|An|The)\s)[A-Z][^\n(),;]{1,50}?,? (?:LLC|L\.L\.C\.|Inc\.?"
+    r"|Ltd\.?|Limited|Corporation|Corp\.?|Company|L\.P\.|LP|LLP|plc|PLC|GmbH|JSC))\s*\()",
+    re.IGNORECASE,
 )
 
 

@@ -215,7 +215,7 @@ def _contact_phone(lines: list[Line]) -> Found | None:
         # The label on the line, or alone on the line above (`Phone:` / `+84 986 …`).
         above = lines[index - 1].text if index else ""
         labelled = _PHONE_LABEL.search(fold(line.text)) is not None or (
-            len(above) <= 25 and _PHONE_LABEL.search(fold(above)) is not None
+            _PHONE_LABEL.fullmatch(fold(above).strip(" :.()")) is not None
         )
         contacts = index < first_section or find_email(line.text) is not None
         for part in _CONTACT_SEPARATOR.split(line.text):

@@ -181,17 +181,30 @@ def labour_contract(seed: int = 0) -> GeneratedDocument:
 
 
 def english_agreement(seed: int = 0) -> GeneratedDocument:
-    """An English agreement made on no printed day (`as of the date of the Closing`),
-    citing the Civil Code and a Master Agreement with their own dates; its term ends on a
-    printed date; governed `in all respects by the internal laws of` a state."""
+    """An English agreement made on no printed day (`as of the date of the Closing`) between
+    two parties or three (a list run on with commas), citing the Civil Code and a Master
+    Agreement with their own dates; its term ends on a printed date; governed `in all
+    respects by the internal laws of` a state."""
     rng = random.Random(f"shapes19-en-{seed}")
     pdf = _Pdf()
     state = rng.choice(["New York", "Ohio", "Delaware"])
     end_year = rng.randint(2028, 2035)
+    parties = ["Nexora Holdings, Inc.", "Bluefin Media, LLC"]
+    # Three parties run on with commas: `(“Licensor”), Harbor Media Group, LLC (the …), a …`.
+    listed = (
+        ["Delaware corporation, and Bluefin Media, LLC (“Licensee”)."]
+        if seed % 3 != 2
+        else [
+            "Delaware corporation, Harbor Media Group, LLC (the “Media Company”), a Delaware",
+            "limited liability company, and Bluefin Media, LLC (“Licensee”).",
+        ]
+    )
+    if seed % 3 == 2:
+        parties.insert(1, "Harbor Media Group, LLC")
     lines = [
         "THIS LICENSE AGREEMENT (this “Agreement”) is made and effective as of the date of the",
         "Closing (the “Effective Date”), by and between Nexora Holdings, Inc. (“Licensor”), a",
-        "Delaware corporation, and Bluefin Media, LLC (“Licensee”).",
+        *listed,
         "RECITALS",
         "A. In connection with a Master Transaction Agreement dated December 11, 2018, and with",
         "reference to the Civil Code No. 91/2015/QH13 dated 24 November 2015, the parties wish",
@@ -213,8 +226,7 @@ def english_agreement(seed: int = 0) -> GeneratedDocument:
         "expiry_date": f"{end_year}-12-31",
         "governing_law": state,
         "parties": [
-            {"role": "party_a", "name": "Nexora Holdings, Inc."},
-            {"role": "party_b", "name": "Bluefin Media, LLC"},
+            {"role": f"party_{'abc'[number]}", "name": name} for number, name in enumerate(parties)
         ],
     }
     return GeneratedDocument("contract", "en", pdf.bytes(), fields)
