@@ -167,3 +167,43 @@ def test_only_the_lifecycle_moves_a_document_between_statuses() -> None:
     )
     assert elsewhere == []
     assert _status_assignments(lifecycle)
+
+
+def _literal_confidences(path: Path) -> list[int]:
+    """Lines where a field's confidence is written as a bare number instead of a named level:
+    the confidence argument of `Found(…)` or `….found(…)`, or a value stored in `confidence[…]`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def bare(node: ast.expr | None) -> bool:
+        if isinstance(node, ast.IfExp):
+            return bare(node.body) or bare(node.orelse)
+        # 1.0 asks for words without capping them; a level is a fraction below it.
+        return isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value < 1
+
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else name
+            if name in {"Found", "found"} and len(node.args) >= 3 and bare(node.args[2]):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Assign) and bare(node.value):
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Attribute)
+                    and target.value.attr == "confidence"
+                ):
+                    lines.append(node.lineno)
+    return lines
+
+
+def test_field_confidences_are_named_levels() -> None:
+    fields = ROOT / "extractors" / "fields"
+    bare = sorted(
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in fields.rglob("*.py")
+        if path.name != "confidence.py"
+        for line in _literal_confidences(path)
+    )
+    assert bare == []

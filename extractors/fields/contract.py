@@ -25,6 +25,7 @@ import re
 from functools import cache
 
 from extractors.document import ParsedDocument
+from extractors.fields import confidence as level
 from extractors.fields.base import Extraction
 from extractors.fields.contract_parties import read_parties
 from extractors.fields.contract_text import (
@@ -93,7 +94,7 @@ class ContractExtractor:
         else:
             # Nothing says the contract renews itself: false, as sure as the reading is whole.
             ocr = any(word.source == "ocr" for word in flow.lines[0].words)
-            out.confidence["auto_renewal"] = 0.85 if ocr else 0.9
+            out.confidence["auto_renewal"] = level.INFERRED if ocr else level.LABELLED
         _drop_placeholders(out)
         return out
 
@@ -209,7 +210,7 @@ def _title(flow: Flow, header_end: int) -> Found | None:
         words += nxt.words
         previous = nxt
     text = clean_text(" ".join(word.text for word in words))
-    sure = 0.95 if height[best] >= tallest - 0.5 and upper else 0.85
+    sure = level.PRINTED if height[best] >= tallest - 0.5 and upper else level.INFERRED
     from extractors.document import Line
 
     return Found(text, Line(tuple(words), line.page), sure)
@@ -244,7 +245,11 @@ def _number(flow: Flow, header_end: int) -> Found | None:
             if match.group("colon") is None and not shaped:
                 continue
             start = match.start("value")
-            sure = 0.95 if match.group("colon") and (shaped or not value.isdigit()) else 0.85
+            sure = (
+                level.PRINTED
+                if match.group("colon") and (shaped or not value.isdigit())
+                else level.INFERRED
+            )
             return Found(value, line.span(start, start + len(value)), sure)
     return None
 
@@ -281,7 +286,7 @@ def _signing(flow: Flow) -> Found | None:
         if found is None or found[1] > 12:
             continue
         start = match.end() + found[1]
-        return _found_value(flow, found[0], start, match.end() + found[2], 0.92)
+        return _found_value(flow, found[0], start, match.end() + found[2], level.PHRASED)
     return None
 
 
@@ -395,20 +400,24 @@ def _effective(flow: Flow, signing: Found | None) -> Found | None:
             if dates:
                 iso, start, end = dates[-1]
                 base = match.start() - len(before)
-                return _found_value(flow, iso, base + start, base + end, 0.92)
+                return _found_value(flow, iso, base + start, base + end, level.PHRASED)
             continue
         _, sentence_end = sentence_at(flow, match.start(), match.end())
         after = folded[match.end() : min(sentence_end, match.end() + 50)]
         if _FROM_SIGNING.match(after):
             if signing is None:
                 return None
-            return Found(signing.value, flow.found(match.start(), match.end(), 0.9).line, 0.9)
+            return Found(
+                signing.value,
+                flow.found(match.start(), match.end(), level.LABELLED).line,
+                level.LABELLED,
+            )
         if re.match(r"^\W*(?:the )?effective date", after, re.IGNORECASE):
             continue
         found = date_in(flow.text[match.end() : match.end() + len(after)], day_first=True)
         if found is not None and found[1] <= 12:
             return _found_value(
-                flow, found[0], match.end() + found[1], match.end() + found[2], 0.92
+                flow, found[0], match.end() + found[1], match.end() + found[2], level.PHRASED
             )
     return None
 
@@ -462,7 +471,9 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
         stated = folded[left : match.end() + found[2]]
         if not _TERM_CONTEXT.search(sentence) or _NOT_TERM.search(stated):
             continue
-        return _found_value(flow, found[0], match.end() + found[1], match.end() + found[2], 0.92)
+        return _found_value(
+            flow, found[0], match.end() + found[1], match.end() + found[2], level.PHRASED
+        )
     for match in TERM.finditer(folded):
         if re.match(r"\s*\d", folded[match.end() : match.end() + 3]) or re.search(
             r"ngay\s*$|thang\s*$", folded[max(0, match.start() - 8) : match.start()]
@@ -491,7 +502,9 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
         if start is None:
             return None
         end = add_months(start, months)
-        return Found(end, flow.found(match.start(), match.end(), 0.88).line, 0.88)
+        return Found(
+            end, flow.found(match.start(), match.end(), level.IN_PROSE).line, level.IN_PROSE
+        )
     return None
 
 
@@ -588,7 +601,7 @@ def _total_value(flow: Flow, language: str) -> tuple[Found, Found | None] | None
             if _BEFORE_TAX.search(folded[match.start() : amount.start()]):
                 score -= 1.5
             currency = _currency_near(flow, amount.start(), amount.end())
-            sure = 0.92 if currency is not None and score >= 1 else 0.8
+            sure = level.PHRASED if currency is not None and score >= 1 else level.BY_CONTEXT
             found = _found_value(flow, value, amount.start(), amount.end(), sure)
             if best is None or score > best[0]:
                 best = (score, amount.start(), found, currency)
@@ -611,8 +624,12 @@ def _currency_near(flow: Flow, start: int, end: int) -> Found | None:
                     code = name
                     break
         if code is not None:
-            found = flow.found(left, right, 0.9)
-            return Found(code, found.line if span else flow.found(start, end, 0.9).line, 0.9)
+            found = flow.found(left, right, level.LABELLED)
+            return Found(
+                code,
+                found.line if span else flow.found(start, end, level.LABELLED).line,
+                level.LABELLED,
+            )
     return None
 
 
@@ -670,10 +687,11 @@ def _governing_law(flow: Flow) -> Found | None:
         else:
             group = "place" if match.group("place") else "place2"
             span = (match.start(group), match.end(group))
-            place = _place(flow.text[span[0] : span[1]])
-            if place is None:
+            written = _place(flow.text[span[0] : span[1]])
+            if written is None:
                 continue
-        return _found_value(flow, place, span[0], span[1], 0.92)
+            place = written
+        return _found_value(flow, place, span[0], span[1], level.PHRASED)
     return None
 
 
@@ -829,12 +847,12 @@ def _clauses(flow: Flow) -> dict[str, Found]:
             continue
         name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
         if name not in found:
-            found[name] = flow.found(span.start_char, span.end_char, 0.95)
+            found[name] = flow.found(span.start_char, span.end_char, level.PRINTED)
     for match_id, start, end in provisions(doc):  # type: ignore[operator]
         span = doc[start:end]
         name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
         if name not in found:
-            found[name] = flow.found(span.start_char, span.end_char, 0.88)
+            found[name] = flow.found(span.start_char, span.end_char, level.IN_PROSE)
     return found
 
 
@@ -881,8 +899,8 @@ def _auto_renewal(flow: Flow) -> Found | None:
         negated = any(_NEGATION.fullmatch(word.strip(",;:")) for word in words) or bool(
             _NEGATED_AFTER.match(folded[match.end() :])
         )
-        found = flow.found(match.start(), match.end(), 0.93)
-        verdict = Found("false" if negated else "true", found.line, 0.93)
+        found = flow.found(match.start(), match.end(), level.STATED)
+        verdict = Found("false" if negated else "true", found.line, level.STATED)
         if not negated:
             return verdict
     return verdict

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 from stdnum.vn import mst
 
-from extractors.document import Line
+from extractors.document import Line, Word
+from extractors.fields import confidence as level
 from extractors.fields.contract_text import Flow, spaced
 from extractors.fields.layout import Found
 from extractors.normalize import clean_text, parse_tax_id
@@ -198,7 +199,7 @@ def read_parties(flow: Flow) -> tuple[list[dict[str, object]], dict[str, Found]]
         role = f"party_{chr(ord('a') + number)}"
         records.append(party.record(role))
         # The role is the order parties are introduced in: shown where the name was read
-        # (or, with no name, the first fact of the party), no surer than that order (0.85).
+        # (or, with no name, the first fact of the party), no surer than that order (INFERRED).
         anchor = party.name or next(
             (
                 party.facts[key]
@@ -211,7 +212,7 @@ def read_parties(flow: Flow) -> tuple[list[dict[str, object]], dict[str, Found]]
             where[f"parties[{number}].name"] = party.name
         if anchor is not None:
             where[f"parties[{number}].role"] = Found(
-                role, anchor.line, min(anchor.confidence, 0.85)
+                role, anchor.line, min(anchor.confidence, level.INFERRED)
             )
         for key in ("tax_id", "representative", "address"):
             if key in party.facts:
@@ -300,7 +301,7 @@ def _block(flow: Flow, heading: int, end: int) -> _Party:
     _read_labels(block, party)
     if party.name is None and block:
         first = block[0]
-        named = _name_cut(Found(clean_text(first.text), first, 0.85))
+        named = _name_cut(Found(clean_text(first.text), first, level.INFERRED))
         if (
             named is not None
             and not _LABEL_LIKE.match(first.text)
@@ -329,7 +330,9 @@ def _name_after_heading(heading: Line, block: list[Line]) -> Found | None:
     if not stripped or _is_role(stripped):
         return None
     offset = heading.text.index(stripped, rest_start)
-    found = _name_cut(Found(clean_text(stripped), heading.span(offset, len(heading.text)), 0.92))
+    found = _name_cut(
+        Found(clean_text(stripped), heading.span(offset, len(heading.text)), level.PHRASED)
+    )
     if found is None:
         return None
     return _continued_name(heading, block, found)
@@ -395,7 +398,7 @@ def _continued_name(line: Line, following: list[Line], found: Found) -> Found:
         previous = nxt
     if previous is line:
         return found
-    return Found(value, Line(tuple(words), found.line.page), min(found.confidence, 0.9))
+    return Found(value, Line(tuple(words), found.line.page), min(found.confidence, level.LABELLED))
 
 
 def _read_labels(block: list[Line], party: _Party) -> None:
@@ -418,7 +421,7 @@ def _read_labels(block: list[Line], party: _Party) -> None:
             if not text or key == "other":
                 continue
             offset = line.text.index(text, match.end())
-            found = Found(clean_text(text), line.span(offset, offset + len(text)), 0.92)
+            found = Found(clean_text(text), line.span(offset, offset + len(text)), level.PHRASED)
             if number + 1 == len(matches) and key in ("address", "name"):
                 found = _continued(line, block[position + 1 :], found)
             _store(party, key, found)
@@ -437,14 +440,14 @@ def _store(party: _Party, key: str, found: Found) -> None:
         tax = parse_tax_id(value)
         if tax is not None:
             # A tax code whose check digit fails was misread or mistyped as often as not.
-            sure = 0.95 if mst.is_valid(tax.split("-")[0]) else 0.7
+            sure = level.PRINTED if mst.is_valid(tax.split("-")[0]) else level.UNCHECKED
             party.facts[key] = Found(tax, found.line, min(found.confidence, sure))
     elif key == "representative":
         person = _person(value)
         if person:
-            party.facts[key] = Found(person, found.line, min(found.confidence, 0.9))
+            party.facts[key] = Found(person, found.line, min(found.confidence, level.LABELLED))
     elif key == "address" and value:
-        party.facts[key] = Found(value, found.line, min(found.confidence, 0.9))
+        party.facts[key] = Found(value, found.line, min(found.confidence, level.LABELLED))
 
 
 def _right_cell(label: Line, block: list[Line], stop_top: float | None = None) -> Found | None:
@@ -484,7 +487,7 @@ def _right_cell(label: Line, block: list[Line], stop_top: float | None = None) -
         words += nxt.words
         previous = nxt
     text = " ".join(word.text for word in words)
-    return Found(clean_text(text), Line(tuple(words), value_line.page), 0.9)
+    return Found(clean_text(text), Line(tuple(words), value_line.page), level.LABELLED)
 
 
 def _continued(line: Line, rest: list[Line], found: Found) -> Found:
@@ -517,7 +520,7 @@ def _continued(line: Line, rest: list[Line], found: Found) -> Found:
         previous = nxt
     if previous is line:
         return found
-    return Found(value, Line(tuple(words), line.page), min(found.confidence, 0.9))
+    return Found(value, Line(tuple(words), line.page), min(found.confidence, level.LABELLED))
 
 
 # --- parties side by side ---------------------------------------------------------------------
@@ -525,7 +528,7 @@ def _continued(line: Line, rest: list[Line], found: Found) -> Found:
 
 def _split(line: Line, bounds: list[float]) -> list[Line | None]:
     """A line cut at column bounds: its words left of the first bound, then per column."""
-    parts: list[list] = [[] for _ in range(len(bounds) + 1)]
+    parts: list[list[Word]] = [[] for _ in range(len(bounds) + 1)]
     for word in line.words:
         column = sum(1 for bound in bounds if word.bbox[0] >= bound)
         parts[column].append(word)
@@ -580,7 +583,7 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
             _read_labels(mine, party)
             if party.name is None and mine and not _LABEL_LIKE.match(mine[0].text):
                 party.name = _continued_name(
-                    mine[0], mine[1:], Found(clean_text(mine[0].text), mine[0], 0.85)
+                    mine[0], mine[1:], Found(clean_text(mine[0].text), mine[0], level.INFERRED)
                 )
         if party.name is not None:
             party.name = _without_honorific(party.name)
@@ -634,7 +637,9 @@ def _first_cell(mine: list[Line], labels: list[Line]) -> Found:
         if cell.bbox[1] < stop - 1 and abs(cell.bbox[0] - first.bbox[0]) <= 4:
             words += cell.words
     return Found(
-        clean_text(" ".join(word.text for word in words)), Line(tuple(words), first.page), 0.85
+        clean_text(" ".join(word.text for word in words)),
+        Line(tuple(words), first.page),
+        level.INFERRED,
     )
 
 
@@ -708,7 +713,7 @@ def _recitals(flow: Flow, end: int) -> list[_Party]:
         name_end = _NAME_END.search(flow.folded, start, stop)
         name_stop = name_end.start() if name_end else stop
         if name_stop > start:
-            party.name = _without_honorific(flow.found(start, name_stop, 0.85))
+            party.name = _without_honorific(flow.found(start, name_stop, level.INFERRED))
         _read_inline(flow, start, stop, party)
         parties.append(party)
     return parties
@@ -724,14 +729,14 @@ def _read_inline(flow: Flow, start: int, stop: int, party: _Party) -> None:
             end = _ADDRESS_END.search(folded, cue.end(), stop)
             value_end = end.start() if end else stop
             if value_end > cue.end() + 3:
-                party.facts["address"] = flow.found(cue.end(), value_end, 0.85)
+                party.facts["address"] = flow.found(cue.end(), value_end, level.INFERRED)
     if "tax_id" not in party.facts:
         cue = _TAX_CUE.search(folded, start, stop)
         if cue is not None:
             digits = re.match(r"[\d .-]*\d", flow.text[cue.end() : stop])
             tax = parse_tax_id(digits.group(0)) if digits else None
             if digits is not None and tax is not None:
-                sure = 0.9 if mst.is_valid(tax.split("-")[0]) else 0.7
+                sure = level.LABELLED if mst.is_valid(tax.split("-")[0]) else level.UNCHECKED
                 found = flow.found(cue.end(), cue.end() + digits.end(), sure)
                 party.facts["tax_id"] = Found(tax, found.line, sure)
     if "representative" not in party.facts:
@@ -741,8 +746,8 @@ def _read_inline(flow: Flow, start: int, stop: int, party: _Party) -> None:
             person = _person(text)
             if person:
                 offset = cue.end() + max(0, text.find(person.split()[0]))
-                found = flow.found(offset, offset + len(person), 0.85)
-                party.facts["representative"] = Found(person, found.line, 0.85)
+                found = flow.found(offset, offset + len(person), level.INFERRED)
+                party.facts["representative"] = Found(person, found.line, level.INFERRED)
 
 
 def _person(text: str) -> str | None:
@@ -753,7 +758,8 @@ def _person(text: str) -> str | None:
         text = text[label.end() :]
     text = _HONORIFIC.sub("", text)
     end = _PERSON_END.search(text)
-    name = _HONORIFIC.sub("", text[: end.start()].strip(" :.-–")).strip(" .,")
+    cut = end.start() if end is not None else len(text)
+    name = _HONORIFIC.sub("", text[:cut].strip(" :.-–")).strip(" .,")
     if not name or any(char.isdigit() for char in name) or len(name.split()) > 6:
         return None
     return name
@@ -800,9 +806,11 @@ def _signatures(flow: Flow, end: int, parties: list[_Party]) -> None:
     for match in _SIGNED_BY.finditer(flow.text, start):
         party = _matching(parties, match.group("party"))
         person = _person(match.group("person"))
-        if party in missing and person and "representative" not in party.facts:  # type: ignore[operator]
-            found = flow.found(match.start("person"), match.start("person") + len(person), 0.8)
-            party.facts["representative"] = Found(person, found.line, 0.8)  # type: ignore[union-attr]
+        if party in missing and person and party and "representative" not in party.facts:
+            found = flow.found(
+                match.start("person"), match.start("person") + len(person), level.BY_CONTEXT
+            )
+            party.facts["representative"] = Found(person, found.line, level.BY_CONTEXT)
     names = [
         (index, m)
         for index in range(tail, len(lines))
@@ -822,10 +830,10 @@ def _signatures(flow: Flow, end: int, parties: list[_Party]) -> None:
             column = columns.index(round(line.bbox[0] / 40))
             party = parties[column] if column < len(parties) else None
         person = _person(match.group("person"))
-        if party in missing and person and "representative" not in party.facts:  # type: ignore[union-attr]
+        if party in missing and person and party and "representative" not in party.facts:
             start = match.start("person")
-            party.facts["representative"] = Found(  # type: ignore[union-attr]
-                person, line.span(start, len(line.text)), 0.8
+            party.facts["representative"] = Found(
+                person, line.span(start, len(line.text)), level.BY_CONTEXT
             )
 
 

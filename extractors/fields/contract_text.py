@@ -135,9 +135,9 @@ def sentence_at(flow: Flow, start: int, end: int, reach: int = 400) -> tuple[int
             left = max(left, match.end())
     right = min(len(folded), end + reach)
     for pattern in (_SENTENCE_END, _HEADING_START):
-        match = pattern.search(folded, end, right)
-        if match is not None:
-            right = min(right, match.start() + (1 if pattern is _SENTENCE_END else 0))
+        stop = pattern.search(folded, end, right)
+        if stop is not None:
+            right = min(right, stop.start() + (1 if pattern is _SENTENCE_END else 0))
     return left, right
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from extractors.document import Line, ParsedDocument
+from extractors.fields import confidence as level
 from extractors.fields.base import Extraction
 from extractors.fields.cv_lexicon import names_a_job
 from extractors.fields.layout import Found, continued, label, value_for
@@ -95,7 +96,7 @@ class CvExtractor:
         if name is None:
             name = next(
                 (
-                    Found(line.text, line, 0.7)
+                    Found(line.text, line, level.UNCHECKED)
                     for line in lines[:6]
                     if _looks_like_name(line.text) and not _is_heading(line.text)
                 ),
@@ -106,7 +107,7 @@ class CvExtractor:
         where = next((line for line in lines if find_email(line.text) == email), None)
         # A shape checked by its own parser (a mailbox): the reading is as good as the words
         # it came from.
-        out.put("email", email, Found(email, where, 0.95) if email and where else None)
+        out.put("email", email, Found(email, where, level.PRINTED) if email and where else None)
         phone = _contact_phone(lines)
         out.put("phone", phone.value if phone else None, phone)
         birth = value_for(document, _BIRTH, valid=lambda t: parse_date(t) is not None)
@@ -147,11 +148,11 @@ class CvExtractor:
         experience = _experience(sections.get("experience", []), right)
         for key, entries in (("education", education), ("experience", experience)):
             for index, entry in enumerate(entries):
-                where = entry.pop("_line")
-                assert isinstance(where, Line)
-                for name, value in entry.items():
+                origin = entry.pop("_line")
+                assert isinstance(origin, Line)
+                for part, value in entry.items():
                     if value is not None:
-                        out.note(f"{key}[{index}].{name}", Found(str(value), where, _LISTED))
+                        out.note(f"{key}[{index}].{part}", Found(str(value), origin, _LISTED))
         out.fields["education"] = education
         out.fields["experience"] = experience
         stated = _stated_years(lines)
@@ -223,9 +224,9 @@ def _contact_phone(lines: list[Line]) -> Found | None:
             if phone is None:
                 continue
             if labelled:
-                return Found(phone, line, 0.95)
+                return Found(phone, line, level.PRINTED)
             if contacts and _BARE_NUMBER.match(part.strip()):
-                return Found(phone, line, 0.9)
+                return Found(phone, line, level.LABELLED)
     return None
 
 
@@ -252,9 +253,11 @@ def _contact_line_place(lines: list[Line]) -> Found | None:
                     and _carries_on(line, nxt)
                 ):  # the last part wrapped onto the next line (`…, Quận 3,` / `700000`)
                     return Found(
-                        f"{value} {nxt.text.strip()}", Line(line.words + nxt.words, line.page), 0.75
+                        f"{value} {nxt.text.strip()}",
+                        Line(line.words + nxt.words, line.page),
+                        level.BY_POSITION,
                     )
-                return Found(value.rstrip(","), line, 0.8)
+                return Found(value.rstrip(","), line, level.BY_CONTEXT)
     return None
 
 
@@ -290,7 +293,7 @@ def _place_beside_contacts(lines: list[Line]) -> Found | None:
                 and not (find_email(other.text) or find_phone(other.text))
                 and not _is_heading(other.text)
             ):
-                return Found(other.text, other, 0.7)
+                return Found(other.text, other, level.UNCHECKED)
     return None
 
 
@@ -383,7 +386,7 @@ def _side_by_side(starts: list[float], lines: list[Line]) -> list[float]:
 
 
 # Items read from a section's lists: where is known, but nothing cross-checks them.
-_LISTED = 0.85
+_LISTED = level.INFERRED
 _NATIONAL_ID_LABEL = re.compile(
     r"cccd|cmnd|căn cước|chứng minh nhân dân|national id|id card|passport|hộ chiếu", re.I
 )
@@ -799,7 +802,7 @@ def _stated_years(lines: list[Line]) -> Found | None:
         match = _STATED_YEARS.search(line.text)
         if match is not None:
             value = (match.group(1) or match.group(2)).replace(",", ".")
-            return Found(value, line, 0.9)
+            return Found(value, line, level.LABELLED)
     return None
 
 

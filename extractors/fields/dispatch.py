@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extractors.document import Line, ParsedDocument, Word
+from extractors.fields import confidence as level
 from extractors.fields.base import Extraction
 from extractors.fields.dispatch_lexicon import (
     COMMITTEE,
@@ -242,10 +243,10 @@ class _Letter:
     def _number(self, out: Extraction) -> _Row | None:
         for row in self.header:
             match = _NUMBER.match(row.folded)
-            confidence = 0.95
+            confidence = level.PRINTED
             if match is None:
                 match = _BARE_NUMBER.match(row.folded)
-                confidence = 0.7
+                confidence = level.UNCHECKED
             if match is None or not re.search(r"[a-z]", match.group("value"), re.IGNORECASE):
                 continue
             value = re.sub(r"\s+", "", row.text[match.start("value") : match.end("value")])
@@ -272,8 +273,8 @@ class _Letter:
                 continue
             issued = _iso(match.group("d"), match.group("m"), match.group("y"))
             place = clean_text(row.text[match.start("place") : match.end("place")]).strip(" .-")
-            out.put("issue_date", issued, Found(row.text, line, 0.95))
-            out.put("issue_place", place or None, Found(place, line, 0.93))
+            out.put("issue_date", issued, Found(row.text, line, level.PRINTED))
+            out.put("issue_place", place or None, Found(place, line, level.STATED))
             return row
         out.fields["issue_date"] = None
         out.fields["issue_place"] = None
@@ -295,7 +296,7 @@ class _Letter:
                 width = max(width, following.bbox[2] - following.bbox[0])
                 current = following
             subject = clean_text(" ".join(parts))
-            confidence = 0.95 if len(parts) == 1 else 0.9
+            confidence = level.PRINTED if len(parts) == 1 else level.LABELLED
             out.put("subject", subject, Found(subject, _joined(lines), confidence))
             return row
         return self._titled_subject(out)
@@ -328,7 +329,7 @@ class _Letter:
                 lines.append(following.line)
                 current = following
             subject = clean_text(" ".join(parts))
-            out.put("subject", subject, Found(subject, _joined(lines), 0.85))
+            out.put("subject", subject, Found(subject, _joined(lines), level.INFERRED))
             return first
         return None
 
@@ -431,7 +432,11 @@ class _Letter:
         out.put(
             "issuer",
             issuer,
-            Found(issuer, _joined(row.line for row in issuer_rows), 0.93 if clear else 0.7),
+            Found(
+                issuer,
+                _joined(row.line for row in issuer_rows),
+                level.STATED if clear else level.UNCHECKED,
+            ),
         )
 
     def _urgency(self, out: Extraction) -> None:
@@ -441,7 +446,11 @@ class _Letter:
             if key in URGENCY and _upper(row.text):
                 exact = fold(row.text) != row.text
                 value = URGENCY[key]
-                out.put("urgency", value, Found(value, row.line, 0.95 if exact else 0.9))
+                out.put(
+                    "urgency",
+                    value,
+                    Found(value, row.line, level.PRINTED if exact else level.LABELLED),
+                )
                 return
         out.fields["urgency"] = None
 
@@ -495,7 +504,13 @@ class _Letter:
         bulleted = value_row is not None and bool(_BULLET.match(value_row.text))
         if value_row is not None:
             text = _BULLET.sub("", value_row.text)
-            items.append((text, [value_row.line], 0.95 if _TERMINATED.search(text) else 0.85))
+            items.append(
+                (
+                    text,
+                    [value_row.line],
+                    level.PRINTED if _TERMINATED.search(text) else level.INFERRED,
+                )
+            )
             item_x = value_row.bbox[0]
         position = self.index[id(label.line)] + 1
         column = label
@@ -512,23 +527,27 @@ class _Letter:
             if bullet and items and self._hyphen_wrap(items, following, item_x, bulleted):
                 # `… Việt Nam` / `- Chi nhánh Phú Thọ;`: a name wrapped at its own dash.
                 previous, lines, confidence = items[-1]
-                items[-1] = (f"{previous} {text}", [*lines, following.line], min(confidence, 0.85))
+                items[-1] = (
+                    f"{previous} {text}",
+                    [*lines, following.line],
+                    min(confidence, level.INFERRED),
+                )
             elif bullet:
                 if not _letters(text):
                     break
-                items.append((text[bullet.end() :], [following.line], 0.95))
+                items.append((text[bullet.end() :], [following.line], level.PRINTED))
                 item_x = following.bbox[0]
                 bulleted = True
             elif items and self._continues(items[-1][0], following, item_x, bulleted):
                 previous, lines, confidence = items[-1]
                 if not bulleted and _TERMINATED.search(previous):
                     # An unbulleted list: one item per line, each closed by `;`.
-                    items.append((text, [following.line], 0.85))
+                    items.append((text, [following.line], level.INFERRED))
                 else:
                     items[-1] = (
                         f"{previous} {text}",
                         [*lines, following.line],
-                        min(confidence, 0.9),
+                        min(confidence, level.LABELLED),
                     )
             else:
                 break
@@ -658,7 +677,9 @@ class _Letter:
         own = DELEGATION.sub("", fold(clean_text(last.text)).upper())
         title = clean_text(last.text)
         confidence = (
-            0.95 if SIGNER_TITLE.match(own) and not DELEGATION.match(fold(title).upper()) else 0.75
+            level.PRINTED
+            if SIGNER_TITLE.match(own) and not DELEGATION.match(fold(title).upper())
+            else level.BY_POSITION
         )
         out.put("signer_title", title, Found(title, last.line, confidence))
         name = self._name_under(tail[group_end + 1 :], last)
@@ -723,7 +744,11 @@ class _Letter:
             sentence_start = text.rfind(".", 0, match.start()) + 1
             sentence_end = text.find(".", match.end())
             sentence = text[sentence_start : sentence_end if sentence_end > 0 else None]
-            confidence = 0.93 if _REQUEST.search(sentence) and isinstance(issued, str) else 0.8
+            confidence = (
+                level.STATED
+                if _REQUEST.search(sentence) and isinstance(issued, str)
+                else level.BY_CONTEXT
+            )
             rows = [
                 row
                 for offset, row in pieces
@@ -871,7 +896,7 @@ def _name_shape(text: str) -> float | None:
         return None
     surname = fold(words[0]).upper() in SURNAMES
     if _upper(text):
-        return 0.8 if surname else None
+        return level.BY_CONTEXT if surname else None
     if not all(word[1:].islower() or len(word) == 1 for word in words):
         return None
-    return 0.95 if surname else 0.85
+    return level.PRINTED if surname else level.INFERRED

@@ -11,6 +11,7 @@ from functools import partial
 
 from extractors.amount_words import mostly_number_words, words_to_amount
 from extractors.document import Line, ParsedDocument, Word
+from extractors.fields import confidence as level
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
@@ -207,13 +208,13 @@ class InvoiceExtractor:
         inferred = (_lost_point(out) if scanned else []) or _repair_totals(out)
         self._cross_check(out)
         for key in inferred:  # inferred, not read: never certain
-            out.confidence[key] = min(out.confidence.get(key, 0.85), 0.85)
+            out.confidence[key] = min(out.confidence.get(key, level.INFERRED), level.INFERRED)
         for index in amended:  # inferred, not read: never certain
             path = f"line_items[{index}].amount"
-            out.confidence[path] = min(out.confidence.get(path, 0.85), 0.85)
+            out.confidence[path] = min(out.confidence.get(path, level.INFERRED), level.INFERRED)
             if path not in out.provenance:  # an amount the scan lost: where its row is
                 out.note(path, items[index].found)
-                out.confidence[path] = min(out.confidence[path], 0.85)
+                out.confidence[path] = min(out.confidence[path], level.INFERRED)
         return out
 
     def _header(self, document: ParsedDocument, out: Extraction) -> None:
@@ -266,11 +267,11 @@ class InvoiceExtractor:
             None,
         )
         if printed is not None and currency is not None:
-            out.put("currency", currency, Found(currency, printed, 0.95))
+            out.put("currency", currency, Found(currency, printed, level.PRINTED))
         elif currency is None and document.language == "vi":
             # Nothing printed: a Vietnamese invoice is in đồng unless it says otherwise.
             out.fields["currency"] = "VND"
-            out.confidence["currency"] = 0.8
+            out.confidence["currency"] = level.BY_CONTEXT
         else:
             out.fields["currency"] = currency
 
@@ -395,7 +396,7 @@ class InvoiceExtractor:
             # "VAT (10%): 100.00" gives the rate inside the VAT amount's own label.
             rate_found = next(
                 (
-                    Found(line.text, line, 0.8)
+                    Found(line.text, line, level.BY_CONTEXT)
                     for line, start in reversed(label_matches(document, _VAT_AMOUNT))
                     if parse_vat_rate(line.text[:start]) is not None
                     or _RATE_BESIDE_LABEL.match(line.text[start:])
@@ -448,7 +449,7 @@ class InvoiceExtractor:
         if subtotal is not None and vat is not None and total is not None:
             agree = abs(subtotal + vat - total) <= Decimal("1")
             for key in ("subtotal", "vat_amount", "total"):
-                out.confidence[key] = 0.98 if agree else 0.5
+                out.confidence[key] = level.CONFIRMED if agree else level.DISPUTED
         words = fields.get("amount_in_words")
         stated = words_to_amount(str(words)) if words else None
         if stated is not None and total is not None:
@@ -456,18 +457,20 @@ class InvoiceExtractor:
             # as the totals adding up does; disagreement keeps both values for the reviewer
             # (either may be the misprint) but lets neither pass as certain.
             if stated == total:
-                out.confidence["total"] = max(out.confidence.get("total", 0.0), 0.97)
+                out.confidence["total"] = max(out.confidence.get("total", 0.0), level.CORROBORATED)
             else:
                 out.confidence["total"] = min(out.confidence.get("total", 1.0), 0.4)
                 out.confidence["amount_in_words"] = min(
-                    out.confidence.get("amount_in_words", 1.0), 0.5
+                    out.confidence.get("amount_in_words", 1.0), level.DISPUTED
                 )
         amounts = [item.get("amount") for item in _items(fields)]
         if subtotal is not None and amounts and None not in amounts:
             lines_sum = sum((Decimal(str(a)) for a in amounts), Decimal(0))
             agree = abs(lines_sum - subtotal) <= Decimal("1")
             for index in range(len(amounts)):
-                out.confidence[f"line_items[{index}].amount"] = 0.97 if agree else 0.5
+                out.confidence[f"line_items[{index}].amount"] = (
+                    level.CORROBORATED if agree else level.DISPUTED
+                )
 
 
 def _repair_totals(out: Extraction) -> list[str]:
@@ -549,7 +552,7 @@ def _form_from_title(document: ParsedDocument) -> Found | None:
     for line in list(document.lines)[:15]:
         for pattern, form in _FORM_BY_TITLE:
             if pattern.search(fold(line.text)):
-                return Found(form, line, 0.85)
+                return Found(form, line, level.INFERRED)
     return None
 
 
@@ -560,7 +563,7 @@ def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
     for line in document.lines:
         match = pattern.search(line.text)
         if match is not None:
-            return Found(match.group(0), line.span(match.start(), match.end()), 0.9)
+            return Found(match.group(0), line.span(match.start(), match.end()), level.LABELLED)
     return None
 
 
@@ -681,10 +684,10 @@ def _letterhead(document: ParsedDocument, anchors: list[Line]) -> Found | None:
     names = _top_names(document, anchors)
     company = next((line for line in names if _COMPANY.search(line.text)), None)
     if company is not None:
-        return Found(clean_text(company.text), company, 0.75)
+        return Found(clean_text(company.text), company, level.BY_POSITION)
     addressed = next((line for line in names if _heads_address(document, line)), None)
     chosen = addressed or (names[0] if names else None)
-    return Found(clean_text(chosen.text), chosen, 0.6) if chosen is not None else None
+    return Found(clean_text(chosen.text), chosen, level.GUESS) if chosen is not None else None
 
 
 def _recipient(document: ParsedDocument, anchors: list[Line], issuer: Found) -> Found | None:
@@ -695,7 +698,7 @@ def _recipient(document: ParsedDocument, anchors: list[Line], issuer: Found) -> 
             continue
         apart = abs(line.bbox[0] - issuer.line.bbox[0]) > 50 or line.bbox[1] > issuer.line.bbox[3]
         if apart and line.bbox[1] > issuer.line.bbox[1]:
-            return Found(clean_text(line.text), line, 0.6)
+            return Found(clean_text(line.text), line, level.GUESS)
     return None
 
 
@@ -731,7 +734,7 @@ def _person_or_brand(text: str) -> bool:
 
 
 def _heads_address(document: ParsedDocument, line: Line) -> bool:
-    return _unlabelled_address(document, Found(line.text, line, 0.6)) is not None
+    return _unlabelled_address(document, Found(line.text, line, level.GUESS)) is not None
 
 
 _TITLE = folded_pattern(r"hóa đơn|invoice|phiếu|bill\b")
@@ -783,7 +786,7 @@ def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
         return None
     if find_email(following.text) or find_phone(following.text) or _URL.search(following.text):
         return None  # the contact line of a block without an address
-    return Found(following.text, following, 0.6)
+    return Found(following.text, following, level.GUESS)
 
 
 def _any_tax_id(text: str) -> str | None:
@@ -893,10 +896,11 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         if implied_amount is None:
             implied_amount = _ocr_product(fields, row)
         quantity, unit_price = fields["quantity"], fields["unit_price"]
-        confidence = 0.85
+        confidence = level.INFERRED
         if quantity is not None and unit_price is not None and amount is not None:
             product = Decimal(quantity) * Decimal(unit_price)
-            confidence = 0.95 if abs(product - Decimal(amount)) <= Decimal("1") else 0.5
+            agrees = abs(product - Decimal(amount)) <= Decimal("1")
+            confidence = level.PRINTED if agrees else level.DISPUTED
         cells = {
             # A quantity split off its unit's cell was read where the unit was, a rate from
             # a bare `VAT` column where that column is.
@@ -910,12 +914,12 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
             # The figures agreeing vouch for the figures, not for which printed lines or
             # stray leading marks belong to the item's name.
             cells["description"] = Found(
-                described.value, described.line, min(described.confidence, 0.85)
+                described.value, described.line, min(described.confidence, level.INFERRED)
             )
         for name in repaired:
             cell = cells.get(name)
             if cell is not None:  # inferred, not read: never certain
-                cells[name] = Found(cell.value, cell.line, min(cell.confidence, 0.85))
+                cells[name] = Found(cell.value, cell.line, min(cell.confidence, level.INFERRED))
         # A line whose amount a scan lost is still a line: its price stands for it.
         found = cells.get("amount") or cells.get("unit_price")
         assert found is not None
@@ -950,7 +954,8 @@ def _headerless_items(document: ParsedDocument, language: str) -> list[_Item]:
             if not described or not any(char.isalpha() for w in described for char in w.text):
                 continue
             line = Line(tuple(described), page.number)
-            confidence = 0.8  # every figure agrees, but no header says which column is which
+            # every figure agrees, but no header says which column is which
+            confidence = level.BY_CONTEXT
             cells: dict[str, Found | None] = {"description": Found(line.text, line, confidence)}
             fields: dict[str, str | None] = {"description": clean_text(line.text), "unit": None}
             for name, value, word in zip(_FIGURES, figures, words[-3:], strict=True):
@@ -1164,7 +1169,7 @@ def _row_figures(
                 continue
             value = money(word.text)
             if value is not None:
-                found = Found(word.text, Line((word,), line.page), 0.9)
+                found = Found(word.text, Line((word,), line.page), level.LABELLED)
                 figures.append((value, found))
     return figures
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from extractors.document import BBox, Line, Page, ParsedDocument
+from extractors.fields import confidence as level
 from extractors.record import Provenance
 from extractors.text import fold, folded_pattern
 
@@ -76,11 +77,11 @@ def value_for(
     for line, start in candidates:
         rest = line.text[start:].strip()
         if rest and valid(rest):
-            return Found(rest, line.span(start, len(line.text)), 0.9)
+            return Found(rest, line.span(start, len(line.text)), level.LABELLED)
         neighbours = (below(document, line), right_of(document, line))
         for neighbour in neighbours if prefer_below else reversed(neighbours):
             if neighbour is not None and valid(neighbour.text):
-                return Found(neighbour.text, neighbour, 0.8)
+                return Found(neighbour.text, neighbour, level.BY_CONTEXT)
     return None
 
 

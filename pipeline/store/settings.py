@@ -120,7 +120,9 @@ class Settings(BaseSettings):
         default=0.95,
         ge=0,
         le=1,
-        description="The confidence every required field needs for auto-approval.",
+        description="The confidence every required field needs for auto-approval: 0.95 is "
+        "a value printed beside its own label in its field's form, or one a cross-check "
+        "confirms (the levels are named in extractors/fields/confidence.py).",
     )
     dual_approval_above: Decimal | None = Field(
         default=None,
