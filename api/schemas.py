@@ -14,9 +14,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from api.security import NO_CONTROL_PATTERN, control_character_at
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline import approval
 from pipeline.approval import ApprovalPolicy, ApprovalState
@@ -289,7 +293,32 @@ class ValidationProblem(BaseModel):
     detail: list[FieldProblem]
 
 
-class CorrectionRequest(BaseModel):
+# Free text as a person types it: no control characters but tab and line breaks (PostgreSQL
+# refuses NUL in text and JSON outright). Query parameters are held to it by
+# api.security.InputHygieneMiddleware, request bodies by their models.
+NO_CONTROL = NO_CONTROL_PATTERN
+
+
+class RequestBody(BaseModel):
+    """A JSON request body: every value of its declared fields, nested keys and strings
+    included, is refused with 422 if it holds a control character. Undeclared fields are
+    ignored, as before, and so never checked nor kept."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        where = control_character_at(value)
+        if where is not None:
+            path = ".".join(str(part) for part in [info.field_name, *where])
+            raise PydanticCustomError(
+                "control_characters",
+                "control characters are not allowed (at {path})",
+                {"path": path},
+            )
+        return value
+
+
+class CorrectionRequest(RequestBody):
     version: Version
     fields: dict[str, Any] = Field(
         min_length=1,
@@ -310,26 +339,25 @@ class ApprovalRefused(BaseModel):
     failing: list[RuleFailure]
 
 
-# Free text as the database can keep it: PostgreSQL refuses NUL characters in text and JSON.
-NO_NUL = r"^[^\x00]*$"
-
-
-class RejectRequest(BaseModel):
+class RejectRequest(RequestBody):
     reason: str = Field(
-        min_length=1, max_length=2000, pattern=NO_NUL, description="Why the document is rejected."
+        min_length=1,
+        max_length=2000,
+        pattern=NO_CONTROL,
+        description="Why the document is rejected.",
     )
     version: Version | None = None
 
 
-class ApproveRequest(BaseModel):
+class ApproveRequest(RequestBody):
     version: Version | None = None
 
 
-class VersionRequest(BaseModel):
+class VersionRequest(RequestBody):
     version: Version
 
 
-class LineItemAdd(BaseModel):
+class LineItemAdd(RequestBody):
     version: Version
     item: LineItem = Field(description="The line item, in the record's format.")
     position: int | None = Field(
@@ -340,19 +368,19 @@ class LineItemAdd(BaseModel):
     )
 
 
-class LineItemEdit(BaseModel):
+class LineItemEdit(RequestBody):
     version: Version
     changes: LineItem = Field(
         description="The values to change; keys left out stay as they are, null clears one."
     )
 
 
-class ReopenRequest(BaseModel):
+class ReopenRequest(RequestBody):
     version: Version
-    reason: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
+    reason: str | None = Field(default=None, max_length=2000, pattern=NO_CONTROL)
 
 
-class TypeRequest(BaseModel):
+class TypeRequest(RequestBody):
     version: Version
     doc_type: Literal["invoice", "contract", "cv", "dispatch"] = Field(
         description="The type to extract the document as, whatever the classifier said."
@@ -414,7 +442,7 @@ class JournalEntryOut(BaseModel):
         )
 
 
-class AckRequest(BaseModel):
+class AckRequest(RequestBody):
     """Items taken from a feed, by `position`, by `id`, or both."""
 
     positions: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(

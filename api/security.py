@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,8 +25,8 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # The same, as an OpenAPI `pattern` on the request strings, so clients know it.
 NO_CONTROL_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-# Control characters in a path or query string are refused whatever they are.
-_CONTROL_IN_URL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A path has no line breaks either.
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # Pages: scripts and styles from our own files only (no inline script, no eval), no plugins,
 # no framing by anyone, forms post only here.
@@ -145,26 +146,17 @@ class SecurityHeadersMiddleware:
 
 
 class InputHygieneMiddleware:
-    """Refuses with 422 a request carrying a control character in its path, its query or a
-    text value of its JSON or form body (names included), before any route runs. A file
-    uploaded as multipart is bytes, not text: its name is checked where it is taken."""
+    """Refuses with 422 a request carrying a control character in its path or in a query
+    parameter (name or value), before any route runs. Request bodies are held to the same
+    rule by their models (api.schemas.RequestBody, the sign-in form's fields), which know
+    which values are read; a file uploaded as multipart is bytes, its name is checked where
+    it is taken."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        problem = _url_problem(scope)
-        content_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
-        readable = content_type == "application/x-www-form-urlencoded" or (
-            content_type == "application/json" or content_type.endswith("+json")
-        )
-        if problem is None and readable:
-            body, more = await _read_body(receive)
-            problem = _body_problem(body, content_type)
-            receive = _replay(body, more, receive)
+        problem = _url_problem(scope) if scope["type"] == "http" else None
         if problem is None:
             await self.app(scope, receive, send)
             return
@@ -182,85 +174,74 @@ class InputHygieneMiddleware:
         await send({"type": "http.response.body", "body": answer})
 
 
-def _refusal(loc: list[str | int]) -> dict[str, Any]:
-    return {"loc": loc, "msg": "control characters are not allowed", "type": "value_error"}
-
-
 def _url_problem(scope: Scope) -> dict[str, Any] | None:
+    def refused(loc: list[str]) -> dict[str, Any]:
+        return {"loc": loc, "msg": "control characters are not allowed", "type": "value_error"}
+
     raw_path = scope.get("raw_path")
     path = unquote(raw_path.decode("latin-1")) if raw_path else scope.get("path", "")
-    if _CONTROL_IN_URL.search(path):
-        return _refusal(["path"])
+    if _CONTROL_IN_PATH.search(path):
+        return refused(["path"])
     query = scope.get("query_string", b"").decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True, encoding="utf-8"):
-        if _CONTROL_IN_URL.search(name) or _CONTROL_IN_URL.search(value):
-            return _refusal(["query", name])
+        if CONTROL.search(name) or CONTROL.search(value):
+            return refused(["query", name])
     return None
 
 
-def _body_problem(body: bytes, content_type: str) -> dict[str, Any] | None:
-    if content_type == "application/x-www-form-urlencoded":
-        text = body.decode("utf-8", "replace")
-        for name, value in parse_qsl(text, keep_blank_values=True):
-            if CONTROL.search(name) or CONTROL.search(value):
-                return _refusal(["body", name])
-        return None
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None  # not JSON: the route's own parsing refuses it
-    found = _control_in(document, ["body"])
-    return _refusal(found) if found is not None else None
-
-
-def _control_in(value: Any, loc: list[str | int]) -> list[str | int] | None:
+def control_character_at(value: Any) -> list[str | int] | None:
+    """Where in a value (a string, or a JSON-like structure of them, keys included) the
+    first control character is: [] for the value itself, a path below it, or None."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
     if isinstance(value, str):
-        return loc if CONTROL.search(value) else None
+        return [] if CONTROL.search(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
-            if CONTROL.search(key):
-                return [*loc, key]
-            found = _control_in(item, [*loc, key])
+            if isinstance(key, str) and CONTROL.search(key):
+                return [key]
+            found = control_character_at(item)
             if found is not None:
-                return found
-    if isinstance(value, list):
+                return [key, *found]
+    if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            found = _control_in(item, [*loc, index])
+            found = control_character_at(item)
             if found is not None:
-                return found
+                return [index, *found]
     return None
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
-    """The whole body, and any message that came instead (a disconnect) to hand on."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), [message]
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks), []
-
-
-def _replay(body: bytes, pending: list[Message], receive: Receive) -> Receive:
-    queue: list[Message] = [{"type": "http.request", "body": body, "more_body": False}, *pending]
-
-    async def replayed() -> Message:
-        if queue:
-            return queue.pop(0)
-        return await receive()
-
-    return replayed
 
 
 def document_no_control_characters(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Says in the OpenAPI document what InputHygieneMiddleware enforces: every free text a
-    request carries (a parameter, a form field, a JSON body's string) takes no control
-    characters. Strings with a format, an enumeration or a pattern of their own are left as
-    they are: those already say what they take."""
+    """Says in the OpenAPI document what the service enforces: free text a request carries
+    (a parameter, a form field, a string of a JSON body) takes no control characters.
+    Strings with a format, an enumeration or a pattern of their own already say what they
+    take, and schemas that answers use too are left alone (an answer may quote a document's
+    text as it was read)."""
     components = openapi.get("components", {}).get("schemas", {})
-    request_schemas: set[str] = set()
+
+    def refs(schema: Any, found: set[str]) -> set[str]:
+        if isinstance(schema, dict):
+            ref = schema.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in found:
+                    found.add(name)
+                    refs(components.get(name), found)
+            for item in schema.values():
+                refs(item, found)
+        elif isinstance(schema, list):
+            for item in schema:
+                refs(item, found)
+        return found
+
+    operations = [
+        operation
+        for path_item in openapi.get("paths", {}).values()
+        for operation in path_item.values()
+        if isinstance(operation, dict)
+    ]
+    answered = refs([operation.get("responses") for operation in operations], set())
+    visited: set[str] = set()
 
     def walk(schema: Any) -> None:
         if isinstance(schema, list):
@@ -272,8 +253,8 @@ def document_no_control_characters(openapi: dict[str, Any]) -> dict[str, Any]:
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
             name = ref.rsplit("/", 1)[1]
-            if name not in request_schemas:
-                request_schemas.add(name)
+            if name not in visited and name not in answered:
+                visited.add(name)
                 walk(components.get(name))
             return
         if schema.get("type") == "string" and not (
@@ -283,17 +264,12 @@ def document_no_control_characters(openapi: dict[str, Any]) -> dict[str, Any]:
         for key in ("properties", "patternProperties", "$defs"):
             for item in (schema.get(key) or {}).values():
                 walk(item)
-        for key in ("items", "additionalProperties", "not"):
-            walk(schema.get(key))
-        for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        for key in ("items", "additionalProperties", "not", "anyOf", "oneOf", "allOf"):
             walk(schema.get(key))
 
-    for path_item in openapi.get("paths", {}).values():
-        for operation in path_item.values():
-            if not isinstance(operation, dict):
-                continue
-            for parameter in operation.get("parameters", []):
-                walk(parameter.get("schema"))
-            for media in (operation.get("requestBody") or {}).get("content", {}).values():
-                walk(media.get("schema"))
+    for operation in operations:
+        for parameter in operation.get("parameters", []):
+            walk(parameter.get("schema"))
+        for media in (operation.get("requestBody") or {}).get("content", {}).values():
+            walk(media.get("schema"))
     return openapi

@@ -21,7 +21,7 @@ from api.deps import (
     over_https,
     sign_in_allowed,
 )
-from api.schemas import UNREADABLE_BODY, UtcDateTime
+from api.schemas import NO_CONTROL, UNREADABLE_BODY, UtcDateTime
 from pipeline import audit, auth
 from pipeline.models import LoginSession, Role
 
@@ -55,8 +55,8 @@ class LoginOut(BaseModel):
 def login(
     request: Request,
     response: Response,
-    username: Annotated[str, Form(min_length=1, max_length=120)],
-    password: Annotated[str, Form(min_length=1, max_length=1024)],
+    username: Annotated[str, Form(min_length=1, max_length=120, pattern=NO_CONTROL)],
+    password: Annotated[str, Form(min_length=1, max_length=1024, pattern=NO_CONTROL)],
     session: SessionDep,
     settings: SettingsDep,
 ) -> LoginOut:

@@ -26,7 +26,7 @@ from api.deps import (
     visible_document,
 )
 from api.schemas import (
-    NO_NUL,
+    NO_CONTROL,
     UNREADABLE_BODY,
     ApprovalRefused,
     ApproveRequest,
@@ -94,7 +94,7 @@ def list_documents(
     session: SessionDep,
     principal: DocumentReader,
     status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
-    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_NUL)] = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_CONTROL)] = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
@@ -129,13 +129,13 @@ def review_queue(
             "approval (status `approved`; any other `status` is refused)."
         ),
     ] = False,
-    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_NUL)] = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_CONTROL)] = None,
     failed_rule: Annotated[
         str | None,
         Query(
             alias="rule",
             max_length=120,
-            pattern=NO_NUL,
+            pattern=NO_CONTROL,
             description="Only documents failing this rule.",
         ),
     ] = None,
@@ -154,7 +154,7 @@ def review_queue(
         Query(
             min_length=1,
             max_length=200,
-            pattern=NO_NUL,
+            pattern=NO_CONTROL,
             description="An invoice's seller: a tax id (`0101243150`, `0101243150-001`, 12 "
             "digits) matches it exactly; anything else is part of the seller's name, any case.",
         ),

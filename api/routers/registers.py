@@ -19,12 +19,14 @@ from sqlalchemy.exc import IntegrityError
 
 from api.deps import AUTH_RESPONSES, RegisterReader, Reviewer, SessionDep, SettingsDep
 from api.schemas import (
+    NO_CONTROL,
     UNREADABLE_BODY,
     AckOut,
     AckRequest,
     MoneyOut,
     Page,
     Problem,
+    RequestBody,
     UtcDateTime,
     ValidationProblem,
 )
@@ -144,9 +146,11 @@ class ExpiringContracts(BaseModel):
     items: list[ContractRegisterOut]
 
 
-class HandlingUnit(BaseModel):
+class HandlingUnit(RequestBody):
     handling_unit: str | None = Field(
-        max_length=255, description="The unit to hand the letter to; null takes it back."
+        max_length=255,
+        pattern=NO_CONTROL,
+        description="The unit to hand the letter to; null takes it back.",
     )
 
 
