@@ -71,7 +71,8 @@ class PagesOut(BaseModel):
             "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
             "description": "The original. A PDF or a PNG, JPEG or WebP image (as its bytes "
             "say, never its name) is sent inline under its media type; anything else as an "
-            "attachment, a ZIP or TIFF as such, the rest as `application/octet-stream`. A "
+            "attachment: an Office file as its type (read from the ZIP's entries), a ZIP or TIFF "
+            "as such, the rest as `application/octet-stream`. A "
             "sandboxing Content-Security-Policy and `nosniff` keep a browser from running "
             "anything in it.",
         },
