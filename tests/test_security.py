@@ -212,6 +212,18 @@ def test_nul_and_control_characters_are_refused_with_422_everywhere(
     assert kinds.count("rejected") == 2
 
 
+def test_a_document_cursor_past_the_id_range_lists_from_the_newest(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    # Found by schemathesis on PostgreSQL: `?cursor=3000000000` was a 500 there.
+    document_id = add_document(sessions, name="hd-cursor")
+    with api(settings) as client:
+        sign_in(client, sessions, "rita", "reviewer")
+        answer = client.get("/api/v1/documents", params={"cursor": "3000000000"})
+    assert answer.status_code == 200
+    assert [item["id"] for item in answer.json()["items"]] == [document_id]
+
+
 def test_the_openapi_document_says_text_takes_no_control_characters(settings: Settings) -> None:
     document = create_app(settings).openapi()
     login = document["components"]["schemas"]["Body_login_login_post"]["properties"]

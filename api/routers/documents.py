@@ -55,6 +55,7 @@ from pipeline.models import Document, DocumentStatus
 router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
+MAX_ID = 2**31 - 1
 Cursor = Annotated[
     str | None,
     Query(pattern=r"^[0-9]{1,18}$", description="`next_cursor` of the previous page."),
@@ -104,7 +105,9 @@ def list_documents(
         status=status_filter,
         doc_type=doc_type,
         uploaded_by=None if principal.sees_all_documents else principal.name,
-        after_id=None if cursor is None else int(cursor),
+        # Ids are 32-bit: a larger cursor lists from the newest, as the largest id would
+        # (PostgreSQL refuses to compare an integer column with it).
+        after_id=None if cursor is None else min(int(cursor), MAX_ID),
         limit=limit,
     )
     return _page(_summaries(session, rows), limit)
