@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pipeline.store.db import rows_changed
 from pipeline.store.models import IdempotencyKey, utcnow
 
 # A claim whose request has not answered in this long died with its process (a request
@@ -97,7 +98,7 @@ def claim(
         )
         .values(created_at=now, expires_at=now + lifetime)
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(taken) != 1:
         raise StillRunning(key)
     return None
 

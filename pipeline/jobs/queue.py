@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from pipeline.store.db import rows_changed
 from pipeline.store.models import Job, JobState, WorkerBeat, utcnow
 
 # A worker row not updated for this long belonged to a process long gone: deleted.
@@ -71,7 +72,7 @@ def heartbeat(session: Session, claim: Claim, *, lease_seconds: float) -> bool:
         .where(_owned(claim))
         .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return rows_changed(result) == 1
 
 
 def complete(session: Session, claim: Claim) -> bool:
@@ -81,7 +82,7 @@ def complete(session: Session, claim: Claim) -> bool:
         .where(_owned(claim))
         .values(state=JobState.DONE, lease_owner=None, lease_expires_at=None, finished_at=utcnow())
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return rows_changed(result) == 1
 
 
 def fail(session: Session, claim: Claim, *, error: str) -> bool:
@@ -96,7 +97,7 @@ def fail(session: Session, claim: Claim, *, error: str) -> bool:
             last_error=error,
         )
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return rows_changed(result) == 1
 
 
 def retry_later(session: Session, claim: Claim, *, error: str, delay_seconds: float) -> bool:
@@ -111,7 +112,7 @@ def retry_later(session: Session, claim: Claim, *, error: str, delay_seconds: fl
             last_error=error,
         )
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return rows_changed(result) == 1
 
 
 def release(session: Session, claim: Claim) -> bool:
@@ -126,7 +127,7 @@ def release(session: Session, claim: Claim) -> bool:
             attempts=Job.attempts - 1,
         )
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return rows_changed(result) == 1
 
 
 def count_open(session: Session) -> int:
@@ -156,7 +157,7 @@ def beat(session: Session, *, worker: str) -> None:
     result = session.execute(
         update(WorkerBeat).where(WorkerBeat.name == worker).values(seen_at=now)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if rows_changed(result) == 0:
         session.execute(delete(WorkerBeat).where(WorkerBeat.seen_at < now - FORGOTTEN_AFTER))
         session.add(WorkerBeat(name=worker, started_at=now, seen_at=now))
 
