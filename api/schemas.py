@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -306,9 +306,15 @@ class RequestBody(BaseModel):
     included, is refused with 422 if it holds a control character. Undeclared fields are
     ignored, as before, and so never checked nor kept."""
 
+    # Fields whose values the service checks itself, naming the exact path of a bad value
+    # (a record correction: `fields.seller.tax_id`), which a field validator cannot.
+    checked_by_the_service: ClassVar[frozenset[str]] = frozenset()
+
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name in cls.checked_by_the_service:
+            return value
         where = control_character_at(value)
         if where is not None:
             path = ".".join(str(part) for part in [info.field_name, *where])
@@ -321,6 +327,8 @@ class RequestBody(BaseModel):
 
 
 class CorrectionRequest(RequestBody):
+    checked_by_the_service: ClassVar[frozenset[str]] = frozenset({"fields"})
+
     version: Version
     fields: dict[str, Any] = Field(
         min_length=1,

@@ -193,8 +193,8 @@ def test_nul_and_control_characters_are_refused_with_422_everywhere(
         ]
         assert [answer.status_code for answer in refused] == [422] * len(refused)
         assert refused[3].json()["detail"][0]["loc"] == ["body", "reason"]
-        assert refused[4].json()["detail"][0]["loc"] == ["body", "fields"]
-        assert "seller.name" in refused[4].json()["detail"][0]["msg"]
+        # A correction names the exact value, as the service's other refusals of one do.
+        assert refused[4].json()["detail"][0]["loc"] == ["body", "fields", "seller", "name"]
         # What the service does not read is not checked, nor kept: an unknown field.
         ignored = client.post(
             f"/api/v1/documents/{document_id}/reject", json={"reason": "ok", "note\x00": "\x01"}

@@ -645,9 +645,15 @@ def contract_errors(new: Any, old: Any, *, loc: Loc) -> list[FieldError]:
     return errors
 
 
+# The control characters the API refuses in any text (C0 but tab and line breaks, DEL, C1).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _format_error(key: str, value: str, loc: Loc) -> list[FieldError]:
     if "\x00" in value:  # PostgreSQL's JSON cannot hold it; no document prints it
         return [FieldError(loc, "a NUL character is not text", "string_nul")]
+    if _CONTROL.search(value):  # no document prints one: a paste gone wrong, or a probe
+        return [FieldError(loc, "control characters are not allowed", "control_characters")]
     if key in _DATES:
         try:
             date.fromisoformat(value)
