@@ -2,73 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.store.models import Document, DocumentStatus, Job
+from pipeline.store.models import DocumentStatus
 from pipeline.store.settings import Settings
-from tests.signin import api, sign_in
-
-INVOICE_FIELDS = {
-    "invoice_number": "0000123",
-    "invoice_series": "C26TAA",
-    "invoice_form": "1",
-    "issue_date": "2026-03-05",
-    "currency": "VND",
-    "seller": {"name": "Công ty TNHH Minh Phát", "tax_id": "0101243150"},
-    "buyer": {"name": "Công ty CP An Bình", "tax_id": "0312345678"},
-    "subtotal": "1000000",
-    "vat_amount": "80000",
-    "total": "1080000",
-    "vat_rate": "8",
-}
-
-
-@pytest.fixture
-def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
-    with api(settings) as test_client:
-        yield sign_in(test_client, sessions, "rita", "reviewer", "accountant")
-
-
-def add_document(
-    sessions: sessionmaker[Session],
-    *,
-    name: str,
-    doc_type: str = "invoice",
-    fields: dict | None = None,  # type: ignore[type-arg]
-    status: DocumentStatus = DocumentStatus.REVIEW,
-) -> int:
-    record = {
-        "source": {
-            "filename": name,
-            "sha256": name.ljust(64, "0"),
-            "media_type": "application/pdf",
-        },
-        "doc_type": doc_type,
-        "language": "vi",
-        "fields": fields if fields is not None else INVOICE_FIELDS,
-    }
-    with sessions() as session, session.begin():
-        document = Document(
-            sha256=name.ljust(64, "0"),
-            filename=name,
-            relative_path=name,
-            size=10,
-            media_type="application/pdf",
-            archive_path=f".done/{name}",
-            status=status,
-            doc_type=doc_type,
-            record=record,
-        )
-        session.add(document)
-        session.flush()
-        session.add(Job(document_id=document.id))
-        return document.id
+from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.signin import api, sign_in
 
 
 def test_health_is_liveness_only(client: TestClient) -> None:

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.store.models import AuditEvent, Document, DocumentStatus, JournalEntry
 from pipeline.store.settings import Settings
-from tests.signin import api, sign_in
-from tests.test_checking import FIELDS, settle, stored
-from tests.test_review import add_checked
+from tests.support.documents import FIELDS, add_checked, settle, stored
+from tests.support.signin import api, sign_in
 
 # FIELDS is an invoice of 1,100,000 VND.
 ABOVE = Decimal(1_000_000)

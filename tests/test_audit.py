@@ -20,8 +20,8 @@ from pipeline.store.db import transaction
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import ApiToken, AuditEvent
 from pipeline.store.settings import Settings
-from tests.signin import PASSWORD, add_token, add_user, api, sign_in
-from tests.test_api import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.signin import PASSWORD, add_token, add_user, api, sign_in
 
 BROWSER = {"User-Agent": "Firefox/140 (reviewer's desk)"}
 

@@ -4,16 +4,13 @@ rate limit, and the user and token commands."""
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import stat
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pypdfium2 as pdfium
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -34,10 +31,10 @@ from pipeline.ledger import posting, registers
 from pipeline.review import checking
 from pipeline.store.db import transaction
 from pipeline.store.models import ApiToken, AuditEvent, Document, DocumentStatus
-from pipeline.store.settings import Settings, get_settings
+from pipeline.store.settings import Settings
 from tests import docgen
-from tests.signin import PASSWORD, add_token, add_user, api, sign_in
-from tests.test_api import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, LINE, ONE_PAGE_PDF, add_document
+from tests.support.signin import PASSWORD, add_token, add_user, api, sign_in
 
 ROLES = ("clerk", "reviewer", "approver", "accountant", "admin")
 PUBLIC = "public"  # no authentication at all
@@ -218,19 +215,6 @@ def _request(
     elif path == "/login":
         kwargs["data"] = {"username": "someone", "password": PASSWORD}
     return client.request(method, url, headers=headers, **kwargs).status_code
-
-
-def _one_page_pdf() -> bytes:
-    pdf = pdfium.PdfDocument.new()
-    pdf.new_page(200, 100)
-    out = io.BytesIO()
-    pdf.save(out)
-    pdf.close()
-    return out.getvalue()
-
-
-ONE_PAGE_PDF = _one_page_pdf()
-LINE = {"description": "Giấy A4", "quantity": "10", "unit_price": "100000", "amount": "1000000"}
 
 
 @pytest.fixture
@@ -464,22 +448,6 @@ def test_failed_logins_from_one_address_lock_that_address(
 
 
 # --- API tokens -----------------------------------------------------------------------------
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    return {
-        "BACKOFFICE_DATABASE_URL": settings.resolved_database_url,
-        "BACKOFFICE_DATA_DIR": str(settings.data_dir),
-    }
-
-
-@pytest.fixture
-def run_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    for key, value in _env(settings).items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_a_token_is_shown_once_stored_hashed_works_and_stops_when_revoked(

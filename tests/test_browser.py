@@ -24,13 +24,11 @@ from pipeline.review import checking, documents
 from pipeline.store.db import transaction
 from pipeline.store.settings import Settings
 from tests import docgen
-from tests.conftest import IN_CI
-from tests.serving import serve
-from tests.signin import PASSWORD, add_token, add_user
-from tests.test_review import add_checked
-from tests.test_worker import ingest_inbox
+from tests.support.documents import add_checked, ingest_inbox
+from tests.support.machine import CHROMIUM, IN_CI
+from tests.support.serving import serve
+from tests.support.signin import PASSWORD, add_token, add_user
 
-CHROMIUM = Path(os.environ.get("BACKOFFICE_CHROMIUM", "/usr/bin/chromium"))
 VIEWPORT = {"width": 1366, "height": 768}
 TOTAL = Decimal(docgen.invoice(0).fields["total"])  # the generated invoice's, as printed
 

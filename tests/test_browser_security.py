@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.store.models import Document, DocumentStatus
 from pipeline.store.settings import Settings
-from tests.conftest import IN_CI
-from tests.serving import serve
-from tests.signin import PASSWORD, add_user
-from tests.test_browser import CHROMIUM
-from tests.test_worker import ingest_inbox
+from tests.support.documents import ingest_inbox
+from tests.support.machine import CHROMIUM, IN_CI
+from tests.support.serving import serve
+from tests.support.signin import PASSWORD, add_user
 
 try:
     from playwright.sync_api import Browser, Error, Page, Request, expect, sync_playwright

@@ -5,119 +5,18 @@ found even when two workers decide at the same moment, and auto-approval only wh
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
-from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from extractors.record import Record, Source
-from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
-from pipeline.review import checking
 from pipeline.store.db import transaction
-from pipeline.store.models import Document, DocumentStatus, Job, JournalEntry, RuleCheck
+from pipeline.store.models import Document, DocumentStatus, JournalEntry, RuleCheck
 from pipeline.store.settings import Settings
-from rules.functions import business_today
 from tests import docgen
-from tests.signin import api, sign_in
-from tests.test_worker import ingest_inbox
-
-TODAY = business_today()
-FIELDS: dict[str, Any] = {
-    "invoice_number": "0000123",
-    "invoice_series": f"C{TODAY.year % 100:02d}TAA",
-    "invoice_form": "1",
-    "issue_date": date(TODAY.year, TODAY.month, 1).isoformat(),
-    "currency": "VND",
-    "seller": {"name": "Công ty TNHH Minh Phát", "tax_id": "0101243150"},
-    "buyer": {"name": "Công ty CP An Bình", "tax_id": "0100109106"},
-    "line_items": [
-        {"description": "Giấy A4", "quantity": "10", "unit_price": "100000", "amount": "1000000"}
-    ],
-    "subtotal": "1000000",
-    "vat_amount": "100000",
-    "total": "1100000",
-    "vat_rate": "10",
-    "amount_in_words": "Một triệu một trăm nghìn đồng",
-}
-
-
-def make_record(name: str, fields: dict[str, Any]) -> Record:
-    return Record(
-        source=Source(filename=name, sha256=name.ljust(64, "0"), media_type="application/pdf"),
-        doc_type="invoice",
-        language="vi",
-        fields=fields,
-        confidence=dict.fromkeys(
-            ["invoice_number", "issue_date", "currency", "seller.name", "total"], 0.99
-        ),
-    )
-
-
-def add_processing(sessions: sessionmaker[Session], name: str) -> int:
-    with transaction(sessions) as session:
-        document = Document(
-            sha256=name.ljust(64, "0"),
-            filename=name,
-            relative_path=name,
-            size=10,
-            media_type="application/pdf",
-            archive_path=f".done/{name}",
-            status=DocumentStatus.PROCESSING,
-            doc_type="invoice",
-        )
-        session.add(document)
-        session.flush()
-        session.add(Job(document_id=document.id))
-        return document.id
-
-
-def settle(
-    sessions: sessionmaker[Session],
-    settings: Settings,
-    name: str,
-    fields: dict[str, Any] = FIELDS,
-    *,
-    hold_seconds: float = 0.0,
-    start: threading.Barrier | None = None,
-) -> int:
-    document_id = add_processing(sessions, name)
-    if start is not None:
-        start.wait()
-    with transaction(sessions) as session:
-        document = session.get_one(Document, document_id)
-        checking.settle(
-            session,
-            document=document,
-            record=make_record(name, fields),
-            rules=rule_book(settings).current(),
-            settings=settings,
-            actor="test",
-        )
-        # A slow transaction: a second decision that did not wait for this one would miss it.
-        time.sleep(hold_seconds)
-    return document_id
-
-
-@pytest.fixture
-def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
-    with api(settings) as test_client:
-        yield sign_in(test_client, sessions, "rita", "reviewer", "accountant")
-
-
-def stored(sessions: sessionmaker[Session], document_id: int) -> Document:
-    with sessions() as session:
-        document = session.get_one(Document, document_id)
-        document.rule_checks  # noqa: B018 - loaded before the session closes
-        session.expunge_all()
-        return document
-
+from tests.support.documents import FIELDS, TODAY, ingest_inbox, settle, stored
 
 # --- results, route, queue ----------------------------------------------------------------
 

@@ -10,20 +10,9 @@ from pathlib import Path
 
 from extractors.record import Record
 from tests import docgen
+from tests.support.machine import extract
 
 BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
-
-
-def extract(*paths: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKOFFICE_")}
-    return subprocess.run(
-        [BACKOFFICE, "extract", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-    )
 
 
 def test_extract_prints_one_schema_record_per_pdf_and_touches_no_database(

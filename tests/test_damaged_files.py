@@ -29,8 +29,8 @@ from tests.docgen.bad import (
     truncated_docx,
     truncated_image,
 )
-from tests.test_cli import extract
-from tests.test_worker import ingest_inbox
+from tests.support.documents import ingest_inbox
+from tests.support.machine import extract
 
 LIMITS = ReadLimits(ocr_parallelism=1)
 

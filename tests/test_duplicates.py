@@ -25,8 +25,7 @@ from pipeline.store.models import Document, DocumentEvent, DocumentStatus, Job, 
 from pipeline.store.settings import Settings
 from tests import docgen
 from tests.docgen.scans import photo, scanned_pdf
-from tests.test_checking import FIELDS, client  # noqa: F401 - client is a fixture
-from tests.test_worker import ingest_inbox
+from tests.support.documents import FIELDS, ingest_inbox
 
 XML, PDF = "application/xml", "application/pdf"
 SEED = 9  # docgen.invoice(9) and docgen.einvoice_xml(9) are one invoice

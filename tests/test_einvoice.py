@@ -9,6 +9,7 @@ import pytest
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
 from tests import docgen
+from tests.support.documents import BILLION_LAUGHS
 
 LIMITS = ReadLimits()
 
@@ -49,11 +50,6 @@ def test_a_foreign_currency_invoice_carries_the_sellers_exchange_rate(tmp_path: 
     assert (fields["currency"], fields["exchange_rate"]) == ("USD", "25410.5")
     assert doc.fields["exchange_rate"] is None  # a VND invoice's record carries none
 
-
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<HDon><DLHDon><TTChung><SHDon>&lol3;</SHDon></TTChung></DLHDon></HDon>"""
 
 EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>

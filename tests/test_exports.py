@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -23,10 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.ledger.exports import HEADERS, entries_between, to_csv, to_xlsx, voucher_rows
 from pipeline.ledger.posting import approve, reverse_posted
 from pipeline.store.db import transaction
-from tests.test_api import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.machine import convert
 
 REPO = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ACCOUNTANT = "ke-toan@example.vn"
 VND_TOTAL = Decimal(4380000 + 2756916 + 2 * 1080000)
 
@@ -209,35 +208,6 @@ def settings_env(database_url: str, tmp_path: Path) -> dict[str, str]:
 
 
 # --- LibreOffice opens both ----------------------------------------------------------------
-
-
-def libreoffice() -> str:
-    found = shutil.which("libreoffice") or shutil.which("soffice")
-    if found is None:
-        if IN_CI:
-            pytest.fail("LibreOffice is required under CI (scripts/setup.sh test)")
-        pytest.skip("LibreOffice is not installed")
-    return found
-
-
-def convert(source: Path, target: str, tmp_path: Path, *, infilter: str | None = None) -> Path:
-    """`source` converted by LibreOffice, headless, with a profile of its own."""
-    outdir = tmp_path / "converted"
-    command = [
-        libreoffice(),
-        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-        "--headless",
-        *([f"--infilter={infilter}"] if infilter else []),
-        "--convert-to",
-        target,
-        "--outdir",
-        str(outdir),
-        str(source),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    converted = outdir / f"{source.stem}.{target.split(':')[0]}"
-    assert converted.exists(), result.stdout + result.stderr
-    return converted
 
 
 # Field separator, quote, UTF-8, from line 1; then the raw values, not the formatted text.

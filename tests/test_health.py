@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.jobs.worker import Worker
 from pipeline.store.outage import ErrorDigest
 from pipeline.store.settings import Settings
-from tests.signin import api
-from tests.test_api import add_document
+from tests.support.documents import add_document
+from tests.support.signin import api
 
 
 def _until(condition: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -17,8 +17,8 @@ from pipeline.access import idempotency
 from pipeline.store.db import transaction
 from pipeline.store.models import AuditEvent, Document, IdempotencyKey, JournalEntry, utcnow
 from pipeline.store.settings import Settings
-from tests.signin import add_token, api, sign_in
-from tests.test_api import add_document
+from tests.support.documents import add_document
+from tests.support.signin import add_token, api, sign_in
 
 KEY = "5f0c6a2e-8d1b-4c43-9a57-2b1f0e7d9c11"
 

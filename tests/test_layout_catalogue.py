@@ -24,7 +24,7 @@ from rules.functions import Facts
 from rules.loader import load_rules
 from tests.docgen import catalogue, holdout
 from tests.docgen.common import CORPUS_TODAY, GeneratedDocument
-from tests.test_holdout_docgen import (
+from tests.support.truth import (
     _check_contract,
     _check_cv,
     _check_invoice,

@@ -12,15 +12,13 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.routers.originals import content_disposition
-from pipeline.store.models import Document
 from pipeline.store.settings import Settings
 from tests import docgen
-from tests.signin import api, sign_in
-from tests.test_worker import ingest_inbox
+from tests.support.documents import drop
+from tests.support.signin import api, sign_in
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -29,13 +27,6 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     with api(settings) as test_client:
         yield sign_in(test_client, sessions, "rita", "reviewer")
-
-
-def drop(settings: Settings, sessions: sessionmaker[Session], name: str, content: bytes) -> int:
-    (settings.inbox / name).write_bytes(content)
-    ingest_inbox(settings)
-    with sessions() as session:
-        return session.scalars(select(Document.id).where(Document.filename == name)).one()
 
 
 def test_the_original_comes_back_byte_for_byte_under_its_vietnamese_name(

@@ -35,8 +35,7 @@ from pipeline.store.models import (
     JobState,
 )
 from tests import docgen
-from tests.conftest import PG_ADMIN_URL
-from tests.test_service import BACKOFFICE, ROOT, free_port
+from tests.support.machine import BACKOFFICE, PG_ADMIN_URL, ROOT, free_port
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,7 @@ from pipeline.review.documents import get_document
 from pipeline.store.db import make_engine, transaction
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import DocumentStatus, FeedStream, JournalEntry, JournalLine
-from tests.test_api import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, add_document
 
 ACCOUNTANT = "ke-toan@example.vn"
 

@@ -26,10 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.store.models import AuditEvent
 from pipeline.store.settings import Settings
-from tests.conftest import IN_CI
-from tests.serving import serve
-from tests.signin import PASSWORD, add_user
-from tests.test_browser import CHROMIUM
+from tests.support.machine import CHROMIUM, IN_CI, free_port
+from tests.support.serving import serve
+from tests.support.signin import PASSWORD, add_user
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 NAME = "backoffice.lan"  # as in the README
@@ -92,13 +91,6 @@ def make_certificates(folder: Path) -> Certificates:
         "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "site.crt",
     )  # fmt: skip
     return Certificates(folder / "ca.crt", folder / "site.crt", folder / "site.key")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True)

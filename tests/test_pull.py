@@ -19,9 +19,9 @@ from pipeline.ledger.posting import approve, entry_feed
 from pipeline.store.db import transaction
 from pipeline.store.models import AuditEvent, Document, DocumentStatus, Job, JournalEntry
 from pipeline.store.settings import Settings
-from tests.serving import serve
-from tests.signin import add_token, api
-from tests.test_api import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.serving import serve
+from tests.support.signin import add_token, api
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 REVIEWERS = 8

@@ -18,7 +18,7 @@ from extractors.record_schema import SCHEMA_FILE, render
 from extractors.service import extract_file
 from pipeline.store.settings import Settings
 from tests import docgen
-from tests.signin import add_token, api
+from tests.support.signin import add_token, api
 
 DOCS = SCHEMA_FILE.parent / "records.md"
 

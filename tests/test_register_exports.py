@@ -28,8 +28,8 @@ from pipeline.review.documents import get_document
 from pipeline.store.db import transaction
 from pipeline.store.models import AuditEvent
 from pipeline.store.settings import Settings
-from tests.test_exports import convert
-from tests.test_registers import CONTRACT, CV, REVIEWER, add, approve_one, letter
+from tests.support.machine import convert
+from tests.support.registers import CONTRACT, CV, REVIEWER, add, approve_one, letter
 
 REPO = Path(__file__).resolve().parents[1]
 EVER = (date(2000, 1, 1), date(2100, 12, 31))

@@ -17,18 +17,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from extractors.record import Record, Source
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
 from pipeline.review import checking
 from pipeline.store.db import make_engine, transaction
 from pipeline.store.migrate import alembic_config
-from pipeline.store.models import Document, DocumentStatus, Job
+from pipeline.store.models import Document, DocumentStatus
 from pipeline.store.settings import Settings
 from tests import docgen
-from tests.signin import api, sign_in
-from tests.test_checking import FIELDS, TODAY
-from tests.test_worker import ingest_inbox
+from tests.support.documents import FIELDS, TODAY, add_checked, ingest_inbox
+from tests.support.signin import api, sign_in
 
 QUEUE = "/api/v1/review-queue"
 
@@ -40,53 +38,6 @@ REVIEWER = "rita"
 def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     with api(settings) as test_client:
         yield sign_in(test_client, sessions, REVIEWER, "reviewer")
-
-
-def add_checked(
-    sessions: sessionmaker[Session],
-    settings: Settings,
-    name: str,
-    *,
-    doc_type: str = "invoice",
-    fields: dict[str, Any] = FIELDS,
-    confidence: float = 0.99,
-    received_at: datetime | None = None,
-    status: DocumentStatus | None = None,
-) -> int:
-    """A processed document as the worker leaves it: record stored, rules run, in review."""
-    record = Record(
-        source=Source(filename=name, sha256=name.ljust(64, "0"), media_type="application/pdf"),
-        doc_type=doc_type,  # type: ignore[arg-type]
-        language="vi",
-        fields=fields,
-        confidence={"doc_type": 0.3} | dict.fromkeys(list(fields)[:4], confidence),
-    )
-    with transaction(sessions) as session:
-        document = Document(
-            sha256=name.ljust(64, "0"),
-            filename=name,
-            relative_path=name,
-            size=10,
-            media_type="application/pdf",
-            archive_path=f".done/{name}",
-            status=DocumentStatus.PROCESSING,
-            doc_type=doc_type,
-            received_at=received_at or datetime.now(UTC),
-        )
-        session.add(document)
-        session.flush()
-        session.add(Job(document_id=document.id))
-        checking.settle(
-            session,
-            document=document,
-            record=record,
-            rules=rule_book(settings).current(),
-            settings=settings,
-            actor="test",
-        )
-        if status is not None:
-            document.status = status
-        return document.id
 
 
 def ids(response: Any) -> list[int]:

@@ -26,9 +26,8 @@ from pipeline.ledger import posting
 from pipeline.store.db import transaction
 from pipeline.store.models import Document, DocumentStatus
 from pipeline.store.settings import Settings
-from tests.signin import add_token
-from tests.test_api import INVOICE_FIELDS, add_document
-from tests.test_auth import LINE, ONE_PAGE_PDF
+from tests.support.documents import INVOICE_FIELDS, LINE, ONE_PAGE_PDF, add_document
+from tests.support.signin import add_token
 
 MAX_EXAMPLES = 20
 SEED = 7

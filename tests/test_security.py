@@ -28,10 +28,8 @@ from pipeline.access import auth
 from pipeline.store.db import transaction
 from pipeline.store.models import ApiToken, AuditEvent, User
 from pipeline.store.settings import Settings
-from tests.signin import PASSWORD, add_token, add_user, api, sign_in
-from tests.test_api import add_document
-from tests.test_auth import run_cli  # noqa: F401 - the fixture
-from tests.test_originals import drop
+from tests.support.documents import add_document, drop
+from tests.support.signin import PASSWORD, add_token, add_user, api, sign_in
 
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'

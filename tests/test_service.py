@@ -9,9 +9,7 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,18 +20,10 @@ import httpx
 import pytest
 
 from tests import docgen
+from tests.support.machine import BACKOFFICE, ROOT, free_port
+
 
 # `python -m` from the repository root: the code under test, wherever it is installed from.
-BACKOFFICE = [sys.executable, "-m", "pipeline.cli"]
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Service:
     process: subprocess.Popen[bytes]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import typer
 from sqlalchemy.engine import make_url
 
 from pipeline.cli import app
+from tests.support.machine import free_port
 
 BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,12 +48,6 @@ COMMANDS: dict[str, list[str]] = {
     "registers purge": [],
 }
 NEEDS_NO_SETTINGS = {"rules test"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _leaf_commands(group: typer.core.TyperGroup, prefix: str = "") -> set[str]:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.web_labels import number, pick_lang
 from pipeline.store.settings import Settings
-from tests.signin import api, sign_in
-from tests.test_api import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.signin import api, sign_in
 
 
 @pytest.fixture

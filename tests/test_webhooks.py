@@ -32,7 +32,7 @@ from pipeline.ledger.webhooks import (
 from pipeline.store.db import transaction
 from pipeline.store.models import WebhookCursor, utcnow
 from pipeline.store.settings import Settings, get_settings
-from tests.test_api import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, add_document
 
 SECRET = b"webhook-secret-of-the-receiver"
 

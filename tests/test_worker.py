@@ -16,20 +16,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.intake.watcher import scan
 from pipeline.jobs import queue
 from pipeline.jobs.worker import Worker, worker_main
-from pipeline.services import build_ingestor
 from pipeline.store.models import Document, DocumentEvent, DocumentStatus, Job, JobState
 from pipeline.store.settings import Settings
 from tests import docgen
-from tests.test_einvoice import BILLION_LAUGHS
-
-
-def ingest_inbox(settings: Settings) -> None:
-    ingestor = build_ingestor(settings)
-    for path in sorted(scan(settings.inbox.resolve())):
-        ingestor.ingest(path)
+from tests.support.documents import BILLION_LAUGHS, ingest_inbox
 
 
 def processed_counts(sessions: sessionmaker[Session]) -> Counter[int]:
