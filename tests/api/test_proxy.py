@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.store.models import AuditEvent
 from pipeline.store.settings import Settings
-from tests.support.machine import CHROMIUM, IN_CI, free_port
+from tests.support.machine import CHROMIUM, IN_CI, ROOT, free_port
 from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_user
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = ROOT / "README.md"
 NAME = "backoffice.lan"  # as in the README
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 OPENSSL = shutil.which("openssl")

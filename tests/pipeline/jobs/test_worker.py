@@ -96,7 +96,8 @@ def test_bad_files_fail_with_a_reason_and_the_next_good_file_is_processed(
     docgen.write(docgen.invoice(2), inbox / "zz-good.pdf")
     ingest_inbox(settings)
 
-    # A page over the pixel limit stands for a decompression bomb (tests/test_ocr.py has one).
+    # A page over the pixel limit stands for a decompression bomb
+    # (tests/extractors/test_ocr.py has one).
     worker = Worker(settings.model_copy(update={"max_pixels": 5_000_000}))
     try:
         worker.run(exit_when_idle=True)

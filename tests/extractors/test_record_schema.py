@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -18,6 +17,7 @@ from extractors.record_schema import SCHEMA_FILE, render
 from extractors.service import extract_file
 from pipeline.store.settings import Settings
 from tests import docgen
+from tests.support.machine import ROOT
 from tests.support.signin import add_token, api
 
 DOCS = SCHEMA_FILE.parent / "records.md"
@@ -109,6 +109,6 @@ def test_the_documentation_lists_every_field_of_every_type(doc_type: str) -> Non
 
 
 def test_the_readme_points_to_the_published_contract() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "docs/records.md" in readme
     assert "SCHEMA.md" not in readme

@@ -1,7 +1,7 @@
 """The registers as sheets: what a clerk opens in a spreadsheet or imports elsewhere.
 
 The LibreOffice round trip skips without LibreOffice outside CI and fails under CI=true, as
-in tests/test_exports.py.
+in tests/pipeline/ledger/test_exports.py.
 """
 
 from __future__ import annotations
@@ -28,10 +28,9 @@ from pipeline.review.documents import get_document
 from pipeline.store.db import transaction
 from pipeline.store.models import AuditEvent
 from pipeline.store.settings import Settings
-from tests.support.machine import convert
+from tests.support.machine import ROOT, convert
 from tests.support.registers import CONTRACT, CV, REVIEWER, add, approve_one, letter
 
-REPO = Path(__file__).resolve().parents[1]
 EVER = (date(2000, 1, 1), date(2100, 12, 31))
 # Field separator, quote, UTF-8, from line 1; then the raw values, not the formatted text.
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -195,7 +194,7 @@ def backoffice(env: dict[str, str], *args: object) -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=REPO,
+        cwd=ROOT,
         env=env,
     )
 

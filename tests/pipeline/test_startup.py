@@ -18,10 +18,9 @@ import typer
 from sqlalchemy.engine import make_url
 
 from pipeline.cli import app
-from tests.support.machine import free_port
+from tests.support.machine import ROOT, free_port
 
 BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
-ROOT = Path(__file__).resolve().parent.parent
 
 # Arguments that get each command as far as reading its settings. `rules test` runs the
 # packs' own examples and reads no settings, so no setting can be wrong for it.

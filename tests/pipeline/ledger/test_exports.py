@@ -23,9 +23,8 @@ from pipeline.ledger.exports import HEADERS, entries_between, to_csv, to_xlsx, v
 from pipeline.ledger.posting import approve, reverse_posted
 from pipeline.store.db import transaction
 from tests.support.documents import INVOICE_FIELDS, add_document
-from tests.support.machine import convert
+from tests.support.machine import ROOT, convert
 
-REPO = Path(__file__).resolve().parents[1]
 ACCOUNTANT = "ke-toan@example.vn"
 VND_TOTAL = Decimal(4380000 + 2756916 + 2 * 1080000)
 
@@ -180,7 +179,7 @@ def test_the_export_command_writes_the_range_asked(
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=REPO,
+        cwd=ROOT,
         env=settings_env,
     )
     assert result.returncode == 0, result.stderr
@@ -194,7 +193,7 @@ def test_the_export_command_writes_the_range_asked(
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=REPO,
+        cwd=ROOT,
         env=settings_env,
     )
     assert wrong_way.returncode == 2

@@ -53,7 +53,7 @@ def _seed_documents(sessions: sessionmaker[Session], settings: Settings) -> list
             blob.parent.mkdir(parents=True, exist_ok=True)
             blob.write_bytes(ONE_PAGE_PDF)
         posting.approve(session, document_id=ids[0], actor="seed")
-        # A live worker, so readiness answers 200 (its 503 is tests/test_health.py's).
+        # A live worker, so readiness answers 200 (its 503 is tests/api/test_health.py's).
         queue.beat(session, worker="fuzz")
     return ids
 
@@ -152,7 +152,8 @@ def _steer(case: schemathesis.Case, seeded: list[int], sessions: sessionmaker[Se
     values, so runs stay reproducible."""
     if case.headers and "Idempotency-Key" in case.headers:
         # A key drawn again for a different request is refused with 422, as it should be
-        # (tests/test_idempotency.py); each request here is a new one, so it gets a new key.
+        # (tests/pipeline/access/test_idempotency.py); each request here is a new one, so it
+        # gets a new key.
         case.headers["Idempotency-Key"] = f"fuzz-{next(_KEYS)}"
     parameters = case.path_parameters or {}
     document_id = parameters.get("document_id")

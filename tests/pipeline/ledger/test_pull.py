@@ -7,7 +7,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,10 +19,11 @@ from pipeline.store.db import transaction
 from pipeline.store.models import AuditEvent, Document, DocumentStatus, Job, JournalEntry
 from pipeline.store.settings import Settings
 from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.machine import ROOT
 from tests.support.serving import serve
 from tests.support.signin import add_token, api
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = ROOT / "README.md"
 REVIEWERS = 8
 INVOICES = 500
 POLL_SECONDS = 0.05

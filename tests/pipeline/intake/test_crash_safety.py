@@ -12,8 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,10 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.store.models import Document, DuplicateDrop
 from pipeline.store.settings import Settings
+from tests.support.machine import BACKOFFICE, ROOT
 
-# `python -m` from the repository root: the code under test, wherever it is installed from.
-BACKOFFICE = [sys.executable, "-m", "pipeline.cli"]
-ROOT = Path(__file__).resolve().parent.parent
 CRASH_POINTS = ["ingest.blob_stored", "ingest.committed", "ingest.moved"]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors.record import Record
 from tests import docgen
-from tests.support.machine import extract
+from tests.support.machine import ROOT, extract
 
 BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
 
@@ -123,7 +123,7 @@ def test_rules_test_runs_every_pack_example_and_fails_a_pack_whose_example_is_wr
     result = backoffice("rules", "test", "invoice", "contract", "cv", "dispatch", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAIL" not in result.stdout
-    pack = Path(__file__).parents[1] / "rules" / "packs" / "cv.yaml"
+    pack = ROOT / "rules" / "packs" / "cv.yaml"
     wrong = tmp_path / "cv.yaml"
     wrong.write_text(
         pack.read_text(encoding="utf-8").replace("retention_days: 180", "retention_days: 10"),

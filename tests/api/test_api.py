@@ -15,7 +15,7 @@ from tests.support.signin import api, sign_in
 
 
 def test_health_is_liveness_only(client: TestClient) -> None:
-    # The database's state is readiness's to report (tests/test_health.py).
+    # The database's state is readiness's to report (tests/api/test_health.py).
     assert client.get("/healthz").json() == {"status": "ok"}
 
 

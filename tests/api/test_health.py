@@ -1,6 +1,6 @@
 """Liveness and readiness as an orchestrator reads them: `/healthz` answers while the process
 does; `/readyz` is 200 only while a real worker says it is alive, and reports the queue.
-(An unreachable database and a full disk: tests/test_outages.py, on the real service.)"""
+(An unreachable database and a full disk: tests/pipeline/test_outages.py, on the real service.)"""
 
 from __future__ import annotations
 
