@@ -29,6 +29,9 @@ from tests.support.machine import CHROMIUM, IN_CI
 from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_token, add_user
 
+# Slow: a real Chromium per test, on the app served over HTTP.
+pytestmark = pytest.mark.slow
+
 VIEWPORT = {"width": 1366, "height": 768}
 TOTAL = Decimal(docgen.invoice(0).fields["total"])  # the generated invoice's, as printed
 

@@ -25,6 +25,9 @@ from tests.support.machine import CHROMIUM, IN_CI
 from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_user
 
+# Slow: a real Chromium per test, on the app served over HTTP.
+pytestmark = pytest.mark.slow
+
 try:
     from playwright.sync_api import Browser, Error, Page, Request, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine

@@ -30,6 +30,9 @@ from tests.support.machine import CHROMIUM, IN_CI, ROOT, free_port
 from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_user
 
+# Slow: nginx, openssl and a real Chromium started per run.
+pytestmark = pytest.mark.slow
+
 README = ROOT / "README.md"
 NAME = "backoffice.lan"  # as in the README
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

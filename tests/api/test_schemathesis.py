@@ -29,6 +29,9 @@ from pipeline.store.settings import Settings
 from tests.support.documents import INVOICE_FIELDS, LINE, ONE_PAGE_PDF, add_document
 from tests.support.signin import add_token
 
+# Slow: generated requests by the hundred against the real app, on both databases.
+pytestmark = pytest.mark.slow
+
 MAX_EXAMPLES = 20
 SEED = 7
 

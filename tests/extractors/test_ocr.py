@@ -15,6 +15,9 @@ from extractors.readers.pdf import PdfTextReader
 from extractors.service import extract_file
 from tests import docgen
 
+# Slow: real Tesseract on rendered scans.
+pytestmark = pytest.mark.slow
+
 LIMITS = ReadLimits(max_pixels=60_000_000, ocr_timeout_seconds=120)
 
 

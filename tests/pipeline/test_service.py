@@ -22,6 +22,9 @@ import pytest
 from tests import docgen
 from tests.support.machine import BACKOFFICE, ROOT, free_port
 
+# Slow: the real `backoffice run` process, started and stopped.
+pytestmark = pytest.mark.slow
+
 
 # `python -m` from the repository root: the code under test, wherever it is installed from.
 @dataclass

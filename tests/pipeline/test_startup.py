@@ -20,6 +20,9 @@ from sqlalchemy.engine import make_url
 from pipeline.cli import app
 from tests.support.machine import ROOT, free_port
 
+# Slow: the real console script, a new process per case.
+pytestmark = pytest.mark.slow
+
 BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
 
 # Arguments that get each command as far as reading its settings. `rules test` runs the

@@ -21,6 +21,9 @@ from pipeline.store.models import Document, DuplicateDrop
 from pipeline.store.settings import Settings
 from tests.support.machine import BACKOFFICE, ROOT
 
+# Slow: a child process killed at each crash point, then run again.
+pytestmark = pytest.mark.slow
+
 CRASH_POINTS = ["ingest.blob_stored", "ingest.committed", "ingest.moved"]
 
 

@@ -23,6 +23,9 @@ from pipeline.store.settings import Settings
 from tests import docgen
 from tests.support.documents import BILLION_LAUGHS, ingest_inbox
 
+# Slow: spawned worker processes and real SIGKILLs.
+pytestmark = pytest.mark.slow
+
 
 def processed_counts(sessions: sessionmaker[Session]) -> Counter[int]:
     with sessions() as session:

@@ -23,6 +23,9 @@ from tests.support.machine import ROOT
 from tests.support.serving import serve
 from tests.support.signin import add_token, api
 
+# Slow: the app served for real, with reviewers approving in parallel.
+pytestmark = pytest.mark.slow
+
 README = ROOT / "README.md"
 REVIEWERS = 8
 INVOICES = 500
