@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from pipeline.store.db import make_engine, make_session_factory
 from pipeline.store.migrate import upgrade
 from pipeline.store.settings import Settings, get_settings
-from tests.support.machine import IN_CI, PG_ADMIN_URL
+from tests.support.machine import BOTH_DATABASES, IN_CI, PG_ADMIN_URL
 from tests.support.signin import api, sign_in
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -75,7 +75,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BOTH_DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")

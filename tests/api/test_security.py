@@ -244,6 +244,7 @@ def test_every_json_request_body_is_held_to_the_rule(settings: Settings) -> None
 # --- forwarded headers and the client address -----------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_spoofed_x_forwarded_for_from_an_untrusted_address_is_ignored(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
@@ -264,6 +265,7 @@ def test_a_spoofed_x_forwarded_for_from_an_untrusted_address_is_ignored(
     assert set(audit_addresses(sessions, "login_blocked")) == {"10.0.0.66"}
 
 
+@pytest.mark.slow
 def test_x_forwarded_for_from_a_trusted_proxy_is_the_client_address(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
@@ -361,6 +363,7 @@ def test_a_user_under_attack_from_one_address_still_signs_in_from_another(
         assert client.post("/login", data=right, headers=forwarded("10.0.0.7")).status_code == 200
 
 
+@pytest.mark.slow
 def test_guessing_spread_over_addresses_slows_down_but_the_owner_gets_in(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:

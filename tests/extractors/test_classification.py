@@ -20,6 +20,7 @@ MAKERS: list[Callable[[int, str], docgen.GeneratedDocument]] = [
 ]
 
 
+@pytest.mark.slow
 def test_classification_accuracy_floor_over_formats(tmp_path: Path) -> None:
     total = right = 0
     misses = []

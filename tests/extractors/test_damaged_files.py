@@ -62,6 +62,7 @@ def test_a_tesseract_run_that_fails_is_ocr_failed_not_a_timeout(tmp_path: Path) 
     assert "tesseract exited with status" in record.error.message
 
 
+@pytest.mark.slow
 def test_extract_prints_one_line_per_file_in_order_whatever_happens_to_any(
     tmp_path: Path,
 ) -> None:
@@ -142,6 +143,7 @@ def test_a_damaged_word_file_fails_as_corrupt_after_one_attempt(
             assert (job.attempts, job.state, job.last_error) == (1, JobState.DONE, None)
 
 
+@pytest.mark.slow
 def test_ocr_takes_pages_only_as_tesseracts_free_up_and_keeps_their_order() -> None:
     """Bounded memory (issue 16): with 2 tesseracts, page k is asked for only once page
     k - 2 has been answered, so at most 2 pages are held; the outcomes come in page order."""

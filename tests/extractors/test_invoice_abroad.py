@@ -88,6 +88,7 @@ def test_a_one_unit_line_under_the_column_numbers_is_an_item_and_the_footer_mst_
         assert _same_money(item[key], want[key]), (key, item)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(2))
 def test_a_scanned_table_whose_header_ocr_lost_is_read_by_its_figures_agreeing(
     tmp_path: Path, seed: int

@@ -18,6 +18,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get(
     "BACKOFFICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+# A PostgreSQL database per test (a copy of a migrated template) costs more than most tests:
+# the fast lane (`-m "not slow"`) runs storage tests on SQLite, the full suite and CI on both.
+BOTH_DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)]
 # `python -m` from the repository root: the code under test, wherever it is installed from.
 BACKOFFICE = [sys.executable, "-m", "pipeline.cli"]
 # The installed console script, as an operator runs it.

@@ -21,6 +21,7 @@ from pipeline.store.migrate import upgrade
 from pipeline.store.models import ApiToken, AuditEvent
 from pipeline.store.settings import Settings
 from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.machine import BOTH_DATABASES
 from tests.support.signin import PASSWORD, add_token, add_user, api, sign_in
 
 BROWSER = {"User-Agent": "Firefox/140 (reviewer's desk)"}
@@ -259,7 +260,7 @@ def test_the_database_refuses_to_change_or_delete_an_event(
         assert session.scalars(select(AuditEvent.actor)).all() == ["rita"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BOTH_DATABASES)
 def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'old.db'}"

@@ -551,6 +551,7 @@ def test_every_page_is_in_the_page_roles_table(settings: Settings) -> None:
         assert client.get("/login").status_code == 200
 
 
+@pytest.mark.slow
 def test_pages_send_anonymous_visitors_to_sign_in_and_refuse_other_roles(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:

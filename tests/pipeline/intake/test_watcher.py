@@ -101,6 +101,7 @@ def test_tracker_waits_for_size_and_mtime_to_settle(tmp_path: Path) -> None:
     assert tracker.due() == []
 
 
+@pytest.mark.slow
 def test_a_slowly_written_file_is_ingested_once_and_complete(
     settings: Settings,
     sessions: sessionmaker[Session],
@@ -153,6 +154,7 @@ def test_files_already_waiting_at_start_up_are_ingested(
     wait_until(lambda: counts(sessions)[0] == 2, 10, "stranded files ingested")
 
 
+@pytest.mark.slow
 def test_a_mass_drop_with_duplicates_and_junk_loses_nothing(
     settings: Settings,
     sessions: sessionmaker[Session],

@@ -213,6 +213,7 @@ def settings_env(database_url: str, tmp_path: Path) -> dict[str, str]:
 _CSV_RAW = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_libreoffice_opens_both_exports_with_the_right_totals(
     posted: sessionmaker[Session], tmp_path: Path

@@ -30,6 +30,7 @@ from pipeline.store.db import make_engine, transaction
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import DocumentStatus, FeedStream, JournalEntry, JournalLine
 from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.machine import BOTH_DATABASES
 
 ACCOUNTANT = "ke-toan@example.vn"
 
@@ -277,7 +278,7 @@ def test_the_company_mapping_decides_the_accounts(
     assert [line.account for line in entry.lines] == ["6422", "1331", "331"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BOTH_DATABASES)
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'old.db'}"

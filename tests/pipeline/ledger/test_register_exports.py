@@ -251,6 +251,7 @@ def test_the_purge_command_anonymises_candidates_past_retention(
         assert [event.document_id for event in events] == [candidate.document_id]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("register", ["contracts", "candidates", "correspondence"])
 def test_libreoffice_opens_each_register_sheet_as_written(

@@ -134,6 +134,7 @@ def test_above_the_threshold_one_approval_does_not_post_and_a_second_approver_do
         ]
 
 
+@pytest.mark.slow
 def test_an_untouched_invoice_under_the_threshold_posts_at_once(
     people: Callable[[Decimal | None], dict[str, TestClient]],
     sessions: sessionmaker[Session],
