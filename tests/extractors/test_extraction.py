@@ -27,6 +27,7 @@ def read(doc: docgen.GeneratedDocument, tmp_path: Path) -> dict[str, object]:
     return record.fields
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_invoice_fields_match_the_printed_invoice(seed: int, language: str, tmp_path: Path) -> None:

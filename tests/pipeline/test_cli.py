@@ -8,9 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from extractors.record import Record
 from tests import docgen
 from tests.support.machine import ROOT, extract
+
+# Slow: the real console script, a new process per case.
+pytestmark = pytest.mark.slow
 
 BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
 

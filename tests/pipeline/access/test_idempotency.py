@@ -110,6 +110,7 @@ def test_a_json_body_counts_by_its_value_and_a_key_belongs_to_its_principal(
 
 
 # SQLite writes one at a time: the first request cannot be held mid-way.
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_repeat_while_the_first_still_runs_is_refused(
     settings: Settings, sessions: sessionmaker[Session]
@@ -147,6 +148,7 @@ def test_a_repeat_while_the_first_still_runs_is_refused(
     assert count(sessions, JournalEntry) == 1
 
 
+@pytest.mark.slow
 def test_a_claim_left_by_a_dead_process_is_taken_over_and_keys_expire(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:

@@ -255,6 +255,7 @@ def test_a_writer_pausing_longer_than_the_stability_delay_yields_one_complete_do
     assert (blob / document.sha256).read_bytes() == payload
 
 
+@pytest.mark.slow
 def test_a_file_left_unfinished_goes_to_failed_after_the_maximum_wait(
     settings: Settings,
     sessions: sessionmaker[Session],

@@ -199,6 +199,7 @@ def backoffice(env: dict[str, str], *args: object) -> subprocess.CompletedProces
     )
 
 
+@pytest.mark.slow
 def test_the_export_commands_write_the_range_asked(
     registered: sessionmaker[Session], settings_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -229,6 +230,7 @@ def test_the_export_commands_write_the_range_asked(
     assert "--to 2026-01-01 is before --from 2026-12-31" in wrong_way.stderr
 
 
+@pytest.mark.slow
 def test_the_purge_command_anonymises_candidates_past_retention(
     registered: sessionmaker[Session], settings_env: dict[str, str]
 ) -> None:

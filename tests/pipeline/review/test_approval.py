@@ -166,6 +166,7 @@ def test_an_untouched_invoice_under_the_threshold_posts_at_once(
     assert entries(sessions, invoice) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change",
     [
@@ -263,6 +264,7 @@ def test_reopening_voids_a_pending_first_approval_and_rejecting_works_while_it_w
     assert entries(sessions, other) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fields", "required"),
     [

@@ -551,6 +551,7 @@ def test_a_reassigned_type_is_read_again_by_the_worker_as_that_type(
 # --- the migration ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_migration_0006_fills_the_queue_columns_of_documents_already_stored(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
