@@ -13,7 +13,7 @@ if [ "$profile" = test ]; then
     # fonts-liberation2: the contract generator sets some layouts in Liberation Serif/Sans,
     # as Word documents often are
     # libreoffice-calc-nogui: the export tests open the CSV and XLSX exports in it
-    # nginx, openssl: the HTTPS reverse-proxy recipe of the README is run by tests/test_proxy.py
+    # nginx, openssl: the HTTPS reverse-proxy recipe of the README is run by tests/api/test_proxy.py
     packages+=(chromium postgresql fonts-liberation2 libreoffice-calc-nogui nginx openssl)
 fi
 

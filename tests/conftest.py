@@ -8,25 +8,24 @@ copy of a migrated template (PostgreSQL `CREATE DATABASE … TEMPLATE`, SQLite f
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from pipeline.store.db import make_engine, make_session_factory
 from pipeline.store.migrate import upgrade
-from pipeline.store.settings import Settings
+from pipeline.store.settings import Settings, get_settings
+from tests.support.machine import BOTH_DATABASES, IN_CI, PG_ADMIN_URL
+from tests.support.signin import api, sign_in
 
-PG_ADMIN_URL = os.environ.get(
-    "BACKOFFICE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 RUN_ID = uuid.uuid4().hex[:8]
 
 
@@ -76,7 +75,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BOTH_DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
@@ -123,3 +122,21 @@ def empty_pg_database() -> Iterator[str]:
     _create_pg_database(name)
     yield _pg_url(name)
     _drop_pg_database(name)
+
+
+@pytest.fixture
+def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    """The API as a reviewer who is also an accountant; modules needing other roles sign in
+    their own `client`."""
+    with api(settings) as test_client:
+        yield sign_in(test_client, sessions, "rita", "reviewer", "accountant")
+
+
+@pytest.fixture
+def run_cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The command line in-process, on the test's database and data directory."""
+    monkeypatch.setenv("BACKOFFICE_DATABASE_URL", settings.resolved_database_url)
+    monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()

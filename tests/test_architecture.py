@@ -97,6 +97,25 @@ def test_bench_uses_only_the_document_generator_of_the_tests() -> None:
     assert offending == []
 
 
+def test_no_test_module_imports_another() -> None:
+    # What tests share lives in tests/support (helpers) and tests/conftest.py (fixtures, which
+    # pytest provides by name); a test module imported by another runs its tests' module
+    # code twice and ties one folder's tests to another's.
+    def is_test_module(name: str) -> bool:
+        parts = name.split(".")
+        return parts[0] == "tests" and any(
+            part.startswith("test_") or part == "conftest" for part in parts
+        )
+
+    offending = sorted(
+        f"{_module_name(path)} imports {name}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for name in _imports(path, _module_name(path))
+        if is_test_module(name)
+    )
+    assert offending == []
+
+
 def test_no_import_cycles() -> None:
     graph = _graph(PACKAGES)
     cycles: list[list[str]] = []

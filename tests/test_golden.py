@@ -12,6 +12,9 @@ import pytest
 
 from tests.golden import PAIRS, Pair, differences, extract, generate, load
 
+# Slow: every golden document extracted again, scans through real OCR.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda pair: pair.name)
 def test_extraction_matches_the_golden_record(pair: Pair, tmp_path: Path) -> None:

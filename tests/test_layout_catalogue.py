@@ -24,7 +24,7 @@ from rules.functions import Facts
 from rules.loader import load_rules
 from tests.docgen import catalogue, holdout
 from tests.docgen.common import CORPUS_TODAY, GeneratedDocument
-from tests.test_holdout_docgen import (
+from tests.support.truth import (
     _check_contract,
     _check_cv,
     _check_invoice,
@@ -106,6 +106,7 @@ def test_truth_is_a_valid_record_printed_on_the_page(layout_id: str, seed: int) 
     CHECKS[doc.doc_type](doc.fields, "\n".join(pages(doc.content)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout_id", [layout.id for layout in NEW])
 def test_a_seed_always_gives_the_same_document(layout_id: str) -> None:
     again = catalogue.BY_ID[layout_id].make(5)
@@ -125,6 +126,7 @@ def test_every_type_and_language_has_its_layouts() -> None:
     assert len(catalogue.BY_ID) == len(catalogue.LAYOUTS)  # ids are unique
 
 
+@pytest.mark.slow
 def test_invoice_labels_are_drawn_from_lexicons() -> None:
     """One layout, several seeds: the seller's and buyer's labels vary, as suppliers' do."""
     layout = catalogue.BY_ID["invoice/vi/more:vi_lexicon_grid"]
@@ -143,6 +145,7 @@ def test_a_layout_id_draws_that_layout() -> None:
                 assert holdout.layout_of(layout.doc_type, seed, layout.language) == layout.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_stack_keeps_each_part_on_its_pages(seed: int) -> None:
     made = catalogue.stack(seed)
@@ -169,6 +172,7 @@ def _rules() -> RuleSet:
     return load_rules()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "layout_id",
     [layout.id for layout in catalogue.LAYOUTS if layout.doc_type == "invoice"],

@@ -1,0 +1,1 @@
+"""Reading, classifying and extracting records from files, with no database."""

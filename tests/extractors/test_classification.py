@@ -1,0 +1,100 @@
+"""Document type across types, languages and formats (bench/reading.py measures it on 200+)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from extractors.limits import ReadLimits
+from extractors.service import extract_file
+from tests import docgen
+from tests.docgen.abroad import english_letter, foreign_invoice, vietnamese_notice
+
+MAKERS: list[Callable[[int, str], docgen.GeneratedDocument]] = [
+    lambda seed, language: docgen.invoice(seed, language=language),
+    lambda seed, language: docgen.contract(seed, language=language),
+    lambda seed, language: docgen.cv(seed, language=language),
+    lambda seed, language: docgen.dispatch(seed),
+]
+
+
+@pytest.mark.slow
+def test_classification_accuracy_floor_over_formats(tmp_path: Path) -> None:
+    total = right = 0
+    misses = []
+    for seed in range(3):
+        for make in MAKERS:
+            for language in ("vi", "en"):
+                doc = make(seed, language)
+                variants = {"pdf": doc, "docx": docgen.as_docx(doc)}
+                if seed == 0:
+                    scan = docgen.scanned_pdf(doc, dpi=200, noise=0.0005)
+                    variants["scan"] = docgen.GeneratedDocument(
+                        doc.doc_type, doc.language, scan, doc.fields
+                    )
+                for form, variant in variants.items():
+                    path = docgen.write(variant, tmp_path / f"doc.{form}")
+                    record = extract_file(path, limits=ReadLimits())
+                    total += 1
+                    if record.doc_type == doc.doc_type:
+                        right += 1
+                    else:
+                        misses.append((doc.doc_type, language, form, seed, record.doc_type))
+    assert total >= 56
+    assert right / total >= 0.95, misses
+
+
+def test_a_document_of_no_known_type_is_unknown_rather_than_a_guess(tmp_path: Path) -> None:
+    path = tmp_path / "menu.pdf"
+    path.write_bytes(_menu())
+    record = extract_file(path, limits=ReadLimits())
+    assert record.error is None
+    assert record.doc_type == "unknown"
+    assert record.fields == {}
+
+
+def _menu() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for y, text in enumerate(
+        ["Lunch menu", "Soup of the day", "Grilled fish with rice", "Fresh fruit", "Coffee or tea"],
+        start=1,
+    ):
+        pdf.text(20, 20 + 10 * y, text)
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_english_letter_or_memo_is_a_dispatch_by_its_structure(
+    tmp_path: Path, seed: int
+) -> None:
+    record = extract_file(
+        docgen.write(english_letter(seed), tmp_path / "letter.pdf"), limits=ReadLimits()
+    )
+    assert (record.doc_type, record.language) == ("dispatch", "en")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_vietnamese_notice_listing_what_a_cv_holds_is_a_dispatch_not_a_cv(
+    tmp_path: Path, seed: int
+) -> None:
+    record = extract_file(
+        docgen.write(vietnamese_notice(seed), tmp_path / "notice.pdf"), limits=ReadLimits()
+    )
+    assert record.doc_type == "dispatch"
+
+
+@pytest.mark.parametrize(
+    ("seed", "language"), [(s, lang) for s in range(2) for lang in ("de", "fr", "nl")]
+)
+def test_invoices_in_german_french_and_dutch_are_invoices(
+    tmp_path: Path, seed: int, language: str
+) -> None:
+    doc = foreign_invoice(seed, language=language)
+    record = extract_file(docgen.write(doc, tmp_path / "rechnung.pdf"), limits=ReadLimits())
+    assert record.doc_type == "invoice"

@@ -1,0 +1,1 @@
+"""Access: users, tokens, sessions and roles, the audit trail, idempotency."""

@@ -1,0 +1,1 @@
+"""Intake: the watcher, ingest of a dropped file, and its crash safety."""

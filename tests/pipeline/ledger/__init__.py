@@ -1,0 +1,1 @@
+"""Ledger: posting, the journal, exports, registers, feeds and webhooks, pulls."""

@@ -1,0 +1,1 @@
+"""Review: rule results on stored documents, corrections, approval policy, duplicates."""

@@ -1,0 +1,1 @@
+"""Store: the database schema and its migrations."""

@@ -1,0 +1,151 @@
+"""`backoffice extract`: records as JSON Lines with no database or server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractors.record import Record
+from tests import docgen
+from tests.support.machine import ROOT, extract
+
+# Slow: the real console script, a new process per case.
+pytestmark = pytest.mark.slow
+
+BACKOFFICE = str(Path(sys.executable).parent / "backoffice")
+
+
+def test_extract_prints_one_schema_record_per_pdf_and_touches_no_database(
+    tmp_path: Path,
+) -> None:
+    generated = docgen.invoice(7)
+    path = docgen.write(generated, tmp_path / "hd_0007.pdf")
+
+    result = extract(path, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    record = Record.model_validate_json(line)
+    assert record.error is None
+    assert record.source.filename == "hd_0007.pdf"
+    assert record.source.media_type == "application/pdf"
+    assert record.source.pages == 1
+    assert record.doc_type == "invoice"
+    assert record.fields["invoice_number"] == generated.fields["invoice_number"]
+    assert record.fields["total"] == generated.fields["total"]
+    assert set(json.loads(line)) == {
+        "source",
+        "doc_type",
+        "language",
+        "fields",
+        "confidence",
+        "provenance",
+        "rules",
+        "error",
+        "warnings",
+    }
+    assert not (tmp_path / "data").exists()
+
+
+def test_extract_reports_a_bad_file_with_an_error_code_and_exits_non_zero(
+    tmp_path: Path,
+) -> None:
+    good = docgen.write(docgen.invoice(8), tmp_path / "good.pdf")
+    locked = docgen.encrypted_pdf(tmp_path / "locked.pdf")
+    archive = docgen.zip_as_pdf(tmp_path / "archive.pdf")
+    empty = docgen.empty_file(tmp_path / "empty.pdf")
+
+    result = extract(good, locked, archive, empty, tmp_path / "missing.pdf", cwd=tmp_path)
+
+    assert result.returncode == 1
+    records = [Record.model_validate_json(line) for line in result.stdout.splitlines()]
+    assert [r.source.filename for r in records] == [
+        "good.pdf",
+        "locked.pdf",
+        "archive.pdf",
+        "empty.pdf",
+        "missing.pdf",
+    ]
+    assert [r.error.code if r.error else None for r in records] == [
+        None,
+        "encrypted_pdf",
+        "unsupported_type",
+        "empty_file",
+        "unreadable",
+    ]
+    for record in records[1:]:
+        assert record.doc_type == "unknown"
+        assert record.fields == {}
+        assert record.error is not None and record.error.message
+
+
+def backoffice(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BACKOFFICE_")}
+    return subprocess.run(
+        [BACKOFFICE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=clean | env,
+    )
+
+
+def test_rules_list_names_every_rule_with_its_severity(tmp_path: Path) -> None:
+    result = backoffice("rules", "list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    totals = next(line for line in lines if "invoice.totals_add_up" in line)
+    assert "error" in totals
+    assert any("dispatch.urgency" in line and "urgent" in line for line in lines)
+
+
+def test_rules_check_flags_a_doctored_total_and_a_repeated_invoice(tmp_path: Path) -> None:
+    generated = docgen.invoice(7)
+    original = docgen.write(generated, tmp_path / "hd.pdf")
+    resent = tmp_path / "hd-again.pdf"
+    resent.write_bytes(generated.content + b"\n% resent\n")
+
+    result = backoffice("rules", "check", "--json", str(original), str(resent), cwd=tmp_path)
+
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    failing = [{r["rule"] for r in line["rules"] if not r["passed"]} for line in (first, second)]
+    assert "invoice.not_duplicate" not in failing[0]
+    assert "invoice.not_duplicate" in failing[1]
+    assert result.returncode == 1  # an error rule fails on the second file
+    human = backoffice("rules", "check", str(original), cwd=tmp_path)
+    assert "invoice.totals_add_up" in human.stdout and "pass" in human.stdout
+
+
+def test_rules_test_runs_every_pack_example_and_fails_a_pack_whose_example_is_wrong(
+    tmp_path: Path,
+) -> None:
+    result = backoffice("rules", "test", "invoice", "contract", "cv", "dispatch", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAIL" not in result.stdout
+    pack = ROOT / "rules" / "packs" / "cv.yaml"
+    wrong = tmp_path / "cv.yaml"
+    wrong.write_text(
+        pack.read_text(encoding="utf-8").replace("retention_days: 180", "retention_days: 10"),
+        encoding="utf-8",
+    )
+    failed = backoffice("rules", "test", str(wrong), cwd=tmp_path)
+    assert failed.returncode == 1
+    assert "FAIL" in failed.stdout and "cv.retention" in failed.stdout
+
+
+def test_a_broken_overlay_is_named_with_file_line_and_rule(tmp_path: Path) -> None:
+    overlay = tmp_path / "company.yaml"
+    overlay.write_text(
+        "rules:\n  - id: invoice.po\n    description: d\n    severity: error\n"
+        "    check: po_numbr != null\n    message: m\n",
+        encoding="utf-8",
+    )
+    result = backoffice("rules", "list", cwd=tmp_path, BACKOFFICE_RULES_OVERLAY=str(overlay))
+    assert result.returncode == 2
+    assert f"{overlay}:2: rule invoice.po" in result.stderr and "po_numbr" in result.stderr

@@ -1,0 +1,1 @@
+"""The rule language, the shipped rule packs and their checks on records."""
