@@ -918,11 +918,18 @@ def _name_shape(text: str) -> float | None:
 # --- English letters and memos ---------------------------------------------------------------
 
 
+# The motto without its wrapped tail alone: `hạnh phúc` ends names too (`Huỳnh Thành Phúc`).
+_VI_MOTTO = re.compile(
+    r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*\W*\s*tu\s*do|^\W*hanh\s*phuc\W*$|dang\s*cong\s*san\s*viet",
+    re.IGNORECASE,
+)
+
+
 def _vietnamese(rows: list[_Row]) -> bool:
     """Whether the letter is laid out as a công văn: any of the marks Decree 30 prints (the
     motto, `Số:`, `V/v`, `Kính gửi`, `Nơi nhận`, a `…, ngày … tháng … năm …` date line)."""
     return any(
-        _MOTTO.search(row.folded)
+        _VI_MOTTO.search(row.folded)
         or _NUMBER.match(row.folded)
         or _SUBJECT.match(row.folded)
         or _RECIPIENTS.match(row.folded)
@@ -1055,7 +1062,9 @@ class _EnglishLetter(_Letter):
                 continue
             if other.bbox[1] - row.bbox[3] > 1.8 * row.height + 2:
                 return None
-            if _overlaps(other.bbox, row.bbox, slack=30):
+            # A Word file's table cells and tab stops do not keep printed columns: there the
+            # next line in reading order is the one below.
+            if row.virtual or _overlaps(other.bbox, row.bbox, slack=30):
                 return other
         return None
 
@@ -1228,7 +1237,7 @@ class _EnglishLetter(_Letter):
                 break
             bullet = _BULLET.match(following.text)
             aligned = item_x is not None and abs(following.bbox[0] - item_x) <= 4
-            if not bullet and not aligned:
+            if not bullet and not aligned and not self._between_labels(following):
                 break
             if not bullet and len(following.text) > 60:
                 break
@@ -1238,6 +1247,17 @@ class _EnglishLetter(_Letter):
             current = following
         if items:
             self._put_items(out, key, items)
+
+    def _between_labels(self, row: _Row) -> bool:
+        """A short line with a header label right under it continues the label above (a
+        memo's second addressee, whose value a Word file slid into the empty label cell)."""
+        following = self._next_below(row)
+        return (
+            following is not None
+            and len(row.text) <= 60
+            and not row.text.rstrip().endswith(".")
+            and self._label_on_row(following)
+        )
 
     # --- issuer ----------------------------------------------------------------------------
 
