@@ -1008,7 +1008,9 @@ class _EnglishLetter(_Letter):
             id(word): position for position, row in enumerate(self.rows) for word in row.line.words
         }
         self.labels = self._labels()
-        self.closing_at = _first(self.rows, lambda row: bool(self._closing(row)))
+        self.closing_at = _first(
+            self.rows, lambda row: self._closing(row) and not self._is_label(row)
+        )
         self._en_number(out)
         self._en_date_line(out)
         self._en_subject(out)
@@ -1100,7 +1102,14 @@ class _EnglishLetter(_Letter):
         else:
             for candidate in self.rows[: self.closing_at]:
                 match = EN_NUMBER_NO_COLON.match(candidate.text)
-                if match and not self._is_label(candidate):
+                # Without a colon, `No. 5 Tran Hung Dao Street` is an address: the number must
+                # look like one (`40/2026`, `HR-12`) and the line must not be a contact line.
+                if (
+                    match
+                    and not self._is_label(candidate)
+                    and not EN_CONTACT.search(candidate.text)
+                    and re.match(r"\S*\d\S*[/-]|\S*[/-]\S*\d", candidate.text[match.end() :])
+                ):
                     row = _row(_span(candidate, match.end()))
                     break
         if row is None:
@@ -1268,13 +1277,14 @@ class _EnglishLetter(_Letter):
         if motto:
             self._authority_issuer(out, page, motto)
             return
+        # The letterhead stands above everything else: a label, a date or a salutation ends
+        # the search (a letter printed without one starts with its date or addressee, who is
+        # not the issuer).
         for row in page[:4]:
             text = clean_text(row.text)
-            if self._label_on_row(row) or EN_DATE.search(text) or EN_CONTACT.search(text):
-                continue
-            if EN_SALUTATION.match(text) or EN_CLOSING.match(text):
-                return
-            if EN_TITLE.match(text):
+            if self._label_on_row(row) or EN_DATE.search(text) or EN_SALUTATION.match(text):
+                break
+            if EN_CONTACT.search(text) or EN_TITLE.match(text):
                 continue
             # `Brightwave Media Ltd — INTERNAL MEMO`: the name before a title it runs into.
             name = re.split(r"\s+[—–|]\s+|\s+-\s+(?=[A-Z ]+$)", text)[0].strip()
