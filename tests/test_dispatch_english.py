@@ -21,6 +21,7 @@ from extractors.sniff import sniff_media_type
 from tests import docgen
 from tests.docgen import letters
 from tests.docgen.common import GeneratedDocument
+from tests.docgen.holdout import _Page
 
 LIMITS = ReadLimits(max_file_bytes=50 * 2**20, max_pages=50)
 
@@ -75,3 +76,43 @@ def test_issuer_is_the_name_not_the_address_under_it(tmp_path: Path) -> None:
     for layout in ("en_uk_letter", "en_notice", "en_memo_table"):
         doc = letters.letter(layout, 5)
         assert _read(doc, "pdf", tmp_path)["issuer"] == doc.fields["issuer"], layout
+
+
+def test_a_letter_in_none_of_the_generators_layouts(tmp_path: Path) -> None:
+    """A dunning letter laid out as none of the generator's are: no letterhead (its date
+    first), `Attention:`, `Reference:`, `RE:`, `Kind regards,`, `Distribution:`. Every field
+    is read from its label or block, and the issuer, not printed, stays null."""
+    page = _Page("serif")
+    page.put(15, 20, "14 November 2026", 10)
+    page.put(15, 30, "Attention: Accounts Receivable", 10)
+    page.put(15, 36, "Reference: AR-2026/0457", 10)
+    page.put(15, 48, "Dear Sir or Madam,", 10)
+    page.put(15, 56, "RE: Overdue invoice 4471 dated 2 October 2026", 10)
+    page.y = 66
+    page.flow(
+        15,
+        "Our records show that the invoice above remains unpaid. We ask you to settle it no "
+        "later than 30 November 2026 or to contact us.",
+        180,
+        10,
+        leading=5,
+        after=2.5,
+    )
+    page.put(15, page.y + 4, "Kind regards,", 10)
+    page.put(15, page.y + 20, "Margaret O'Neill", 10)
+    page.put(15, page.y + 25, "Credit Controller", 10)
+    page.put(15, page.y + 35, "Distribution: Sales Director; File", 9)
+    doc = GeneratedDocument("dispatch", "en", page.bytes(), {})
+    assert _read(doc, "pdf", tmp_path) == {
+        "urgency": None,
+        "issue_place": None,
+        "issue_date": "2026-11-14",
+        "dispatch_number": "AR-2026/0457",
+        "subject": "Overdue invoice 4471 dated 2 October 2026",
+        "recipients": ["Accounts Receivable"],
+        "cc": ["Sales Director", "File"],
+        "issuer": None,
+        "signer_name": "Margaret O'Neill",
+        "signer_title": "Credit Controller",
+        "reply_deadline": "2026-11-30",
+    }
