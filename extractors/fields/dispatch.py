@@ -986,7 +986,7 @@ def _en_items(text: str, *, commas: bool) -> list[str]:
 def _title_alone(text: str, issuer: object) -> str:
     """The signer's title without the organisation it is followed by
     (`Managing Director, Summit Peak Software, Inc.`)."""
-    title = clean_text(text)
+    title = clean_text(text).rstrip(".;:, ")
     head, comma, rest = title.partition(",")
     if comma and (EN_LEGAL_FORM.search(rest) or rest.strip().lower() == str(issuer).lower()):
         return head.strip()
@@ -1064,6 +1064,8 @@ class _EnglishLetter(_Letter):
                 continue
             if other.bbox[1] - row.bbox[3] > 1.8 * row.height + 2:
                 return None
+            if len(other.text.strip()) <= 1:
+                continue  # a bullet OCR read as a speck of its own (`s`, `e`, `«`)
             # A Word file's table cells and tab stops do not keep printed columns: there the
             # next line in reading order is the one below.
             if row.virtual or _overlaps(other.bbox, row.bbox, slack=30):
@@ -1245,7 +1247,7 @@ class _EnglishLetter(_Letter):
             if self._label_on_row(following) or EN_CLOSING.match(following.text):
                 break
             bullet = _BULLET.match(following.text)
-            aligned = item_x is not None and abs(following.bbox[0] - item_x) <= 4
+            aligned = item_x is not None and abs(following.bbox[0] - item_x) <= 6
             if not bullet and not aligned and not self._between_labels(following):
                 break
             if not bullet and len(following.text) > 60:
@@ -1280,9 +1282,12 @@ class _EnglishLetter(_Letter):
         # The letterhead stands above everything else: a label, a date or a salutation ends
         # the search (a letter printed without one starts with its date or addressee, who is
         # not the issuer).
-        for row in page[:4]:
+        middle = (min(row.bbox[0] for row in page) + max(row.bbox[2] for row in page)) / 2
+        for row in page[:5]:
             text = clean_text(row.text)
             if self._label_on_row(row) or EN_DATE.search(text) or EN_SALUTATION.match(text):
+                if row.bbox[0] > middle:
+                    continue  # a reference or date printed beside the letterhead
                 break
             if EN_CONTACT.search(text) or EN_TITLE.match(text):
                 continue
@@ -1347,6 +1352,8 @@ class _EnglishLetter(_Letter):
                     continue
                 if self._label_on_row(row) or _PAGE_NUMBER.match(row.text):
                     break
+                if len(_letters(row.text)) < 2:
+                    continue  # a signature's stroke or a speck OCR read as a character
                 block.append(row)
                 if len(block) >= 4:
                     break
@@ -1360,8 +1367,9 @@ class _EnglishLetter(_Letter):
                     title_row = block[name_at + 1]
                 if title_row is not None and not EN_DATE.search(title_row.text):
                     title = _title_alone(title_row.text, out.fields.get("issuer"))
-                    found = Found(title, title_row.line, level.BY_CONTEXT)
-                    out.put("signer_title", title, found)
+                    if len(_letters(title)) >= 2:
+                        found = Found(title, title_row.line, level.BY_CONTEXT)
+                        out.put("signer_title", title, found)
                 return
         sender = self._label("from", self.closing_at)
         if sender is None or sender.value is None:
