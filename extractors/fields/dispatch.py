@@ -1064,7 +1064,7 @@ class _EnglishLetter(_Letter):
                 continue
             if other.bbox[1] - row.bbox[3] > 1.8 * row.height + 2:
                 return None
-            if len(other.text.strip()) <= 1:
+            if len(other.text.strip()) <= 3 and len(_letters(other.text)) < 2:
                 continue  # a bullet OCR read as a speck of its own (`s`, `e`, `«`)
             # A Word file's table cells and tab stops do not keep printed columns: there the
             # next line in reading order is the one below.
@@ -1205,7 +1205,7 @@ class _EnglishLetter(_Letter):
         block: list[_Row] = []
         below = self.rows[salutation]
         for row in reversed(self.rows[:salutation]):
-            if row.line.page != below.line.page or abs(row.bbox[0] - below.bbox[0]) > 4:
+            if row.line.page != below.line.page or abs(row.bbox[0] - below.bbox[0]) > 6:
                 break
             gap = below.bbox[1] - row.bbox[3]
             if block and gap > 0.8 * row.height:
@@ -1217,7 +1217,7 @@ class _EnglishLetter(_Letter):
         if len(block) < 2:
             return  # one line alone above `Dear` is not an address block
         first = block[0]
-        value = clean_text(first.text.rstrip(","))
+        value = clean_text(first.text.rstrip(",")).lstrip("-–—•·*.,;: ")
         if _letters(value) and not EN_CONTACT.search(value):
             self._put_items(out, "recipients", [(value, [first.line], level.BY_POSITION)])
 
