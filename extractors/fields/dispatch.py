@@ -1344,7 +1344,7 @@ class _EnglishLetter(_Letter):
         out.fields["signer_title"] = None
         if self.closing_at is not None:
             closing = self.rows[self.closing_at]
-            block = []
+            block: list[_Row] = []
             for row in self.rows[self.closing_at + 1 :]:
                 if row.line.page != closing.line.page and len(block) >= 1:
                     break
