@@ -983,12 +983,24 @@ def _en_items(text: str, *, commas: bool) -> list[str]:
     return [item for item in items if _letters(item)]
 
 
+def _speck(row: _Row) -> bool:
+    """A bullet or a speck OCR read as a line of its own (`s`, `s®`, `-`)."""
+    return len(row.text.strip()) <= 3 and len(_letters(row.text)) < 2
+
+
 def _title_alone(text: str, issuer: object) -> str:
     """The signer's title without the organisation it is followed by
     (`Managing Director, Summit Peak Software, Inc.`)."""
     title = clean_text(text).rstrip(".;:, ")
     head, comma, rest = title.partition(",")
-    if comma and (EN_LEGAL_FORM.search(rest) or rest.strip().lower() == str(issuer).lower()):
+    rest = rest.strip().lower()
+    # The organisation after the comma: by its legal form, or (OCR garbled the form) by the
+    # issuer's first word.
+    issuer_words = str(issuer or "").lower().split()
+    names_issuer = bool(issuer_words) and len(issuer_words[0]) >= 3
+    if comma and (
+        EN_LEGAL_FORM.search(rest) or (names_issuer and rest.split()[:1] == issuer_words[:1])
+    ):
         return head.strip()
     return title
 
@@ -1064,8 +1076,8 @@ class _EnglishLetter(_Letter):
                 continue
             if other.bbox[1] - row.bbox[3] > 1.8 * row.height + 2:
                 return None
-            if len(other.text.strip()) <= 3 and len(_letters(other.text)) < 2:
-                continue  # a bullet OCR read as a speck of its own (`s`, `e`, `«`)
+            if _speck(other):
+                continue
             # A Word file's table cells and tab stops do not keep printed columns: there the
             # next line in reading order is the one below.
             if row.virtual or _overlaps(other.bbox, row.bbox, slack=30):
@@ -1205,6 +1217,8 @@ class _EnglishLetter(_Letter):
         block: list[_Row] = []
         below = self.rows[salutation]
         for row in reversed(self.rows[:salutation]):
+            if _speck(row):
+                continue
             if row.line.page != below.line.page or abs(row.bbox[0] - below.bbox[0]) > 6:
                 break
             gap = below.bbox[1] - row.bbox[3]

@@ -140,9 +140,10 @@ EN_CLOSING = re.compile(
 EN_DELEGATION = re.compile(r"^\W*(?:FOR|ON BEHALF OF|P\.P\.)\s+(?:THE\s+)?[A-Z]")
 
 # The national motto a Vietnamese agency prints on its English letters: its column is not
-# the issuer's.
+# the issuer's. Any two words of a line suffice (OCR misreads `OF` as `OE`).
 EN_MOTTO = re.compile(
-    r"socialist\s+republic\s+of\s+viet\s*nam|independence\s*\W\s*freedom\s*\W\s*happiness",
+    r"socialist\s+republic|republic\s+of\s+viet\s*nam|independence\s*\W\s*freedom|"
+    r"freedom\s*\W\s*happiness",
     re.IGNORECASE,
 )
 # Words that open the name of a body of its own in an English letterhead of an authority
