@@ -32,6 +32,19 @@ from extractors.fields.dispatch_lexicon import (
     COMPOUNDS,
     CONTINUING,
     DELEGATION,
+    EN_CLOSING,
+    EN_CONTACT,
+    EN_DATE,
+    EN_DEADLINE_CUE,
+    EN_DELEGATION,
+    EN_LABEL,
+    EN_LEGAL_FORM,
+    EN_MONTH_NUMBER,
+    EN_MOTTO,
+    EN_NUMBER_NO_COLON,
+    EN_ORGANISATION_HEADS,
+    EN_SALUTATION,
+    EN_TITLE,
     ORGANISATION_HEADS,
     ORGANISATION_HEADS_FOLDED,
     SIGNER_TITLE,
@@ -198,8 +211,8 @@ class DispatchExtractor:
         rows = [_row(piece) for line in document.lines for piece in _unmerged(line)]
         # Reading order after the splits: top to bottom by a line's middle, then left to right.
         rows.sort(key=lambda row: (row.line.page, _middle(row.line), row.bbox[0]))
-        letter = _Letter(document, rows)
-        letter.read(out)
+        reader = _Letter if _vietnamese(rows) else _EnglishLetter
+        reader(document, rows).read(out)
         return out
 
 
@@ -900,3 +913,511 @@ def _name_shape(text: str) -> float | None:
     if not all(word[1:].islower() or len(word) == 1 for word in words):
         return None
     return level.PRINTED if surname else level.INFERRED
+
+
+# --- English letters and memos ---------------------------------------------------------------
+
+
+# The motto without its wrapped tail alone: `hạnh phúc` ends names too (`Huỳnh Thành Phúc`).
+_VI_MOTTO = re.compile(
+    r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*\W*\s*tu\s*do|^\W*hanh\s*phuc\W*$|dang\s*cong\s*san\s*viet",
+    re.IGNORECASE,
+)
+
+
+def _vietnamese(rows: list[_Row]) -> bool:
+    """Whether the letter is laid out as a công văn: any of the marks Decree 30 prints (the
+    motto, `Số:`, `V/v`, `Kính gửi`, `Nơi nhận`, a `…, ngày … tháng … năm …` date line)."""
+    return any(
+        _VI_MOTTO.search(row.folded)
+        or _NUMBER.match(row.folded)
+        or _SUBJECT.match(row.folded)
+        or _RECIPIENTS.match(row.folded)
+        or _CC.match(row.folded)
+        or _PLACE_DATE.search(row.folded)
+        for row in rows
+    )
+
+
+@dataclass(frozen=True)
+class _Labelled:
+    """A labelled line: the field its label introduces and the value printed on its row."""
+
+    key: str
+    row: _Row
+    value: _Row | None
+
+
+def _en_date(match: re.Match[str]) -> str | None:
+    if match.group("y1"):
+        month = EN_MONTH_NUMBER[match.group("m1").lower()]
+        return _iso(match.group("d1"), str(month), match.group("y1"))
+    if match.group("y2"):
+        month = EN_MONTH_NUMBER[match.group("m2").lower()]
+        return _iso(match.group("d2"), str(month), match.group("y2"))
+    if match.group("y3"):
+        return _iso(match.group("d3"), match.group("m3"), match.group("y3"))
+    first, second = match.group("a4"), match.group("b4")
+    if int(second) > 12 >= int(first):
+        return None if int(first) > 12 else _iso(second, first, match.group("y4"))
+    return _iso(first, second, match.group("y4"))
+
+
+def _en_name(text: str) -> bool:
+    """A person's name as printed under a signature or in a `From:` line: 2 to 5 words, each
+    opening with a capital, of letters (and `.`, `'`, `-`), with at least one lower-case
+    letter (a line in capitals is a title in English letters)."""
+    words = clean_text(text).split()
+    if not 2 <= len(words) <= 5:
+        return False
+    if not all(re.fullmatch(r"[^\W\d_][\w.'-]*", word) and word[0].isupper() for word in words):
+        return False
+    return any(char.islower() for char in text)
+
+
+def _en_items(text: str, *, commas: bool) -> list[str]:
+    """The items of a list printed on one line: split at `;` (and at `,` in a copy list,
+    where every item is an office or a person's name)."""
+    parts = re.split(r"[;,]" if commas else r";", text)
+    items = [clean_text(_ITEM_END.sub("", _BULLET.sub("", part))) for part in parts]
+    return [item for item in items if _letters(item)]
+
+
+def _speck(row: _Row) -> bool:
+    """A bullet or a speck OCR read as a line of its own (`s`, `s®`, `-`)."""
+    return len(row.text.strip()) <= 3 and len(_letters(row.text)) < 2
+
+
+def _title_alone(text: str, issuer: object) -> str:
+    """The signer's title without the organisation it is followed by
+    (`Managing Director, Summit Peak Software, Inc.`)."""
+    title = clean_text(text).rstrip(".;:, ")
+    head, comma, rest = title.partition(",")
+    rest = rest.strip().lower()
+    # The organisation after the comma: by its legal form, or (OCR garbled the form) by the
+    # issuer's first word.
+    issuer_words = str(issuer or "").lower().split()
+    names_issuer = bool(issuer_words) and len(issuer_words[0]) >= 3
+    if comma and (
+        EN_LEGAL_FORM.search(rest) or (names_issuer and rest.split()[:1] == issuer_words[:1])
+    ):
+        return head.strip()
+    return title
+
+
+class _EnglishLetter(_Letter):
+    """An English letter or memo: fields are read from their labels (EN_LABEL), the issuer
+    from the letterhead, the date from a dated line near the top, the signer from under the
+    closing. Nothing is read by position where the position says nothing: a field whose
+    label or block is not printed stays null."""
+
+    def read(self, out: Extraction) -> None:
+        for key in ("urgency", "issue_place", "issue_date", "dispatch_number", "subject"):
+            out.fields[key] = None
+        out.fields["recipients"] = []
+        out.fields["cc"] = []
+        self.word_index = {
+            id(word): position for position, row in enumerate(self.rows) for word in row.line.words
+        }
+        self.labels = self._labels()
+        self.closing_at = _first(
+            self.rows, lambda row: self._closing(row) and not self._is_label(row)
+        )
+        self._en_number(out)
+        self._en_date_line(out)
+        self._en_subject(out)
+        self._en_list(out, "recipients")
+        self._en_list(out, "cc")
+        self._en_issuer(out)
+        self._en_signer(out)
+        self._en_deadline(out)
+
+    # --- labels ----------------------------------------------------------------------------
+
+    def _labels(self) -> list[_Labelled]:
+        found = []
+        for row in self.rows:
+            match = EN_LABEL.match(row.text)
+            if match is None or match.lastgroup is None:
+                continue
+            rest = row.text[match.end() :].strip()
+            # A label alone in its cell is short; a word that opens a line of prose is not one.
+            if not rest and not re.search(r":\s*$", row.text) and len(row.text.strip()) > 24:
+                continue
+            value = None
+            if _letters(rest) or re.search(r"\d", rest):
+                value = _row(_span(row, match.end()))
+            else:
+                value = self._value_beside(row)
+            found.append(_Labelled(match.lastgroup, row, value))
+        return found
+
+    def _value_beside(self, label: _Row) -> _Row | None:
+        """The value of a label alone on its row: the line beside it, unless a list starts
+        under the label (then the caller reads the list below)."""
+        below = self._next_below(label)
+        beside = self._beside(label)
+        bulleted = beside is not None and _BULLET.match(beside.text)
+        if below is not None and _BULLET.match(below.text) and not bulleted:
+            return None
+        if beside is None or EN_LABEL.match(beside.text) or EN_CLOSING.match(beside.text):
+            return None
+        if EN_DELEGATION.match(beside.text):
+            return None
+        return beside
+
+    def _next_below(self, row: _Row) -> _Row | None:
+        # A value cut from its label's line is found by its first word.
+        position = self.word_index[id(row.line.words[0])]
+        for other in self.rows[position + 1 :]:
+            if other.line.page != row.line.page:
+                return None
+            if other.bbox[1] < row.bbox[3] - 0.3 * row.height:
+                continue
+            if other.bbox[1] - row.bbox[3] > 1.8 * row.height + 2:
+                return None
+            if _speck(other):
+                continue
+            # A Word file's table cells and tab stops do not keep printed columns: there the
+            # next line in reading order is the one below.
+            if row.virtual or _overlaps(other.bbox, row.bbox, slack=30):
+                return other
+        return None
+
+    def _label(self, key: str, before: int | None = None) -> _Labelled | None:
+        for labelled in self.labels:
+            if labelled.key != key:
+                continue
+            if before is not None and self.index[id(labelled.row.line)] >= before:
+                continue
+            return labelled
+        return None
+
+    def _is_label(self, row: _Row) -> bool:
+        return any(labelled.row is row for labelled in self.labels)
+
+    def _label_on_row(self, row: _Row) -> bool:
+        """Whether a label stands left of `row` on the same line (a memo's next header)."""
+        centre = (row.bbox[1] + row.bbox[3]) / 2
+        return any(
+            labelled.row.line.page == row.line.page
+            and labelled.row.bbox[1] <= centre <= labelled.row.bbox[3]
+            and labelled.row.bbox[0] < row.bbox[0]
+            for labelled in self.labels
+        ) or self._is_label(row)
+
+    # --- header ----------------------------------------------------------------------------
+
+    def _en_number(self, out: Extraction) -> None:
+        labelled = self._label("number", self.closing_at)
+        row: _Row | None = None
+        if labelled is not None and labelled.value is not None:
+            row = labelled.value
+        else:
+            for candidate in self.rows[: self.closing_at]:
+                match = EN_NUMBER_NO_COLON.match(candidate.text)
+                # Without a colon, `No. 5 Tran Hung Dao Street` is an address: the number must
+                # look like one (`40/2026`, `HR-12`) and the line must not be a contact line.
+                if (
+                    match
+                    and not self._is_label(candidate)
+                    and not EN_CONTACT.search(candidate.text)
+                    and re.match(r"\S*\d\S*[/-]|\S*[/-]\S*\d", candidate.text[match.end() :])
+                ):
+                    row = _row(_span(candidate, match.end()))
+                    break
+        if row is None:
+            return
+        token = re.match(r"\s*(?P<value>[^\W_][\w./&-]*)", row.text)
+        if token is None or not re.search(r"\d", token.group("value")):
+            return
+        value = token.group("value").rstrip(".,;:")
+        out.put("dispatch_number", value, Found(value, row.line, level.PRINTED))
+
+    def _en_date_line(self, out: Extraction) -> None:
+        labelled = self._label("date", self.closing_at)
+        if labelled is not None and labelled.value is not None:
+            match = EN_DATE.search(labelled.value.text)
+            if match is not None and (value := _en_date(match)):
+                out.put("issue_date", value, Found(value, labelled.value.line, level.PRINTED))
+                return
+        # A line that is only a date (or `Place, date`) before the closing: where letters
+        # print their date. A date inside a sentence is not the letter's.
+        for row in self.rows[: self.closing_at]:
+            match = EN_DATE.search(row.text)
+            if match is None or self._is_label(row):
+                continue
+            head = row.text[: match.start()].strip()
+            if re.sub(r"[\W\d_]", "", row.text[match.end() :]):
+                continue
+            place = None
+            if head:
+                shape = re.fullmatch(r"(?P<place>[^\W\d_][^\d,:;]{1,40}?)\s*,", head)
+                if shape is None:
+                    continue
+                place = clean_text(shape.group("place"))
+            value = _en_date(match)
+            if value is None:
+                continue
+            out.put("issue_date", value, Found(value, row.line, level.STATED))
+            if place:
+                out.put("issue_place", place, Found(place, row.line, level.STATED))
+            return
+
+    def _en_subject(self, out: Extraction) -> None:
+        labelled = self._label("subject", self.closing_at)
+        if labelled is not None and labelled.value is not None:
+            rows = [labelled.value]
+            lefts = {labelled.row.bbox[0], labelled.value.bbox[0]}
+            current = labelled.value
+            while (following := self._next_below(current)) is not None:
+                gap = following.bbox[1] - current.bbox[3]
+                if (
+                    gap > 0.6 * current.height
+                    or min(abs(following.bbox[0] - left) for left in lefts) > 4
+                    or self._label_on_row(following)
+                    or rows[-1].text.rstrip().endswith(".")
+                    or len(following.text) > 80
+                ):
+                    break
+                rows.append(following)
+                current = following
+            value = clean_text(" ".join(row.text for row in rows))
+            found = Found(value, _joined(row.line for row in rows), level.PRINTED)
+            out.put("subject", value, found)
+            return
+        # Unlabelled: a short line right under the salutation, before the body (British
+        # letters print the subject there in bold).
+        salutation = _first(self.rows, lambda row: bool(EN_SALUTATION.match(row.text)))
+        if salutation is None or salutation + 2 >= len(self.rows):
+            return
+        line, after = self.rows[salutation + 1], self.rows[salutation + 2]
+        widest = max(row.bbox[2] - row.bbox[0] for row in self.rows)
+        if (
+            line.text.rstrip().endswith((".", ",", ":"))
+            or line.bbox[2] - line.bbox[0] > 0.7 * widest
+            or self._is_label(line)
+            or not line.text[:1].isupper()
+            # On a printed page a paragraph's lines are set close; a Word file's flattened
+            # layout spaces every line alike, and the short width alone tells.
+            or (not line.virtual and after.bbox[1] - line.bbox[3] < 0.6 * line.height)
+        ):
+            return
+        value = clean_text(line.text)
+        out.put("subject", value, Found(value, line.line, level.BY_POSITION))
+
+    # --- lists -----------------------------------------------------------------------------
+
+    def _inside_address(self, out: Extraction) -> None:
+        """A letter without a `To:` line is addressed in its inside address: the block of
+        lines right above the salutation, whose first line names the addressee."""
+        salutation = _first(self.rows, lambda row: bool(EN_SALUTATION.match(row.text)))
+        if salutation is None:
+            return
+        block: list[_Row] = []
+        below = self.rows[salutation]
+        for row in reversed(self.rows[:salutation]):
+            if _speck(row):
+                continue
+            if row.line.page != below.line.page or abs(row.bbox[0] - below.bbox[0]) > 6:
+                break
+            gap = below.bbox[1] - row.bbox[3]
+            if block and gap > 0.8 * row.height:
+                break
+            if self._label_on_row(row) or EN_DATE.search(row.text):
+                break
+            block.insert(0, row)
+            below = row
+        if len(block) < 2:
+            return  # one line alone above `Dear` is not an address block
+        first = block[0]
+        value = clean_text(first.text.rstrip(",")).lstrip("-–—•·*.,;: ")
+        if _letters(value) and not EN_CONTACT.search(value):
+            self._put_items(out, "recipients", [(value, [first.line], level.BY_POSITION)])
+
+    def _en_list(self, out: Extraction, key: str) -> None:
+        before = self.closing_at if key == "recipients" else None
+        labelled = self._label(key, before)
+        if labelled is None and key == "recipients":
+            self._inside_address(out)
+            return
+        if labelled is None and key == "cc":
+            # `cc:` usually follows the signature; take the last one.
+            candidates = [item for item in self.labels if item.key == "cc"]
+            labelled = candidates[-1] if candidates else None
+        if labelled is None:
+            return
+        commas = key == "cc"
+        items: list[tuple[str, list[Line], float]] = []
+        if labelled.value is not None:
+            for item in _en_items(labelled.value.text, commas=commas):
+                items.append((item, [labelled.value.line], level.PRINTED))
+        anchor = labelled.value or labelled.row
+        item_x = labelled.value.bbox[0] if labelled.value is not None else None
+        current = anchor if anchor.bbox[1] >= labelled.row.bbox[1] else labelled.row
+        while (following := self._next_below(current)) is not None:
+            if following.bbox[1] - current.bbox[3] > 1.2 * current.height:
+                break
+            if self._label_on_row(following) or EN_CLOSING.match(following.text):
+                break
+            bullet = _BULLET.match(following.text)
+            aligned = item_x is not None and abs(following.bbox[0] - item_x) <= 6
+            if not bullet and not aligned and not self._between_labels(following):
+                break
+            if not bullet and len(following.text) > 60:
+                break
+            for item in _en_items(following.text, commas=commas):
+                items.append((item, [following.line], level.LABELLED))
+            item_x = item_x if item_x is not None else following.bbox[0]
+            current = following
+        if items:
+            self._put_items(out, key, items)
+
+    def _between_labels(self, row: _Row) -> bool:
+        """A short line with a header label right under it continues the label above (a
+        memo's second addressee, whose value a Word file slid into the empty label cell)."""
+        following = self._next_below(row)
+        return (
+            following is not None
+            and len(row.text) <= 60
+            and not row.text.rstrip().endswith(".")
+            and self._label_on_row(following)
+        )
+
+    # --- issuer ----------------------------------------------------------------------------
+
+    def _en_issuer(self, out: Extraction) -> None:
+        out.fields["issuer"] = None
+        page = [row for row in self.rows if row.line.page == 1]
+        motto = [row for row in page if EN_MOTTO.search(row.text)]
+        if motto:
+            self._authority_issuer(out, page, motto)
+            return
+        # The letterhead stands above everything else: a label, a date or a salutation ends
+        # the search (a letter printed without one starts with its date or addressee, who is
+        # not the issuer).
+        middle = (min(row.bbox[0] for row in page) + max(row.bbox[2] for row in page)) / 2
+        for row in page[:5]:
+            text = clean_text(row.text)
+            if self._label_on_row(row) or EN_DATE.search(text) or EN_SALUTATION.match(text):
+                if row.bbox[0] > middle:
+                    continue  # a reference or date printed beside the letterhead
+                break
+            if EN_CONTACT.search(text) or EN_TITLE.match(text):
+                continue
+            # `Brightwave Media Ltd — INTERNAL MEMO`: the name before a title it runs into.
+            name = re.split(r"\s+[—–|]\s+|\s+-\s+(?=[A-Z ]+$)", text)[0].strip()
+            if EN_TITLE.match(name) or not _letters(name) or len(name) > 80:
+                continue
+            out.put("issuer", name, Found(name, row.line, level.BY_POSITION))
+            return
+        sender = self._label("from", self.closing_at)
+        if sender is not None and sender.value is not None:
+            text = clean_text(sender.value.text)
+            if EN_LEGAL_FORM.search(text) and not _en_name(text.split(",")[0]):
+                out.put("issuer", text, Found(text, sender.value.line, level.LABELLED))
+
+    def _authority_issuer(self, out: Extraction, page: list[_Row], motto: list[_Row]) -> None:
+        """A Vietnamese authority's English letter: the issuer block left of the motto, above
+        the number; a parent authority may stand above the issuer."""
+        motto_left = min(row.bbox[0] for row in motto)
+        number = self._label("number", self.closing_at)
+        limit = number.row.bbox[1] if number is not None else motto[-1].bbox[3] + 1
+        block = [
+            row
+            for row in page
+            if row.bbox[3] <= limit
+            and row.bbox[2] < motto_left + 5
+            and not EN_MOTTO.search(row.text)
+            and _letters(row.text)
+            and not self._label_on_row(row)
+        ]
+        if not block:
+            return
+        units: list[list[_Row]] = []
+        for row in block:
+            if units and not EN_ORGANISATION_HEADS.match(clean_text(row.text)):
+                units[-1].append(row)
+            else:
+                units.append([row])
+        issuer_rows = units[-1]
+        value = clean_text(" ".join(row.text for row in issuer_rows))
+        found = Found(value, _joined(row.line for row in issuer_rows), level.STATED)
+        out.put("issuer", value, found)
+
+    # --- signature -------------------------------------------------------------------------
+
+    def _closing(self, row: _Row) -> bool:
+        text = clean_text(row.text)
+        return len(text) <= 80 and bool(
+            EN_CLOSING.match(text) or (EN_DELEGATION.match(text) and _upper(text))
+        )
+
+    def _en_signer(self, out: Extraction) -> None:
+        out.fields["signer_name"] = None
+        out.fields["signer_title"] = None
+        if self.closing_at is not None:
+            closing = self.rows[self.closing_at]
+            block: list[_Row] = []
+            for row in self.rows[self.closing_at + 1 :]:
+                if row.line.page != closing.line.page and len(block) >= 1:
+                    break
+                if not _overlaps(row.bbox, closing.bbox, slack=20):
+                    continue
+                if self._label_on_row(row) or _PAGE_NUMBER.match(row.text):
+                    break
+                if len(_letters(row.text)) < 2:
+                    continue  # a signature's stroke or a speck OCR read as a character
+                block.append(row)
+                if len(block) >= 4:
+                    break
+            name_at = next((n for n, row in enumerate(block) if _en_name(row.text)), None)
+            if name_at is not None:
+                name = clean_text(block[name_at].text)
+                out.put("signer_name", name, Found(name, block[name_at].line, level.BY_CONTEXT))
+                titles = [row for row in block[:name_at] if _upper(row.text)]
+                title_row = titles[-1] if titles else None
+                if title_row is None and name_at + 1 < len(block):
+                    title_row = block[name_at + 1]
+                if title_row is not None and not EN_DATE.search(title_row.text):
+                    title = _title_alone(title_row.text, out.fields.get("issuer"))
+                    if len(_letters(title)) >= 2:
+                        found = Found(title, title_row.line, level.BY_CONTEXT)
+                        out.put("signer_title", title, found)
+                return
+        sender = self._label("from", self.closing_at)
+        if sender is None or sender.value is None:
+            return
+        text = clean_text(sender.value.text)
+        name, _, title = (part.strip() for part in text.partition(","))
+        if _en_name(name):
+            out.put("signer_name", name, Found(name, sender.value.line, level.LABELLED))
+            if title and _letters(title):
+                out.put("signer_title", title, Found(title, sender.value.line, level.LABELLED))
+
+    # --- body ------------------------------------------------------------------------------
+
+    def _en_deadline(self, out: Extraction) -> None:
+        out.fields["reply_deadline"] = None
+        end = self.closing_at if self.closing_at is not None else len(self.rows)
+        rows = [row for row in self.rows[:end] if not self._label_on_row(row)]
+        text = ""
+        pieces: list[tuple[int, _Row]] = []
+        for row in rows:
+            pieces.append((len(text), row))
+            text += row.text + " "
+        issued = out.fields.get("issue_date")
+        for match in EN_DATE.finditer(text):
+            if not EN_DEADLINE_CUE.search(text[max(0, match.start() - 60) : match.start()]):
+                continue
+            value = _en_date(match)
+            if value is None or (isinstance(issued, str) and value < issued):
+                continue
+            lines = [
+                row.line
+                for offset, row in pieces
+                if match.start() <= offset + len(row.text) and offset <= match.end()
+            ]
+            confidence = level.STATED if isinstance(issued, str) else level.BY_CONTEXT
+            out.put("reply_deadline", value, Found(value, _joined(lines), confidence))
+            return
