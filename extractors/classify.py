@@ -72,15 +72,21 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
             3.0,
         ),
         # English letters and memos: the structure of a letter, not its subject matter.
-        (r"^\s*(inter-?office )?(memorandum|memo)\b", 3.0),
+        # A memo's title opens its line or closes it (`Acme Ltd — INTERNAL MEMO`).
+        (
+            r"^\s*(inter-?office )?(memorandum|memo)\b|"
+            r"\b(internal |inter-?office )?(memorandum|memo)\s*$",
+            3.0,
+        ),
         (r"^\s*(dear\s+\w|to whom it may concern)", 2.0),
         (
             r"\byours (sincerely|faithfully|truly)\b|^\s*sincerely( yours)?,?\s*$|"
             r"^\s*(kind|best|warm) regards\b",
             2.0,
         ),
-        (r"^\s*(subject|re|ref|reference)\s*:", 2.0),
-        (r"^\s*(to|from|cc|date)\s*:", 1.0),
+        # Labels with a colon, or alone on their line as a memo's table cells print them.
+        (r"^\s*(subject|re|ref|reference)\s*:|^\s*(subject|re)\s*$", 2.0),
+        (r"^\s*(to|from|cc|date)\s*:|^\s*(to|from|cc)\s*$", 1.0),
     ),
 }
 # Cues match accent-folded text: OCR of bold titles and hand-typed files drop diacritics.

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from extractors.classify import classify
 from extractors.limits import ReadLimits
+from extractors.readers.pdf import PdfTextReader
 from extractors.service import extract_file
 from tests import docgen
+from tests.docgen import catalogue
 from tests.docgen.abroad import english_letter, foreign_invoice, vietnamese_notice
 
 MAKERS: list[Callable[[int, str], docgen.GeneratedDocument]] = [
@@ -98,3 +101,14 @@ def test_invoices_in_german_french_and_dutch_are_invoices(
     doc = foreign_invoice(seed, language=language)
     record = extract_file(docgen.write(doc, tmp_path / "rechnung.pdf"), limits=ReadLimits())
     assert record.doc_type == "invoice"
+
+
+def test_a_memo_laid_out_as_a_table_is_a_letter(tmp_path: Path) -> None:
+    # `Acme Ltd — INTERNAL MEMO` closes its title line, and To / CC / From / Re stand alone
+    # in their cells with no colon: the structure of a memo all the same.
+    for seed in range(3):
+        memo = catalogue.BY_ID["dispatch/en/more:en_memo_table"].make(seed)
+        path = tmp_path / f"memo-{seed}.pdf"
+        path.write_bytes(memo.content)
+        with PdfTextReader() as reader:
+            assert classify(reader.read(path, limits=ReadLimits())).doc_type == "dispatch"
