@@ -3,6 +3,7 @@ columns of the table header, totals cross-checked against each other."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from extractors.fields.layout import (
     label_matches,
     value_for,
 )
-from extractors.fields.table import TableRow, printed_rows, read_table
+from extractors.fields.table import TableRow, is_unnamed, printed_rows, read_table
 from extractors.normalize import (
     clean_text,
     find_currency,
@@ -870,6 +871,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         is_end=_ends_table,
         is_section_total=lambda folded: bool(_SUBTOTAL.search(folded)),
     )
+    _name_columns(rows, language)
     for row in rows:
         amount = _cell_money(row.text("amount"), language)
         unit, printed_quantity = _split_unit(
@@ -925,6 +927,90 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         assert found is not None
         items.append(_Item(fields, found, confidence, cells, implied_amount))
     return items or _headerless_items(document, language)
+
+
+def _name_columns(rows: list[TableRow], language: str) -> None:
+    """Header cells no lexicon named, named from what they hold, cross-checked down the
+    rows: small integers counting 1, 2, 3 are row numbers; percentages the VAT rate; short
+    words the unit; and of the figure columns, the pair whose product is each row's amount
+    are quantity (the smaller) and unit price. A column whose content fits none stays
+    unnamed, its words kept out of every field."""
+    names = {name for row in rows for name in row.cells if is_unnamed(name)}
+    if not names:
+        return
+    taken = {name for row in rows for name in row.cells if not is_unnamed(name)}
+    renamed: dict[str, str] = {}
+
+    def values(name: str) -> list[tuple[int, str]]:
+        return [(index, row.text(name)) for index, row in enumerate(rows) if row.text(name)]
+
+    figures: dict[str, list[Decimal | None]] = {}
+    for name in sorted(names, key=lambda n: float(n[1:] or 0)):
+        printed = values(name)
+        if not printed:
+            continue
+        texts = [text for _, text in printed]
+        if (
+            "no" not in taken
+            and all(text.isdigit() for text in texts)
+            and all(int(text) == number + 1 for number, text in enumerate(texts))
+            and len(texts) == len(rows)
+        ):
+            renamed[name], _ = "no", taken.add("no")
+        elif (
+            "vat_rate" not in taken
+            and all(parse_vat_rate(text) for text in texts)
+            and all("%" in text for text in texts)
+        ):
+            renamed[name], _ = "vat_rate", taken.add("vat_rate")
+        elif "unit" not in taken and all(
+            re.fullmatch(r"[^\W\d_][^\d]{0,14}", text) for text in texts
+        ):
+            renamed[name], _ = "unit", taken.add("unit")
+        elif all(_FIGURE_WORD.match(text) for text in texts):
+            parsed = [_cell_money(row.text(name), language) for row in rows]
+            figures[name] = [Decimal(value) if value is not None else None for value in parsed]
+    missing = [field for field in ("quantity", "unit_price") if field not in taken]
+    known = {
+        field: [
+            Decimal(v) if (v := _cell_money(row.text(field), language)) else None for row in rows
+        ]
+        for field in ("quantity", "unit_price", "amount")
+        if field in taken
+    }
+    if missing and "amount" in known and figures:
+        pool = {**{f: known[f] for f in ("quantity", "unit_price") if f in known}, **figures}
+        for first, second in itertools.permutations(pool, 2):
+            if first in known and second in known:
+                continue
+            pairs = list(zip(pool[first], pool[second], known["amount"], strict=True))
+            complete = [(q, p, a) for q, p, a in pairs if None not in (q, p, a)]
+            if not complete or len(complete) < len(rows) // 2 + 1:
+                continue
+            if all(abs(q * p - a) <= 1 for q, p, a in complete):  # type: ignore[operator]
+                # Quantity is the smaller of the two on most rows (a price is rarely below 1
+                # unit while thousands are ordered); a named column keeps its name.
+                qty, price = (first, second)
+                if first in known:
+                    qty, price = (first, second) if first == "quantity" else (second, first)
+                elif second in known:
+                    qty, price = (second, first) if second == "quantity" else (first, second)
+                else:
+                    smaller = sum(q <= p for q, p, _ in complete)  # type: ignore[operator]
+                    qty, price = (
+                        (first, second) if 2 * smaller >= len(complete) else (second, first)
+                    )
+                for field, name in (("quantity", qty), ("unit_price", price)):
+                    if is_unnamed(name):
+                        renamed[name] = field
+                break
+    if not renamed:
+        return
+    for row in rows:
+        for old, new in renamed.items():
+            words = row.cells.pop(old, None)
+            if words:
+                row.cells.setdefault(new, []).extend(words)
 
 
 _FIGURE_WORD = re.compile(r"^[$€£¥₫]?\d[\d.,]*$")

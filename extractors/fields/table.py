@@ -22,6 +22,14 @@ from extractors.text import fold
 
 _ROW_GAP_LINES = 3.5  # a gap this many rows tall ends the table
 OTHER = "other"  # a column the caller did not ask for, kept so its words stay out of others
+# A header cell no pattern names (`SL`, `Đ.vị`, a heading in another wording): still a
+# column, so its words are never merged into a neighbour's; the caller may name it from
+# its content. Its name is this prefix and its left edge.
+UNNAMED = "?"
+
+
+def is_unnamed(name: str) -> bool:
+    return name.startswith(UNNAMED)
 
 
 @dataclass(frozen=True)
@@ -261,14 +269,14 @@ def _find_header(
     for first in range(len(printed)):
         # A header starts with a row that names columns itself; the rows under it may hold
         # only the wrapped ends of those names.
-        if len(_columns(printed[first : first + 1], columns)) < 2:
+        if len(_known(_columns(printed[first : first + 1], columns))) < 2:
             continue
         for size in (1, 2, 3):
             band = printed[first : first + size]
             if len(band) < size or not _close(band):
                 break
             found = _columns(band, columns)
-            if len(found) >= min_columns and any(column.name == key for column in found):
+            if len(_known(found)) >= min_columns and any(column.name == key for column in found):
                 # Rows just under it without figures are wrapped column names.
                 end = first + size
                 while end < min(first + 3, len(printed)) and _close(printed[end - 1 : end + 1]):
@@ -277,20 +285,37 @@ def _find_header(
                     more = _columns(printed[first : end + 1], columns)
                     # It must complete a name (`Tên hàng` + `hóa, dịch vụ`), or it is the
                     # first line of a cell.
-                    completes = len(more) >= len(found) and _named(more) > _named(found)
+                    completes = len(_known(more)) >= len(_known(found)) and _named(more) > _named(
+                        found
+                    )
                     if not completes and not _is_gloss(printed[end]):
                         break
                     if completes:
                         found = more
                     end += 1
-                while end < len(printed) and _is_numbering(printed[end]):
-                    end += 1
+                while end < len(printed):
+                    if _is_numbering(printed[end]):
+                        end += 1
+                    elif (
+                        # The last wrapped word of a long name, just above the numbers.
+                        end + 1 < len(printed)
+                        and _is_numbering(printed[end + 1])
+                        and not any(char.isdigit() for w in printed[end] for char in w.text)
+                        and _close(printed[end - 1 : end + 1])
+                    ):
+                        end += 2
+                    else:
+                        break
                 return end, found
     return None
 
 
 def _named(header: list[Column]) -> int:
     return sum(column.named for column in header)
+
+
+def _known(header: list[Column]) -> list[Column]:
+    return [column for column in header if not is_unnamed(column.name)]
 
 
 # Vietnamese invoices number their columns under the header: `A  B  C  1  2  3=1x2`.
@@ -300,12 +325,24 @@ _NUMBERING = re.compile(r"(?:\(?(?:[A-Z]|\d{1,2})\)?|[=x×*+-])+")
 def _is_numbering(words: list[Word]) -> bool:
     """Column numbers count through the columns (`1 2 3 4 5 6=4x5`, `A B C`); a row of
     figures that repeat (`1 1 1 1 1`, a one-unit line) is the first line item."""
-    labels = [word.text.strip("()") for word in words]
-    return (
-        len(words) >= 3
-        and all(_NUMBERING.fullmatch(word.text) for word in words)
-        and len(set(labels)) >= 3
-    )
+    numbers = [word for word in words if _NUMBERING.fullmatch(word.text)]
+    # A wrapped header word can share the row's band (`GTGT` ending `Thuế suất`): a word
+    # of letters alone is tolerated when the numbers count up 1, 2, 3 without it.
+    rest = [word for word in words if word not in numbers]
+    if rest and (
+        len(rest) > 2
+        or any(not word.text.isalpha() for word in rest)
+        or not _counts_up([word.text for word in numbers])
+    ):
+        return False
+    labels = [word.text.strip("()") for word in numbers]
+    return len(numbers) >= 3 and len(set(labels)) >= 3
+
+
+def _counts_up(labels: list[str]) -> bool:
+    leading = [re.match(r"\(?(\d+)", label) for label in labels]
+    values = [int(match.group(1)) for match in leading if match is not None]
+    return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
 
 
 def _is_gloss(words: list[Word]) -> bool:
@@ -345,6 +382,8 @@ def _columns(band: list[list[Word]], patterns: dict[str, re.Pattern[str]]) -> li
             blank = " " * (match.end() - match.start())
             remaining = remaining[: match.start()] + blank + remaining[match.end() :]
         if not matches:
+            if any(char.isalpha() for char in text):
+                result.append(Column(f"{UNNAMED}{x0:.0f}", x0, x1, 0))
             continue
         matches.sort()
         width = max(len(text), 1)
