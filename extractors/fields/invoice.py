@@ -24,7 +24,14 @@ from extractors.fields.layout import (
     label_matches,
     value_for,
 )
-from extractors.fields.table import TableRow, is_unnamed, printed_rows, read_table
+from extractors.fields.table import (
+    OTHER,
+    UNNAMED,
+    TableRow,
+    is_unnamed,
+    printed_rows,
+    read_table,
+)
 from extractors.normalize import (
     clean_text,
     find_currency,
@@ -810,7 +817,8 @@ _COLUMNS: dict[str, re.Pattern[str]] = {
     "unit_price": folded_pattern(r"đơn ?giá|unit price|\bprice\b|\brate\b(?!.*%)"),
     "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
     "quantity": folded_pattern(r"số lượng|\blượng\b|\bqty\b|\bquantity\b"),
-    "amount": folded_pattern(r"thành tiền|\bamount\b|line total|\btotal\b"),
+    # `Tiền hàng` (goods value, before VAT) heads the amount on many e-invoices.
+    "amount": folded_pattern(r"thành tiền|tiền hàng|\bamount\b|line total|\btotal\b|^\s*net\s*$"),
     # "Đơn vị" alone heads the unit column too, and OCR often clips "tính".
     "unit": folded_pattern(r"đơn vị(?: tính)?(?!\s*(?:bán|mua|tiền))|\bđvt\b|\bunit\b|\buom\b"),
     "description": folded_pattern(
@@ -930,87 +938,115 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
 
 
 def _name_columns(rows: list[TableRow], language: str) -> None:
-    """Header cells no lexicon named, named from what they hold, cross-checked down the
-    rows: small integers counting 1, 2, 3 are row numbers; percentages the VAT rate; short
-    words the unit; and of the figure columns, the pair whose product is each row's amount
-    are quantity (the smaller) and unit price. A column whose content fits none stays
-    unnamed, its words kept out of every field."""
-    names = {name for row in rows for name in row.cells if is_unnamed(name)}
-    if not names:
-        return
-    taken = {name for row in rows for name in row.cells if not is_unnamed(name)}
+    """Columns named from what they hold, cross-checked down the rows. A header cell no
+    lexicon named: small integers counting 1, 2, 3 are row numbers, percentages the VAT
+    rate, short words the unit. Then of all the figure columns, the three where one times
+    another makes the third on every row are quantity, unit price and amount, whatever the
+    headers said (a `Total` heading the gross column after VAT is not the line's amount).
+    A column whose content fits nothing stays unnamed, its words kept out of every field."""
+    present = {name for row in rows for name in row.cells}
+    taken = {name for name in present if not is_unnamed(name) and name != OTHER}
     renamed: dict[str, str] = {}
 
-    def values(name: str) -> list[tuple[int, str]]:
-        return [(index, row.text(name)) for index, row in enumerate(rows) if row.text(name)]
+    def texts(name: str) -> list[str]:
+        return [row.text(name) for row in rows if row.text(name)]
 
-    figures: dict[str, list[Decimal | None]] = {}
-    for name in sorted(names, key=lambda n: float(n[1:] or 0)):
-        printed = values(name)
+    figures: list[str] = []
+    for name in sorted(present, key=_left_edge):
+        printed = texts(name)
         if not printed:
             continue
-        texts = [text for _, text in printed]
-        if (
-            "no" not in taken
-            and all(text.isdigit() for text in texts)
-            and all(int(text) == number + 1 for number, text in enumerate(texts))
-            and len(texts) == len(rows)
-        ):
-            renamed[name], _ = "no", taken.add("no")
+        loose = is_unnamed(name) or name == OTHER
+        if loose and "no" not in taken and _counts_rows(printed, rows):
+            renamed[name] = "no"
         elif (
-            "vat_rate" not in taken
-            and all(parse_vat_rate(text) for text in texts)
-            and all("%" in text for text in texts)
+            (loose or name == "tax")
+            and "vat_rate" not in taken
+            and all("%" in text and parse_vat_rate(text) for text in printed)
         ):
-            renamed[name], _ = "vat_rate", taken.add("vat_rate")
-        elif "unit" not in taken and all(
-            re.fullmatch(r"[^\W\d_][^\d]{0,14}", text) for text in texts
+            renamed[name] = "vat_rate"
+        elif (
+            loose
+            and "unit" not in taken
+            and all(re.fullmatch(r"[^\W\d_][^\d]{0,14}", text) for text in printed)
         ):
-            renamed[name], _ = "unit", taken.add("unit")
-        elif all(_FIGURE_WORD.match(text) for text in texts):
-            parsed = [_cell_money(row.text(name), language) for row in rows]
-            figures[name] = [Decimal(value) if value is not None else None for value in parsed]
-    missing = [field for field in ("quantity", "unit_price") if field not in taken]
-    known = {
-        field: [
-            Decimal(v) if (v := _cell_money(row.text(field), language)) else None for row in rows
+            renamed[name] = "unit"
+        elif (loose or name in _FIGURES) and all(_FIGURE_WORD.match(t) for t in printed):
+            figures.append(name)
+            continue
+        else:
+            continue
+        taken.add(renamed[name])
+    if "description" in present and "no" not in taken and _counts_rows(texts("description"), rows):
+        # Row numbers under a heading that reads as the item's (`Item`): the item's name is
+        # the wordy column beside it.
+        wordy = [
+            name
+            for name in present - renamed.keys()
+            if (is_unnamed(name) or name == OTHER)
+            and all(re.search(r"[^\W\d_]{2}", text) for text in texts(name))
+            and len(texts(name)) == len(rows)
         ]
-        for field in ("quantity", "unit_price", "amount")
-        if field in taken
-    }
-    if missing and "amount" in known and figures:
-        pool = {**{f: known[f] for f in ("quantity", "unit_price") if f in known}, **figures}
-        for first, second in itertools.permutations(pool, 2):
-            if first in known and second in known:
-                continue
-            pairs = list(zip(pool[first], pool[second], known["amount"], strict=True))
-            complete = [(q, p, a) for q, p, a in pairs if None not in (q, p, a)]
-            if not complete or len(complete) < len(rows) // 2 + 1:
-                continue
-            if all(abs(q * p - a) <= 1 for q, p, a in complete):  # type: ignore[operator]
-                # Quantity is the smaller of the two on most rows (a price is rarely below 1
-                # unit while thousands are ordered); a named column keeps its name.
-                qty, price = (first, second)
-                if first in known:
-                    qty, price = (first, second) if first == "quantity" else (second, first)
-                elif second in known:
-                    qty, price = (second, first) if second == "quantity" else (first, second)
-                else:
-                    smaller = sum(q <= p for q, p, _ in complete)  # type: ignore[operator]
-                    qty, price = (
-                        (first, second) if 2 * smaller >= len(complete) else (second, first)
-                    )
-                for field, name in (("quantity", qty), ("unit_price", price)):
-                    if is_unnamed(name):
-                        renamed[name] = field
-                break
-    if not renamed:
-        return
+        if wordy:
+            renamed["description"] = "no"
+            renamed[max(wordy, key=lambda n: sum(len(t) for t in texts(n)))] = "description"
+    roles = _figure_roles(rows, figures, language)
+    for role, name in (roles or {}).items():
+        if name == role:
+            continue
+        if role in present and role not in roles.values():
+            renamed[role] = f"{UNNAMED}{role}"  # what its heading said, its figures did not
+        renamed[name] = role
     for row in rows:
-        for old, new in renamed.items():
-            words = row.cells.pop(old, None)
-            if words:
-                row.cells.setdefault(new, []).extend(words)
+        moved = {new: row.cells.pop(old) for old, new in renamed.items() if old in row.cells}
+        for new, words in moved.items():
+            row.cells.setdefault(new, []).extend(words)
+
+
+def _counts_rows(printed: list[str], rows: list[TableRow]) -> bool:
+    """Row numbers: one per row, counting 1, 2, 3 down the table."""
+    return len(printed) == len(rows) and all(
+        text.rstrip(".") == str(number) for number, text in enumerate(printed, start=1)
+    )
+
+
+def _left_edge(name: str) -> float:
+    return float(name[1:]) if is_unnamed(name) and name[1:].replace(".", "").isdigit() else 0.0
+
+
+def _figure_roles(rows: list[TableRow], figures: list[str], language: str) -> dict[str, str]:
+    """Which figure columns are quantity, unit price and amount: the triple whose product
+    holds on every row holding all three (more than half the rows), the headers' names
+    preferred among several, then a quantity below the price on most rows. Empty when the
+    named columns already check out, or no triple does."""
+    values: dict[str, list[Decimal | None]] = {}
+    for name in figures:
+        parsed = [_cell_money(row.text(name), language) for row in rows]
+        values[name] = [Decimal(value) if value is not None else None for value in parsed]
+
+    def holds(names: tuple[str, ...]) -> bool:
+        complete = [
+            (q, p, a)
+            for q, p, a in zip(*(values[name] for name in names), strict=True)
+            if q is not None and p is not None and a is not None
+        ]
+        return 2 * len(complete) > len(rows) and all(
+            abs(q * p - a) <= Decimal("0.011") + a / 1000 for q, p, a in complete
+        )
+
+    if all(name in values for name in _FIGURES) and holds(_FIGURES):
+        return {}
+    best: tuple[int, int] | None = None
+    chosen: dict[str, str] = {}
+    for triple in itertools.permutations(values, 3):
+        if not holds(triple):
+            continue
+        agreeing = sum(name == role for name, role in zip(triple, _FIGURES, strict=True))
+        quantity, price = values[triple[0]], values[triple[1]]
+        smaller = sum(1 for q, p in zip(quantity, price, strict=True) if q and p and q <= p)
+        if best is None or (agreeing, smaller) > best:
+            best, chosen = (agreeing, smaller), dict(zip(_FIGURES, triple, strict=True))
+    return chosen
 
 
 _FIGURE_WORD = re.compile(r"^[$€£¥₫]?\d[\d.,]*$")
