@@ -93,6 +93,7 @@ _PAYMENT = label(
 )
 _SUBTOTAL = label(
     r"cộng tiền hàng(?: hóa, dịch vụ)?",
+    r"(?:tổng |cộng )?tiền (?:hàng )?chưa (?:có )?thuế(?: gtgt)?",
     r"tổng tiền hàng",
     r"tiền hàng",
     r"sub-?total",
@@ -971,8 +972,10 @@ def _name_columns(rows: list[TableRow], language: str) -> None:
             and all(re.fullmatch(r"[^\W\d_][^\d]{0,14}", text) for text in printed)
         ):
             renamed[name] = "unit"
-        elif (loose or name in _FIGURES) and all(_FIGURE_WORD.match(t) for t in printed):
+        elif (loose or name in (*_FIGURES, "unit")) and all(_FIGURE_WORD.match(t) for t in printed):
             figures.append(name)
+            if name == "unit":  # `Unit cost`: figures are no unit of measure
+                renamed[name] = f"{UNNAMED}unit"
             continue
         else:
             continue

@@ -296,16 +296,21 @@ def _find_header(
                 while end < len(printed):
                     if _is_numbering(printed[end]):
                         end += 1
-                    elif (
-                        # The last wrapped word of a long name, just above the numbers.
-                        end + 1 < len(printed)
-                        and _is_numbering(printed[end + 1])
-                        and not any(char.isdigit() for w in printed[end] for char in w.text)
-                        and _close(printed[end - 1 : end + 1])
+                        continue
+                    # The last wrapped words of long names, just above the column numbers.
+                    wrapped = 0
+                    while (
+                        wrapped < 3
+                        and end + wrapped < len(printed)
+                        and not any(c.isdigit() for w in printed[end + wrapped] for c in w.text)
+                        and _close(printed[end + wrapped - 1 : end + wrapped + 1])
                     ):
-                        end += 2
-                    else:
+                        wrapped += 1
+                    if not wrapped or end + wrapped >= len(printed):
                         break
+                    if not _is_numbering(printed[end + wrapped]):
+                        break
+                    end += wrapped + 1
                 return end, found
     return None
 
