@@ -814,9 +814,10 @@ def _bank_account(text: str) -> str | None:
 # Most specific first: each match consumes its words before the next column is looked for.
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "no": folded_pattern(r"\bstt\b|^\s*(?:no\.?|#)(?=\s|$)"),
+    # Before the price: `VAT rate` is a rate, not a price's `Rate`.
+    "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
     # OCR runs header words together on scans: `Đơngiá`, `tín§ố lượng`.
     "unit_price": folded_pattern(r"đơn ?giá|unit price|\bprice\b|\brate\b(?!.*%)"),
-    "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
     "quantity": folded_pattern(r"số lượng|\blượng\b|\bqty\b|\bquantity\b"),
     # `Tiền hàng` (goods value, before VAT) heads the amount on many e-invoices.
     "amount": folded_pattern(r"thành tiền|tiền hàng|\bamount\b|line total|\btotal\b|^\s*net\s*$"),
@@ -980,9 +981,10 @@ def _name_columns(rows: list[TableRow], language: str) -> None:
         else:
             continue
         taken.add(renamed[name])
-    if "description" in present and "no" not in taken and _counts_rows(texts("description"), rows):
-        # Row numbers under a heading that reads as the item's (`Item`): the item's name is
-        # the wordy column beside it.
+    # The item's name is the wordy column: under a heading no lexicon knows (`Details`), or
+    # beside row numbers whose heading reads as the item's (`Item`).
+    numbered = "no" not in taken and _counts_rows(texts("description"), rows)
+    if "description" not in present or numbered:
         wordy = [
             name
             for name in present - renamed.keys()
@@ -991,7 +993,8 @@ def _name_columns(rows: list[TableRow], language: str) -> None:
             and len(texts(name)) == len(rows)
         ]
         if wordy:
-            renamed["description"] = "no"
+            if numbered:
+                renamed["description"] = "no"
             renamed[max(wordy, key=lambda n: sum(len(t) for t in texts(n)))] = "description"
     roles = _figure_roles(rows, figures, language)
     for role, name in (roles or {}).items():

@@ -216,7 +216,27 @@ def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
         else:
             segments.append((word.bbox[0], word.bbox[2], [word]))
     column_of: dict[int, str] = {}
+    # Two printed columns under one heading (`Thành tiền` printed wide over the rate beside
+    # the amounts): a column of percentages among figures is one of its own.
+    shared: dict[str, int] = {}
+    for x0, x1, _ in segments:
+        overlaps = [(min(x1, c.x1) - max(x0, c.x0), c.name) for c in header]
+        best_overlap, name = max(overlaps)
+        if best_overlap > 0:
+            shared[name] = shared.get(name, 0) + 1
     for x0, x1, members in segments:
+        overlaps = [(min(x1, c.x1) - max(x0, c.x0), c.name) for c in header]
+        best_overlap, name = max(overlaps)
+        if (
+            best_overlap > 0
+            and shared[name] > 1
+            and all(_PERCENTAGE.fullmatch(word.text) for word in members)
+        ):
+            for word in members:
+                column_of[id(word)] = f"{UNNAMED}{x0:.0f}"
+    for x0, x1, members in segments:
+        if any(id(word) in column_of for word in members):
+            continue
         overlaps = [(min(x1, c.x1) - max(x0, c.x0), c) for c in header]
         best_overlap, best = max(overlaps, key=lambda pair: pair[0])
         if best_overlap <= 0:
@@ -427,6 +447,7 @@ def _groups(words: list[Word]) -> list[list[Word]]:
 
 
 _FIGURE = re.compile(r"[\d.,]*\d")
+_PERCENTAGE = re.compile(r"\d{1,2}(?:[.,]\d+)?\s*%")
 
 
 def _figures(cells: dict[str, list[Word]], key: str) -> set[str]:
