@@ -308,7 +308,11 @@ def _find_header(
                     completes = len(_known(more)) >= len(_known(found)) and _named(more) > _named(
                         found
                     )
-                    if not completes and not _is_gloss(printed[end]):
+                    if (
+                        not completes
+                        and not _is_gloss(printed[end])
+                        and not _under_unnamed(printed[end], found)
+                    ):
                         break
                     if completes:
                         found = more
@@ -368,6 +372,15 @@ def _counts_up(labels: list[str]) -> bool:
     leading = [re.match(r"\(?(\d+)", label) for label in labels]
     values = [int(match.group(1)) for match in leading if match is not None]
     return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
+
+
+def _under_unnamed(words: list[Word], header: list[Column]) -> bool:
+    """A row whose words all sit under headings no lexicon names (`Số` / `TT`): the wrapped
+    end of those headings, not a cell's first line, which sits under a named column."""
+    return all(
+        any(is_unnamed(c.name) and c.x0 - 2 <= w.bbox[0] and w.bbox[2] <= c.x1 + 2 for c in header)
+        for w in words
+    )
 
 
 def _is_gloss(words: list[Word]) -> bool:
