@@ -249,8 +249,11 @@ def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
             if len(touched) == 1:
                 column_of[id(word)] = best.name
             else:
-                # Neighbouring columns printed without a gap: split by each word's overlap.
-                column_of[id(word)] = next(iter(_assign([word], touched, 0).cells))
+                # Neighbouring columns printed without a gap: split by each word's overlap,
+                # but a word ending before a heading starts is not that column's (a
+                # description wrapped up to the unit column beside it).
+                started = [c for c in touched if c.x0 < word.bbox[2]] or touched
+                column_of[id(word)] = next(iter(_assign([word], started, 0).cells))
     return column_of
 
 
