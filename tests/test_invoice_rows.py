@@ -8,6 +8,7 @@ only the columns' content can say which is which."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,9 @@ def test_line_items_of_tables_with_row_numbers_and_vat_columns(
         assert _items(record.fields) == want, (layout, seed, form)
 
 
-def _document(rows: list[tuple[float, list[tuple[float, str]]]], language: str) -> ParsedDocument:
+def _document(
+    rows: Sequence[tuple[float, Sequence[tuple[float, str]]]], language: str
+) -> ParsedDocument:
     words = []
     for top, cells in rows:
         for x0, text in cells:
@@ -71,9 +74,9 @@ def _document(rows: list[tuple[float, list[tuple[float, str]]]], language: str) 
 
 
 def _invoice_with_table(
-    heads: list[tuple[float, str]], lines: list[list[tuple[float, str]]]
+    heads: Sequence[tuple[float, str]], lines: Sequence[Sequence[tuple[float, str]]]
 ) -> ParsedDocument:
-    rows: list[tuple[float, list[tuple[float, str]]]] = [
+    rows: list[tuple[float, Sequence[tuple[float, str]]]] = [
         (30, [(40, "Northwind Supplies Ltd")]),
         (44, [(40, "VAT No: GB123456789")]),
         (70, [(220, "INVOICE")]),

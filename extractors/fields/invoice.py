@@ -997,7 +997,7 @@ def _name_columns(rows: list[TableRow], language: str) -> None:
                 renamed["description"] = "no"
             renamed[max(wordy, key=lambda n: sum(len(t) for t in texts(n)))] = "description"
     roles = _figure_roles(rows, figures, language)
-    for role, name in (roles or {}).items():
+    for role, name in roles.items():
         if name == role:
             continue
         if role in present and role not in roles.values():

@@ -218,17 +218,14 @@ def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
     column_of: dict[int, str] = {}
     # Two printed columns under one heading (`Thành tiền` printed wide over the rate beside
     # the amounts): a column of percentages among figures is one of its own.
+    under = [_most_overlapped(x0, x1, header) for x0, x1, _ in segments]
     shared: dict[str, int] = {}
-    for x0, x1, _ in segments:
-        overlaps = [(min(x1, c.x1) - max(x0, c.x0), c.name) for c in header]
-        best_overlap, name = max(overlaps)
-        if best_overlap > 0:
+    for name in under:
+        if name is not None:
             shared[name] = shared.get(name, 0) + 1
-    for x0, x1, members in segments:
-        overlaps = [(min(x1, c.x1) - max(x0, c.x0), c.name) for c in header]
-        best_overlap, name = max(overlaps)
+    for (x0, _, members), name in zip(segments, under, strict=True):
         if (
-            best_overlap > 0
+            name is not None
             and shared[name] > 1
             and all(_PERCENTAGE.fullmatch(word.text) for word in members)
         ):
@@ -255,6 +252,11 @@ def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
                 started = [c for c in touched if c.x0 < word.bbox[2]] or touched
                 column_of[id(word)] = next(iter(_assign([word], started, 0).cells))
     return column_of
+
+
+def _most_overlapped(x0: float, x1: float, header: list[Column]) -> str | None:
+    overlap, name = max((min(x1, c.x1) - max(x0, c.x0), c.name) for c in header)
+    return name if overlap > 0 else None
 
 
 def printed_rows(words: list[Word]) -> list[list[Word]]:
