@@ -301,7 +301,11 @@ def _find_header(
             if len(band) < size or not _close(band):
                 break
             found = _columns(band, columns)
-            if len(_known(found)) >= min_columns and any(column.name == key for column in found):
+            # Fewer names suffice when headings no lexicon knows make up the columns (`SL`,
+            # `Đ.vị`, `Giá bán`): their content names them later.
+            known = len(_known(found))
+            enough = known >= min_columns or (known >= 2 and len(found) > min_columns)
+            if enough and any(column.name == key for column in found):
                 # Rows just under it without figures are wrapped column names.
                 end = first + size
                 while end < min(first + 3, len(printed)) and _close(printed[end - 1 : end + 1]):
