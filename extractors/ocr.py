@@ -609,8 +609,10 @@ def _ink(pixels: numpy.ndarray, block: int = 16) -> numpy.ndarray:
     rows, columns = -(-height // block), -(-width // block)
     padded = numpy.full((rows * block, columns * block), 255, dtype=numpy.uint8)
     padded[:height, :width] = pixels
-    tiles = padded.reshape(rows, block, columns, block).transpose(0, 2, 1, 3).reshape(
-        rows, columns, block * block
+    tiles = (
+        padded.reshape(rows, block, columns, block)
+        .transpose(0, 2, 1, 3)
+        .reshape(rows, columns, block * block)
     )
     # A bright percentile, not the maximum: scanner speckle is pure white on any paper.
     paper = numpy.partition(tiles, int(0.9 * block * block), axis=2)[:, :, int(0.9 * block * block)]

@@ -3,6 +3,7 @@ columns of the table header, totals cross-checked against each other."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,14 @@ from extractors.fields.layout import (
     label_matches,
     value_for,
 )
-from extractors.fields.table import TableRow, printed_rows, read_table
+from extractors.fields.table import (
+    OTHER,
+    UNNAMED,
+    TableRow,
+    is_unnamed,
+    printed_rows,
+    read_table,
+)
 from extractors.normalize import (
     clean_text,
     find_currency,
@@ -85,6 +93,7 @@ _PAYMENT = label(
 )
 _SUBTOTAL = label(
     r"cộng tiền hàng(?: hóa, dịch vụ)?",
+    r"(?:tổng |cộng )?tiền (?:hàng )?chưa (?:có )?thuế(?: gtgt)?",
     r"tổng tiền hàng",
     r"tiền hàng",
     r"sub-?total",
@@ -805,11 +814,13 @@ def _bank_account(text: str) -> str | None:
 # Most specific first: each match consumes its words before the next column is looked for.
 _COLUMNS: dict[str, re.Pattern[str]] = {
     "no": folded_pattern(r"\bstt\b|^\s*(?:no\.?|#)(?=\s|$)"),
+    # Before the price: `VAT rate` is a rate, not a price's `Rate`.
+    "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
     # OCR runs header words together on scans: `Đơngiá`, `tín§ố lượng`.
     "unit_price": folded_pattern(r"đơn ?giá|unit price|\bprice\b|\brate\b(?!.*%)"),
-    "vat_rate": folded_pattern(r"thuế suất|(?:vat|tax) ?(?:%|rate)"),
     "quantity": folded_pattern(r"số lượng|\blượng\b|\bqty\b|\bquantity\b"),
-    "amount": folded_pattern(r"thành tiền|\bamount\b|line total|\btotal\b"),
+    # `Tiền hàng` (goods value, before VAT) heads the amount on many e-invoices.
+    "amount": folded_pattern(r"thành tiền|tiền hàng|\bamount\b|line total|\btotal\b|^\s*net\s*$"),
     # "Đơn vị" alone heads the unit column too, and OCR often clips "tính".
     "unit": folded_pattern(r"đơn vị(?: tính)?(?!\s*(?:bán|mua|tiền))|\bđvt\b|\bunit\b|\buom\b"),
     "description": folded_pattern(
@@ -870,6 +881,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         is_end=_ends_table,
         is_section_total=lambda folded: bool(_SUBTOTAL.search(folded)),
     )
+    _name_columns(rows, language)
     for row in rows:
         amount = _cell_money(row.text("amount"), language)
         unit, printed_quantity = _split_unit(
@@ -925,6 +937,122 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         assert found is not None
         items.append(_Item(fields, found, confidence, cells, implied_amount))
     return items or _headerless_items(document, language)
+
+
+def _name_columns(rows: list[TableRow], language: str) -> None:
+    """Columns named from what they hold, cross-checked down the rows. A header cell no
+    lexicon named: small integers counting 1, 2, 3 are row numbers, percentages the VAT
+    rate, short words the unit. Then of all the figure columns, the three where one times
+    another makes the third on every row are quantity, unit price and amount, whatever the
+    headers said (a `Total` heading the gross column after VAT is not the line's amount).
+    A column whose content fits nothing stays unnamed, its words kept out of every field."""
+    present = {name for row in rows for name in row.cells}
+    taken = {name for name in present if not is_unnamed(name) and name != OTHER}
+    renamed: dict[str, str] = {}
+
+    def texts(name: str) -> list[str]:
+        return [row.text(name) for row in rows if row.text(name)]
+
+    figures: list[str] = []
+    for name in sorted(present, key=_left_edge):
+        printed = texts(name)
+        if not printed:
+            continue
+        loose = is_unnamed(name) or name == OTHER
+        if loose and "no" not in taken and _counts_rows(printed, rows):
+            renamed[name] = "no"
+        elif (
+            (loose or name == "tax")
+            and "vat_rate" not in taken
+            and all("%" in text and parse_vat_rate(text) for text in printed)
+        ):
+            renamed[name] = "vat_rate"
+        elif (
+            loose
+            and "unit" not in taken
+            and all(re.fullmatch(r"[^\W\d_][^\d]{0,14}", text) for text in printed)
+        ):
+            renamed[name] = "unit"
+        elif (loose or name in (*_FIGURES, "unit")) and all(_FIGURE_WORD.match(t) for t in printed):
+            figures.append(name)
+            if name == "unit":  # `Unit cost`: figures are no unit of measure
+                renamed[name] = f"{UNNAMED}unit"
+            continue
+        else:
+            continue
+        taken.add(renamed[name])
+    # The item's name is the wordy column: under a heading no lexicon knows (`Details`), or
+    # beside row numbers whose heading reads as the item's (`Item`).
+    numbered = "no" not in taken and _counts_rows(texts("description"), rows)
+    if "description" not in present or numbered:
+        wordy = [
+            name
+            for name in present - renamed.keys()
+            if (is_unnamed(name) or name == OTHER)
+            and all(re.search(r"[^\W\d_]{2}", text) for text in texts(name))
+            and len(texts(name)) == len(rows)
+        ]
+        if wordy:
+            if numbered:
+                renamed["description"] = "no"
+            renamed[max(wordy, key=lambda n: sum(len(t) for t in texts(n)))] = "description"
+    roles = _figure_roles(rows, figures, language)
+    for role, name in roles.items():
+        if name == role:
+            continue
+        if role in present and role not in roles.values():
+            renamed[role] = f"{UNNAMED}{role}"  # what its heading said, its figures did not
+        renamed[name] = role
+    for row in rows:
+        moved = {new: row.cells.pop(old) for old, new in renamed.items() if old in row.cells}
+        for new, words in moved.items():
+            row.cells.setdefault(new, []).extend(words)
+
+
+def _counts_rows(printed: list[str], rows: list[TableRow]) -> bool:
+    """Row numbers: one per row, counting 1, 2, 3 down the table."""
+    return len(printed) == len(rows) and all(
+        text.rstrip(".") == str(number) for number, text in enumerate(printed, start=1)
+    )
+
+
+def _left_edge(name: str) -> float:
+    return float(name[1:]) if is_unnamed(name) and name[1:].replace(".", "").isdigit() else 0.0
+
+
+def _figure_roles(rows: list[TableRow], figures: list[str], language: str) -> dict[str, str]:
+    """Which figure columns are quantity, unit price and amount: the triple whose product
+    holds on every row holding all three (more than half the rows), the headers' names
+    preferred among several, then a quantity below the price on most rows. Empty when the
+    named columns already check out, or no triple does."""
+    values: dict[str, list[Decimal | None]] = {}
+    for name in figures:
+        parsed = [_cell_money(row.text(name), language) for row in rows]
+        values[name] = [Decimal(value) if value is not None else None for value in parsed]
+
+    def holds(names: tuple[str, ...]) -> bool:
+        complete = [
+            (q, p, a)
+            for q, p, a in zip(*(values[name] for name in names), strict=True)
+            if q is not None and p is not None and a is not None
+        ]
+        return 2 * len(complete) > len(rows) and all(
+            abs(q * p - a) <= Decimal("0.011") + a / 1000 for q, p, a in complete
+        )
+
+    if all(name in values for name in _FIGURES) and holds(_FIGURES):
+        return {}
+    best: tuple[int, int] | None = None
+    chosen: dict[str, str] = {}
+    for triple in itertools.permutations(values, 3):
+        if not holds(triple):
+            continue
+        agreeing = sum(name == role for name, role in zip(triple, _FIGURES, strict=True))
+        quantity, price = values[triple[0]], values[triple[1]]
+        smaller = sum(1 for q, p in zip(quantity, price, strict=True) if q and p and q <= p)
+        if best is None or (agreeing, smaller) > best:
+            best, chosen = (agreeing, smaller), dict(zip(_FIGURES, triple, strict=True))
+    return chosen
 
 
 _FIGURE_WORD = re.compile(r"^[$€£¥₫]?\d[\d.,]*$")

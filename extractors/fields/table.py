@@ -22,6 +22,14 @@ from extractors.text import fold
 
 _ROW_GAP_LINES = 3.5  # a gap this many rows tall ends the table
 OTHER = "other"  # a column the caller did not ask for, kept so its words stay out of others
+# A header cell no pattern names (`SL`, `Đ.vị`, a heading in another wording): still a
+# column, so its words are never merged into a neighbour's; the caller may name it from
+# its content. Its name is this prefix and its left edge.
+UNNAMED = "?"
+
+
+def is_unnamed(name: str) -> bool:
+    return name.startswith(UNNAMED)
 
 
 @dataclass(frozen=True)
@@ -208,7 +216,24 @@ def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
         else:
             segments.append((word.bbox[0], word.bbox[2], [word]))
     column_of: dict[int, str] = {}
+    # Two printed columns under one heading (`Thành tiền` printed wide over the rate beside
+    # the amounts): a column of percentages among figures is one of its own.
+    under = [_most_overlapped(x0, x1, header) for x0, x1, _ in segments]
+    shared: dict[str, int] = {}
+    for name in under:
+        if name is not None:
+            shared[name] = shared.get(name, 0) + 1
+    for (x0, _, members), name in zip(segments, under, strict=True):
+        if (
+            name is not None
+            and shared[name] > 1
+            and all(_PERCENTAGE.fullmatch(word.text) for word in members)
+        ):
+            for word in members:
+                column_of[id(word)] = f"{UNNAMED}{x0:.0f}"
     for x0, x1, members in segments:
+        if any(id(word) in column_of for word in members):
+            continue
         overlaps = [(min(x1, c.x1) - max(x0, c.x0), c) for c in header]
         best_overlap, best = max(overlaps, key=lambda pair: pair[0])
         if best_overlap <= 0:
@@ -221,9 +246,17 @@ def _column_map(words: list[Word], header: list[Column]) -> dict[int, str]:
             if len(touched) == 1:
                 column_of[id(word)] = best.name
             else:
-                # Neighbouring columns printed without a gap: split by each word's overlap.
-                column_of[id(word)] = next(iter(_assign([word], touched, 0).cells))
+                # Neighbouring columns printed without a gap: split by each word's overlap,
+                # but a word ending before a heading starts is not that column's (a
+                # description wrapped up to the unit column beside it).
+                started = [c for c in touched if c.x0 < word.bbox[2]] or touched
+                column_of[id(word)] = next(iter(_assign([word], started, 0).cells))
     return column_of
+
+
+def _most_overlapped(x0: float, x1: float, header: list[Column]) -> str | None:
+    overlap, name = max((min(x1, c.x1) - max(x0, c.x0), c.name) for c in header)
+    return name if overlap > 0 else None
 
 
 def printed_rows(words: list[Word]) -> list[list[Word]]:
@@ -261,14 +294,18 @@ def _find_header(
     for first in range(len(printed)):
         # A header starts with a row that names columns itself; the rows under it may hold
         # only the wrapped ends of those names.
-        if len(_columns(printed[first : first + 1], columns)) < 2:
+        if len(_known(_columns(printed[first : first + 1], columns))) < 2:
             continue
         for size in (1, 2, 3):
             band = printed[first : first + size]
             if len(band) < size or not _close(band):
                 break
             found = _columns(band, columns)
-            if len(found) >= min_columns and any(column.name == key for column in found):
+            # Fewer names suffice when headings no lexicon knows make up the columns (`SL`,
+            # `Đ.vị`, `Giá bán`): their content names them later.
+            known = len(_known(found))
+            enough = known >= min_columns or (known >= 2 and len(found) > min_columns)
+            if enough and any(column.name == key for column in found):
                 # Rows just under it without figures are wrapped column names.
                 end = first + size
                 while end < min(first + 3, len(printed)) and _close(printed[end - 1 : end + 1]):
@@ -277,20 +314,46 @@ def _find_header(
                     more = _columns(printed[first : end + 1], columns)
                     # It must complete a name (`Tên hàng` + `hóa, dịch vụ`), or it is the
                     # first line of a cell.
-                    completes = len(more) >= len(found) and _named(more) > _named(found)
-                    if not completes and not _is_gloss(printed[end]):
+                    completes = len(_known(more)) >= len(_known(found)) and _named(more) > _named(
+                        found
+                    )
+                    if (
+                        not completes
+                        and not _is_gloss(printed[end])
+                        and not _under_unnamed(printed[end], found)
+                    ):
                         break
                     if completes:
                         found = more
                     end += 1
-                while end < len(printed) and _is_numbering(printed[end]):
-                    end += 1
+                while end < len(printed):
+                    if _is_numbering(printed[end]):
+                        end += 1
+                        continue
+                    # The last wrapped words of long names, just above the column numbers.
+                    wrapped = 0
+                    while (
+                        wrapped < 3
+                        and end + wrapped < len(printed)
+                        and not any(c.isdigit() for w in printed[end + wrapped] for c in w.text)
+                        and _close(printed[end + wrapped - 1 : end + wrapped + 1])
+                    ):
+                        wrapped += 1
+                    if not wrapped or end + wrapped >= len(printed):
+                        break
+                    if not _is_numbering(printed[end + wrapped]):
+                        break
+                    end += wrapped + 1
                 return end, found
     return None
 
 
 def _named(header: list[Column]) -> int:
     return sum(column.named for column in header)
+
+
+def _known(header: list[Column]) -> list[Column]:
+    return [column for column in header if not is_unnamed(column.name)]
 
 
 # Vietnamese invoices number their columns under the header: `A  B  C  1  2  3=1x2`.
@@ -300,11 +363,32 @@ _NUMBERING = re.compile(r"(?:\(?(?:[A-Z]|\d{1,2})\)?|[=x×*+-])+")
 def _is_numbering(words: list[Word]) -> bool:
     """Column numbers count through the columns (`1 2 3 4 5 6=4x5`, `A B C`); a row of
     figures that repeat (`1 1 1 1 1`, a one-unit line) is the first line item."""
-    labels = [word.text.strip("()") for word in words]
-    return (
-        len(words) >= 3
-        and all(_NUMBERING.fullmatch(word.text) for word in words)
-        and len(set(labels)) >= 3
+    numbers = [word for word in words if _NUMBERING.fullmatch(word.text)]
+    # A wrapped header word can share the row's band (`GTGT` ending `Thuế suất`): a word
+    # of letters alone is tolerated when the numbers count up 1, 2, 3 without it.
+    rest = [word for word in words if word not in numbers]
+    if rest and (
+        len(rest) > 2
+        or any(not word.text.isalpha() for word in rest)
+        or not _counts_up([word.text for word in numbers])
+    ):
+        return False
+    labels = [word.text.strip("()") for word in numbers]
+    return len(numbers) >= 3 and len(set(labels)) >= 3
+
+
+def _counts_up(labels: list[str]) -> bool:
+    leading = [re.match(r"\(?(\d+)", label) for label in labels]
+    values = [int(match.group(1)) for match in leading if match is not None]
+    return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
+
+
+def _under_unnamed(words: list[Word], header: list[Column]) -> bool:
+    """A row whose words all sit under headings no lexicon names (`Số` / `TT`): the wrapped
+    end of those headings, not a cell's first line, which sits under a named column."""
+    return all(
+        any(is_unnamed(c.name) and c.x0 - 2 <= w.bbox[0] and w.bbox[2] <= c.x1 + 2 for c in header)
+        for w in words
     )
 
 
@@ -345,6 +429,8 @@ def _columns(band: list[list[Word]], patterns: dict[str, re.Pattern[str]]) -> li
             blank = " " * (match.end() - match.start())
             remaining = remaining[: match.start()] + blank + remaining[match.end() :]
         if not matches:
+            if any(char.isalpha() for char in text):
+                result.append(Column(f"{UNNAMED}{x0:.0f}", x0, x1, 0))
             continue
         matches.sort()
         width = max(len(text), 1)
@@ -383,6 +469,7 @@ def _groups(words: list[Word]) -> list[list[Word]]:
 
 
 _FIGURE = re.compile(r"[\d.,]*\d")
+_PERCENTAGE = re.compile(r"\d{1,2}(?:[.,]\d+)?\s*%")
 
 
 def _figures(cells: dict[str, list[Word]], key: str) -> set[str]:
