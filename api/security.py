@@ -18,12 +18,12 @@ from pydantic import BaseModel
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from extractors.text import CONTROL
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-# C0 controls but tab, line feed and carriage return (a reason may run over lines), DEL, and
-# the C1 controls: nothing a person types, and NUL is refused by PostgreSQL outright.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# The same, as an OpenAPI `pattern` on the request strings, so clients know it.
+# The control characters of extractors.text.CONTROL, as an OpenAPI `pattern` on the request
+# strings, so clients know it.
 NO_CONTROL_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 # A path has no line breaks either.
 _CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -7,6 +7,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# C0 controls but tab, line feed and carriage return (a reason may run over lines), DEL, and
+# the C1 controls: nothing a person types, and NUL is refused by PostgreSQL outright. The API
+# refuses them in any request; the review service in a corrected value.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:

@@ -68,10 +68,6 @@ class InvalidTransition(BackofficeError):
         self.action = action
 
 
-def allows(document: Document, kind: str) -> bool:
-    return document.status in LIFECYCLE[kind].sources
-
-
 def transition(
     session: Session,
     document: Document,

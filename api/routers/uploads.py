@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from api.deps import AUTH_RESPONSES, SessionDep, SettingsDep, Uploader
 from api.schemas import UNREADABLE_BODY, Problem, ValidationProblem
-from api.security import CONTROL
+from extractors.text import CONTROL
 from pipeline.intake import ingest
 from pipeline.intake.blobs import BlobStore, BlobTooLarge
 

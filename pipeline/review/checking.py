@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from extractors.errors import BackofficeError
 from extractors.normalize import FOREIGN_TAX_ID
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
+from extractors.text import CONTROL
 from pipeline.doc_types import spec_of, with_dual_approval
 from pipeline.intake import pairing
 from pipeline.intake.pairing import lock_id as _lock_id
@@ -645,14 +646,10 @@ def contract_errors(new: Any, old: Any, *, loc: Loc) -> list[FieldError]:
     return errors
 
 
-# The control characters the API refuses in any text (C0 but tab and line breaks, DEL, C1).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _format_error(key: str, value: str, loc: Loc) -> list[FieldError]:
     if "\x00" in value:  # PostgreSQL's JSON cannot hold it; no document prints it
         return [FieldError(loc, "a NUL character is not text", "string_nul")]
-    if _CONTROL.search(value):  # no document prints one: a paste gone wrong, or a probe
+    if CONTROL.search(value):  # no document prints one: a paste gone wrong, or a probe
         return [FieldError(loc, "control characters are not allowed", "control_characters")]
     if key in _DATES:
         try:
