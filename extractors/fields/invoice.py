@@ -880,6 +880,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         key="amount",
         is_end=_ends_table,
         is_section_total=lambda folded: bool(_SUBTOTAL.search(folded)),
+        figures=_FIGURE_COLUMNS,
     )
     _name_columns(rows, language)
     for row in rows:
@@ -1164,6 +1165,7 @@ def _wrapped_under_the_number(row: TableRow) -> None:
 # more: fairly well read (>= _FAIRLY_SURE) and better than it.
 _FAIRLY_SURE = 0.6
 _FIGURES = ("quantity", "unit_price", "amount")
+_FIGURE_COLUMNS = frozenset({*_FIGURES, "no", "vat_rate", "tax", "discount"})
 
 
 def _repair_line(fields: dict[str, str | None], row: TableRow) -> tuple[list[str], str | None]:
