@@ -144,19 +144,14 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
                         fill(cell, placed.get(column))
                     starts = dict(placed)
                 elif (
-                    table.rows and _continues(anchors, current) and _wraps(anchors, starts, current)
-                ):
-                    # Wrapped text: in Word it is the same cell, wrapping on its own.
-                    cell = table.rows[-1].cells[_nearest(anchors, current[0])]
-                    cell.paragraphs[0].add_run(" " + current[0].text)
-                elif (
                     table.rows
-                    and _continues_values(anchors, current)
-                    and _wraps(anchors, starts, current)
+                    and (_continues(anchors, current) or _continues_values(anchors, current))
+                    and (columns := _wrapped(starts, current)) is not None
                 ):
-                    # Several cells of the row wrapping at once (side-by-side party blocks).
-                    for segment in current:
-                        cell = table.rows[-1].cells[_nearest(anchors, segment)]
+                    # Wrapped text, of one cell or of several at once (side-by-side party
+                    # blocks): in Word it is the same cell, wrapping on its own.
+                    for segment, column in zip(current, columns, strict=True):
+                        cell = table.rows[-1].cells[column]
                         cell.paragraphs[0].add_run(" " + segment.text)
                 else:
                     break
@@ -192,7 +187,8 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
 
 
 def _continues(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
-    return len(row) == 1 and _inside(anchors, row[0])
+    """One segment right of the first column: perhaps a wrapped line of a cell."""
+    return len(row) == 1 and row[0].x0 > anchors[0][1]
 
 
 def _continues_values(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
@@ -207,16 +203,18 @@ def _continues_values(anchors: list[tuple[float, float]], row: list[_Segment]) -
     )
 
 
-def _wraps(
-    anchors: list[tuple[float, float]], starts: dict[int, _Segment], row: list[_Segment]
-) -> bool:
-    """Each segment continues a cell of the row above: that cell holds text, and the
-    segment is aligned with it (left, centred or right) as a wrapped line is; totals
-    printed under the last line item's figures are no part of its cells."""
-    return all(
-        (column := _nearest(anchors, segment)) in starts and _aligned(starts[column], segment)
-        for segment in row
-    )
+def _wrapped(starts: dict[int, _Segment], row: list[_Segment]) -> list[int] | None:
+    """The cell of the row above each segment continues: one holding text that the
+    segment is aligned with (left, centred or right), as a wrapped line is; None when a
+    segment continues none (totals printed under the last line item's figures). A
+    heading centred over a left-aligned column does not say where its cells are."""
+    columns = []
+    for segment in row:
+        column = next((column for column, cell in starts.items() if _aligned(cell, segment)), None)
+        if column is None:
+            return None
+        columns.append(column)
+    return columns
 
 
 def _aligned(cell: _Segment, segment: _Segment) -> bool:
