@@ -400,6 +400,8 @@ class InvoiceExtractor:
                 document, pattern, lines=lines, last=True, valid=lambda t: money(t) is not None
             )
             out.put(path, money(found.value) if found else None, found)
+        if out.fields.get("subtotal") is None:
+            self._subtotal_by_lines(document, out, money)
         rate_found = value_for(document, _VAT_RATE, valid=lambda t: parse_vat_rate(t) is not None)
         if rate_found is None:
             # "VAT (10%): 100.00" gives the rate inside the VAT amount's own label.
@@ -423,6 +425,27 @@ class InvoiceExtractor:
                 document, words, accept=lambda t: _is_words(t) and mostly_number_words(t)
             )
         out.put("amount_in_words", clean_text(words.value) if words else None, words)
+
+    def _subtotal_by_lines(
+        self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
+    ) -> None:
+        """The subtotal under a label no lexicon knows (`Net total`, `Goods value`): the
+        figure on a total's row that the line items add up to, when it is not the total
+        itself (an invoice without VAT prints one figure, the total, and no subtotal)."""
+        amounts = [item.get("amount") for item in _items(out.fields)]
+        if not amounts or any(amount is None for amount in amounts):
+            return
+        lines_sum = sum((Decimal(str(amount)) for amount in amounts), Decimal(0))
+        total = out.fields.get("total")
+        if total is not None and abs(Decimal(str(total)) - lines_sum) <= Decimal("0.01"):
+            return
+        for line, _ in label_matches(document, _TOTAL):
+            if _is_header_row(line):
+                continue
+            for value, found in _row_figures(document, line, money):
+                if abs(Decimal(value) - lines_sum) <= Decimal("0.01"):
+                    out.put("subtotal", value, Found(found.value, found.line, level.CORROBORATED))
+                    return
 
     def _summary_row(
         self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]

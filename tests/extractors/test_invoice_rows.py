@@ -151,3 +151,31 @@ def test_a_column_of_figures_no_product_explains_is_left_out_not_guessed() -> No
     assert [Decimal(item["quantity"]) for item in items] == [10, 3, 5]
     assert [Decimal(item["unit_price"]) for item in items] == [Decimal("4.5"), 85, 178]
     assert all(item["unit"] is None for item in items)
+
+
+def _invoice_with_totals(totals: Sequence[tuple[str, str]]) -> ParsedDocument:
+    rows: list[tuple[float, Sequence[tuple[float, str]]]] = [
+        (30, [(40, "Northwind Supplies Ltd")]),
+        (70, [(220, "INVOICE")]),
+        (84, [(40, "Invoice No.: 4471"), (300, "Date: 12/03/2026")]),
+        (130, [(60, "Description"), (260, "Qty"), (320, "Price"), (400, "Amount")]),
+        (146, [(60, "Copy paper A4"), (260, "10"), (320, "4.50"), (400, "45.00")]),
+        (162, [(60, "Toner cartridge"), (260, "3"), (320, "85.00"), (400, "255.00")]),
+    ]
+    top = 190.0
+    for label, figure in totals:
+        rows.append((top, [(300, label), (400, figure)]))
+        top += 16
+    return _document(rows, "en")
+
+
+def test_a_subtotal_under_a_label_no_lexicon_knows_is_the_figure_the_lines_add_up_to() -> None:
+    totals = [("Net total", "300.00"), ("Tax", "60.00"), ("Total", "360.00")]
+    fields = InvoiceExtractor().extract(_invoice_with_totals(totals)).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == ("300", "60", "360")
+
+
+def test_an_invoice_printing_only_its_total_has_no_subtotal() -> None:
+    fields = InvoiceExtractor().extract(_invoice_with_totals([("Total", "300.00")])).fields
+    assert fields["total"] == "300"
+    assert fields["subtotal"] is None
