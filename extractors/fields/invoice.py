@@ -415,8 +415,12 @@ class InvoiceExtractor:
                 None,
             )
         rate = parse_vat_rate(rate_found.value) if rate_found else None
-        if len(_printed_rates(document)) > 1:
+        line_rates = {item.get("vat_rate") for item in _items(out.fields)}
+        if len(_printed_rates(document) | {r for r in line_rates if r is not None}) > 1:
             rate, rate_found = None, None  # several rates: no one rate for the whole invoice
+        elif rate is None and len(line_rates) == 1:
+            rate_found = self._rate_of_every_line(document, out)
+            rate = parse_vat_rate(rate_found.value) if rate_found else None
         out.put("vat_rate", rate, rate_found)
         self._summary_row(document, out, money)
         words = value_for(document, _IN_WORDS, valid=_is_words)
@@ -425,6 +429,22 @@ class InvoiceExtractor:
                 document, words, accept=lambda t: _is_words(t) and mostly_number_words(t)
             )
         out.put("amount_in_words", clean_text(words.value) if words else None, words)
+
+    def _rate_of_every_line(self, document: ParsedDocument, out: Extraction) -> Found | None:
+        """The one rate every line item prints, as the invoice's, when the VAT is that rate
+        of the subtotal: a table with a rate column and no rate under the totals."""
+        rate = _items(out.fields)[0].get("vat_rate")
+        subtotal, vat = out.fields.get("subtotal"), out.fields.get("vat_amount")
+        if rate is None or not str(rate).isdigit() or subtotal is None or vat is None:
+            return None
+        expected = Decimal(str(subtotal)) * Decimal(str(rate)) / 100
+        if abs(expected - Decimal(str(vat))) > 1:
+            return None
+        for line in document.lines:
+            for word in line.words:
+                if "%" in word.text and parse_vat_rate(word.text) == rate:
+                    return Found(word.text, Line((word,), line.page), level.CORROBORATED)
+        return None
 
     def _subtotal_by_lines(
         self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]

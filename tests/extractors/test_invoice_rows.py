@@ -179,3 +179,32 @@ def test_an_invoice_printing_only_its_total_has_no_subtotal() -> None:
     fields = InvoiceExtractor().extract(_invoice_with_totals([("Total", "300.00")])).fields
     assert fields["total"] == "300"
     assert fields["subtotal"] is None
+
+
+def _invoice_with_rates(rates: Sequence[str], totals: Sequence[tuple[str, str]]) -> ParsedDocument:
+    heads = [(60, "Description"), (220, "Qty"), (260, "Price"), (320, "Amount"), (400, "VAT")]
+    rows: list[tuple[float, Sequence[tuple[float, str]]]] = [
+        (30, [(40, "Northwind Supplies Ltd")]),
+        (70, [(220, "INVOICE")]),
+        (84, [(40, "Invoice No.: 4471"), (300, "Date: 12/03/2026")]),
+        (130, heads),
+        (146, [(60, "Copy paper A4"), (220, "10"), (260, "4.50"), (320, "45.00"), (400, rates[0])]),
+        (162, [(60, "Desk lamp"), (220, "5"), (260, "51.00"), (320, "255.00"), (400, rates[1])]),
+    ]
+    top = 190.0
+    for label, figure in totals:
+        rows.append((top, [(300, label), (400, figure)]))
+        top += 16
+    return _document(rows, "en")
+
+
+def test_the_one_rate_every_line_prints_is_the_invoices_when_the_vat_bears_it_out() -> None:
+    totals = [("Subtotal", "300.00"), ("VAT", "30.00"), ("Total", "330.00")]
+    fields = InvoiceExtractor().extract(_invoice_with_rates(["10%", "10%"], totals)).fields
+    assert fields["vat_rate"] == "10"
+
+
+def test_lines_at_two_rates_give_the_invoice_no_one_rate() -> None:
+    totals = [("Subtotal", "300.00"), ("VAT rate: 10%", ""), ("VAT", "27.75"), ("Total", "327.75")]
+    fields = InvoiceExtractor().extract(_invoice_with_rates(["10%", "5%"], totals)).fields
+    assert fields["vat_rate"] is None
