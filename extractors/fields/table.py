@@ -326,8 +326,7 @@ def _find_header(
                     if (
                         not completes
                         and not _is_gloss(printed[end])
-                        and not _under_unnamed(printed[end], found)
-                        and not _under_figures(printed[end], found, figures)
+                        and not _under_headings(printed[end], found, figures)
                     ):
                         break
                     if completes:
@@ -390,19 +389,17 @@ def _counts_up(labels: list[str]) -> bool:
     return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
 
 
-def _under_unnamed(words: list[Word], header: list[Column]) -> bool:
-    """A row whose words all sit under headings no lexicon names (`Số` / `TT`): the wrapped
-    end of those headings, not a cell's first line, which sits under a named column."""
+def _under_headings(words: list[Word], header: list[Column], figures: frozenset[str]) -> bool:
+    """A row whose words all sit under headings no lexicon names (`Số` / `TT`) or over
+    columns of numbers (`Thành tiền` / `chưa thuế GTGT`, centred and wider than the first
+    line): the wrapped ends of those headings, not a cell's first line, which sits under
+    a column of words."""
     return all(
-        any(is_unnamed(c.name) and c.x0 - 2 <= w.bbox[0] and w.bbox[2] <= c.x1 + 2 for c in header)
-        for w in words
-    )
-
-
-def _under_figures(words: list[Word], header: list[Column], figures: frozenset[str]) -> bool:
-    """A row of words alone under columns of numbers: their headings' wrapped ends."""
-    return all(
-        any(c.name in figures and c.x0 - 2 <= w.bbox[0] and w.bbox[2] <= c.x1 + 2 for c in header)
+        any(
+            (is_unnamed(c.name) or c.name in figures)
+            and c.x0 - 2 <= (w.bbox[0] + w.bbox[2]) / 2 <= c.x1 + 2
+            for c in header
+        )
         for w in words
     )
 
