@@ -400,6 +400,8 @@ class InvoiceExtractor:
                 document, pattern, lines=lines, last=True, valid=lambda t: money(t) is not None
             )
             out.put(path, money(found.value) if found else None, found)
+        if out.fields.get("subtotal") is None:
+            self._subtotal_by_lines(document, out, money)
         rate_found = value_for(document, _VAT_RATE, valid=lambda t: parse_vat_rate(t) is not None)
         if rate_found is None:
             # "VAT (10%): 100.00" gives the rate inside the VAT amount's own label.
@@ -413,8 +415,12 @@ class InvoiceExtractor:
                 None,
             )
         rate = parse_vat_rate(rate_found.value) if rate_found else None
-        if len(_printed_rates(document)) > 1:
+        line_rates = {item.get("vat_rate") for item in _items(out.fields)}
+        if len(_printed_rates(document) | {r for r in line_rates if r is not None}) > 1:
             rate, rate_found = None, None  # several rates: no one rate for the whole invoice
+        elif rate is None and len(line_rates) == 1:
+            rate_found = self._rate_of_every_line(document, out)
+            rate = parse_vat_rate(rate_found.value) if rate_found else None
         out.put("vat_rate", rate, rate_found)
         self._summary_row(document, out, money)
         words = value_for(document, _IN_WORDS, valid=_is_words)
@@ -423,6 +429,43 @@ class InvoiceExtractor:
                 document, words, accept=lambda t: _is_words(t) and mostly_number_words(t)
             )
         out.put("amount_in_words", clean_text(words.value) if words else None, words)
+
+    def _rate_of_every_line(self, document: ParsedDocument, out: Extraction) -> Found | None:
+        """The one rate every line item prints, as the invoice's, when the VAT is that rate
+        of the subtotal: a table with a rate column and no rate under the totals."""
+        rate = _items(out.fields)[0].get("vat_rate")
+        subtotal, vat = out.fields.get("subtotal"), out.fields.get("vat_amount")
+        if rate is None or not str(rate).isdigit() or subtotal is None or vat is None:
+            return None
+        expected = Decimal(str(subtotal)) * Decimal(str(rate)) / 100
+        if abs(expected - Decimal(str(vat))) > 1:
+            return None
+        for line in document.lines:
+            for word in line.words:
+                if "%" in word.text and parse_vat_rate(word.text) == rate:
+                    return Found(word.text, Line((word,), line.page), level.CORROBORATED)
+        return None
+
+    def _subtotal_by_lines(
+        self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
+    ) -> None:
+        """The subtotal under a label no lexicon knows (`Net total`, `Goods value`): the
+        figure on a total's row that the line items add up to, when it is not the total
+        itself (an invoice without VAT prints one figure, the total, and no subtotal)."""
+        amounts = [item.get("amount") for item in _items(out.fields)]
+        if not amounts or any(amount is None for amount in amounts):
+            return
+        lines_sum = sum((Decimal(str(amount)) for amount in amounts), Decimal(0))
+        total = out.fields.get("total")
+        if total is not None and abs(Decimal(str(total)) - lines_sum) <= Decimal("0.01"):
+            return
+        for line, _ in label_matches(document, _TOTAL):
+            if _is_header_row(line):
+                continue
+            for value, found in _row_figures(document, line, money):
+                if abs(Decimal(value) - lines_sum) <= Decimal("0.01"):
+                    out.put("subtotal", value, Found(found.value, found.line, level.CORROBORATED))
+                    return
 
     def _summary_row(
         self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
@@ -880,6 +923,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         key="amount",
         is_end=_ends_table,
         is_section_total=lambda folded: bool(_SUBTOTAL.search(folded)),
+        figures=_FIGURE_COLUMNS,
     )
     _name_columns(rows, language)
     for row in rows:
@@ -1164,6 +1208,7 @@ def _wrapped_under_the_number(row: TableRow) -> None:
 # more: fairly well read (>= _FAIRLY_SURE) and better than it.
 _FAIRLY_SURE = 0.6
 _FIGURES = ("quantity", "unit_price", "amount")
+_FIGURE_COLUMNS = frozenset({*_FIGURES, "no", "vat_rate", "tax", "discount"})
 
 
 def _repair_line(fields: dict[str, str | None], row: TableRow) -> tuple[list[str], str | None]:
