@@ -97,6 +97,7 @@ def report(cases: list[Case], records: list[dict[str, Any]], holds: list[tuple[s
     everything = Tally()
     reasons: Counter[str] = Counter()
     wrong: list[str] = []
+    named: list[str] = []  # the seller's name is not posted, but a wrong one shows
     for case, record, held in zip(cases, records, holds, strict=True):
         approved = not held
         per_layout[case.layout_set].add(approved)
@@ -104,9 +105,13 @@ def report(cases: list[Case], records: list[dict[str, Any]], holds: list[tuple[s
         everything.add(approved)
         reasons.update({_hold_kind(hold) for hold in held})
         if approved:
-            mistakes = wrong_posted(case.truth, record.get("fields") or {})
+            fields = record.get("fields") or {}
+            mistakes = wrong_posted(case.truth, fields)
             if mistakes:
                 wrong.append(f"{case.path.name}: " + "; ".join(mistakes))
+            expected, got = _value(case.truth, "seller.name"), _value(fields, "seller.name")
+            if not _same("name", expected, got):
+                named.append(f"{case.path.name}: {expected!r} → {got!r}")
     print("auto-approved per layout")
     for layout_id in sorted(per_layout):
         print(f"  {layout_id:44} {per_layout[layout_id]}")
@@ -116,6 +121,9 @@ def report(cases: list[Case], records: list[dict[str, Any]], holds: list[tuple[s
         print(f"  {times:4}  {reason}")
     print(f"\nauto-approved with a wrong posted value: {len(wrong)}")
     for line in wrong:
+        print(f"  {line}")
+    print(f"auto-approved with another seller name than printed: {len(named)}")
+    for line in named:
         print(f"  {line}")
     verdict = "ok" if everything.ratio >= 0.6 else "BELOW"
     print(f"\nauto-approved: {everything}  target 0.60 {verdict}")
