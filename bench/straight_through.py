@@ -51,20 +51,21 @@ def _value(fields: dict[str, Any], path: str) -> Any:
     return value
 
 
-def wrong_posted(truth: dict[str, Any], fields: dict[str, Any]) -> list[str]:
-    """The posted values of `fields` that differ from `truth`, as `path: truth → read`."""
-    wrong = [
-        f"{path}: {_value(truth, path)!r} → {_value(fields, path)!r}"
-        for path in POSTED
-        if not _same(path.rsplit(".", 1)[-1], _value(truth, path), _value(fields, path))
-    ]
+def wrong_posted(truth: dict[str, Any], fields: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The posted values of `fields` that differ from `truth`, as `path: truth → read`:
+    those read wrong, and those printed but not read (null, never a wrong figure)."""
+    wrong, missing = [], []
+    for path in POSTED:
+        expected, got = _value(truth, path), _value(fields, path)
+        if not _same(path.rsplit(".", 1)[-1], expected, got):
+            (missing if got is None else wrong).append(f"{path}: {expected!r} → {got!r}")
     expected = [item.get("amount") for item in truth.get("line_items") or []]
     got = [item.get("amount") for item in fields.get("line_items") or []]
     if len(expected) != len(got) or not all(
         _same("amount", e, g) for e, g in zip(expected, got, strict=True)
     ):
         wrong.append(f"line_items[].amount: {expected} → {got}")
-    return wrong
+    return wrong, missing
 
 
 def _hold_kind(hold: str) -> str:
@@ -97,6 +98,7 @@ def report(cases: list[Case], records: list[dict[str, Any]], holds: list[tuple[s
     everything = Tally()
     reasons: Counter[str] = Counter()
     wrong: list[str] = []
+    missing: list[str] = []
     named: list[str] = []  # the seller's name is not posted, but a wrong one shows
     for case, record, held in zip(cases, records, holds, strict=True):
         approved = not held
@@ -106,9 +108,11 @@ def report(cases: list[Case], records: list[dict[str, Any]], holds: list[tuple[s
         reasons.update({_hold_kind(hold) for hold in held})
         if approved:
             fields = record.get("fields") or {}
-            mistakes = wrong_posted(case.truth, fields)
+            mistakes, unread = wrong_posted(case.truth, fields)
             if mistakes:
                 wrong.append(f"{case.path.name}: " + "; ".join(mistakes))
+            if unread:
+                missing.append(f"{case.path.name}: " + "; ".join(unread))
             expected, got = _value(case.truth, "seller.name"), _value(fields, "seller.name")
             if not _same("name", expected, got):
                 named.append(f"{case.path.name}: {expected!r} → {got!r}")
@@ -122,12 +126,18 @@ def report(cases: list[Case], records: list[dict[str, Any]], holds: list[tuple[s
     print(f"\nauto-approved with a wrong posted value: {len(wrong)}")
     for line in wrong:
         print(f"  {line}")
+    print(f"auto-approved with a posted value printed but not read (null): {len(missing)}")
+    for line in missing:
+        print(f"  {line}")
     print(f"auto-approved with another seller name than printed: {len(named)}")
     for line in named:
         print(f"  {line}")
     verdict = "ok" if everything.ratio >= 0.6 else "BELOW"
     print(f"\nauto-approved: {everything}  target 0.60 {verdict}")
-    print(f"straight_through={everything.ratio:.4f} wrong_posted={len(wrong)}")
+    print(
+        f"straight_through={everything.ratio:.4f} wrong_posted={len(wrong)} "
+        f"unread_posted={len(missing)}"
+    )
     return len(wrong)
 
 

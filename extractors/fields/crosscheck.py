@@ -38,14 +38,17 @@ from extractors.text import fold
 
 # Labels that name the invoice's own number or date and nothing else: not `No.` (a PO's,
 # an account's), not a bare `Date` after another word (`Due date`, `Order date`).
-_NUMBER_LABEL = label(
-    r"invoice\s*(?:no\.?|number|#)",
-    r"inv\.?\s*no\.?",
-    r"số hóa đơn",
-    r"số hđ",
+_NUMBER_LABEL = label(r"invoice\s*(?:no\.?|number|#)", r"inv\.?\s*no\.?")
+# Not `Mẫu số` (the form) nor `Tài khoản số` (an account).
+_SO = r"(?<!mẫu )(?<!khoản )(?<!tài khoản )"
+_VI_NUMBER_LABEL = label(
+    rf"{_SO}số hóa đơn",
+    rf"{_SO}số hđ",
     # `Số:` heads a Vietnamese e-invoice's number beside its form and series.
-    r"(?<!mẫu )số(?=\s*(?:\([^)]{0,20}\))?\s*:)",
+    rf"{_SO}số(?=\s*(?:\([^)]{{0,20}}\))?\s*:)",
 )
+# Circular 78/2021: a Vietnamese invoice's number is at most 8 digits.
+_VI_NUMBER = re.compile(r"\d{1,8}")
 _DATE_LABEL = label(
     r"invoice date",
     r"date of issue",
@@ -142,6 +145,12 @@ def _amounts(out: Extraction) -> set[str]:
             confidence[key] = (
                 level.CONFIRMED if second else max(confidence.get(key, 0.0), level.LABELLED)
             )
+    elif subtotal is None and total is not None and lines_sum is not None and vat is not None:
+        # No subtotal printed or read: the table's lines and the VAT make the total.
+        if abs(lines_sum + vat - total) <= _TOLERANCE:
+            for key in ("vat_amount", "total"):
+                confidence[key] = max(confidence.get(key, 0.0), level.CORROBORATED)
+            lines_agree = True
     elif adds_up is None and total is not None and lines_agree and subtotal is None:
         confidence["total"] = level.CORROBORATED  # no VAT printed: the lines make the total
     if words_agree and "total" not in disputed:
@@ -201,18 +210,14 @@ def _beside(document: ParsedDocument, pattern: re.Pattern[str]) -> list[Line]:
 
 
 def _earned(
-    out: Extraction,
-    path: str,
-    candidates: list[Line],
-    read: Callable[[str], str | None],
+    out: Extraction, path: str, candidates: list[tuple[Line, Callable[[str], str | None]]]
 ) -> None:
     """`path` earns PRINTED when a candidate beside a naming label reads as its value, all
     such candidates that read as a value agree, and the page's words are sure."""
     value = out.fields.get(path)
     if value is None:
         return
-    readings = [(read(line.text), line) for line in candidates]
-    readings = [(reading, line) for reading, line in readings if reading is not None]
+    readings = [(reading, line) for line, read in candidates if (reading := read(line.text))]
     if not readings or any(reading != value for reading, _ in readings):
         return
     if all(_sure(line) for _, line in readings):
@@ -226,7 +231,13 @@ def _number(document: ParsedDocument, out: Extraction) -> None:
             return None
         return match.group(0)
 
-    _earned(out, "invoice_number", _beside(document, _NUMBER_LABEL), read)
+    def read_vietnamese(text: str) -> str | None:
+        match = _REFERENCE.match(text.strip())
+        return match.group(0) if match and _VI_NUMBER.fullmatch(match.group(0)) else None
+
+    candidates = [(line, read) for line in _beside(document, _NUMBER_LABEL)]
+    candidates += [(line, read_vietnamese) for line in _beside(document, _VI_NUMBER_LABEL)]
+    _earned(out, "invoice_number", candidates)
 
 
 def _issue_date(document: ParsedDocument, out: Extraction) -> None:
@@ -255,7 +266,7 @@ def _issue_date(document: ParsedDocument, out: Extraction) -> None:
         # Day and month could be swapped: only the page's own way of writing dates says.
         return _AMBIGUOUS if day_first is None else (first if day_first else second)
 
-    _earned(out, "issue_date", candidates, read)
+    _earned(out, "issue_date", [(line, read) for line in candidates])
 
 
 _AMBIGUOUS = "ambiguous"
