@@ -11,8 +11,8 @@ nearly always, and only those may reach auto-approval's threshold (`confidence.P
   and no other such label says otherwise; a date only when its day and month cannot be
   swapped;
 - the seller's name: a company's name (its legal form), not the buyer's, vouched for by its
-  block (a seller label, or the seller's valid tax code) or, for a letterhead, printed again
-  on the page or matching its own e-mail domain;
+  block (a seller label, or the seller's valid tax code; on a Vietnamese invoice the tax code
+  always) or, for a letterhead, printed again on the page or matching its own e-mail domain;
 - the currency đồng, when nothing prints it, by the amount in words agreeing in đồng.
 
 A check that disagrees lowers the values it involves to `DISPUTED`, and a value any check
@@ -22,7 +22,7 @@ contradicts never rises.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from stdnum.eu import vat as eu_vat
@@ -210,7 +210,7 @@ def _beside(document: ParsedDocument, pattern: re.Pattern[str]) -> list[Line]:
 
 
 def _earned(
-    out: Extraction, path: str, candidates: list[tuple[Line, Callable[[str], str | None]]]
+    out: Extraction, path: str, candidates: Sequence[tuple[Line, Callable[[str], str | None]]]
 ) -> None:
     """`path` earns PRINTED when a candidate beside a naming label reads as its value, all
     such candidates that read as a value agree, and the page's words are sure."""
@@ -331,11 +331,19 @@ def _seller_name(document: ParsedDocument, out: Extraction) -> None:
     path = "seller.name"
     read = out.confidence.get(path, 0.0)
     tax_id = seller.get("tax_id")
-    vouched = (
-        read >= level.BY_CONTEXT  # under or beside a seller label
-        or (isinstance(tax_id, str) and out.confidence.get("seller.tax_id", 0.0) >= level.PRINTED)
-        or (read >= level.GUESS and _printed_again(document, name))
+    tax_id_sure = (
+        isinstance(tax_id, str) and out.confidence.get("seller.tax_id", 0.0) >= level.PRINTED
     )
+    if out.fields.get("invoice_series") is not None or out.fields.get("currency") == "VND":
+        # A Vietnamese invoice prints the seller's tax code in the seller's block: a name
+        # read without a valid one was not read with its block.
+        vouched = tax_id_sure
+    else:
+        vouched = (
+            read >= level.BY_CONTEXT  # under or beside a seller label
+            or tax_id_sure
+            or _printed_again(document, name)
+        )
     if vouched and read >= level.GUESS:
         out.confidence[path] = max(read, level.PRINTED)
 

@@ -101,7 +101,6 @@ _SUBTOTAL = label(
     r"total before (?:tax|vat)",
     r"net amount",
     r"total net",
-    r"net total",
 )
 _VAT_AMOUNT = label(
     r"tiền thuế gtgt",
