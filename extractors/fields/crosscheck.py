@@ -344,8 +344,20 @@ def _seller_name(document: ParsedDocument, out: Extraction) -> None:
             or tax_id_sure
             or _printed_again(document, name)
         )
-    if vouched and read >= level.GUESS:
+    if vouched and read >= level.GUESS and _sure_name(document, folded):
         out.confidence[path] = max(read, level.PRINTED)
+
+
+def _sure_name(document: ParsedDocument, folded: str) -> bool:
+    """The lines printing the name (it whole, or a wrapped part of it) are read from a text
+    layer or from words OCR was sure of: a cross-check vouches for where a name was read,
+    not for its letters."""
+    holding = [
+        line
+        for line in document.lines
+        if len(text := fold(line.text).lower().strip()) >= 4 and (text in folded or folded in text)
+    ]
+    return bool(holding) and all(_sure(line) for line in holding)
 
 
 def _printed_again(document: ParsedDocument, name: str) -> bool:
