@@ -54,6 +54,7 @@ _DATE_LABEL = label(
     r"date of issue",
     r"issue date",
     r"date issued",
+    r"issued(?=\s*(?:on\s*)?:)",
     r"ngày lập(?: hóa đơn)?",
     r"ngày hóa đơn",
     r"ngày xuất(?: hóa đơn)?",
@@ -254,7 +255,7 @@ def _issue_date(document: ParsedDocument, out: Extraction) -> None:
             start = lead.end()
             if line.text[start:].strip():
                 candidates.append(line.span(start, len(line.text)))
-            elif (neighbour := right_of(document, line)) is not None:
+            elif (neighbour := right_of(document, line) or below(document, line)) is not None:
                 candidates.append(neighbour)
 
     day_first = _day_first(document)
@@ -323,6 +324,8 @@ def _seller_name(document: ParsedDocument, out: Extraction) -> None:
     other = buyer.get("name") if isinstance(buyer, Mapping) else None
     if (
         not _COMPANY.search(folded)
+        # A legal form alone (`Ltd`, `Công ty TNHH`) is a piece of a name, not one.
+        or sum(char.isalpha() for char in _COMPANY.sub("", folded)) < 3
         or _LABEL_WORDS.match(folded)
         or ":" in name
         or (isinstance(other, str) and fold(other).lower().strip() == folded)
@@ -364,6 +367,8 @@ def _printed_again(document: ParsedDocument, name: str) -> bool:
     """A letterhead's name printed a second time (a footer, a payee line), or naming the
     domain of an e-mail address printed on the page."""
     wanted = fold(name).lower()
+    if len(wanted.split()) < 2:
+        return False  # one word recurs by chance
     holding = [line for line in document.lines if wanted in fold(line.text).lower()]
     if len(holding) >= 2:
         return True
