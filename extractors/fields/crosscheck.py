@@ -352,15 +352,35 @@ def _seller_name(document: ParsedDocument, out: Extraction) -> None:
 
 
 def _sure_name(document: ParsedDocument, folded: str) -> bool:
-    """The lines printing the name (it whole, or a wrapped part of it) are read from a text
-    layer or from words OCR was sure of: a cross-check vouches for where a name was read,
-    not for its letters."""
-    holding = [
-        line
-        for line in document.lines
-        if len(text := fold(line.text).lower().strip()) >= 4 and (text in folded or folded in text)
-    ]
-    return bool(holding) and all(_sure(line) for line in holding)
+    """The name is printed as read, in reading order: within one line, or starting at the end
+    of one and going on at the start of the next one below; and its lines were read from a
+    text layer or from words OCR was sure of. A cross-check vouches for where a name was
+    read, not for pieces of lines joined out of order nor for how OCR spelled it."""
+    lines = [(line, fold(line.text).lower().strip()) for line in document.lines]
+    for index, (line, text) in enumerate(lines):
+        if folded in text:
+            return _sure(line) and not (text.endswith(folded) and _wraps_on(document, line))
+        cut = next(
+            (n for n in range(len(folded) - 1, 3, -1) if text.endswith(folded[:n].rstrip())),
+            None,
+        )
+        if cut is None or not folded[:cut].endswith(" "):
+            continue
+        rest = folded[cut:].strip()
+        for other, other_text in lines[index + 1 :]:
+            below_it = other.page == line.page and other.bbox[1] > line.bbox[1]
+            if below_it and other_text.startswith(rest):
+                return _sure(line) and _sure(other)
+    return False
+
+
+def _wraps_on(document: ParsedDocument, line: Line) -> bool:
+    """A name in capitals whose next line, just below, goes on in capitals with no label
+    nor figure: the name wraps, and a reading that stopped at the line's end lost its end."""
+    if not line.words[-1].text.isupper():
+        return False
+    nxt = below(document, line, max_gap_lines=1.0)
+    return nxt is not None and nxt.text.isupper() and not re.search(r"[:\d]", nxt.text)
 
 
 def _printed_again(document: ParsedDocument, name: str) -> bool:
