@@ -359,7 +359,11 @@ def _sure_name(document: ParsedDocument, folded: str) -> bool:
     lines = [(line, fold(line.text).lower().strip()) for line in document.lines]
     for index, (line, text) in enumerate(lines):
         if folded in text:
-            return _sure(line) and not (text.endswith(folded) and _wraps_on(document, line))
+            return (
+                _sure(line)
+                and _one_baseline(line)
+                and not (text.endswith(folded) and _wraps_on(document, line))
+            )
         cut = next(
             (n for n in range(len(folded) - 1, 3, -1) if text.endswith(folded[:n].rstrip())),
             None,
@@ -370,8 +374,16 @@ def _sure_name(document: ParsedDocument, folded: str) -> bool:
         for other, other_text in lines[index + 1 :]:
             below_it = other.page == line.page and other.bbox[1] > line.bbox[1]
             if below_it and other_text.startswith(rest):
-                return _sure(line) and _sure(other)
+                return all(_sure(one) and _one_baseline(one) for one in (line, other))
     return False
+
+
+def _one_baseline(line: Line) -> bool:
+    """Words printed on one line: a cell's two wrapped lines grouped into one read their
+    words across both, out of order."""
+    tops = [word.bbox[1] for word in line.words]
+    height = min(word.bbox[3] - word.bbox[1] for word in line.words)
+    return max(tops) - min(tops) <= 0.5 * height
 
 
 def _wraps_on(document: ParsedDocument, line: Line) -> bool:
