@@ -13,6 +13,7 @@ from functools import partial
 from extractors.amount_words import mostly_number_words, words_to_amount
 from extractors.document import Line, ParsedDocument, Word
 from extractors.fields import confidence as level
+from extractors.fields import crosscheck
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
@@ -215,7 +216,7 @@ class InvoiceExtractor:
         amended = _confirm_amounts(items, out.fields.get("subtotal"))
         scanned = any(word.source == "ocr" for page in document.pages for word in page.words)
         inferred = (_lost_point(out) if scanned else []) or _repair_totals(out)
-        self._cross_check(out)
+        crosscheck.confirm(document, out)
         for key in inferred:  # inferred, not read: never certain
             out.confidence[key] = min(out.confidence.get(key, level.INFERRED), level.INFERRED)
         for index in amended:  # inferred, not read: never certain
@@ -489,40 +490,6 @@ class InvoiceExtractor:
                 for key, (value, found) in zip(keys, row, strict=True):
                     out.put(key, value, found)
                 return
-
-    def _cross_check(self, out: Extraction) -> None:
-        """Figures that agree with each other are trusted more; a mismatch lowers every
-        figure involved, so the reviewer looks at them."""
-        fields = out.fields
-        subtotal, vat, total = (
-            Decimal(str(fields[k])) if fields.get(k) is not None else None
-            for k in ("subtotal", "vat_amount", "total")
-        )
-        if subtotal is not None and vat is not None and total is not None:
-            agree = abs(subtotal + vat - total) <= Decimal("1")
-            for key in ("subtotal", "vat_amount", "total"):
-                out.confidence[key] = level.CONFIRMED if agree else level.DISPUTED
-        words = fields.get("amount_in_words")
-        stated = words_to_amount(str(words)) if words else None
-        if stated is not None and total is not None:
-            # Two independent readings of one amount. Agreement vouches for the total as much
-            # as the totals adding up does; disagreement keeps both values for the reviewer
-            # (either may be the misprint) but lets neither pass as certain.
-            if stated == total:
-                out.confidence["total"] = max(out.confidence.get("total", 0.0), level.CORROBORATED)
-            else:
-                out.confidence["total"] = min(out.confidence.get("total", 1.0), 0.4)
-                out.confidence["amount_in_words"] = min(
-                    out.confidence.get("amount_in_words", 1.0), level.DISPUTED
-                )
-        amounts = [item.get("amount") for item in _items(fields)]
-        if subtotal is not None and amounts and None not in amounts:
-            lines_sum = sum((Decimal(str(a)) for a in amounts), Decimal(0))
-            agree = abs(lines_sum - subtotal) <= Decimal("1")
-            for index in range(len(amounts)):
-                out.confidence[f"line_items[{index}].amount"] = (
-                    level.CORROBORATED if agree else level.DISPUTED
-                )
 
 
 def _repair_totals(out: Extraction) -> list[str]:
