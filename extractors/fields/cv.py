@@ -13,13 +13,17 @@ from extractors.fields.base import Extraction
 from extractors.fields.cv_lexicon import names_a_job
 from extractors.fields.layout import Found, continued, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
-from extractors.text import fold
+from extractors.text import fold, folded_pattern
 
 _NAME = label(r"họ và tên", r"họ tên", r"full name", r"name")
 _BIRTH = label(
     r"ngày sinh", r"ngày, tháng, năm sinh", r"date of birth", r"dob", r"birth ?date", r"born"
 )
-_LOCATION = label(r"địa chỉ", r"nơi ở(?: hiện tại)?", r"chỗ ở", r"address", r"location", r"city")
+_LOCATION_LABELS = r"địa chỉ|nơi ở(?: hiện tại)?|chỗ ở|address|location|city"
+# A label opens its line or ends in a colon: `City` closing `Ho Chi Minh City` is a value.
+_LOCATION = folded_pattern(
+    rf"^[\W_]*(?:{_LOCATION_LABELS})(?![\w])|(?<![\w])(?:{_LOCATION_LABELS})\s*(?:\([^)]*\))?\s*:"
+)
 _NATIONAL_ID = re.compile(
     r"(cccd|cmnd|căn cước(?: công dân)?|chứng minh nhân dân|national id|id card|passport|"
     r"hộ chiếu)\D{0,20}[A-Z]?\d{8,12}",
@@ -42,9 +46,10 @@ _SENSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _NUMBERING = r"^\s*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
 _SECTIONS: dict[str, re.Pattern[str]] = {
     "experience": re.compile(
-        _NUMBERING + r"(kinh nghiệm(?: làm việc)?|quá trình công tác|"
-        r"(?:work |professional |relevant )?experience|(?:employment|work|career) history|"
-        r"employment)\s*:?\s*$",
+        _NUMBERING + r"(kinh nghiệm(?: làm việc| công tác)?|quá trình (?:công tác|làm việc)|"
+        r"(?:work |professional |relevant |employment )?experience|employment|career|"
+        r"(?:employment|work|career|job|professional) (?:history|timeline|record|background|path))"
+        r"\s*:?\s*$",
         re.I,
     ),
     "education": re.compile(
@@ -54,10 +59,16 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
         _NUMBERING + r"(kỹ năng|kĩ năng|(?:technical |key )?skills)\s*:?\s*$", re.I
     ),
     "languages": re.compile(_NUMBERING + r"(ngoại ngữ|ngôn ngữ|languages?)\s*:?\s*$", re.I),
+    # The candidate's own details: a number or place printed alone here is theirs.
+    "contacts": re.compile(
+        _NUMBERING + r"((?:thông tin )?liên hệ|thông tin cá nhân|"
+        r"contacts?(?: details| information| info)?|personal (?:details|information|info))"
+        r"\s*:?\s*$",
+        re.I,
+    ),
     "other": re.compile(
         _NUMBERING + r"(mục tiêu nghề nghiệp|career objective|objective|summary|giới thiệu|"
-        r"thông tin cá nhân|personal (?:information|details)|sở thích|interests|"
-        r"(?:thông tin )?liên hệ|contacts?(?: details| information)?|hobbies|"
+        r"sở thích|interests|hobbies|"
         r"chứng chỉ|certifications?|references|người tham chiếu|dự án|projects|"
         r"lời cam đoan|declaration|tôi xin cam đoan.*|i hereby (?:declare|certify).*)\s*:?\s*$",
         re.I,
@@ -108,7 +119,8 @@ class CvExtractor:
         # A shape checked by its own parser (a mailbox): the reading is as good as the words
         # it came from.
         out.put("email", email, Found(email, where, level.PRINTED) if email and where else None)
-        phone = _contact_phone(lines)
+        contacts = sections.get("contacts", [])
+        phone = _contact_phone(lines, contacts)
         out.put("phone", phone.value if phone else None, phone)
         birth = value_for(document, _BIRTH, valid=lambda t: parse_date(t) is not None)
         out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
@@ -120,7 +132,11 @@ class CvExtractor:
                 document, location, accept=_address_goes_on(location.value.split()[-1])
             )
         else:
-            location = _contact_line_place(lines[:8]) or _place_beside_contacts(lines)
+            location = (
+                _contact_line_place(lines[:8])
+                or _place_beside_contacts(lines)
+                or _place_in_contacts(contacts, name.value if name else None)
+            )
         out.put("location", clean_text(location.value) if location else None, location)
         id_line = next((line for line in lines if _NATIONAL_ID.search(line.text)), None)
         if id_line is None and _NATIONAL_ID.search(text):  # the number wrapped below its label
@@ -196,14 +212,15 @@ _PHONE_LABEL = re.compile(
     r"(?![\w])|[☎📱📞✆]",
     re.IGNORECASE,
 )
-_BARE_NUMBER = re.compile(r"^[+(]?\d[\d\s().-]*\d$")
+_BARE_NUMBER = re.compile(r"^[+(]{0,2}\d[\d\s().-]*\d$")  # `(+84) 777 540 088`
 
 
-def _contact_phone(lines: list[Line]) -> Found | None:
+def _contact_phone(lines: list[Line], contacts: list[Line]) -> Found | None:
     """The candidate's phone: a number printed as a phone, where CVs print contacts. A
     number of a possible length is not enough (a DOI, a year range, a date, an id make
     some): it must be on a line with a phone label or icon, or stand alone as a part of a
-    line that holds an e-mail address or sits above the first section."""
+    line that holds an e-mail address, sits above the first section or under a contacts
+    heading."""
     first_section = next(
         (
             index
@@ -218,14 +235,18 @@ def _contact_phone(lines: list[Line]) -> Found | None:
         labelled = _PHONE_LABEL.search(fold(line.text)) is not None or (
             _PHONE_LABEL.fullmatch(fold(above).strip(" :.()")) is not None
         )
-        contacts = index < first_section or find_email(line.text) is not None
+        in_contacts = (
+            index < first_section
+            or find_email(line.text) is not None
+            or any(line is other for other in contacts)
+        )
         for part in _CONTACT_SEPARATOR.split(line.text):
             phone = find_phone(part)
             if phone is None:
                 continue
             if labelled:
                 return Found(phone, line, level.PRINTED)
-            if contacts and _BARE_NUMBER.match(part.strip()):
+            if in_contacts and _BARE_NUMBER.match(part.strip()):
                 return Found(phone, line, level.LABELLED)
     return None
 
@@ -294,6 +315,24 @@ def _place_beside_contacts(lines: list[Line]) -> Found | None:
                 and not _is_heading(other.text)
             ):
                 return Found(other.text, other, level.UNCHECKED)
+    return None
+
+
+def _place_in_contacts(contacts: list[Line], name: str | None) -> Found | None:
+    """The place in a block under a contacts heading (`London` under the phone and e-mail):
+    the short line that is none of the other things such a block holds (a phone, an
+    e-mail, a link, a labelled detail, the candidate's name or job)."""
+    for line in contacts:
+        text = line.text.strip()
+        if (
+            len(text) <= 60
+            and re.search(r"[^\W\d_]{2}", text)
+            and ":" not in text
+            and text != (name or "").strip()
+            and not (find_email(text) or find_phone(text) or _URL.search(text))
+            and not (names_a_job(text) or _is_heading(text))
+        ):
+            return Found(text, line, level.UNCHECKED)
     return None
 
 
@@ -510,27 +549,30 @@ def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, ob
     if not dated:
         return _undated(rows)
     described = _described(rows)
+    # Whatever heads the section before its first period is that job's heading: then every
+    # job prints its heading above its period, and the rows after a period are its
+    # description or the next job's heading.
+    first = dated[0]
+    headed_above = (
+        not _on_row(rows[first])[2]
+        and first > 0
+        and first - 1 not in described
+        and _is_heading_line(rows[first - 1][0].text)
+    )
     entries: list[dict[str, object]] = []
     taken = -1  # the last row read as part of a job
     for number, index in enumerate(dated):
         row = rows[index]
-        holder = next(part for part in row if _RANGE.search(part.text))
-        match = _RANGE.search(holder.text)
-        assert match is not None
+        holder, match, heading = _on_row(row)
         start = _month(match.groups()[:5])
         end = None if match.group(11) else _month(match.groups()[5:10])
-        remainder = (holder.text[: match.start()] + " " + holder.text[match.end() :]).strip(
-            " |:–—-,()"
-        )
-        heading = [part.text for part in row if part is not holder and _is_heading_line(part.text)]
-        heading += [clean_text(p) for p in _split_heading(remainder) if p.strip(" :")]
         limit = dated[number + 1] if number + 1 < len(dated) else len(rows)
         after = index + 1
         # A range printed beside a job's first bullet (a timeline's right column) has the
         # job's heading above it; the rows after it are that bullet's wrapped text.
         beside_bullet = any(_BULLET.match(part.text) for part in row if part is not holder)
         while (
-            not beside_bullet
+            not (beside_bullet or headed_above)
             and after < limit
             and len(_heading_parts(heading)) < 2
             and after not in described
@@ -560,6 +602,18 @@ def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, ob
         )
         taken = max(taken, index)
     return entries
+
+
+def _on_row(row: list[Line]) -> tuple[Line, re.Match[str], list[str]]:
+    """A dated row's part holding the period, the period, and the heading printed on the
+    row beside it (`Technical Lead at Acme | 2019 – 2021`)."""
+    holder = next(part for part in row if _RANGE.search(part.text))
+    match = _RANGE.search(holder.text)
+    assert match is not None
+    remainder = (holder.text[: match.start()] + " " + holder.text[match.end() :]).strip(" |:–—-,()")
+    heading = [part.text for part in row if part is not holder and _is_heading_line(part.text)]
+    heading += [clean_text(p) for p in _split_heading(remainder) if p.strip(" :")]
+    return holder, match, heading
 
 
 def _described(rows: list[list[Line]]) -> set[int]:
@@ -685,7 +739,12 @@ def _wrapped_into(
     targets: list[int] = []
     sure = True
     for part in row:
-        if _RANGE.search(part.text) or _BULLET.match(part.text) or part.text.endswith(":"):
+        if (
+            _RANGE.search(part.text)
+            or _BULLET.match(part.text)
+            or part.text.endswith(":")
+            or _is_sentence(part.text)
+        ):
             return None
         index = next(
             (i for i, cell in enumerate(above) if abs(cell.bbox[0] - part.bbox[0]) <= 3), None
@@ -713,7 +772,15 @@ def _is_heading_line(text: str) -> bool:
         and not _BULLET.match(text)
         and len(text) <= _HEADING_LENGTH
         and _RANGE.search(text) is None
+        and not _is_sentence(text)
     )
+
+
+def _is_sentence(text: str) -> bool:
+    """A line of prose, not a name or title: several words ending on a lower-case word
+    with a full stop (`…across teams.`; a name's `Co., Ltd.` ends capitalised)."""
+    words = text.split()
+    return len(words) >= 5 and words[-1].endswith((".", "!")) and words[-1][:1].islower()
 
 
 _LOCATION_PART = re.compile(
