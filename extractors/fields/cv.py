@@ -11,7 +11,7 @@ from extractors.document import Line, ParsedDocument
 from extractors.fields import confidence as level
 from extractors.fields.base import Extraction
 from extractors.fields.cv_lexicon import names_a_job
-from extractors.fields.layout import Found, continued, label, value_for
+from extractors.fields.layout import Found, below, continued, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
 from extractors.text import fold, folded_pattern
 
@@ -131,6 +131,7 @@ class CvExtractor:
             location = continued(
                 document, location, accept=_address_goes_on(location.value.split()[-1])
             )
+            location = _after_comma(document, location)
         else:
             location = (
                 _contact_line_place(lines[:8])
@@ -159,7 +160,7 @@ class CvExtractor:
         for key, listed in (("skills", skills), ("languages", languages)):
             for index, (item, line) in enumerate(listed):
                 out.note(f"{key}[{index}]", Found(item, line, _LISTED))
-        right = _right_edges(lines)
+        right = _Edges(lines)
         education = _education(sections.get("education", []), right)
         experience = _experience(sections.get("experience", []), right)
         for key, entries in (("education", education), ("experience", experience)):
@@ -177,6 +178,26 @@ class CvExtractor:
         else:
             out.fields["years_of_experience"] = _years(experience, document.as_of or date.today())
         return out
+
+
+def _after_comma(document: ParsedDocument, found: Found) -> Found:
+    """An address cut after a comma goes on on the line just below, wherever in the
+    value's width that line starts (a form wraps it under its value column, not under the
+    value's first word)."""
+    if not found.value.rstrip().endswith(","):
+        return found
+    nxt = below(document, found.line, max_gap_lines=1.0)
+    if (
+        nxt is None
+        or nxt.bbox[0] < found.line.bbox[0] - 4
+        or not _address_goes_on(found.value.split()[-1])(nxt.text)
+    ):
+        return found
+    return Found(
+        f"{found.value} {nxt.text}",
+        Line((*found.line.words, *nxt.words), nxt.page),
+        found.confidence,
+    )
 
 
 def _address_goes_on(last_word: str) -> Callable[[str], bool]:
@@ -302,14 +323,18 @@ _PLACE = re.compile(r"^[^\W\d_][\w .'’-]{1,30}(?:,\s*[^\W\d_][\w .'’-]{1,30}
 
 def _place_beside_contacts(lines: list[Line]) -> Found | None:
     """An unlabelled place in a block of contacts (`Manchester, UK` under the phone and
-    e-mail): a `Town, Country` line in the same column within two lines of either."""
+    e-mail, or beside them on their row): a `Town, Country` line in the same column within
+    two lines of either, or on the same row."""
     for index, line in enumerate(lines):
         if not (find_email(line.text) or find_phone(line.text)):
             continue
-        for other in lines[max(0, index - 2) : index + 3]:
+        for at in range(max(0, index - 4), min(len(lines), index + 5)):
+            other = lines[at]
+            same_row = other.page == line.page and abs(other.bbox[1] - line.bbox[1]) <= 2
+            near = abs(at - index) <= 2
             if (
                 other is not line
-                and abs(other.bbox[0] - line.bbox[0]) <= 3
+                and ((near and abs(other.bbox[0] - line.bbox[0]) <= 3) or same_row)
                 and _PLACE.match(other.text)
                 and not (find_email(other.text) or find_phone(other.text))
                 and not _is_heading(other.text)
@@ -442,9 +467,9 @@ def _items(lines: list[Line]) -> list[tuple[str, Line]]:
     return items
 
 
-def _education(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
+def _education(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
     # By rows: the years are often right-aligned on the institution's row.
-    rows = _join_wrapped(_rows(lines), right)
+    rows = _join_wrapped(_cells(_rows(lines)), right)
     texts = [" | ".join(part.text for part in row) for row in rows]
     entries: list[dict[str, object]] = []
     for index, text in enumerate(texts):
@@ -539,12 +564,12 @@ _EMPLOYER = re.compile(
 _HEADING_LENGTH = 80
 
 
-def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
+def _experience(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
     """Jobs anchored on their date ranges. A job's employer and title are on the range's own
     row (`03/2021 – nay | Company | Title`, or the title left of a right-aligned range), on
     the short rows right after it, and, when that leaves one of them, on the row before it.
     Of a row, only its leftmost text counts: a location or date is printed right."""
-    rows = _join_wrapped(_rows(lines), right)
+    rows = _join_wrapped(_cells(_rows(lines)), right)
     dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
     if not dated:
         return _undated(rows)
@@ -625,8 +650,16 @@ def _described(rows: list[list[Line]]) -> set[int]:
         first = row[0]
         if _BULLET.match(first.text):
             described.add(index)
-            indent = first.bbox[0]
-        elif indent is not None and first.bbox[0] > indent + 1.5:
+            # A hanging indent: under the bullet's text when the mark is a word of its own.
+            text = next((w for w in first.words if not _BULLET.fullmatch(w.text + " ")), None)
+            indent = text.bbox[0] if text is not None and text is not first.words[0] else None
+            if indent is None:
+                indent = first.bbox[0] + 1.5
+        elif (
+            (indent is not None and len(row) == 1 and first.bbox[0] > indent - 3)
+            or _is_sentence(first.text)
+            or (index - 1 in described and _ends_sentence(first.text))
+        ):
             described.add(index)
         else:
             indent = None
@@ -693,22 +726,64 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
     return [sorted(row, key=lambda line: line.bbox[0]) for row in rows]
 
 
-def _right_edges(lines: list[Line]) -> dict[int, float]:
-    """Where text ends on each page: the right edge a cell in the last column wraps at."""
-    edges: dict[int, float] = {}
-    for line in lines:
-        edges[line.page] = max(edges.get(line.page, 0.0), line.bbox[2])
-    return edges
+def _cells(rows: list[list[Line]]) -> list[list[Line]]:
+    """Rows with lines cut where a table's cells were read as one (`04/2014 - 12/2015 Công
+    ty … Kỹ sư`): at a gap wider than the text is tall, before a word that starts where a
+    cell starts on another row."""
+    starts = [part.bbox[0] for row in rows if len(row) > 1 for part in row]
+    result: list[list[Line]] = []
+    for row in rows:
+        parts: list[Line] = []
+        for part in row:
+            piece = [part.words[0]]
+            for previous, word in zip(part.words, part.words[1:], strict=False):
+                if word.bbox[0] - previous.bbox[2] > word.height and any(
+                    abs(word.bbox[0] - start) <= 3 for start in starts
+                ):
+                    parts.append(Line(tuple(piece), part.page))
+                    piece = []
+                piece.append(word)
+            parts.append(Line(tuple(piece), part.page))
+        result.append(parts)
+    return result
 
 
-def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[Line]]:
+class _Edges:
+    """Where a cell in a section's last column must stop: where the next column of the
+    page starts on its row (a sidebar), else where the page's text ends."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self._lines = lines
+        self._right: dict[int, float] = {}
+        for line in lines:
+            self._right[line.page] = max(self._right.get(line.page, 0.0), line.bbox[2])
+
+    def limit(self, cell: Line) -> tuple[float, bool]:
+        """The edge, and whether it is another column's start (which keeps a gutter)."""
+        top, bottom = cell.bbox[1], cell.bbox[3]
+        beside = [
+            line.bbox[0]
+            for line in self._lines
+            if line.page == cell.page
+            and line.bbox[0] > cell.bbox[2]
+            and line.bbox[1] < bottom
+            and line.bbox[3] > top
+        ]
+        if beside:
+            return min(beside), True
+        return self._right[cell.page], False
+
+
+def _join_wrapped(rows: list[list[Line]], right: _Edges) -> list[list[Line]]:
     """Rows with the lines their cells wrap onto joined back (`Viet Tien Technology` /
     `Solutions JSC`): a row just below whose every part starts where a part above starts,
     and whose first word would not have fitted before that column's neighbour (or the
     text's right edge), so the writer's program had to break there. A title stacked under
     a short employer fits beside it, so it stays a row of its own. When only the gutter a
     column keeps before its neighbour says it could not fit, the line is not a wrap when a
-    job's description follows it: then it is the job's title."""
+    job's description follows it: then it is the job's title. Before a period, it is when
+    the row above already names a title and an employer (`Title — Công ty … Văn phòng` /
+    `Hưng Thịnh`)."""
     joined: list[list[Line]] = []
     for number, row in enumerate(rows):
         above = joined[-1] if joined else None
@@ -718,7 +793,15 @@ def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[
             continue
         targets, sure = fit
         following = rows[number + 1] if number + 1 < len(rows) else None
-        if not sure and following is not None and not _is_heading_line(following[0].text):
+        if (
+            not sure
+            and following is not None
+            and not _is_heading_line(following[0].text)
+            and not (
+                any(_RANGE.search(part.text) for part in following)
+                and len(_heading_parts([part.text for part in above])) >= 2
+            )
+        ):
             joined.append(list(row))
             continue
         for part, index in zip(row, targets, strict=True):
@@ -727,7 +810,7 @@ def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[
 
 
 def _wrapped_into(
-    above: list[Line], row: list[Line], right: dict[int, float]
+    above: list[Line], row: list[Line], right: _Edges
 ) -> tuple[list[int], bool] | None:
     """For each part of `row`, the part of `above` it carries on, and whether its first
     word could not have fitted even without a gutter; None if `row` is a row of its own."""
@@ -754,12 +837,17 @@ def _wrapped_into(
         cell = above[index]
         if _RANGE.search(cell.text):
             return None  # a period does not wrap into a name: what follows is the next field
-        limit = above[index + 1].bbox[0] if index + 1 < len(above) else right[part.page]
         word = part.words[0].bbox
-        reach = cell.words[-1].bbox[2] + 0.25 * (word[3] - word[1]) + (word[2] - word[0])
+        height = word[3] - word[1]
         # A column leaves a gutter before its neighbour (a right-aligned date's box starts
-        # later than its column does).
-        if reach <= limit - (word[3] - word[1]):
+        # later than its column does); a page's columns, a wider one.
+        if index + 1 < len(above):
+            limit, gutter = above[index + 1].bbox[0], height
+        else:
+            limit, beside = right.limit(cell)
+            gutter = 2 * height if beside else height
+        reach = cell.words[-1].bbox[2] + 0.25 * height + (word[2] - word[0])
+        if reach <= limit - gutter:
             return None  # it would have fitted: not a wrap
         sure = sure and reach > limit
         targets.append(index)
@@ -779,8 +867,12 @@ def _is_heading_line(text: str) -> bool:
 def _is_sentence(text: str) -> bool:
     """A line of prose, not a name or title: several words ending on a lower-case word
     with a full stop (`…across teams.`; a name's `Co., Ltd.` ends capitalised)."""
+    return len(text.split()) >= 5 and _ends_sentence(text)
+
+
+def _ends_sentence(text: str) -> bool:
     words = text.split()
-    return len(words) >= 5 and words[-1].endswith((".", "!")) and words[-1][:1].islower()
+    return bool(words) and words[-1].endswith((".", "!")) and words[-1][:1].islower()
 
 
 _LOCATION_PART = re.compile(
