@@ -99,7 +99,7 @@ class CvExtractor:
 
     def extract(self, document: ParsedDocument) -> Extraction:
         out = Extraction(fields={})
-        lines = list(document.lines)
+        lines = _split_columns(list(document.lines))
         text = document.text
         sections = _sections(lines)
 
@@ -138,6 +138,11 @@ class CvExtractor:
                 or _place_beside_contacts(lines)
                 or _place_in_contacts(contacts, name.value if name else None)
             )
+            if location is not None and location.line is not None:
+                # A place in a narrow cell wraps too (`Quận 7, TP. Hồ Chí` / `Minh`).
+                location = continued(
+                    document, location, accept=_address_goes_on(location.value.split()[-1])
+                )
         out.put("location", clean_text(location.value) if location else None, location)
         id_line = next((line for line in lines if _NATIONAL_ID.search(line.text)), None)
         if id_line is None and _NATIONAL_ID.search(text):  # the number wrapped below its label
@@ -388,22 +393,53 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
-def _sections(lines: list[Line]) -> dict[str, list[Line]]:
-    """Lines under each section heading. Two-column CVs put a sidebar beside the main
-    column, so a line belongs to the nearest heading above it in its own column."""
-    headings = [
+def _headings(lines: list[Line]) -> list[tuple[Line, str]]:
+    return [
         (line, name)
         for line in lines
         for name, pattern in _SECTIONS.items()
         if pattern.match(line.text)
     ]
-    # Columns start where headings start; a line is in the column starting last at or left
-    # of it (a right-aligned date at x=480 is in the column whose headings start at 215).
+
+
+def _column_starts(lines: list[Line], headings: list[tuple[Line, str]]) -> list[float]:
+    """Columns start where headings start, when something prints beside them."""
     starts: list[float] = []
     for heading, _ in sorted(headings, key=lambda item: item[0].bbox[0]):
         if not starts or heading.bbox[0] - starts[-1] > 40:
             starts.append(heading.bbox[0])
-    starts = _side_by_side(starts, lines)
+    return _side_by_side(starts, lines)
+
+
+def _split_columns(lines: list[Line]) -> list[Line]:
+    """Lines cut where they cross from one column into the next: a reader may join a
+    main column's line and the sidebar's on the same baseline into one (`… Phương Nam`
+    + `0860 155 460`). The cut is a gap wider than the text is tall before a word that
+    starts where a column starts."""
+    starts = _column_starts(lines, _headings(lines))[1:]
+    if not starts:
+        return lines
+    result: list[Line] = []
+    for line in lines:
+        piece = [line.words[0]]
+        for previous, word in zip(line.words, line.words[1:], strict=False):
+            if word.bbox[0] - previous.bbox[2] > word.height and any(
+                abs(word.bbox[0] - start) <= 3 for start in starts
+            ):
+                result.append(Line(tuple(piece), line.page))
+                piece = []
+            piece.append(word)
+        result.append(Line(tuple(piece), line.page))
+    return result
+
+
+def _sections(lines: list[Line]) -> dict[str, list[Line]]:
+    """Lines under each section heading. Two-column CVs put a sidebar beside the main
+    column, so a line belongs to the nearest heading above it in its own column."""
+    headings = _headings(lines)
+    # A line is in the column starting last at or left of it (a right-aligned date at
+    # x=480 is in the column whose headings start at 215).
+    starts = _column_starts(lines, headings)
 
     def column(x: float) -> int:
         return _column(starts, x)
@@ -456,15 +492,43 @@ _NATIONAL_ID_LABEL = re.compile(
 )
 
 
+_ITEM_SEPARATORS = re.compile(r"[,;•|·▪●]|\s-\s")
+
+
 def _items(lines: list[Line]) -> list[tuple[str, Line]]:
     """A section's items (split at commas, bullets, bars), each once, with its line."""
     items: list[tuple[str, Line]] = []
-    for line in lines:
-        for part in re.split(r"[,;•|·▪●]|\s-\s", line.text):
+    for line in _unwrapped(lines):
+        for part in _ITEM_SEPARATORS.split(line.text):
             part = clean_text(part.lstrip("-–•*+ "))
             if part and all(part != item for item, _ in items):
                 items.append((part, line))
     return items
+
+
+def _unwrapped(lines: list[Line]) -> list[Line]:
+    """A list's lines with an item cut at the column's edge joined back (`Lập báo cáo
+    tài` / `chính, Excel`): a line of several items that filled the column without ending
+    on a separator, and the line just below it, under it, going on in lower case (one
+    item a line never wraps into the next: `Looker` / `dbt`)."""
+    widest = max((line.bbox[2] for line in lines), default=0.0)
+    joined: list[Line] = []
+    for line in lines:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and line.text[:1].islower()
+            and line.page == last.page
+            and abs(line.bbox[0] - last.bbox[0]) <= 3
+            and 0 <= line.bbox[1] - last.bbox[3] <= 0.8 * (last.bbox[3] - last.bbox[1])
+            and last.bbox[2] >= 0.85 * widest
+            and _ITEM_SEPARATORS.search(last.text) is not None
+            and not _ITEM_SEPARATORS.search(last.text.rstrip()[-1:])
+        ):
+            joined[-1] = Line((*last.words, *line.words), line.page)
+        else:
+            joined.append(line)
+    return joined
 
 
 def _education(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
