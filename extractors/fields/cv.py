@@ -631,22 +631,26 @@ _HEADING_LENGTH = 80
 def _experience(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
     """Jobs anchored on their date ranges. A job's employer and title are on the range's own
     row (`03/2021 – nay | Company | Title`, or the title left of a right-aligned range), on
-    the short rows right after it, and, when that leaves one of them, on the row before it.
-    Of a row, only its leftmost text counts: a location or date is printed right."""
+    the short rows right after it, and, when that leaves one of them, on the row before it;
+    only on the rows before it when the section opens with a job's heading above the first
+    range (a sidebar CV's `Title — Employer` / `May 2020 – Present`). Of a row, only its
+    leftmost text counts: a location or date is printed right."""
     rows = _join_wrapped(_cells(_rows(lines)), right)
     dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
     if not dated:
         return _undated(rows)
     described = _described(rows)
-    # Whatever heads the section before its first period is that job's heading: then every
-    # job prints its heading above its period, and the rows after a period are its
-    # description or the next job's heading.
+    # A job's heading (naming a job or an employer) opening the section above the first
+    # period, with nothing beside that period: every job prints its heading above its
+    # period, and the rows after a period are its description or the next job's heading.
     first = dated[0]
-    headed_above = (
-        not _on_row(rows[first])[2]
-        and first > 0
-        and first - 1 not in described
-        and _is_heading_line(rows[first - 1][0].text)
+    opening: list[str] = []  # the heading lines right above the first period
+    for index in range(first - 1, max(first - 3, -1), -1):
+        if index in described or not _is_heading_line(rows[index][0].text):
+            break
+        opening.append(rows[index][0].text)
+    headed_above = not _on_row(rows[first])[2] and any(
+        names_a_job(text) or _EMPLOYER.search(text) for text in opening
     )
     entries: list[dict[str, object]] = []
     taken = -1  # the last row read as part of a job
