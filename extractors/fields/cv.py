@@ -43,7 +43,8 @@ _SENSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # Headings may be numbered: `II. KINH NGHIỆM LÀM VIỆC`, `3) Skills`.
-_NUMBERING = r"^\s*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
+# A scan may add a speck before them (`_KINH NGHIỆM`).
+_NUMBERING = r"^[\W_]*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
 _SECTIONS: dict[str, re.Pattern[str]] = {
     "experience": re.compile(
         _NUMBERING + r"(kinh nghiệm(?: làm việc| công tác)?|quá trình (?:công tác|làm việc)|"
@@ -233,6 +234,19 @@ def _address_goes_on(last_word: str) -> Callable[[str], bool]:
 _CONTACT_SEPARATOR = re.compile(
     r"\s*(?:[|•·\ue000-\uf8ff\u2600-\u27bf\ufe0f]|[\U0001f300-\U0001faff])\s*|\s{3,}"
 )
+# OCR reads a contact line's dots and bars as spaced colons and dashes.
+_SCANNED_SEPARATOR = re.compile(r"\s+[:\-–]\s+")
+
+
+def _contact_parts(text: str) -> list[str]:
+    """A contact line's parts; on a line holding an e-mail address and no separator a
+    reader kept, at spaced colons and dashes too."""
+    parts = _CONTACT_SEPARATOR.split(text)
+    if len(parts) == 1 and find_email(text) is not None:
+        parts = _SCANNED_SEPARATOR.split(text)
+    return parts
+
+
 _PHONE_LABEL = re.compile(
     r"(?<![\w])(?:dien thoai|dt|sdt|dd|di dong|mobile|mob|phone|tel|telephone|cell|hotline)"
     r"(?![\w])|[☎📱📞✆]",
@@ -266,7 +280,7 @@ def _contact_phone(lines: list[Line], contacts: list[Line]) -> Found | None:
             or find_email(line.text) is not None
             or any(line is other for other in contacts)
         )
-        for part in _CONTACT_SEPARATOR.split(line.text):
+        for part in _contact_parts(line.text):
             phone = find_phone(part)
             if phone is None:
                 continue
@@ -284,7 +298,7 @@ def _contact_line_place(lines: list[Line]) -> Found | None:
     """The place on a résumé's contact line (`Seattle, WA | +1 (206) 555-0198 | s@x.com`):
     of its parts, the one that is not a phone, an e-mail or a link."""
     for index, line in enumerate(lines):
-        parts = [part for part in _CONTACT_SEPARATOR.split(line.text) if part.strip()]
+        parts = [part for part in _contact_parts(line.text) if part.strip()]
         if len(parts) < 2 or not any(find_email(p) or find_phone(p) for p in parts):
             continue
         for number, part in enumerate(parts):
@@ -419,18 +433,7 @@ def _split_columns(lines: list[Line]) -> list[Line]:
     starts = _column_starts(lines, _headings(lines))[1:]
     if not starts:
         return lines
-    result: list[Line] = []
-    for line in lines:
-        piece = [line.words[0]]
-        for previous, word in zip(line.words, line.words[1:], strict=False):
-            if word.bbox[0] - previous.bbox[2] > word.height and any(
-                abs(word.bbox[0] - start) <= 3 for start in starts
-            ):
-                result.append(Line(tuple(piece), line.page))
-                piece = []
-            piece.append(word)
-        result.append(Line(tuple(piece), line.page))
-    return result
+    return [piece for line in lines for piece in _cut(line, starts)]
 
 
 def _sections(lines: list[Line]) -> dict[str, list[Line]]:
@@ -533,7 +536,7 @@ def _unwrapped(lines: list[Line]) -> list[Line]:
 
 def _education(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
     # By rows: the years are often right-aligned on the institution's row.
-    rows = _join_wrapped(_cells(_rows(lines)), right)
+    rows = _join_wrapped(_rows(_cells(lines)), right)
     texts = [" | ".join(part.text for part in row) for row in rows]
     entries: list[dict[str, object]] = []
     for index, text in enumerate(texts):
@@ -635,7 +638,7 @@ def _experience(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
     only on the rows before it when the section opens with a job's heading above the first
     range (a sidebar CV's `Title — Employer` / `May 2020 – Present`). Of a row, only its
     leftmost text counts: a location or date is printed right."""
-    rows = _join_wrapped(_cells(_rows(lines)), right)
+    rows = _join_wrapped(_rows(_cells(lines)), right)
     dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
     if not dated:
         return _undated(rows)
@@ -707,6 +710,9 @@ def _on_row(row: list[Line]) -> tuple[Line, re.Match[str], list[str]]:
     heading = [part.text for part in row if part is not holder and _is_heading_line(part.text)]
     heading += [clean_text(p) for p in _split_heading(remainder) if p.strip(" :")]
     return holder, match, heading
+
+
+_WORD = re.compile(r"[^\W\d_]{2}")
 
 
 def _described(rows: list[list[Line]]) -> set[int]:
@@ -794,26 +800,34 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
     return [sorted(row, key=lambda line: line.bbox[0]) for row in rows]
 
 
-def _cells(rows: list[list[Line]]) -> list[list[Line]]:
-    """Rows with lines cut where a table's cells were read as one (`04/2014 - 12/2015 Công
-    ty … Kỹ sư`): at a gap wider than the text is tall, before a word that starts where a
-    cell starts on another row."""
-    starts = [part.bbox[0] for row in rows if len(row) > 1 for part in row]
-    result: list[list[Line]] = []
-    for row in rows:
-        parts: list[Line] = []
-        for part in row:
-            piece = [part.words[0]]
-            for previous, word in zip(part.words, part.words[1:], strict=False):
-                if word.bbox[0] - previous.bbox[2] > word.height and any(
-                    abs(word.bbox[0] - start) <= 3 for start in starts
-                ):
-                    parts.append(Line(tuple(piece), part.page))
-                    piece = []
-                piece.append(word)
-            parts.append(Line(tuple(piece), part.page))
-        result.append(parts)
-    return result
+def _cells(lines: list[Line]) -> list[Line]:
+    """Lines cut where a table's cells were read as one (`04/2014 - 12/2015 Công ty … Kỹ
+    sư`) before a word that starts where a cell starts on another row, and without the
+    specks a scan leaves (a timeline's dot read as `Ò`), which would stand between a
+    row's parts."""
+    starts = [part.bbox[0] for row in _rows(lines) if len(row) > 1 for part in row]
+    return [
+        piece
+        for line in lines
+        for piece in _cut(line, starts)
+        if _WORD.search(piece.text) or any(char.isdigit() for char in piece.text)
+    ]
+
+
+def _cut(line: Line, starts: list[float]) -> list[Line]:
+    """`line` in pieces at each gap wider than the text is tall before a word that starts
+    at one of `starts`."""
+    pieces: list[Line] = []
+    piece = [line.words[0]]
+    for previous, word in zip(line.words, line.words[1:], strict=False):
+        if word.bbox[0] - previous.bbox[2] > word.height and any(
+            abs(word.bbox[0] - start) <= 3 for start in starts
+        ):
+            pieces.append(Line(tuple(piece), line.page))
+            piece = []
+        piece.append(word)
+    pieces.append(Line(tuple(piece), line.page))
+    return pieces
 
 
 class _Edges:
