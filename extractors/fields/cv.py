@@ -78,8 +78,9 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
 _MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 # `Tháng 10/2014`, `10/2014`, `10.2014`, `Oct 2014`, `October 2014`, `2014`.
 _POINT = r"(?:(?:tháng\s*)?(\d{1,2})\s*[/.]\s*(\d{4})|([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})|(\d{4}))"
+# A scan may read a speck beside the dash (`Dec 2021 -.Present`).
 _RANGE = re.compile(
-    rf"{_POINT}\s*(?:-|–|—|to|đến)\s*(?:{_POINT}|(nay|hiện tại|present|now|current))",
+    rf"{_POINT}\s*(?:-|–|—|to|đến)[\s.,]*(?:{_POINT}|(nay|hiện tại|present|now|current))",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -144,7 +145,9 @@ class CvExtractor:
                 location = continued(
                     document, location, accept=_address_goes_on(location.value.split()[-1])
                 )
-        out.put("location", clean_text(location.value) if location else None, location)
+        # A scan reads a cell's rule or a speck before the value as `-` or `|`.
+        place = clean_text(location.value).lstrip("-–—|:.,_ ") if location else None
+        out.put("location", place or None, location)
         id_line = next((line for line in lines if _NATIONAL_ID.search(line.text)), None)
         if id_line is None and _NATIONAL_ID.search(text):  # the number wrapped below its label
             id_line = next((line for line in lines if _NATIONAL_ID_LABEL.search(line.text)), None)
@@ -789,11 +792,19 @@ def _split_heading(text: str) -> list[str]:
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
-    """Lines sharing a baseline (within 4 points), each row left to right, rows top down."""
+    """Lines sharing a baseline (tops or middles within 4 points: OCR boxes a cell's words
+    by their own heights), each row left to right, rows top down."""
     rows: list[list[Line]] = []
     for line in sorted(lines, key=lambda line: (line.page, line.bbox[1], line.bbox[0])):
         last = rows[-1][0] if rows else None
-        if last is not None and last.page == line.page and abs(last.bbox[1] - line.bbox[1]) <= 4:
+        if (
+            last is not None
+            and last.page == line.page
+            and (
+                abs(last.bbox[1] - line.bbox[1]) <= 4
+                or abs(last.bbox[1] + last.bbox[3] - line.bbox[1] - line.bbox[3]) <= 8
+            )
+        ):
             rows[-1].append(line)
         else:
             rows.append([line])
