@@ -500,7 +500,7 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
             continue
         start = _term_start(flow, left, right, match.end(), signing, effective)
         if start is None:
-            return None
+            continue
         end = add_months(start, months)
         return Found(
             end, flow.found(match.start(), match.end(), level.IN_PROSE).line, level.IN_PROSE
@@ -509,35 +509,48 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
 
 
 _DEFINITION = re.compile(r"[\"”]\s*(?:shall\s+)?means?\b|[\"”]\s*(?:la|co nghia la)\b")
-_FROM_EFFECTIVE = re.compile(
+# What a term is counted from, in its sentence.
+_RUNS_FROM = re.compile(
     spaced(
-        r"(?:ke )?tu ngay (?:hop dong )?co hieu luc|from the effective date|on the effective date"
-        r"|effective date"
+        r"(?:ke )?tu (?:ngay|thoi diem)\b|\bke tu\b|\btinh tu\b|\bfrom\b|\bafter\b"
+        r"|\bcommencing\b(?: on| from)?|\bstarting\b(?: on| from)?|\bbeginning\b(?: on| from)?"
     ),
     re.IGNORECASE,
+)
+_FROM_EFFECTIVE = re.compile(
+    spaced(r"^\W*(?:ngay )?(?:hop dong )?co hieu luc|^\W*(?:the )?effective date"),
+    re.IGNORECASE,
+)
+# The contract's own term, as opposed to a warranty's, a notice's or a form's option.
+_OWN_TERM = re.compile(
+    spaced(r"hop dong|agreement|contract|\blease\b|thoa thuan|this deed"), re.IGNORECASE
 )
 
 
 def _term_start(
     flow: Flow, left: int, right: int, term_end: int, signing: Found | None, effective: Found | None
 ) -> str | None:
-    """Where a term starts, as its sentence says: signing, the effective date, or a printed
-    date."""
+    """Where the contract's term starts, as its sentence says: signing, the effective date or
+    a printed date. A term counted from anything else (delivery, acceptance, an in-service
+    date) ends on a day nobody printed, and a term that is not the contract's own ends
+    nothing: both give None rather than a computed date."""
     folded = flow.folded[left:right]
-    if re.search(
-        r"(?:ke )?tu ngay (?:hai ben )?ky|from (?:the date of )?(?:signing|signature|"
-        r"execution)|on the date of signing",
-        folded,
-    ):
+    cues = list(_RUNS_FROM.finditer(folded))
+    # The start said right after the term (`12 months from …`), else the one before it.
+    cue = next((c for c in cues if c.start() >= term_end - left), cues[-1] if cues else None)
+    if cue is None:
+        if not _OWN_TERM.search(folded):
+            return None
+        return effective.value if effective else signing.value if signing else None
+    after = folded[cue.end() :]
+    if _FROM_SIGNING.match(after):
         return signing.value if signing else None
-    if _FROM_EFFECTIVE.search(folded):
+    if _FROM_EFFECTIVE.match(after):
         return effective.value if effective else None
-    printed = date_in(flow.text[left:right], day_first=True)
-    if printed is not None:
+    printed = date_in(flow.text[left + cue.end() : right], day_first=True)
+    if printed is not None and printed[1] <= 12:
         return printed[0]
-    if effective is not None:
-        return effective.value
-    return signing.value if signing else None
+    return None
 
 
 # --- value ------------------------------------------------------------------------------------
