@@ -87,10 +87,16 @@ _ALTERNATIVES = "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.ite
 _LABEL = re.compile(
     rf"(?:^|(?<=[\s;,.]))(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?\s*:", re.IGNORECASE
 )
-# A cell holding a label alone (a table's left column), colon or not.
+_ANY_LABEL = "|".join(f"(?:{pattern})" for pattern in _LABELS.values())
+# A cell holding a label alone (a table's left column), colon or not; one cell may name two
+# facts either of which its value may be (`Tax code / Company No.`).
 _LABEL_CELL = re.compile(
-    rf"^\s*(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?\s*:?\s*$", re.IGNORECASE
+    rf"^\s*(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?(?:\s*/\s*(?:{_ANY_LABEL})\.?)*\s*:?\s*$",
+    re.IGNORECASE,
 )
+# A value that opens with a label of its own (`Company No. 68421371` under `Tax code /
+# Company No.`) is the fact that label names.
+_LABEL_OPENING = re.compile(rf"^\s*(?:{_ALTERNATIVES})\b\.?\s*:?\s*(?=\S)", re.IGNORECASE)
 _LABEL_LIKE = re.compile(r"^[^:]{1,40}:")
 _HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|mr|mrs|ms|miss|dr|madam|sir)\.?\s+", re.IGNORECASE)
 _PERSON_END = re.compile(
@@ -403,6 +409,7 @@ def _continued_name(line: Line, following: list[Line], found: Found) -> Found:
 
 def _read_labels(block: list[Line], party: _Party) -> None:
     """`Label: value` facts of a block; a label alone in a cell takes the cell to its right."""
+    block = _label_cells(_cells(block))
     for position, line in enumerate(block):
         folded = fold(line.text)
         cell = _LABEL_CELL.match(folded)
@@ -411,6 +418,11 @@ def _read_labels(block: list[Line], party: _Party) -> None:
             if key != "other":
                 value = _right_cell(line, block)
                 if value is not None:
+                    own = _LABEL_OPENING.match(fold(value.value))
+                    if own is not None and own.lastgroup != key:
+                        continue
+                    if key in ("address", "name"):
+                        value = _spilled(line, value, block)
                     _store(party, key, value)
             continue
         matches = list(_LABEL.finditer(folded))
@@ -425,6 +437,92 @@ def _read_labels(block: list[Line], party: _Party) -> None:
             if number + 1 == len(matches) and key in ("address", "name"):
                 found = _continued(line, block[position + 1 :], found)
             _store(party, key, found)
+
+
+def _cells(block: list[Line]) -> list[Line]:
+    """The block's lines cut where a gap wider than a word space parts two cells: a text
+    layer runs a table's label cell and value cell into one line (`Tax code 6162021558`)."""
+    cells: list[Line] = []
+    for line in block:
+        words = line.words
+        start = 0
+        for index in range(1, len(words)):
+            gap = words[index].bbox[0] - words[index - 1].bbox[2]
+            if gap > 1.2 * max(words[index].height, 1.0):
+                cells.append(Line(words[start:index], line.page))
+                start = index
+        cells.append(Line(words[start:], line.page) if start else line)
+    return cells
+
+
+def _alone(cell: Line, cells: list[Line]) -> bool:
+    """Whether nothing stands right of `cell` on its row."""
+    return not any(
+        other is not cell and _same_row(other, cell) and other.bbox[0] > cell.bbox[2]
+        for other in cells
+    )
+
+
+def _label_cells(cells: list[Line]) -> list[Line]:
+    """Label cells wrapped within their column (`Tax identification` / `number`, `Legal` /
+    `representative`) joined into one: the fragment below stands alone at the label's left
+    edge, maybe after the value's own wrapped lines, and only the two together are a label."""
+    out = list(cells)
+    position = 0
+    while position < len(out):
+        cell = out[position]
+        folded = fold(cell.text)
+        if _LABEL_CELL.match(folded) or _LABEL_LIKE.match(cell.text) or len(folded) > 40:
+            position += 1
+            continue
+        height = max(cell.bbox[3] - cell.bbox[1], 1.0)
+        for below in out[position + 1 : position + 4]:
+            if below.page != cell.page or below.bbox[1] - cell.bbox[3] > 2.5 * height:
+                break
+            if abs(below.bbox[0] - cell.bbox[0]) > 4 or not _alone(below, out):
+                continue
+            if _LABEL_CELL.match(f"{folded} {fold(below.text)}"):
+                out[position] = Line((*cell.words, *below.words), cell.page)
+                out.remove(below)
+            break
+        position += 1
+    return out
+
+
+def _spilled(label: Line, found: Found, cells: list[Line]) -> Found:
+    """A value cell's last line retyped at the table's left margin (a Word table whose
+    wrapped cell became a paragraph): alone on its row, right under the value, no label and
+    no heading, it continues the address or name."""
+    last = max(found.line.words, key=lambda word: word.bbox[1])
+    height = max(last.bbox[3] - last.bbox[1], 1.0)
+    below = [
+        cell
+        for cell in cells
+        if cell.page == label.page
+        and cell.bbox[1] > last.bbox[1] + 0.5 * height
+        and cell.bbox[1] - last.bbox[3] <= 0.8 * height
+    ]
+    if len(below) != 1:
+        return found
+    spill = below[0]
+    text = spill.text.strip()
+    folded = fold(text)
+    if (
+        abs(spill.bbox[0] - label.bbox[0]) > 4
+        or spill.bbox[0] >= found.line.bbox[0] - 4
+        or not _alone(spill, cells)
+        or _LABEL_CELL.match(folded)
+        or _LABEL.search(folded)
+        or _LABEL_LIKE.match(text)
+        or text.startswith("(")
+        or _heading_end(text) is not None
+        or _BODY_START.search(folded)
+    ):
+        return found
+    words = (*found.line.words, *spill.words)
+    return Found(
+        clean_text(f"{found.value} {text}"), Line(words, found.line.page), found.confidence
+    )
 
 
 def _store(party: _Party, key: str, found: Found) -> None:
