@@ -382,6 +382,7 @@ _FROM_SIGNING = re.compile(
     spaced(
         r"^\W*(?:ke tu |tu )?(?:ngay|the)?\s*(?:hai ben |cac ben )?(?:ky|ky ket|date of (?:signing|"
         r"signature|execution)|date hereof|date first (?:written|set forth|above)|signing"
+        r"|date of this (?:agreement|contract|deed)"
         r"|execution)\b"
         r"|^\W*ngay hop dong duoc ky"
     ),
@@ -513,7 +514,8 @@ _DEFINITION = re.compile(r"[\"”]\s*(?:shall\s+)?means?\b|[\"”]\s*(?:la|co ng
 _RUNS_FROM = re.compile(
     spaced(
         r"(?:ke )?tu (?:ngay|thoi diem)\b|\bke tu\b|\btinh tu\b|\bfrom\b|\bafter\b"
-        r"|\bcommencing\b(?: on| from)?|\bstarting\b(?: on| from)?|\bbeginning\b(?: on| from)?"
+        r"|\bcommenc(?:ing|es?)\b(?: on| from)?|\bstart(?:ing|s)?\b(?: on| from)?"
+        r"|\bbegin(?:ning|s)?\b(?: on| from)?"
     ),
     re.IGNORECASE,
 )
@@ -521,6 +523,8 @@ _FROM_EFFECTIVE = re.compile(
     spaced(r"^\W*(?:ngay )?(?:hop dong )?co hieu luc|^\W*(?:the )?effective date"),
     re.IGNORECASE,
 )
+# Between a term and what it runs from: words of its own clause, or a comma right before.
+_ATTACHED = re.compile(r"[^,;:.]*?(?:,\s*)?")
 # The contract's own term, as opposed to a warranty's, a notice's or a form's option.
 _OWN_TERM = re.compile(
     spaced(r"hop dong|agreement|contract|\blease\b|thoa thuan|this deed"), re.IGNORECASE
@@ -536,8 +540,19 @@ def _term_start(
     nothing: both give None rather than a computed date."""
     folded = flow.folded[left:right]
     cues = list(_RUNS_FROM.finditer(folded))
-    # The start said right after the term (`12 months from …`), else the one before it.
-    cue = next((c for c in cues if c.start() >= term_end - left), cues[-1] if cues else None)
+    # The start said right after the term (`12 months from …`, `36 tháng, kể từ ngày …`;
+    # not `12 months, after which it renews`), else the one before it.
+    after_term = term_end - left
+    cue = next(
+        (
+            c
+            for c in cues
+            if c.start() >= after_term
+            and _ATTACHED.fullmatch(folded[after_term : c.start()])
+            and not folded.startswith(" which", c.end())
+        ),
+        next((c for c in reversed(cues) if c.start() < after_term), None),
+    )
     if cue is None:
         if not _OWN_TERM.search(folded):
             return None
@@ -781,7 +796,17 @@ _CLAUSE_CUES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "dispute_resolution": (
         ("tranh chap", "dispute", "disputes", "arbitration", "trong tai", "jurisdiction"),
-        ("tranh chap", "dispute", "disputes", "arbitration", "trong tai"),
+        # A governing-law sentence names `any dispute or claim` too: the provision is how
+        # disputes are settled, and by whom.
+        (
+            "tranh chap",
+            "trong tai",
+            "arbitration",
+            "mediation",
+            "exclusive jurisdiction",
+            "submit to the jurisdiction",
+            "dispute resolution",
+        ),
     ),
     "force_majeure": (
         ("bat kha khang", "force majeure"),
@@ -866,7 +891,23 @@ def _clauses(flow: Flow) -> dict[str, Found]:
         name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
         if name not in found:
             found[name] = flow.found(span.start_char, span.end_char, level.IN_PROSE)
+    if "dispute_resolution" not in found:
+        for match in _DISPUTE.finditer(flow.folded):
+            left, right = sentence_at(flow, match.start(), match.end())
+            if _SETTLED.search(flow.folded[left:right]):
+                found["dispute_resolution"] = flow.found(match.start(), match.end(), level.IN_PROSE)
+                break
     return found
+
+
+# A sentence about disputes makes a dispute-resolution provision when it says how they are
+# settled; `This agreement and any dispute … shall be governed by …` is the governing law.
+_DISPUTE = re.compile(r"\bdisputes?\b", re.IGNORECASE)
+_SETTLED = re.compile(
+    r"\b(?:settle[ds]?|resolved?|referred|submitted|amicabl[ey]|negotiations?|mediation"
+    r"|arbitra\w*|tribunal|courts?)\b",
+    re.IGNORECASE,
+)
 
 
 def _is_heading(text: str) -> bool:

@@ -65,7 +65,9 @@ _BODY_START = re.compile(
 )
 _LABELS: dict[str, str] = {
     "name": r"ten (?:doanh nghiep|cong ty|don vi|to chuc|khach hang|giao dich)|ho (?:va )?ten"
-    r"|ong\s*/\s*ba|company name|name of (?:the )?company|full name|name",
+    r"|ong\s*/\s*ba|company name|name of (?:the )?company|full name|name"
+    # A person party named after a bare honorific (`Ông: Võ Công Khắc Trường`).
+    r"|ong|ba|mr|mrs|ms",
     "address": r"dia chi(?: tru so(?: chinh)?| thuong tru| lien he| giao dich| dang ky)?"
     r"|tru so(?: chinh)?|(?:registered |business |head office |office |principal )?address"
     r"|head office|registered office|principal place of business",
@@ -419,7 +421,11 @@ def _read_labels(block: list[Line], party: _Party) -> None:
                 value = _right_cell(line, block)
                 if value is not None:
                     own = _LABEL_OPENING.match(fold(value.value))
-                    if own is not None and own.lastgroup != key:
+                    if (
+                        own is not None
+                        and own.lastgroup != key
+                        and not _HONORIFIC.match(value.value)  # `Ms. Hoang Bao Hung`
+                    ):
                         continue
                     if key in ("address", "name"):
                         value = _spilled(line, value, block)
@@ -639,6 +645,7 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
     heads = [piece for _, piece in row]
     bottom = max(head.bbox[3] for head in heads)
     first = min(index for index, _ in row)
+    end = _grid_end(flow, first, end, heads)
     starts = _value_columns(flow, first, end, heads, bottom) or [head.bbox[0] for head in heads]
     bounds = [start - 4 for start in starts]
     labels: list[Line] = []
@@ -662,7 +669,8 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
         party = _Party(name=_name_after_heading(head, cells[number]))
         mine = cells[number]
         if labels and first_row is not None:
-            mine = [cell for cell in mine if cell.bbox[1] >= first_row - 1]
+            # Stacked diacritics (`CỔ PHẦN`) lift a cell's top above its row's: its middle counts.
+            mine = [cell for cell in mine if (cell.bbox[1] + cell.bbox[3]) / 2 >= first_row]
             for label in labels:
                 match = _LABEL_CELL.match(fold(label.text))
                 key = match.lastgroup if match else None
@@ -687,6 +695,27 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
             party.name = _without_honorific(party.name)
         parties.append(party)
     return parties
+
+
+def _grid_end(flow: Flow, first: int, end: int, heads: list[Line]) -> int:
+    """Where the parties' columns end when no heading of the terms was recognised: at the
+    first line of prose, which starts at the left margin and runs across the columns."""
+    page = heads[0].page
+    lines = [line for line in flow.lines if line.page == page]
+    left = min(line.bbox[0] for line in lines)
+    width = max(line.bbox[2] for line in lines) - left
+    for index in range(first + 1, end):
+        line = flow.lines[index]
+        if line.page != page:
+            return index
+        if (
+            line.bbox[0] <= left + 10
+            and line.bbox[2] - line.bbox[0] > 0.6 * width
+            and len(_cells([line])) == 1  # a row of cells run together is no prose
+            and not _LABEL.match(fold(line.text))
+        ):
+            return index
+    return end
 
 
 def _value_columns(
