@@ -420,12 +420,7 @@ def _read_labels(block: list[Line], party: _Party) -> None:
             if key != "other":
                 value = _right_cell(line, block)
                 if value is not None:
-                    own = _LABEL_OPENING.match(fold(value.value))
-                    if (
-                        own is not None
-                        and own.lastgroup != key
-                        and not _HONORIFIC.match(value.value)  # `Ms. Hoang Bao Hung`
-                    ):
+                    if _names_other(value, key):
                         continue
                     if key in ("address", "name"):
                         value = _spilled(line, value, block)
@@ -445,6 +440,14 @@ def _read_labels(block: list[Line], party: _Party) -> None:
             _store(party, key, found)
 
 
+def _names_other(value: Found, key: str) -> bool:
+    """Whether a value cell opens with a label of another fact (`Company No. 68421371` under
+    `Tax code / Company No.`): it is that fact's value. An honorific opens a name, not a
+    label (`Ms. Hoang Bao Hung`)."""
+    own = _LABEL_OPENING.match(fold(value.value))
+    return own is not None and own.lastgroup != key and not _HONORIFIC.match(value.value)
+
+
 def _cells(block: list[Line]) -> list[Line]:
     """The block's lines cut where a gap wider than a word space parts two cells: a text
     layer runs a table's label cell and value cell into one line (`Tax code 6162021558`)."""
@@ -454,7 +457,11 @@ def _cells(block: list[Line]) -> list[Line]:
         start = 0
         for index in range(1, len(words)):
             gap = words[index].bbox[0] - words[index - 1].bbox[2]
-            if gap > 1.2 * max(words[index].height, 1.0):
+            height = max(words[index].height, 1.0)
+            before = " ".join(word.text for word in words[start:index])
+            # A label cell (short, no colon) ends at a narrower gap than other text does.
+            label_like = ":" not in before and len(before) <= 40
+            if gap > 1.2 * height or (label_like and gap > 0.6 * height):
                 cells.append(Line(words[start:index], line.page))
                 start = index
         cells.append(Line(words[start:], line.page) if start else line)
@@ -564,7 +571,12 @@ def _right_cell(label: Line, block: list[Line], stop_top: float | None = None) -
     ]
     if not candidates:
         return None
-    value_line = min(candidates, key=lambda other: other.bbox[0])
+    # The nearest column's first line: a wrapped line below can share the label's row too.
+    left = min(other.bbox[0] for other in candidates)
+    value_line = min(
+        (other for other in candidates if other.bbox[0] <= left + 4),
+        key=lambda other: other.bbox[1],
+    )
     if stop_top is None:
         stop_top = min(
             (
@@ -599,7 +611,7 @@ def _continued(line: Line, rest: list[Line], found: Found) -> Found:
     no label of its own."""
     lefts = (line.bbox[0], found.line.bbox[0])
     value, words, previous = found.value, list(found.line.words), line
-    for nxt in rest[:3]:
+    for nxt in rest[:6]:  # a narrow column wraps an address over many lines
         text = nxt.text.strip()
         height = max(previous.bbox[3] - previous.bbox[1], 1.0)
         if (
@@ -660,6 +672,7 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
         for number, part in enumerate(columns):
             if part is not None:
                 cells[number].append(part)
+    labels = _label_cells(labels)
     # A grid's rows start below the heading row; a heading wrapped in its cell is not a row.
     first_row = min(
         (label.bbox[1] for label in labels if _LABEL_CELL.match(fold(label.text))), default=None
@@ -681,7 +694,7 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
                     default=float("inf"),
                 )
                 value = _right_cell(label, [label, *mine], stop)
-                if value is not None:
+                if value is not None and not _names_other(value, key):
                     _store(party, key, value)
             if party.name is None and mine:
                 party.name = _first_cell(mine, labels)
