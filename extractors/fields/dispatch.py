@@ -354,6 +354,7 @@ class _Letter:
             return None
         if (
             _RECIPIENTS.match(following.folded)
+            or _GROUNDS.match(following.folded)  # the recitals after `Về việc …`
             or _PLACE_DATE.search(following.folded)
             or _MOTTO.search(following.folded)
             or (_upper(following.text) and not re.search(r"\d", following.text))
