@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import partial
 
 from extractors.amount_words import mostly_number_words, words_to_amount
-from extractors.document import Line, ParsedDocument, Word
+from extractors.document import Line, Page, ParsedDocument, Word
 from extractors.fields import confidence as level
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
@@ -56,6 +56,8 @@ _NUMBER = re.compile(
     r"(?:\s*\([^)]{0,20}\))?\s*:"
     # Without a colon only when the label is all its cell says (`Invoice #`, value beside).
     r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$"
+    # ... or the value beside it on the line, when the value holds a digit (`Invoice # 2026822`).
+    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))(?=\s+[^\s:]*\d)"
     # `# 1042` heading a line, and a title naming its own number (`Invoice INV/2023/0008`).
     r"|^\s*#(?=\s*\S*\d)|^\s*(?:tax\s+)?invoice(?=\s+[^\s:]*\d))",
     re.IGNORECASE,
@@ -70,7 +72,14 @@ _ISSUE_DATE = label(
     r"date",
     r"ngày(?=\s*:)",  # "Ngày: 10/06/2026", not "Ngày đến hạn"
 )
-_DUE_DATE = label(r"due date", r"payment due", r"hạn thanh toán", r"ngày đến hạn")
+_DUE_DATE = label(
+    r"due date",
+    r"payment due",
+    r"due(?=\s*:)",  # `Due: 21 February 2026`, not `Balance due`'s amount
+    r"hạn thanh toán",
+    r"ngày đến hạn",
+    r"hạn trả",
+)
 _PO = label(
     r"po (?:number|no\.?)",
     r"po ?#",
@@ -85,6 +94,7 @@ _PO = label(
 _PAYMENT = label(
     r"hình thức thanh toán",
     r"phương thức thanh toán",
+    r"hình thức tt",
     r"httt",
     r"payment method",
     r"method of payment",
@@ -100,6 +110,7 @@ _SUBTOTAL = label(
     r"total before (?:tax|vat)",
     r"net amount",
     r"total net",
+    r"net total",
 )
 _VAT_AMOUNT = label(
     r"tiền thuế gtgt",
@@ -119,6 +130,7 @@ _TOTAL = label(
     r"amount due",
     r"total due",
     r"total payable",
+    r"balance due",
     r"grand total",
     r"total",
 )
@@ -140,6 +152,15 @@ _SELLER = block_label(
     r"vendor",
     r"from",
 )
+# The issuer named on a line of its own, often in the footer under the totals, where the
+# signature labels are no party's heading but this one still is.
+_ISSUED_BY = block_label(
+    r"issued by",
+    r"remit(?:tance)? to",
+    r"(?:please )?make (?:cheques|checks|payments?) payable to",
+    r"payable to",
+    r"phát hành bởi đơn vị",
+)
 _BUYER = block_label(
     r"(?:tên )?đơn vị mua(?: hàng)?",
     r"(?:tên |họ tên )?người mua(?: hàng)?",
@@ -152,12 +173,16 @@ _BUYER = block_label(
     r"invoiced to",
     r"to(?=\s*:)",
     r"customer",
+    r"khách hàng",
     r"sold to",
 )
 _TAX_ID = label(
     r"mã số thuế",
     r"mst",
-    r"tax (?:id|code|number)",
+    r"tax (?:id|code|number|reg(?:istration)?\.? (?:no\.?|number))",
+    r"gst (?:reg(?:istration)?\.? )?(?:no\.?|number|id)",
+    r"uen",
+    r"abn",
     r"vat (?:reg(?:istration)?\.? )?(?:no\.?|number|id)",
     r"tin",
     # The VAT number in the words of the seller's own country.
@@ -165,7 +190,7 @@ _TAX_ID = label(
     r"btw[- ]?(?:nummer|nr|id)\.?",
     r"(?:n° |numéro de )?tva(?: intracom(?:munautaire)?)?",
 )
-_ADDRESS = label(r"địa chỉ", r"address")
+_ADDRESS = label(r"địa chỉ", r"đ/c", r"đ/chỉ", r"address", r"addr\.?")
 _BANK = label(
     r"số tài khoản",
     r"stk",
@@ -179,7 +204,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 # A VAT line that is not a total ("Total VAT"), and a total that is not VAT's.
 _VAT_ONLY = folded_pattern(r"^(?!.*(tổng cộng|total amount|grand total)).*(thuế|vat|tax)")
 _TOTAL_ONLY = folded_pattern(
-    r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due"
+    r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due|balance due"
 )
 _COMPANY = re.compile(
     r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|\bcompany\b|\bltd\b|\bllc\b|\binc\b|\bjsc\b|"
@@ -291,6 +316,12 @@ class InvoiceExtractor:
         foot = _signature_zone(document)
         totals = _first_total(document)
         anchors = [anchor for anchor in anchors if not _below(anchor[0], foot)]
+        # `Issued by …` names the issuer wherever it is printed, the footer included.
+        anchors += [
+            (line, start, "seller")
+            for line, start in label_matches(document, _ISSUED_BY)
+            if not _PROVIDER.search(fold(line.text))
+        ]
         owners = [(line, role, _COLUMN_SLACK) for line, _, role in anchors]
         letterhead = None
         if not any(role == "seller" for _, _, role in anchors):
@@ -308,10 +339,26 @@ class InvoiceExtractor:
             role: {"name": None, "tax_id": None, "address": None, "bank_account": None}
             for role in ("seller", "buyer")
         }
+        parsers: dict[str, Callable[[str], str | None]] = {
+            "name": lambda t: clean_text(t) if _looks_like_name(t) else None,
+            "tax_id": _any_tax_id,
+            "address": lambda t: clean_text(t) or None,
+            "bank_account": _bank_account,
+        }
         named: dict[str, Found] = {}
+        for (role, key), found in _party_grid(document, anchors).items():
+            value = parsers[key](found.value)
+            if value is not None:
+                parties[role][key] = value
+                out.note(f"{role}.{key}", found)
+                if key == "name":
+                    named[role] = found
+        inline: dict[str, Found] = {}  # `Issued by Name · address`: the address printed beside
         for role in ("seller", "buyer"):
+            if parties[role]["name"] is not None:
+                continue
             names = [
-                found
+                (found, fold(line.text[:start]))
                 for line, start, anchor_role in anchors
                 if anchor_role == role
                 and (
@@ -325,24 +372,35 @@ class InvoiceExtractor:
                 )
                 is not None
             ]
-            names = [_without_own_label(found) for found in names]
-            # A buyer block names both the person and the company; the company is the party.
-            names.sort(key=lambda found: not _COMPANY.search(found.value))
-            if not names and role == "seller" and letterhead is not None:
-                names = [letterhead]
-            if not names and role == "buyer" and recipient is not None:
-                names = [recipient]
-            if names:
-                names[0] = continued(document, names[0], accept=_continues_name)
-                parties[role]["name"] = clean_text(names[0].value)
-                named[role] = names[0]
-                out.note(f"{role}.name", names[0])
-        readers: tuple[tuple[re.Pattern[str], str, Callable[[str], str | None]], ...] = (
-            (_TAX_ID, "tax_id", _any_tax_id),
-            (_ADDRESS, "address", lambda t: clean_text(t) or None),
-            (_BANK, "bank_account", _bank_account),
+            names = [(_without_own_label(found), heading) for found, heading in names]
+            # A buyer block names both the person and the company; the company is the party,
+            # named with a company word or under the organisation's own label.
+            names.sort(
+                key=lambda pair: (
+                    not _COMPANY.search(pair[0].value),
+                    bool(_PERSON_LABEL.search(pair[1])),
+                )
+            )
+            chosen = [found for found, _ in names]
+            if not chosen and role == "seller" and letterhead is not None:
+                chosen = [letterhead]
+            if not chosen and role == "buyer" and recipient is not None:
+                chosen = [recipient]
+            if chosen:
+                name, beside = _split_inline(chosen[0])
+                if beside is not None:
+                    inline[role] = beside
+                name = continued(document, name, accept=_continues_name)
+                parties[role]["name"] = clean_text(name.value)
+                named[role] = name
+                out.note(f"{role}.name", name)
+        readers: tuple[tuple[re.Pattern[str], str], ...] = (
+            (_TAX_ID, "tax_id"),
+            (_ADDRESS, "address"),
+            (_BANK, "bank_account"),
         )
-        for pattern, key, parse in readers:
+        for pattern, key in readers:
+            parse = parsers[key]
             for line, start in label_matches(document, pattern):
                 if _PROVIDER.search(fold(line.text)):
                     continue  # the e-invoice service's own details, printed in the footer
@@ -361,9 +419,10 @@ class InvoiceExtractor:
                     out.note(f"{owner}.{key}", found)
         for role, name in named.items():
             if parties[role]["address"] is None:
-                found = _unlabelled_address(document, name)
+                found = inline.get(role) or _unlabelled_address(document, name)
                 if found is not None:
-                    found = continued(document, found, accept=_continues_address)
+                    if found is not inline.get(role):
+                        found = continued(document, found, accept=_continues_address)
                     parties[role]["address"] = clean_text(found.value)
                     out.note(f"{role}.address", found)
         out.fields["seller"] = parties["seller"]
@@ -567,13 +626,20 @@ def _form_from_title(document: ParsedDocument) -> Found | None:
 
 def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
     """Vietnamese invoices print the issue date as `Ngày 05 tháng 03 năm 2026` near the top,
-    usually without any label."""
-    pattern = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}", re.IGNORECASE)
+    usually without any label, bilingual ones with a gloss after each word
+    (`Ngày (Date) 07 tháng (month) 04 năm (year) 2026`)."""
     for line in document.lines:
-        match = pattern.search(line.text)
+        match = _VI_DATE_LINE.search(line.text)
         if match is not None:
-            return Found(match.group(0), line.span(match.start(), match.end()), level.LABELLED)
+            value = clean_text(_PARENTHESES.sub(" ", match.group(0)))
+            return Found(value, line.span(match.start(), match.end()), level.LABELLED)
     return None
+
+
+_GLOSS = r"\s*(?:\([^)\d]{0,12}\)\s*)?"
+_VI_DATE_LINE = re.compile(
+    rf"ngày{_GLOSS}\d{{1,2}}\s*tháng{_GLOSS}\d{{1,2}}\s*năm{_GLOSS}\d{{4}}", re.IGNORECASE
+)
 
 
 _US_ADDRESS = re.compile(r"\b(?:USA|U\.S\.A\.?|United States)\b|,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
@@ -771,31 +837,183 @@ def _owner(line: Line, anchors: list[tuple[Line, str, float]]) -> str | None:
 
 
 def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
-    """English blocks often print the address, unlabelled, on the line under the name."""
+    """English blocks often print the address, unlabelled, under the name, sometimes with
+    the party's tax id or contact line between them."""
     page = document.pages[name.line.page - 1]
-    following = below(document, name.line, max_gap_lines=1.2) or below_interleaved(
-        page, name.line, name.line.bbox[0]
-    )
-    if following is None or ":" in following.text:
-        return None
-    # Under the name at the same margin, centred under a centred letterhead, ending where a
-    # right-aligned one ends, or centred on the page as a letterhead's lines often are.
-    x0, x1 = name.line.bbox[0], name.line.bbox[2]
+    line = name.line
+    for _ in range(3):
+        following = below(document, line, max_gap_lines=1.2) or below_interleaved(
+            page, line, line.bbox[0]
+        )
+        if following is None or not _in_block(page, name.line, following):
+            return None
+        folded = fold(following.text)
+        if any(p.search(folded) for p in (_SELLER, _BUYER, _ISSUED_BY)):
+            return None
+        if _contact_line(following.text):
+            line = following  # the block goes on under its tax id or contact line
+            continue
+        if ":" in following.text:
+            return None
+        if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
+            return None
+        return Found(following.text, following, level.GUESS)
+    return None
+
+
+def _in_block(page: Page, name: Line, following: Line) -> bool:
+    """Under the name at the same margin, centred under a centred letterhead, ending where a
+    right-aligned one ends, or centred on the page as a letterhead's lines often are."""
+    x0, x1 = name.bbox[0], name.bbox[2]
     below_centre = (following.bbox[0] + following.bbox[2]) / 2
-    if not (
+    return (
         abs(following.bbox[0] - x0) <= 5
         or abs(below_centre - (x0 + x1) / 2) <= 10
         or abs(following.bbox[2] - x1) <= 5
         or abs(below_centre - page.width / 2) <= 10
+    )
+
+
+def _contact_line(text: str) -> bool:
+    """A party's tax id, bank account, phone, e-mail or web address line."""
+    folded = fold(text)
+    return bool(
+        any(p.search(folded) for p in (_TAX_ID, _BANK, _CONTACT))
+        or find_email(text)
+        or find_phone(text)
+        or _URL.search(text)
+    )
+
+
+_CONTACT = label(
+    r"tel", r"phone", r"fax", r"điện thoại", r"đt", r"email", r"e-mail", r"web(?:site)?"
+)
+# Parts of one line naming several things: `Summit Peak Software, Inc. · 310 W Adams Street`.
+_INLINE_SEPARATOR = re.compile(r"\s+[·•|]\s+")
+_PERSON_LABEL = folded_pattern(
+    r"họ (?:và )?tên|người mua hàng|người bán hàng|contact|attn|attention|"
+    r"(?:buyer|customer)'?s? name"
+)
+
+
+def _split_inline(found: Found) -> tuple[Found, Found | None]:
+    """A name printed with its address on one line, set apart by a dot or a bar: the name,
+    and the address when the rest reads as one."""
+    parts = _INLINE_SEPARATOR.split(found.value)
+    if len(parts) < 2:
+        return found, None
+    text = found.line.text
+    offset = text.find(found.value)
+    name_end = offset + len(parts[0]) if offset >= 0 else len(text)
+    name = Found(parts[0], found.line.span(max(offset, 0), name_end), found.confidence)
+    for part in parts[1:]:
+        if re.search(r"\d", part) and re.search(r"[^\W\d]{3}", part) and not _contact_line(part):
+            start = text.find(part)
+            where = found.line.span(start, start + len(part)) if start >= 0 else found.line
+            return name, Found(part, where, level.GUESS)
+    return name, None
+
+
+def _party_grid(
+    document: ParsedDocument, anchors: list[tuple[Line, int, str]]
+) -> dict[tuple[str, str], Found]:
+    """Seller and buyer side by side under headings on one row, their details in a grid: a
+    column of labels at the left (`Tên đơn vị`, `Mã số thuế`, `Địa chỉ`) and one column of
+    values per party. A value belongs to the party whose column it starts in, whatever line
+    the reader joined it into; a row without a label continues the row above."""
+    for seller, _, role in anchors:
+        if role != "seller":
+            continue
+        for buyer, _, other in anchors:
+            if (
+                other == "buyer"
+                and buyer.page == seller.page
+                and abs(buyer.bbox[1] - seller.bbox[1]) <= 3
+                and abs(buyer.bbox[0] - seller.bbox[0]) >= 50
+            ):
+                found = _read_grid(document, seller, buyer)
+                if found:
+                    return found
+    return {}
+
+
+def _read_grid(document: ParsedDocument, seller: Line, buyer: Line) -> dict[tuple[str, str], Found]:
+    page = document.pages[seller.page - 1]
+    rows = _rows_under(page, max(seller.bbox[3], buyer.bbox[3]), seller.bbox[3] - seller.bbox[1])
+    segments = [line for row in rows for line in row]
+    if not segments:
+        return {}
+    label_x = min(line.bbox[0] for line in segments)
+    columns: list[float] = []
+    for x in sorted(line.bbox[0] for line in segments if line.bbox[0] > label_x + 20):
+        if not columns or x - columns[-1] > 20:
+            columns.append(x)
+    if len(columns) != 2:
+        return {}
+    roles = ("seller", "buyer") if seller.bbox[0] < buyer.bbox[0] else ("buyer", "seller")
+    pieces: dict[tuple[str, str], list[Word]] = {}
+    key: str | None = None
+    for row in rows:
+        first = min(row, key=lambda line: line.bbox[0])
+        words = [word for line in row for word in line.words]
+        if abs(first.bbox[0] - label_x) <= 4 and first.bbox[2] < columns[0] - 2:
+            key = _grid_key(first.text)
+            words = [word for line in row if line is not first for word in line.words]
+        if key is None:
+            continue
+        for word in sorted(words, key=lambda word: word.bbox[0]):
+            role = roles[1] if word.bbox[0] >= columns[1] - 4 else roles[0]
+            pieces.setdefault((role, key), []).append(word)
+    if {role for role, _ in pieces} != set(roles):
+        return {}
+    found = {}
+    for where, words in pieces.items():
+        line = Line(tuple(words), page.number)
+        found[where] = Found(line.text, line, level.BY_CONTEXT)
+    return found
+
+
+def _rows_under(page: Page, top: float, height: float) -> list[list[Line]]:
+    """The rows of lines under `top`, as long as they follow one another closely and the
+    line-item table has not begun."""
+    rows: list[list[Line]] = []
+    bottom = top
+    for line in sorted(
+        (line for line in page.lines if line.bbox[1] >= top - 1), key=lambda line: line.bbox[1]
     ):
-        return None
-    if any(p.search(fold(following.text)) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
-        return None
-    if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
-        return None
-    if find_email(following.text) or find_phone(following.text) or _URL.search(following.text):
-        return None  # the contact line of a block without an address
-    return Found(following.text, following, level.GUESS)
+        if rows and abs(line.bbox[1] - rows[-1][0].bbox[1]) <= 3:
+            rows[-1].append(line)
+            bottom = max(bottom, line.bbox[3])
+            continue
+        if line.bbox[1] - bottom > 1.8 * max(height, 1.0) or len(rows) >= 12:
+            break
+        rows.append([line])
+        bottom = line.bbox[3]
+    for index, row in enumerate(rows):
+        joined = Line(tuple(word for line in row for word in line.words), page.number)
+        if _is_header_row(joined) or _first_line_of_totals(joined):
+            return rows[:index]
+    return rows
+
+
+def _first_line_of_totals(line: Line) -> bool:
+    folded = fold(line.text)
+    return any(p.search(folded) for p in (_SUBTOTAL, _TOTAL_ONLY))
+
+
+def _grid_key(text: str) -> str | None:
+    folded = fold(text)
+    for pattern, key in (
+        (_TAX_ID, "tax_id"),
+        (_ADDRESS, "address"),
+        (_BANK, "bank_account"),
+        (_NAME, "name"),
+        (_SELLER, "name"),
+        (_BUYER, "name"),
+    ):
+        if pattern.search(folded):
+            return key
+    return None
 
 
 def _any_tax_id(text: str) -> str | None:
