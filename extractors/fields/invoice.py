@@ -40,6 +40,7 @@ from extractors.normalize import (
     format_decimal,
     parse_date,
     parse_foreign_tax_id,
+    parse_lettered_tax_id,
     parse_money,
     parse_payment_method,
     parse_tax_id,
@@ -121,6 +122,7 @@ _VAT_AMOUNT = label(
     r"vat",
     r"tax",
     r"gst",
+    ascii_exact=True,
 )
 _TOTAL = label(
     r"tổng cộng tiền thanh toán",
@@ -346,13 +348,13 @@ class InvoiceExtractor:
             "bank_account": _bank_account,
         }
         named: dict[str, Found] = {}
-        for (role, key), found in _party_grid(document, anchors).items():
-            value = parsers[key](found.value)
+        for (role, key), cell in _party_grid(document, anchors).items():
+            value = parsers[key](cell.value)
             if value is not None:
                 parties[role][key] = value
-                out.note(f"{role}.{key}", found)
+                out.note(f"{role}.{key}", cell)
                 if key == "name":
-                    named[role] = found
+                    named[role] = cell
         inline: dict[str, Found] = {}  # `Issued by Name · address`: the address printed beside
         for role in ("seller", "buyer"):
             if parties[role]["name"] is not None:
@@ -419,12 +421,14 @@ class InvoiceExtractor:
                     out.note(f"{owner}.{key}", found)
         for role, name in named.items():
             if parties[role]["address"] is None:
-                found = inline.get(role) or _unlabelled_address(document, name)
-                if found is not None:
-                    if found is not inline.get(role):
-                        found = continued(document, found, accept=_continues_address)
-                    parties[role]["address"] = clean_text(found.value)
-                    out.note(f"{role}.address", found)
+                address = inline.get(role)
+                if address is None:
+                    under = _unlabelled_address(document, name)
+                    if under is not None:
+                        address = continued(document, under, accept=_continues_address)
+                if address is not None:
+                    parties[role]["address"] = clean_text(address.value)
+                    out.note(f"{role}.address", address)
         out.fields["seller"] = parties["seller"]
         out.fields["buyer"] = parties["buyer"]
 
@@ -1017,8 +1021,9 @@ def _grid_key(text: str) -> str | None:
 
 
 def _any_tax_id(text: str) -> str | None:
-    """An MST, or a foreign VAT number printed with its country prefix."""
-    return parse_tax_id(text) or parse_foreign_tax_id(text)
+    """An MST, a foreign VAT number printed with its country prefix, or another country's
+    number holding letters."""
+    return parse_tax_id(text) or parse_foreign_tax_id(text) or parse_lettered_tax_id(text)
 
 
 def _bank_account(text: str) -> str | None:

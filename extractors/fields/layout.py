@@ -50,11 +50,28 @@ def label_matches(document: ParsedDocument, label: re.Pattern[str]) -> list[tupl
     """Every line holding the label, with the offset where the value would start."""
     found = []
     for line in document.lines:
-        match = label.search(fold(line.text)) or label.search(line.text)
+        match = _search(label, line.text) or label.search(line.text)
         if match is not None:
             tail = _LABEL_TAIL.match(line.text[match.end() :])
             found.append((line, match.end() + (tail.end() if tail else 0)))
     return found
+
+
+def _search(label: re.Pattern[str], text: str) -> re.Match[str] | None:
+    folded = fold(text)
+    accented = _ACCENTED.get(label)
+    for match in label.finditer(folded):
+        printed = text[match.start() : match.end()]
+        if accented is None or printed == fold(printed):
+            return match
+        if accented.match(folded, match.start()):
+            return match  # a variant written with diacritics, which OCR may have lost
+    return None
+
+
+# For labels made with `ascii_exact`: the variants written with diacritics. The others match
+# only text printed without diacritics: `VAT` is not `VẬT` (`Vật tư`, supplies).
+_ACCENTED: dict[re.Pattern[str], re.Pattern[str] | None] = {}
 
 
 def value_for(
@@ -116,11 +133,19 @@ def below(document: ParsedDocument, line: Line, *, max_gap_lines: float = 1.8) -
     return best
 
 
-def label(*variants: str) -> re.Pattern[str]:
+def label(*variants: str, ascii_exact: bool = False) -> re.Pattern[str]:
     """A label regex matching any variant at a word start, case-insensitively, with or
-    without diacritics."""
+    without diacritics. With `ascii_exact`, `label_matches` takes a variant written without
+    diacritics (an English word) only where the text has none either: `vat` is a word of
+    both languages once folded."""
     alternatives = "|".join(variants)
-    return folded_pattern(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    pattern = folded_pattern(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    if ascii_exact:
+        accented = "|".join(variant for variant in variants if fold(variant) != variant)
+        _ACCENTED[pattern] = (
+            folded_pattern(rf"(?<![\w])(?:{accented})(?![\w])") if accented else re.compile("(?!)")
+        )
+    return pattern
 
 
 def block_label(*variants: str) -> re.Pattern[str]:
