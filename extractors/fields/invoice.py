@@ -65,6 +65,8 @@ _NUMBER = re.compile(
 )
 _ISSUE_DATE = label(
     r"invoice date",
+    r"issued(?: on)?(?=\s*:)",
+    r"dated(?=\s*:)",
     r"date of issue",
     r"issue date",
     r"ngày lập",
@@ -348,7 +350,8 @@ class InvoiceExtractor:
             "bank_account": _bank_account,
         }
         named: dict[str, Found] = {}
-        for (role, key), cell in _party_grid(document, anchors).items():
+        grid, labels = _party_grid(document, anchors)
+        for (role, key), cell in grid.items():
             value = parsers[key](cell.value)
             if value is not None:
                 parties[role][key] = value
@@ -406,6 +409,8 @@ class InvoiceExtractor:
             for line, start in label_matches(document, pattern):
                 if _PROVIDER.search(fold(line.text)):
                     continue  # the e-invoice service's own details, printed in the footer
+                if line in labels:
+                    continue  # a grid's label: its row was read across both parties' columns
                 owner = _owner(line, owners)
                 if key == "bank_account" and _below(line, totals):
                     owner = "seller"  # payment details under the totals name the payee
@@ -920,11 +925,12 @@ def _split_inline(found: Found) -> tuple[Found, Found | None]:
 
 def _party_grid(
     document: ParsedDocument, anchors: list[tuple[Line, int, str]]
-) -> dict[tuple[str, str], Found]:
+) -> tuple[dict[tuple[str, str], Found], set[Line]]:
     """Seller and buyer side by side under headings on one row, their details in a grid: a
     column of labels at the left (`Tên đơn vị`, `Mã số thuế`, `Địa chỉ`) and one column of
     values per party. A value belongs to the party whose column it starts in, whatever line
-    the reader joined it into; a row without a label continues the row above."""
+    the reader joined it into; a row without a label continues the row above. The values,
+    and the grid's label lines."""
     for seller, _, role in anchors:
         if role != "seller":
             continue
@@ -935,33 +941,42 @@ def _party_grid(
                 and abs(buyer.bbox[1] - seller.bbox[1]) <= 3
                 and abs(buyer.bbox[0] - seller.bbox[0]) >= 50
             ):
-                found = _read_grid(document, seller, buyer)
+                found, labels = _read_grid(document, seller, buyer)
                 if found:
-                    return found
-    return {}
+                    return found, labels
+    return {}, set()
 
 
-def _read_grid(document: ParsedDocument, seller: Line, buyer: Line) -> dict[tuple[str, str], Found]:
+def _read_grid(
+    document: ParsedDocument, seller: Line, buyer: Line
+) -> tuple[dict[tuple[str, str], Found], set[Line]]:
     page = document.pages[seller.page - 1]
     rows = _rows_under(page, max(seller.bbox[3], buyer.bbox[3]), seller.bbox[3] - seller.bbox[1])
     segments = [line for row in rows for line in row]
     if not segments:
-        return {}
+        return {}, set()
     label_x = min(line.bbox[0] for line in segments)
-    columns: list[float] = []
+    clusters: list[list[float]] = []
     for x in sorted(line.bbox[0] for line in segments if line.bbox[0] > label_x + 20):
-        if not columns or x - columns[-1] > 20:
-            columns.append(x)
+        if not clusters or x - clusters[-1][-1] > 20:
+            clusters.append([])
+        clusters[-1].append(x)
+    # A lone cell off its column (a Word table's empty neighbour) does not make a column.
+    columns = sorted(
+        cluster[0] for cluster in sorted(clusters, key=len, reverse=True)[:2] if len(cluster) > 1
+    )
     if len(columns) != 2:
-        return {}
+        return {}, set()
     roles = ("seller", "buyer") if seller.bbox[0] < buyer.bbox[0] else ("buyer", "seller")
     pieces: dict[tuple[str, str], list[Word]] = {}
+    labels: set[Line] = set()
     key: str | None = None
     for row in rows:
         first = min(row, key=lambda line: line.bbox[0])
         words = [word for line in row for word in line.words]
         if abs(first.bbox[0] - label_x) <= 4 and first.bbox[2] < columns[0] - 2:
             key = _grid_key(first.text)
+            labels.add(first)
             words = [word for line in row if line is not first for word in line.words]
         if key is None:
             continue
@@ -969,12 +984,12 @@ def _read_grid(document: ParsedDocument, seller: Line, buyer: Line) -> dict[tupl
             role = roles[1] if word.bbox[0] >= columns[1] - 4 else roles[0]
             pieces.setdefault((role, key), []).append(word)
     if {role for role, _ in pieces} != set(roles):
-        return {}
+        return {}, set()
     found = {}
     for where, words in pieces.items():
         line = Line(tuple(words), page.number)
         found[where] = Found(line.text, line, level.BY_CONTEXT)
-    return found
+    return found, labels
 
 
 def _rows_under(page: Page, top: float, height: float) -> list[list[Line]]:
