@@ -967,6 +967,13 @@ def _read_grid(
     )
     if len(columns) != 2:
         return {}, set()
+    # The left column holds labels only, short and without figures, two of them a party's.
+    heads = [line for line in segments if abs(line.bbox[0] - label_x) <= 4]
+    if (
+        any(re.search(r"\d", line.text) or line.bbox[2] >= columns[0] - 2 for line in heads)
+        or sum(_grid_key(line.text) is not None for line in heads) < 2
+    ):
+        return {}, set()
     roles = ("seller", "buyer") if seller.bbox[0] < buyer.bbox[0] else ("buyer", "seller")
     pieces: dict[tuple[str, str], list[Word]] = {}
     labels: set[Line] = set()
