@@ -421,7 +421,7 @@ class InvoiceExtractor:
                 )
                 if found is not None:
                     if key == "address":
-                        found = continued(document, found, accept=_continues_block)
+                        found = continued(document, found, accept=_continues_block, word_wraps=True)
                     parties[owner][key] = parse(found.value)
                     out.note(f"{owner}.{key}", found)
         for role, name in named.items():
@@ -430,7 +430,9 @@ class InvoiceExtractor:
                 if address is None:
                     under = _unlabelled_address(document, name)
                     if under is not None:
-                        address = continued(document, under, accept=_continues_address)
+                        address = continued(
+                            document, under, accept=_continues_address, word_wraps=True
+                        )
                 if address is not None:
                     parties[role]["address"] = clean_text(address.value)
                     out.note(f"{role}.address", address)

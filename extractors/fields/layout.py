@@ -161,10 +161,13 @@ def continued(
     *,
     accept: Validator,
     max_lines: int = 2,
+    word_wraps: bool = False,
 ) -> Found:
     """`found` with the lines it wraps onto: each next line just below, starting where the
     value or its line starts (a wrapped cell or paragraph), that `accept` takes as more of
-    the same value rather than a new label."""
+    the same value rather than a new label. On a Word file's virtual page the paragraph's
+    alignment places each wrapped line, so its left edge says nothing: with `word_wraps`,
+    a line just below there that overlaps the value continues it too."""
     value, line = found.value, found.line
     # A wrapped value continues under itself or, like a paragraph, at its label's margin.
     first = found.line.words[0]
@@ -183,7 +186,10 @@ def continued(
             nxt = below(document, reach, max_gap_lines=1.0)
         if nxt is None:
             nxt = below_interleaved(page, line, min(reach.bbox[0], line.bbox[0]))
-        if nxt is None or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts):
+        if nxt is None:
+            break
+        aligned = any(abs(nxt.bbox[0] - left) <= 4 for left in lefts)
+        if not aligned and not (word_wraps and _wrapped_in_word(page, line, nxt)):
             break
         if nxt.words[0] in line.words:
             break  # the joined lines' box reaches down to the line just taken
@@ -193,6 +199,15 @@ def continued(
         line = Line((*line.words, *nxt.words), line.page)
         reach = Line((*reach.words, *nxt.words), line.page)
     return Found(value, line, found.confidence) if line is not found.line else found
+
+
+def _wrapped_in_word(page: Page, line: Line, nxt: Line) -> bool:
+    """Whether `nxt` may be the next visual line of `line`'s Word paragraph: both placed by
+    the Word reader, and `nxt` not a cell of a table's row (three cells or more)."""
+    if not all(word.source == "docx" for word in (*line.words, *nxt.words)):
+        return False
+    row = [other for other in page.lines if abs(other.bbox[1] - nxt.bbox[1]) <= 2]
+    return len(row) < 3
 
 
 def below_interleaved(page: Page, line: Line, left: float) -> Line | None:
