@@ -241,6 +241,7 @@ class InvoiceExtractor:
                 if found is not None:
                     out.note(f"line_items[{index}].{name}", found)
         self._totals(document, out, language)
+        _one_rate_for_all(out, document)
         amended = _confirm_amounts(items, out.fields.get("subtotal"))
         scanned = any(word.source == "ocr" for page in document.pages for word in page.words)
         inferred = (_lost_point(out) if scanned else []) or _repair_totals(out)
@@ -550,6 +551,26 @@ class InvoiceExtractor:
                 out.confidence[f"line_items[{index}].amount"] = (
                     level.CORROBORATED if agree else level.DISPUTED
                 )
+
+
+def _one_rate_for_all(out: Extraction, document: ParsedDocument) -> None:
+    """With no rate printed for the whole invoice, the rate every line is charged at is the
+    invoice's when the VAT amount is that rate of the subtotal: an inferred value."""
+    fields = out.fields
+    if fields.get("vat_rate") is not None or _printed_rates(document):
+        return
+    rates = {item.get("vat_rate") for item in _items(fields)}
+    if len(rates) != 1 or None in rates:
+        return
+    rate = str(rates.pop())
+    if fields.get("subtotal") is None or fields.get("vat_amount") is None:
+        return
+    if not re.fullmatch(r"\d+(?:\.\d+)?", rate):
+        return
+    subtotal, vat = Decimal(str(fields["subtotal"])), Decimal(str(fields["vat_amount"]))
+    if abs(subtotal * Decimal(rate) / 100 - vat) <= 1:
+        fields["vat_rate"] = rate
+        out.confidence["vat_rate"] = level.INFERRED
 
 
 def _repair_totals(out: Extraction) -> list[str]:
@@ -969,24 +990,26 @@ def _read_grid(
     )
     if len(columns) != 2:
         return {}, set()
-    # The left column holds labels only, short and without figures, two of them a party's.
-    heads = [line for line in segments if abs(line.bbox[0] - label_x) <= 4]
-    if (
-        any(re.search(r"\d", line.text) or line.bbox[2] >= columns[0] - 2 for line in heads)
-        or sum(_grid_key(line.text) is not None for line in heads) < 2
+    # The words left of the first value column are the labels (the reader may have joined a
+    # label to its value); they hold no figures, and two of them at least name a detail.
+    heads = [
+        [word for line in row for word in line.words if word.bbox[2] < columns[0] - 2]
+        for row in rows
+    ]
+    printed = [" ".join(word.text for word in head) for head in heads if head]
+    if any(re.search(r"\d", text) for text in printed) or (
+        sum(_grid_key(text) is not None for text in printed) < 2
     ):
         return {}, set()
     roles = ("seller", "buyer") if seller.bbox[0] < buyer.bbox[0] else ("buyer", "seller")
     pieces: dict[tuple[str, str], list[Word]] = {}
     labels: set[Line] = set()
     key: str | None = None
-    for row in rows:
-        first = min(row, key=lambda line: line.bbox[0])
-        words = [word for line in row for word in line.words]
-        if abs(first.bbox[0] - label_x) <= 4 and first.bbox[2] < columns[0] - 2:
-            key = _grid_key(first.text)
-            labels.add(first)
-            words = [word for line in row if line is not first for word in line.words]
+    for row, head in zip(rows, heads, strict=True):
+        words = [word for line in row for word in line.words if word not in head]
+        if head:
+            key = _grid_key(" ".join(word.text for word in head))
+            labels.update(line for line in row if head[0] in line.words)
         if key is None:
             continue
         for word in sorted(words, key=lambda word: word.bbox[0]):
