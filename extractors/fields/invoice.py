@@ -990,10 +990,17 @@ def _read_grid(
     )
     if len(columns) != 2:
         return {}, set()
-    # The words left of the first value column are the labels (the reader may have joined a
-    # label to its value); they hold no figures, and two of them at least name a detail.
+    # The labels: the words of a line at the left margin that end before the first value
+    # column (the reader may have joined a label to its value). They hold no figures, and
+    # two of them at least name a detail.
     heads = [
-        [word for line in row for word in line.words if word.bbox[2] < columns[0] - 2]
+        [
+            word
+            for line in row
+            if abs(line.bbox[0] - label_x) <= 4
+            for word in line.words
+            if word.bbox[2] < columns[0] - 2
+        ]
         for row in rows
     ]
     printed = [" ".join(word.text for word in head) for head in heads if head]
