@@ -425,6 +425,12 @@ class InvoiceExtractor:
                         found = continued(document, found, accept=_continues_block, word_wraps=True)
                     parties[owner][key] = parse(found.value)
                     out.note(f"{owner}.{key}", found)
+        for line, digits in _boxed_digits(document):
+            owner = _owner(line, owners)
+            tax_id = parse_tax_id(digits.value)
+            if owner is not None and parties[owner]["tax_id"] is None and tax_id is not None:
+                parties[owner]["tax_id"] = tax_id
+                out.note(f"{owner}.tax_id", digits)
         for role, name in named.items():
             if parties[role]["address"] is None:
                 address = inline.get(role)
@@ -891,6 +897,30 @@ def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
             return None
         return Found(following.text, following, level.GUESS)
     return None
+
+
+def _boxed_digits(document: ParsedDocument) -> list[tuple[Line, Found]]:
+    """Tax codes printed one digit per box (`0 1 0 1 2 4 3 1 5 0 - 0 0 1`), each box a cell
+    of its own, after a tax code label (which may wrap in its narrow cell: `Mã số` /
+    `thuế:`): the label's line, and the digits read together."""
+    found = []
+    for page in document.pages:
+        rows: dict[float, list[Line]] = {}
+        for line in page.lines:
+            rows.setdefault(round(line.bbox[1]), []).append(line)
+        for row in rows.values():
+            row.sort(key=lambda line: line.bbox[0])
+            boxes = [line for line in row if re.fullmatch(r"[\d-]", line.text.strip())]
+            if len(boxes) < 10 or boxes[0] is row[0]:
+                continue
+            under = below(document, row[0], max_gap_lines=1.0)
+            heading = row[0].text + (" " + under.text if under is not None else "")
+            if not _TAX_ID.search(fold(heading)):
+                continue
+            digits = Line(tuple(word for box in boxes for word in box.words), page.number)
+            value = "".join(box.text.strip() for box in boxes)
+            found.append((row[0], Found(value, digits, level.BY_CONTEXT)))
+    return found
 
 
 def _in_block(page: Page, name: Line, following: Line) -> bool:
