@@ -797,10 +797,33 @@ def _letterhead(document: ParsedDocument, anchors: list[Line]) -> Found | None:
     names = _top_names(document, anchors)
     company = next((line for line in names if _COMPANY.search(line.text)), None)
     if company is not None:
+        lines = document.pages[company.page - 1].lines
+        above = next(
+            (line for line in lines if line is not company and _wraps_onto(line, company)), None
+        )
+        if above is not None:
+            # `Thistle Data Services` / `Ltd`: the legal form wrapped onto a line of its own
+            company = Line((*above.words, *company.words), company.page)
         return Found(clean_text(company.text), company, level.BY_POSITION)
     addressed = next((line for line in names if _heads_address(document, line)), None)
     chosen = addressed or (names[0] if names else None)
     return Found(clean_text(chosen.text), chosen, level.GUESS) if chosen is not None else None
+
+
+def _wraps_onto(first: Line, second: Line) -> bool:
+    """Whether `second` is a short tail of `first` wrapped onto the next line: just under it,
+    at its margin or centred under it, in type of the same size."""
+    height = first.bbox[3] - first.bbox[1]
+    centres = ((first.bbox[0] + first.bbox[2]) / 2, (second.bbox[0] + second.bbox[2]) / 2)
+    return (
+        0 <= second.bbox[1] - first.bbox[3] <= 0.8 * height
+        and abs((second.bbox[3] - second.bbox[1]) - height) <= 0.2 * height
+        and (abs(second.bbox[0] - first.bbox[0]) <= 4 or abs(centres[0] - centres[1]) <= 8)
+        and len(second.text.split()) <= 2
+        and not _COMPANY.search(first.text)
+        and ":" not in first.text
+        and not any(char.isdigit() for char in first.text)
+    )
 
 
 def _recipient(document: ParsedDocument, anchors: list[Line], issuer: Found) -> Found | None:
