@@ -181,3 +181,35 @@ def test_a_company_name_folding_into_vat_is_no_vat_amount() -> None:
     ]
     fields = _fields(rows, "vi")
     assert fields["vat_amount"] == "100000"
+
+
+def test_a_tax_code_printed_one_digit_per_box_after_a_wrapped_label() -> None:
+    boxes = [(60 + 32 * index, char) for index, char in enumerate("6190483995-009")]
+    rows: Rows = [
+        (30, [(0, "Tên người bán: CHI NHÁNH CÔNG TY CỔ PHẦN AN PHÁT"), (400, "HÓA ĐƠN GTGT")]),
+        (50, [(0, "Mã số"), *boxes]),
+        (62, [(0, "thuế:")]),
+        (76, [(0, "Địa chỉ: Số 5 phố Huế, Hà Nội"), (400, "Ký hiệu: 1K26TYY")]),
+        (90, [(400, "Số: 0095635")]),
+        (104, [(0, "Tên đơn vị: CÔNG TY CP BÌNH MINH")]),
+        *_TABLE,
+    ]
+    fields = _fields(rows, "vi")
+    assert fields["seller"]["tax_id"] == "6190483995-009"  # type: ignore[index]
+    assert fields["buyer"]["tax_id"] is None  # type: ignore[index]
+
+
+def test_a_letterhead_name_whose_legal_form_wrapped_is_read_whole() -> None:
+    rows: Rows = [
+        (20, [(300, "Thistle Data Services")]),
+        (32, [(343, "Ltd")]),  # centred under the name
+        (46, [(265, "40 George Street, Edinburgh EH2 2LE")]),
+        (80, [(40, "INVOICE")]),
+        (100, [(40, "Invoice No: INV-96817")]),
+        (112, [(40, "Date: 31 January 2026")]),
+        (140, [(40, "Bill to: Pennine Office Supplies Ltd")]),
+        *_EN_TABLE,
+    ]
+    fields = _fields(rows, "en")
+    assert fields["seller"]["name"] == "Thistle Data Services Ltd"  # type: ignore[index]
+    assert fields["seller"]["address"] == "40 George Street, Edinburgh EH2 2LE"  # type: ignore[index]
