@@ -422,7 +422,9 @@ class InvoiceExtractor:
                 )
                 if found is not None:
                     if key == "address":
-                        found = continued(document, found, accept=_continues_block, word_wraps=True)
+                        found = continued(
+                            document, found, accept=_continues_address, word_wraps=True
+                        )
                     parties[owner][key] = parse(found.value)
                     out.note(f"{owner}.{key}", found)
         for line, digits in _boxed_digits(document):
@@ -1057,8 +1059,10 @@ def _read_grid(
         for row in rows
     ]
     printed = [" ".join(word.text for word in head) for head in heads if head]
-    if any(re.search(r"\d", text) for text in printed) or (
-        sum(_grid_key(text) is not None for text in printed) < 2
+    if (
+        any(re.search(r"\d", text) for text in printed)
+        or sum(_grid_key(text) is not None for text in printed) < 2
+        or not all(_label_cell(row, head, columns) for row, head in zip(rows, heads, strict=True))
     ):
         return {}, set()
     roles = ("seller", "buyer") if seller.bbox[0] < buyer.bbox[0] else ("buyer", "seller")
@@ -1082,6 +1086,16 @@ def _read_grid(
         line = Line(tuple(words), page.number)
         found[where] = Found(line.text, line, level.BY_CONTEXT)
     return found, labels
+
+
+def _label_cell(row: list[Line], head: list[Word], columns: list[float]) -> bool:
+    """Whether a grid row's label stands in a cell of its own: what follows it on its line,
+    if anything, starts at a value column, not just after the label as a value would."""
+    if not head:
+        return True
+    line = next(line for line in row if head[0] in line.words)
+    rest = [word for word in line.words if word not in head]
+    return not rest or any(abs(rest[0].bbox[0] - column) <= 4 for column in columns)
 
 
 def _rows_under(page: Page, top: float, height: float) -> list[list[Line]]:

@@ -89,6 +89,34 @@ def test_side_by_side_blocks_with_their_own_labels_are_no_grid() -> None:
     assert fields["buyer"]["address"] == "Số 9 Lê Duẩn, Đà Nẵng"  # type: ignore[index]
 
 
+def test_wrapped_addresses_under_side_by_side_blocks_make_no_grid() -> None:
+    # The wrapped lines start where each address starts, a column of their own in each block.
+    rows: Rows = [
+        (30, [(40, "HÓA ĐƠN GTGT"), (360, "Ký hiệu: 1C26TAA")]),
+        (46, [(40, "Ngày 05 tháng 03 năm 2026"), (360, "Số: 0077287")]),
+        (80, [(40, "Người bán"), (310, "Đơn vị mua hàng")]),
+        (94, [(40, "CÔNG TY TNHH KỸ THUẬT AN PHÁT"), (310, "TRƯỜNG TIỂU HỌC HÒA BÌNH")]),
+        (108, [(40, "MST: 0101243150"), (310, "MST: 0100109106")]),
+        (122, [(40, "Địa chỉ: Số 5 phố Huế,"), (310, "Địa chỉ: Số 9 đường Lê Duẩn,")]),
+        (134, [(81, "phường Hai Bà Trưng,"), (348, "quận Hải Châu,")]),
+        (146, [(81, "thành phố Hà Nội"), (348, "thành phố Đà Nẵng")]),
+        *_TABLE,
+    ]
+    fields = _fields(rows, "vi")
+    assert fields["seller"] == {
+        "name": "CÔNG TY TNHH KỸ THUẬT AN PHÁT",
+        "tax_id": "0101243150",
+        "address": "Số 5 phố Huế, phường Hai Bà Trưng, thành phố Hà Nội",
+        "bank_account": None,
+    }
+    assert fields["buyer"] == {
+        "name": "TRƯỜNG TIỂU HỌC HÒA BÌNH",
+        "tax_id": "0100109106",
+        "address": "Số 9 đường Lê Duẩn, quận Hải Châu, thành phố Đà Nẵng",
+        "bank_account": None,
+    }
+
+
 _EN_TABLE: Rows = [
     (300, [(40, "Description"), (330, "Qty"), (400, "Unit Price"), (480, "Amount")]),
     (316, [(40, "Ergonomic keyboard"), (340, "10"), (400, "64.70"), (480, "647.00")]),
