@@ -90,6 +90,7 @@ _PO = label(
     r"purchase order(?: no\.?)?",
     r"(?:your )?order ref(?:erence)?\.?",
     r"(?:your )?order (?:no\.?|number)",
+    r"(?:your |customer )?order(?=\s*:)",  # `Your order: PO-88807`
     r"số đơn (?:đặt )?hàng",
     r"số po",
     r"đơn đặt hàng số",
