@@ -259,7 +259,9 @@ class InvoiceExtractor:
 
     def _header(self, document: ParsedDocument, out: Extraction) -> None:
         day_first = _day_first(document)
-        series_found = value_for(document, _SERIES, valid=lambda t: bool(_SERIES_SHAPE.search(t)))
+        series_found = value_for(
+            document, _SERIES, valid=lambda t: bool(_SERIES_SHAPE.search(t))
+        ) or _series_near_label(document)
         form_found = value_for(document, _FORM, valid=lambda t: bool(re.match(r"\d", t)))
         series = form = None
         if series_found is not None:
@@ -655,6 +657,24 @@ _FORM_BY_TITLE = (
     (folded_pattern(r"^\s*hóa đơn giá trị gia tăng\b|^\s*hóa đơn gtgt\b"), "1"),
     (folded_pattern(r"^\s*hóa đơn bán hàng\b"), "2"),
 )
+
+
+def _series_near_label(document: ParsedDocument) -> Found | None:
+    """A series cell the reader placed away from its label (a Word table's cells laid out
+    one after another): a line that is a series and nothing else, the nearest to a series
+    label. The shape (`C26TAA`: C or K, the year, three capitals) is the series' own."""
+    labels = label_matches(document, _SERIES)
+    cells = [line for line in document.lines if _SERIES_SHAPE.fullmatch(line.text.strip())]
+    pairs = [
+        (abs(cell.bbox[1] - label.bbox[1]) + abs(cell.bbox[0] - label.bbox[0]), cell)
+        for label, _ in labels
+        for cell in cells
+        if cell.page == label.page
+    ]
+    if not pairs:
+        return None
+    cell = min(pairs, key=lambda pair: pair[0])[1]
+    return Found(cell.text.strip(), cell, level.BY_POSITION)
 
 
 def _form_from_title(document: ParsedDocument) -> Found | None:

@@ -241,3 +241,19 @@ def test_a_letterhead_name_whose_legal_form_wrapped_is_read_whole() -> None:
     fields = _fields(rows, "en")
     assert fields["seller"]["name"] == "Thistle Data Services Ltd"  # type: ignore[index]
     assert fields["seller"]["address"] == "40 George Street, Edinburgh EH2 2LE"  # type: ignore[index]
+
+
+def test_a_series_cell_placed_away_from_its_label_is_still_the_series() -> None:
+    rows: Rows = [
+        (0, [(330, "Mẫu số (Form):")]),
+        (12, [(330, "1")]),
+        (24, [(0, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
+        (40, [(330, "Ký hiệu:")]),
+        (52, [(0, "Ngày 16 tháng 09 năm 2026"), (218, "K26TAB")]),
+        (66, [(330, "Số: 0021791")]),
+        (90, [(0, "Tên người bán: CÔNG TY CỔ PHẦN AN PHÁT")]),
+        (102, [(0, "MST: 0101243150")]),
+        *_TABLE,
+    ]
+    fields = _fields(rows, "vi")
+    assert (fields["invoice_form"], fields["invoice_series"]) == ("1", "K26TAB")
