@@ -426,7 +426,11 @@ class InvoiceExtractor:
                 if found is not None:
                     if key == "address":
                         found = continued(
-                            document, found, accept=_continues_address, word_wraps=True
+                            document,
+                            found,
+                            accept=_continues_address,
+                            word_wraps=True,
+                            max_lines=3,
                         )
                     parties[owner][key] = parse(found.value)
                     out.note(f"{owner}.{key}", found)
@@ -495,7 +499,8 @@ class InvoiceExtractor:
                 None,
             )
         rate = parse_vat_rate(rate_found.value) if rate_found else None
-        if len(_printed_rates(document)) > 1:
+        line_rates = {item.get("vat_rate") for item in _items(out.fields)} - {None}
+        if len(_printed_rates(document)) > 1 or len(line_rates) > 1:
             rate, rate_found = None, None  # several rates: no one rate for the whole invoice
         out.put("vat_rate", rate, rate_found)
         self._summary_row(document, out, money)

@@ -179,11 +179,12 @@ def continued(
     text_right = max((other.bbox[2] for other in page.lines), default=line.bbox[2])
     reach = Line((*printed.words, *line.words), line.page)
     for _ in range(max_lines):
-        nxt = below(document, line, max_gap_lines=1.0)
-        if nxt is None and line.bbox[2] >= 0.85 * text_right:
+        nxt = _own_column(below(document, line, max_gap_lines=1.0), line)
+        if nxt is None and (line.bbox[2] >= 0.85 * text_right or word_wraps):
             # A paragraph wrapped at the page's edge may go on with a short line at the
-            # label's margin ("Hà Nội"), not under the value: only a full line wraps.
-            nxt = below(document, reach, max_gap_lines=1.0)
+            # label's margin ("Hà Nội"), not under the value: only a full line wraps, or
+            # any line of a Word paragraph, which wraps at its cell's edge.
+            nxt = _own_column(below(document, reach, max_gap_lines=1.0), reach)
         if nxt is None:
             nxt = below_interleaved(page, line, min(reach.bbox[0], line.bbox[0]))
         if nxt is None:
@@ -201,6 +202,14 @@ def continued(
     return Found(value, line, found.confidence) if line is not found.line else found
 
 
+def _own_column(nxt: Line | None, line: Line) -> Line | None:
+    """`nxt`, unless it starts in the last quarter of a long `line`: the neighbouring
+    column's line, under the end of one reaching into it."""
+    if nxt is not None and nxt.bbox[0] > line.bbox[0] + 0.75 * (line.bbox[2] - line.bbox[0]):
+        return None
+    return nxt
+
+
 def _wrapped_in_word(page: Page, line: Line, nxt: Line) -> bool:
     """Whether `nxt` may be the next visual line of `line`'s Word paragraph: both placed by
     the Word reader, and `nxt` not a cell of a table's row (three cells or more)."""
@@ -214,8 +223,8 @@ def below_interleaved(page: Page, line: Line, left: float) -> Line | None:
     """On a Word file's virtual page, the next line under `line` past lines of another
     column: Word flows paragraphs one after another, so a block retyped beside another
     (`BÌNH` / `Mẫu số: 1` / `AN`) has the neighbour's lines between its own. Only lines
-    clear of `line` and its label (from `left`) sideways may stand between, each worth one
-    line of the gap."""
+    clear of `line` and its label (from `left`) sideways, or starting in its last quarter,
+    may stand between, each worth one line of the gap."""
     if not any(word.source == "docx" for word in line.words):
         return None
     x0, x1, bottom = left, line.bbox[2], line.bbox[3]
@@ -228,7 +237,9 @@ def below_interleaved(page: Page, line: Line, left: float) -> Line | None:
     for other in later:
         if other.bbox[1] - bottom > (between + 1) * step:
             return None
-        if other.bbox[0] > x1 or other.bbox[2] < x0:
+        # A long line may reach into the neighbouring column: a line starting in its last
+        # quarter is the neighbour's.
+        if other.bbox[0] > x0 + 0.75 * (x1 - x0) or other.bbox[2] < x0:
             between += 1
             continue
         return other if between else None
