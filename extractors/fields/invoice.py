@@ -279,7 +279,9 @@ class InvoiceExtractor:
             if kind is not None:
                 out.put("invoice_form", kind.value, kind)
 
-        number_found = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
+        number_found = value_for(
+            document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t))
+        ) or _number_near_label(document)
         number = None
         if number_found is not None:
             number = _NUMBER_SHAPE.match(number_found.value).group(0)  # type: ignore[union-attr]
@@ -662,6 +664,32 @@ _FORM_BY_TITLE = (
     (folded_pattern(r"^\s*hóa đơn giá trị gia tăng\b|^\s*hóa đơn gtgt\b"), "1"),
     (folded_pattern(r"^\s*hóa đơn bán hàng\b"), "2"),
 )
+
+
+def _number_near_label(document: ParsedDocument) -> Found | None:
+    """A number cell the reader placed away from its empty `Số:` label (a Word table's
+    cells laid out one after another): the nearest line above the line items that is a run
+    of digits and nothing else, within two lines of the label."""
+    limit = _first_total(document)
+    labels = [
+        line for line, start in label_matches(document, _NUMBER) if not line.text[start:].strip()
+    ]
+    cells = [
+        line
+        for line in document.lines
+        if re.fullmatch(r"\d{3,8}", line.text.strip()) and not _below(line, limit)
+    ]
+    pairs = [
+        (abs(cell.bbox[1] - label.bbox[1]) + abs(cell.bbox[0] - label.bbox[0]), cell)
+        for label in labels
+        for cell in cells
+        if cell.page == label.page
+        and abs(cell.bbox[1] - label.bbox[1]) <= 2.5 * (label.bbox[3] - label.bbox[1])
+    ]
+    if not pairs:
+        return None
+    cell = min(pairs, key=lambda pair: pair[0])[1]
+    return Found(cell.text.strip(), cell, level.BY_POSITION)
 
 
 def _series_near_label(document: ParsedDocument) -> Found | None:

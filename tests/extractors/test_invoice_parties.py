@@ -257,3 +257,16 @@ def test_a_series_cell_placed_away_from_its_label_is_still_the_series() -> None:
     ]
     fields = _fields(rows, "vi")
     assert (fields["invoice_form"], fields["invoice_series"]) == ("1", "K26TAB")
+
+
+def test_a_number_cell_placed_away_from_its_empty_label_is_still_the_number() -> None:
+    rows: Rows = [
+        (0, [(2, "Ký hiệu hóa đơn:"), (218, "1C26TAA")]),
+        (14, [(2, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG (VAT"), (218, "0080661")]),
+        (31, [(2, "INVOICE) Số:")]),
+        (48, [(0, "Ngày lập: 27/08/2026")]),
+        (61, [(0, "Tên người bán: CÔNG TY CỔ PHẦN AN PHÁT")]),
+        (74, [(0, "Mã số thuế: 0101243150")]),
+        *_TABLE,
+    ]
+    assert _fields(rows, "vi")["invoice_number"] == "0080661"
