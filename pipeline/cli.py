@@ -104,8 +104,9 @@ def _announce(
         log.info("API listening on http://%s:%d (OpenAPI page at /docs)", shown, port)
 
 
-def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
-    """One file's record as a JSON line, whatever happens: a file that cannot be opened is
+def _extract_one(args: tuple[Path, Settings, date | None]) -> list[str]:
+    """One file's records as JSON lines (one per document it holds, in page order), whatever
+    happens: a file that cannot be opened is
     `unreadable`, a FIFO or a device is refused before it is opened (reading a FIFO waits
     for a writer forever), and an unexpected exception is an `internal_error` record for
     this file alone, so one bad file never costs the lines of the others."""
@@ -115,12 +116,12 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
 
     from extractors.record import ErrorCode, Record, RecordError, Source
     from extractors.sniff import sniff_media_type
-    from pipeline.jobs.processing import build_record
+    from pipeline.jobs.processing import build_records
     from rules.functions import Facts
 
     path, settings, today = args
 
-    def failed(code: ErrorCode, message: str, *, identify: bool = False) -> str:
+    def failed(code: ErrorCode, message: str, *, identify: bool = False) -> list[str]:
         source = Source(filename=path.name, sha256="", media_type="application/octet-stream")
         if identify:  # the file could be read: say which bytes failed, and what they are
             try:
@@ -132,7 +133,7 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
             except OSError:
                 pass  # gone or changed since: the envelope still answers for the file
         record = Record(source=source, error=RecordError(code=code, message=message))
-        return record.model_dump_json()
+        return [record.model_dump_json()]
 
     facts = None if today is None else Facts(today=today, received=today)
     try:
@@ -140,13 +141,15 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
             return failed("unreadable", f"{path} is {kind}, not a regular file: not read")
-        record = build_record(path, filename=path.name, settings=settings, facts=facts, as_of=today)
+        records = build_records(
+            path, filename=path.name, settings=settings, facts=facts, as_of=today
+        )
     except OSError as exc:
         return failed("unreadable", f"cannot read {path}: {exc.strerror}")
     except Exception as exc:  # noqa: BLE001 - a bug must not take the other files' lines
         error = "".join(traceback.format_exception_only(exc)).strip()
         return failed("internal_error", f"unexpected error: {error}", identify=True)
-    return record.model_dump_json()
+    return [record.model_dump_json() for record in records]
 
 
 @app.command()
@@ -163,7 +166,8 @@ def extract(
         ),
     ] = None,
 ) -> None:
-    """Print one SCHEMA.md record per file as JSON Lines, in input order."""
+    """Print one SCHEMA.md record per document as JSON Lines, in input order: one per file,
+    or one per part, in page order, for a file holding several documents."""
     from concurrent.futures.process import BrokenProcessPool
 
     from extractors.record import Record, RecordError, Source
@@ -178,7 +182,7 @@ def extract(
     jobs = [(path, settings, day) for path in files]
     spawn = multiprocessing.get_context("spawn")
 
-    def alone(job: tuple[Path, Settings, date | None]) -> str:
+    def alone(job: tuple[Path, Settings, date | None]) -> list[str]:
         """The file read again in a process of its own: when a reading process dies (a crash
         in a C library, the OOM killer), the pool breaks and every file in it with it; read
         alone, the others get their lines, and the one that kills its process says so."""
@@ -186,16 +190,18 @@ def extract(
             try:
                 return solo.submit(_extract_one, job).result()
             except BrokenProcessPool:
-                return Record(
-                    source=Source(
-                        filename=job[0].name, sha256="", media_type="application/octet-stream"
-                    ),
-                    error=RecordError(
-                        code="internal_error", message="the process reading this file died"
-                    ),
-                ).model_dump_json()
+                return [
+                    Record(
+                        source=Source(
+                            filename=job[0].name, sha256="", media_type="application/octet-stream"
+                        ),
+                        error=RecordError(
+                            code="internal_error", message="the process reading this file died"
+                        ),
+                    ).model_dump_json()
+                ]
 
-    def lines() -> Iterator[str]:
+    def lines() -> Iterator[list[str]]:
         if workers == 1:
             yield from map(_extract_one, jobs)
             return
@@ -207,10 +213,10 @@ def extract(
                 except BrokenProcessPool:
                     yield alone(job)
 
-    for done, line in enumerate(lines(), start=1):
-        sys.stdout.write(line + "\n")
+    for done, file_lines in enumerate(lines(), start=1):
+        sys.stdout.write("".join(line + "\n" for line in file_lines))
         sys.stdout.flush()
-        failed += json.loads(line)["error"] is not None
+        failed += any(json.loads(line)["error"] is not None for line in file_lines)
         if show_progress:
             sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
     if show_progress:
