@@ -15,11 +15,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from extractors.classify import Classification, classify, detect_language
+from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.fields import Extraction, extractor_for
 from extractors.limits import ReadLimits
 from extractors.readers import reader_for
-from extractors.document import ParsedDocument
 from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source, SourcePart
 from extractors.sniff import SNIFF_BYTES, sniff_media_type
 from extractors.split import Part, file_page, part_document, split

@@ -221,9 +221,9 @@ def _top_lines(page: Page) -> list[Line]:
 
 def _body_height(page: Page) -> float:
     """The size of the page's running text: the median height of its words."""
-    heights = [
-        word.height for word in page.words if any(char.isalpha() for char in word.text)
-    ] or [1.0]
+    heights = [word.height for word in page.words if any(char.isalpha() for char in word.text)] or [
+        1.0
+    ]
     return statistics.median(heights)
 
 
