@@ -5,8 +5,8 @@ title set larger than the text, a large masthead) or whose numbering starts agai
 the classifier's reading of the page, and the identifiers it prints (tax codes, e-mail
 addresses), corroborate a masthead. Splitting a document that is one is worse than leaving
 a stack whole (a reviewer sees half a contract), so every rule leans towards one document:
-a page numbered past 1, a page opening mid-sentence or an annex's title continues the part
-before it, and a masthead alone splits nothing.
+a page numbered past 1, a page opening mid-sentence, a header repeating the part's own figures
+or an annex's title continues the part before it, and a masthead alone splits nothing.
 
 Pure functions over a ParsedDocument: the parts are page ranges, and each part can be read
 as a document of its own (`part_document`) whose pages are numbered from 1, as every
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from extractors.classify import classify
 from extractors.document import Line, Page, ParsedDocument
+from extractors.normalize import find_date
 from extractors.text import fold
 
 # The top of a page, where a document's opening sits: this share of the page's height,
@@ -39,6 +40,10 @@ _MASTHEAD_WORDS = 8
 _SURE_TYPE = 0.8
 _LIKELY_TYPE = 0.6
 _MIN_TEXT_WORDS = 5
+# A date line: the date, and at most this many words (a place, "ngày", "Date:").
+_DATE_LINE_WORDS = 6
+# A header repeated on each page of one document shows at least this many lines with figures.
+_REPEATED_FIGURES = 2
 
 _MOTTO = re.compile(
     r"cong hoa xa hoi chu nghia viet nam|socialist republic of viet ?nam", re.IGNORECASE
@@ -80,6 +85,7 @@ _ANNEX = re.compile(
 )
 # A heading of the body (`Điều 7`, `8. TERMINATION`, `II.`), not a document's title.
 _SECTION = re.compile(r"^\W*(\d+(\.\d+)*\.?\s|[ivxlc]+[.)]\s|(dieu|article|section|muc)\s)")
+_LABELLED_FIGURE = re.compile(r":.*\d")
 _TAX_ID = re.compile(r"(?<![\d-])(\d{10}(?:-\d{3})?)(?![\d-])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -157,19 +163,23 @@ def _starts_document(pages: list[Page], part_start: int, index: int) -> bool:
     if before is not None and before[1] is not None and before[0] == before[1]:
         return True  # the page before said it was the last of its document
     top = _top_lines(page)
+    if _repeats_header(_top_lines(pages[part_start]), top):
+        return False
     body = _body_height(page)
     if _has_motto(top):
         return True
     if any(_is_title(line, body) for line in top):
         return True
     # A masthead or a heading is how a CV or a letter opens, but also how a report sets a
-    # chapter: it splits only where what follows is something else, or someone else's.
-    if _has_masthead(top, body, _MASTHEAD_SIZE):
-        return _type_changes(pages, part_start, index, sure=_LIKELY_TYPE) or _identity_changes(
-            pages, part_start, index
-        )
-    return _has_masthead(top, body, _TITLE_SIZE) and _type_changes(
-        pages, part_start, index, sure=_SURE_TYPE
+    # chapter: it splits only where what follows is dated like a letter, or is something
+    # else, or someone else's.
+    if not _has_masthead(top, body, _TITLE_SIZE):
+        return False
+    if _is_dated(top) or _type_changes(pages, part_start, index, sure=_SURE_TYPE):
+        return True
+    return _has_masthead(top, body, _MASTHEAD_SIZE) and (
+        _type_changes(pages, part_start, index, sure=_LIKELY_TYPE)
+        or _identity_changes(pages, part_start, index)
     )
 
 
@@ -231,6 +241,21 @@ def _line_height(line: Line) -> float:
     return max(word.height for word in line.words)
 
 
+def _repeats_header(first: list[Line], top: list[Line]) -> bool:
+    """The page's top repeats the labelled figures of the part's first page (number, date,
+    tax code: `Số: 0000123`), every one: a long invoice printing its header on every page,
+    not the next invoice, whose number at least differs. Rows of a table carry figures
+    without labels, and differ from page to page."""
+    figures = {_figure_line(line) for line in top if _LABELLED_FIGURE.search(line.text)}
+    if len(figures) < _REPEATED_FIGURES:
+        return False
+    return figures <= {_figure_line(line) for line in first}
+
+
+def _figure_line(line: Line) -> str:
+    return " ".join(fold(line.text).casefold().split())
+
+
 def _has_motto(top: list[Line]) -> bool:
     """The national motto block of a Vietnamese official document or contract: the
     republic's name, and its second line beside or right below it."""
@@ -269,6 +294,18 @@ def _has_masthead(top: list[Line], body: float, size: float) -> bool:
         and _line_height(largest) >= max(_line_height(line) for line in top)
         and not _SECTION.match(fold(largest.text).lower())
     )
+
+
+def _is_dated(top: list[Line]) -> bool:
+    """A line near the top holds a date and little else (a place, `Date:`)."""
+    for line in top:
+        found = find_date(line.text)
+        if found is None:
+            continue
+        start, end = found[1].span()
+        if len((line.text[:start] + " " + line.text[end:]).split()) <= _DATE_LINE_WORDS:
+            return True
+    return False
 
 
 def _type_changes(pages: list[Page], part_start: int, index: int, *, sure: float) -> bool:
