@@ -61,6 +61,7 @@ _NUMBERING = re.compile(
     r"(?:\s*(?:/|of|trên|tren)\s*(\d{1,3}))?\s*[-–)]?\s*$",
     re.IGNORECASE,
 )
+_PAGE_WORD = re.compile(r"^\W*(page|trang|tr\.|p\.)", re.IGNORECASE)
 _NAMED_NUMBERING = re.compile(
     r"\b(?:page|trang)\s+(\d{1,3})(?:\s*(?:/|of|trên|tren)\s*(\d{1,3}))?\b", re.IGNORECASE
 )
@@ -157,7 +158,7 @@ def _starts_document(pages: list[Page], part_start: int, index: int) -> bool:
         return False  # the page says it continues something
     if _opens_mid_sentence(page):
         return False
-    if numbering is not None and numbering[0] == 1:
+    if numbering is not None and numbering[0] == 1 and numbering[2]:
         return True
     before = _numbering(previous)
     if before is not None and before[1] is not None and before[0] == before[1]:
@@ -187,9 +188,11 @@ def _word_count(page: Page) -> int:
     return sum(1 for word in page.words if any(char.isalpha() for char in word.text))
 
 
-def _numbering(page: Page) -> tuple[int, int | None] | None:
-    """The page's own number (and its document's page count, when printed), read from a
-    line at the top or the bottom of the page that holds nothing else."""
+def _numbering(page: Page) -> tuple[int, int | None, bool] | None:
+    """The page's own number, its document's page count when printed, and whether the
+    number is named as one (`Page 1`, `Trang 1/2`, `1/2`), read from a line at the top or
+    the bottom of the page that holds nothing else. A bare `1` may be the first row of a
+    table running on: it can say a page continues, never that one starts."""
     if not page.lines:
         return None
     ordered = sorted(page.lines, key=lambda line: line.bbox[1])
@@ -203,10 +206,11 @@ def _numbering(page: Page) -> tuple[int, int | None] | None:
         total = int(match.group(2)) if match.group(2) else None
         if number == 0 or (total is not None and not number <= total):
             continue
-        # A bare number ("2") is a page number only on a line of its own at the very edge.
-        if match.re is _NUMBERING and total is None and line not in (ordered[0], ordered[-1]):
+        bare = match.re is _NUMBERING and total is None and not _PAGE_WORD.match(text)
+        # A bare number is a page number only on a line of its own at the very edge.
+        if bare and line not in (ordered[0], ordered[-1]):
             continue
-        return number, total
+        return number, total, not bare
     return None
 
 
