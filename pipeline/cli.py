@@ -26,6 +26,7 @@ from pipeline.store.settings import ConfigurationError, Settings, get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from extractors.record import Record
     from pipeline.jobs.supervisor import Supervisor
     from rules.engine import RuleSet
 
@@ -445,11 +446,8 @@ def rules_check(
 ) -> None:
     """Extract each file and run the rules on it. A file repeating an earlier one (same bytes,
     or the same invoice) is checked as its duplicate. Exits 1 when a file cannot be read or
-    an error rule fails."""
-    from extractors.service import extract_file
-    from pipeline.intake.pairing import invoice_content_key, invoice_key
-    from pipeline.jobs.processing import check_record
-    from rules.functions import Facts
+    an error rule fails. A file holding several documents is checked part by part."""
+    from extractors.service import extract_parts
 
     settings = get_settings()
     _rules_or_exit(settings)
@@ -457,38 +455,62 @@ def rules_check(
     bad = False
     for path in files:
         day = today.date() if today is not None else None
-        record = extract_file(path, filename=path.name, limits=settings.read_limits, as_of=day)
-        outcomes = []
-        if record.error is None:
-            keys = [f"bytes:{record.source.sha256}"]
-            if (key := invoice_key(record)) is not None:
-                keys.append(f"invoice:{key}")
-            if (key := invoice_content_key(record)) is not None:
-                keys.append(f"invoice-content:{key}")
-            earlier = next((seen[k] for k in keys if k in seen), None)
-            facts = Facts.now(duplicate_of=earlier)
-            if today is not None:
-                day = today.date()
-                facts = facts.model_copy(update={"today": day, "received": day})
-            outcomes = check_record(record, settings=settings, facts=facts)
-            seen.update(dict.fromkeys((k for k in keys if k not in seen), f"file {path}"))
-        failing = [o for o in outcomes if not o.passed and o.severity == "error"]
-        bad = bad or record.error is not None or bool(failing)
-        if as_json:
-            line = record.model_dump(mode="json")
-            line["rules"] = [outcome.model_dump(mode="json") for outcome in outcomes]
-            typer.echo(json.dumps(line, ensure_ascii=False))
-            continue
-        summary = f"{len(outcomes) - sum(not o.passed for o in outcomes)}/{len(outcomes)} passed"
-        problem = f"  {record.error.code}: {record.error.message}" if record.error else ""
-        typer.echo(f"{path}  {record.doc_type}  {summary}{problem}")
-        for outcome in sorted(outcomes, key=lambda o: (o.passed, _SEVERITY_ORDER[o.severity])):
-            mark = "pass" if outcome.passed else "FAIL"
-            typer.echo(f"  {mark}  {outcome.severity:<8} {outcome.rule:<40} {outcome.message}")
+        records = extract_parts(path, filename=path.name, limits=settings.read_limits, as_of=day)
+        for record in records:
+            bad = _check_one(path, record, seen, settings, today, as_json=as_json) or bad
     raise typer.Exit(1 if bad else 0)
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _check_one(
+    path: Path,
+    record: Record,
+    seen: dict[str, str],
+    settings: Settings,
+    today: datetime | None,
+    *,
+    as_json: bool,
+) -> bool:
+    """Run the rules on one record of `path` (the file's, or one part's) and print them;
+    whether it is bad (unreadable, or an error rule fails). `seen` maps the keys of the
+    records checked so far to where they came from, so a repeat is checked as a duplicate."""
+    from pipeline.intake.pairing import invoice_content_key, invoice_key
+    from pipeline.jobs.processing import check_record
+    from rules.functions import Facts
+
+    part = record.source.part
+    where = f"file {path}" if part is None else f"file {path} part {part.index}"
+    outcomes = []
+    if record.error is None:
+        own = "" if part is None else f":part{part.index}"
+        keys = [f"bytes:{record.source.sha256}{own}"]
+        if (key := invoice_key(record)) is not None:
+            keys.append(f"invoice:{key}")
+        if (key := invoice_content_key(record)) is not None:
+            keys.append(f"invoice-content:{key}")
+        earlier = next((seen[k] for k in keys if k in seen), None)
+        facts = Facts.now(duplicate_of=earlier)
+        if today is not None:
+            day = today.date()
+            facts = facts.model_copy(update={"today": day, "received": day})
+        outcomes = check_record(record, settings=settings, facts=facts)
+        seen.update(dict.fromkeys((k for k in keys if k not in seen), where))
+    failing = [o for o in outcomes if not o.passed and o.severity == "error"]
+    if as_json:
+        line = record.model_dump(mode="json")
+        line["rules"] = [outcome.model_dump(mode="json") for outcome in outcomes]
+        typer.echo(json.dumps(line, ensure_ascii=False))
+        return record.error is not None or bool(failing)
+    summary = f"{len(outcomes) - sum(not o.passed for o in outcomes)}/{len(outcomes)} passed"
+    problem = f"  {record.error.code}: {record.error.message}" if record.error else ""
+    pages = "" if part is None else f" (pages {part.pages[0]}-{part.pages[-1]})"
+    typer.echo(f"{path}{pages}  {record.doc_type}  {summary}{problem}")
+    for outcome in sorted(outcomes, key=lambda o: (o.passed, _SEVERITY_ORDER[o.severity])):
+        mark = "pass" if outcome.passed else "FAIL"
+        typer.echo(f"  {mark}  {outcome.severity:<8} {outcome.rule:<40} {outcome.message}")
+    return record.error is not None or bool(failing)
 
 
 @rules_app.command("test")
