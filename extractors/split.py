@@ -175,7 +175,9 @@ def _starts_document(pages: list[Page], part_start: int, index: int) -> bool:
     # chapter: it splits only where what follows is dated like a letter, or is something
     # else, or someone else's.
     if not _has_masthead(top, body, _TITLE_SIZE):
-        return False
+        # OCR boxes of a capitalised letterhead hug the ink: a dated top reading as another
+        # type, surely, still opens a letter.
+        return _is_dated(top) and _type_changes(pages, part_start, index, sure=_SURE_TYPE)
     if _is_dated(top) or _type_changes(pages, part_start, index, sure=_SURE_TYPE):
         return True
     return _has_masthead(top, body, _MASTHEAD_SIZE) and (
@@ -234,11 +236,15 @@ def _top_lines(page: Page) -> list[Line]:
 
 
 def _body_height(page: Page) -> float:
-    """The size of the page's running text: the median height of its words."""
-    heights = [word.height for word in page.words if any(char.isalpha() for char in word.text)] or [
-        1.0
-    ]
+    """The size of the page's running text: the median height of its lines. A line's
+    tallest word (a capital, an ascender) stands for its size: OCR boxes hug the ink, and
+    a word of small letters alone is shorter than its type."""
+    heights = [_line_height(line) for line in page.lines if _has_letters(line)] or [1.0]
     return statistics.median(heights)
+
+
+def _has_letters(line: Line) -> bool:
+    return any(char.isalpha() for char in line.text)
 
 
 def _line_height(line: Line) -> float:
@@ -276,12 +282,17 @@ def _has_motto(top: list[Line]) -> bool:
 
 def _is_title(line: Line, body: float) -> bool:
     """A short line set larger than the text that names a type of document. Only its large
-    words count: a label of the header block may share its baseline."""
-    large = [word.text for word in line.words if word.height >= body * _TITLE_SIZE]
+    words count, from the start of the line: a label of the header block may share its
+    baseline."""
+    large: list[str] = []
+    for word in line.words:
+        if word.height < body * _TITLE_SIZE:
+            break
+        large.append(word.text)
     text = fold(" ".join(large)).strip()
     if not large or len(text.split()) > _TITLE_WORDS:
         return False
-    if _ANNEX.match(text) or _SECTION.match(text.lower()):
+    if _ANNEX.match(text) or _SECTION.match(fold(line.text).lower()):
         return False
     return bool(_TITLE_VI.match(text) or _TITLE_EN.search(text))
 
