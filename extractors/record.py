@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 DocType = Literal["invoice", "contract", "cv", "dispatch", "unknown"]
 Language = Literal["vi", "en"]
@@ -185,6 +192,16 @@ class Source(BaseModel):
 class Provenance(BaseModel):
     page: int = Field(ge=1)
     bbox: tuple[float, float, float, float] | None = None
+    # Added to SCHEMA.md: the layout memory (`extractors.memory`) a value was read by, i.e.
+    # which reviewer's correction taught where this sender prints it. Absent otherwise.
+    learned_from: int | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_memory(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("learned_from") is None:
+            data.pop("learned_from", None)
+        return data
 
 
 class RuleResult(BaseModel):

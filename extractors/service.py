@@ -8,6 +8,7 @@ property of the file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from pydantic import ValidationError
 from extractors.classify import Classification, classify, detect_language
 from extractors.errors import ExtractionError
 from extractors.fields import Extraction, extractor_for
+from extractors.fields import confidence as level
 from extractors.limits import ReadLimits
+from extractors.memory import Memory, recall_into, remembered_type
 from extractors.readers import reader_for
 from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source
 from extractors.sniff import SNIFF_BYTES, sniff_media_type
@@ -31,9 +34,12 @@ def extract_file(
     limits: ReadLimits,
     doc_type: DocType | None = None,
     as_of: date | None = None,
+    memories: Sequence[Memory] = (),
 ) -> Record:
     """`doc_type`, when given, is the type a person chose: it is extracted as that type,
-    without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`)."""
+    without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`).
+    `memories` are what reviewers' corrections taught (`extractors.memory`): a sender's
+    remembered type and the places its layouts print fields."""
     sha256, head, size = _digest(path)
     source = Source(
         filename=filename or path.name, sha256=sha256, media_type=sniff_media_type(head)
@@ -57,6 +63,8 @@ def extract_file(
         classification = Classification(doc_type, 1.0, 1.0)
     elif document.declared_type is not None:
         classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]
+    elif (taught := remembered_type(document, memories)) is not None:
+        classification = Classification(taught, 1.0, level.LEARNED)  # type: ignore[arg-type]
     else:
         classification = classify(document)
     record = Record(
@@ -77,6 +85,10 @@ def extract_file(
         if declared
         else extractor.extract(document)
     )
+    if memories and not declared:
+        recall_into(
+            document, doc_type=classification.doc_type, extraction=extraction, memories=memories
+        )
     try:
         fields = FIELDS_BY_TYPE[classification.doc_type].model_validate(extraction.fields)
     except ValidationError as exc:
