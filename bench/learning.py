@@ -173,10 +173,13 @@ def main(argv: list[str] | None = None) -> None:
                 f"  {fmt}: corrected {group} right on the next documents "
                 f"{learned_fields[f'{fmt} {group}']}"
             )
-        print(f"  {fmt}: all fields, own layout's memories {fields_before[fmt]} → "
-              f"{fields_after[fmt]}")
-        print(f"  {fmt}: all fields, other layouts' memories {others_before[fmt]} → "
-              f"{others_after[fmt]}")
+        print(
+            f"  {fmt}: all fields, own layout's memories {fields_before[fmt]} → {fields_after[fmt]}"
+        )
+        print(
+            f"  {fmt}: all fields, other layouts' memories {others_before[fmt]} → "
+            f"{others_after[fmt]}"
+        )
     if cost["documents"]:
         per = 1000 * cost["recall"] / cost["documents"]
         print(f"  extraction with memories: {per:.1f} ms per document (reading included)")

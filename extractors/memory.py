@@ -12,6 +12,7 @@ hands them in, so a memory learned on one worker serves every other.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
@@ -293,7 +294,10 @@ def learn(
                 page=page.number,
                 anchor=anchor,
                 wrap_gap=max(
-                    (_gap(a, b) for a, b in zip((spot.line, *spot.below), spot.below)),
+                    (
+                        _gap(a, b)
+                        for a, b in zip((spot.line, *spot.below), spot.below, strict=False)
+                    ),
                     default=None,
                 ),
                 end_gap=_end_gap(page, spot),
@@ -779,17 +783,9 @@ def set_path(fields: dict[str, Any], path: str, value: Any) -> bool:
 
 
 def _with(fields: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
-    copy = _deep_copy(fields)
-    set_path(copy, path, value)
-    return copy
-
-
-def _deep_copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {key: _deep_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_deep_copy(item) for item in value]
-    return value
+    changed = copy.deepcopy(dict(fields))
+    set_path(changed, path, value)
+    return changed
 
 
 def leaves(value: Any, prefix: str = "") -> dict[str, Any]:
