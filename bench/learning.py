@@ -31,7 +31,7 @@ from typing import Any
 
 from bench.accuracy import CORPUS_TODAY, Leaf, Tally, _render, score
 from extractors.limits import ReadLimits
-from extractors.memory import Memory, layout_print, learn, learnable, sender_of
+from extractors.memory import Memory, layout_print, learn, learnable, likeness, sender_of
 from extractors.readers import reader_for
 from extractors.service import extract_file
 from extractors.sniff import SNIFF_BYTES, sniff_media_type
@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> None:
             cost["learn"] += time.perf_counter() - started
             learned_per_layout[(layout.id, fmt)] = memories
             series = Tally()
+            alike = []
             for path, truth_k in rest:
+                alike.append(likeness(layout_print(document), layout_print(_read(path))))
                 sender = sender_of(layout.doc_type, truth_k)
                 plain = score(truth_k, _extract(path, []))
                 started = time.perf_counter()
@@ -147,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
                     fields_after[fmt].add(leaf.correct)
             print(
                 f"{layout.id:48} {fmt:5} {len(wrong):5} {len(memories):7}  {series}"
+                f"  layout alike {min(alike):.2f}-{max(alike):.2f}"
                 if wrong
                 else f"{layout.id:48} {fmt:5} {0:5} {0:7}  (nothing to correct)"
             )

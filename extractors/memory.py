@@ -39,7 +39,8 @@ from extractors.normalize import (
 from extractors.text import fold
 
 Kind = Literal["money", "date", "tax_id", "rate", "text"]
-Side = Literal["left", "above"]
+# `inside`: the label is printed as part of the value (`Ngày … tháng … năm …`).
+Side = Literal["left", "above", "inside"]
 
 # Fields never learned: a CV is personal data on a one-off layout, line items are columns
 # (remembered per column, not per cell), and lists of clauses are not read at one place.
@@ -60,7 +61,7 @@ SAME_LAYOUT = 0.4
 _JITTER = 0.03
 _FUZZY_ANCHOR = 0.8
 _MAX_ANCHOR_WORDS = 5
-_MAX_SPAN_WORDS = 8
+_MAX_SPAN_WORDS = 10
 _MAX_WRAPPED_LINES = 4
 _PRINT_WORDS = 400
 # Fewer shared words than this say nothing about a layout (a near-empty page or OCR failure).
@@ -80,6 +81,7 @@ class Anchor(BaseModel):
     dx: float
     dy: float
     vx: float  # where the value starts across the page
+    words: int = Field(ge=1)  # how many printed words the label is
 
 
 class FieldMemory(BaseModel):
@@ -358,7 +360,9 @@ def _prefix(words: Sequence[Word], wanted: str, text: str) -> int:
     return best
 
 
-def _continuation(page: Page, line: Line, left: float, taken: Sequence[Line]) -> Line | None:
+def _continuation(
+    page: Page, line: Line, lefts: tuple[float, ...], taken: Sequence[Line]
+) -> Line | None:
     """The line a value wrapped onto: the nearest below `line` with a word starting where the
     value starts (the value may share its printed line with a neighbouring column)."""
     height = max(line.bbox[3] - line.bbox[1], 1.0)
@@ -368,16 +372,18 @@ def _continuation(page: Page, line: Line, left: float, taken: Sequence[Line]) ->
             continue
         if other.bbox[1] - line.bbox[3] > 2 * height:
             continue
-        if _starting_at(other, left, page) is None:
+        if _starting_at(other, lefts, page) is None:
             continue
         if best is None or other.bbox[1] < best.bbox[1]:
             best = other
     return best
 
 
-def _starting_at(line: Line, left: float, page: Page) -> int | None:
+def _starting_at(line: Line, lefts: tuple[float, ...], page: Page) -> int | None:
+    """The word of `line` that starts at one of `lefts`: where the value started, or the
+    margin of its label (`Address: 12 Main St,` wraps back under `Address`)."""
     for index, word in enumerate(line.words):
-        if abs(word.bbox[0] - left) <= _JITTER * page.width / 2:
+        if any(abs(word.bbox[0] - left) <= _JITTER * page.width / 2 for left in lefts):
             return index
     return None
 
@@ -393,17 +399,17 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
     text = _squash(" ".join(word.text for word in line.words[start : start + count]))
     if count == 0 or len(text) < 4 or text == wanted:
         return None
-    left = line.words[start].bbox[0]
+    lefts = (line.words[start].bbox[0], line.words[0].bbox[0])
     chosen = list(line.words[start : start + count])
     # Where the neighbouring column starts, on the lines the value shares with it.
     stops = [line.words[start + count].bbox[0]] if start + count < len(line.words) else []
     taken: list[Line] = []
     current = line
     while len(taken) < _MAX_WRAPPED_LINES - 1:
-        following = _continuation(page, current, left, taken)
+        following = _continuation(page, current, lefts, taken)
         if following is None:
             return None
-        first = _starting_at(following, left, page)
+        first = _starting_at(following, lefts, page)
         assert first is not None
         count = _prefix(following.words[first:], wanted, text)
         if count == 0:
@@ -424,10 +430,15 @@ def _anchor_for(page: Page, spot: _Spot, values: Set[str]) -> tuple[int, Anchor]
     """The label the value follows on its own line, else the nearest label on its row to its
     left, else the nearest label above it; scored so that a label on the value's own line
     wins. Words that belong to the record's values are never a label: they change."""
-    value_box = union(word.bbox for word in spot.words)
+    # Where the value starts: its first line (a wrapped value returns to the margin below).
+    value_box = union(word.bbox for word in spot.words if word in spot.line.words)
     before = _label_words(spot.line.words[: spot.start], values)
     if before:
         return 3, _anchor(page, before, value_box, "left")
+    lead = _leading_label(spot.words)
+    if lead:
+        # A value printed with its own words (`Ngày 16 tháng 02 năm 2026`): they anchor it.
+        return 3, _anchor(page, lead, value_box, "inside")
     centre = (value_box[1] + value_box[3]) / 2
     row = [
         line
@@ -456,6 +467,16 @@ def _anchor_for(page: Page, spot: _Spot, values: Set[str]) -> tuple[int, Anchor]
     return None
 
 
+def _leading_label(words: Sequence[Word]) -> tuple[Word, ...]:
+    lead: list[Word] = []
+    for word in words[:_MAX_ANCHOR_WORDS]:
+        if any(character.isdigit() for character in word.text):
+            break
+        lead.append(word)
+    text = _squash(" ".join(word.text for word in lead))
+    return tuple(lead) if len(lead) < len(words) and len(text) >= 3 else ()
+
+
 def _label_words(words: Sequence[Word], values: Set[str]) -> tuple[Word, ...]:
     """The last few words before a value, if they read as a label: letters, not figures, and
     not part of any of the record's values."""
@@ -482,7 +503,7 @@ def _anchor(
     dx, dy = _place(page, value_box[0] - origin_x, value_box[1] - origin_y)
     text = _squash(" ".join(word.text for word in words))
     vx = _place(page, value_box[0], 0)[0]
-    return Anchor(text=text, side=side, x=x, y=y, dx=dx, dy=dy, vx=vx)
+    return Anchor(text=text, side=side, x=x, y=y, dx=dx, dy=dy, vx=vx, words=len(words))
 
 
 # --- recalling ------------------------------------------------------------------------------
@@ -497,6 +518,8 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     anchor = _find_anchor(page, memory.anchor)
     if anchor is None:
         return None
+    if memory.anchor.side == "inside":
+        return _read_inside(page, anchor, memory.kind)
     box = union(word.bbox for word in anchor)
     side = memory.anchor.side
     # After its label (`Address: …`) a value starts where the label ends; in a column of its
@@ -518,16 +541,17 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
                 return value, Line(words[:end], page.number)
         return None
     left = words[0].bbox[0]
+    lefts = (left, line.words[0].bbox[0])
     # A little short of the neighbour's edge: its first word may start a point early.
     right = None if memory.width is None else left + memory.width * page.width - 2.0
     chosen = [word for word in words if right is None or word.bbox[0] < right]
     taken: list[Line] = []
     current = line
     while len(taken) < _MAX_WRAPPED_LINES - 1:
-        following = _continuation(page, current, left, taken)
+        following = _continuation(page, current, lefts, taken)
         if following is None or not _wraps(memory, _gap(current, following)):
             break
-        first = _starting_at(following, left, page)
+        first = _starting_at(following, lefts, page)
         assert first is not None
         chosen.extend(
             word for word in following.words[first:] if right is None or word.bbox[0] < right
@@ -536,6 +560,17 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
         current = following
     text = clean_text(" ".join(word.text for word in chosen))
     return (text, Line(tuple(chosen), page.number)) if text else None
+
+
+def _read_inside(page: Page, anchor: tuple[Word, ...], kind: Kind) -> tuple[str, Line] | None:
+    for line in page.lines:
+        if anchor[0] in line.words:
+            words = line.words[line.words.index(anchor[0]) :]
+            for end in range(len(anchor) + 1, min(len(words), _MAX_SPAN_WORDS) + 1):
+                value = _PARSERS[kind](" ".join(word.text for word in words[:end]))
+                if value is not None:
+                    return value, Line(words[:end], page.number)
+    return None
 
 
 def _wraps(memory: FieldMemory, gap: float) -> bool:
@@ -550,18 +585,22 @@ def _wraps(memory: FieldMemory, gap: float) -> bool:
 
 def _end_gap(page: Page, spot: _Spot) -> float | None:
     last = spot.below[-1] if spot.below else spot.line
-    following = _continuation(page, last, spot.words[0].bbox[0], spot.below)
+    lefts = (spot.words[0].bbox[0], spot.line.words[0].bbox[0])
+    following = _continuation(page, last, lefts, spot.below)
     return _gap(last, following) if following is not None else None
 
 
 def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
-    size = len(anchor.text.split())
+    size = anchor.words
     best: tuple[float, tuple[Word, ...]] | None = None
     for line in page.lines:
         for start in range(0, max(len(line.words) - size, 0) + 1):
             words = line.words[start : start + size]
             text = _squash(" ".join(word.text for word in words))
-            alike = 1.0 if text == anchor.text else _ratio(text, anchor.text)
+            # A short label has no letters to spare: `Đ/c` is not `Tân`.
+            alike = (
+                1.0 if text == anchor.text else 0.0 if len(text) < 6 else _ratio(text, anchor.text)
+            )
             if alike < _FUZZY_ANCHOR:
                 continue
             x, y = _place(page, words[0].bbox[0], words[0].bbox[1])
@@ -806,17 +845,30 @@ def leaves(value: Any, prefix: str = "") -> dict[str, Any]:
 # --- forms ----------------------------------------------------------------------------------
 
 
+# A registration number of another country, printed without a prefix (a Singapore UEN
+# `201862842M`): letters and at least six digits in one token.
+_ID_TOKEN = re.compile(r"(?<![\w-])(?=(?:[A-Z-]*\d){6})[0-9A-Z][0-9A-Z-]{6,18}[0-9A-Z](?![\w-])")
+
+
 def _tax_id(text: str) -> str | None:
-    return parse_foreign_tax_id(text) or parse_tax_id(text)
+    found = parse_foreign_tax_id(text) or parse_tax_id(text)
+    if found is None and (token := _ID_TOKEN.search(text)) is not None:
+        return token.group(0)
+    return found
 
 
 def _text(text: str) -> str | None:
     return clean_text(text) or None
 
 
+def _date(text: str) -> str | None:
+    # Bilingual glosses sit inside a printed date: `16 tháng (month) 02 năm (year) 2026`.
+    return parse_date(re.sub(r"\([^()\d]{1,20}\)", " ", text))
+
+
 _PARSERS: dict[Kind, Callable[[str], str | None]] = {
     "money": parse_money,
-    "date": parse_date,
+    "date": _date,
     "tax_id": _tax_id,
     "rate": parse_vat_rate,
     "text": _text,
