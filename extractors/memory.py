@@ -282,7 +282,7 @@ def learn(
     best: tuple[int, FieldMemory] | None = None
     for page in document.pages:
         for spot in _spots(page, kind, value):
-            anchored = _anchor_for(page, spot, values)
+            anchored = _anchor_for(page, spot, kind, values)
             if anchored is None:
                 continue
             score, anchor = anchored
@@ -426,7 +426,7 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
     return None
 
 
-def _anchor_for(page: Page, spot: _Spot, values: Set[str]) -> tuple[int, Anchor] | None:
+def _anchor_for(page: Page, spot: _Spot, kind: Kind, values: Set[str]) -> tuple[int, Anchor] | None:
     """The label the value follows on its own line, else the nearest label on its row to its
     left, else the nearest label above it; scored so that a label on the value's own line
     wins. Words that belong to the record's values are never a label: they change."""
@@ -435,7 +435,7 @@ def _anchor_for(page: Page, spot: _Spot, values: Set[str]) -> tuple[int, Anchor]
     before = _label_words(spot.line.words[: spot.start], values)
     if before:
         return 3, _anchor(page, before, value_box, "left")
-    lead = _leading_label(spot.words)
+    lead = _leading_label(spot.words) if kind == "date" else ()
     if lead:
         # A value printed with its own words (`Ngày 16 tháng 02 năm 2026`): they anchor it.
         return 3, _anchor(page, lead, value_box, "inside")
