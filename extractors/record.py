@@ -197,6 +197,9 @@ class Source(BaseModel):
 class Provenance(BaseModel):
     page: int = Field(ge=1)
     bbox: tuple[float, float, float, float] | None = None
+    # Added to SCHEMA.md: the layout memory (`extractors.memory`) a value was read by, i.e.
+    # which reviewer's correction taught where this sender prints it. Absent otherwise.
+    learned_from: int | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class RuleResult(BaseModel):

@@ -9,6 +9,7 @@ property of the file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from extractors.classify import Classification, classify, detect_language
 from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.fields import Extraction, extractor_for
+from extractors.fields import confidence as level
 from extractors.limits import ReadLimits
+from extractors.memory import Memory, recall_into, remembered_type
 from extractors.readers import reader_for
 from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source, SourcePart
 from extractors.sniff import SNIFF_BYTES, sniff_media_type
@@ -35,17 +38,20 @@ def extract_file(
     doc_type: DocType | None = None,
     as_of: date | None = None,
     part: SourcePart | None = None,
+    memories: Sequence[Memory] = (),
 ) -> Record:
     """The file read as one document, or only the pages of `part` when given (a part of a
     stack, read again: its record names the part, and its provenance the file's pages).
     `doc_type`, when given, is the type a person chose: it is extracted as that type,
-    without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`)."""
+    without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`).
+    `memories` are what reviewers' corrections taught (`extractors.memory`): a sender's
+    remembered type and the places its layouts print fields."""
     source, document = _read(path, filename=filename, limits=limits)
     if isinstance(document, RecordError):
         return Record(source=source, error=document)
     if part is None:
-        return _extract(document, source, doc_type=doc_type, as_of=as_of)
-    return _extract_part(document, source, part, doc_type=doc_type, as_of=as_of)
+        return _extract(document, source, doc_type=doc_type, as_of=as_of, memories=memories)
+    return _extract_part(document, source, part, doc_type=doc_type, as_of=as_of, memories=memories)
 
 
 def extract_parts(
@@ -54,6 +60,7 @@ def extract_parts(
     filename: str | None = None,
     limits: ReadLimits,
     as_of: date | None = None,
+    memories: Sequence[Memory] = (),
 ) -> list[Record]:
     """One record per document the file holds, in page order (see `extractors.split`): a
     stack of papers scanned into one PDF gives one record per paper, each naming its part of
@@ -63,7 +70,7 @@ def extract_parts(
         return [Record(source=source, error=document)]
     parts = split(document)
     if len(parts) < 2:
-        return [_extract(document, source, doc_type=None, as_of=as_of)]
+        return [_extract(document, source, doc_type=None, as_of=as_of, memories=memories)]
     return [
         _extract_part(
             document,
@@ -71,6 +78,7 @@ def extract_parts(
             SourcePart(index=index, count=len(parts), pages=part.pages),
             doc_type=None,
             as_of=as_of,
+            memories=memories,
         )
         for index, part in enumerate(parts, start=1)
     ]
@@ -106,18 +114,26 @@ def _extract_part(
     *,
     doc_type: DocType | None,
     as_of: date | None,
+    memories: Sequence[Memory],
 ) -> Record:
     """The part's pages extracted as a document of their own; its positions are the file's."""
     pages = Part(part.pages[0], part.pages[-1])
     own = source.model_copy(update={"part": part})
-    record = _extract(part_document(document, pages), own, doc_type=doc_type, as_of=as_of)
+    record = _extract(
+        part_document(document, pages), own, doc_type=doc_type, as_of=as_of, memories=memories
+    )
     for provenance in record.provenance.values():
         provenance.page = file_page(pages, provenance.page)
     return record
 
 
 def _extract(
-    document: ParsedDocument, source: Source, *, doc_type: DocType | None, as_of: date | None
+    document: ParsedDocument,
+    source: Source,
+    *,
+    doc_type: DocType | None,
+    as_of: date | None,
+    memories: Sequence[Memory],
 ) -> Record:
     document.as_of = as_of
     document.language = detect_language(document.text)
@@ -125,6 +141,8 @@ def _extract(
         classification = Classification(doc_type, 1.0, 1.0)
     elif document.declared_type is not None:
         classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]
+    elif (taught := remembered_type(document, memories)) is not None:
+        classification = Classification(taught, 1.0, level.LEARNED)  # type: ignore[arg-type]
     else:
         classification = classify(document)
     record = Record(
@@ -145,6 +163,10 @@ def _extract(
         if declared
         else extractor.extract(document)
     )
+    if memories and not declared:
+        recall_into(
+            document, doc_type=classification.doc_type, extraction=extraction, memories=memories
+        )
     try:
         fields = FIELDS_BY_TYPE[classification.doc_type].model_validate(extraction.fields)
     except ValidationError as exc:
