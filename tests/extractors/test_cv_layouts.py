@@ -5,23 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.fields.cv import CvExtractor
 from extractors.fields.cv_lexicon import names_a_job
+from tests.support.pages import placed_document
 
-
-def _document(rows: list[tuple[float, list[tuple[float, str]]]], language: str) -> ParsedDocument:
-    words = []
-    for top, cells in rows:
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
-                x += 5 * len(token) + 3
-    page = Page(1, 595, 842, group_lines(words, 1))
-    document = ParsedDocument("application/pdf", [page], language=language)  # type: ignore[arg-type]
-    document.as_of = date(2026, 11, 30)
-    return document
+AS_OF = date(2026, 11, 30)
 
 
 def test_a_title_printed_before_an_employer_without_a_legal_form() -> None:
@@ -38,7 +26,7 @@ def test_a_title_printed_before_an_employer_without_a_legal_form() -> None:
         (182, [(42, "August 2017 – March 2020")]),
         (196, [(52, "• Planned and ran quarterly reviews")]),
     ]
-    jobs = CvExtractor().extract(_document(rows, "en")).fields["experience"]
+    jobs = CvExtractor().extract(placed_document(rows, "en", as_of=AS_OF)).fields["experience"]
     assert [(job["employer"], job["title"]) for job in jobs] == [
         ("Summit Peak Software", "Analytics Lead"),
         ("Northgate Property Management", "Senior Data Analyst"),
@@ -69,7 +57,7 @@ def test_a_sidebar_s_bare_number_and_place_and_jobs_headed_above_their_period() 
         (166, [(42, "Airflow")]),
         (180, [(42, "Spark")]),
     ]
-    fields = CvExtractor().extract(_document(rows, "en")).fields
+    fields = CvExtractor().extract(placed_document(rows, "en", as_of=AS_OF)).fields
     assert fields["phone"] == "+84912345678"
     assert fields["location"] == "Can Tho"
     assert fields["skills"] == ["Airflow", "Spark"]
@@ -90,7 +78,7 @@ def test_a_timeline_period_beside_its_heading_and_a_description_sentence() -> No
         (130, [(42, "01/2017 – 04/2020"), (170, "Công ty CP Nam Phong | Nhân viên kế toán")]),
         (144, [(170, "Theo dõi chứng từ và hỗ trợ kế toán trưởng khi quyết toán cuối năm.")]),
     ]
-    jobs = CvExtractor().extract(_document(rows, "vi")).fields["experience"]
+    jobs = CvExtractor().extract(placed_document(rows, "vi", as_of=AS_OF)).fields["experience"]
     assert [(job["employer"], job["title"]) for job in jobs] == [
         ("Công ty TNHH Hoa Sen Xanh", "Kế toán viên"),
         ("Công ty CP Nam Phong", "Nhân viên kế toán"),

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.fields import confidence as level
 from extractors.fields.invoice import InvoiceExtractor
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
 from tests import docgen
 from tests.docgen import catalogue
+from tests.support.pages import placed_document
 
 POSTED = ("invoice_number", "issue_date", "seller.name", "seller.tax_id", "total")
 
@@ -44,18 +44,6 @@ def test_a_total_that_does_not_add_up_disputes_the_figures_but_not_the_number(
     assert confidence["invoice_number"] >= level.PRINTED
 
 
-def _document(rows: list[tuple[float, list[tuple[float, str]]]], language: str) -> ParsedDocument:
-    """Rows of (top, [(x0, text)]) in a 10-point font, 5 points per character."""
-    words = []
-    for top, cells in rows:
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
-                x += 5 * len(token) + 3
-    return ParsedDocument("application/pdf", [Page(1, 595, 842, group_lines(words, 1))], language)
-
-
 _TOTALS = [
     (300, [(360, "Subtotal"), (500, "1,000.00")]),
     (316, [(360, "VAT"), (500, "200.00")]),
@@ -65,16 +53,18 @@ _TOTALS = [
 
 def test_totals_adding_up_with_nothing_else_to_confirm_them_stay_below_auto_approval() -> None:
     """Three figures from one wrong row would add up too: a second reading confirms them."""
-    document = _document([(100, [(40, "INVOICE")]), *_TOTALS], "en")
+    document = placed_document([(100, [(40, "INVOICE")]), *_TOTALS], "en")
     confidence = InvoiceExtractor().extract(document).confidence
     assert all(confidence[key] < level.PRINTED for key in ("subtotal", "vat_amount", "total"))
-    rated = _document([(100, [(40, "INVOICE")]), (200, [(40, "VAT rate: 20%")]), *_TOTALS], "en")
+    rated = placed_document(
+        [(100, [(40, "INVOICE")]), (200, [(40, "VAT rate: 20%")]), *_TOTALS], "en"
+    )
     confidence = InvoiceExtractor().extract(rated).confidence
     assert all(confidence[key] >= level.PRINTED for key in ("subtotal", "vat_amount", "total"))
 
 
 def test_a_number_or_date_its_labels_disagree_on_or_that_reads_two_ways_is_not_raised() -> None:
-    document = _document(
+    document = placed_document(
         [
             (40, [(40, "Brightwave Media Ltd")]),
             (60, [(40, "accounts@brightwave.co.uk")]),
@@ -94,7 +84,7 @@ def test_a_number_or_date_its_labels_disagree_on_or_that_reads_two_ways_is_not_r
 
 
 def test_a_seller_named_as_the_buyer_is_not_vouched_for() -> None:
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "Seller: Harrow & Finch Ltd"), (300, "Bill to: Harrow & Finch Ltd")]),
             *_TOTALS,

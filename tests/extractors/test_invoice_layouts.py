@@ -4,20 +4,8 @@ whose order only the document itself can tell."""
 
 from __future__ import annotations
 
-from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.fields.invoice import InvoiceExtractor
-
-
-def _document(rows: list[tuple[float, list[tuple[float, str]]]], language: str) -> ParsedDocument:
-    words = []
-    for top, cells in rows:
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
-                x += 5 * len(token) + 3
-    page = Page(1, 595, 842, group_lines(words, 1))
-    return ParsedDocument("application/pdf", [page], language=language)  # type: ignore[arg-type]
+from tests.support.pages import placed_document
 
 
 def test_a_letterhead_seller_with_a_wrapped_address_and_a_signature_block() -> None:
@@ -57,7 +45,7 @@ def test_a_letterhead_seller_with_a_wrapped_address_and_a_signature_block() -> N
         (270, [(60, "Người mua hàng"), (380, "Người bán hàng")]),
         (282, [(40, "(Ký, ghi rõ họ tên)"), (360, "(Ký, đóng dấu, ghi rõ họ tên)")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "vi")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "vi")).fields
     assert fields["seller"] == {
         "name": "CÔNG TY CỔ PHẦN VẬN TẢI VÀ LOGISTICS TÂN CẢNG MIỀN BẮC",
         "tax_id": "0101243150",
@@ -79,7 +67,7 @@ def test_an_english_invoice_writing_the_month_first_says_so_itself() -> None:
         (116, [(40, "Consulting"), (305, "1"), (380, "100.00"), (480, "100.00")]),
         (140, [(380, "Total:"), (480, "100.00")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "en")).fields
     assert fields["issue_date"] == "2026-04-11"
     assert fields["due_date"] == "2026-04-25"
 
@@ -104,7 +92,7 @@ def test_a_bare_vat_column_of_rates_gives_each_line_its_rate() -> None:
         ),
         (140, [(380, "Total:"), (512, "1,411.63")]),
     ]
-    [item] = InvoiceExtractor().extract(_document(rows, "en")).fields["line_items"]
+    [item] = InvoiceExtractor().extract(placed_document(rows, "en")).fields["line_items"]
     assert (item["unit_price"], item["vat_rate"], item["amount"]) == ("294.09", "20", "1176.36")
 
 
@@ -122,7 +110,7 @@ def test_a_centred_letterhead_and_payment_details_under_the_totals_belong_to_the
         (220, [(380, "Total:"), (480, "125.00")]),
         (240, [(40, "Bank account: 0038488694725 - Vietcombank")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "en")).fields
     assert fields["seller"] == {
         "name": "VIET TIEN TECHNOLOGY SOLUTIONS JSC",
         "tax_id": "0101243150",
@@ -141,7 +129,7 @@ def test_a_seller_labelled_by_its_name_field() -> None:
         (70, [(40, "Tên người mua: CÔNG TY CỔ PHẦN DƯỢC PHẨM BÌNH MINH")]),
         (84, [(40, "Mã số thuế: 0312345678")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "vi")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "vi")).fields
     assert fields["seller"]["name"] == "CÔNG TY TNHH THƯƠNG MẠI AN PHÁT"
     assert fields["seller"]["tax_id"] == "0101243150"
     assert fields["buyer"]["name"] == "CÔNG TY CỔ PHẦN DƯỢC PHẨM BÌNH MINH"
@@ -156,7 +144,7 @@ def test_an_invoice_number_labelled_without_a_colon_is_read_from_beside_its_labe
         (100, [(40, "Bill To")]),
         (112, [(40, "Lakeside Dental Partners")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "en")).fields
     assert fields["invoice_number"] == "2447"
     assert fields["issue_date"] == "2026-08-11"
 
@@ -172,7 +160,7 @@ def test_party_blocks_headed_on_one_row_keep_their_own_tax_codes() -> None:
         (98, [(40, "89 Market Street, Singapore"), (260, "88 King Road, London")]),
         (112, [(40, "Tax ID: 5446168915"), (260, "Tax ID: 4486005457")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "en")).fields
     assert fields["seller"]["tax_id"] == "5446168915"
     assert fields["buyer"]["tax_id"] == "4486005457"
 
@@ -185,7 +173,7 @@ def test_a_buyer_named_under_an_empty_person_label_loses_the_name_label() -> Non
         (94, [(40, "Tên đơn vị: Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long")]),
         (108, [(40, "Mã số thuế: 1566580016-001")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "vi")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "vi")).fields
     assert fields["buyer"]["name"] == "Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long"
     assert fields["buyer"]["tax_id"] == "1566580016-001"
 
@@ -230,7 +218,7 @@ def test_a_description_wrapping_back_under_the_row_number_is_read_whole() -> Non
         ),
         (150, [(40, "Cộng tiền hàng: 14.668.000")]),
     ]
-    items = InvoiceExtractor().extract(_document(rows, "vi")).fields["line_items"]
+    items = InvoiceExtractor().extract(placed_document(rows, "vi")).fields["line_items"]
     assert [item["description"] for item in items] == [
         "Cước dịch vụ Internet cáp quang doanh nghiệp 300Mbps",
         "Ghế xoay văn phòng",

@@ -5,26 +5,12 @@ bilingual glosses inside the date, a company name that folds into `VAT`."""
 
 from __future__ import annotations
 
-from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.fields.invoice import InvoiceExtractor
-
-Rows = list[tuple[float, list[tuple[float, str]]]]
-
-
-def _document(rows: Rows, language: str) -> ParsedDocument:
-    words = []
-    for top, cells in rows:
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
-                x += 5 * len(token) + 3
-    page = Page(1, 595, 842, group_lines(words, 1))
-    return ParsedDocument("application/pdf", [page], language=language)  # type: ignore[arg-type]
+from tests.support.pages import Rows, placed_document
 
 
 def _fields(rows: Rows, language: str) -> dict[str, object]:
-    return InvoiceExtractor().extract(_document(rows, language)).fields
+    return InvoiceExtractor().extract(placed_document(rows, language)).fields
 
 
 _TABLE: Rows = [
@@ -53,7 +39,7 @@ def test_a_party_grid_gives_each_party_the_values_in_its_own_column() -> None:
         (140, [(130, "Bà Trưng, Hà Nội"), (250, "Đà Nẵng")]),
         *_TABLE,
     ]
-    document = _document(rows, "vi")
+    document = placed_document(rows, "vi")
     assert any(line.text == "Số 5 phố Huế, phường Hai Số 9 Lê Duẩn," for line in document.lines)
     fields = InvoiceExtractor().extract(document).fields
     assert fields["seller"] == {
@@ -141,7 +127,7 @@ def test_a_foreign_registration_number_and_the_address_under_it() -> None:
         (218, [(40, "8 Stadium Walk, #01-04, Singapore 397699")]),
         *_EN_TABLE,
     ]
-    extraction = InvoiceExtractor().extract(_document(rows, "en"))
+    extraction = InvoiceExtractor().extract(placed_document(rows, "en"))
     fields = extraction.fields
     assert fields["seller"] == {
         "name": "Tanjong Digital Pte. Ltd.",

@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 
-from extractors.document import Page, ParsedDocument, Word, group_lines
+from extractors.document import ParsedDocument
 from extractors.fields.invoice import InvoiceExtractor
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
 from tests import docgen
 from tests.docgen import invoices_more
+from tests.support.pages import placed_document
 
 _ITEM_FIELDS = ("description", "unit", "quantity", "unit_price", "amount", "vat_rate")
 
@@ -62,20 +63,6 @@ def test_line_items_of_tables_with_row_numbers_and_vat_columns(
         assert _items(record.fields) == want, (layout, seed, form)
 
 
-def _document(
-    rows: Sequence[tuple[float, Sequence[tuple[float, str]]]], language: str
-) -> ParsedDocument:
-    words = []
-    for top, cells in rows:
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
-                x += 5 * len(token) + 3
-    page = Page(1, 595, 842, group_lines(words, 1))
-    return ParsedDocument("application/pdf", [page], language=language)  # type: ignore[arg-type]
-
-
 def _invoice_with_table(
     heads: Sequence[tuple[float, str]], lines: Sequence[Sequence[tuple[float, str]]]
 ) -> ParsedDocument:
@@ -92,7 +79,7 @@ def _invoice_with_table(
         rows.append((top, line))
         top += 16
     rows.append((top + 10, [(380, "Subtotal:"), (480, "1,190.00")]))
-    return _document(rows, "en")
+    return placed_document(rows, "en")
 
 
 def test_columns_no_heading_names_are_read_by_their_content() -> None:
@@ -166,7 +153,7 @@ def _invoice_with_totals(totals: Sequence[tuple[str, str]]) -> ParsedDocument:
     for label, figure in totals:
         rows.append((top, [(300, label), (400, figure)]))
         top += 16
-    return _document(rows, "en")
+    return placed_document(rows, "en")
 
 
 def test_a_subtotal_under_a_label_no_lexicon_knows_is_the_figure_the_lines_add_up_to() -> None:
@@ -195,7 +182,7 @@ def _invoice_with_rates(rates: Sequence[str], totals: Sequence[tuple[str, str]])
     for label, figure in totals:
         rows.append((top, [(300, label), (400, figure)]))
         top += 16
-    return _document(rows, "en")
+    return placed_document(rows, "en")
 
 
 def test_the_one_rate_every_line_prints_is_the_invoices_when_the_vat_bears_it_out() -> None:

@@ -6,26 +6,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractors.document import Page, ParsedDocument, Word, group_lines
+from extractors.document import Page, ParsedDocument, group_lines
 from extractors.fields.invoice import InvoiceExtractor
-
-
-def _document(rows: list[tuple[float, list[tuple[float, str]]]], language: str) -> ParsedDocument:
-    """Rows of (top, [(x0, text)]) in a 10-point font, 5 points per character."""
-    words = []
-    for top, cells in rows:
-        for x0, text in cells:
-            x = x0
-            for token in text.split():
-                words.append(Word(token, (x, top, x + 5 * len(token), top + 10), 1))
-                x += 5 * len(token) + 3
-    return ParsedDocument("application/pdf", [Page(1, 595, 842, group_lines(words, 1))], language)
+from tests.support.pages import placed_document
 
 
 def test_a_vat_summary_table_gives_the_totals_and_no_single_rate() -> None:
     """Several rates: the summary's last row holds before-VAT, VAT and payable side by side,
     under column headers, not after labels of their own."""
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
             (300, [(170, "Tổng hợp"), (300, "Thành tiền chưa"), (410, "Tiền thuế GTGT"),
@@ -50,7 +39,7 @@ def test_a_vat_summary_table_gives_the_totals_and_no_single_rate() -> None:
 
 
 def test_a_rate_beside_the_vat_label_is_the_rate_not_the_amount() -> None:
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "INVOICE")]),
             (300, [(360, "Subtotal"), (500, "£7,786.60")]),
@@ -64,7 +53,7 @@ def test_a_rate_beside_the_vat_label_is_the_rate_not_the_amount() -> None:
 
 
 def test_an_order_reference_keeps_its_prefix_and_the_buyer_is_under_invoice_to() -> None:
-    document = _document(
+    document = placed_document(
         [
             (40, [(40, "INVOICE")]),
             (120, [(40, "Invoice to:"), (330, "Invoice number: INV-01421")]),
@@ -81,7 +70,7 @@ def test_an_order_reference_keeps_its_prefix_and_the_buyer_is_under_invoice_to()
 
 def _scanned(rows: list[tuple[float, list[tuple[float, str]]]]) -> ParsedDocument:
     """The rows as OCR reads them: the same words, from Tesseract, fairly sure of each."""
-    printed = _document(rows, "en")
+    printed = placed_document(rows, "en")
     words = [
         replace(word, source="ocr", confidence=0.95)
         for page in printed.pages
@@ -109,7 +98,7 @@ def test_a_born_digital_vat_that_does_not_add_up_stays_as_printed_for_the_rules(
         (316, [(360, "Sales Tax 5.0%"), (500, "975")]),
         (332, [(360, "TOTAL"), (500, "$204.75")]),
     ]
-    fields = InvoiceExtractor().extract(_document(rows, "en")).fields
+    fields = InvoiceExtractor().extract(placed_document(rows, "en")).fields
     assert fields["vat_amount"] == "975"
 
 
@@ -134,7 +123,7 @@ def test_a_description_joined_from_two_lines_or_led_by_a_stray_figure_is_not_vou
         (272, [(40, "1 Brake cables"), (270, "1"), (350, "100.00"), (480, "100.00")]),
         (300, [(340, "Subtotal"), (480, "250.00")]),
     ]
-    extraction = InvoiceExtractor().extract(_document(rows, "en"))
+    extraction = InvoiceExtractor().extract(placed_document(rows, "en"))
     descriptions = [item["description"] for item in extraction.fields["line_items"]]
     assert descriptions == ["Office Chair", "Olive Oil delivered in a glass jar", "1 Brake cables"]
     confidence = extraction.confidence
