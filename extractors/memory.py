@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
@@ -30,6 +30,7 @@ from extractors.fields.base import Extraction
 from extractors.fields.layout import Found
 from extractors.normalize import (
     clean_text,
+    decimal_or_none,
     parse_date,
     parse_foreign_tax_id,
     parse_money,
@@ -731,19 +732,12 @@ def _checks(kind: Kind, value: str) -> bool:
 
 
 def _totals_broken(fields: Mapping[str, Any]) -> bool:
-    amounts = [_decimal(fields.get(name)) for name in _TOTALS]
+    amounts = [decimal_or_none(fields.get(name)) for name in _TOTALS]
     if any(amount is None for amount in amounts):
         return False
     subtotal, vat, total = amounts
     assert subtotal is not None and vat is not None and total is not None
     return abs(subtotal + vat - total) > Decimal("0.01")
-
-
-def _decimal(value: object) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
-        return None
 
 
 def recall_into(
@@ -775,7 +769,7 @@ _TOTALS = ("subtotal", "vat_amount", "total")
 
 
 def _totals_present(fields: Mapping[str, Any]) -> bool:
-    return all(_decimal(fields.get(name)) is not None for name in _TOTALS) and not (
+    return all(decimal_or_none(fields.get(name)) is not None for name in _TOTALS) and not (
         _totals_broken(fields)
     )
 
@@ -881,7 +875,7 @@ def _normal(kind: Kind, value: str) -> str | None:
     if not value:
         return None
     if kind == "money":
-        number = _decimal(value)
+        number = decimal_or_none(value)
         return None if number is None else str(number.normalize())
     if kind == "text":
         return _squash(value) or None

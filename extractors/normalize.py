@@ -135,6 +135,15 @@ def parse_money(text: str, *, language: str = "vi") -> str | None:
     return format_decimal(-value if negative else value)
 
 
+def decimal_or_none(value: object) -> Decimal | None:
+    """A record's money or quantity (a decimal string, or None) as a number; None when it is
+    absent or not a number."""
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
 def format_decimal(value: Decimal) -> str:
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text

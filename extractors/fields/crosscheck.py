@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from stdnum.eu import vat as eu_vat
 from stdnum.vn import mst
@@ -33,7 +33,7 @@ from extractors.document import Line, ParsedDocument
 from extractors.fields import confidence as level
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import below, label, label_matches, right_of
-from extractors.normalize import parse_date
+from extractors.normalize import decimal_or_none, parse_date
 from extractors.text import fold
 
 # Labels that name the invoice's own number or date and nothing else: not `No.` (a PO's,
@@ -91,24 +91,15 @@ def confirm(document: ParsedDocument, out: Extraction) -> None:
 # --- amounts --------------------------------------------------------------------------------
 
 
-def _decimal(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _amounts(out: Extraction) -> set[str]:
     """The totals and line amounts: agreement raises them, disagreement disputes them.
     Returns the fields a check contradicted."""
     fields, confidence = out.fields, out.confidence
-    subtotal, vat, total = (_decimal(fields.get(key)) for key in _AMOUNTS)
+    subtotal, vat, total = (decimal_or_none(fields.get(key)) for key in _AMOUNTS)
     disputed: set[str] = set()
     items = fields.get("line_items")
     amounts = [
-        _decimal(item.get("amount")) if isinstance(item, Mapping) else None
+        decimal_or_none(item.get("amount")) if isinstance(item, Mapping) else None
         for item in (items if isinstance(items, list) else [])
     ]
     lines_sum = (
@@ -166,7 +157,9 @@ def _amounts(out: Extraction) -> set[str]:
 
 def _rate_agrees(rate: object, subtotal: Decimal | None, vat: Decimal | None) -> bool:
     percent = (
-        _decimal(rate) if rate is not None and re.fullmatch(r"\d+(\.\d+)?", str(rate)) else None
+        decimal_or_none(rate)
+        if rate is not None and re.fullmatch(r"\d+(\.\d+)?", str(rate))
+        else None
     )
     if percent is None or subtotal is None or vat is None:
         return False
@@ -182,7 +175,7 @@ def _currency(out: Extraction, disputed: set[str]) -> None:
         and words
         and "total" not in disputed
         and re.search(r"\bdong\b", fold(str(words)).lower())
-        and words_to_amount(str(words)) == _decimal(out.fields.get("total"))
+        and words_to_amount(str(words)) == decimal_or_none(out.fields.get("total"))
     ):
         out.confidence["currency"] = max(out.confidence.get("currency", 0.0), level.PRINTED)
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from extractors.errors import BackofficeError
+from extractors.normalize import decimal_or_none
 from pipeline.doc_types import spec_of
 from pipeline.store.models import AuditEvent, Document, DocumentStatus
 from pipeline.store.settings import Settings, get_settings
@@ -130,9 +131,9 @@ def amounts_changed_by(events: Sequence[AuditEvent]) -> set[str]:
 def vnd_total(fields: Mapping[str, Any]) -> Decimal | None:
     """The invoice's total in đồng at its own exchange rate; None when it cannot be known
     (no total, or a foreign invoice without a rate)."""
-    total = _decimal(fields.get("total"))
+    total = decimal_or_none(fields.get("total"))
     currency = fields.get("currency") or VND
-    rate = Decimal(1) if currency == VND else _decimal(fields.get("exchange_rate"))
+    rate = Decimal(1) if currency == VND else decimal_or_none(fields.get("exchange_rate"))
     if total is None or rate is None:
         return None
     return total * rate
@@ -190,19 +191,10 @@ def _lines_differ(old: Any, new: Any) -> bool:
     figure on it counts; one that carries none changes no amount)."""
     figures = [
         [
-            tuple(_decimal((item or {}).get(key)) for key in sorted(LINE_AMOUNT_FIELDS))
+            tuple(decimal_or_none((item or {}).get(key)) for key in sorted(LINE_AMOUNT_FIELDS))
             for item in items or []
         ]
         for items in (old, new)
     ]
     blank = (None,) * len(LINE_AMOUNT_FIELDS)
     return [f for f in figures[0] if f != blank] != [f for f in figures[1] if f != blank]
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None

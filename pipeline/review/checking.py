@@ -21,7 +21,6 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,7 +28,7 @@ from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.errors import BackofficeError
-from extractors.normalize import FOREIGN_TAX_ID
+from extractors.normalize import FOREIGN_TAX_ID, decimal_or_none
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from extractors.text import CONTROL
 from pipeline.doc_types import spec_of, with_dual_approval
@@ -81,7 +80,7 @@ def find_probable_original(
     where this copy's number or that one's was not read (a smudged or stamped scan), unless a
     reviewer marked the two "not a duplicate" (`not_duplicate` events, either way round)."""
     fields = record.fields if record.doc_type == "invoice" else {}
-    amount = _amount(fields.get("total"))
+    amount = decimal_or_none(fields.get("total"))
     if amount is None or document.seller_tax_id is None or document.record_date is None:
         return None
     candidates = [
@@ -98,7 +97,7 @@ def find_probable_original(
             )
             .order_by(Document.id)
         )
-        if _amount(_fields(other).get("total")) == amount
+        if decimal_or_none(_fields(other).get("total")) == amount
         and not (_number_read(fields) and _number_read(_fields(other)))
     ]
     if not candidates:
@@ -123,19 +122,12 @@ def _number_read(fields: Mapping[str, Any]) -> bool:
     return bool(fields.get("invoice_number"))
 
 
-def _amount(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
-        return None
-
-
 def probable_duplicate_lock(record: Record) -> str | None:
     """Seller | issue date | total: the lock every invoice with them takes, so that a copy
     whose number was not read and one whose number was meet under one lock."""
     fields = record.fields if record.doc_type == "invoice" else {}
     seller = (fields.get("seller") or {}).get("tax_id")
-    amount, issued = _amount(fields.get("total")), fields.get("issue_date")
+    amount, issued = decimal_or_none(fields.get("total")), fields.get("issue_date")
     if not (seller and issued and amount is not None):
         return None
     return f"probable|{seller}|{issued}|{amount.normalize():f}"
