@@ -538,7 +538,7 @@ class InvoiceExtractor:
     def _subtotal_by_lines(
         self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
     ) -> None:
-        """The subtotal under a label no lexicon knows (`Net total`, `Goods value`): the
+        """The subtotal under a label no lexicon knows (`Goods value`, `Merchandise`): the
         figure on a total's row that the line items add up to, when it is not the total
         itself (an invoice without VAT prints one figure, the total, and no subtotal)."""
         amounts = [item.get("amount") for item in _items(out.fields)]

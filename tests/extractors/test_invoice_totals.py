@@ -217,3 +217,20 @@ def test_amount_due_and_a_total_including_vat() -> None:
             "100",
             "1100",
         ), label
+
+
+def test_of_two_figures_labelled_total_the_one_that_adds_up_is_the_total() -> None:
+    """A count printed under the totals (`Total quantity: 12`) is labelled like a total but
+    is none: subtotal + VAT = total tells the two apart, whatever their order."""
+    document = _document(
+        [
+            (100, [(40, "INVOICE")]),
+            (300, [(320, "Subtotal"), (500, "1,000.00")]),
+            (316, [(320, "VAT 10%"), (500, "100.00")]),
+            (332, [(320, "Total"), (500, "1,100.00")]),
+            (360, [(40, "Total quantity: 12")]),
+        ],
+        "en",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == ("1000", "100", "1100")
