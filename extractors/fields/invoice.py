@@ -654,15 +654,40 @@ def _figure_candidates(
     ]
     found: list[Found] = []
     for line, start in reversed(lines):
-        reading = value_for(
-            document,
-            _LABELS[path],
-            lines=[(line, start)],
-            valid=lambda t: money(t) is not None,
+        beside = None if line.text[start:].strip() else _past_specks(document, line)
+        reading = (
+            Found(beside.text, beside, level.BY_CONTEXT)
+            if beside is not None and money(beside.text) is not None
+            else value_for(
+                document,
+                _LABELS[path],
+                lines=[(line, start)],
+                valid=lambda t: money(t) is not None,
+            )
         )
         if reading is not None and all(money(reading.value) != money(f.value) for f in found):
             found.append(reading)
     return found[:_MOST_CANDIDATES]
+
+
+def _past_specks(document: ParsedDocument, line: Line) -> Line | None:
+    """The next segment right of a label on its row, past the specks a scan reads between a
+    label and its figure (a grid rule as `|`, a dot as `Ï`): one character, not a digit."""
+    top, bottom = line.bbox[1], line.bbox[3]
+    centre = (top + bottom) / 2
+    beside = sorted(
+        (
+            other
+            for other in document.pages[line.page - 1].lines
+            if other is not line
+            and other.bbox[0] >= line.bbox[2]
+            and other.bbox[1] <= centre <= other.bbox[3]
+        ),
+        key=lambda other: other.bbox[0],
+    )
+    return next(
+        (other for other in beside if len(other.text.strip()) > 1 or other.text.isdigit()), None
+    )
 
 
 def _agreeing(
