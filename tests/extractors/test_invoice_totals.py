@@ -234,3 +234,22 @@ def test_of_two_figures_labelled_total_the_one_that_adds_up_is_the_total() -> No
     )
     fields = InvoiceExtractor().extract(document).fields
     assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == ("1000", "100", "1100")
+
+
+def test_a_grid_rule_read_between_a_label_and_its_figure_is_passed_over() -> None:
+    """On a scan the rule between a label's cell and its figure's comes out as `|`."""
+    document = _document(
+        [
+            (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
+            (300, [(300, "Tổng tiền chưa thuế:"), (453, "|"), (498, "78.812.100")]),
+            (316, [(300, "Tổng tiền thuế:"), (453, "|"), (503, "3.940.605")]),
+            (332, [(300, "Tổng cộng:"), (453, "|"), (492, "82.752.705")]),
+        ],
+        "vi",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == (
+        "78812100",
+        "3940605",
+        "82752705",
+    )
