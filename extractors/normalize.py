@@ -249,7 +249,10 @@ def parse_tax_id(text: str) -> str | None:
     return f"{digits}-{branch}" if branch and len(digits) == 10 else digits
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# RFC 5322's local part (`o'connor`, `a+b`, `x=y`), begun by a letter or digit so a quote
+# or bracket around the address stays outside it. `/` and `|` part cells and fields on a
+# page more often than they sit in an address, so they end it.
+_EMAIL = re.compile(r"\w[\w!#$%&'*+=?^`{}~.-]*@[\w-]+(?:\.[\w-]+)+")
 
 
 def find_email(text: str) -> str | None:

@@ -106,41 +106,53 @@ _PAYMENT = label(
     r"payment mode",
     r"paid by",
 )
-_SUBTOTAL = label(
+# The totals' labels in each language. Vietnamese ones match with or without diacritics (a
+# typist or OCR drops them); English ones only where the text has none (`ascii_exact`), since
+# Vietnamese words fold onto them (`VẬT TƯ` → `VAT TU`).
+_SUBTOTAL_VI = (
     r"cộng tiền hàng(?: hóa, dịch vụ)?",
     r"(?:tổng |cộng )?tiền (?:hàng )?chưa (?:có )?thuế(?: gtgt)?",
+    r"(?:tổng |cộng )?(?:tiền|giá trị|thành tiền) trước thuế",
     r"tổng tiền hàng",
     r"tiền hàng",
-    r"sub-?total",
-    r"total before (?:tax|vat)",
-    r"net amount",
-    r"total net",
-    r"net total",
 )
-_VAT_AMOUNT = label(
-    r"tiền thuế gtgt",
-    r"tiền thuế",
-    r"thuế gtgt",
-    r"vat amount",
-    r"tax amount",
+_SUBTOTAL_EN = (
+    r"sub-? ?total",
+    r"(?:total|amount) before (?:tax|vat|gst)",
+    r"(?:total|amount) (?:excl\.?|excluding|ex\.?|net of) (?:tax|vat|gst)",
+    r"net (?:amount|total)",
+    r"total net(?: amount)?",
+)
+_VAT_AMOUNT_VI = (r"tiền thuế gtgt", r"tiền thuế", r"thuế gtgt")
+_VAT_AMOUNT_EN = (
+    r"(?:vat|tax|gst) amount",
+    r"(?:total|sales) (?:vat|tax|gst)",
     r"vat",
     r"tax",
     r"gst",
-    ascii_exact=True,
 )
-_TOTAL = label(
+_TOTAL_VI = (
     r"tổng cộng tiền thanh toán",
-    r"tổng tiền thanh toán",
+    r"tổng (?:số )?tiền (?:phải )?thanh toán",
+    r"tổng thanh toán",
+    r"số tiền (?:phải )?thanh toán",
     r"tổng cộng",
+    r"tổng tiền",
+)
+_TOTAL_EN = (
     r"total amount(?: due| payable)?",
-    r"amount due",
-    r"total due",
-    r"total payable",
-    r"balance due",
+    r"(?:amount|balance|total) (?:due|payable|to pay)",
     r"grand total",
+    r"invoice total",
+    r"total (?:incl\.?|including|inc\.?) (?:tax|vat|gst)",
     r"total",
 )
-_VAT_RATE = label(r"thuế suất(?: gtgt)?", r"vat rate", r"tax rate")
+_VAT_RATE_VI = (r"thuế suất(?: gtgt)?", r"mức thuế(?: gtgt)?")
+_VAT_RATE_EN = (r"(?:vat|tax|gst) rate",)
+_SUBTOTAL = label(*_SUBTOTAL_VI, *_SUBTOTAL_EN, ascii_exact=True)
+_VAT_AMOUNT = label(*_VAT_AMOUNT_VI, *_VAT_AMOUNT_EN, ascii_exact=True)
+_TOTAL = label(*_TOTAL_VI, *_TOTAL_EN, ascii_exact=True)
+_VAT_RATE = label(*_VAT_RATE_VI, *_VAT_RATE_EN, ascii_exact=True)
 # `VAT 15% on $ 112.90`: the rate, and the base it is charged on, are not the VAT amount.
 _RATE_BESIDE_LABEL = re.compile(
     r"^\s*[@(]?\s*\d{1,2}(?:[.,]\d+)?\s*%\s*\)?(?:\s*(?:on|of|trên)\s+\D{0,4}[\d.,]*\d)?\s*:?",
@@ -208,9 +220,14 @@ _BANK = label(
 _NAME = label(r"tên đơn vị", r"tên công ty", r"company(?: name)?", r"name")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 # A VAT line that is not a total ("Total VAT"), and a total that is not VAT's.
-_VAT_ONLY = folded_pattern(r"^(?!.*(tổng cộng|total amount|grand total)).*(thuế|vat|tax)")
+_VAT_ONLY = folded_pattern(
+    r"^(?!.*(tổng cộng|total amount|grand total|incl|including|gồm|sau thuế|after tax))"
+    r".*(thuế|vat|tax|gst)"
+)
 _TOTAL_ONLY = folded_pattern(
-    r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due|balance due"
+    r"tổng cộng tiền thanh toán|tổng (?:số )?tiền (?:phải )?thanh toán|tổng thanh toán"
+    r"|grand total|(?:amount|balance|total) (?:due|payable)|invoice total"
+    r"|total (?:incl|including|inc)\b"
 )
 _COMPANY = re.compile(
     r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|\bcompany\b|\bltd\b|\bllc\b|\binc\b|\bjsc\b|"
@@ -463,34 +480,17 @@ class InvoiceExtractor:
             text = _RATE_BESIDE_LABEL.sub("", _PARENTHESES.sub("", text))
             return parse_money(text, language=language)
 
-        # Labels overlap ("Sub-total" holds "total", "Tax ID" holds "tax"): a line counts
-        # for a figure only when it names no other figure.
-        others = {
-            "subtotal": (_TAX_ID, _VAT_RATE),
-            "vat_amount": (_TAX_ID, _VAT_RATE, _SUBTOTAL, _TOTAL_ONLY),
-            "total": (_TAX_ID, _VAT_RATE, _SUBTOTAL, _VAT_ONLY),
-        }
-        for path, pattern in (
-            ("subtotal", _SUBTOTAL),
-            ("vat_amount", _VAT_AMOUNT),
-            ("total", _TOTAL),
-        ):
-            lines = [
-                (line, start)
-                for line, start in label_matches(document, pattern)
-                if not _is_header_row(line)
-                and not any(
-                    other.search(fold(_PARENTHESES.sub("", line.text[:start])))
-                    for other in others[path]
-                )
-            ]
-            found = value_for(
-                document, pattern, lines=lines, last=True, valid=lambda t: money(t) is not None
-            )
-            out.put(path, money(found.value) if found else None, found)
+        candidates = {path: _figure_candidates(document, path, money) for path in _FIGURES_SUMMED}
+        for path, found in candidates.items():
+            out.put(path, money(found[0].value) if found else None, found[0] if found else None)
         if out.fields.get("subtotal") is None:
             self._subtotal_by_lines(document, out, money)
-        rate_found = value_for(document, _VAT_RATE, valid=lambda t: parse_vat_rate(t) is not None)
+        rate_found = value_for(
+            document,
+            _VAT_RATE,
+            lines=_figure_labels(document, "vat_rate"),
+            valid=lambda t: parse_vat_rate(t) is not None,
+        )
         if rate_found is None:
             # "VAT (10%): 100.00" gives the rate inside the VAT amount's own label.
             rate_found = next(
@@ -510,6 +510,7 @@ class InvoiceExtractor:
             rate_found = self._rate_of_every_line(document, out)
             rate = parse_vat_rate(rate_found.value) if rate_found else None
         out.put("vat_rate", rate, rate_found)
+        _agreeing(out, candidates, money)
         self._summary_row(document, out, money)
         words = value_for(document, _IN_WORDS, valid=_is_words)
         if words is not None:
@@ -537,7 +538,7 @@ class InvoiceExtractor:
     def _subtotal_by_lines(
         self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
     ) -> None:
-        """The subtotal under a label no lexicon knows (`Net total`, `Goods value`): the
+        """The subtotal under a label no lexicon knows (`Goods value`, `Merchandise`): the
         figure on a total's row that the line items add up to, when it is not the total
         itself (an invoice without VAT prints one figure, the total, and no subtotal)."""
         amounts = [item.get("amount") for item in _items(out.fields)]
@@ -577,6 +578,161 @@ class InvoiceExtractor:
                 for key, (value, found) in zip(keys, row, strict=True):
                     out.put(key, value, found)
                 return
+
+
+_FIGURES_SUMMED = ("subtotal", "vat_amount", "total")
+_LEXICONS = {
+    "subtotal": (_SUBTOTAL_VI, _SUBTOTAL_EN),
+    "vat_amount": (_VAT_AMOUNT_VI, _VAT_AMOUNT_EN),
+    "total": (_TOTAL_VI, _TOTAL_EN),
+    "vat_rate": (_VAT_RATE_VI, _VAT_RATE_EN),
+}
+_LABELS = {
+    "subtotal": _SUBTOTAL,
+    "vat_amount": _VAT_AMOUNT,
+    "total": _TOTAL,
+    "vat_rate": _VAT_RATE,
+}
+_OPENS = [
+    (folded_pattern(rf"^(?:{'|'.join(vi)})(?![\w])"), False) for vi, _ in _LEXICONS.values()
+] + [
+    (re.compile(rf"^(?:{'|'.join(en)})(?![\w])", re.IGNORECASE), True)
+    for _, en in _LEXICONS.values()
+]
+# Labels overlap ("Sub-total" holds "total", "Tax ID" holds "tax"): a label counts for a
+# figure only when what precedes its value names no other figure.
+_OTHERS = {
+    "subtotal": (_TAX_ID, _VAT_RATE),
+    "vat_amount": (_TAX_ID, _VAT_RATE, _SUBTOTAL, _TOTAL_ONLY),
+    "total": (_TAX_ID, _VAT_RATE, _SUBTOTAL, _VAT_ONLY),
+}
+# A figure reading in one of so many ways, at most, is worth cross-checking.
+_MOST_CANDIDATES = 4
+
+
+def _opens_figure(text: str) -> bool:
+    return any(
+        pattern.match(text if printed else fold(text)) is not None for pattern, printed in _OPENS
+    )
+
+
+def _segments(document: ParsedDocument) -> list[Line]:
+    """The document's lines cut where one label's figure ends and another label starts:
+    `Thuế suất GTGT (VAT rate): 10% Tiền thuế GTGT (VAT amount): 715.400` is two pairs."""
+    pieces: list[Line] = []
+    for line in document.lines:
+        words = list(line.words)
+        first = 0
+        for index in range(1, len(words)):
+            if not re.search(r"[\d%]$", words[index - 1].text):
+                continue
+            if _opens_figure(" ".join(word.text for word in words[index:])):
+                pieces.append(Line(tuple(words[first:index]), line.page))
+                first = index
+        pieces.append(line if first == 0 else Line(tuple(words[first:]), line.page))
+    return pieces
+
+
+def _figure_labels(document: ParsedDocument, path: str) -> list[tuple[Line, int]]:
+    """Where a totals figure is labelled, in reading order: each segment holding one of its
+    labels, with the offset where the value would start."""
+    return label_matches(document, _LABELS[path], lines=_segments(document))
+
+
+def _figure_candidates(
+    document: ParsedDocument, path: str, money: Callable[[str], str | None]
+) -> list[Found]:
+    """The readings of a totals figure, the last printed first (totals close a document),
+    one per distinct value."""
+    lines = [
+        (line, start)
+        for line, start in _figure_labels(document, path)
+        if not _is_header_row(line)
+        and not any(
+            other.search(fold(_PARENTHESES.sub("", line.text[:start]))) for other in _OTHERS[path]
+        )
+    ]
+    found: list[Found] = []
+    for line, start in reversed(lines):
+        beside = None if line.text[start:].strip() else _past_specks(document, line)
+        reading = (
+            Found(beside.text, beside, level.BY_CONTEXT)
+            if beside is not None and money(beside.text) is not None
+            else value_for(
+                document,
+                _LABELS[path],
+                lines=[(line, start)],
+                valid=lambda t: money(t) is not None,
+            )
+        )
+        if reading is not None and all(money(reading.value) != money(f.value) for f in found):
+            found.append(reading)
+    return found[:_MOST_CANDIDATES]
+
+
+def _past_specks(document: ParsedDocument, line: Line) -> Line | None:
+    """The next segment right of a label on its row, past the specks a scan reads between a
+    label and its figure (a grid rule as `|`, a dot as `Ï`): one character, not a digit."""
+    top, bottom = line.bbox[1], line.bbox[3]
+    centre = (top + bottom) / 2
+    beside = sorted(
+        (
+            other
+            for other in document.pages[line.page - 1].lines
+            if other is not line
+            and other.bbox[0] >= line.bbox[2]
+            and other.bbox[1] <= centre <= other.bbox[3]
+        ),
+        key=lambda other: other.bbox[0],
+    )
+    return next(
+        (other for other in beside if len(other.text.strip()) > 1 or other.text.isdigit()), None
+    )
+
+
+def _agreeing(
+    out: Extraction, candidates: dict[str, list[Found]], money: Callable[[str], str | None]
+) -> None:
+    """When the figures read first do not add up and another reading of them does (subtotal
+    + VAT = total, and the VAT is the rate of the subtotal when a rate is printed), that one:
+    a VAT rate printed on the VAT amount's line, a tax id beside a total, are not figures."""
+    fields = out.fields
+    rate = fields.get("vat_rate")
+    percent = Decimal(str(rate)) if rate and re.fullmatch(r"\d+(\.\d+)?", str(rate)) else None
+
+    def agrees(values: dict[str, Decimal]) -> bool:
+        subtotal, vat, total = (values.get(key) for key in _FIGURES_SUMMED)
+        if subtotal is None or vat is None:
+            return False
+        if percent is not None and abs(subtotal * percent / 100 - vat) > 1:
+            return False
+        if total is None:
+            return percent is not None
+        return abs(subtotal + vat - total) <= 1
+
+    def read(found: Found) -> Decimal | None:
+        value = money(found.value)
+        return Decimal(value) if value is not None else None
+
+    now = {key: Decimal(str(fields[key])) for key in _FIGURES_SUMMED if fields.get(key) is not None}
+    if agrees(now):
+        return
+    # A figure with no labelled reading (a subtotal the line items gave) stays as it is.
+    options: list[list[tuple[Decimal | None, Found | None]]] = [
+        [(read(found), found) for found in candidates[key]] or [(now.get(key), None)]
+        for key in _FIGURES_SUMMED
+    ]
+    for trio in itertools.product(*options):
+        values = {
+            key: value
+            for key, (value, _) in zip(_FIGURES_SUMMED, trio, strict=True)
+            if value is not None
+        }
+        if agrees(values):
+            for key, (_, found) in zip(_FIGURES_SUMMED, trio, strict=True):
+                if found is not None:
+                    out.put(key, money(found.value), found)
+            return
 
 
 def _repair_totals(out: Extraction) -> list[str]:

@@ -46,10 +46,16 @@ def _always(_: str) -> bool:
     return True
 
 
-def label_matches(document: ParsedDocument, label: re.Pattern[str]) -> list[tuple[Line, int]]:
-    """Every line holding the label, with the offset where the value would start."""
+def label_matches(
+    document: ParsedDocument,
+    label: re.Pattern[str],
+    *,
+    lines: Iterable[Line] | None = None,
+) -> list[tuple[Line, int]]:
+    """Every line (of `lines`, by default the document's) holding the label, with the offset
+    where the value would start."""
     found = []
-    for line in document.lines:
+    for line in document.lines if lines is None else lines:
         match = _search(label, line.text) or label.search(line.text)
         if match is not None:
             tail = _LABEL_TAIL.match(line.text[match.end() :])

@@ -132,3 +132,113 @@ def test_a_description_joined_from_two_lines_or_led_by_a_stray_figure_is_not_vou
     assert confidence["line_items[2].description"] < 0.9
     # The figures, which agree, keep their confidence.
     assert confidence["line_items[1].amount"] >= 0.9
+
+
+def test_a_rate_and_an_amount_on_one_line_give_each_its_own_figure() -> None:
+    document = _document(
+        [
+            (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG (VAT INVOICE)")]),
+            (300, [(300, "Cộng tiền hàng (Sub total):"), (500, "7.154.000")]),
+            (316, [(40, "Thuế suất GTGT (VAT rate): 10% Tiền thuế GTGT (VAT amount): 715.400")]),
+            (332, [(300, "Tổng cộng tiền thanh toán (Total payment):"), (500, "7.869.400")]),
+        ],
+        "vi",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["subtotal"], fields["vat_rate"], fields["vat_amount"], fields["total"]) == (
+        "7154000",
+        "10",
+        "715400",
+        "7869400",
+    )
+
+
+def test_vat_in_a_vietnamese_name_is_not_the_vat_label() -> None:
+    """`VẬT TƯ` folds to `VAT TU`: the seller's name in the signature under the totals, and
+    the signing date under it, are no VAT amount."""
+    document = _document(
+        [
+            (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
+            (300, [(300, "Cộng tiền hàng:"), (500, "151.000.950")]),
+            (316, [(40, "Thuế suất GTGT: 5%"), (300, "Tiền thuế GTGT:"), (500, "7.550.048")]),
+            (332, [(300, "Tổng cộng tiền thanh toán:"), (500, "158.550.998")]),
+            (400, [(320, "Ký bởi: CÔNG TY TNHH VẬT TƯ Y TẾ THIÊN ÂN")]),
+            (412, [(320, "Ký ngày: 30/03/2026")]),
+        ],
+        "vi",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["vat_amount"], fields["total"]) == ("7550048", "158550998")
+
+
+def test_english_totals_under_net_total_and_balance_due() -> None:
+    document = _document(
+        [
+            (100, [(40, "TAX INVOICE")]),
+            (300, [(320, "Net total"), (500, "5,533.86")]),
+            (316, [(320, "Sales tax (5%)"), (500, "276.69")]),
+            (332, [(320, "Balance due (GBP)"), (500, "5,810.55")]),
+        ],
+        "en",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == (
+        "5533.86",
+        "276.69",
+        "5810.55",
+    )
+
+
+def test_amount_due_and_a_total_including_vat() -> None:
+    for label in ("Amount due", "Total incl. VAT", "Total due", "Grand total"):
+        document = _document(
+            [
+                (100, [(40, "INVOICE")]),
+                (300, [(320, "Total excl. VAT"), (500, "1,000.00")]),
+                (316, [(320, "VAT 10%"), (500, "100.00")]),
+                (332, [(320, label), (500, "1,100.00")]),
+            ],
+            "en",
+        )
+        fields = InvoiceExtractor().extract(document).fields
+        assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == (
+            "1000",
+            "100",
+            "1100",
+        ), label
+
+
+def test_of_two_figures_labelled_total_the_one_that_adds_up_is_the_total() -> None:
+    """A count printed under the totals (`Total quantity: 12`) is labelled like a total but
+    is none: subtotal + VAT = total tells the two apart, whatever their order."""
+    document = _document(
+        [
+            (100, [(40, "INVOICE")]),
+            (300, [(320, "Subtotal"), (500, "1,000.00")]),
+            (316, [(320, "VAT 10%"), (500, "100.00")]),
+            (332, [(320, "Total"), (500, "1,100.00")]),
+            (360, [(40, "Total quantity: 12")]),
+        ],
+        "en",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == ("1000", "100", "1100")
+
+
+def test_a_grid_rule_read_between_a_label_and_its_figure_is_passed_over() -> None:
+    """On a scan the rule between a label's cell and its figure's comes out as `|`."""
+    document = _document(
+        [
+            (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
+            (300, [(300, "Tổng tiền chưa thuế:"), (453, "|"), (498, "78.812.100")]),
+            (316, [(300, "Tổng tiền thuế:"), (453, "|"), (503, "3.940.605")]),
+            (332, [(300, "Tổng cộng:"), (453, "|"), (492, "82.752.705")]),
+        ],
+        "vi",
+    )
+    fields = InvoiceExtractor().extract(document).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == (
+        "78812100",
+        "3940605",
+        "82752705",
+    )

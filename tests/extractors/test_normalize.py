@@ -6,6 +6,7 @@ import pytest
 
 from extractors.normalize import (
     find_currency,
+    find_email,
     find_phone,
     parse_date,
     parse_foreign_tax_id,
@@ -113,3 +114,20 @@ def test_a_foreign_vat_number_keeps_its_country_prefix_without_spaces_or_dots() 
     # A country code before a postcode or a rate is not a VAT number.
     assert parse_foreign_tax_id("DE 80333 München") is None
     assert parse_foreign_tax_id("Tax: 0.2%") is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "email"),
+    [
+        ("Email: jordano'connor739@example.com", "jordano'connor739@example.com"),
+        ("E-mail: Anh.Nguyen+hr@cong-ty.com.vn;", "anh.nguyen+hr@cong-ty.com.vn"),
+        ("'billing@example.org'", "billing@example.org"),
+        ("<x_y=z@example.org>.", "x_y=z@example.org"),
+        ("Tel: 0901 234 567 | hr@example.vn", "hr@example.vn"),
+        ("no address @ here", None),
+    ],
+)
+def test_an_email_keeps_every_character_its_local_part_may_hold(
+    printed: str, email: str | None
+) -> None:
+    assert find_email(printed) == email
