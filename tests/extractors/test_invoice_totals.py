@@ -135,7 +135,7 @@ def test_a_description_joined_from_two_lines_or_led_by_a_stray_figure_is_not_vou
 
 
 def test_a_rate_and_an_amount_on_one_line_give_each_its_own_figure() -> None:
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG (VAT INVOICE)")]),
             (300, [(300, "Cộng tiền hàng (Sub total):"), (500, "7.154.000")]),
@@ -156,7 +156,7 @@ def test_a_rate_and_an_amount_on_one_line_give_each_its_own_figure() -> None:
 def test_vat_in_a_vietnamese_name_is_not_the_vat_label() -> None:
     """`VẬT TƯ` folds to `VAT TU`: the seller's name in the signature under the totals, and
     the signing date under it, are no VAT amount."""
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
             (300, [(300, "Cộng tiền hàng:"), (500, "151.000.950")]),
@@ -172,7 +172,7 @@ def test_vat_in_a_vietnamese_name_is_not_the_vat_label() -> None:
 
 
 def test_english_totals_under_net_total_and_balance_due() -> None:
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "TAX INVOICE")]),
             (300, [(320, "Net total"), (500, "5,533.86")]),
@@ -191,7 +191,7 @@ def test_english_totals_under_net_total_and_balance_due() -> None:
 
 def test_amount_due_and_a_total_including_vat() -> None:
     for label in ("Amount due", "Total incl. VAT", "Total due", "Grand total"):
-        document = _document(
+        document = placed_document(
             [
                 (100, [(40, "INVOICE")]),
                 (300, [(320, "Total excl. VAT"), (500, "1,000.00")]),
@@ -211,7 +211,7 @@ def test_amount_due_and_a_total_including_vat() -> None:
 def test_of_two_figures_labelled_total_the_one_that_adds_up_is_the_total() -> None:
     """A count printed under the totals (`Total quantity: 12`) is labelled like a total but
     is none: subtotal + VAT = total tells the two apart, whatever their order."""
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "INVOICE")]),
             (300, [(320, "Subtotal"), (500, "1,000.00")]),
@@ -227,7 +227,7 @@ def test_of_two_figures_labelled_total_the_one_that_adds_up_is_the_total() -> No
 
 def test_a_grid_rule_read_between_a_label_and_its_figure_is_passed_over() -> None:
     """On a scan the rule between a label's cell and its figure's comes out as `|`."""
-    document = _document(
+    document = placed_document(
         [
             (100, [(40, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
             (300, [(300, "Tổng tiền chưa thuế:"), (453, "|"), (498, "78.812.100")]),
