@@ -133,7 +133,14 @@ class _Layout:
         stops = _tab_stops(element)
         indent = element.find(f"{_W}pPr/{_W}ind")
         left = max(_twips(indent, "left"), _twips(indent, "start"))
+        right = max(_twips(indent, "right"), _twips(indent, "end"))
+        # A hanging indent starts the first line left of the rest (`Label: value` with the
+        # value's wrapped lines under the value); a first-line indent, right of them.
+        first = _twips(indent, "firstLine") - _twips(indent, "hanging")
+        span_left = x0
+        x1 = max(x1 - right, x0 + 40.0)
         x0 = min(x0 + left, max(x0, x1 - 40.0))  # an indent never pushes text off the span
+        first_x0 = min(max(span_left, x0 + first), max(span_left, x1 - 40.0))
         paragraph_top = top
         for row in _paragraph_text(element).split("\n"):
             segments = [clean_text(part) for part in row.split("\t")]
@@ -141,10 +148,16 @@ class _Layout:
                 continue
             # Word wraps a paragraph at its cell's or page's edge; so does the virtual page,
             # or a long cell would run into its neighbour's column.
-            wrapped = _wrap(segments[0], x1 - x0, size) if len(segments) == 1 else [segments]
-            for visual in wrapped:
-                self.lines.extend(_place(visual, x0, x1, top, size, align, stops))
+            wrapped = (
+                _wrap(segments[0], x1 - x0, size, first=x1 - first_x0)
+                if len(segments) == 1
+                else [segments]
+            )
+            for number, visual in enumerate(wrapped):
+                start = first_x0 if number == 0 else x0
+                self.lines.extend(_place(visual, start, x1, top, size, align, stops))
                 top += size * 1.3
+            first_x0 = x0  # after a break (`w:br`) the line starts at the indent
         # Text boxes anchored here (a CV's sidebar, a letterhead) sit where their anchor
         # puts them, beside the text that flows on; one inline in the text takes its place.
         for box in _text_boxes(element):
@@ -271,13 +284,15 @@ def _tab_stops(paragraph: Any) -> list[float]:
     return sorted(stop for stop in stops if stop > 0)
 
 
-def _wrap(text: str, width: float, size: float) -> list[list[str]]:
-    """`text` broken into lines no wider than `width`, at spaces, as Word breaks them."""
-    limit = max(1, int(width / (size * 0.5)))
+def _wrap(text: str, width: float, size: float, first: float | None = None) -> list[list[str]]:
+    """`text` broken into lines no wider than `width` (`first` for the first line), at
+    spaces, as Word breaks them."""
     lines: list[list[str]] = []
     current = ""
     for token in text.split(" "):
         candidate = f"{current} {token}" if current else token
+        span = first if first is not None and not lines else width
+        limit = max(1, int(span / (size * 0.5)))
         if current and len(candidate) > limit:
             lines.append([current])
             current = token

@@ -4,13 +4,18 @@ The printed page is read back with pdfplumber (not with the project's own reader
 fixture does not inherit the reader's mistakes) and retyped: a lone line becomes a paragraph
 with its size, weight and centring; two blocks side by side become either a borderless
 two-column table or `left<tab>right`, as office staff do both; rows of three or more columns
-become a table whose cells follow the header's columns.
+become a table whose column borders sit where the printed columns start. A page printed as a
+sidebar beside a main column (a CV) is not retyped line by line, which would interleave the
+two: it becomes a borderless two-cell table or a section in two columns (`w:cols`), the ways
+CV templates are built. The Word page is A4 with the printed margins, as for a retyped A4
+document.
 """
 
 from __future__ import annotations
 
 import io
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +34,7 @@ class _Segment:
     x1: float
     size: float
     bold: bool
+    top: float = 0.0
 
 
 def _rows(pdf_bytes: bytes) -> list[list[_Segment] | None]:
@@ -62,27 +68,40 @@ def _rows(pdf_bytes: bytes) -> list[list[_Segment] | None]:
                         last.bold = last.bold and bold
                     else:
                         segments.append(
-                            _Segment(word["text"], word["x0"], word["x1"], word["size"], bold)
+                            _Segment(
+                                word["text"],
+                                word["x0"],
+                                word["x1"],
+                                word["size"],
+                                bold,
+                                word["top"],
+                            )
                         )
                 rows.append(segments)
     return rows
 
 
-def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
-    """The same document typed in Word (see the module's docstring)."""
+def as_docx(doc: GeneratedDocument, *, sidebar: str | None = None) -> GeneratedDocument:
+    """The same document typed in Word (see the module's docstring). A page printed as a
+    sidebar beside a main column becomes a two-cell `"table"` or a section in two
+    `"columns"`: `sidebar` chooses, else the document's own draw does."""
     import docx
     from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
 
     rng = random.Random(f"docx-{doc.doc_type}-{doc.fields!r}")
     side_by_side_as_table = rng.random() < 0.5
     # A sidebar beside a main column: a two-cell table or a section in two columns, the two
     # ways Word users (and CV templates) build one.
-    sidebar_as_columns = rng.random() < 0.5
+    sidebar_as_columns = rng.random() < 0.5 if sidebar is None else sidebar == "columns"
     word = docx.Document()
     rows = _rows(doc.content)
     margin = min((segment.x0 for row in rows if row for segment in row), default=0.0)
     # Word's text column is narrower than the printed page's: positions scale to it.
     section = word.sections[0]
+    # Retyping an A4 document, one sets A4 and its margins, so columns keep their widths.
+    section.page_width, section.page_height = Pt(595.0), Pt(842.0)
+    section.left_margin = section.right_margin = Pt(max(36.0, margin))
     text_width = (section.page_width - section.left_margin - section.right_margin) / 12700
     scale = min(1.0, text_width / max(1.0, 595.0 - 2 * margin))
     typist = _Typist(scale, side_by_side_as_table)
@@ -257,6 +276,9 @@ class _Typist:
             centre = (segment.x0 + segment.x1) / 2
             if abs(centre - (x0 + x1) / 2) < 15 and segment.x0 - x0 > 100:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif segment.x0 - x0 > 100 and segment.x1 >= x1 - 8:
+                # A block flush with the right margin (a letterhead, a date): right-aligned.
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             elif segment.x0 - x0 > 200:  # a block printed on the right: indented to it
                 para.paragraph_format.left_indent = at(segment.x0)
 
@@ -267,6 +289,7 @@ class _Typist:
                 run.font.size = Pt(round(segment.size))
                 run.bold = segment.bold
 
+        right = max((segment.x1 for row in rows for segment in row), default=x1)
         index = 0
         while index < len(rows):
             row = rows[index]
@@ -277,6 +300,11 @@ class _Typist:
                 anchors = [(segment.x0, segment.x1) for segment in row]
                 table = target.add_table(rows=0, cols=len(anchors))
                 table.alignment = WD_TABLE_ALIGNMENT.CENTER
+                # Column borders dragged to where the printed columns start.
+                table.autofit = False
+                edges = [left for left, _ in anchors[1:]] + [max(x1, anchors[-1][1])]
+                for column, (left, _) in enumerate(anchors):
+                    table.columns[column].width = Pt(max(12.0, edges[column] - left) * self.scale)
                 # Each cell's text of the current table row: a wrapped line of a cell is
                 # aligned with it.
                 starts: dict[int, _Segment] = {}
@@ -352,8 +380,47 @@ class _Typist:
                     run.font.size = Pt(round(segment.size))
                     run.bold = segment.bold
             else:
-                paragraph(row[0])
+                # A paragraph the printer wrapped is typed as one: Word wraps it again.
+                segment, last = row[0], row[0]
+                while index + 1 < len(rows) and _wraps_onto(last, rows[index + 1], right):
+                    index += 1
+                    last = rows[index][0]
+                    segment = _Segment(
+                        f"{segment.text} {last.text}",
+                        segment.x0,
+                        max(segment.x1, last.x1),
+                        segment.size,
+                        segment.bold,
+                        segment.top,
+                    )
+                paragraph(segment)
             index += 1
+
+
+def _wraps_onto(line: _Segment, row: list[_Segment], right: float) -> bool:
+    """`row` goes on with the paragraph `line` ends: one segment at the same margin, in the
+    same type, on the next line, after a full line that its first word would not have fitted
+    on before the block's right edge (why the printer broke the line there)."""
+    if len(row) != 1:
+        return False
+    after = row[0]
+    if _LINE_OF_ITS_OWN.match(after.text):
+        return False
+    first = after.text.split(" ")[0]
+    first_width = (after.x1 - after.x0) * len(first) / max(1, len(after.text))
+    return (
+        abs(after.x0 - line.x0) <= 1.5
+        and after.size == line.size
+        and after.bold == line.bold
+        and 0 < after.top - line.top <= 1.6 * line.size
+        # a full line: a short one ended its paragraph, whatever the next word's length
+        and line.x1 - line.x0 >= 0.85 * (right - line.x0)
+        and line.x1 + 0.3 * line.size + first_width > right - 1.0
+    )
+
+
+# A label (`Đại diện:`), a bullet or a dash starts a line of its own, never a wrapped one.
+_LINE_OF_ITS_OWN = re.compile(r"[-–•+*·]|[^:]{1,30}:(\s|$)")
 
 
 def _on_columns(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
