@@ -360,6 +360,10 @@ class _Typist:
                 continue
             if len(row) == 2 and self.side_by_side_as_table:
                 table = target.add_table(rows=0, cols=2)
+                table.autofit = False
+                # The border between the cells where the right block starts.
+                table.columns[0].width = Pt(max(12.0, row[1].x0 - x0) * self.scale)
+                table.columns[1].width = Pt(max(12.0, x1 - row[1].x0) * self.scale)
                 while index < len(rows) and len(current := rows[index]) == 2:
                     cells = table.add_row().cells
                     fill(cells[0], current[0])
