@@ -30,6 +30,9 @@ from extractors.readers.base import ClosingReader
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_EMU = 12700.0  # DrawingML lengths per point
+_BOX_INSET = 7.2  # a text box's default inner margin (0.1 inch) on the left and right
 _TAB_STOP = 36.0  # Word's default tab stops: every half inch
 _DEFAULT_SIZE = 11.0
 _PAGE_WIDTH = 523.0  # A4 less Word's default margins, when the file states none
@@ -48,12 +51,16 @@ class DocxReader(ClosingReader):
         except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on bad files
             raise ExtractionError("corrupt_file", f"not a readable Word file ({exc})") from exc
         width = _content_width(document)
-        layout = _Layout(_default_size(document))
+        layout = _Layout(_default_size(document), _page_margins(document))
         headers, footers = _margins(document)
         top = 0.0
-        for blocks in (headers, [document.element.body], footers):
-            for container in blocks:
-                top = layout.blocks(_block_children(container), 0.0, width, top, depth=0)
+        for container in headers:
+            top = layout.blocks(_block_children(container), 0.0, width, top, depth=0)
+        layout.body_top = top
+        for blocks, properties in _sections(document.element.body):
+            top = layout.section(blocks, _columns(properties, width), top)
+        for container in footers:
+            top = layout.blocks(_block_children(container), 0.0, width, top, depth=0)
         page = Page(
             number=1,
             width=max(width, max((line.bbox[2] for line in layout.lines), default=0.0)),
@@ -71,9 +78,44 @@ class DocxReader(ClosingReader):
 class _Layout:
     """Places paragraphs and tables top to bottom within a horizontal span."""
 
-    def __init__(self, default_size: float) -> None:
+    def __init__(self, default_size: float, margins: tuple[float, float] = (0.0, 0.0)) -> None:
         self.default_size = default_size
+        self.left_margin, self.top_margin = margins
+        self.body_top = 0.0
         self.lines: list[Line] = []
+
+    def section(self, blocks: list[Any], columns: list[tuple[float, float]], top: float) -> float:
+        """A section's blocks in its columns (`w:cols`): each column starts at the
+        section's top; text moves to the next column at a column break or, with none, where
+        Word would balance the columns of a continuous section."""
+        if len(columns) < 2:
+            return self.blocks(blocks, columns[0][0], columns[0][1], top, depth=0)
+        chunks = _column_chunks(blocks, len(columns))
+        if len(chunks) == 1:
+            chunks = self._balanced(blocks, columns)
+        bottom = top
+        for chunk, (x0, x1) in zip(chunks, columns, strict=False):
+            bottom = max(bottom, self.blocks(chunk, x0, x1, top, depth=0))
+        # More breaks than columns: the rest starts a new row of columns, below.
+        for chunk in chunks[len(columns) :]:
+            bottom = self.blocks(chunk, columns[0][0], columns[0][1], bottom, depth=0)
+        return bottom
+
+    def _balanced(self, blocks: list[Any], columns: list[tuple[float, float]]) -> list[list[Any]]:
+        heights = []
+        for block in blocks:
+            scratch = _Layout(self.default_size)
+            heights.append(scratch.blocks([block], columns[0][0], columns[0][1], 0.0, depth=0))
+        share = sum(heights) / len(columns)
+        chunks: list[list[Any]] = [[]]
+        filled = 0.0
+        for block, height in zip(blocks, heights, strict=True):
+            if chunks[-1] and filled + height / 2 > share and len(chunks) < len(columns):
+                chunks.append([])
+                filled = 0.0
+            chunks[-1].append(block)
+            filled += height
+        return chunks
 
     def blocks(
         self, elements: Iterable[Any], x0: float, x1: float, top: float, depth: int
@@ -91,21 +133,75 @@ class _Layout:
         stops = _tab_stops(element)
         indent = element.find(f"{_W}pPr/{_W}ind")
         left = max(_twips(indent, "left"), _twips(indent, "start"))
+        right = max(_twips(indent, "right"), _twips(indent, "end"))
+        # A hanging indent starts the first line left of the rest (`Label: value` with the
+        # value's wrapped lines under the value); a first-line indent, right of them.
+        first = _twips(indent, "firstLine") - _twips(indent, "hanging")
+        span_left = x0
+        x1 = max(x1 - right, x0 + 40.0)
         x0 = min(x0 + left, max(x0, x1 - 40.0))  # an indent never pushes text off the span
+        first_x0 = min(max(span_left, x0 + first), max(span_left, x1 - 40.0))
+        paragraph_top = top
         for row in _paragraph_text(element).split("\n"):
             segments = [clean_text(part) for part in row.split("\t")]
             if not any(segments):
                 continue
             # Word wraps a paragraph at its cell's or page's edge; so does the virtual page,
             # or a long cell would run into its neighbour's column.
-            wrapped = _wrap(segments[0], x1 - x0, size) if len(segments) == 1 else [segments]
-            for visual in wrapped:
-                self.lines.extend(_place(visual, x0, x1, top, size, align, stops))
+            wrapped = (
+                _wrap(segments[0], x1 - x0, size, first=x1 - first_x0)
+                if len(segments) == 1
+                else [segments]
+            )
+            for number, visual in enumerate(wrapped):
+                start = first_x0 if number == 0 else x0
+                self.lines.extend(_place(visual, start, x1, top, size, align, stops))
                 top += size * 1.3
-        # Text boxes anchored here (a CV's sidebar, a letterhead) follow their anchor.
+            first_x0 = x0  # after a break (`w:br`) the line starts at the indent
+        # Text boxes anchored here (a CV's sidebar, a letterhead) sit where their anchor
+        # puts them, beside the text that flows on; one inline in the text takes its place.
         for box in _text_boxes(element):
-            top = self.blocks(_block_children(box), x0, x1, top, depth + 1)
+            anchor = _ancestor(box, f"{_WP}anchor")
+            if anchor is None:
+                top = self.blocks(_block_children(box), x0, x1, top, depth + 1)
+                continue
+            left, right, box_top = self._anchored(anchor, x0, x1, paragraph_top)
+            self.blocks(_block_children(box), left, right, box_top, depth + 1)
         return top
+
+    def _anchored(
+        self, anchor: Any, x0: float, x1: float, paragraph_top: float
+    ) -> tuple[float, float, float]:
+        """The span and top of a floating text box's text, from `wp:positionH/V` and
+        `wp:extent`, in the virtual page's coordinates (x from the left margin)."""
+        extent = anchor.find(f"{_WP}extent")
+        width = _emu(extent, "cx") or (x1 - x0)
+        horizontal = anchor.find(f"{_WP}positionH")
+        origin = {
+            "page": -self.left_margin,
+            "leftMargin": -self.left_margin,
+            "character": x0,
+            "column": x0,
+        }.get(_plain(horizontal, "relativeFrom") or "column", 0.0)
+        align = _text(horizontal, f"{_WP}align")
+        if align in ("right", "outside"):
+            left = x1 - width
+        elif align == "center":
+            left = (x0 + x1 - width) / 2
+        elif align in ("left", "inside"):
+            left = x0
+        else:
+            left = origin + _emu_text(horizontal, f"{_WP}posOffset")
+        vertical = anchor.find(f"{_WP}positionV")
+        base = {
+            "page": self.body_top - self.top_margin,
+            "topMargin": self.body_top - self.top_margin,
+            "paragraph": paragraph_top,
+            "line": paragraph_top,
+        }.get(_plain(vertical, "relativeFrom") or "paragraph", self.body_top)
+        box_top = base + _emu_text(vertical, f"{_WP}posOffset")
+        inset = min(_BOX_INSET, width / 4)
+        return left + inset, left + width - inset, max(box_top, 0.0)
 
     def table(self, element: Any, x0: float, x1: float, top: float, depth: int) -> float:
         grid = [_twips(col, "w") for col in element.findall(f"{_W}tblGrid/{_W}gridCol")]
@@ -188,13 +284,15 @@ def _tab_stops(paragraph: Any) -> list[float]:
     return sorted(stop for stop in stops if stop > 0)
 
 
-def _wrap(text: str, width: float, size: float) -> list[list[str]]:
-    """`text` broken into lines no wider than `width`, at spaces, as Word breaks them."""
-    limit = max(1, int(width / (size * 0.5)))
+def _wrap(text: str, width: float, size: float, first: float | None = None) -> list[list[str]]:
+    """`text` broken into lines no wider than `width` (`first` for the first line), at
+    spaces, as Word breaks them."""
     lines: list[list[str]] = []
     current = ""
     for token in text.split(" "):
         candidate = f"{current} {token}" if current else token
+        span = first if first is not None and not lines else width
+        limit = max(1, int(span / (size * 0.5)))
         if current and len(candidate) > limit:
             lines.append([current])
             current = token
@@ -251,6 +349,96 @@ def _block_children(container: Any) -> Iterator[Any]:
                 yield from _block_children(content)
         elif child.tag in (f"{_W}p", f"{_W}tbl"):
             yield child
+
+
+def _sections(body: Any) -> list[tuple[list[Any], Any]]:
+    """The body's blocks by section, each with its properties: a section ends at a
+    paragraph holding a `w:sectPr`; the body's own `w:sectPr` is the last one's."""
+    sections: list[tuple[list[Any], Any]] = []
+    current: list[Any] = []
+    for block in _block_children(body):
+        current.append(block)
+        properties = block.find(f"{_W}pPr/{_W}sectPr") if block.tag == f"{_W}p" else None
+        if properties is not None:
+            sections.append((current, properties))
+            current = []
+    sections.append((current, body.find(f"{_W}sectPr")))
+    return sections
+
+
+def _columns(properties: Any, width: float) -> list[tuple[float, float]]:
+    """A section's text columns (`w:cols`) as spans of the page's text width: the widths
+    given column by column, or equal ones."""
+    cols = _find(properties, "cols")
+    count = int(_attribute(cols, "num") or 1) if cols is not None else 1
+    if count < 2:
+        return [(0.0, width)]
+    given = [(_twips(col, "w"), _twips(col, "space")) for col in cols.findall(f"{_W}col")]
+    if _attribute(cols, "equalWidth") in ("0", "false") and len(given) >= 2 and given[0][0] > 0:
+        spans = given
+    else:
+        space = _twips(cols, "space") if _attribute(cols, "space") else _TAB_STOP
+        each = max(1.0, (width - space * (count - 1)) / count)
+        spans = [(each, space)] * count
+    # Columns wider than the page's text are shrunk to it, as Word does.
+    scale = min(1.0, width / max(1.0, sum(w for w, _ in spans) + sum(g for _, g in spans[:-1])))
+    columns = []
+    x = 0.0
+    for column_width, space in spans:
+        columns.append((x, x + column_width * scale))
+        x += (column_width + space) * scale
+    return columns
+
+
+def _column_chunks(blocks: list[Any], count: int) -> list[list[Any]]:
+    """Blocks split after each paragraph that ends its column with a column break."""
+    chunks: list[list[Any]] = [[]]
+    for block in blocks:
+        chunks[-1].append(block)
+        if block.tag == f"{_W}p" and any(
+            _attribute(br, "type") == "column" for br in block.iter(f"{_W}br")
+        ):
+            chunks.append([])
+    if not chunks[-1] and len(chunks) > 1:
+        chunks.pop()
+    return chunks
+
+
+def _ancestor(element: Any, tag: str) -> Any:
+    return next((node for node in element.iterancestors() if node.tag == tag), None)
+
+
+def _plain(element: Any, name: str) -> str | None:
+    """An attribute without a namespace, as DrawingML writes them."""
+    return None if element is None else element.get(name)
+
+
+def _text(element: Any, tag: str) -> str | None:
+    child = None if element is None else element.find(tag)
+    return None if child is None else (child.text or "").strip()
+
+
+def _emu(element: Any, name: str) -> float:
+    try:
+        return float(_plain(element, name) or 0) / _EMU
+    except ValueError:
+        return 0.0
+
+
+def _emu_text(element: Any, tag: str) -> float:
+    try:
+        return float(_text(element, tag) or 0) / _EMU
+    except ValueError:
+        return 0.0
+
+
+def _page_margins(document: Any) -> tuple[float, float]:
+    """The first section's left and top margins: where page-relative positions start."""
+    try:
+        section = document.sections[0]
+        return float(section.left_margin.pt), float(section.top_margin.pt)
+    except (IndexError, AttributeError, TypeError):
+        return 0.0, 0.0
 
 
 def _rows(table: Any) -> Iterator[Any]:
