@@ -25,6 +25,7 @@ from tests.docgen.common import GeneratedDocument
 _COLUMN_GAP_EM = 0.6
 _ROW_TOLERANCE = 2.5
 _WRAP_TOLERANCE = 3.0  # points between a cell's first line and its wrapped lines
+_CELL_PADDING = 5.4  # Word's default left and right cell margins (0.075 inch)
 
 
 @dataclass
@@ -361,9 +362,12 @@ class _Typist:
             if len(row) == 2 and self.side_by_side_as_table:
                 table = target.add_table(rows=0, cols=2)
                 table.autofit = False
-                # The border between the cells where the right block starts.
-                table.columns[0].width = Pt(max(12.0, row[1].x0 - x0) * self.scale)
-                table.columns[1].width = Pt(max(12.0, x1 - row[1].x0) * self.scale)
+                # The border between the cells a cell's padding left of where the right
+                # block starts: a typist drags it there so the block's text sits where it
+                # was printed and keeps its line (flush with the margin, a reference).
+                border = max(x0 + 12.0, row[1].x0 - _CELL_PADDING)
+                table.columns[0].width = Pt((border - x0) * self.scale)
+                table.columns[1].width = Pt(max(12.0, x1 - border) * self.scale)
                 while index < len(rows) and len(current := rows[index]) == 2:
                     cells = table.add_row().cells
                     fill(cells[0], current[0])
