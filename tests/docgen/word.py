@@ -25,6 +25,7 @@ from tests.docgen.common import GeneratedDocument
 _COLUMN_GAP_EM = 0.6
 _ROW_TOLERANCE = 2.5
 _WRAP_TOLERANCE = 3.0  # points between a cell's first line and its wrapped lines
+_ALIGNED = 8.0  # points between two starts of what is one printed column
 _CELL_PADDING = 5.4  # Word's default left and right cell margins (0.075 inch)
 
 
@@ -283,12 +284,18 @@ class _Typist:
             elif segment.x0 - x0 > 200:  # a block printed on the right: indented to it
                 para.paragraph_format.left_indent = at(segment.x0)
 
-        def fill(cell: Any, segment: _Segment | None) -> None:
+        def fill(cell: Any, segment: _Segment | None, left: float | None = None) -> None:
             cell.text = ""
             if segment is not None:
                 run = cell.paragraphs[0].add_run(segment.text)
                 run.font.size = Pt(round(segment.size))
                 run.bold = segment.bold
+                # A block printed well inside its cell (labels right of a letterhead's
+                # gap) is indented to where it was printed.
+                if left is not None and segment.x0 - left > 40:
+                    cell.paragraphs[0].paragraph_format.left_indent = Pt(
+                        (segment.x0 - left) * self.scale
+                    )
 
         right = max((segment.x1 for row in rows for segment in row), default=x1)
         index = 0
@@ -368,10 +375,16 @@ class _Typist:
                 border = max(x0 + 12.0, row[1].x0 - _CELL_PADDING)
                 table.columns[0].width = Pt((border - x0) * self.scale)
                 table.columns[1].width = Pt(max(12.0, x1 - border) * self.scale)
-                while index < len(rows) and len(current := rows[index]) == 2:
+                # Rows whose right block starts elsewhere (a "Bill to" block under an
+                # invoice number) are the next table, with its own border.
+                while (
+                    index < len(rows)
+                    and len(current := rows[index]) == 2
+                    and abs(current[1].x0 - row[1].x0) <= _ALIGNED
+                ):
                     cells = table.add_row().cells
-                    fill(cells[0], current[0])
-                    fill(cells[1], current[1])
+                    fill(cells[0], current[0], x0)
+                    fill(cells[1], current[1], border + _CELL_PADDING)
                     index += 1
                 continue
             if len(row) >= 2:
