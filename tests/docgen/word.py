@@ -26,6 +26,8 @@ _COLUMN_GAP_EM = 0.6
 _ROW_TOLERANCE = 2.5
 _WRAP_TOLERANCE = 3.0  # points between a cell's first line and its wrapped lines
 _ALIGNED = 8.0  # points between two starts of what is one printed column
+_LINE_STEP = 1.3  # a printed line's height per point of its size
+_BLANK = 0.8  # a gap between rows this many sizes taller than a line is a blank
 _CELL_PADDING = 5.4  # Word's default left and right cell margins (0.075 inch)
 
 
@@ -265,6 +267,7 @@ class _Typist:
     def type(self, target: Any, rows: list[list[_Segment]], x0: float, x1: float) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.ns import qn
         from docx.shared import Pt
 
         def at(x: float) -> Any:
@@ -301,6 +304,15 @@ class _Typist:
         index = 0
         while index < len(rows):
             row = rows[index]
+            if index:
+                # A blank printed between blocks (parties, then the items table) is space
+                # after the paragraph above, as a typist sets it, not an empty line.
+                above = rows[index - 1]
+                gap = row[0].top - above[0].top - _LINE_STEP * max(s.size for s in above)
+                last = _last_block(target)
+                if gap > _BLANK * row[0].size and last is not None and last.tag == qn("w:p"):
+                    spacing = last.get_or_add_pPr().get_or_add_spacing()
+                    spacing.set(qn("w:after"), str(round(gap * self.scale * 20)))
             if len(row) >= 3:
                 # A table: this row's segments are its columns; following rows of the table
                 # (including a wrapped description alone in one column) fill cells by
@@ -416,6 +428,17 @@ class _Typist:
                     )
                 paragraph(segment)
             index += 1
+
+
+def _last_block(target: Any) -> Any:
+    """The last paragraph or table typed into a document, a cell or a column, if any."""
+    from docx.oxml.ns import qn
+
+    element = target._element  # noqa: SLF001 - python-docx exposes no block list
+    if element.tag == qn("w:document"):
+        element = element.body
+    blocks = [child for child in element if child.tag in (qn("w:p"), qn("w:tbl"))]
+    return blocks[-1] if blocks else None
 
 
 def _wraps_onto(line: _Segment, row: list[_Segment], right: float) -> bool:
