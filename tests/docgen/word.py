@@ -287,18 +287,12 @@ class _Typist:
             elif segment.x0 - x0 > 200:  # a block printed on the right: indented to it
                 para.paragraph_format.left_indent = at(segment.x0)
 
-        def fill(cell: Any, segment: _Segment | None, left: float | None = None) -> None:
+        def fill(cell: Any, segment: _Segment | None) -> None:
             cell.text = ""
             if segment is not None:
                 run = cell.paragraphs[0].add_run(segment.text)
                 run.font.size = Pt(round(segment.size))
                 run.bold = segment.bold
-                # A block printed well inside its cell (labels right of a letterhead's
-                # gap) is indented to where it was printed.
-                if left is not None and segment.x0 - left > 40:
-                    cell.paragraphs[0].paragraph_format.left_indent = Pt(
-                        (segment.x0 - left) * self.scale
-                    )
 
         right = max((segment.x1 for row in rows for segment in row), default=x1)
         index = 0
@@ -382,9 +376,12 @@ class _Typist:
                 table = target.add_table(rows=0, cols=2)
                 table.autofit = False
                 # The border between the cells a cell's padding left of where the right
-                # block starts: a typist drags it there so the block's text sits where it
-                # was printed and keeps its line (flush with the margin, a reference).
-                border = max(x0 + 12.0, row[1].x0 - _CELL_PADDING)
+                # block starts, when the gap leaves room: a typist drags it there so the
+                # block's text sits where it was printed and keeps its line (a reference
+                # flush with the margin). A narrow gap (`(1)` and a party) keeps it at
+                # the block, or the left cell's text would not fit.
+                wide = row[1].x0 - row[0].x1 > 3 * _CELL_PADDING
+                border = max(x0 + 12.0, row[1].x0 - (_CELL_PADDING if wide else 0.0))
                 table.columns[0].width = Pt((border - x0) * self.scale)
                 table.columns[1].width = Pt(max(12.0, x1 - border) * self.scale)
                 # Rows whose right block starts elsewhere (a "Bill to" block under an
@@ -395,8 +392,8 @@ class _Typist:
                     and abs(current[1].x0 - row[1].x0) <= _ALIGNED
                 ):
                     cells = table.add_row().cells
-                    fill(cells[0], current[0], x0)
-                    fill(cells[1], current[1], border + _CELL_PADDING)
+                    fill(cells[0], current[0])
+                    fill(cells[1], current[1])
                     index += 1
                 continue
             if len(row) >= 2:
