@@ -141,6 +141,8 @@ class _Layout:
         x1 = max(x1 - right, x0 + 40.0)
         x0 = min(x0 + left, max(x0, x1 - 40.0))  # an indent never pushes text off the span
         first_x0 = min(max(span_left, x0 + first), max(span_left, x1 - 40.0))
+        spacing = element.find(f"{_W}pPr/{_W}spacing")
+        top += _twips(spacing, "before")
         paragraph_top = top
         for row in _paragraph_text(element).split("\n"):
             segments = [clean_text(part) for part in row.split("\t")]
@@ -158,6 +160,9 @@ class _Layout:
                 self.lines.extend(_place(visual, start, x1, top, size, align, stops))
                 top += size * 1.3
             first_x0 = x0  # after a break (`w:br`) the line starts at the indent
+        # Space after a paragraph keeps what follows apart, as on paper: an address does
+        # not run on into the table under it.
+        top += _twips(spacing, "after")
         # Text boxes anchored here (a CV's sidebar, a letterhead) sit where their anchor
         # puts them, beside the text that flows on; one inline in the text takes its place.
         for box in _text_boxes(element):

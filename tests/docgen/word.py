@@ -25,6 +25,10 @@ from tests.docgen.common import GeneratedDocument
 _COLUMN_GAP_EM = 0.6
 _ROW_TOLERANCE = 2.5
 _WRAP_TOLERANCE = 3.0  # points between a cell's first line and its wrapped lines
+_ALIGNED = 8.0  # points between two starts of what is one printed column
+_LINE_STEP = 1.3  # a printed line's height per point of its size
+_BLANK = 0.8  # a gap between rows this many sizes taller than a line is a blank
+_CELL_PADDING = 5.4  # Word's default left and right cell margins (0.075 inch)
 
 
 @dataclass
@@ -263,6 +267,7 @@ class _Typist:
     def type(self, target: Any, rows: list[list[_Segment]], x0: float, x1: float) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.ns import qn
         from docx.shared import Pt
 
         def at(x: float) -> Any:
@@ -293,6 +298,15 @@ class _Typist:
         index = 0
         while index < len(rows):
             row = rows[index]
+            if index:
+                # A blank printed between blocks (parties, then the items table) is space
+                # after the paragraph above, as a typist sets it, not an empty line.
+                above = rows[index - 1]
+                gap = row[0].top - above[0].top - _LINE_STEP * max(s.size for s in above)
+                last = _last_block(target)
+                if gap > _BLANK * row[0].size and last is not None and last.tag == qn("w:p"):
+                    spacing = last.get_or_add_pPr().get_or_add_spacing()
+                    spacing.set(qn("w:after"), str(round(gap * self.scale * 20)))
             if len(row) >= 3:
                 # A table: this row's segments are its columns; following rows of the table
                 # (including a wrapped description alone in one column) fill cells by
@@ -361,10 +375,22 @@ class _Typist:
             if len(row) == 2 and self.side_by_side_as_table:
                 table = target.add_table(rows=0, cols=2)
                 table.autofit = False
-                # The border between the cells where the right block starts.
-                table.columns[0].width = Pt(max(12.0, row[1].x0 - x0) * self.scale)
-                table.columns[1].width = Pt(max(12.0, x1 - row[1].x0) * self.scale)
-                while index < len(rows) and len(current := rows[index]) == 2:
+                # The border between the cells a cell's padding left of where the right
+                # block starts, when the gap leaves room: a typist drags it there so the
+                # block's text sits where it was printed and keeps its line (a reference
+                # flush with the margin). A narrow gap (`(1)` and a party) keeps it at
+                # the block, or the left cell's text would not fit.
+                wide = row[1].x0 - row[0].x1 > 3 * _CELL_PADDING
+                border = max(x0 + 12.0, row[1].x0 - (_CELL_PADDING if wide else 0.0))
+                table.columns[0].width = Pt((border - x0) * self.scale)
+                table.columns[1].width = Pt(max(12.0, x1 - border) * self.scale)
+                # Rows whose right block starts elsewhere (a "Bill to" block under an
+                # invoice number) are the next table, with its own border.
+                while (
+                    index < len(rows)
+                    and len(current := rows[index]) == 2
+                    and abs(current[1].x0 - row[1].x0) <= _ALIGNED
+                ):
                     cells = table.add_row().cells
                     fill(cells[0], current[0])
                     fill(cells[1], current[1])
@@ -399,6 +425,17 @@ class _Typist:
                     )
                 paragraph(segment)
             index += 1
+
+
+def _last_block(target: Any) -> Any:
+    """The last paragraph or table typed into a document, a cell or a column, if any."""
+    from docx.oxml.ns import qn
+
+    element = target._element  # noqa: SLF001 - python-docx exposes no block list
+    if element.tag == qn("w:document"):
+        element = element.body
+    blocks = [child for child in element if child.tag in (qn("w:p"), qn("w:tbl"))]
+    return blocks[-1] if blocks else None
 
 
 def _wraps_onto(line: _Segment, row: list[_Segment], right: float) -> bool:

@@ -192,3 +192,41 @@ def test_a_hanging_indent_puts_wrapped_lines_under_the_value(tmp_path: Path) -> 
     assert all(size is not None for size in sizes)
     width = sizes[0].pt - sizes[1].pt - sizes[2].pt  # type: ignore[union-attr]
     assert max(line.bbox[2] for line in page.lines) <= width - 150 + 5
+
+
+def test_space_after_a_paragraph_keeps_the_table_under_it_apart(tmp_path: Path) -> None:
+    document = docx.Document()
+    address = document.add_paragraph("Address: 30 Dien Bien Phu Street, Ho Chi Minh City")
+    address.paragraph_format.space_after = Pt(24)
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("No.", "Description", "Amount"), strict=True):
+        cell.text = text
+    path = tmp_path / "spaced.docx"
+    document.save(str(path))
+    lines = _lines(path)
+    # On paper the blank sets the address apart; read as one line step below, the
+    # table's first cell would run on into the address.
+    step = lines["No."].bbox[1] - lines[address.text].bbox[1]
+    assert step >= 24 + (lines[address.text].bbox[3] - lines[address.text].bbox[1])
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("more:en_memo", ("dispatch_number",)),
+        ("more:en_side_grid", ("buyer", "issue_date", "invoice_number")),
+        ("more:vi_multirate_rules", ("buyer",)),
+    ],
+)
+def test_a_document_typed_in_word_reads_as_its_pdf(
+    name: str, keys: tuple[str, ...], tmp_path: Path
+) -> None:
+    # A reference flush with the margin, a "Bill to" block under the invoice number, an
+    # address just above the items table: each once ran into its neighbour in Word.
+    for seed in (900, 901):
+        doc = _layout(name).make(seed)
+        record = extract_file(
+            docgen.write(docgen.as_docx(doc), tmp_path / f"{seed}.docx"), limits=LIMITS
+        )
+        for key in keys:
+            assert record.fields[key] == doc.fields[key], (seed, key)
