@@ -87,6 +87,9 @@ _UNREAD_CONFIDENCE = 75.0
 _BLOB_DENSITY = 0.15  # share of a grid cell's pixels that are ink, for the cell to count
 _MAX_BLOB_CELLS = 20_000
 _REREAD_GAP = 40  # white pixels between the crops stacked into one image
+# A blank gap inside one word, in letter heights, beyond which it is two words: spaces
+# between the letters of a spaced-out title stay well below it.
+_SPREAD = 1.2
 _MIN_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 # What Pillow raises on damaged files, besides OSError.
@@ -291,18 +294,23 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
     crop on its own as a block of text; all crops go through one tesseract run, stacked into
     one image. Unsure words side by side are one region (a value garbled into pieces:
     `_AN P. N.-`). A region's new words replace its old ones only when they are read with
-    clearly more confidence; ink nobody read takes new words read with confidence."""
+    clearly more confidence; ink nobody read takes new words read with confidence. A word
+    spread over a wide blank gap is read again piece by piece, and becomes those pieces
+    when each reads with confidence."""
     with Image.open(path) as image:
         gray = image.convert("L")
-    unsure = [box for box in boxes if _unsure(box)]
+    splits = _spread_words(gray, boxes)
+    split = {id(box) for box, _ in splits}
+    unsure = [box for box in boxes if _unsure(box) and id(box) not in split]
     groups = sorted(_side_by_side(unsure), key=lambda group: min(box[1] for box in group))
     targets: list[tuple[tuple[int, int, int, int], list[_Box]]] = [
         (_region(group, gray.size), group) for group in groups[:_MAX_REREAD]
     ]
     targets += [(region, []) for region in _unread_ink(gray, boxes)]
-    if not targets:
+    if not targets and not splits:
         return boxes
     regions = [region for region, _ in targets]
+    regions += [part for _, parts in splits for part in parts]
     crops = [gray.crop(region) for region in regions]
     # White all round each crop: text against the image's edge reads worse (`€32,317.81`
     # at the top left of the stack came back as `t17,317`).
@@ -349,7 +357,17 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         line = (_REREAD_BLOCK + which, data["par_num"][index], data["line_num"][index])
         found[which].append((text, confidence, line, left + x0, top + y0, width, height))
     result = list(boxes)
-    for (_, group), new in zip(targets, found, strict=True):
+    pieces = iter(found[len(targets) :])
+    for box, parts in splits:
+        read = [next(pieces) for _ in parts]
+        # Each piece on its own must give a word, read with confidence: else the joined
+        # reading, whatever it is, is all there is.
+        if all(read) and all(
+            statistics.mean(b[1] for b in words) >= _UNREAD_CONFIDENCE for words in read
+        ):
+            result = [other for other in result if other is not box]
+            result += [word for words in read for word in words]
+    for (_, group), new in zip(targets, found[: len(targets)], strict=True):
         mine = {id(box) for box in group}
         others = [box for box in result if id(box) not in mine]
         # The crop's margins reach into neighbouring words, read well or re-read in a
@@ -370,6 +388,56 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         if better:
             result = others + fresh
     return result
+
+
+def _spread_words(
+    gray: Image.Image, boxes: list[_Box]
+) -> list[tuple[_Box, list[tuple[int, int, int, int]]]]:
+    """Words whose ink has a blank gap wider than a letter is tall: Tesseract sometimes
+    takes two cells of a table for one word once the rule between them is gone (`1` and
+    `2` of a column-number row read as `12` or `1.2`; a unit price and an amount as
+    `76000608000`). No word is printed so spread out; each piece is one region to read
+    again on its own. Largest gaps first, at most `_MAX_REREAD` words a page."""
+    found: list[tuple[float, _Box, list[tuple[int, int, int, int]]]] = []
+    for box in boxes:
+        text, _, _, left, top, width, height = box
+        if len(text) < 2 or width < 2 * height:
+            continue
+        crop = numpy.asarray(gray.crop((int(left), int(top), int(left + width), int(top + height))))
+        if crop.size == 0:
+            continue
+        # Ink against this word's own paper: a photo's shade differs across the page.
+        paper = float(numpy.percentile(crop, 90))
+        columns = (crop < paper * _INK_SHARE).any(axis=0)
+        inked = numpy.flatnonzero(columns)
+        if inked.size == 0:
+            continue
+        pieces: list[tuple[int, int]] = []
+        start = previous = int(inked[0])
+        widest = 0
+        for column in inked[1:]:
+            gap = int(column) - previous - 1
+            if gap > _SPREAD * height:
+                pieces.append((start, previous + 1))
+                widest = max(widest, gap)
+                start = int(column)
+            previous = int(column)
+        pieces.append((start, previous + 1))
+        if len(pieces) < 2:
+            continue
+        margin = max(10, int(0.25 * height))
+        regions = [
+            (
+                max(0, int(left) + a - margin),
+                max(0, int(top - margin)),
+                min(gray.width, int(left) + b + margin),
+                min(gray.height, int(top + height + margin)),
+            )
+            for a, b in pieces
+        ]
+        found.append((widest / height, box, regions))
+    found.sort(key=lambda item: -item[0])
+    return [(box, regions) for _, box, regions in found[:_MAX_REREAD]]
 
 
 def _unsure(box: _Box) -> bool:
@@ -596,10 +664,18 @@ def without_rules(image: Image.Image, dpi: float = 300.0) -> Image.Image | None:
     rules = (_runs(tall, length) & small) | (_runs(wide.T, length).T & small)
     if not rules.any():
         return None
-    full = numpy.repeat(numpy.repeat(rules, 2, axis=0), 2, axis=1)
+    # A blurred or JPEG-compressed rule has a grey fringe too light to count as ink, yet
+    # Sauvola, judging each pixel against its white neighbourhood, turns it back into a thin
+    # line that reads as `|`, `_` or `-` beside a cell's value: the fringe goes as well.
+    grown = rules.copy()
+    grown[1:, :] |= rules[:-1, :]
+    grown[:-1, :] |= rules[1:, :]
+    grown[:, 1:] |= rules[:, :-1]
+    grown[:, :-1] |= rules[:, 1:]
+    full = numpy.repeat(numpy.repeat(grown, 2, axis=0), 2, axis=1)
     full = full[: pixels.shape[0], : pixels.shape[1]]
     cleaned = pixels.copy()
-    cleaned[full & (pixels < 200)] = 255  # anti-aliased edges of the rule go too
+    cleaned[full] = 255
     return Image.fromarray(cleaned)
 
 

@@ -12,6 +12,7 @@ import pytest
 from bench.measure import recall, words_of
 from extractors.limits import ReadLimits
 from extractors.readers.pdf import PdfTextReader
+from extractors.record import Record
 from extractors.service import extract_file
 from tests import docgen
 
@@ -373,3 +374,38 @@ def test_a_line_tesseract_left_unread_is_found_from_its_ink_and_read(tmp_path: P
 
     read_again = [t for t in texts if t not in {box[0] for box in dropped}]
     assert sorted(read_again) == sorted(["Ngày", "12", "tháng", "05", "năm", "2026"]), texts
+
+
+def _ruled_grid_scan(seed: int, tmp_path: Path) -> tuple[docgen.GeneratedDocument, Path]:
+    from tests.docgen import catalogue
+
+    doc = catalogue.BY_ID["invoice/vi/more:vi_gross_column"].make(seed)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, noise=0.001, blur=0.4, skew=0.6, seed=seed))
+    return doc, scan
+
+
+@pytest.mark.parametrize("seed", [7, 11])
+def test_the_grey_fringe_of_a_blurred_table_rule_does_not_read_as_a_bar(
+    seed: int, tmp_path: Path
+) -> None:
+    """A scanner's blur leaves each rule a grey fringe too light to be ink; left behind when
+    the rule is whitened, it came back as `|` glued to cells' values (`2_| Thép cuộn`)."""
+    _, scan = _ruled_grid_scan(seed, tmp_path)
+    text, _ = ocr_text(scan)
+    assert "|" not in text
+
+
+def test_a_ruled_grid_scanned_with_blur_gives_the_line_items_of_its_original(
+    tmp_path: Path,
+) -> None:
+    """Nor do two cells of the column-number row, once the rule between them is gone, come
+    back as one word (`1 2` as `12`) and turn that row into a line item."""
+    doc, scan = _ruled_grid_scan(11, tmp_path)
+    original = extract_file(docgen.write(doc, tmp_path / "original.pdf"), limits=LIMITS)
+    scanned = extract_file(scan, limits=LIMITS)
+
+    def amounts(record: Record) -> list[object]:
+        return [row["amount"] for row in record.fields.get("line_items") or []]
+
+    assert amounts(original) and amounts(scanned) == amounts(original)
