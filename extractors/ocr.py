@@ -252,6 +252,7 @@ def _read(
     for index, text in enumerate(data["text"]):
         text = text.strip()
         confidence = float(data["conf"][index])
+        text = _without_bars(text)
         if not text or confidence < 0:
             continue
         # Specks and table rules read as stray punctuation, and Tesseract says it is unsure.
@@ -335,7 +336,7 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         return boxes  # the first reading stands
     found: list[list[_Box]] = [[] for _ in regions]
     for index, text in enumerate(data["text"]):
-        text = text.strip()
+        text = _without_bars(text.strip())
         confidence = float(data["conf"][index])
         if not any(char.isalnum() for char in text) or confidence < 0:
             continue
@@ -438,6 +439,16 @@ def _spread_words(
         found.append((widest / height, box, regions))
     found.sort(key=lambda item: -item[0])
     return [(box, regions) for _, box, regions in found[:_MAX_REREAD]]
+
+
+# A vertical table rule Tesseract reads as a character: alone (`|`), or glued to the end of
+# a cell's value with a piece of the horizontal rule it meets (`SL|`, `2_|`). No value on a
+# business document starts or ends with a bar.
+_BARS = re.compile(r"^[|¦│_]*[|¦│][|¦│_]*|[|¦│_]*[|¦│][|¦│_]*$")
+
+
+def _without_bars(text: str) -> str:
+    return _BARS.sub("", text)
 
 
 def _unsure(box: _Box) -> bool:

@@ -409,3 +409,18 @@ def test_a_ruled_grid_scanned_with_blur_gives_the_line_items_of_its_original(
         return [row["amount"] for row in record.fields.get("line_items") or []]
 
     assert amounts(original) and amounts(scanned) == amounts(original)
+
+
+def test_the_rules_of_a_table_on_a_phone_photo_do_not_read_as_bars(tmp_path: Path) -> None:
+    """Rules stay on photos (whitening them cost words there), and Tesseract reads them as
+    `|`, alone or glued to the end of a cell's value (`SL|`, `15.200 | 35.613.600`):
+    those bars go."""
+    from tests.docgen import catalogue
+
+    doc = catalogue.BY_ID["invoice/vi/more:vi_gross_column"].make(11)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(
+        docgen.photo(doc, image_format="JPEG", noise=0.002, blur=0.6, skew=0.8, shade=0.4, seed=11)
+    )
+    text, _ = ocr_text(photo)
+    assert not [word for word in text.split() if word.startswith("|") or word.endswith("|")]
