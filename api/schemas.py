@@ -103,6 +103,11 @@ class DocumentSummary(BaseModel):
     record_date: date | None = Field(
         default=None, description="An invoice's or dispatch's issue date, a contract's signing."
     )
+    source_document_id: int | None = Field(
+        default=None,
+        description="For a further part of a file holding several documents (its pages are "
+        "in the record's `source.part`): the document of the file's first part.",
+    )
 
     @classmethod
     def of(cls, document: Document, *, failed_rules: list[str] | None = None) -> DocumentSummary:
@@ -115,7 +120,7 @@ class DocumentSummary(BaseModel):
             language=document.language,
             media_type=document.media_type,
             size=document.size,
-            sha256=document.sha256,
+            sha256=document.blob_sha256,
             received_at=document.received_at,
             error=_error(document),
             duplicate_count=len(document.duplicates),
@@ -124,6 +129,7 @@ class DocumentSummary(BaseModel):
             duplicate_of_id=document.duplicate_of_id,
             min_confidence=document.min_confidence,
             record_date=document.record_date,
+            source_document_id=document.source_document_id,
         )
 
 
@@ -204,6 +210,11 @@ class DocumentDetail(Record):
     forced_type: str | None = Field(
         default=None, description="The type a reviewer chose, which the reading honours."
     )
+    source_document_id: int | None = Field(
+        default=None,
+        description="For a further part of a file holding several documents (its pages are "
+        "in `source.part`): the document of the file's first part.",
+    )
     history: list[EventOut]
     duplicates: list[DuplicateOut]
     approval: ApprovalStateOut
@@ -216,7 +227,7 @@ class DocumentDetail(Record):
             record = Record(
                 source=Source(
                     filename=document.filename,
-                    sha256=document.sha256,
+                    sha256=document.blob_sha256,
                     media_type=document.media_type,
                 )
             )
@@ -245,6 +256,7 @@ class DocumentDetail(Record):
             received_at=document.received_at,
             relative_path=document.relative_path,
             forced_type=document.forced_type,
+            source_document_id=document.source_document_id,
             history=[EventOut.model_validate(e) for e in document.events],
             duplicates=[DuplicateOut.model_validate(d) for d in document.duplicates],
             approval=ApprovalStateOut.of(approval.state(document, policy=policy)),

@@ -53,7 +53,13 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
             r"đơn (?:xin việc|ứng tuyển)|(?:vị trí|position) ứng tuyển|job application",
             3.0,
         ),
-        (r"kinh nghiệm làm việc|work experience|\bexperience\b", 2.0),
+        (
+            r"kinh nghiệm làm việc|work experience|\bexperience\b|"
+            r"\b(?:career|employment|work|job) (?:history|timeline|record|path)\b",
+            2.0,
+        ),
+        # A job held until now: a period ending in the present, as CVs print them.
+        (r"\b(?:19|20)\d{2}\s*[-–—]\s*(?:present|now|current|nay|hiện tại|hiện nay)\b", 1.5),
         (r"học vấn|\beducation\b|trình độ|quá trình (?:đào tạo|công tác)", 1.5),
         (r"kỹ năng|\bskills\b|ngoại ngữ|\blanguages\b", 1.5),
         (r"ngày sinh|date of birth|mục tiêu nghề nghiệp|career objective", 1.0),

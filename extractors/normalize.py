@@ -205,6 +205,27 @@ def parse_foreign_tax_id(text: str) -> str | None:
     return None
 
 
+# Elsewhere a company or tax registration number may hold letters (Singapore's UEN
+# `201074458K`, a GST number): an MST never does. At least six digits, so a word is not one.
+_LETTERED_TAX_ID = re.compile(
+    r"(?=[0-9-]*[A-Z])(?=(?:[A-Z-]*[0-9]){6})[0-9A-Z][0-9A-Z-]{5,18}[0-9A-Z]"
+)
+_LETTERED_PRINTED = re.compile(r"(?<![\w-])[0-9A-Z][0-9A-Z-]{5,18}[0-9A-Z](?![\w-])")
+
+
+def parse_lettered_tax_id(text: str) -> str | None:
+    """A foreign tax or registration number holding letters, as printed (`201074458K`)."""
+    for match in _LETTERED_PRINTED.finditer(text):
+        if _LETTERED_TAX_ID.fullmatch(match.group(0)):
+            return match.group(0)
+    return None
+
+
+def is_foreign_tax_id(value: str) -> bool:
+    """A tax id that is no MST: an EU VAT number with its prefix, or one holding letters."""
+    return bool(FOREIGN_TAX_ID.fullmatch(value) or _LETTERED_TAX_ID.fullmatch(value))
+
+
 def parse_tax_id(text: str) -> str | None:
     """A Vietnamese MST: 10 digits, an optional `-NNN` branch, or a 12-digit personal ID.
 

@@ -175,16 +175,31 @@ FIELDS_BY_TYPE: dict[str, type[_Fields]] = {
 }
 
 
+class SourcePart(BaseModel):
+    """Which document of a file holding several (a stack scanned into one PDF) a record is:
+    the `index`-th of `count`, on the file's pages `pages`."""
+
+    index: int = Field(ge=1)
+    count: int = Field(ge=1)
+    pages: list[int]
+
+
 class Source(BaseModel):
     filename: str
     sha256: str
     media_type: str
+    # The file's page count, a part's record included.
     pages: int | None = None
+    # Added to SCHEMA.md: set when the file holds several documents; null when it is one.
+    part: SourcePart | None = None
 
 
 class Provenance(BaseModel):
     page: int = Field(ge=1)
     bbox: tuple[float, float, float, float] | None = None
+    # Added to SCHEMA.md: the layout memory (`extractors.memory`) a value was read by, i.e.
+    # which reviewer's correction taught where this sender prints it. Absent otherwise.
+    learned_from: int | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class RuleResult(BaseModel):

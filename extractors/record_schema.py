@@ -24,14 +24,15 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 class _EveryKeyPresent(GenerateJsonSchema):
     """Records are written with every key, null or `[]` when a value is absent (never
-    omitted), so the schema of a written record requires every key."""
+    omitted), so the schema of a written record requires every key; but a key the model
+    leaves out when it has nothing to say (`provenance.*.learned_from`)."""
 
     def field_is_required(
         self,
         field: core_schema.ModelField | core_schema.DataclassField | core_schema.TypedDictField,
         total: bool,
     ) -> bool:
-        return True
+        return "serialization_exclude_if" not in field
 
 
 def record_json_schema() -> dict[str, Any]:

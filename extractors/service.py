@@ -1,4 +1,5 @@
-"""One file in, one SCHEMA.md record out: sniff, read, classify, extract.
+"""One file in, one SCHEMA.md record out per document it holds: sniff, read, split,
+classify, extract.
 
 A file that cannot be read yields a record whose `error` says why. A bug (any other
 exception) propagates, so the worker can retry it and the failure is never mistaken for a
@@ -8,18 +9,23 @@ property of the file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from extractors.classify import Classification, classify, detect_language
+from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.fields import Extraction, extractor_for
+from extractors.fields import confidence as level
 from extractors.limits import ReadLimits
+from extractors.memory import Memory, recall_into, remembered_type
 from extractors.readers import reader_for
-from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source
+from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source, SourcePart
 from extractors.sniff import SNIFF_BYTES, sniff_media_type
+from extractors.split import Part, file_page, part_document, split
 
 _CHUNK = 1 << 20
 
@@ -31,9 +37,57 @@ def extract_file(
     limits: ReadLimits,
     doc_type: DocType | None = None,
     as_of: date | None = None,
+    part: SourcePart | None = None,
+    memories: Sequence[Memory] = (),
 ) -> Record:
-    """`doc_type`, when given, is the type a person chose: it is extracted as that type,
-    without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`)."""
+    """The file read as one document, or only the pages of `part` when given (a part of a
+    stack, read again: its record names the part, and its provenance the file's pages).
+    `doc_type`, when given, is the type a person chose: it is extracted as that type,
+    without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`).
+    `memories` are what reviewers' corrections taught (`extractors.memory`): a sender's
+    remembered type and the places its layouts print fields."""
+    source, document = _read(path, filename=filename, limits=limits)
+    if isinstance(document, RecordError):
+        return Record(source=source, error=document)
+    if part is None:
+        return _extract(document, source, doc_type=doc_type, as_of=as_of, memories=memories)
+    return _extract_part(document, source, part, doc_type=doc_type, as_of=as_of, memories=memories)
+
+
+def extract_parts(
+    path: Path,
+    *,
+    filename: str | None = None,
+    limits: ReadLimits,
+    as_of: date | None = None,
+    memories: Sequence[Memory] = (),
+) -> list[Record]:
+    """One record per document the file holds, in page order (see `extractors.split`): a
+    stack of papers scanned into one PDF gives one record per paper, each naming its part of
+    the file; a file holding one document gives exactly the record `extract_file` gives."""
+    source, document = _read(path, filename=filename, limits=limits)
+    if isinstance(document, RecordError):
+        return [Record(source=source, error=document)]
+    parts = split(document)
+    if len(parts) < 2:
+        return [_extract(document, source, doc_type=None, as_of=as_of, memories=memories)]
+    return [
+        _extract_part(
+            document,
+            source,
+            SourcePart(index=index, count=len(parts), pages=part.pages),
+            doc_type=None,
+            as_of=as_of,
+            memories=memories,
+        )
+        for index, part in enumerate(parts, start=1)
+    ]
+
+
+def _read(
+    path: Path, *, filename: str | None, limits: ReadLimits
+) -> tuple[Source, ParsedDocument | RecordError]:
+    """The file's source and its document, or why it cannot be read."""
     sha256, head, size = _digest(path)
     source = Source(
         filename=filename or path.name, sha256=sha256, media_type=sniff_media_type(head)
@@ -48,15 +102,47 @@ def extract_file(
         with reader_for(source.media_type, path) as reader:
             document = reader.read(path, limits=limits)
     except ExtractionError as exc:
-        return Record(source=source, error=RecordError(code=exc.code, message=exc.message))
-
+        return source, RecordError(code=exc.code, message=exc.message)
     source.pages = len(document.pages)
+    return source, document
+
+
+def _extract_part(
+    document: ParsedDocument,
+    source: Source,
+    part: SourcePart,
+    *,
+    doc_type: DocType | None,
+    as_of: date | None,
+    memories: Sequence[Memory],
+) -> Record:
+    """The part's pages extracted as a document of their own; its positions are the file's."""
+    pages = Part(part.pages[0], part.pages[-1])
+    own = source.model_copy(update={"part": part})
+    record = _extract(
+        part_document(document, pages), own, doc_type=doc_type, as_of=as_of, memories=memories
+    )
+    for provenance in record.provenance.values():
+        provenance.page = file_page(pages, provenance.page)
+    return record
+
+
+def _extract(
+    document: ParsedDocument,
+    source: Source,
+    *,
+    doc_type: DocType | None,
+    as_of: date | None,
+    memories: Sequence[Memory],
+) -> Record:
     document.as_of = as_of
     document.language = detect_language(document.text)
     if doc_type is not None:
         classification = Classification(doc_type, 1.0, 1.0)
     elif document.declared_type is not None:
         classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]
+    elif (taught := remembered_type(document, memories)) is not None:
+        classification = Classification(taught, 1.0, level.LEARNED)  # type: ignore[arg-type]
     else:
         classification = classify(document)
     record = Record(
@@ -77,6 +163,10 @@ def extract_file(
         if declared
         else extractor.extract(document)
     )
+    if memories and not declared:
+        recall_into(
+            document, doc_type=classification.doc_type, extraction=extraction, memories=memories
+        )
     try:
         fields = FIELDS_BY_TYPE[classification.doc_type].model_validate(extraction.fields)
     except ValidationError as exc:

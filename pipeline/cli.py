@@ -26,6 +26,7 @@ from pipeline.store.settings import ConfigurationError, Settings, get_settings
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from extractors.record import Record
     from pipeline.jobs.supervisor import Supervisor
     from rules.engine import RuleSet
 
@@ -104,8 +105,9 @@ def _announce(
         log.info("API listening on http://%s:%d (OpenAPI page at /docs)", shown, port)
 
 
-def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
-    """One file's record as a JSON line, whatever happens: a file that cannot be opened is
+def _extract_one(args: tuple[Path, Settings, date | None]) -> list[str]:
+    """One file's records as JSON lines (one per document it holds, in page order), whatever
+    happens: a file that cannot be opened is
     `unreadable`, a FIFO or a device is refused before it is opened (reading a FIFO waits
     for a writer forever), and an unexpected exception is an `internal_error` record for
     this file alone, so one bad file never costs the lines of the others."""
@@ -115,12 +117,12 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
 
     from extractors.record import ErrorCode, Record, RecordError, Source
     from extractors.sniff import sniff_media_type
-    from pipeline.jobs.processing import build_record
+    from pipeline.jobs.processing import build_records
     from rules.functions import Facts
 
     path, settings, today = args
 
-    def failed(code: ErrorCode, message: str, *, identify: bool = False) -> str:
+    def failed(code: ErrorCode, message: str, *, identify: bool = False) -> list[str]:
         source = Source(filename=path.name, sha256="", media_type="application/octet-stream")
         if identify:  # the file could be read: say which bytes failed, and what they are
             try:
@@ -132,7 +134,7 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
             except OSError:
                 pass  # gone or changed since: the envelope still answers for the file
         record = Record(source=source, error=RecordError(code=code, message=message))
-        return record.model_dump_json()
+        return [record.model_dump_json()]
 
     facts = None if today is None else Facts(today=today, received=today)
     try:
@@ -140,13 +142,15 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> str:
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
             return failed("unreadable", f"{path} is {kind}, not a regular file: not read")
-        record = build_record(path, filename=path.name, settings=settings, facts=facts, as_of=today)
+        records = build_records(
+            path, filename=path.name, settings=settings, facts=facts, as_of=today
+        )
     except OSError as exc:
         return failed("unreadable", f"cannot read {path}: {exc.strerror}")
     except Exception as exc:  # noqa: BLE001 - a bug must not take the other files' lines
         error = "".join(traceback.format_exception_only(exc)).strip()
         return failed("internal_error", f"unexpected error: {error}", identify=True)
-    return record.model_dump_json()
+    return [record.model_dump_json() for record in records]
 
 
 @app.command()
@@ -163,7 +167,8 @@ def extract(
         ),
     ] = None,
 ) -> None:
-    """Print one SCHEMA.md record per file as JSON Lines, in input order."""
+    """Print one SCHEMA.md record per document as JSON Lines, in input order: one per file,
+    or one per part, in page order, for a file holding several documents."""
     from concurrent.futures.process import BrokenProcessPool
 
     from extractors.record import Record, RecordError, Source
@@ -178,7 +183,7 @@ def extract(
     jobs = [(path, settings, day) for path in files]
     spawn = multiprocessing.get_context("spawn")
 
-    def alone(job: tuple[Path, Settings, date | None]) -> str:
+    def alone(job: tuple[Path, Settings, date | None]) -> list[str]:
         """The file read again in a process of its own: when a reading process dies (a crash
         in a C library, the OOM killer), the pool breaks and every file in it with it; read
         alone, the others get their lines, and the one that kills its process says so."""
@@ -186,16 +191,18 @@ def extract(
             try:
                 return solo.submit(_extract_one, job).result()
             except BrokenProcessPool:
-                return Record(
-                    source=Source(
-                        filename=job[0].name, sha256="", media_type="application/octet-stream"
-                    ),
-                    error=RecordError(
-                        code="internal_error", message="the process reading this file died"
-                    ),
-                ).model_dump_json()
+                return [
+                    Record(
+                        source=Source(
+                            filename=job[0].name, sha256="", media_type="application/octet-stream"
+                        ),
+                        error=RecordError(
+                            code="internal_error", message="the process reading this file died"
+                        ),
+                    ).model_dump_json()
+                ]
 
-    def lines() -> Iterator[str]:
+    def lines() -> Iterator[list[str]]:
         if workers == 1:
             yield from map(_extract_one, jobs)
             return
@@ -207,10 +214,10 @@ def extract(
                 except BrokenProcessPool:
                     yield alone(job)
 
-    for done, line in enumerate(lines(), start=1):
-        sys.stdout.write(line + "\n")
+    for done, file_lines in enumerate(lines(), start=1):
+        sys.stdout.write("".join(line + "\n" for line in file_lines))
         sys.stdout.flush()
-        failed += json.loads(line)["error"] is not None
+        failed += any(json.loads(line)["error"] is not None for line in file_lines)
         if show_progress:
             sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
     if show_progress:
@@ -439,11 +446,8 @@ def rules_check(
 ) -> None:
     """Extract each file and run the rules on it. A file repeating an earlier one (same bytes,
     or the same invoice) is checked as its duplicate. Exits 1 when a file cannot be read or
-    an error rule fails."""
-    from extractors.service import extract_file
-    from pipeline.intake.pairing import invoice_content_key, invoice_key
-    from pipeline.jobs.processing import check_record
-    from rules.functions import Facts
+    an error rule fails. A file holding several documents is checked part by part."""
+    from extractors.service import extract_parts
 
     settings = get_settings()
     _rules_or_exit(settings)
@@ -451,38 +455,62 @@ def rules_check(
     bad = False
     for path in files:
         day = today.date() if today is not None else None
-        record = extract_file(path, filename=path.name, limits=settings.read_limits, as_of=day)
-        outcomes = []
-        if record.error is None:
-            keys = [f"bytes:{record.source.sha256}"]
-            if (key := invoice_key(record)) is not None:
-                keys.append(f"invoice:{key}")
-            if (key := invoice_content_key(record)) is not None:
-                keys.append(f"invoice-content:{key}")
-            earlier = next((seen[k] for k in keys if k in seen), None)
-            facts = Facts.now(duplicate_of=earlier)
-            if today is not None:
-                day = today.date()
-                facts = facts.model_copy(update={"today": day, "received": day})
-            outcomes = check_record(record, settings=settings, facts=facts)
-            seen.update(dict.fromkeys((k for k in keys if k not in seen), f"file {path}"))
-        failing = [o for o in outcomes if not o.passed and o.severity == "error"]
-        bad = bad or record.error is not None or bool(failing)
-        if as_json:
-            line = record.model_dump(mode="json")
-            line["rules"] = [outcome.model_dump(mode="json") for outcome in outcomes]
-            typer.echo(json.dumps(line, ensure_ascii=False))
-            continue
-        summary = f"{len(outcomes) - sum(not o.passed for o in outcomes)}/{len(outcomes)} passed"
-        problem = f"  {record.error.code}: {record.error.message}" if record.error else ""
-        typer.echo(f"{path}  {record.doc_type}  {summary}{problem}")
-        for outcome in sorted(outcomes, key=lambda o: (o.passed, _SEVERITY_ORDER[o.severity])):
-            mark = "pass" if outcome.passed else "FAIL"
-            typer.echo(f"  {mark}  {outcome.severity:<8} {outcome.rule:<40} {outcome.message}")
+        records = extract_parts(path, filename=path.name, limits=settings.read_limits, as_of=day)
+        for record in records:
+            bad = _check_one(path, record, seen, settings, today, as_json=as_json) or bad
     raise typer.Exit(1 if bad else 0)
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _check_one(
+    path: Path,
+    record: Record,
+    seen: dict[str, str],
+    settings: Settings,
+    today: datetime | None,
+    *,
+    as_json: bool,
+) -> bool:
+    """Run the rules on one record of `path` (the file's, or one part's) and print them;
+    whether it is bad (unreadable, or an error rule fails). `seen` maps the keys of the
+    records checked so far to where they came from, so a repeat is checked as a duplicate."""
+    from pipeline.intake.pairing import invoice_content_key, invoice_key
+    from pipeline.jobs.processing import check_record
+    from rules.functions import Facts
+
+    part = record.source.part
+    where = f"file {path}" if part is None else f"file {path} part {part.index}"
+    outcomes = []
+    if record.error is None:
+        own = "" if part is None else f":part{part.index}"
+        keys = [f"bytes:{record.source.sha256}{own}"]
+        if (key := invoice_key(record)) is not None:
+            keys.append(f"invoice:{key}")
+        if (key := invoice_content_key(record)) is not None:
+            keys.append(f"invoice-content:{key}")
+        earlier = next((seen[k] for k in keys if k in seen), None)
+        facts = Facts.now(duplicate_of=earlier)
+        if today is not None:
+            day = today.date()
+            facts = facts.model_copy(update={"today": day, "received": day})
+        outcomes = check_record(record, settings=settings, facts=facts)
+        seen.update(dict.fromkeys((k for k in keys if k not in seen), where))
+    failing = [o for o in outcomes if not o.passed and o.severity == "error"]
+    if as_json:
+        line = record.model_dump(mode="json")
+        line["rules"] = [outcome.model_dump(mode="json") for outcome in outcomes]
+        typer.echo(json.dumps(line, ensure_ascii=False))
+        return record.error is not None or bool(failing)
+    summary = f"{len(outcomes) - sum(not o.passed for o in outcomes)}/{len(outcomes)} passed"
+    problem = f"  {record.error.code}: {record.error.message}" if record.error else ""
+    pages = "" if part is None else f" (pages {part.pages[0]}-{part.pages[-1]})"
+    typer.echo(f"{path}{pages}  {record.doc_type}  {summary}{problem}")
+    for outcome in sorted(outcomes, key=lambda o: (o.passed, _SEVERITY_ORDER[o.severity])):
+        mark = "pass" if outcome.passed else "FAIL"
+        typer.echo(f"  {mark}  {outcome.severity:<8} {outcome.rule:<40} {outcome.message}")
+    return record.error is not None or bool(failing)
 
 
 @rules_app.command("test")

@@ -30,29 +30,62 @@ class Move:
 
 
 LIFECYCLE: dict[str, Move] = {
-    "claimed": Move(frozenset({S.RECEIVED, S.PROCESSING}), S.PROCESSING,
-                    "a worker claiming the document's job", audited=False),
-    "released": Move(frozenset({S.PROCESSING}), S.RECEIVED,
-                     "a worker giving its job back untouched (stopping, or no disk space)",
-                     audited=False),
-    "checked": Move(frozenset({S.PROCESSING}), S.REVIEW,
-                    "the rules step, once the record is read and checked", audited=False),
-    "failed": Move(frozenset({S.RECEIVED, S.PROCESSING}), S.FAILED,
-                   "a worker: the file cannot be read, or the job failed too often"),
-    "superseded": Move(frozenset({S.REVIEW, S.FAILED}), S.SUPERSEDED,
-                       "pairing: the e-invoice XML of the same invoice arrived"),
-    "approved": Move(frozenset({S.REVIEW}), S.APPROVED,
-                     "a reviewer, or auto-approval when every rule and field allow it"),
-    "posted": Move(frozenset({S.APPROVED}), S.POSTED,
-                   "the approval in force (the first, or an approver's second)"),
-    "rejected": Move(frozenset({S.REVIEW, S.APPROVED}), S.REJECTED,
-                     "a reviewer; an approver for an invoice awaiting its second approval"),
-    "reversed": Move(frozenset({S.POSTED}), S.REVIEW,
-                     "reopening a posted invoice: its entry is reversed"),
-    "reopened": Move(frozenset({S.APPROVED, S.POSTED, S.REJECTED}), S.REVIEW,
-                     "a reviewer bringing a decided document back to review"),
-    "type_reassigned": Move(frozenset({S.REVIEW, S.FAILED}), S.RECEIVED,
-                            "a reviewer choosing the type; the document is read again"),
+    "claimed": Move(
+        frozenset({S.RECEIVED, S.PROCESSING}),
+        S.PROCESSING,
+        "a worker claiming the document's job",
+        audited=False,
+    ),
+    "released": Move(
+        frozenset({S.PROCESSING}),
+        S.RECEIVED,
+        "a worker giving its job back untouched (stopping, or no disk space)",
+        audited=False,
+    ),
+    "checked": Move(
+        frozenset({S.PROCESSING}),
+        S.REVIEW,
+        "the rules step, once the record is read and checked",
+        audited=False,
+    ),
+    "failed": Move(
+        frozenset({S.RECEIVED, S.PROCESSING}),
+        S.FAILED,
+        "a worker: the file cannot be read, or the job failed too often",
+    ),
+    "superseded": Move(
+        frozenset({S.REVIEW, S.FAILED}),
+        S.SUPERSEDED,
+        "pairing: the e-invoice XML of the same invoice arrived",
+    ),
+    "approved": Move(
+        frozenset({S.REVIEW}),
+        S.APPROVED,
+        "a reviewer, or auto-approval when every rule and field allow it",
+    ),
+    "posted": Move(
+        frozenset({S.APPROVED}),
+        S.POSTED,
+        "the approval in force (the first, or an approver's second)",
+    ),
+    "rejected": Move(
+        frozenset({S.REVIEW, S.APPROVED}),
+        S.REJECTED,
+        "a reviewer; an approver for an invoice awaiting its second approval",
+    ),
+    "reversed": Move(
+        frozenset({S.POSTED}), S.REVIEW, "reopening a posted invoice: its entry is reversed"
+    ),
+    "reopened": Move(
+        frozenset({S.APPROVED, S.POSTED, S.REJECTED}),
+        S.REVIEW,
+        "a reviewer bringing a decided document back to review",
+    ),
+    "type_reassigned": Move(
+        frozenset({S.REVIEW, S.FAILED}),
+        S.RECEIVED,
+        "a reviewer choosing the type; the document is read again",
+    ),
 }
 
 

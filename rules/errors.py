@@ -11,4 +11,3 @@ class RulePackError(BackofficeError):
 
     code = "rule_pack"
     http_status = 422
-

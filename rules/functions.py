@@ -29,7 +29,7 @@ from rule_engine import DataType
 from stdnum.vn import mst
 
 from extractors.amount_words import words_to_amount as read_amount_words
-from extractors.normalize import FOREIGN_TAX_ID
+from extractors.normalize import is_foreign_tax_id
 from rules.data import MasterData, VatTable, compact_account
 
 # Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact and
@@ -154,9 +154,10 @@ def valid_tax_code(value: str | None) -> bool:
 
 @expression_function(DataType.BOOLEAN, DataType.NULLABLE(DataType.STRING))
 def foreign_tax_id(value: str | None) -> bool:
-    """A foreign VAT number with its country prefix (`DE182917077`): not an MST, so the MST
-    check digit says nothing about it."""
-    return value is not None and FOREIGN_TAX_ID.fullmatch(value) is not None
+    """A foreign VAT number with its country prefix (`DE182917077`), or a foreign number
+    holding letters (a Singapore UEN, `201074458K`): not an MST, so the MST check digit says
+    nothing about it."""
+    return value is not None and is_foreign_tax_id(value)
 
 
 @expression_function(DataType.NULLABLE(DataType.FLOAT), DataType.NULLABLE(DataType.STRING))

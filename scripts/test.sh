@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 bash scripts/ensure-postgres.sh
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 # One test process per core (pytest-xdist): many tests wait on real services, real OCR and
 # real outages, and the suite must stay well inside CI's time on a 2-core machine.

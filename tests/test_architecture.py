@@ -162,10 +162,14 @@ def _status_assignments(path: Path) -> list[int]:
             ]
         elif isinstance(node, ast.AugAssign | ast.AnnAssign):
             targets = [node.target]
-        elif isinstance(node, ast.Call) and any(
-            isinstance(arg, ast.Constant) and arg.value == "status"
-            for arg in node.args[1:2]
-        ) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+        elif (
+            isinstance(node, ast.Call)
+            and any(
+                isinstance(arg, ast.Constant) and arg.value == "status" for arg in node.args[1:2]
+            )
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+        ):
             lines.append(node.lineno)
         lines += [
             node.lineno

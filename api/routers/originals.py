@@ -88,7 +88,7 @@ def original(
     """The original's bytes as dropped, under its file name: a PDF or raster image shown
     inline, anything else downloaded; never run in this origin."""
     document = visible_document(session, document_id, principal)
-    path = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
+    path = BlobStore(settings.resolved_blob_dir).path_for(document.blob_sha256)
     if not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "the original is missing from the store")
     inline = document.media_type in INLINE
@@ -99,7 +99,7 @@ def original(
             "Content-Disposition": content_disposition(
                 document.filename, "inline" if inline else "attachment"
             ),
-            "ETag": f'"{document.sha256}"',
+            "ETag": f'"{document.blob_sha256}"',
             "Cache-Control": "private, max-age=86400, immutable",
             **UNTRUSTED_CONTENT,
         },
@@ -118,9 +118,9 @@ def pages(
     original has no pages to show: 404."""
     document = visible_document(session, document_id, principal)
     renderer: PageRenderer = request.app.state.page_renderer
-    blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
+    blob = BlobStore(settings.resolved_blob_dir).path_for(document.blob_sha256)
     try:
-        sizes = renderer.sizes(blob, sha256=document.sha256, media_type=document.media_type)
+        sizes = renderer.sizes(blob, sha256=document.blob_sha256, media_type=document.media_type)
     except (NoPageImages, FileNotFoundError) as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _why(exc)) from exc
     return PagesOut(pages=[PageOut(**vars(size)) for size in sizes])
@@ -155,10 +155,14 @@ def page_image(
     the threadpool while a render process works, never on the event loop."""
     document = visible_document(session, document_id, principal)
     renderer: PageRenderer = request.app.state.page_renderer
-    blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
+    blob = BlobStore(settings.resolved_blob_dir).path_for(document.blob_sha256)
     try:
         path, size = renderer.png(
-            blob, sha256=document.sha256, media_type=document.media_type, number=number, scale=scale
+            blob,
+            sha256=document.blob_sha256,
+            media_type=document.media_type,
+            number=number,
+            scale=scale,
         )
     except (NoPageImages, PageNotFound, FileNotFoundError) as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _why(exc)) from exc

@@ -19,6 +19,9 @@ PRINTED = 0.95
 STATED = 0.93
 # Read from a recognised phrase and normalised (a date, sum or place written out).
 PHRASED = 0.92
+# Read where a reviewer's correction of this sender's layout says it is printed, in its
+# field's form (`extractors.memory`): right as often as the layout holds, worth a look.
+LEARNED = 0.91
 # Found by its label; the value's own form checks less (free text, a wrapped value).
 LABELLED = 0.9
 # Matched by a fixed phrase in running text; where it ends is less certain.

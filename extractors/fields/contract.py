@@ -382,6 +382,7 @@ _FROM_SIGNING = re.compile(
     spaced(
         r"^\W*(?:ke tu |tu )?(?:ngay|the)?\s*(?:hai ben |cac ben )?(?:ky|ky ket|date of (?:signing|"
         r"signature|execution)|date hereof|date first (?:written|set forth|above)|signing"
+        r"|date of this (?:agreement|contract|deed)"
         r"|execution)\b"
         r"|^\W*ngay hop dong duoc ky"
     ),
@@ -500,7 +501,7 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
             continue
         start = _term_start(flow, left, right, match.end(), signing, effective)
         if start is None:
-            return None
+            continue
         end = add_months(start, months)
         return Found(
             end, flow.found(match.start(), match.end(), level.IN_PROSE).line, level.IN_PROSE
@@ -509,35 +510,62 @@ def _expiry(flow: Flow, signing: Found | None, effective: Found | None) -> Found
 
 
 _DEFINITION = re.compile(r"[\"”]\s*(?:shall\s+)?means?\b|[\"”]\s*(?:la|co nghia la)\b")
-_FROM_EFFECTIVE = re.compile(
+# What a term is counted from, in its sentence.
+_RUNS_FROM = re.compile(
     spaced(
-        r"(?:ke )?tu ngay (?:hop dong )?co hieu luc|from the effective date|on the effective date"
-        r"|effective date"
+        r"(?:ke )?tu (?:ngay|thoi diem)\b|\bke tu\b|\btinh tu\b|\bfrom\b|\bafter\b"
+        r"|\bcommenc(?:ing|es?)\b(?: on| from)?|\bstart(?:ing|s)?\b(?: on| from)?"
+        r"|\bbegin(?:ning|s)?\b(?: on| from)?"
     ),
     re.IGNORECASE,
+)
+_FROM_EFFECTIVE = re.compile(
+    spaced(r"^\W*(?:ngay )?(?:hop dong )?co hieu luc|^\W*(?:the )?effective date"),
+    re.IGNORECASE,
+)
+# Between a term and what it runs from: words of its own clause, or a comma right before.
+_ATTACHED = re.compile(r"[^,;:.]*?(?:,\s*)?")
+# The contract's own term, as opposed to a warranty's, a notice's or a form's option.
+_OWN_TERM = re.compile(
+    spaced(r"hop dong|agreement|contract|\blease\b|thoa thuan|this deed"), re.IGNORECASE
 )
 
 
 def _term_start(
     flow: Flow, left: int, right: int, term_end: int, signing: Found | None, effective: Found | None
 ) -> str | None:
-    """Where a term starts, as its sentence says: signing, the effective date, or a printed
-    date."""
+    """Where the contract's term starts, as its sentence says: signing, the effective date or
+    a printed date. A term counted from anything else (delivery, acceptance, an in-service
+    date) ends on a day nobody printed, and a term that is not the contract's own ends
+    nothing: both give None rather than a computed date."""
     folded = flow.folded[left:right]
-    if re.search(
-        r"(?:ke )?tu ngay (?:hai ben )?ky|from (?:the date of )?(?:signing|signature|"
-        r"execution)|on the date of signing",
-        folded,
-    ):
+    cues = list(_RUNS_FROM.finditer(folded))
+    # The start said right after the term (`12 months from …`, `36 tháng, kể từ ngày …`;
+    # not `12 months, after which it renews`), else the one before it.
+    after_term = term_end - left
+    cue = next(
+        (
+            c
+            for c in cues
+            if c.start() >= after_term
+            and _ATTACHED.fullmatch(folded[after_term : c.start()])
+            and not folded.startswith(" which", c.end())
+        ),
+        next((c for c in reversed(cues) if c.start() < after_term), None),
+    )
+    if cue is None:
+        if not _OWN_TERM.search(folded):
+            return None
+        return effective.value if effective else signing.value if signing else None
+    after = folded[cue.end() :]
+    if _FROM_SIGNING.match(after):
         return signing.value if signing else None
-    if _FROM_EFFECTIVE.search(folded):
+    if _FROM_EFFECTIVE.match(after):
         return effective.value if effective else None
-    printed = date_in(flow.text[left:right], day_first=True)
-    if printed is not None:
+    printed = date_in(flow.text[left + cue.end() : right], day_first=True)
+    if printed is not None and printed[1] <= 12:
         return printed[0]
-    if effective is not None:
-        return effective.value
-    return signing.value if signing else None
+    return None
 
 
 # --- value ------------------------------------------------------------------------------------
@@ -768,7 +796,17 @@ _CLAUSE_CUES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "dispute_resolution": (
         ("tranh chap", "dispute", "disputes", "arbitration", "trong tai", "jurisdiction"),
-        ("tranh chap", "dispute", "disputes", "arbitration", "trong tai"),
+        # A governing-law sentence names `any dispute or claim` too: the provision is how
+        # disputes are settled, and by whom.
+        (
+            "tranh chap",
+            "trong tai",
+            "arbitration",
+            "mediation",
+            "exclusive jurisdiction",
+            "submit to the jurisdiction",
+            "dispute resolution",
+        ),
     ),
     "force_majeure": (
         ("bat kha khang", "force majeure"),
@@ -853,7 +891,23 @@ def _clauses(flow: Flow) -> dict[str, Found]:
         name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
         if name not in found:
             found[name] = flow.found(span.start_char, span.end_char, level.IN_PROSE)
+    if "dispute_resolution" not in found:
+        for match in _DISPUTE.finditer(flow.folded):
+            left, right = sentence_at(flow, match.start(), match.end())
+            if _SETTLED.search(flow.folded[left:right]):
+                found["dispute_resolution"] = flow.found(match.start(), match.end(), level.IN_PROSE)
+                break
     return found
+
+
+# A sentence about disputes makes a dispute-resolution provision when it says how they are
+# settled; `This agreement and any dispute … shall be governed by …` is the governing law.
+_DISPUTE = re.compile(r"\bdisputes?\b", re.IGNORECASE)
+_SETTLED = re.compile(
+    r"\b(?:settle[ds]?|resolved?|referred|submitted|amicabl[ey]|negotiations?|mediation"
+    r"|arbitra\w*|tribunal|courts?)\b",
+    re.IGNORECASE,
+)
 
 
 def _is_heading(text: str) -> bool:

@@ -65,7 +65,9 @@ _BODY_START = re.compile(
 )
 _LABELS: dict[str, str] = {
     "name": r"ten (?:doanh nghiep|cong ty|don vi|to chuc|khach hang|giao dich)|ho (?:va )?ten"
-    r"|ong\s*/\s*ba|company name|name of (?:the )?company|full name|name",
+    r"|ong\s*/\s*ba|company name|name of (?:the )?company|full name|name"
+    # A person party named after a bare honorific (`Ông: Võ Công Khắc Trường`).
+    r"|ong|ba|mr|mrs|ms",
     "address": r"dia chi(?: tru so(?: chinh)?| thuong tru| lien he| giao dich| dang ky)?"
     r"|tru so(?: chinh)?|(?:registered |business |head office |office |principal )?address"
     r"|head office|registered office|principal place of business",
@@ -87,10 +89,16 @@ _ALTERNATIVES = "|".join(f"(?P<{key}>{pattern})" for key, pattern in _LABELS.ite
 _LABEL = re.compile(
     rf"(?:^|(?<=[\s;,.]))(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?\s*:", re.IGNORECASE
 )
-# A cell holding a label alone (a table's left column), colon or not.
+_ANY_LABEL = "|".join(f"(?:{pattern})" for pattern in _LABELS.values())
+# A cell holding a label alone (a table's left column), colon or not; one cell may name two
+# facts either of which its value may be (`Tax code / Company No.`).
 _LABEL_CELL = re.compile(
-    rf"^\s*(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?\s*:?\s*$", re.IGNORECASE
+    rf"^\s*(?:{_ALTERNATIVES})\s*(?:\([^)]{{0,30}}\))?(?:\s*/\s*(?:{_ANY_LABEL})\.?)*\s*:?\s*$",
+    re.IGNORECASE,
 )
+# A value that opens with a label of its own (`Company No. 68421371` under `Tax code /
+# Company No.`) is the fact that label names.
+_LABEL_OPENING = re.compile(rf"^\s*(?:{_ALTERNATIVES})\b\.?\s*:?\s*(?=\S)", re.IGNORECASE)
 _LABEL_LIKE = re.compile(r"^[^:]{1,40}:")
 _HONORIFIC = re.compile(r"^(?:ông|bà|anh|chị|mr|mrs|ms|miss|dr|madam|sir)\.?\s+", re.IGNORECASE)
 _PERSON_END = re.compile(
@@ -403,6 +411,7 @@ def _continued_name(line: Line, following: list[Line], found: Found) -> Found:
 
 def _read_labels(block: list[Line], party: _Party) -> None:
     """`Label: value` facts of a block; a label alone in a cell takes the cell to its right."""
+    block = _label_cells(_cells(block))
     for position, line in enumerate(block):
         folded = fold(line.text)
         cell = _LABEL_CELL.match(folded)
@@ -411,6 +420,10 @@ def _read_labels(block: list[Line], party: _Party) -> None:
             if key != "other":
                 value = _right_cell(line, block)
                 if value is not None:
+                    if _names_other(value, key):
+                        continue
+                    if key in ("address", "name"):
+                        value = _spilled(line, value, block)
                     _store(party, key, value)
             continue
         matches = list(_LABEL.finditer(folded))
@@ -425,6 +438,104 @@ def _read_labels(block: list[Line], party: _Party) -> None:
             if number + 1 == len(matches) and key in ("address", "name"):
                 found = _continued(line, block[position + 1 :], found)
             _store(party, key, found)
+
+
+def _names_other(value: Found, key: str) -> bool:
+    """Whether a value cell opens with a label of another fact (`Company No. 68421371` under
+    `Tax code / Company No.`): it is that fact's value. An honorific opens a name, not a
+    label (`Ms. Hoang Bao Hung`)."""
+    own = _LABEL_OPENING.match(fold(value.value))
+    return own is not None and own.lastgroup != key and not _HONORIFIC.match(value.value)
+
+
+def _cells(block: list[Line]) -> list[Line]:
+    """The block's lines cut where a gap wider than a word space parts two cells: a text
+    layer runs a table's label cell and value cell into one line (`Tax code 6162021558`)."""
+    cells: list[Line] = []
+    for line in block:
+        words = line.words
+        start = 0
+        for index in range(1, len(words)):
+            gap = words[index].bbox[0] - words[index - 1].bbox[2]
+            height = max(words[index].height, 1.0)
+            before = " ".join(word.text for word in words[start:index])
+            # A label cell (short, no colon) ends at a narrower gap than other text does.
+            label_like = ":" not in before and len(before) <= 40
+            if gap > 1.2 * height or (label_like and gap > 0.6 * height):
+                cells.append(Line(words[start:index], line.page))
+                start = index
+        cells.append(Line(words[start:], line.page) if start else line)
+    return cells
+
+
+def _alone(cell: Line, cells: list[Line]) -> bool:
+    """Whether nothing stands right of `cell` on its row."""
+    return not any(
+        other is not cell and _same_row(other, cell) and other.bbox[0] > cell.bbox[2]
+        for other in cells
+    )
+
+
+def _label_cells(cells: list[Line]) -> list[Line]:
+    """Label cells wrapped within their column (`Tax identification` / `number`, `Legal` /
+    `representative`) joined into one: the fragment below stands alone at the label's left
+    edge, maybe after the value's own wrapped lines, and only the two together are a label."""
+    out = list(cells)
+    position = 0
+    while position < len(out):
+        cell = out[position]
+        folded = fold(cell.text)
+        if _LABEL_CELL.match(folded) or _LABEL_LIKE.match(cell.text) or len(folded) > 40:
+            position += 1
+            continue
+        height = max(cell.bbox[3] - cell.bbox[1], 1.0)
+        for below in out[position + 1 : position + 4]:
+            if below.page != cell.page or below.bbox[1] - cell.bbox[3] > 2.5 * height:
+                break
+            if abs(below.bbox[0] - cell.bbox[0]) > 4 or not _alone(below, out):
+                continue
+            if _LABEL_CELL.match(f"{folded} {fold(below.text)}"):
+                out[position] = Line((*cell.words, *below.words), cell.page)
+                out.remove(below)
+            break
+        position += 1
+    return out
+
+
+def _spilled(label: Line, found: Found, cells: list[Line]) -> Found:
+    """A value cell's last line retyped at the table's left margin (a Word table whose
+    wrapped cell became a paragraph): alone on its row, right under the value, no label and
+    no heading, it continues the address or name."""
+    last = max(found.line.words, key=lambda word: word.bbox[1])
+    height = max(last.bbox[3] - last.bbox[1], 1.0)
+    below = [
+        cell
+        for cell in cells
+        if cell.page == label.page
+        and cell.bbox[1] > last.bbox[1] + 0.5 * height
+        and cell.bbox[1] - last.bbox[3] <= 0.8 * height
+    ]
+    if len(below) != 1:
+        return found
+    spill = below[0]
+    text = spill.text.strip()
+    folded = fold(text)
+    if (
+        abs(spill.bbox[0] - label.bbox[0]) > 4
+        or spill.bbox[0] >= found.line.bbox[0] - 4
+        or not _alone(spill, cells)
+        or _LABEL_CELL.match(folded)
+        or _LABEL.search(folded)
+        or _LABEL_LIKE.match(text)
+        or text.startswith("(")
+        or _heading_end(text) is not None
+        or _BODY_START.search(folded)
+    ):
+        return found
+    words = (*found.line.words, *spill.words)
+    return Found(
+        clean_text(f"{found.value} {text}"), Line(words, found.line.page), found.confidence
+    )
 
 
 def _store(party: _Party, key: str, found: Found) -> None:
@@ -460,7 +571,12 @@ def _right_cell(label: Line, block: list[Line], stop_top: float | None = None) -
     ]
     if not candidates:
         return None
-    value_line = min(candidates, key=lambda other: other.bbox[0])
+    # The nearest column's first line: a wrapped line below can share the label's row too.
+    left = min(other.bbox[0] for other in candidates)
+    value_line = min(
+        (other for other in candidates if other.bbox[0] <= left + 4),
+        key=lambda other: other.bbox[1],
+    )
     if stop_top is None:
         stop_top = min(
             (
@@ -495,7 +611,7 @@ def _continued(line: Line, rest: list[Line], found: Found) -> Found:
     no label of its own."""
     lefts = (line.bbox[0], found.line.bbox[0])
     value, words, previous = found.value, list(found.line.words), line
-    for nxt in rest[:3]:
+    for nxt in rest[:6]:  # a narrow column wraps an address over many lines
         text = nxt.text.strip()
         height = max(previous.bbox[3] - previous.bbox[1], 1.0)
         if (
@@ -541,6 +657,7 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
     heads = [piece for _, piece in row]
     bottom = max(head.bbox[3] for head in heads)
     first = min(index for index, _ in row)
+    end = _grid_end(flow, first, end, heads)
     starts = _value_columns(flow, first, end, heads, bottom) or [head.bbox[0] for head in heads]
     bounds = [start - 4 for start in starts]
     labels: list[Line] = []
@@ -555,6 +672,7 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
         for number, part in enumerate(columns):
             if part is not None:
                 cells[number].append(part)
+    labels = _label_cells(labels)
     # A grid's rows start below the heading row; a heading wrapped in its cell is not a row.
     first_row = min(
         (label.bbox[1] for label in labels if _LABEL_CELL.match(fold(label.text))), default=None
@@ -564,7 +682,8 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
         party = _Party(name=_name_after_heading(head, cells[number]))
         mine = cells[number]
         if labels and first_row is not None:
-            mine = [cell for cell in mine if cell.bbox[1] >= first_row - 1]
+            # Stacked diacritics (`CỔ PHẦN`) lift a cell's top above its row's: its middle counts.
+            mine = [cell for cell in mine if (cell.bbox[1] + cell.bbox[3]) / 2 >= first_row]
             for label in labels:
                 match = _LABEL_CELL.match(fold(label.text))
                 key = match.lastgroup if match else None
@@ -575,7 +694,7 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
                     default=float("inf"),
                 )
                 value = _right_cell(label, [label, *mine], stop)
-                if value is not None:
+                if value is not None and not _names_other(value, key):
                     _store(party, key, value)
             if party.name is None and mine:
                 party.name = _first_cell(mine, labels)
@@ -589,6 +708,27 @@ def _columns(flow: Flow, row: list[tuple[int, Line]], end: int) -> list[_Party]:
             party.name = _without_honorific(party.name)
         parties.append(party)
     return parties
+
+
+def _grid_end(flow: Flow, first: int, end: int, heads: list[Line]) -> int:
+    """Where the parties' columns end when no heading of the terms was recognised: at the
+    first line of prose, which starts at the left margin and runs across the columns."""
+    page = heads[0].page
+    lines = [line for line in flow.lines if line.page == page]
+    left = min(line.bbox[0] for line in lines)
+    width = max(line.bbox[2] for line in lines) - left
+    for index in range(first + 1, end):
+        line = flow.lines[index]
+        if line.page != page:
+            return index
+        if (
+            line.bbox[0] <= left + 10
+            and line.bbox[2] - line.bbox[0] > 0.6 * width
+            and len(_cells([line])) == 1  # a row of cells run together is no prose
+            and not _LABEL.match(fold(line.text))
+        ):
+            return index
+    return end
 
 
 def _value_columns(

@@ -11,15 +11,19 @@ from extractors.document import Line, ParsedDocument
 from extractors.fields import confidence as level
 from extractors.fields.base import Extraction
 from extractors.fields.cv_lexicon import names_a_job
-from extractors.fields.layout import Found, continued, label, value_for
+from extractors.fields.layout import Found, below, continued, label, value_for
 from extractors.normalize import clean_text, find_email, find_phone, parse_date
-from extractors.text import fold
+from extractors.text import fold, folded_pattern
 
 _NAME = label(r"họ và tên", r"họ tên", r"full name", r"name")
 _BIRTH = label(
     r"ngày sinh", r"ngày, tháng, năm sinh", r"date of birth", r"dob", r"birth ?date", r"born"
 )
-_LOCATION = label(r"địa chỉ", r"nơi ở(?: hiện tại)?", r"chỗ ở", r"address", r"location", r"city")
+_LOCATION_LABELS = r"địa chỉ|nơi ở(?: hiện tại)?|chỗ ở|address|location|city"
+# A label opens its line or ends in a colon: `City` closing `Ho Chi Minh City` is a value.
+_LOCATION = folded_pattern(
+    rf"^[\W_]*(?:{_LOCATION_LABELS})(?![\w])|(?<![\w])(?:{_LOCATION_LABELS})\s*(?:\([^)]*\))?\s*:"
+)
 _NATIONAL_ID = re.compile(
     r"(cccd|cmnd|căn cước(?: công dân)?|chứng minh nhân dân|national id|id card|passport|"
     r"hộ chiếu)\D{0,20}[A-Z]?\d{8,12}",
@@ -39,12 +43,14 @@ _SENSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # Headings may be numbered: `II. KINH NGHIỆM LÀM VIỆC`, `3) Skills`.
-_NUMBERING = r"^\s*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
+# A scan may add a speck before them (`_KINH NGHIỆM`).
+_NUMBERING = r"^[\W_]*(?:[IVX]{1,4}\.|\d{1,2}[.)])?\s*"
 _SECTIONS: dict[str, re.Pattern[str]] = {
     "experience": re.compile(
-        _NUMBERING + r"(kinh nghiệm(?: làm việc)?|quá trình công tác|"
-        r"(?:work |professional |relevant )?experience|(?:employment|work|career) history|"
-        r"employment)\s*:?\s*$",
+        _NUMBERING + r"(kinh nghiệm(?: làm việc| công tác)?|quá trình (?:công tác|làm việc)|"
+        r"(?:work |professional |relevant |employment )?experience|employment|career|"
+        r"(?:employment|work|career|job|professional) (?:history|timeline|record|background|path))"
+        r"\s*:?\s*$",
         re.I,
     ),
     "education": re.compile(
@@ -54,10 +60,16 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
         _NUMBERING + r"(kỹ năng|kĩ năng|(?:technical |key )?skills)\s*:?\s*$", re.I
     ),
     "languages": re.compile(_NUMBERING + r"(ngoại ngữ|ngôn ngữ|languages?)\s*:?\s*$", re.I),
+    # The candidate's own details: a number or place printed alone here is theirs.
+    "contacts": re.compile(
+        _NUMBERING + r"((?:thông tin )?liên hệ|thông tin cá nhân|"
+        r"contacts?(?: details| information| info)?|personal (?:details|information|info))"
+        r"\s*:?\s*$",
+        re.I,
+    ),
     "other": re.compile(
         _NUMBERING + r"(mục tiêu nghề nghiệp|career objective|objective|summary|giới thiệu|"
-        r"thông tin cá nhân|personal (?:information|details)|sở thích|interests|"
-        r"(?:thông tin )?liên hệ|contacts?(?: details| information)?|hobbies|"
+        r"sở thích|interests|hobbies|"
         r"chứng chỉ|certifications?|references|người tham chiếu|dự án|projects|"
         r"lời cam đoan|declaration|tôi xin cam đoan.*|i hereby (?:declare|certify).*)\s*:?\s*$",
         re.I,
@@ -66,8 +78,9 @@ _SECTIONS: dict[str, re.Pattern[str]] = {
 _MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 # `Tháng 10/2014`, `10/2014`, `10.2014`, `Oct 2014`, `October 2014`, `2014`.
 _POINT = r"(?:(?:tháng\s*)?(\d{1,2})\s*[/.]\s*(\d{4})|([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})|(\d{4}))"
+# A scan may read a speck beside the dash (`Dec 2021 -.Present`).
 _RANGE = re.compile(
-    rf"{_POINT}\s*(?:-|–|—|to|đến)\s*(?:{_POINT}|(nay|hiện tại|present|now|current))",
+    rf"{_POINT}\s*(?:-|–|—|to|đến)[\s.,]*(?:{_POINT}|(nay|hiện tại|present|now|current))",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
@@ -88,7 +101,7 @@ class CvExtractor:
 
     def extract(self, document: ParsedDocument) -> Extraction:
         out = Extraction(fields={})
-        lines = list(document.lines)
+        lines = _split_columns(list(document.lines))
         text = document.text
         sections = _sections(lines)
 
@@ -108,7 +121,8 @@ class CvExtractor:
         # A shape checked by its own parser (a mailbox): the reading is as good as the words
         # it came from.
         out.put("email", email, Found(email, where, level.PRINTED) if email and where else None)
-        phone = _contact_phone(lines)
+        contacts = sections.get("contacts", [])
+        phone = _contact_phone(lines, contacts)
         out.put("phone", phone.value if phone else None, phone)
         birth = value_for(document, _BIRTH, valid=lambda t: parse_date(t) is not None)
         out.put("date_of_birth", parse_date(birth.value) if birth else None, birth)
@@ -119,9 +133,21 @@ class CvExtractor:
             location = continued(
                 document, location, accept=_address_goes_on(location.value.split()[-1])
             )
+            location = _after_comma(document, location)
         else:
-            location = _contact_line_place(lines[:8]) or _place_beside_contacts(lines)
-        out.put("location", clean_text(location.value) if location else None, location)
+            location = (
+                _contact_line_place(lines[:8])
+                or _place_beside_contacts(lines)
+                or _place_in_contacts(contacts, name.value if name else None)
+            )
+            if location is not None and location.line is not None:
+                # A place in a narrow cell wraps too (`Quận 7, TP. Hồ Chí` / `Minh`).
+                location = continued(
+                    document, location, accept=_address_goes_on(location.value.split()[-1])
+                )
+        # A scan reads a cell's rule or a speck before the value as `-` or `|`.
+        place = clean_text(location.value).lstrip("-–—|:.,_ ") if location else None
+        out.put("location", place or None, location)
         id_line = next((line for line in lines if _NATIONAL_ID.search(line.text)), None)
         if id_line is None and _NATIONAL_ID.search(text):  # the number wrapped below its label
             id_line = next((line for line in lines if _NATIONAL_ID_LABEL.search(line.text)), None)
@@ -143,7 +169,7 @@ class CvExtractor:
         for key, listed in (("skills", skills), ("languages", languages)):
             for index, (item, line) in enumerate(listed):
                 out.note(f"{key}[{index}]", Found(item, line, _LISTED))
-        right = _right_edges(lines)
+        right = _Edges(lines)
         education = _education(sections.get("education", []), right)
         experience = _experience(sections.get("experience", []), right)
         for key, entries in (("education", education), ("experience", experience)):
@@ -161,6 +187,26 @@ class CvExtractor:
         else:
             out.fields["years_of_experience"] = _years(experience, document.as_of or date.today())
         return out
+
+
+def _after_comma(document: ParsedDocument, found: Found) -> Found:
+    """An address cut after a comma goes on on the line just below, wherever in the
+    value's width that line starts (a form wraps it under its value column, not under the
+    value's first word)."""
+    if not found.value.rstrip().endswith(","):
+        return found
+    nxt = below(document, found.line, max_gap_lines=1.0)
+    if (
+        nxt is None
+        or nxt.bbox[0] < found.line.bbox[0] - 4
+        or not _address_goes_on(found.value.split()[-1])(nxt.text)
+    ):
+        return found
+    return Found(
+        f"{found.value} {nxt.text}",
+        Line((*found.line.words, *nxt.words), nxt.page),
+        found.confidence,
+    )
 
 
 def _address_goes_on(last_word: str) -> Callable[[str], bool]:
@@ -191,19 +237,33 @@ def _address_goes_on(last_word: str) -> Callable[[str], bool]:
 _CONTACT_SEPARATOR = re.compile(
     r"\s*(?:[|•·\ue000-\uf8ff\u2600-\u27bf\ufe0f]|[\U0001f300-\U0001faff])\s*|\s{3,}"
 )
+# OCR reads a contact line's dots and bars as spaced colons and dashes.
+_SCANNED_SEPARATOR = re.compile(r"\s+[:\-–]\s+")
+
+
+def _contact_parts(text: str) -> list[str]:
+    """A contact line's parts; on a line holding an e-mail address and no separator a
+    reader kept, at spaced colons and dashes too."""
+    parts = _CONTACT_SEPARATOR.split(text)
+    if len(parts) == 1 and find_email(text) is not None:
+        parts = _SCANNED_SEPARATOR.split(text)
+    return parts
+
+
 _PHONE_LABEL = re.compile(
     r"(?<![\w])(?:dien thoai|dt|sdt|dd|di dong|mobile|mob|phone|tel|telephone|cell|hotline)"
     r"(?![\w])|[☎📱📞✆]",
     re.IGNORECASE,
 )
-_BARE_NUMBER = re.compile(r"^[+(]?\d[\d\s().-]*\d$")
+_BARE_NUMBER = re.compile(r"^[+(]{0,2}\d[\d\s().-]*\d$")  # `(+84) 777 540 088`
 
 
-def _contact_phone(lines: list[Line]) -> Found | None:
+def _contact_phone(lines: list[Line], contacts: list[Line]) -> Found | None:
     """The candidate's phone: a number printed as a phone, where CVs print contacts. A
     number of a possible length is not enough (a DOI, a year range, a date, an id make
     some): it must be on a line with a phone label or icon, or stand alone as a part of a
-    line that holds an e-mail address or sits above the first section."""
+    line that holds an e-mail address, sits above the first section or under a contacts
+    heading."""
     first_section = next(
         (
             index
@@ -218,14 +278,18 @@ def _contact_phone(lines: list[Line]) -> Found | None:
         labelled = _PHONE_LABEL.search(fold(line.text)) is not None or (
             _PHONE_LABEL.fullmatch(fold(above).strip(" :.()")) is not None
         )
-        contacts = index < first_section or find_email(line.text) is not None
-        for part in _CONTACT_SEPARATOR.split(line.text):
+        in_contacts = (
+            index < first_section
+            or find_email(line.text) is not None
+            or any(line is other for other in contacts)
+        )
+        for part in _contact_parts(line.text):
             phone = find_phone(part)
             if phone is None:
                 continue
             if labelled:
                 return Found(phone, line, level.PRINTED)
-            if contacts and _BARE_NUMBER.match(part.strip()):
+            if in_contacts and _BARE_NUMBER.match(part.strip()):
                 return Found(phone, line, level.LABELLED)
     return None
 
@@ -237,7 +301,7 @@ def _contact_line_place(lines: list[Line]) -> Found | None:
     """The place on a résumé's contact line (`Seattle, WA | +1 (206) 555-0198 | s@x.com`):
     of its parts, the one that is not a phone, an e-mail or a link."""
     for index, line in enumerate(lines):
-        parts = [part for part in _CONTACT_SEPARATOR.split(line.text) if part.strip()]
+        parts = [part for part in _contact_parts(line.text) if part.strip()]
         if len(parts) < 2 or not any(find_email(p) or find_phone(p) for p in parts):
             continue
         for number, part in enumerate(parts):
@@ -281,19 +345,41 @@ _PLACE = re.compile(r"^[^\W\d_][\w .'’-]{1,30}(?:,\s*[^\W\d_][\w .'’-]{1,30}
 
 def _place_beside_contacts(lines: list[Line]) -> Found | None:
     """An unlabelled place in a block of contacts (`Manchester, UK` under the phone and
-    e-mail): a `Town, Country` line in the same column within two lines of either."""
+    e-mail, or beside them on their row): a `Town, Country` line in the same column within
+    two lines of either, or on the same row."""
     for index, line in enumerate(lines):
         if not (find_email(line.text) or find_phone(line.text)):
             continue
-        for other in lines[max(0, index - 2) : index + 3]:
+        for at in range(max(0, index - 4), min(len(lines), index + 5)):
+            other = lines[at]
+            same_row = other.page == line.page and abs(other.bbox[1] - line.bbox[1]) <= 2
+            near = abs(at - index) <= 2
             if (
                 other is not line
-                and abs(other.bbox[0] - line.bbox[0]) <= 3
+                and ((near and abs(other.bbox[0] - line.bbox[0]) <= 3) or same_row)
                 and _PLACE.match(other.text)
                 and not (find_email(other.text) or find_phone(other.text))
                 and not _is_heading(other.text)
             ):
                 return Found(other.text, other, level.UNCHECKED)
+    return None
+
+
+def _place_in_contacts(contacts: list[Line], name: str | None) -> Found | None:
+    """The place in a block under a contacts heading (`London` under the phone and e-mail):
+    the short line that is none of the other things such a block holds (a phone, an
+    e-mail, a link, a labelled detail, the candidate's name or job)."""
+    for line in contacts:
+        text = line.text.strip()
+        if (
+            len(text) <= 60
+            and re.search(r"[^\W\d_]{2}", text)
+            and ":" not in text
+            and text != (name or "").strip()
+            and not (find_email(text) or find_phone(text) or _URL.search(text))
+            and not (names_a_job(text) or _is_heading(text))
+        ):
+            return Found(text, line, level.UNCHECKED)
     return None
 
 
@@ -324,22 +410,42 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
-def _sections(lines: list[Line]) -> dict[str, list[Line]]:
-    """Lines under each section heading. Two-column CVs put a sidebar beside the main
-    column, so a line belongs to the nearest heading above it in its own column."""
-    headings = [
+def _headings(lines: list[Line]) -> list[tuple[Line, str]]:
+    return [
         (line, name)
         for line in lines
         for name, pattern in _SECTIONS.items()
         if pattern.match(line.text)
     ]
-    # Columns start where headings start; a line is in the column starting last at or left
-    # of it (a right-aligned date at x=480 is in the column whose headings start at 215).
+
+
+def _column_starts(lines: list[Line], headings: list[tuple[Line, str]]) -> list[float]:
+    """Columns start where headings start, when something prints beside them."""
     starts: list[float] = []
     for heading, _ in sorted(headings, key=lambda item: item[0].bbox[0]):
         if not starts or heading.bbox[0] - starts[-1] > 40:
             starts.append(heading.bbox[0])
-    starts = _side_by_side(starts, lines)
+    return _side_by_side(starts, lines)
+
+
+def _split_columns(lines: list[Line]) -> list[Line]:
+    """Lines cut where they cross from one column into the next: a reader may join a
+    main column's line and the sidebar's on the same baseline into one (`… Phương Nam`
+    + `0860 155 460`). The cut is a gap wider than the text is tall before a word that
+    starts where a column starts."""
+    starts = _column_starts(lines, _headings(lines))[1:]
+    if not starts:
+        return lines
+    return [piece for line in lines for piece in _cut(line, starts)]
+
+
+def _sections(lines: list[Line]) -> dict[str, list[Line]]:
+    """Lines under each section heading. Two-column CVs put a sidebar beside the main
+    column, so a line belongs to the nearest heading above it in its own column."""
+    headings = _headings(lines)
+    # A line is in the column starting last at or left of it (a right-aligned date at
+    # x=480 is in the column whose headings start at 215).
+    starts = _column_starts(lines, headings)
 
     def column(x: float) -> int:
         return _column(starts, x)
@@ -392,20 +498,48 @@ _NATIONAL_ID_LABEL = re.compile(
 )
 
 
+_ITEM_SEPARATORS = re.compile(r"[,;•|·▪●]|\s-\s")
+
+
 def _items(lines: list[Line]) -> list[tuple[str, Line]]:
     """A section's items (split at commas, bullets, bars), each once, with its line."""
     items: list[tuple[str, Line]] = []
-    for line in lines:
-        for part in re.split(r"[,;•|·▪●]|\s-\s", line.text):
+    for line in _unwrapped(lines):
+        for part in _ITEM_SEPARATORS.split(line.text):
             part = clean_text(part.lstrip("-–•*+ "))
             if part and all(part != item for item, _ in items):
                 items.append((part, line))
     return items
 
 
-def _education(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
+def _unwrapped(lines: list[Line]) -> list[Line]:
+    """A list's lines with an item cut at the column's edge joined back (`Lập báo cáo
+    tài` / `chính, Excel`): a line of several items that filled the column without ending
+    on a separator, and the line just below it, under it, going on in lower case (one
+    item a line never wraps into the next: `Looker` / `dbt`)."""
+    widest = max((line.bbox[2] for line in lines), default=0.0)
+    joined: list[Line] = []
+    for line in lines:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and line.text[:1].islower()
+            and line.page == last.page
+            and abs(line.bbox[0] - last.bbox[0]) <= 3
+            and 0 <= line.bbox[1] - last.bbox[3] <= 0.8 * (last.bbox[3] - last.bbox[1])
+            and last.bbox[2] >= 0.85 * widest
+            and _ITEM_SEPARATORS.search(last.text) is not None
+            and not _ITEM_SEPARATORS.search(last.text.rstrip()[-1:])
+        ):
+            joined[-1] = Line((*last.words, *line.words), line.page)
+        else:
+            joined.append(line)
+    return joined
+
+
+def _education(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
     # By rows: the years are often right-aligned on the institution's row.
-    rows = _join_wrapped(_rows(lines), right)
+    rows = _join_wrapped(_rows(_cells(lines)), right)
     texts = [" | ".join(part.text for part in row) for row in rows]
     entries: list[dict[str, object]] = []
     for index, text in enumerate(texts):
@@ -500,37 +634,44 @@ _EMPLOYER = re.compile(
 _HEADING_LENGTH = 80
 
 
-def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, object]]:
+def _experience(lines: list[Line], right: _Edges) -> list[dict[str, object]]:
     """Jobs anchored on their date ranges. A job's employer and title are on the range's own
     row (`03/2021 – nay | Company | Title`, or the title left of a right-aligned range), on
-    the short rows right after it, and, when that leaves one of them, on the row before it.
-    Of a row, only its leftmost text counts: a location or date is printed right."""
-    rows = _join_wrapped(_rows(lines), right)
+    the short rows right after it, and, when that leaves one of them, on the row before it;
+    only on the rows before it when the section opens with a job's heading above the first
+    range (a sidebar CV's `Title — Employer` / `May 2020 – Present`). Of a row, only its
+    leftmost text counts: a location or date is printed right."""
+    rows = _join_wrapped(_rows(_cells(lines)), right)
     dated = [index for index, row in enumerate(rows) if any(_RANGE.search(p.text) for p in row)]
     if not dated:
         return _undated(rows)
     described = _described(rows)
+    # A job's heading (naming a job or an employer) opening the section above the first
+    # period, with nothing beside that period: every job prints its heading above its
+    # period, and the rows after a period are its description or the next job's heading.
+    first = dated[0]
+    opening: list[str] = []  # the heading lines right above the first period
+    for index in range(first - 1, max(first - 3, -1), -1):
+        if index in described or not _is_heading_line(rows[index][0].text):
+            break
+        opening.append(rows[index][0].text)
+    headed_above = not _on_row(rows[first])[2] and any(
+        names_a_job(text) or _EMPLOYER.search(text) for text in opening
+    )
     entries: list[dict[str, object]] = []
     taken = -1  # the last row read as part of a job
     for number, index in enumerate(dated):
         row = rows[index]
-        holder = next(part for part in row if _RANGE.search(part.text))
-        match = _RANGE.search(holder.text)
-        assert match is not None
+        holder, match, heading = _on_row(row)
         start = _month(match.groups()[:5])
         end = None if match.group(11) else _month(match.groups()[5:10])
-        remainder = (holder.text[: match.start()] + " " + holder.text[match.end() :]).strip(
-            " |:–—-,()"
-        )
-        heading = [part.text for part in row if part is not holder and _is_heading_line(part.text)]
-        heading += [clean_text(p) for p in _split_heading(remainder) if p.strip(" :")]
         limit = dated[number + 1] if number + 1 < len(dated) else len(rows)
         after = index + 1
         # A range printed beside a job's first bullet (a timeline's right column) has the
         # job's heading above it; the rows after it are that bullet's wrapped text.
         beside_bullet = any(_BULLET.match(part.text) for part in row if part is not holder)
         while (
-            not beside_bullet
+            not (beside_bullet or headed_above)
             and after < limit
             and len(_heading_parts(heading)) < 2
             and after not in described
@@ -562,6 +703,21 @@ def _experience(lines: list[Line], right: dict[int, float]) -> list[dict[str, ob
     return entries
 
 
+def _on_row(row: list[Line]) -> tuple[Line, re.Match[str], list[str]]:
+    """A dated row's part holding the period, the period, and the heading printed on the
+    row beside it (`Technical Lead at Acme | 2019 – 2021`)."""
+    holder = next(part for part in row if _RANGE.search(part.text))
+    match = _RANGE.search(holder.text)
+    assert match is not None
+    remainder = (holder.text[: match.start()] + " " + holder.text[match.end() :]).strip(" |:–—-,()")
+    heading = [part.text for part in row if part is not holder and _is_heading_line(part.text)]
+    heading += [clean_text(p) for p in _split_heading(remainder) if p.strip(" :")]
+    return holder, match, heading
+
+
+_WORD = re.compile(r"[^\W\d_]{2}")
+
+
 def _described(rows: list[list[Line]]) -> set[int]:
     """The rows that describe a job rather than head it: bullets, and the lines a bullet
     wraps onto (indented past the bullet's mark, no mark of their own)."""
@@ -571,8 +727,16 @@ def _described(rows: list[list[Line]]) -> set[int]:
         first = row[0]
         if _BULLET.match(first.text):
             described.add(index)
-            indent = first.bbox[0]
-        elif indent is not None and first.bbox[0] > indent + 1.5:
+            # A hanging indent: under the bullet's text when the mark is a word of its own.
+            text = next((w for w in first.words if not _BULLET.fullmatch(w.text + " ")), None)
+            indent = text.bbox[0] if text is not None and text is not first.words[0] else None
+            if indent is None:
+                indent = first.bbox[0] + 1.5
+        elif (
+            (indent is not None and len(row) == 1 and first.bbox[0] > indent - 3)
+            or _is_sentence(first.text)
+            or (index - 1 in described and _ends_sentence(first.text))
+        ):
             described.add(index)
         else:
             indent = None
@@ -628,33 +792,91 @@ def _split_heading(text: str) -> list[str]:
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
-    """Lines sharing a baseline (within 4 points), each row left to right, rows top down."""
+    """Lines sharing a baseline (tops or middles within 4 points: OCR boxes a cell's words
+    by their own heights), each row left to right, rows top down."""
     rows: list[list[Line]] = []
     for line in sorted(lines, key=lambda line: (line.page, line.bbox[1], line.bbox[0])):
         last = rows[-1][0] if rows else None
-        if last is not None and last.page == line.page and abs(last.bbox[1] - line.bbox[1]) <= 4:
+        if (
+            last is not None
+            and last.page == line.page
+            and (
+                abs(last.bbox[1] - line.bbox[1]) <= 4
+                or abs(last.bbox[1] + last.bbox[3] - line.bbox[1] - line.bbox[3]) <= 8
+            )
+        ):
             rows[-1].append(line)
         else:
             rows.append([line])
     return [sorted(row, key=lambda line: line.bbox[0]) for row in rows]
 
 
-def _right_edges(lines: list[Line]) -> dict[int, float]:
-    """Where text ends on each page: the right edge a cell in the last column wraps at."""
-    edges: dict[int, float] = {}
-    for line in lines:
-        edges[line.page] = max(edges.get(line.page, 0.0), line.bbox[2])
-    return edges
+def _cells(lines: list[Line]) -> list[Line]:
+    """Lines cut where a table's cells were read as one (`04/2014 - 12/2015 Công ty … Kỹ
+    sư`) before a word that starts where a cell starts on another row, and without the
+    specks a scan leaves (a timeline's dot read as `Ò`), which would stand between a
+    row's parts."""
+    starts = [part.bbox[0] for row in _rows(lines) if len(row) > 1 for part in row]
+    return [
+        piece
+        for line in lines
+        for piece in _cut(line, starts)
+        if _WORD.search(piece.text) or any(char.isdigit() for char in piece.text)
+    ]
 
 
-def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[Line]]:
+def _cut(line: Line, starts: list[float]) -> list[Line]:
+    """`line` in pieces at each gap wider than the text is tall before a word that starts
+    at one of `starts`."""
+    pieces: list[Line] = []
+    piece = [line.words[0]]
+    for previous, word in zip(line.words, line.words[1:], strict=False):
+        if word.bbox[0] - previous.bbox[2] > word.height and any(
+            abs(word.bbox[0] - start) <= 3 for start in starts
+        ):
+            pieces.append(Line(tuple(piece), line.page))
+            piece = []
+        piece.append(word)
+    pieces.append(Line(tuple(piece), line.page))
+    return pieces
+
+
+class _Edges:
+    """Where a cell in a section's last column must stop: where the next column of the
+    page starts on its row (a sidebar), else where the page's text ends."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self._lines = lines
+        self._right: dict[int, float] = {}
+        for line in lines:
+            self._right[line.page] = max(self._right.get(line.page, 0.0), line.bbox[2])
+
+    def limit(self, cell: Line) -> tuple[float, bool]:
+        """The edge, and whether it is another column's start (which keeps a gutter)."""
+        top, bottom = cell.bbox[1], cell.bbox[3]
+        beside = [
+            line.bbox[0]
+            for line in self._lines
+            if line.page == cell.page
+            and line.bbox[0] > cell.bbox[2]
+            and line.bbox[1] < bottom
+            and line.bbox[3] > top
+        ]
+        if beside:
+            return min(beside), True
+        return self._right[cell.page], False
+
+
+def _join_wrapped(rows: list[list[Line]], right: _Edges) -> list[list[Line]]:
     """Rows with the lines their cells wrap onto joined back (`Viet Tien Technology` /
     `Solutions JSC`): a row just below whose every part starts where a part above starts,
     and whose first word would not have fitted before that column's neighbour (or the
     text's right edge), so the writer's program had to break there. A title stacked under
     a short employer fits beside it, so it stays a row of its own. When only the gutter a
     column keeps before its neighbour says it could not fit, the line is not a wrap when a
-    job's description follows it: then it is the job's title."""
+    job's description follows it: then it is the job's title. Before a period, it is when
+    the row above already names a title and an employer (`Title — Công ty … Văn phòng` /
+    `Hưng Thịnh`)."""
     joined: list[list[Line]] = []
     for number, row in enumerate(rows):
         above = joined[-1] if joined else None
@@ -664,7 +886,15 @@ def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[
             continue
         targets, sure = fit
         following = rows[number + 1] if number + 1 < len(rows) else None
-        if not sure and following is not None and not _is_heading_line(following[0].text):
+        if (
+            not sure
+            and following is not None
+            and not _is_heading_line(following[0].text)
+            and not (
+                any(_RANGE.search(part.text) for part in following)
+                and len(_heading_parts([part.text for part in above])) >= 2
+            )
+        ):
             joined.append(list(row))
             continue
         for part, index in zip(row, targets, strict=True):
@@ -673,7 +903,7 @@ def _join_wrapped(rows: list[list[Line]], right: dict[int, float]) -> list[list[
 
 
 def _wrapped_into(
-    above: list[Line], row: list[Line], right: dict[int, float]
+    above: list[Line], row: list[Line], right: _Edges
 ) -> tuple[list[int], bool] | None:
     """For each part of `row`, the part of `above` it carries on, and whether its first
     word could not have fitted even without a gutter; None if `row` is a row of its own."""
@@ -685,7 +915,12 @@ def _wrapped_into(
     targets: list[int] = []
     sure = True
     for part in row:
-        if _RANGE.search(part.text) or _BULLET.match(part.text) or part.text.endswith(":"):
+        if (
+            _RANGE.search(part.text)
+            or _BULLET.match(part.text)
+            or part.text.endswith(":")
+            or _is_sentence(part.text)
+        ):
             return None
         index = next(
             (i for i, cell in enumerate(above) if abs(cell.bbox[0] - part.bbox[0]) <= 3), None
@@ -695,12 +930,17 @@ def _wrapped_into(
         cell = above[index]
         if _RANGE.search(cell.text):
             return None  # a period does not wrap into a name: what follows is the next field
-        limit = above[index + 1].bbox[0] if index + 1 < len(above) else right[part.page]
         word = part.words[0].bbox
-        reach = cell.words[-1].bbox[2] + 0.25 * (word[3] - word[1]) + (word[2] - word[0])
+        height = word[3] - word[1]
         # A column leaves a gutter before its neighbour (a right-aligned date's box starts
-        # later than its column does).
-        if reach <= limit - (word[3] - word[1]):
+        # later than its column does); a page's columns, a wider one.
+        if index + 1 < len(above):
+            limit, gutter = above[index + 1].bbox[0], height
+        else:
+            limit, beside = right.limit(cell)
+            gutter = 2 * height if beside else height
+        reach = cell.words[-1].bbox[2] + 0.25 * height + (word[2] - word[0])
+        if reach <= limit - gutter:
             return None  # it would have fitted: not a wrap
         sure = sure and reach > limit
         targets.append(index)
@@ -713,7 +953,19 @@ def _is_heading_line(text: str) -> bool:
         and not _BULLET.match(text)
         and len(text) <= _HEADING_LENGTH
         and _RANGE.search(text) is None
+        and not _is_sentence(text)
     )
+
+
+def _is_sentence(text: str) -> bool:
+    """A line of prose, not a name or title: several words ending on a lower-case word
+    with a full stop (`…across teams.`; a name's `Co., Ltd.` ends capitalised)."""
+    return len(text.split()) >= 5 and _ends_sentence(text)
+
+
+def _ends_sentence(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[-1].endswith((".", "!")) and words[-1][:1].islower()
 
 
 _LOCATION_PART = re.compile(

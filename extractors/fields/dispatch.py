@@ -354,6 +354,7 @@ class _Letter:
             return None
         if (
             _RECIPIENTS.match(following.folded)
+            or _GROUNDS.match(following.folded)  # the recitals after `Về việc …`
             or _PLACE_DATE.search(following.folded)
             or _MOTTO.search(following.folded)
             or (_upper(following.text) and not re.search(r"\d", following.text))
@@ -1309,13 +1310,32 @@ class _EnglishLetter(_Letter):
             name = re.split(r"\s+[—–|]\s+|\s+-\s+(?=[A-Z ]+$)", text)[0].strip()
             if EN_TITLE.match(name) or not _letters(name) or len(name) > 80:
                 continue
-            out.put("issuer", name, Found(name, row.line, level.BY_POSITION))
+            found = self._as_written(name) or Found(name, row.line, level.BY_POSITION)
+            out.put("issuer", found.value, found)
             return
         sender = self._label("from", self.closing_at)
         if sender is not None and sender.value is not None:
             text = clean_text(sender.value.text)
             if EN_LEGAL_FORM.search(text) and not _en_name(text.split(",")[0]):
                 out.put("issuer", text, Found(text, sender.value.line, level.LABELLED))
+
+    def _as_written(self, name: str) -> Found | None:
+        """A letterhead set in capitals (`SUMMIT PEAK SOFTWARE, INC.`) is a typeface, not the
+        name's spelling: where the letter writes the same name in running text or under the
+        signature in mixed case, that form is the name as the company writes it."""
+        if not _letters(name) or name.upper() != name:
+            return None
+        pattern = re.compile(
+            r"(?<!\w)" + r"\s+".join(re.escape(word) for word in name.split()) + r"(?!\w)",
+            re.IGNORECASE,
+        )
+        for row in self.rows:
+            match = pattern.search(row.text)
+            if match is None or match.group(0).upper() == match.group(0):
+                continue
+            value = clean_text(match.group(0))
+            return Found(value, row.line.span(match.start(), match.end()), level.BY_POSITION)
+        return None
 
     def _authority_issuer(self, out: Extraction, page: list[_Row], motto: list[_Row]) -> None:
         """A Vietnamese authority's English letter: the issuer block left of the motto, above

@@ -59,6 +59,11 @@ CONTINUING = re.compile(r"^(?:KHU VUC|DOAN KET|BAO VE|BAO DAM|BAO HANH|SO \d)")
 UNFINISHED_NAME = re.compile(
     r"(?:\b(?:VA|CUA|THUOC|TAI|VE)|[-–,&])$|^(?:CONG TY|TONG CONG TY)"
     r"(?: (?:TNHH|CO PHAN|CP|TNHH MTV|TNHH MOT THANH VIEN|HOP DANH))*$"
+    # A company's line of business comes before its own name (`CÔNG TY TNHH CÔNG NGHỆ` /
+    # `TRƯỜNG SƠN`): a name ending in one is not finished.
+    r"|^(?:CONG TY|TONG CONG TY)\b.*\b(?:CONG NGHE|THUONG MAI|DICH VU|DAU TU|XAY DUNG"
+    r"|SAN XUAT|XUAT NHAP KHAU|VAN TAI|TU VAN|PHAT TRIEN|GIAI PHAP|KY THUAT|TRUYEN THONG"
+    r"|VAT TU|THIET BI)$"
 )
 
 # Delegation before the signer's own title: ký thay (KT.), thay mặt (TM., T/M), thừa lệnh

@@ -11,8 +11,9 @@ from decimal import Decimal
 from functools import partial
 
 from extractors.amount_words import mostly_number_words, words_to_amount
-from extractors.document import Line, ParsedDocument, Word
+from extractors.document import Line, Page, ParsedDocument, Word
 from extractors.fields import confidence as level
+from extractors.fields import crosscheck
 from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import (
     Found,
@@ -40,6 +41,7 @@ from extractors.normalize import (
     format_decimal,
     parse_date,
     parse_foreign_tax_id,
+    parse_lettered_tax_id,
     parse_money,
     parse_payment_method,
     parse_tax_id,
@@ -56,12 +58,16 @@ _NUMBER = re.compile(
     r"(?:\s*\([^)]{0,20}\))?\s*:"
     # Without a colon only when the label is all its cell says (`Invoice #`, value beside).
     r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))\s*$"
+    # ... or the value beside it on the line, when the value holds a digit (`Invoice # 2026822`).
+    r"|(?:số hóa đơn|invoice\s*(?:no\.?|number|#))(?=\s+[^\s:]*\d)"
     # `# 1042` heading a line, and a title naming its own number (`Invoice INV/2023/0008`).
     r"|^\s*#(?=\s*\S*\d)|^\s*(?:tax\s+)?invoice(?=\s+[^\s:]*\d))",
     re.IGNORECASE,
 )
 _ISSUE_DATE = label(
     r"invoice date",
+    r"issued(?: on)?(?=\s*:)",
+    r"dated(?=\s*:)",
     r"date of issue",
     r"issue date",
     r"ngày lập",
@@ -70,7 +76,14 @@ _ISSUE_DATE = label(
     r"date",
     r"ngày(?=\s*:)",  # "Ngày: 10/06/2026", not "Ngày đến hạn"
 )
-_DUE_DATE = label(r"due date", r"payment due", r"hạn thanh toán", r"ngày đến hạn")
+_DUE_DATE = label(
+    r"due date",
+    r"payment due",
+    r"due(?=\s*:)",  # `Due: 21 February 2026`, not `Balance due`'s amount
+    r"hạn thanh toán",
+    r"ngày đến hạn",
+    r"hạn trả",
+)
 _PO = label(
     r"po (?:number|no\.?)",
     r"po ?#",
@@ -78,6 +91,7 @@ _PO = label(
     r"purchase order(?: no\.?)?",
     r"(?:your )?order ref(?:erence)?\.?",
     r"(?:your )?order (?:no\.?|number)",
+    r"(?:your |customer )?order(?=\s*:)",  # `Your order: PO-88807`
     r"số đơn (?:đặt )?hàng",
     r"số po",
     r"đơn đặt hàng số",
@@ -85,6 +99,7 @@ _PO = label(
 _PAYMENT = label(
     r"hình thức thanh toán",
     r"phương thức thanh toán",
+    r"hình thức tt",
     r"httt",
     r"payment method",
     r"method of payment",
@@ -100,6 +115,7 @@ _SUBTOTAL = label(
     r"total before (?:tax|vat)",
     r"net amount",
     r"total net",
+    r"net total",
 )
 _VAT_AMOUNT = label(
     r"tiền thuế gtgt",
@@ -110,6 +126,7 @@ _VAT_AMOUNT = label(
     r"vat",
     r"tax",
     r"gst",
+    ascii_exact=True,
 )
 _TOTAL = label(
     r"tổng cộng tiền thanh toán",
@@ -119,6 +136,7 @@ _TOTAL = label(
     r"amount due",
     r"total due",
     r"total payable",
+    r"balance due",
     r"grand total",
     r"total",
 )
@@ -140,6 +158,15 @@ _SELLER = block_label(
     r"vendor",
     r"from",
 )
+# The issuer named on a line of its own, often in the footer under the totals, where the
+# signature labels are no party's heading but this one still is.
+_ISSUED_BY = block_label(
+    r"issued by",
+    r"remit(?:tance)? to",
+    r"(?:please )?make (?:cheques|checks|payments?) payable to",
+    r"payable to",
+    r"phát hành bởi đơn vị",
+)
 _BUYER = block_label(
     r"(?:tên )?đơn vị mua(?: hàng)?",
     r"(?:tên |họ tên )?người mua(?: hàng)?",
@@ -152,12 +179,16 @@ _BUYER = block_label(
     r"invoiced to",
     r"to(?=\s*:)",
     r"customer",
+    r"khách hàng",
     r"sold to",
 )
 _TAX_ID = label(
     r"mã số thuế",
     r"mst",
-    r"tax (?:id|code|number)",
+    r"tax (?:id|code|number|reg(?:istration)?\.? (?:no\.?|number))",
+    r"gst (?:reg(?:istration)?\.? )?(?:no\.?|number|id)",
+    r"uen",
+    r"abn",
     r"vat (?:reg(?:istration)?\.? )?(?:no\.?|number|id)",
     r"tin",
     # The VAT number in the words of the seller's own country.
@@ -165,7 +196,7 @@ _TAX_ID = label(
     r"btw[- ]?(?:nummer|nr|id)\.?",
     r"(?:n° |numéro de )?tva(?: intracom(?:munautaire)?)?",
 )
-_ADDRESS = label(r"địa chỉ", r"address")
+_ADDRESS = label(r"địa chỉ", r"đ/c", r"đ/chỉ", r"address", r"addr\.?")
 _BANK = label(
     r"số tài khoản",
     r"stk",
@@ -179,7 +210,7 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 # A VAT line that is not a total ("Total VAT"), and a total that is not VAT's.
 _VAT_ONLY = folded_pattern(r"^(?!.*(tổng cộng|total amount|grand total)).*(thuế|vat|tax)")
 _TOTAL_ONLY = folded_pattern(
-    r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due"
+    r"tổng cộng tiền thanh toán|tổng tiền thanh toán|grand total|amount due|balance due"
 )
 _COMPANY = re.compile(
     r"công ty|tnhh|cổ phần|doanh nghiệp|chi nhánh|\bcompany\b|\bltd\b|\bllc\b|\binc\b|\bjsc\b|"
@@ -215,7 +246,7 @@ class InvoiceExtractor:
         amended = _confirm_amounts(items, out.fields.get("subtotal"))
         scanned = any(word.source == "ocr" for page in document.pages for word in page.words)
         inferred = (_lost_point(out) if scanned else []) or _repair_totals(out)
-        self._cross_check(out)
+        crosscheck.confirm(document, out)
         for key in inferred:  # inferred, not read: never certain
             out.confidence[key] = min(out.confidence.get(key, level.INFERRED), level.INFERRED)
         for index in amended:  # inferred, not read: never certain
@@ -228,7 +259,9 @@ class InvoiceExtractor:
 
     def _header(self, document: ParsedDocument, out: Extraction) -> None:
         day_first = _day_first(document)
-        series_found = value_for(document, _SERIES, valid=lambda t: bool(_SERIES_SHAPE.search(t)))
+        series_found = value_for(
+            document, _SERIES, valid=lambda t: bool(_SERIES_SHAPE.search(t))
+        ) or _series_near_label(document)
         form_found = value_for(document, _FORM, valid=lambda t: bool(re.match(r"\d", t)))
         series = form = None
         if series_found is not None:
@@ -246,7 +279,9 @@ class InvoiceExtractor:
             if kind is not None:
                 out.put("invoice_form", kind.value, kind)
 
-        number_found = value_for(document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t)))
+        number_found = value_for(
+            document, _NUMBER, valid=lambda t: bool(_NUMBER_SHAPE.match(t))
+        ) or _number_near_label(document)
         number = None
         if number_found is not None:
             number = _NUMBER_SHAPE.match(number_found.value).group(0)  # type: ignore[union-attr]
@@ -291,6 +326,12 @@ class InvoiceExtractor:
         foot = _signature_zone(document)
         totals = _first_total(document)
         anchors = [anchor for anchor in anchors if not _below(anchor[0], foot)]
+        # `Issued by …` names the issuer wherever it is printed, the footer included.
+        anchors += [
+            (line, start, "seller")
+            for line, start in label_matches(document, _ISSUED_BY)
+            if not _PROVIDER.search(fold(line.text))
+        ]
         owners = [(line, role, _COLUMN_SLACK) for line, _, role in anchors]
         letterhead = None
         if not any(role == "seller" for _, _, role in anchors):
@@ -308,10 +349,27 @@ class InvoiceExtractor:
             role: {"name": None, "tax_id": None, "address": None, "bank_account": None}
             for role in ("seller", "buyer")
         }
+        parsers: dict[str, Callable[[str], str | None]] = {
+            "name": lambda t: clean_text(t) if _looks_like_name(t) else None,
+            "tax_id": _any_tax_id,
+            "address": lambda t: clean_text(t) or None,
+            "bank_account": _bank_account,
+        }
         named: dict[str, Found] = {}
+        grid, labels = _party_grid(document, anchors)
+        for (role, key), cell in grid.items():
+            value = parsers[key](cell.value)
+            if value is not None:
+                parties[role][key] = value
+                out.note(f"{role}.{key}", cell)
+                if key == "name":
+                    named[role] = cell
+        inline: dict[str, Found] = {}  # `Issued by Name · address`: the address printed beside
         for role in ("seller", "buyer"):
+            if parties[role]["name"] is not None:
+                continue
             names = [
-                found
+                (found, fold(line.text[:start]))
                 for line, start, anchor_role in anchors
                 if anchor_role == role
                 and (
@@ -325,27 +383,40 @@ class InvoiceExtractor:
                 )
                 is not None
             ]
-            names = [_without_own_label(found) for found in names]
-            # A buyer block names both the person and the company; the company is the party.
-            names.sort(key=lambda found: not _COMPANY.search(found.value))
-            if not names and role == "seller" and letterhead is not None:
-                names = [letterhead]
-            if not names and role == "buyer" and recipient is not None:
-                names = [recipient]
-            if names:
-                names[0] = continued(document, names[0], accept=_continues_name)
-                parties[role]["name"] = clean_text(names[0].value)
-                named[role] = names[0]
-                out.note(f"{role}.name", names[0])
-        readers: tuple[tuple[re.Pattern[str], str, Callable[[str], str | None]], ...] = (
-            (_TAX_ID, "tax_id", _any_tax_id),
-            (_ADDRESS, "address", lambda t: clean_text(t) or None),
-            (_BANK, "bank_account", _bank_account),
+            names = [(_without_own_label(found), heading) for found, heading in names]
+            # A buyer block names both the person and the company; the company is the party,
+            # named with a company word or under the organisation's own label.
+            names.sort(
+                key=lambda pair: (
+                    not _COMPANY.search(pair[0].value),
+                    bool(_PERSON_LABEL.search(pair[1])),
+                )
+            )
+            chosen = [found for found, _ in names]
+            if not chosen and role == "seller" and letterhead is not None:
+                chosen = [letterhead]
+            if not chosen and role == "buyer" and recipient is not None:
+                chosen = [recipient]
+            if chosen:
+                name, beside = _split_inline(chosen[0])
+                if beside is not None:
+                    inline[role] = beside
+                name = continued(document, name, accept=_continues_name)
+                parties[role]["name"] = clean_text(name.value)
+                named[role] = name
+                out.note(f"{role}.name", name)
+        readers: tuple[tuple[re.Pattern[str], str], ...] = (
+            (_TAX_ID, "tax_id"),
+            (_ADDRESS, "address"),
+            (_BANK, "bank_account"),
         )
-        for pattern, key, parse in readers:
+        for pattern, key in readers:
+            parse = parsers[key]
             for line, start in label_matches(document, pattern):
                 if _PROVIDER.search(fold(line.text)):
                     continue  # the e-invoice service's own details, printed in the footer
+                if line in labels:
+                    continue  # a grid's label: its row was read across both parties' columns
                 owner = _owner(line, owners)
                 if key == "bank_account" and _below(line, totals):
                     owner = "seller"  # payment details under the totals name the payee
@@ -356,16 +427,33 @@ class InvoiceExtractor:
                 )
                 if found is not None:
                     if key == "address":
-                        found = continued(document, found, accept=_continues_block)
+                        found = continued(
+                            document,
+                            found,
+                            accept=_continues_address,
+                            word_wraps=True,
+                            max_lines=3,
+                        )
                     parties[owner][key] = parse(found.value)
                     out.note(f"{owner}.{key}", found)
+        for line, digits in _boxed_digits(document):
+            owner = _owner(line, owners)
+            tax_id = parse_tax_id(digits.value)
+            if owner is not None and parties[owner]["tax_id"] is None and tax_id is not None:
+                parties[owner]["tax_id"] = tax_id
+                out.note(f"{owner}.tax_id", digits)
         for role, name in named.items():
             if parties[role]["address"] is None:
-                found = _unlabelled_address(document, name)
-                if found is not None:
-                    found = continued(document, found, accept=_continues_address)
-                    parties[role]["address"] = clean_text(found.value)
-                    out.note(f"{role}.address", found)
+                address = inline.get(role)
+                if address is None:
+                    under = _unlabelled_address(document, name)
+                    if under is not None:
+                        address = continued(
+                            document, under, accept=_continues_address, word_wraps=True
+                        )
+                if address is not None:
+                    parties[role]["address"] = clean_text(address.value)
+                    out.note(f"{role}.address", address)
         out.fields["seller"] = parties["seller"]
         out.fields["buyer"] = parties["buyer"]
 
@@ -400,6 +488,8 @@ class InvoiceExtractor:
                 document, pattern, lines=lines, last=True, valid=lambda t: money(t) is not None
             )
             out.put(path, money(found.value) if found else None, found)
+        if out.fields.get("subtotal") is None:
+            self._subtotal_by_lines(document, out, money)
         rate_found = value_for(document, _VAT_RATE, valid=lambda t: parse_vat_rate(t) is not None)
         if rate_found is None:
             # "VAT (10%): 100.00" gives the rate inside the VAT amount's own label.
@@ -413,8 +503,12 @@ class InvoiceExtractor:
                 None,
             )
         rate = parse_vat_rate(rate_found.value) if rate_found else None
-        if len(_printed_rates(document)) > 1:
+        line_rates = {item.get("vat_rate") for item in _items(out.fields)}
+        if len(_printed_rates(document) | {r for r in line_rates if r is not None}) > 1:
             rate, rate_found = None, None  # several rates: no one rate for the whole invoice
+        elif rate is None and len(line_rates) == 1:
+            rate_found = self._rate_of_every_line(document, out)
+            rate = parse_vat_rate(rate_found.value) if rate_found else None
         out.put("vat_rate", rate, rate_found)
         self._summary_row(document, out, money)
         words = value_for(document, _IN_WORDS, valid=_is_words)
@@ -423,6 +517,43 @@ class InvoiceExtractor:
                 document, words, accept=lambda t: _is_words(t) and mostly_number_words(t)
             )
         out.put("amount_in_words", clean_text(words.value) if words else None, words)
+
+    def _rate_of_every_line(self, document: ParsedDocument, out: Extraction) -> Found | None:
+        """The one rate every line item prints, as the invoice's, when the VAT is that rate
+        of the subtotal: a table with a rate column and no rate under the totals."""
+        rate = _items(out.fields)[0].get("vat_rate")
+        subtotal, vat = out.fields.get("subtotal"), out.fields.get("vat_amount")
+        if rate is None or not str(rate).isdigit() or subtotal is None or vat is None:
+            return None
+        expected = Decimal(str(subtotal)) * Decimal(str(rate)) / 100
+        if abs(expected - Decimal(str(vat))) > 1:
+            return None
+        for line in document.lines:
+            for word in line.words:
+                if "%" in word.text and parse_vat_rate(word.text) == rate:
+                    return Found(word.text, Line((word,), line.page), level.CORROBORATED)
+        return None
+
+    def _subtotal_by_lines(
+        self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
+    ) -> None:
+        """The subtotal under a label no lexicon knows (`Net total`, `Goods value`): the
+        figure on a total's row that the line items add up to, when it is not the total
+        itself (an invoice without VAT prints one figure, the total, and no subtotal)."""
+        amounts = [item.get("amount") for item in _items(out.fields)]
+        if not amounts or any(amount is None for amount in amounts):
+            return
+        lines_sum = sum((Decimal(str(amount)) for amount in amounts), Decimal(0))
+        total = out.fields.get("total")
+        if total is not None and abs(Decimal(str(total)) - lines_sum) <= Decimal("0.01"):
+            return
+        for line, _ in label_matches(document, _TOTAL):
+            if _is_header_row(line):
+                continue
+            for value, found in _row_figures(document, line, money):
+                if abs(Decimal(value) - lines_sum) <= Decimal("0.01"):
+                    out.put("subtotal", value, Found(found.value, found.line, level.CORROBORATED))
+                    return
 
     def _summary_row(
         self, document: ParsedDocument, out: Extraction, money: Callable[[str], str | None]
@@ -446,40 +577,6 @@ class InvoiceExtractor:
                 for key, (value, found) in zip(keys, row, strict=True):
                     out.put(key, value, found)
                 return
-
-    def _cross_check(self, out: Extraction) -> None:
-        """Figures that agree with each other are trusted more; a mismatch lowers every
-        figure involved, so the reviewer looks at them."""
-        fields = out.fields
-        subtotal, vat, total = (
-            Decimal(str(fields[k])) if fields.get(k) is not None else None
-            for k in ("subtotal", "vat_amount", "total")
-        )
-        if subtotal is not None and vat is not None and total is not None:
-            agree = abs(subtotal + vat - total) <= Decimal("1")
-            for key in ("subtotal", "vat_amount", "total"):
-                out.confidence[key] = level.CONFIRMED if agree else level.DISPUTED
-        words = fields.get("amount_in_words")
-        stated = words_to_amount(str(words)) if words else None
-        if stated is not None and total is not None:
-            # Two independent readings of one amount. Agreement vouches for the total as much
-            # as the totals adding up does; disagreement keeps both values for the reviewer
-            # (either may be the misprint) but lets neither pass as certain.
-            if stated == total:
-                out.confidence["total"] = max(out.confidence.get("total", 0.0), level.CORROBORATED)
-            else:
-                out.confidence["total"] = min(out.confidence.get("total", 1.0), 0.4)
-                out.confidence["amount_in_words"] = min(
-                    out.confidence.get("amount_in_words", 1.0), level.DISPUTED
-                )
-        amounts = [item.get("amount") for item in _items(fields)]
-        if subtotal is not None and amounts and None not in amounts:
-            lines_sum = sum((Decimal(str(a)) for a in amounts), Decimal(0))
-            agree = abs(lines_sum - subtotal) <= Decimal("1")
-            for index in range(len(amounts)):
-                out.confidence[f"line_items[{index}].amount"] = (
-                    level.CORROBORATED if agree else level.DISPUTED
-                )
 
 
 def _repair_totals(out: Extraction) -> list[str]:
@@ -557,6 +654,50 @@ _FORM_BY_TITLE = (
 )
 
 
+def _number_near_label(document: ParsedDocument) -> Found | None:
+    """A number cell the reader placed away from its empty `Số:` label (a Word table's
+    cells laid out one after another): the nearest line above the line items that is a run
+    of digits and nothing else, within two lines of the label."""
+    limit = _first_total(document)
+    labels = [
+        line for line, start in label_matches(document, _NUMBER) if not line.text[start:].strip()
+    ]
+    cells = [
+        line
+        for line in document.lines
+        if re.fullmatch(r"\d{3,8}", line.text.strip()) and not _below(line, limit)
+    ]
+    pairs = [
+        (abs(cell.bbox[1] - label.bbox[1]) + abs(cell.bbox[0] - label.bbox[0]), cell)
+        for label in labels
+        for cell in cells
+        if cell.page == label.page
+        and abs(cell.bbox[1] - label.bbox[1]) <= 2.5 * (label.bbox[3] - label.bbox[1])
+    ]
+    if not pairs:
+        return None
+    cell = min(pairs, key=lambda pair: pair[0])[1]
+    return Found(cell.text.strip(), cell, level.BY_POSITION)
+
+
+def _series_near_label(document: ParsedDocument) -> Found | None:
+    """A series cell the reader placed away from its label (a Word table's cells laid out
+    one after another): a line that is a series and nothing else, the nearest to a series
+    label. The shape (`C26TAA`: C or K, the year, three capitals) is the series' own."""
+    labels = label_matches(document, _SERIES)
+    cells = [line for line in document.lines if _SERIES_SHAPE.fullmatch(line.text.strip())]
+    pairs = [
+        (abs(cell.bbox[1] - label.bbox[1]) + abs(cell.bbox[0] - label.bbox[0]), cell)
+        for label, _ in labels
+        for cell in cells
+        if cell.page == label.page
+    ]
+    if not pairs:
+        return None
+    cell = min(pairs, key=lambda pair: pair[0])[1]
+    return Found(cell.text.strip(), cell, level.BY_POSITION)
+
+
 def _form_from_title(document: ParsedDocument) -> Found | None:
     for line in list(document.lines)[:15]:
         for pattern, form in _FORM_BY_TITLE:
@@ -567,13 +708,20 @@ def _form_from_title(document: ParsedDocument) -> Found | None:
 
 def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
     """Vietnamese invoices print the issue date as `Ngày 05 tháng 03 năm 2026` near the top,
-    usually without any label."""
-    pattern = re.compile(r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}", re.IGNORECASE)
+    usually without any label, bilingual ones with a gloss after each word
+    (`Ngày (Date) 07 tháng (month) 04 năm (year) 2026`)."""
     for line in document.lines:
-        match = pattern.search(line.text)
+        match = _VI_DATE_LINE.search(line.text)
         if match is not None:
-            return Found(match.group(0), line.span(match.start(), match.end()), level.LABELLED)
+            value = clean_text(_PARENTHESES.sub(" ", match.group(0)))
+            return Found(value, line.span(match.start(), match.end()), level.LABELLED)
     return None
+
+
+_GLOSS = r"\s*(?:\([^)\d]{0,12}\)\s*)?"
+_VI_DATE_LINE = re.compile(
+    rf"ngày{_GLOSS}\d{{1,2}}\s*tháng{_GLOSS}\d{{1,2}}\s*năm{_GLOSS}\d{{4}}", re.IGNORECASE
+)
 
 
 _US_ADDRESS = re.compile(r"\b(?:USA|U\.S\.A\.?|United States)\b|,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
@@ -693,10 +841,33 @@ def _letterhead(document: ParsedDocument, anchors: list[Line]) -> Found | None:
     names = _top_names(document, anchors)
     company = next((line for line in names if _COMPANY.search(line.text)), None)
     if company is not None:
+        lines = document.pages[company.page - 1].lines
+        above = next(
+            (line for line in lines if line is not company and _wraps_onto(line, company)), None
+        )
+        if above is not None:
+            # `Thistle Data Services` / `Ltd`: the legal form wrapped onto a line of its own
+            company = Line((*above.words, *company.words), company.page)
         return Found(clean_text(company.text), company, level.BY_POSITION)
     addressed = next((line for line in names if _heads_address(document, line)), None)
     chosen = addressed or (names[0] if names else None)
     return Found(clean_text(chosen.text), chosen, level.GUESS) if chosen is not None else None
+
+
+def _wraps_onto(first: Line, second: Line) -> bool:
+    """Whether `second` is a short tail of `first` wrapped onto the next line: just under it,
+    at its margin or centred under it, in type of the same size."""
+    height = first.bbox[3] - first.bbox[1]
+    centres = ((first.bbox[0] + first.bbox[2]) / 2, (second.bbox[0] + second.bbox[2]) / 2)
+    return (
+        0 <= second.bbox[1] - first.bbox[3] <= 0.8 * height
+        and abs((second.bbox[3] - second.bbox[1]) - height) <= 0.2 * height
+        and (abs(second.bbox[0] - first.bbox[0]) <= 4 or abs(centres[0] - centres[1]) <= 8)
+        and len(second.text.split()) <= 2
+        and not _COMPANY.search(first.text)
+        and ":" not in first.text
+        and not any(char.isdigit() for char in first.text)
+    )
 
 
 def _recipient(document: ParsedDocument, anchors: list[Line], issuer: Found) -> Found | None:
@@ -771,36 +942,251 @@ def _owner(line: Line, anchors: list[tuple[Line, str, float]]) -> str | None:
 
 
 def _unlabelled_address(document: ParsedDocument, name: Found) -> Found | None:
-    """English blocks often print the address, unlabelled, on the line under the name."""
+    """English blocks often print the address, unlabelled, under the name, sometimes with
+    the party's tax id or contact line between them."""
     page = document.pages[name.line.page - 1]
-    following = below(document, name.line, max_gap_lines=1.2) or below_interleaved(
-        page, name.line, name.line.bbox[0]
-    )
-    if following is None or ":" in following.text:
-        return None
-    # Under the name at the same margin, centred under a centred letterhead, ending where a
-    # right-aligned one ends, or centred on the page as a letterhead's lines often are.
-    x0, x1 = name.line.bbox[0], name.line.bbox[2]
+    line = name.line
+    for _ in range(3):
+        following = below(document, line, max_gap_lines=1.2) or below_interleaved(
+            page, line, line.bbox[0]
+        )
+        if following is None or not _in_block(page, name.line, following):
+            return None
+        folded = fold(following.text)
+        if any(p.search(folded) for p in (_SELLER, _BUYER, _ISSUED_BY)):
+            return None
+        if _contact_line(following.text):
+            line = following  # the block goes on under its tax id or contact line
+            continue
+        if ":" in following.text:
+            return None
+        if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
+            return None
+        return Found(following.text, following, level.GUESS)
+    return None
+
+
+def _boxed_digits(document: ParsedDocument) -> list[tuple[Line, Found]]:
+    """Tax codes printed one digit per box (`0 1 0 1 2 4 3 1 5 0 - 0 0 1`), each box a cell
+    of its own, after a tax code label (which may wrap in its narrow cell: `Mã số` /
+    `thuế:`): the label's line, and the digits read together."""
+    found = []
+    for page in document.pages:
+        rows: dict[float, list[Line]] = {}
+        for line in page.lines:
+            rows.setdefault(round(line.bbox[1]), []).append(line)
+        for row in rows.values():
+            row.sort(key=lambda line: line.bbox[0])
+            boxes = [line for line in row if re.fullmatch(r"[\d-]", line.text.strip())]
+            if len(boxes) < 10 or boxes[0] is row[0]:
+                continue
+            under = below(document, row[0], max_gap_lines=1.0)
+            heading = row[0].text + (" " + under.text if under is not None else "")
+            if not _TAX_ID.search(fold(heading)):
+                continue
+            digits = Line(tuple(word for box in boxes for word in box.words), page.number)
+            value = "".join(box.text.strip() for box in boxes)
+            found.append((row[0], Found(value, digits, level.BY_CONTEXT)))
+    return found
+
+
+def _in_block(page: Page, name: Line, following: Line) -> bool:
+    """Under the name at the same margin, centred under a centred letterhead, ending where a
+    right-aligned one ends, or centred on the page as a letterhead's lines often are."""
+    x0, x1 = name.bbox[0], name.bbox[2]
     below_centre = (following.bbox[0] + following.bbox[2]) / 2
-    if not (
+    return (
         abs(following.bbox[0] - x0) <= 5
         or abs(below_centre - (x0 + x1) / 2) <= 10
         or abs(following.bbox[2] - x1) <= 5
         or abs(below_centre - page.width / 2) <= 10
+    )
+
+
+def _contact_line(text: str) -> bool:
+    """A party's tax id, bank account, phone, e-mail or web address line."""
+    folded = fold(text)
+    return bool(
+        any(p.search(folded) for p in (_TAX_ID, _BANK, _CONTACT))
+        or find_email(text)
+        or find_phone(text)
+        or _URL.search(text)
+    )
+
+
+_CONTACT = label(
+    r"tel", r"phone", r"fax", r"điện thoại", r"đt", r"email", r"e-mail", r"web(?:site)?"
+)
+# Parts of one line naming several things: `Summit Peak Software, Inc. · 310 W Adams Street`.
+_INLINE_SEPARATOR = re.compile(r"\s+[·•|]\s+")
+_PERSON_LABEL = folded_pattern(
+    r"họ (?:và )?tên|người mua hàng|người bán hàng|contact|attn|attention|"
+    r"(?:buyer|customer)'?s? name"
+)
+
+
+def _split_inline(found: Found) -> tuple[Found, Found | None]:
+    """A name printed with its address on one line, set apart by a dot or a bar: the name,
+    and the address when the rest reads as one."""
+    parts = _INLINE_SEPARATOR.split(found.value)
+    if len(parts) < 2:
+        return found, None
+    text = found.line.text
+    offset = text.find(found.value)
+    name_end = offset + len(parts[0]) if offset >= 0 else len(text)
+    name = Found(parts[0], found.line.span(max(offset, 0), name_end), found.confidence)
+    for part in parts[1:]:
+        if re.search(r"\d", part) and re.search(r"[^\W\d]{3}", part) and not _contact_line(part):
+            start = text.find(part)
+            where = found.line.span(start, start + len(part)) if start >= 0 else found.line
+            return name, Found(part, where, level.GUESS)
+    return name, None
+
+
+def _party_grid(
+    document: ParsedDocument, anchors: list[tuple[Line, int, str]]
+) -> tuple[dict[tuple[str, str], Found], set[Line]]:
+    """Seller and buyer side by side under headings on one row, their details in a grid: a
+    column of labels at the left (`Tên đơn vị`, `Mã số thuế`, `Địa chỉ`) and one column of
+    values per party. A value belongs to the party whose column it starts in, whatever line
+    the reader joined it into; a row without a label continues the row above. The values,
+    and the grid's label lines."""
+    for seller, _, role in anchors:
+        if role != "seller":
+            continue
+        for buyer, _, other in anchors:
+            if (
+                other == "buyer"
+                and buyer.page == seller.page
+                and abs(buyer.bbox[1] - seller.bbox[1]) <= 3
+                and abs(buyer.bbox[0] - seller.bbox[0]) >= 50
+            ):
+                found, labels = _read_grid(document, seller, buyer)
+                if found:
+                    return found, labels
+    return {}, set()
+
+
+def _read_grid(
+    document: ParsedDocument, seller: Line, buyer: Line
+) -> tuple[dict[tuple[str, str], Found], set[Line]]:
+    page = document.pages[seller.page - 1]
+    rows = _rows_under(page, max(seller.bbox[3], buyer.bbox[3]), seller.bbox[3] - seller.bbox[1])
+    segments = [line for row in rows for line in row]
+    if not segments:
+        return {}, set()
+    label_x = min(line.bbox[0] for line in segments)
+    clusters: list[list[float]] = []
+    for x in sorted(line.bbox[0] for line in segments if line.bbox[0] > label_x + 20):
+        if not clusters or x - clusters[-1][-1] > 20:
+            clusters.append([])
+        clusters[-1].append(x)
+    # A lone cell off its column (a Word table's empty neighbour) does not make a column.
+    columns = sorted(
+        cluster[0] for cluster in sorted(clusters, key=len, reverse=True)[:2] if len(cluster) > 1
+    )
+    if len(columns) != 2:
+        return {}, set()
+    # The labels: the words of a line at the left margin that end before the first value
+    # column (the reader may have joined a label to its value). They hold no figures, and
+    # two of them at least name a detail.
+    heads = [
+        [
+            word
+            for line in row
+            if abs(line.bbox[0] - label_x) <= 4
+            for word in line.words
+            if word.bbox[2] < columns[0] - 2
+        ]
+        for row in rows
+    ]
+    printed = [" ".join(word.text for word in head) for head in heads if head]
+    if (
+        any(re.search(r"\d", text) for text in printed)
+        or sum(_grid_key(text) is not None for text in printed) < 2
+        or not all(_label_cell(row, head, columns) for row, head in zip(rows, heads, strict=True))
     ):
-        return None
-    if any(p.search(fold(following.text)) for p in (_TAX_ID, _BANK, _SELLER, _BUYER)):
-        return None
-    if not re.search(r"\d", following.text) or not re.search(r"[^\W\d]{3}", following.text):
-        return None
-    if find_email(following.text) or find_phone(following.text) or _URL.search(following.text):
-        return None  # the contact line of a block without an address
-    return Found(following.text, following, level.GUESS)
+        return {}, set()
+    roles = ("seller", "buyer") if seller.bbox[0] < buyer.bbox[0] else ("buyer", "seller")
+    pieces: dict[tuple[str, str], list[Word]] = {}
+    labels: set[Line] = set()
+    key: str | None = None
+    for row, head in zip(rows, heads, strict=True):
+        words = [word for line in row for word in line.words if word not in head]
+        if head:
+            key = _grid_key(" ".join(word.text for word in head))
+            labels.update(line for line in row if head[0] in line.words)
+        if key is None:
+            continue
+        for word in sorted(words, key=lambda word: word.bbox[0]):
+            role = roles[1] if word.bbox[0] >= columns[1] - 4 else roles[0]
+            pieces.setdefault((role, key), []).append(word)
+    if {role for role, _ in pieces} != set(roles):
+        return {}, set()
+    found = {}
+    for where, words in pieces.items():
+        line = Line(tuple(words), page.number)
+        found[where] = Found(line.text, line, level.BY_CONTEXT)
+    return found, labels
+
+
+def _label_cell(row: list[Line], head: list[Word], columns: list[float]) -> bool:
+    """Whether a grid row's label stands in a cell of its own: what follows it on its line,
+    if anything, starts at a value column, not just after the label as a value would."""
+    if not head:
+        return True
+    line = next(line for line in row if head[0] in line.words)
+    rest = [word for word in line.words if word not in head]
+    return not rest or any(abs(rest[0].bbox[0] - column) <= 4 for column in columns)
+
+
+def _rows_under(page: Page, top: float, height: float) -> list[list[Line]]:
+    """The rows of lines under `top`, as long as they follow one another closely and the
+    line-item table has not begun."""
+    rows: list[list[Line]] = []
+    bottom = top
+    for line in sorted(
+        (line for line in page.lines if line.bbox[1] >= top - 1), key=lambda line: line.bbox[1]
+    ):
+        if rows and abs(line.bbox[1] - rows[-1][0].bbox[1]) <= 3:
+            rows[-1].append(line)
+            bottom = max(bottom, line.bbox[3])
+            continue
+        if line.bbox[1] - bottom > 1.8 * max(height, 1.0) or len(rows) >= 12:
+            break
+        rows.append([line])
+        bottom = line.bbox[3]
+    for index, row in enumerate(rows):
+        joined = Line(tuple(word for line in row for word in line.words), page.number)
+        if _is_header_row(joined) or _first_line_of_totals(joined):
+            return rows[:index]
+    return rows
+
+
+def _first_line_of_totals(line: Line) -> bool:
+    folded = fold(line.text)
+    return any(p.search(folded) for p in (_SUBTOTAL, _TOTAL_ONLY))
+
+
+def _grid_key(text: str) -> str | None:
+    folded = fold(text)
+    for pattern, key in (
+        (_TAX_ID, "tax_id"),
+        (_ADDRESS, "address"),
+        (_BANK, "bank_account"),
+        (_NAME, "name"),
+        (_SELLER, "name"),
+        (_BUYER, "name"),
+    ):
+        if pattern.search(folded):
+            return key
+    return None
 
 
 def _any_tax_id(text: str) -> str | None:
-    """An MST, or a foreign VAT number printed with its country prefix."""
-    return parse_tax_id(text) or parse_foreign_tax_id(text)
+    """An MST, a foreign VAT number printed with its country prefix, or another country's
+    number holding letters."""
+    return parse_tax_id(text) or parse_foreign_tax_id(text) or parse_lettered_tax_id(text)
 
 
 def _bank_account(text: str) -> str | None:
@@ -880,6 +1266,7 @@ def _line_items(document: ParsedDocument, language: str) -> list[_Item]:
         key="amount",
         is_end=_ends_table,
         is_section_total=lambda folded: bool(_SUBTOTAL.search(folded)),
+        figures=_FIGURE_COLUMNS,
     )
     _name_columns(rows, language)
     for row in rows:
@@ -1164,6 +1551,7 @@ def _wrapped_under_the_number(row: TableRow) -> None:
 # more: fairly well read (>= _FAIRLY_SURE) and better than it.
 _FAIRLY_SURE = 0.6
 _FIGURES = ("quantity", "unit_price", "amount")
+_FIGURE_COLUMNS = frozenset({*_FIGURES, "no", "vat_rate", "tax", "discount"})
 
 
 def _repair_line(fields: dict[str, str | None], row: TableRow) -> tuple[list[str], str | None]:

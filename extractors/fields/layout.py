@@ -50,11 +50,28 @@ def label_matches(document: ParsedDocument, label: re.Pattern[str]) -> list[tupl
     """Every line holding the label, with the offset where the value would start."""
     found = []
     for line in document.lines:
-        match = label.search(fold(line.text)) or label.search(line.text)
+        match = _search(label, line.text) or label.search(line.text)
         if match is not None:
             tail = _LABEL_TAIL.match(line.text[match.end() :])
             found.append((line, match.end() + (tail.end() if tail else 0)))
     return found
+
+
+def _search(label: re.Pattern[str], text: str) -> re.Match[str] | None:
+    folded = fold(text)
+    accented = _ACCENTED.get(label)
+    for match in label.finditer(folded):
+        printed = text[match.start() : match.end()]
+        if accented is None or printed == fold(printed):
+            return match
+        if accented.match(folded, match.start()):
+            return match  # a variant written with diacritics, which OCR may have lost
+    return None
+
+
+# For labels made with `ascii_exact`: the variants written with diacritics. The others match
+# only text printed without diacritics: `VAT` is not `VẬT` (`Vật tư`, supplies).
+_ACCENTED: dict[re.Pattern[str], re.Pattern[str] | None] = {}
 
 
 def value_for(
@@ -116,11 +133,19 @@ def below(document: ParsedDocument, line: Line, *, max_gap_lines: float = 1.8) -
     return best
 
 
-def label(*variants: str) -> re.Pattern[str]:
+def label(*variants: str, ascii_exact: bool = False) -> re.Pattern[str]:
     """A label regex matching any variant at a word start, case-insensitively, with or
-    without diacritics."""
+    without diacritics. With `ascii_exact`, `label_matches` takes a variant written without
+    diacritics (an English word) only where the text has none either: `vat` is a word of
+    both languages once folded."""
     alternatives = "|".join(variants)
-    return folded_pattern(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    pattern = folded_pattern(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    if ascii_exact:
+        accented = "|".join(variant for variant in variants if fold(variant) != variant)
+        _ACCENTED[pattern] = (
+            folded_pattern(rf"(?<![\w])(?:{accented})(?![\w])") if accented else re.compile("(?!)")
+        )
+    return pattern
 
 
 def block_label(*variants: str) -> re.Pattern[str]:
@@ -136,10 +161,13 @@ def continued(
     *,
     accept: Validator,
     max_lines: int = 2,
+    word_wraps: bool = False,
 ) -> Found:
     """`found` with the lines it wraps onto: each next line just below, starting where the
     value or its line starts (a wrapped cell or paragraph), that `accept` takes as more of
-    the same value rather than a new label."""
+    the same value rather than a new label. On a Word file's virtual page the paragraph's
+    alignment places each wrapped line, so its left edge says nothing: with `word_wraps`,
+    a line just below there that overlaps the value continues it too."""
     value, line = found.value, found.line
     # A wrapped value continues under itself or, like a paragraph, at its label's margin.
     first = found.line.words[0]
@@ -151,14 +179,18 @@ def continued(
     text_right = max((other.bbox[2] for other in page.lines), default=line.bbox[2])
     reach = Line((*printed.words, *line.words), line.page)
     for _ in range(max_lines):
-        nxt = below(document, line, max_gap_lines=1.0)
-        if nxt is None and line.bbox[2] >= 0.85 * text_right:
+        nxt = _own_column(below(document, line, max_gap_lines=1.0), line)
+        if nxt is None and (line.bbox[2] >= 0.85 * text_right or word_wraps):
             # A paragraph wrapped at the page's edge may go on with a short line at the
-            # label's margin ("Hà Nội"), not under the value: only a full line wraps.
-            nxt = below(document, reach, max_gap_lines=1.0)
+            # label's margin ("Hà Nội"), not under the value: only a full line wraps, or
+            # any line of a Word paragraph, which wraps at its cell's edge.
+            nxt = _own_column(below(document, reach, max_gap_lines=1.0), reach)
         if nxt is None:
             nxt = below_interleaved(page, line, min(reach.bbox[0], line.bbox[0]))
-        if nxt is None or not any(abs(nxt.bbox[0] - left) <= 4 for left in lefts):
+        if nxt is None:
+            break
+        aligned = any(abs(nxt.bbox[0] - left) <= 4 for left in lefts)
+        if not aligned and not (word_wraps and _wrapped_in_word(page, line, nxt)):
             break
         if nxt.words[0] in line.words:
             break  # the joined lines' box reaches down to the line just taken
@@ -170,12 +202,29 @@ def continued(
     return Found(value, line, found.confidence) if line is not found.line else found
 
 
+def _own_column(nxt: Line | None, line: Line) -> Line | None:
+    """`nxt`, unless it starts in the last quarter of a long `line`: the neighbouring
+    column's line, under the end of one reaching into it."""
+    if nxt is not None and nxt.bbox[0] > line.bbox[0] + 0.75 * (line.bbox[2] - line.bbox[0]):
+        return None
+    return nxt
+
+
+def _wrapped_in_word(page: Page, line: Line, nxt: Line) -> bool:
+    """Whether `nxt` may be the next visual line of `line`'s Word paragraph: both placed by
+    the Word reader, and `nxt` not a cell of a table's row (three cells or more)."""
+    if not all(word.source == "docx" for word in (*line.words, *nxt.words)):
+        return False
+    row = [other for other in page.lines if abs(other.bbox[1] - nxt.bbox[1]) <= 2]
+    return len(row) < 3
+
+
 def below_interleaved(page: Page, line: Line, left: float) -> Line | None:
     """On a Word file's virtual page, the next line under `line` past lines of another
     column: Word flows paragraphs one after another, so a block retyped beside another
     (`BÌNH` / `Mẫu số: 1` / `AN`) has the neighbour's lines between its own. Only lines
-    clear of `line` and its label (from `left`) sideways may stand between, each worth one
-    line of the gap."""
+    clear of `line` and its label (from `left`) sideways, or starting in its last quarter,
+    may stand between, each worth one line of the gap."""
     if not any(word.source == "docx" for word in line.words):
         return None
     x0, x1, bottom = left, line.bbox[2], line.bbox[3]
@@ -188,7 +237,9 @@ def below_interleaved(page: Page, line: Line, left: float) -> Line | None:
     for other in later:
         if other.bbox[1] - bottom > (between + 1) * step:
             return None
-        if other.bbox[0] > x1 or other.bbox[2] < x0:
+        # A long line may reach into the neighbouring column: a line starting in its last
+        # quarter is the neighbour's.
+        if other.bbox[0] > x0 + 0.75 * (x1 - x0) or other.bbox[2] < x0:
             between += 1
             continue
         return other if between else None

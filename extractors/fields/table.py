@@ -65,18 +65,23 @@ def read_table(
     is_end: Callable[[str], bool],
     min_columns: int = 3,
     is_section_total: Callable[[str], bool] | None = None,
+    figures: frozenset[str] = frozenset(),
 ) -> list[TableRow]:
     """The rows of the first table whose header names `key` and `min_columns` columns of
     `columns` (patterns over accent-folded text, most specific first). `is_end` sees each
     printed row's folded text and says where the table stops (a totals row); a row that
     `is_section_total` takes for a subtotal does not end it when more line items follow
-    (a table grouped in sections, each with its own subtotal)."""
+    (a table grouped in sections, each with its own subtotal). `figures` names the columns
+    (besides `key`) that hold only numbers: words printed under them just below the header
+    are its wrapped names (`Thành tiền` / `chưa thuế`), never a row."""
     rows: list[TableRow] = []
     header: list[Column] | None = None
     for page in document.pages:
         printed = _printed_rows(list(page.words))
         start = 0
-        found = _find_header(printed, columns, key=key, min_columns=min_columns)
+        found = _find_header(
+            printed, columns, key=key, min_columns=min_columns, figures=figures | {key}
+        )
         if found is not None:
             start, header = found
         elif header is None:
@@ -288,6 +293,7 @@ def _find_header(
     *,
     key: str,
     min_columns: int,
+    figures: frozenset[str] = frozenset(),
 ) -> tuple[int, list[Column]] | None:
     """The first band of one to three rows naming the key and enough columns: the index of
     the first row after it, and its columns left to right."""
@@ -320,7 +326,7 @@ def _find_header(
                     if (
                         not completes
                         and not _is_gloss(printed[end])
-                        and not _under_unnamed(printed[end], found)
+                        and not _under_headings(printed[end], found, figures)
                     ):
                         break
                     if completes:
@@ -383,11 +389,17 @@ def _counts_up(labels: list[str]) -> bool:
     return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
 
 
-def _under_unnamed(words: list[Word], header: list[Column]) -> bool:
-    """A row whose words all sit under headings no lexicon names (`Số` / `TT`): the wrapped
-    end of those headings, not a cell's first line, which sits under a named column."""
+def _under_headings(words: list[Word], header: list[Column], figures: frozenset[str]) -> bool:
+    """A row whose words all sit under headings no lexicon names (`Số` / `TT`) or over
+    columns of numbers (`Thành tiền` / `chưa thuế GTGT`, centred and wider than the first
+    line): the wrapped ends of those headings, not a cell's first line, which sits under
+    a column of words."""
     return all(
-        any(is_unnamed(c.name) and c.x0 - 2 <= w.bbox[0] and w.bbox[2] <= c.x1 + 2 for c in header)
+        any(
+            (is_unnamed(c.name) or c.name in figures)
+            and c.x0 - 2 <= (w.bbox[0] + w.bbox[2]) / 2 <= c.x1 + 2
+            for c in header
+        )
         for w in words
     )
 

@@ -6,8 +6,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.record import DocType, Record
-from extractors.service import extract_file
+from extractors.record import DocType, Record, SourcePart
+from extractors.service import extract_file, extract_parts
 from pipeline.store.settings import Settings
 from rules.book import RuleBook
 from rules.data import DATA_DIR
@@ -24,17 +24,39 @@ def build_record(
     facts: Facts | None = None,
     doc_type: DocType | None = None,
     as_of: date | None = None,
+    part: SourcePart | None = None,
 ) -> Record:
-    """The file's record with its rules run on what the record alone shows (and `facts`,
-    when the caller knows more, e.g. an earlier copy of the same invoice); extracted as
-    `doc_type` when a reviewer chose the type, and read as of the day `as_of` (the day it
-    arrived; today when None)."""
+    """The file's record (or only its part `part`'s) with its rules run on what the record
+    alone shows (and `facts`, when the caller knows more, e.g. an earlier copy of the same
+    invoice); extracted as `doc_type` when a reviewer chose the type, and read as of the day
+    `as_of` (the day it arrived; today when None)."""
     record = extract_file(
-        path, filename=filename, limits=settings.read_limits, doc_type=doc_type, as_of=as_of
+        path,
+        filename=filename,
+        limits=settings.read_limits,
+        doc_type=doc_type,
+        as_of=as_of,
+        part=part,
     )
     if record.error is None:
         check_record(record, settings=settings, facts=facts)
     return record
+
+
+def build_records(
+    path: Path,
+    *,
+    filename: str,
+    settings: Settings,
+    facts: Facts | None = None,
+    as_of: date | None = None,
+) -> list[Record]:
+    """One checked record per document the file holds, in page order (see `build_record`)."""
+    records = extract_parts(path, filename=filename, limits=settings.read_limits, as_of=as_of)
+    for record in records:
+        if record.error is None:
+            check_record(record, settings=settings, facts=facts)
+    return records
 
 
 def check_record(

@@ -19,23 +19,25 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from types import FrameType
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from extractors.record import Record
+from extractors.record import Record, SourcePart
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.faults import crash_point
-from pipeline.jobs.processing import build_record, rule_book
+from pipeline.jobs.processing import build_record, build_records, rule_book
 from pipeline.jobs.queue import Claim
 from pipeline.jobs.supervisor import ChildSpec
 from pipeline.lifecycle import transition
 from pipeline.review import checking
 from pipeline.store.db import make_engine, make_session_factory, transaction
-from pipeline.store.models import Document, DocumentEvent
+from pipeline.store.models import Document, DocumentEvent, part_key
 from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
 from pipeline.store.settings import Settings
 
@@ -133,23 +135,22 @@ class Worker:
         return True
 
     def _process(self, claim: Claim) -> None:
-        def read() -> tuple[str, str, str | None, date]:
+        def read() -> _Job:
             with transaction(self.sessions) as session:
                 document = session.get_one(Document, claim.document_id)
-                # A CV's "until now" means the day it arrived, however late it is processed.
-                received = checking.business_day(document.received_at)
-                return document.filename, document.sha256, document.forced_type, received
+                return _Job(
+                    filename=document.filename,
+                    blob=document.blob_sha256,
+                    forced_type=document.forced_type,
+                    # A CV's "until now" means the day it arrived, however late it is processed.
+                    received=checking.business_day(document.received_at),
+                    part=_part_of(document),
+                )
 
-        filename, sha256, forced_type, received = self._persist("reading a claimed job", read)
+        job = self._persist("reading a claimed job", read)
         try:
             with self._heartbeat(claim):
-                record = build_record(
-                    self.blobs.path_for(sha256),
-                    filename=filename,
-                    settings=self.settings,
-                    doc_type=forced_type,  # type: ignore[arg-type]
-                    as_of=received,
-                )
+                records = self._read(job)
         except Exception as exc:
             if is_outage(exc):
                 # The disk is full (OCR's temporary files), not the file at fault: the job
@@ -163,43 +164,116 @@ class Worker:
             self._persist("recording a failed attempt", lambda: self._retry_or_fail(claim, error))
             return
         crash_point("worker.processed", self.settings.crash_at)
-        self._persist("storing a result", lambda: self._complete(claim, record))
+        self._persist("storing a result", lambda: self._complete(claim, records))
 
-    def _complete(self, claim: Claim, record: Record) -> None:
+    def _read(self, job: _Job) -> list[Record]:
+        """The records of the job's document: its part's pages when it is a part of a file
+        (or a reviewer chose its type: the whole document, as that type); otherwise one per
+        document the file holds."""
+        path = self.blobs.path_for(job.blob)
+        if job.part is not None or job.forced_type is not None:
+            record = build_record(
+                path,
+                filename=job.filename,
+                settings=self.settings,
+                doc_type=job.forced_type,  # type: ignore[arg-type]
+                as_of=job.received,
+                part=job.part,
+            )
+            return [record]
+        return build_records(
+            path, filename=job.filename, settings=self.settings, as_of=job.received
+        )
+
+    def _complete(self, claim: Claim, records: list[Record]) -> None:
         # Tried again after an outage: the lease decides, so a result is stored once even
         # when the first try did commit, or another worker took the job over meanwhile.
+        # The file's further parts are made in the same transaction, so they exist exactly
+        # when the job is done.
         with transaction(self.sessions) as session:
             if not queue.complete(session, claim):
                 log.warning("job %s: lease lost, result discarded", claim.job_id)
                 session.rollback()
                 return
             document = session.get_one(Document, claim.document_id)
-            document.record = record.model_dump(mode="json")
-            document.doc_type = record.doc_type
-            document.language = record.language
-            if record.error is not None:
-                _set_failed(session, document, code=record.error.code, message=record.error.message)
-            else:
-                checking.settle(
-                    session,
-                    document=document,
-                    record=record,
-                    rules=self.rules.current(),
-                    settings=self.settings,
-                    actor=f"worker {self.name}",
-                )
-            session.add(
-                DocumentEvent(
-                    document_id=document.id,
-                    actor=f"worker {self.name}",
-                    kind="processed",
-                    data={
-                        "attempt": claim.attempt,
-                        "doc_type": record.doc_type,
-                        "status": document.status.value,
-                    },
-                )
+            first, *further = records
+            if first.source.part is not None and document.source_document_id is None:
+                _mark_part(document, first.source.part)
+            self._store(session, document, first, attempt=claim.attempt)
+            for record in further:
+                self._store_part(session, document, record, attempt=claim.attempt)
+            crash_point("worker.parts_stored", self.settings.crash_at)
+
+    def _store(self, session: Session, document: Document, record: Record, *, attempt: int) -> None:
+        document.record = record.model_dump(mode="json")
+        document.doc_type = record.doc_type
+        document.language = record.language
+        if record.error is not None:
+            _set_failed(session, document, code=record.error.code, message=record.error.message)
+        else:
+            checking.settle(
+                session,
+                document=document,
+                record=record,
+                rules=self.rules.current(),
+                settings=self.settings,
+                actor=f"worker {self.name}",
             )
+        session.add(
+            DocumentEvent(
+                document_id=document.id,
+                actor=f"worker {self.name}",
+                kind="processed",
+                data={
+                    "attempt": attempt,
+                    "doc_type": record.doc_type,
+                    "status": document.status.value,
+                },
+            )
+        )
+
+    def _store_part(
+        self, session: Session, source: Document, record: Record, *, attempt: int
+    ) -> None:
+        """A further part of the file as a document of its own, through the rules and review
+        like any other; made once, whatever happened to an earlier try."""
+        part = record.source.part
+        assert part is not None  # a file's further records are its parts
+        existing = session.scalar(
+            select(Document).where(
+                Document.source_document_id == source.id, Document.part_index == part.index
+            )
+        )
+        if existing is not None:
+            return
+        document = Document(
+            sha256=part_key(source.sha256, part.index),
+            file_sha256=source.sha256,
+            source_document_id=source.id,
+            filename=source.filename,
+            relative_path=source.relative_path,
+            size=source.size,
+            media_type=source.media_type,
+            received_at=source.received_at,
+            archive_path=source.archive_path,
+            filed_at=source.filed_at,
+            uploaded_by=source.uploaded_by,
+        )
+        _mark_part(document, part)
+        session.add(document)
+        session.flush()
+        actor = f"worker {self.name}"
+        session.add(
+            DocumentEvent(
+                document_id=document.id,
+                actor=actor,
+                kind="received",
+                data={"part_of": source.id, "part": part.index, "pages": part.pages},
+            )
+        )
+        # Read with the file: the part's own job would read it again for nothing.
+        transition(session, document, "claimed", actor=actor)
+        self._store(session, document, record, attempt=attempt)
 
     def _release(self, claim: Claim) -> None:
         with transaction(self.sessions) as session:
@@ -292,6 +366,32 @@ class Worker:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class _Job:
+    filename: str
+    blob: str
+    forced_type: str | None
+    received: date
+    part: SourcePart | None
+
+
+def _part_of(document: Document) -> SourcePart | None:
+    if document.part_index is None or document.first_page is None or document.last_page is None:
+        return None
+    return SourcePart(
+        index=document.part_index,
+        count=document.part_count or document.part_index,
+        pages=list(range(document.first_page, document.last_page + 1)),
+    )
+
+
+def _mark_part(document: Document, part: SourcePart) -> None:
+    document.part_index = part.index
+    document.part_count = part.count
+    document.first_page = part.pages[0]
+    document.last_page = part.pages[-1]
 
 
 def _set_failed(session: Session, document: Document, *, code: str, message: str) -> None:

@@ -11,7 +11,6 @@ class NotPostable(BackofficeError):
     http_status = 422
 
 
-
 class DuplicateInvoice(NotPostable):
     """The invoice is, or probably is, one already held by another document."""
 

@@ -41,7 +41,6 @@ class UnknownItems(BackofficeError):
     code = "unknown_items"
     http_status = 422
 
-
     def __init__(
         self, stream: FeedStream, positions: Collection[int], item_ids: Collection[int]
     ) -> None:

@@ -421,7 +421,6 @@ class InvalidFields(BackofficeError):
     code = "invalid_fields"
     http_status = 422
 
-
     def __init__(self, message: str, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(message)
         self.errors = list(errors)

@@ -4,6 +4,7 @@ the registers, and the people and systems allowed to use the API."""
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -69,6 +70,9 @@ class Document(Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The file's bytes; for a further part of a file holding several documents, a key of
+    # its own derived from the file's (`part_key`), the bytes being the file's
+    # (`file_sha256`).
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str] = mapped_column(String(1024))
     relative_path: Mapped[str] = mapped_column(String(4096))
@@ -110,6 +114,17 @@ class Document(Base):
     record_date: Mapped[date | None] = mapped_column(Date, default=None)
     # The type a reviewer chose: the worker extracts with it instead of classifying.
     forced_type: Mapped[str | None] = mapped_column(String(20), default=None)
+    # A file holding several documents (a stack scanned into one PDF): each is the
+    # `part_index`-th of `part_count`, on the file's pages `first_page` to `last_page`. The
+    # first part is the file's own document; each further part is a document of its own,
+    # made once by the worker that read the file, with `source_document_id` naming the
+    # file's document and `file_sha256` its bytes. All null for a file holding one document.
+    source_document_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    file_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    part_index: Mapped[int | None] = mapped_column(Integer, default=None)
+    part_count: Mapped[int | None] = mapped_column(Integer, default=None)
+    first_page: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_page: Mapped[int | None] = mapped_column(Integer, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -129,7 +144,20 @@ class Document(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def blob_sha256(self) -> str:
+        """Where its bytes are in the blob store: the file's, for a part of a file."""
+        return self.file_sha256 or self.sha256
 
+
+def part_key(file_sha256: str, index: int) -> str:
+    """The `sha256` of the `index`-th part of a file: one value per part, so a part made
+    twice collides with itself."""
+    return hashlib.sha256(f"{file_sha256}:part:{index}".encode()).hexdigest()
+
+
+# A retried job finds the parts an earlier try made instead of making them again.
+Index("uq_documents_source_part", Document.source_document_id, Document.part_index, unique=True)
 # The review queue's order (priority high to low, then oldest), as one ascending key so a
 # cursor is a row-value range of the index; and the filters a plain queue scan is slow for.
 Index("ix_documents_review_queue", Document.status, -Document.review_priority, Document.id)

@@ -19,6 +19,7 @@ from tests.docgen.common import GeneratedDocument
 # Between two blocks on one printed row: wider than a word space (about 0.3 em).
 _COLUMN_GAP_EM = 0.6
 _ROW_TOLERANCE = 2.5
+_WRAP_TOLERANCE = 3.0  # points between a cell's first line and its wrapped lines
 
 
 @dataclass
@@ -121,8 +122,16 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
             anchors = [(segment.x0, segment.x1) for segment in row]
             table = word.add_table(rows=0, cols=len(anchors))
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            # Each cell's text of the current table row: a wrapped line of a cell is
+            # aligned with it.
+            starts: dict[int, _Segment] = {}
             while index < len(rows) and (current := rows[index]) is not None:
                 if len(current) >= 3:
+                    if table.rows and len(current) >= len(anchors) + 2:
+                        # Columns this table does not have: the next table (the line items
+                        # under a grid of party details) starts here. One column more is
+                        # this table's, under two headings printed touching.
+                        break
                     cells = table.add_row().cells
                     placed: dict[int, _Segment] = {}
                     for segment in current:
@@ -133,14 +142,16 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
                             placed[column] = segment
                     for column, cell in enumerate(cells):
                         fill(cell, placed.get(column))
-                elif table.rows and _continues(anchors, current):
-                    # Wrapped text: in Word it is the same cell, wrapping on its own.
-                    cell = table.rows[-1].cells[_nearest(anchors, current[0])]
-                    cell.paragraphs[0].add_run(" " + current[0].text)
-                elif table.rows and _continues_values(anchors, current):
-                    # Several cells of the row wrapping at once (side-by-side party blocks).
-                    for segment in current:
-                        cell = table.rows[-1].cells[_nearest(anchors, segment)]
+                    starts = dict(placed)
+                elif (
+                    table.rows
+                    and (_continues(anchors, current) or _continues_values(anchors, current))
+                    and (columns := _wrapped(starts, current)) is not None
+                ):
+                    # Wrapped text, of one cell or of several at once (side-by-side party
+                    # blocks): in Word it is the same cell, wrapping on its own.
+                    for segment, column in zip(current, columns, strict=True):
+                        cell = table.rows[-1].cells[column]
                         cell.paragraphs[0].add_run(" " + segment.text)
                 else:
                     break
@@ -176,7 +187,8 @@ def as_docx(doc: GeneratedDocument) -> GeneratedDocument:
 
 
 def _continues(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
-    return len(row) == 1 and _inside(anchors, row[0])
+    """One segment right of the first column: perhaps a wrapped line of a cell."""
+    return len(row) == 1 and row[0].x0 > anchors[0][1]
 
 
 def _continues_values(anchors: list[tuple[float, float]], row: list[_Segment]) -> bool:
@@ -188,6 +200,28 @@ def _continues_values(anchors: list[tuple[float, float]], row: list[_Segment]) -
         and all(_nearest(anchors, segment) != 0 for segment in row)
         # a label starts a row of its own (`Due Date:` under `Invoice Date:`)
         and not any(segment.text.rstrip().endswith(":") for segment in row)
+    )
+
+
+def _wrapped(starts: dict[int, _Segment], row: list[_Segment]) -> list[int] | None:
+    """The cell of the row above each segment continues: one holding text that the
+    segment is aligned with (left, centred or right), as a wrapped line is; None when a
+    segment continues none (totals printed under the last line item's figures). A
+    heading centred over a left-aligned column does not say where its cells are."""
+    columns = []
+    for segment in row:
+        column = next((column for column, cell in starts.items() if _aligned(cell, segment)), None)
+        if column is None:
+            return None
+        columns.append(column)
+    return columns
+
+
+def _aligned(cell: _Segment, segment: _Segment) -> bool:
+    return (
+        abs(cell.x0 - segment.x0) <= _WRAP_TOLERANCE
+        or abs(cell.x1 - segment.x1) <= _WRAP_TOLERANCE
+        or abs((cell.x0 + cell.x1) - (segment.x0 + segment.x1)) <= 2 * _WRAP_TOLERANCE
     )
 
 

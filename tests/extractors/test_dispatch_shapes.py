@@ -10,7 +10,8 @@ import pytest
 
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
-from tests.docgen import shapes19
+from tests import docgen
+from tests.docgen import catalogue, shapes19
 from tests.docgen.common import write
 
 LIMITS = ReadLimits(max_file_bytes=50 * 2**20, max_pages=50)
@@ -24,3 +25,22 @@ def test_decision_subject_and_digitally_signed_name(seed: int, tmp_path: Path) -
     assert record.doc_type == "dispatch"
     for key, value in doc.fields.items():
         assert record.fields[key] == value, key
+
+
+@pytest.mark.parametrize(
+    ("layout", "seed", "fmt", "key"),
+    [
+        # `CÔNG TY TNHH CÔNG NGHỆ` / `TRƯỜNG SƠN`: a line of business before the company's
+        # own name, not a school (`TRƯỜNG …`) under the company.
+        ("dispatch/vi/tuned:dispatch-vi", 701, "pdf", "issuer"),
+        # `Về việc …` then the `Căn cứ …` recitals: the recitals are no part of the subject.
+        ("dispatch/vi/more:vi_thong_bao", 702, "docx", "subject"),
+    ],
+)
+def test_issuer_and_subject_end_where_their_block_ends(
+    layout: str, seed: int, fmt: str, key: str, tmp_path: Path
+) -> None:
+    doc = catalogue.BY_ID[layout].make(seed)
+    made = docgen.as_docx(doc) if fmt == "docx" else doc
+    record = extract_file(write(made, tmp_path / f"letter.{fmt}"), limits=LIMITS)
+    assert record.fields[key] == doc.fields[key]

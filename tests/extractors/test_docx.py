@@ -10,6 +10,7 @@ import pytest
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
 from tests import docgen
+from tests.docgen import catalogue
 
 LIMITS = ReadLimits()
 
@@ -230,3 +231,16 @@ def test_a_cv_whose_table_cells_wrap_keeps_each_employer_and_school_whole(
     assert record.fields["education"][0]["institution"] == (
         "Hanoi University of Science and Technology"
     )
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_a_word_invoice_keeps_its_last_line_item_apart_from_the_totals_under_it(
+    seed: int, tmp_path: Path
+) -> None:
+    doc = catalogue.BY_ID["invoice/en/holdout:en_uk"].make(seed)
+    record = extract_file(docgen.write(docgen.as_docx(doc), tmp_path / "inv.docx"), limits=LIMITS)
+    assert len(record.fields["line_items"]) == len(doc.fields["line_items"])
+    last, want = record.fields["line_items"][-1], doc.fields["line_items"][-1]
+    assert (last["description"], last["amount"]) == (want["description"], want["amount"])
+    for key in ("subtotal", "total"):
+        assert record.fields[key] == doc.fields[key], key

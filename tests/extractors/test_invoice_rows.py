@@ -29,8 +29,6 @@ def _items(record_fields: dict[str, Any]) -> list[dict[str, Any]]:
     return [{key: item.get(key) for key in _ITEM_FIELDS} for item in record_fields["line_items"]]
 
 
-# DOCX of the other layouts is left out: its reader lays table cells out without their
-# printed widths, so words of neighbouring cells interleave (a known limit, not this module's).
 @pytest.mark.parametrize(
     ("layout", "form"),
     [
@@ -44,7 +42,12 @@ def _items(record_fields: dict[str, Any]) -> list[dict[str, Any]]:
                 "vi_lexicon_grid",
             )
         ),
-        ("vi_price_first", "docx"),
+        # In Word: a header wrapped in its cell (`Thành tiền` / `chưa thuế`), a per-line
+        # VAT column, the party grid above the items' table.
+        *(
+            (layout, "docx")
+            for layout in ("vi_price_first", "vi_party_grid", "en_vat_column", "en_side_grid")
+        ),
     ],
 )
 def test_line_items_of_tables_with_row_numbers_and_vat_columns(
@@ -148,3 +151,60 @@ def test_a_column_of_figures_no_product_explains_is_left_out_not_guessed() -> No
     assert [Decimal(item["quantity"]) for item in items] == [10, 3, 5]
     assert [Decimal(item["unit_price"]) for item in items] == [Decimal("4.5"), 85, 178]
     assert all(item["unit"] is None for item in items)
+
+
+def _invoice_with_totals(totals: Sequence[tuple[str, str]]) -> ParsedDocument:
+    rows: list[tuple[float, Sequence[tuple[float, str]]]] = [
+        (30, [(40, "Northwind Supplies Ltd")]),
+        (70, [(220, "INVOICE")]),
+        (84, [(40, "Invoice No.: 4471"), (300, "Date: 12/03/2026")]),
+        (130, [(60, "Description"), (260, "Qty"), (320, "Price"), (400, "Amount")]),
+        (146, [(60, "Copy paper A4"), (260, "10"), (320, "4.50"), (400, "45.00")]),
+        (162, [(60, "Toner cartridge"), (260, "3"), (320, "85.00"), (400, "255.00")]),
+    ]
+    top = 190.0
+    for label, figure in totals:
+        rows.append((top, [(300, label), (400, figure)]))
+        top += 16
+    return _document(rows, "en")
+
+
+def test_a_subtotal_under_a_label_no_lexicon_knows_is_the_figure_the_lines_add_up_to() -> None:
+    totals = [("Net total", "300.00"), ("Tax", "60.00"), ("Total", "360.00")]
+    fields = InvoiceExtractor().extract(_invoice_with_totals(totals)).fields
+    assert (fields["subtotal"], fields["vat_amount"], fields["total"]) == ("300", "60", "360")
+
+
+def test_an_invoice_printing_only_its_total_has_no_subtotal() -> None:
+    fields = InvoiceExtractor().extract(_invoice_with_totals([("Total", "300.00")])).fields
+    assert fields["total"] == "300"
+    assert fields["subtotal"] is None
+
+
+def _invoice_with_rates(rates: Sequence[str], totals: Sequence[tuple[str, str]]) -> ParsedDocument:
+    heads = [(60, "Description"), (220, "Qty"), (260, "Price"), (320, "Amount"), (400, "VAT")]
+    rows: list[tuple[float, Sequence[tuple[float, str]]]] = [
+        (30, [(40, "Northwind Supplies Ltd")]),
+        (70, [(220, "INVOICE")]),
+        (84, [(40, "Invoice No.: 4471"), (300, "Date: 12/03/2026")]),
+        (130, heads),
+        (146, [(60, "Copy paper A4"), (220, "10"), (260, "4.50"), (320, "45.00"), (400, rates[0])]),
+        (162, [(60, "Desk lamp"), (220, "5"), (260, "51.00"), (320, "255.00"), (400, rates[1])]),
+    ]
+    top = 190.0
+    for label, figure in totals:
+        rows.append((top, [(300, label), (400, figure)]))
+        top += 16
+    return _document(rows, "en")
+
+
+def test_the_one_rate_every_line_prints_is_the_invoices_when_the_vat_bears_it_out() -> None:
+    totals = [("Subtotal", "300.00"), ("VAT", "30.00"), ("Total", "330.00")]
+    fields = InvoiceExtractor().extract(_invoice_with_rates(["10%", "10%"], totals)).fields
+    assert fields["vat_rate"] == "10"
+
+
+def test_lines_at_two_rates_give_the_invoice_no_one_rate() -> None:
+    totals = [("Subtotal", "300.00"), ("VAT rate: 10%", ""), ("VAT", "27.75"), ("Total", "327.75")]
+    fields = InvoiceExtractor().extract(_invoice_with_rates(["10%", "5%"], totals)).fields
+    assert fields["vat_rate"] is None

@@ -434,3 +434,25 @@ def test_an_item_code_column_beside_the_description_stays_out_of_it() -> None:
         "Shipping",
     ]
     assert [row["amount"] for row in read] == ["3,610.00", "25.00"]
+
+
+def test_heading_ends_wrapped_under_columns_of_figures_are_no_row() -> None:
+    """`Thành tiền` / `chưa thuế GTGT` centred and wider than its first line, `(VNĐ)` under
+    the price, both just below the header: the headings' ends, not a first row."""
+    rows = [
+        (100, [(40, "STT"), (80, "Tên hàng"), (300, "Đơn giá"), (400, "Thành tiền"), (480, "TS")]),
+        (112, [(300, "(VNĐ)"), (390, "chưa thuế GTGT")]),
+        (130, [(40, "1"), (80, "Giấy in A4"), (300, "68.000"), (400, "1.632.000"), (480, "10%")]),
+        (146, [(40, "2"), (80, "Màn hình LG"), (300, "3.157.000"), (400, "25.256.000")]),
+        (170, [(300, "Cộng tiền hàng:"), (400, "26.888.000")]),
+    ]
+    document = ParsedDocument("application/pdf", [_page(1, rows)])
+    read = read_table(
+        document,
+        _COLUMNS,
+        key="amount",
+        is_end=lambda t: bool(_TOTALS.search(t)),
+        figures=frozenset({"unit_price", "amount"}),
+    )
+    assert [row.text("amount") for row in read] == ["1.632.000", "25.256.000"]
+    assert [row.text("description") for row in read] == ["Giấy in A4", "Màn hình LG"]

@@ -12,6 +12,7 @@ import pytest
 
 from extractors.record import Record
 from tests import docgen
+from tests.docgen import catalogue
 from tests.support.machine import ROOT, extract
 
 # Slow: the real console script, a new process per case.
@@ -50,6 +51,27 @@ def test_extract_prints_one_schema_record_per_pdf_and_touches_no_database(
         "warnings",
     }
     assert not (tmp_path / "data").exists()
+
+
+def test_extract_prints_one_record_per_document_of_a_stack_in_page_order(
+    tmp_path: Path,
+) -> None:
+    made = catalogue.stack(3)
+    stack = tmp_path / "stack.pdf"
+    stack.write_bytes(made.content)
+    single = docgen.write(docgen.invoice(7), tmp_path / "hd.pdf")
+
+    result = extract(stack, single, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    records = [Record.model_validate_json(line) for line in result.stdout.splitlines()]
+    assert [
+        (r.source.filename, r.doc_type, r.source.part.pages if r.source.part else None)
+        for r in records
+    ] == [
+        ("stack.pdf", p.document.doc_type, list(range(p.first_page, p.last_page + 1)))
+        for p in made.parts
+    ] + [("hd.pdf", "invoice", None)]
 
 
 def test_extract_reports_a_bad_file_with_an_error_code_and_exits_non_zero(
@@ -120,6 +142,23 @@ def test_rules_check_flags_a_doctored_total_and_a_repeated_invoice(tmp_path: Pat
     assert result.returncode == 1  # an error rule fails on the second file
     human = backoffice("rules", "check", str(original), cwd=tmp_path)
     assert "invoice.totals_add_up" in human.stdout and "pass" in human.stdout
+
+
+def test_rules_check_checks_each_document_of_a_stack_and_none_as_another_s_copy(
+    tmp_path: Path,
+) -> None:
+    made = catalogue.stack(3)
+    stack = tmp_path / "stack.pdf"
+    stack.write_bytes(made.content)
+
+    result = backoffice("rules", "check", "--json", str(stack), cwd=tmp_path)
+
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["doc_type"] for line in lines] == [p.document.doc_type for p in made.parts]
+    for line in lines:
+        assert not any(
+            r["rule"].endswith("not_duplicate") and not r["passed"] for r in line["rules"]
+        )
 
 
 def test_rules_test_runs_every_pack_example_and_fails_a_pack_whose_example_is_wrong(

@@ -217,3 +217,28 @@ def test_auto_approval_only_when_enabled_every_error_passes_and_fields_are_confi
         sessions, settle(sessions, unsure, "low.pdf", FIELDS | {"invoice_number": "7"})
     )
     assert doubtful.status is DocumentStatus.REVIEW
+
+
+def test_a_clean_generated_invoice_is_approved_through_the_worker_and_a_wrong_total_held(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    # Read from the file, not stated: its values earn their confidence from the page's own
+    # cross-checks (totals add up with the lines and the words, tax code checksum, labels).
+    auto = settings.model_copy(update={"auto_approve_types": frozenset({"invoice"})})
+    docgen.write(docgen.invoice(5), auto.inbox / "clean.pdf")
+    docgen.write(docgen.invoice(6, fault="total"), auto.inbox / "total.pdf")
+    ingest_inbox(auto)
+    worker = Worker(auto)
+    try:
+        assert worker.run(exit_when_idle=True) == 2
+    finally:
+        worker.close()
+    with sessions() as session:
+        clean, wrong = session.scalars(select(Document).order_by(Document.filename)).all()
+        assert clean.filename == "clean.pdf"
+        assert clean.status is DocumentStatus.POSTED, [
+            (c.rule, c.message) for c in clean.rule_checks if not c.passed
+        ]
+        assert wrong.status is DocumentStatus.REVIEW
+        assert not next(c for c in wrong.rule_checks if c.rule == "invoice.totals_add_up").passed
+        assert wrong.record["confidence"]["total"] < auto.auto_approve_confidence

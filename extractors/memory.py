@@ -1,0 +1,888 @@
+"""Layout memory: where a reviewer's corrected value was printed on a sender's document, and
+reading it from the same place on that sender's next document of the same layout.
+
+Generic extraction reads any layout and will always miss on some; a memory reads one. It is
+learned from a correction: the value the reviewer typed is found among the page's words, and
+the label words beside or above it become its anchor. On a later document the memory is
+recalled when the sender is printed on it and its page's words sit where the learned page's
+did; the anchor is found again (fuzzily, OCR shifts letters) and the value read at the same
+offset, in its field's form. Every function here is pure: the pipeline stores memories and
+hands them in, so a memory learned on one worker serves every other.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from stdnum.vn import mst
+
+from extractors.document import Line, Page, ParsedDocument, Word, union
+from extractors.fields import confidence as level
+from extractors.fields.base import Extraction
+from extractors.fields.layout import Found
+from extractors.normalize import (
+    clean_text,
+    parse_date,
+    parse_foreign_tax_id,
+    parse_money,
+    parse_tax_id,
+    parse_vat_rate,
+)
+from extractors.text import fold
+
+Kind = Literal["money", "date", "tax_id", "rate", "text"]
+# `inside`: the label is printed as part of the value (`Ngày … tháng … năm …`).
+Side = Literal["left", "above", "inside"]
+
+# Fields never learned: a CV is personal data on a one-off layout, line items are columns
+# (remembered per column, not per cell), and lists of clauses are not read at one place.
+NEVER_LEARNED = frozenset({"cv"})
+_NOT_LEARNED_PATH = re.compile(r"^(line_items|clauses|skills|experience|education)\b")
+
+_MONEY = frozenset({"subtotal", "vat_amount", "total", "value", "amount"})
+_DATES = re.compile(r"(^|\.)(\w*date|date)$")
+
+# How alike two pages must be for one's memory to serve the other (`likeness`): measured on
+# the generator's layouts, two documents of one layout score 0.6 at the median (the
+# generator rewords labels from seed to seed, which a sender's template does not), two of
+# different layouts 0.01 at the median and at most 0.64, for English letters that barely
+# differ at all.
+SAME_LAYOUT = 0.4
+# How far a word may move between two prints of one layout, as a share of the page: OCR and
+# a value of another length shift words a little, a different template moves them a lot.
+_JITTER = 0.03
+_FUZZY_ANCHOR = 0.8
+_MAX_ANCHOR_WORDS = 5
+_MAX_SPAN_WORDS = 10
+_MAX_WRAPPED_LINES = 4
+_PRINT_WORDS = 400
+# Fewer shared words than this say nothing about a layout (a near-empty page or OCR failure).
+_SHARED_WORDS = 8
+
+
+class Anchor(BaseModel):
+    """The label words a value is printed after (`left`) or under (`above`), where they sat
+    (fractions of the page) and where the value starts relative to them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(min_length=2)
+    side: Side
+    x: float
+    y: float
+    dx: float
+    dy: float
+    vx: float  # where the value starts across the page
+    words: int = Field(ge=1)  # how many printed words the label is
+
+
+class FieldMemory(BaseModel):
+    """Where one field's value lies on a sender's layout."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    kind: Kind
+    page: int = Field(ge=1)
+    anchor: Anchor
+    # A text value may wrap: the widest gap between its lines, and the gap to the aligned
+    # line that ended it (in line heights), tell where it ends on the next document.
+    wrap_gap: float | None = None
+    end_gap: float | None = None
+    # From the value's left edge to the next column's (a share of the page), when the value
+    # shares its lines with that column: words from there on are the neighbour's.
+    width: float | None = None
+
+
+class LayoutPrint(BaseModel):
+    """A page's words that read as labels (letters only), with where they start (fractions of
+    the page), in reading order: what a layout keeps while its values change."""
+
+    model_config = ConfigDict(frozen=True)
+
+    words: tuple[tuple[str, float, float], ...]
+
+
+class Memory(BaseModel):
+    """One learned memory as the pipeline stores it: a field's place on a sender's layout, or
+    (with `doc_type_as` set and no `field`) the type a reviewer gave the sender's documents."""
+
+    id: int | None = None
+    doc_type: str
+    sender: str
+    layout: LayoutPrint
+    field: FieldMemory | None = None
+    doc_type_as: str | None = None
+    # Kept when recalled values stand, lowered when a reviewer corrects one again.
+    weight: float = Field(default=1.0, ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class Recalled:
+    path: str
+    value: str
+    line: Line
+    memory: Memory
+
+
+# --- senders --------------------------------------------------------------------------------
+
+
+def sender_of(
+    doc_type: str, fields: Mapping[str, Any], *, own_tax_ids: Iterable[str] = ()
+) -> str | None:
+    """Who sent a document, as memories key it: an invoice's seller (tax code, else name), a
+    letter's issuing agency, a contract's counterparty (the first party that is not the
+    company itself). CVs have none: they are never learned from."""
+    if doc_type == "invoice":
+        return _party_key(fields.get("seller"))
+    if doc_type == "dispatch":
+        issuer = fields.get("issuer")
+        return _name_key(issuer) if isinstance(issuer, str) else None
+    if doc_type == "contract":
+        own = set(own_tax_ids)
+        parties = [p for p in fields.get("parties") or [] if isinstance(p, Mapping)]
+        others = [p for p in parties if p.get("tax_id") not in own or not p.get("tax_id")]
+        return _party_key(others[0]) if others else None
+    return None
+
+
+def _party_key(party: object) -> str | None:
+    if not isinstance(party, Mapping):
+        return None
+    tax_id = party.get("tax_id")
+    if isinstance(tax_id, str) and tax_id:
+        return f"tax:{tax_id}"
+    name = party.get("name")
+    return _name_key(name) if isinstance(name, str) else None
+
+
+def _name_key(name: str) -> str | None:
+    folded = _squash(name)
+    return f"name:{folded}" if len(folded) >= 4 else None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", fold(text).lower()).strip()
+
+
+def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str]:
+    """Those of `senders` printed on the document: a tax code among its digits, a name among
+    its words. The generic reading may have put the sender's tax code on the wrong party (the
+    very mistake a memory is there to mend), so the page, not the reading, says who sent it."""
+    text = document.text
+    digits = re.sub(r"[ .]", "", text)
+    squashed = f" {_squash(text)} "
+
+    def printed(sender: str) -> bool:
+        kind, _, key = sender.partition(":")
+        if kind == "tax":
+            return re.search(rf"(?<![0-9]){re.escape(key)}(?![0-9])", digits) is not None
+        return f" {key} " in squashed
+
+    return {sender for sender in senders if printed(sender)}
+
+
+# --- layout prints --------------------------------------------------------------------------
+
+
+def layout_print(document: ParsedDocument) -> LayoutPrint:
+    """The first page's label-like words and their places."""
+    if not document.pages:
+        return LayoutPrint(words=())
+    page = document.pages[0]
+    words = []
+    for word in page.words:
+        text = _squash(word.text)
+        if len(text) >= 2 and text.isalpha():
+            words.append((text, *_place(page, word.bbox[0], word.bbox[1])))
+            if len(words) == _PRINT_WORDS:
+                break
+    return LayoutPrint(words=tuple(words))
+
+
+def likeness(first: LayoutPrint, second: LayoutPrint) -> float:
+    """How alike two pages' layouts are, 0 to 1, whatever their values: the better of two
+    readings. Of the words both print, the share at the same place (a form whose fields
+    stay put); and how much of the sequence of words and their columns the two share (a
+    letter or contract whose text flows, so its lines move down as a value grows)."""
+    return max(_same_places(first, second), _same_sequence(first, second))
+
+
+def _same_places(first: LayoutPrint, second: LayoutPrint) -> float:
+    places: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for text, x, y in second.words:
+        places[text].append((x, y))
+    shared = [(text, x, y) for text, x, y in first.words if text in places]
+    if len(shared) < _SHARED_WORDS:
+        return 0.0
+    hits = sum(
+        any(abs(x - x2) <= _JITTER and abs(y - y2) <= _JITTER for x2, y2 in places[text])
+        for text, x, y in shared
+    )
+    return hits / len(shared)
+
+
+def _same_sequence(first: LayoutPrint, second: LayoutPrint) -> float:
+    def tokens(print_: LayoutPrint) -> list[str]:
+        return [f"{text}@{round(x / _JITTER / 2)}" for text, x, _ in print_.words]
+
+    a, b = tokens(first), tokens(second)
+    if min(len(a), len(b)) < _SHARED_WORDS:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _place(page: Page, x: float, y: float) -> tuple[float, float]:
+    return (round(x / max(page.width, 1.0), 4), round(y / max(page.height, 1.0), 4))
+
+
+# --- learning -------------------------------------------------------------------------------
+
+
+def kind_of(path: str) -> Kind:
+    leaf = path.rsplit(".", 1)[-1]
+    if leaf in _MONEY:
+        return "money"
+    if _DATES.search(path):
+        return "date"
+    if leaf == "tax_id":
+        return "tax_id"
+    if leaf == "vat_rate":
+        return "rate"
+    return "text"
+
+
+def learnable(doc_type: str, path: str) -> bool:
+    return doc_type not in NEVER_LEARNED and _NOT_LEARNED_PATH.match(path) is None
+
+
+def learn(
+    document: ParsedDocument, *, path: str, value: str, fields: Mapping[str, Any]
+) -> FieldMemory | None:
+    """Where `value` (a reviewer's correction of `path`) is printed, and the label it is
+    printed after or under; None when the page does not print it (a value a person knew but
+    the document does not show cannot be read from it again). `fields` are the corrected
+    record's: their values' words are never taken for a label."""
+    kind = kind_of(path)
+    values = {
+        word
+        for leaf in leaves(fields).values()
+        if isinstance(leaf, str)
+        for word in _squash(leaf).split()
+    }
+    best: tuple[int, FieldMemory] | None = None
+    for page in document.pages:
+        for spot in _spots(page, kind, value):
+            anchored = _anchor_for(page, spot, kind, values)
+            if anchored is None:
+                continue
+            score, anchor = anchored
+            # Totals are printed under the lines that may repeat them: the lower one is the total.
+            tiebreak = (
+                spot.words[0].bbox[1] if kind in ("money", "rate") else -spot.words[0].bbox[1]
+            )
+            memory = FieldMemory(
+                path=path,
+                kind=kind,
+                page=page.number,
+                anchor=anchor,
+                wrap_gap=max(
+                    (
+                        _gap(a, b)
+                        for a, b in zip((spot.line, *spot.below), spot.below, strict=False)
+                    ),
+                    default=None,
+                ),
+                end_gap=_end_gap(page, spot),
+                width=None
+                if spot.right is None
+                else (spot.right - spot.words[0].bbox[0]) / page.width,
+            )
+            ranked = (score * 10_000 + int(tiebreak), memory)
+            if best is None or ranked[0] > best[0]:
+                best = ranked
+    return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class _Spot:
+    line: Line
+    start: int  # index of the value's first word in `line.words`
+    words: tuple[Word, ...]
+    below: tuple[Line, ...] = ()  # the lines a wrapped value continues on
+    # Where the next column starts, when a wrapped value shares its lines with it.
+    right: float | None = None
+
+
+def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
+    parse = _PARSERS[kind]
+    wanted = _normal(kind, value)
+    if wanted is None:
+        return []
+    spots: list[_Spot] = []
+    for line in page.lines:
+        words = line.words
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + _MAX_SPAN_WORDS) + 1):
+                text = " ".join(word.text for word in words[start:end])
+                if _normal(kind, parse(text) or "") == wanted:
+                    # The value starts here only if it needs this word: a label before an
+                    # amount still parses to the amount.
+                    rest = " ".join(word.text for word in words[start + 1 : end])
+                    if kind == "text" or _normal(kind, parse(rest) or "") != wanted:
+                        spots.append(_Spot(line, start, words[start:end]))
+                    break
+            if kind == "text":
+                wrapped = _wrapped(page, line, start, wanted)
+                if wrapped is not None:
+                    spots.append(wrapped)
+    return spots
+
+
+def _prefix(words: Sequence[Word], wanted: str, text: str) -> int:
+    """How many of `words` continue `text` as a prefix of `wanted` (0: none)."""
+    best = 0
+    for end in range(1, len(words) + 1):
+        joined = _squash(" ".join([text, *(word.text for word in words[:end])]))
+        if joined == wanted or wanted.startswith(joined + " "):
+            best = end
+        else:
+            break
+    return best
+
+
+def _continuation(
+    page: Page, line: Line, lefts: tuple[float, ...], taken: Sequence[Line]
+) -> Line | None:
+    """The line a value wrapped onto: the nearest below `line` with a word starting where the
+    value starts (the value may share its printed line with a neighbouring column)."""
+    height = max(line.bbox[3] - line.bbox[1], 1.0)
+    best: Line | None = None
+    for other in page.lines:
+        if other is line or other in taken or other.bbox[1] < line.bbox[3] - 0.3 * height:
+            continue
+        if other.bbox[1] - line.bbox[3] > 2 * height:
+            continue
+        if _starting_at(other, lefts, page) is None:
+            continue
+        if best is None or other.bbox[1] < best.bbox[1]:
+            best = other
+    return best
+
+
+def _starting_at(line: Line, lefts: tuple[float, ...], page: Page) -> int | None:
+    """The word of `line` that starts at one of `lefts`: where the value started, or the
+    margin of its label (`Address: 12 Main St,` wraps back under `Address`)."""
+    for index, word in enumerate(line.words):
+        if any(abs(word.bbox[0] - left) <= _JITTER * page.width / 2 for left in lefts):
+            return index
+    return None
+
+
+def _gap(upper: Line, lower: Line) -> float:
+    """The space between two lines, in heights of the upper one."""
+    return (lower.bbox[1] - upper.bbox[3]) / max(upper.bbox[3] - upper.bbox[1], 1.0)
+
+
+def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
+    """A text value that starts at word `start` of `line` and wraps onto aligned lines."""
+    count = _prefix(line.words[start:], wanted, "")
+    text = _squash(" ".join(word.text for word in line.words[start : start + count]))
+    if count == 0 or len(text) < 4 or text == wanted:
+        return None
+    lefts = (line.words[start].bbox[0], line.words[0].bbox[0])
+    chosen = list(line.words[start : start + count])
+    # Where the neighbouring column starts, on the lines the value shares with it.
+    stops = [line.words[start + count].bbox[0]] if start + count < len(line.words) else []
+    taken: list[Line] = []
+    current = line
+    while len(taken) < _MAX_WRAPPED_LINES - 1:
+        following = _continuation(page, current, lefts, taken)
+        if following is None:
+            return None
+        first = _starting_at(following, lefts, page)
+        assert first is not None
+        count = _prefix(following.words[first:], wanted, text)
+        if count == 0:
+            return None
+        more = following.words[first : first + count]
+        if first + count < len(following.words):
+            stops.append(following.words[first + count].bbox[0])
+        chosen.extend(more)
+        text = _squash(" ".join([text, *(word.text for word in more)]))
+        taken.append(following)
+        if text == wanted:
+            return _Spot(line, start, tuple(chosen), tuple(taken), min(stops, default=None))
+        current = following
+    return None
+
+
+def _anchor_for(page: Page, spot: _Spot, kind: Kind, values: Set[str]) -> tuple[int, Anchor] | None:
+    """The label the value follows on its own line, else the nearest label on its row to its
+    left, else the nearest label above it; scored so that a label on the value's own line
+    wins. Words that belong to the record's values are never a label: they change."""
+    # Where the value starts: its first line (a wrapped value returns to the margin below).
+    value_box = union(word.bbox for word in spot.words if word in spot.line.words)
+    before = _label_words(spot.line.words[: spot.start], values)
+    if before:
+        return 3, _anchor(page, before, value_box, "left")
+    lead = _leading_label(spot.words) if kind == "date" else ()
+    if lead:
+        # A value printed with its own words (`Ngày 16 tháng 02 năm 2026`): they anchor it.
+        return 3, _anchor(page, lead, value_box, "inside")
+    centre = (value_box[1] + value_box[3]) / 2
+    row = [
+        line
+        for line in page.lines
+        if line is not spot.line
+        and line.bbox[1] <= centre <= line.bbox[3]
+        and line.bbox[2] <= value_box[0]
+    ]
+    for nearest in sorted(row, key=lambda line: -line.bbox[2]):
+        words = _label_words(nearest.words, values)
+        if words:
+            return 2, _anchor(page, words, value_box, "left")
+    height = max(value_box[3] - value_box[1], 1.0)
+    above = [
+        line
+        for line in page.lines
+        if line.bbox[3] <= value_box[1] + 0.3 * height
+        and value_box[1] - line.bbox[3] <= 6 * height
+        and line.bbox[0] <= value_box[2]
+        and line.bbox[2] >= value_box[0]
+    ]
+    for nearest in sorted(above, key=lambda line: -line.bbox[3]):
+        words = _label_words(nearest.words, values)
+        if words:
+            return 1, _anchor(page, words, value_box, "above")
+    return None
+
+
+def _leading_label(words: Sequence[Word]) -> tuple[Word, ...]:
+    lead: list[Word] = []
+    for word in words[:_MAX_ANCHOR_WORDS]:
+        if any(character.isdigit() for character in word.text):
+            break
+        lead.append(word)
+    text = _squash(" ".join(word.text for word in lead))
+    return tuple(lead) if len(lead) < len(words) and len(text) >= 3 else ()
+
+
+def _label_words(words: Sequence[Word], values: Set[str]) -> tuple[Word, ...]:
+    """The last few words before a value, if they read as a label: letters, not figures, and
+    not part of any of the record's values."""
+    chosen = tuple(words[-_MAX_ANCHOR_WORDS:])
+    text = _squash(" ".join(word.text for word in chosen))
+    letters = sum(character.isalpha() for character in text)
+    digits = sum(character.isdigit() for character in text)
+    if letters < 2 or digits > letters // 4:
+        return ()
+    # Words of the record's values change from one document to the next: not a label.
+    mine = text.split()
+    if sum(word in values for word in mine) * 2 > len(mine):
+        return ()
+    return chosen
+
+
+def _anchor(
+    page: Page, words: Sequence[Word], value_box: tuple[float, float, float, float], side: Side
+) -> Anchor:
+    box = union(word.bbox for word in words)
+    x, y = _place(page, box[0], box[1])
+    origin_x = box[2] if side == "left" else box[0]
+    origin_y = box[1] if side == "left" else box[3]
+    dx, dy = _place(page, value_box[0] - origin_x, value_box[1] - origin_y)
+    text = _squash(" ".join(word.text for word in words))
+    vx = _place(page, value_box[0], 0)[0]
+    return Anchor(text=text, side=side, x=x, y=y, dx=dx, dy=dy, vx=vx, words=len(words))
+
+
+# --- recalling ------------------------------------------------------------------------------
+
+
+def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | None:
+    """The value at the memory's place on this document, in its field's form, and the words
+    it was read from; None when the anchor is not found or nothing of that form is there."""
+    if memory.page > len(document.pages):
+        return None
+    page = document.pages[memory.page - 1]
+    anchor = _find_anchor(page, memory.anchor)
+    if anchor is None:
+        return None
+    if memory.anchor.side == "inside":
+        return _read_inside(page, anchor, memory.kind)
+    box = union(word.bbox for word in anchor)
+    side = memory.anchor.side
+    # After its label (`Address: …`) a value starts where the label ends; in a column of its
+    # own it starts where the column does, however long the label. Either may hold.
+    xs = (
+        (box[2] if side == "left" else box[0]) + memory.anchor.dx * page.width,
+        memory.anchor.vx * page.width,
+    )
+    y = (box[1] if side == "left" else box[3]) + memory.anchor.dy * page.height
+    start = _word_at(page, xs, y, anchor)
+    if start is None:
+        return None
+    line, index = start
+    words = line.words[index:]
+    if memory.kind != "text":
+        for end in range(1, min(len(words), _MAX_SPAN_WORDS) + 1):
+            value = _PARSERS[memory.kind](" ".join(word.text for word in words[:end]))
+            if value is not None:
+                return value, Line(words[:end], page.number)
+        return None
+    left = words[0].bbox[0]
+    lefts = (left, line.words[0].bbox[0])
+    # A little short of the neighbour's edge: its first word may start a point early.
+    right = None if memory.width is None else left + memory.width * page.width - 2.0
+    chosen = [word for word in words if right is None or word.bbox[0] < right]
+    taken: list[Line] = []
+    current = line
+    while len(taken) < _MAX_WRAPPED_LINES - 1:
+        following = _continuation(page, current, lefts, taken)
+        if following is None or not _wraps(memory, _gap(current, following)):
+            break
+        first = _starting_at(following, lefts, page)
+        assert first is not None
+        chosen.extend(
+            word for word in following.words[first:] if right is None or word.bbox[0] < right
+        )
+        taken.append(following)
+        current = following
+    text = clean_text(" ".join(word.text for word in chosen))
+    return (text, Line(tuple(chosen), page.number)) if text else None
+
+
+def _read_inside(page: Page, anchor: tuple[Word, ...], kind: Kind) -> tuple[str, Line] | None:
+    for line in page.lines:
+        if anchor[0] in line.words:
+            words = line.words[line.words.index(anchor[0]) :]
+            for end in range(len(anchor) + 1, min(len(words), _MAX_SPAN_WORDS) + 1):
+                value = _PARSERS[kind](" ".join(word.text for word in words[:end]))
+                if value is not None:
+                    return value, Line(words[:end], page.number)
+    return None
+
+
+def _wraps(memory: FieldMemory, gap: float) -> bool:
+    """Whether an aligned line `gap` heights below still belongs to the value: as close as the
+    learned value's own lines were, or clearly closer than the line that ended it."""
+    if memory.wrap_gap is not None:
+        return gap <= memory.wrap_gap + 0.25
+    if memory.end_gap is not None:
+        return gap < 0.6 * memory.end_gap
+    return False
+
+
+def _end_gap(page: Page, spot: _Spot) -> float | None:
+    last = spot.below[-1] if spot.below else spot.line
+    lefts = (spot.words[0].bbox[0], spot.line.words[0].bbox[0])
+    following = _continuation(page, last, lefts, spot.below)
+    return _gap(last, following) if following is not None else None
+
+
+def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
+    size = anchor.words
+    best: tuple[float, tuple[Word, ...]] | None = None
+    for line in page.lines:
+        for start in range(0, max(len(line.words) - size, 0) + 1):
+            words = line.words[start : start + size]
+            text = _squash(" ".join(word.text for word in words))
+            # A short label has no letters to spare: `Đ/c` is not `Tân`.
+            alike = (
+                1.0 if text == anchor.text else 0.0 if len(text) < 6 else _ratio(text, anchor.text)
+            )
+            if alike < _FUZZY_ANCHOR:
+                continue
+            x, y = _place(page, words[0].bbox[0], words[0].bbox[1])
+            distance = abs(x - anchor.x) + abs(y - anchor.y)
+            score = alike - distance
+            if best is None or score > best[0]:
+                best = (score, tuple(words))
+    return best[1] if best else _label_in_place(page, anchor)
+
+
+def _label_in_place(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
+    """A label reworded or garbled by OCR: the line that starts where the anchor did, if it
+    reads as a label."""
+    for line in page.lines:
+        x, y = _place(page, line.bbox[0], line.bbox[1])
+        if abs(x - anchor.x) <= _JITTER / 2 and abs(y - anchor.y) <= _JITTER / 2:
+            words = _label_words(line.words[:_MAX_ANCHOR_WORDS], set())
+            if words:
+                return words
+    return None
+
+
+def _ratio(first: str, second: str) -> float:
+    return SequenceMatcher(None, first, second, autojunk=False).ratio()
+
+
+def _word_at(
+    page: Page, xs: tuple[float, float], y: float, anchor: tuple[Word, ...]
+) -> tuple[Line, int] | None:
+    """The word starting nearest to one of `xs` at height `y`, within a little jitter, that is
+    neither the anchor nor left of it on its row."""
+    best: tuple[float, Line, int] | None = None
+    reach_x, reach_y = 2 * _JITTER * page.width, _JITTER * page.height
+    for line in page.lines:
+        for index, word in enumerate(line.words):
+            if word in anchor or (
+                word.bbox[1] < anchor[-1].bbox[3] and word.bbox[0] < anchor[-1].bbox[0]
+            ):
+                continue
+            dx, dy = min(abs(word.bbox[0] - x) for x in xs), abs(word.bbox[1] - y)
+            if dx > reach_x or dy > reach_y:
+                continue
+            distance = dx / page.width + dy / page.height
+            if best is None or distance < best[0]:
+                best = (distance, line, index)
+    return (best[1], best[2]) if best else None
+
+
+# --- applying -------------------------------------------------------------------------------
+
+
+def apply(
+    document: ParsedDocument,
+    *,
+    doc_type: str,
+    fields: dict[str, Any],
+    confidence: dict[str, float],
+    memories: Sequence[Memory],
+) -> list[Recalled]:
+    """Lay the matching memories' values over a generic reading, in place, and say which were
+    used. A recalled value is used only in its field's form, never over a generic value that
+    a cross-check confirmed, and never when it breaks the totals the generic values kept."""
+    if doc_type in NEVER_LEARNED:
+        return []
+    chosen = matching(document, doc_type=doc_type, memories=memories)
+    used: list[Recalled] = []
+    for memory in chosen:
+        assert memory.field is not None
+        path = memory.field.path
+        if confidence.get(path, 0.0) >= level.CORROBORATED:
+            continue
+        read = recall(document, memory.field)
+        if read is None or not _checks(memory.field.kind, read[0]):
+            continue
+        value, line = read
+        before = get_path(fields, path)
+        if not set_path(fields, path, value):
+            continue
+        if _totals_broken(fields) and not _totals_broken(_with(fields, path, before)):
+            set_path(fields, path, before)
+            continue
+        used.append(Recalled(path, value, line, memory))
+    return used
+
+
+def matching(
+    document: ParsedDocument, *, doc_type: str, memories: Sequence[Memory]
+) -> list[Memory]:
+    """The field memories that serve this document: of its type, of a sender printed on it,
+    on its layout, not worn out by later corrections; the best-kept one per field."""
+    candidates = [m for m in memories if m.doc_type == doc_type and m.field is not None]
+    return _best_per_key(document, candidates, key=lambda m: m.field.path if m.field else "")
+
+
+def remembered_type(document: ParsedDocument, memories: Sequence[Memory]) -> str | None:
+    """The type reviewers gave this sender's documents of this layout, if they did."""
+    candidates = [m for m in memories if m.doc_type_as is not None]
+    chosen = _best_per_key(document, candidates, key=lambda m: "")
+    return chosen[0].doc_type_as if chosen else None
+
+
+def _best_per_key(
+    document: ParsedDocument, memories: Sequence[Memory], *, key: Callable[[Memory], str]
+) -> list[Memory]:
+    if not memories:
+        return []
+    senders = printed_senders(document, {m.sender for m in memories})
+    if not senders:
+        return []
+    page = layout_print(document)
+    best: dict[str, tuple[float, Memory]] = {}
+    for memory in memories:
+        if memory.sender not in senders or memory.weight < 0.5:
+            continue
+        alike = likeness(page, memory.layout)
+        if alike < SAME_LAYOUT:
+            continue
+        score = alike * memory.weight
+        if key(memory) not in best or score > best[key(memory)][0]:
+            best[key(memory)] = (score, memory)
+    return [memory for _, memory in best.values()]
+
+
+def _checks(kind: Kind, value: str) -> bool:
+    if kind == "tax_id" and re.fullmatch(r"\d{10}(-\d{3})?", value):
+        return bool(mst.is_valid(value))
+    return bool(value.strip())
+
+
+def _totals_broken(fields: Mapping[str, Any]) -> bool:
+    amounts = [_decimal(fields.get(name)) for name in _TOTALS]
+    if any(amount is None for amount in amounts):
+        return False
+    subtotal, vat, total = amounts
+    assert subtotal is not None and vat is not None and total is not None
+    return abs(subtotal + vat - total) > Decimal("0.01")
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def recall_into(
+    document: ParsedDocument,
+    *,
+    doc_type: str,
+    extraction: Extraction,
+    memories: Sequence[Memory],
+) -> list[Recalled]:
+    """`apply` on an extraction: each recalled value is LEARNED (CORROBORATED when it makes
+    the totals add up), OCR doubt still caps it, and its provenance names its memory."""
+    used = apply(
+        document,
+        doc_type=doc_type,
+        fields=extraction.fields,
+        confidence=extraction.confidence,
+        memories=memories,
+    )
+    for item in used:
+        adds_up = item.path in _TOTALS and _totals_present(extraction.fields)
+        sure = level.CORROBORATED if adds_up else level.LEARNED
+        extraction.note(item.path, Found(item.value, item.line, sure))
+        where = extraction.provenance[item.path]
+        extraction.provenance[item.path] = where.model_copy(update={"learned_from": item.memory.id})
+    return used
+
+
+_TOTALS = ("subtotal", "vat_amount", "total")
+
+
+def _totals_present(fields: Mapping[str, Any]) -> bool:
+    return all(_decimal(fields.get(name)) is not None for name in _TOTALS) and not (
+        _totals_broken(fields)
+    )
+
+
+# --- field paths ------------------------------------------------------------------------------
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _steps(path: str) -> list[str | int]:
+    return [name if name else int(index) for name, index in _STEP.findall(path)]
+
+
+def get_path(fields: Mapping[str, Any], path: str) -> Any:
+    node: Any = fields
+    for step in _steps(path):
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                return None
+        elif not isinstance(node, Mapping):
+            return None
+        node = node[step] if isinstance(step, int) else node.get(step)
+    return node
+
+
+def set_path(fields: dict[str, Any], path: str, value: Any) -> bool:
+    """Set a leaf whose parents exist (or are objects that can be made); False otherwise."""
+    steps = _steps(path)
+    node: Any = fields
+    for step in steps[:-1]:
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                return False
+            node = node[step]
+        else:
+            if not isinstance(node, dict):
+                return False
+            node = node.setdefault(step, {})
+    last = steps[-1]
+    if isinstance(last, int) or not isinstance(node, dict):
+        return False
+    node[last] = value
+    return True
+
+
+def _with(fields: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(dict(fields))
+    set_path(changed, path, value)
+    return changed
+
+
+def leaves(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Every scalar in a record's fields by its path (`seller.tax_id`, `parties[1].name`)."""
+    if isinstance(value, Mapping):
+        found: dict[str, Any] = {}
+        for key, item in value.items():
+            found |= leaves(item, f"{prefix}.{key}" if prefix else str(key))
+        return found
+    if isinstance(value, list):
+        found = {}
+        for index, item in enumerate(value):
+            found |= leaves(item, f"{prefix}[{index}]")
+        return found
+    return {prefix: value}
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+# A registration number of another country, printed without a prefix (a Singapore UEN
+# `201862842M`): letters and at least six digits in one token.
+_ID_TOKEN = re.compile(r"(?<![\w-])(?=(?:[A-Z-]*\d){6})[0-9A-Z][0-9A-Z-]{6,18}[0-9A-Z](?![\w-])")
+
+
+def _tax_id(text: str) -> str | None:
+    found = parse_foreign_tax_id(text) or parse_tax_id(text)
+    if found is None and (token := _ID_TOKEN.search(text)) is not None:
+        return token.group(0)
+    return found
+
+
+def _text(text: str) -> str | None:
+    return clean_text(text) or None
+
+
+def _date(text: str) -> str | None:
+    # Bilingual glosses sit inside a printed date: `16 tháng (month) 02 năm (year) 2026`.
+    return parse_date(re.sub(r"\([^()\d]{1,20}\)", " ", text))
+
+
+_PARSERS: dict[Kind, Callable[[str], str | None]] = {
+    "money": parse_money,
+    "date": _date,
+    "tax_id": _tax_id,
+    "rate": parse_vat_rate,
+    "text": _text,
+}
+
+
+def _normal(kind: Kind, value: str) -> str | None:
+    """A value as two readings of it compare: amounts as numbers, text without case, marks or
+    diacritics."""
+    if not value:
+        return None
+    if kind == "money":
+        number = _decimal(value)
+        return None if number is None else str(number.normalize())
+    if kind == "text":
+        return _squash(value) or None
+    return value
