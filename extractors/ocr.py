@@ -168,9 +168,11 @@ def ocr_page(number: int, source: PageSource, dpi: float, *, timeout: float) -> 
         else:
             # PGM is written without compression: encoding a PNG costs ~10% of the OCR time.
             # Rules come off scanned pages only: on phone photos, bent and unevenly lit,
-            # removing them cost more words than it saved (bench photos 0.73 -> 0.69).
+            # removing them cost more words than it saved (bench photos 0.73 -> 0.69). What
+            # the page is decides, not its container: a photo arrives as a TIFF frame too.
             gray = source.convert("L")
-            (without_rules(gray, dpi) or gray).save(pgm)
+            cleaned = without_rules(gray, dpi) if scanned_paper(gray) else None
+            (cleaned or gray).save(pgm)
             path, size = pgm, source.size
         rotation = 0
         try:
@@ -250,16 +252,15 @@ def _read(
     data = _data(str(path), language, _CONFIG, timeout)
     boxes: list[_Box] = []
     for index, text in enumerate(data["text"]):
-        text = text.strip()
         confidence = float(data["conf"][index])
-        text = _without_bars(text)
+        left, top = float(data["left"][index]), float(data["top"][index])
+        width, height = float(data["width"][index]), float(data["height"][index])
+        text, left, width = _without_bars(text.strip(), left, width)
         if not text or confidence < 0:
             continue
         # Specks and table rules read as stray punctuation, and Tesseract says it is unsure.
         if confidence < _SPECK_CONFIDENCE and not any(char.isalnum() for char in text):
             continue
-        left, top = float(data["left"][index]), float(data["top"][index])
-        width, height = float(data["width"][index]), float(data["height"][index])
         line = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
         boxes.append((text, confidence, line, left, top, width, height))
     boxes = _reread_unsure(path, language, boxes, timeout)
@@ -336,12 +337,12 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         return boxes  # the first reading stands
     found: list[list[_Box]] = [[] for _ in regions]
     for index, text in enumerate(data["text"]):
-        text = _without_bars(text.strip())
         confidence = float(data["conf"][index])
-        if not any(char.isalnum() for char in text) or confidence < 0:
-            continue
         left, top = float(data["left"][index]), float(data["top"][index])
         width, height = float(data["width"][index]), float(data["height"][index])
+        text, left, width = _without_bars(text.strip(), left, width)
+        if not any(char.isalnum() for char in text) or confidence < 0:
+            continue
         centre = top + height / 2
         which = next(
             (
@@ -445,10 +446,28 @@ def _spread_words(
 # a cell's value with a piece of the horizontal rule it meets (`SL|`, `2_|`). No value on a
 # business document starts or ends with a bar.
 _BARS = re.compile(r"^[|¦│_]*[|¦│][|¦│_]*|[|¦│_]*[|¦│][|¦│_]*$")
+# A horizontal rule's stub read after a cell's value (`2_.`, `3_`): no printed value ends
+# in an underscore.
+_STUB = re.compile(r"(?<=[^\W_])_+[._-]*$")
+# Nor does a figure grouped in thousands end in a separator (`39.831.600.`): the end of a
+# rule beside it, or a full stop that is no part of the value.
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+[.,]")
 
 
-def _without_bars(text: str) -> str:
-    return _BARS.sub("", text)
+def _without_bars(text: str, left: float, width: float) -> tuple[str, float, float]:
+    """The word without the rules read into it, and its box narrowed to what is left (in
+    proportion to the characters), so a row number with a stub does not reach into the
+    next column."""
+    raw = text
+    text = _BARS.sub("", text)
+    text = _STUB.sub("", text)
+    if _GROUPED.fullmatch(text):
+        text = text[:-1]
+    if not text or text == raw:
+        return text, left, width
+    start = raw.find(text)
+    share = width / len(raw)
+    return text, left + max(0, start) * share, len(text) * share
 
 
 def _unsure(box: _Box) -> bool:
@@ -660,6 +679,32 @@ def repair_word(text: str) -> str:
 # straight run of ink at least this long; no letter in body text comes near it.
 _RULE_INCHES = 0.4
 _INK_SHARE = 0.55  # ink is darker than this share of the paper's brightness
+
+
+# A scanner lights the page evenly: its paper is near white everywhere. A phone photo's
+# paper is grey and darker towards one side (bench photos: paper 140-220, scans 255).
+_SCAN_PAPER = 225
+_SCAN_PAPER_SPREAD = 30
+_PAPER_BLOCK = 64  # pixels of the quarter-resolution page: about an inch at 300 dpi
+
+
+def scanned_paper(image: Image.Image) -> bool:
+    """Whether `image` (grey) looks scanned rather than photographed: the paper around the
+    text is bright and even across the page."""
+    pixels = numpy.asarray(image)[::4, ::4]
+    rows, columns = pixels.shape[0] // _PAPER_BLOCK, pixels.shape[1] // _PAPER_BLOCK
+    if not rows or not columns:
+        return True  # too small to judge the light; a scan is the common case
+    tiles = (
+        pixels[: rows * _PAPER_BLOCK, : columns * _PAPER_BLOCK]
+        .reshape(rows, _PAPER_BLOCK, columns, _PAPER_BLOCK)
+        .transpose(0, 2, 1, 3)
+        .reshape(rows, columns, -1)
+    )
+    # A bright percentile of each tile is its paper, whatever text it holds.
+    paper = numpy.percentile(tiles, 90, axis=2)
+    low, middle, high = numpy.percentile(paper, [5, 50, 95])
+    return bool(middle >= _SCAN_PAPER and high - low <= _SCAN_PAPER_SPREAD)
 
 
 def without_rules(image: Image.Image, dpi: float = 300.0) -> Image.Image | None:

@@ -424,3 +424,19 @@ def test_the_rules_of_a_table_on_a_phone_photo_do_not_read_as_bars(tmp_path: Pat
     )
     text, _ = ocr_text(photo)
     assert not [word for word in text.split() if word.startswith("|") or word.endswith("|")]
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_page_is_judged_scanned_or_photographed_by_its_paper_not_its_file(seed: int) -> None:
+    """Rules come off scans only; a phone photo arrives as a multi-page TIFF as well as a
+    JPEG, so what decides is the page's light: a scanner's even white paper, or a photo's
+    grey paper shaded towards one side."""
+    from extractors.ocr import scanned_paper
+
+    doc = docgen.invoice(seed)
+    [scan] = docgen.scan_image(doc, noise=0.001, blur=0.4, skew=0.6, seed=seed)
+    [photo] = docgen.scan_image(
+        doc, noise=0.002, blur=0.6, skew=0.8, shade=0.2, perspective=0.03, seed=seed
+    )
+    assert scanned_paper(scan)
+    assert not scanned_paper(photo)
