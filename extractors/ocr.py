@@ -263,6 +263,7 @@ def _read(
             continue
         line = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
         boxes.append((text, confidence, line, left, top, width, height))
+    boxes = _printed_bars_only(boxes)
     boxes = _reread_unsure(path, language, boxes, timeout)
     angle = _skew(boxes)
     cos, sin = math.cos(angle), math.sin(angle)
@@ -442,9 +443,9 @@ def _spread_words(
     return [(box, regions) for _, box, regions in found[:_MAX_REREAD]]
 
 
-# A vertical table rule Tesseract reads as a character: alone (`|`), or glued to the end of
-# a cell's value with a piece of the horizontal rule it meets (`SL|`, `2_|`). No value on a
-# business document starts or ends with a bar.
+# A vertical table rule Tesseract reads as a character glued to the end of a cell's value,
+# with a piece of the horizontal rule it meets (`SL|`, `2_|`): no value on a business
+# document starts or ends with a bar. (Alone, `|` may be printed: see `_LONE_BARS`.)
 _BARS = re.compile(r"^[|¦│_]*[|¦│][|¦│_]*|[|¦│_]*[|¦│][|¦│_]*$")
 # A horizontal rule's stub read after a cell's value (`2_.`, `3_`): no printed value ends
 # in an underscore.
@@ -457,8 +458,10 @@ _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+[.,]")
 def _without_bars(text: str, left: float, width: float) -> tuple[str, float, float]:
     """The word without the rules read into it, and its box narrowed to what is left (in
     proportion to the characters), so a row number with a stub does not reach into the
-    next column."""
+    next column. A bar alone is left for `_printed_bars_only` to judge by its size."""
     raw = text
+    if text in _LONE_BARS:
+        return text, left, width
     text = _BARS.sub("", text)
     text = _STUB.sub("", text)
     if _GROUPED.fullmatch(text):
@@ -468,6 +471,28 @@ def _without_bars(text: str, left: float, width: float) -> tuple[str, float, flo
     start = raw.find(text)
     share = width / len(raw)
     return text, left + max(0, start) * share, len(text) * share
+
+
+_LONE_BARS = frozenset("|¦│")
+# A bar printed as a separator (`Seattle, WA | +1 (206) 555-0136` heading a CV) is a glyph
+# of the text's height, thin; a table rule read as `|` is taller than the letters (it
+# spans the cell's padding) and, on a skewed photo, wide (bench: printed 1.15x the median
+# word's height and 5 px wide; rules 1.4-2.3x, 14-54 px).
+_BAR_HEIGHT = 1.3
+_BAR_WIDTH = 0.25  # of its own height
+
+
+def _printed_bars_only(boxes: list[_Box]) -> list[_Box]:
+    """Lone bars that are table rules dropped; printed separators kept."""
+    heights = [box[6] for box in boxes if any(char.isalpha() for char in box[0])]
+    if not heights:
+        return [box for box in boxes if box[0] not in _LONE_BARS]
+    tallest = _BAR_HEIGHT * statistics.median(heights)
+    return [
+        box
+        for box in boxes
+        if box[0] not in _LONE_BARS or (box[6] <= tallest and box[5] <= _BAR_WIDTH * box[6])
+    ]
 
 
 def _unsure(box: _Box) -> bool:

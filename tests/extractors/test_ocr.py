@@ -440,3 +440,16 @@ def test_a_page_is_judged_scanned_or_photographed_by_its_paper_not_its_file(seed
     )
     assert scanned_paper(scan)
     assert not scanned_paper(photo)
+
+
+def test_bars_printed_between_a_cvs_contact_details_are_kept_on_a_scan(tmp_path: Path) -> None:
+    """`Seattle, WA | +1 (206) 555-0136 | ...`: the bars are printed separators, a glyph of
+    the text's height, not table rules; dropped, the city and the phone ran together."""
+    from tests.docgen import catalogue
+
+    doc = catalogue.BY_ID["cv/en/holdout:en_us"].make(500)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, noise=0.001, blur=0.4, skew=0.5, seed=500))
+    record = extract_file(scan, limits=LIMITS)
+    assert record.fields["phone"] == doc.fields["phone"]
+    assert record.fields["location"] == doc.fields["location"]
