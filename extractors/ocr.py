@@ -87,6 +87,9 @@ _UNREAD_CONFIDENCE = 75.0
 _BLOB_DENSITY = 0.15  # share of a grid cell's pixels that are ink, for the cell to count
 _MAX_BLOB_CELLS = 20_000
 _REREAD_GAP = 40  # white pixels between the crops stacked into one image
+# A blank gap inside one word, in letter heights, beyond which it is two words: spaces
+# between the letters of a spaced-out title stay well below it.
+_SPREAD = 1.2
 _MIN_WORDS = 8
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 # What Pillow raises on damaged files, besides OSError.
@@ -165,9 +168,11 @@ def ocr_page(number: int, source: PageSource, dpi: float, *, timeout: float) -> 
         else:
             # PGM is written without compression: encoding a PNG costs ~10% of the OCR time.
             # Rules come off scanned pages only: on phone photos, bent and unevenly lit,
-            # removing them cost more words than it saved (bench photos 0.73 -> 0.69).
+            # removing them cost more words than it saved (bench photos 0.73 -> 0.69). What
+            # the page is decides, not its container: a photo arrives as a TIFF frame too.
             gray = source.convert("L")
-            (without_rules(gray, dpi) or gray).save(pgm)
+            cleaned = without_rules(gray, dpi) if scanned_paper(gray) else None
+            (cleaned or gray).save(pgm)
             path, size = pgm, source.size
         rotation = 0
         try:
@@ -247,17 +252,18 @@ def _read(
     data = _data(str(path), language, _CONFIG, timeout)
     boxes: list[_Box] = []
     for index, text in enumerate(data["text"]):
-        text = text.strip()
         confidence = float(data["conf"][index])
+        left, top = float(data["left"][index]), float(data["top"][index])
+        width, height = float(data["width"][index]), float(data["height"][index])
+        text, left, width = _without_bars(text.strip(), left, width)
         if not text or confidence < 0:
             continue
         # Specks and table rules read as stray punctuation, and Tesseract says it is unsure.
         if confidence < _SPECK_CONFIDENCE and not any(char.isalnum() for char in text):
             continue
-        left, top = float(data["left"][index]), float(data["top"][index])
-        width, height = float(data["width"][index]), float(data["height"][index])
         line = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
         boxes.append((text, confidence, line, left, top, width, height))
+    boxes = _printed_bars_only(boxes)
     boxes = _reread_unsure(path, language, boxes, timeout)
     angle = _skew(boxes)
     cos, sin = math.cos(angle), math.sin(angle)
@@ -291,18 +297,23 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
     crop on its own as a block of text; all crops go through one tesseract run, stacked into
     one image. Unsure words side by side are one region (a value garbled into pieces:
     `_AN P. N.-`). A region's new words replace its old ones only when they are read with
-    clearly more confidence; ink nobody read takes new words read with confidence."""
+    clearly more confidence; ink nobody read takes new words read with confidence. A word
+    spread over a wide blank gap is read again piece by piece, and becomes those pieces
+    when each reads with confidence."""
     with Image.open(path) as image:
         gray = image.convert("L")
-    unsure = [box for box in boxes if _unsure(box)]
+    splits = _spread_words(gray, boxes)
+    split = {id(box) for box, _ in splits}
+    unsure = [box for box in boxes if _unsure(box) and id(box) not in split]
     groups = sorted(_side_by_side(unsure), key=lambda group: min(box[1] for box in group))
     targets: list[tuple[tuple[int, int, int, int], list[_Box]]] = [
         (_region(group, gray.size), group) for group in groups[:_MAX_REREAD]
     ]
     targets += [(region, []) for region in _unread_ink(gray, boxes)]
-    if not targets:
+    if not targets and not splits:
         return boxes
     regions = [region for region, _ in targets]
+    regions += [part for _, parts in splits for part in parts]
     crops = [gray.crop(region) for region in regions]
     # White all round each crop: text against the image's edge reads worse (`€32,317.81`
     # at the top left of the stack came back as `t17,317`).
@@ -327,12 +338,12 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         return boxes  # the first reading stands
     found: list[list[_Box]] = [[] for _ in regions]
     for index, text in enumerate(data["text"]):
-        text = text.strip()
         confidence = float(data["conf"][index])
-        if not any(char.isalnum() for char in text) or confidence < 0:
-            continue
         left, top = float(data["left"][index]), float(data["top"][index])
         width, height = float(data["width"][index]), float(data["height"][index])
+        text, left, width = _without_bars(text.strip(), left, width)
+        if not any(char.isalnum() for char in text) or confidence < 0:
+            continue
         centre = top + height / 2
         which = next(
             (
@@ -349,7 +360,17 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         line = (_REREAD_BLOCK + which, data["par_num"][index], data["line_num"][index])
         found[which].append((text, confidence, line, left + x0, top + y0, width, height))
     result = list(boxes)
-    for (_, group), new in zip(targets, found, strict=True):
+    pieces = iter(found[len(targets) :])
+    for box, parts in splits:
+        read = [next(pieces) for _ in parts]
+        # Each piece on its own must give a word, read with confidence: else the joined
+        # reading, whatever it is, is all there is.
+        if all(read) and all(
+            statistics.mean(b[1] for b in words) >= _UNREAD_CONFIDENCE for words in read
+        ):
+            result = [other for other in result if other is not box]
+            result += [word for words in read for word in words]
+    for (_, group), new in zip(targets, found[: len(targets)], strict=True):
         mine = {id(box) for box in group}
         others = [box for box in result if id(box) not in mine]
         # The crop's margins reach into neighbouring words, read well or re-read in a
@@ -370,6 +391,108 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         if better:
             result = others + fresh
     return result
+
+
+def _spread_words(
+    gray: Image.Image, boxes: list[_Box]
+) -> list[tuple[_Box, list[tuple[int, int, int, int]]]]:
+    """Words whose ink has a blank gap wider than a letter is tall: Tesseract sometimes
+    takes two cells of a table for one word once the rule between them is gone (`1` and
+    `2` of a column-number row read as `12` or `1.2`; a unit price and an amount as
+    `76000608000`). No word is printed so spread out; each piece is one region to read
+    again on its own. Largest gaps first, at most `_MAX_REREAD` words a page."""
+    found: list[tuple[float, _Box, list[tuple[int, int, int, int]]]] = []
+    for box in boxes:
+        text, _, _, left, top, width, height = box
+        if len(text) < 2 or width < 2 * height:
+            continue
+        crop = numpy.asarray(gray.crop((int(left), int(top), int(left + width), int(top + height))))
+        if crop.size == 0:
+            continue
+        # Ink against this word's own paper: a photo's shade differs across the page.
+        paper = float(numpy.percentile(crop, 90))
+        columns = (crop < paper * _INK_SHARE).any(axis=0)
+        inked = numpy.flatnonzero(columns)
+        if inked.size == 0:
+            continue
+        pieces: list[tuple[int, int]] = []
+        start = previous = int(inked[0])
+        widest = 0
+        for column in inked[1:]:
+            gap = int(column) - previous - 1
+            if gap > _SPREAD * height:
+                pieces.append((start, previous + 1))
+                widest = max(widest, gap)
+                start = int(column)
+            previous = int(column)
+        pieces.append((start, previous + 1))
+        if len(pieces) < 2:
+            continue
+        margin = max(10, int(0.25 * height))
+        regions = [
+            (
+                max(0, int(left) + a - margin),
+                max(0, int(top - margin)),
+                min(gray.width, int(left) + b + margin),
+                min(gray.height, int(top + height + margin)),
+            )
+            for a, b in pieces
+        ]
+        found.append((widest / height, box, regions))
+    found.sort(key=lambda item: -item[0])
+    return [(box, regions) for _, box, regions in found[:_MAX_REREAD]]
+
+
+# A vertical table rule Tesseract reads as a character glued to the end of a cell's value,
+# with a piece of the horizontal rule it meets (`SL|`, `2_|`): no value on a business
+# document starts or ends with a bar. (Alone, `|` may be printed: see `_LONE_BARS`.)
+_BARS = re.compile(r"^[|¦│_]*[|¦│][|¦│_]*|[|¦│_]*[|¦│][|¦│_]*$")
+# A horizontal rule's stub read after a cell's value (`2_.`, `3_`): no printed value ends
+# in an underscore.
+_STUB = re.compile(r"(?<=[^\W_])_+[._-]*$")
+# Nor does a figure grouped in thousands end in a separator (`39.831.600.`): the end of a
+# rule beside it, or a full stop that is no part of the value.
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+[.,]")
+
+
+def _without_bars(text: str, left: float, width: float) -> tuple[str, float, float]:
+    """The word without the rules read into it, and its box narrowed to what is left (in
+    proportion to the characters), so a row number with a stub does not reach into the
+    next column. A bar alone is left for `_printed_bars_only` to judge by its size."""
+    raw = text
+    if text in _LONE_BARS:
+        return text, left, width
+    text = _BARS.sub("", text)
+    text = _STUB.sub("", text)
+    if _GROUPED.fullmatch(text):
+        text = text[:-1]
+    if not text or text == raw:
+        return text, left, width
+    start = raw.find(text)
+    share = width / len(raw)
+    return text, left + max(0, start) * share, len(text) * share
+
+
+_LONE_BARS = frozenset("|¦│")
+# A bar printed as a separator (`Seattle, WA | +1 (206) 555-0136` heading a CV) is a glyph
+# of the text's height, thin; a table rule read as `|` is taller than the letters (it
+# spans the cell's padding) and, on a skewed photo, wide (bench: printed 1.15x the median
+# word's height and 5 px wide; rules 1.4-2.3x, 14-54 px).
+_BAR_HEIGHT = 1.3
+_BAR_WIDTH = 0.25  # of its own height
+
+
+def _printed_bars_only(boxes: list[_Box]) -> list[_Box]:
+    """Lone bars that are table rules dropped; printed separators kept."""
+    heights = [box[6] for box in boxes if any(char.isalpha() for char in box[0])]
+    if not heights:
+        return [box for box in boxes if box[0] not in _LONE_BARS]
+    tallest = _BAR_HEIGHT * statistics.median(heights)
+    return [
+        box
+        for box in boxes
+        if box[0] not in _LONE_BARS or (box[6] <= tallest and box[5] <= _BAR_WIDTH * box[6])
+    ]
 
 
 def _unsure(box: _Box) -> bool:
@@ -583,6 +706,32 @@ _RULE_INCHES = 0.4
 _INK_SHARE = 0.55  # ink is darker than this share of the paper's brightness
 
 
+# A scanner lights the page evenly: its paper is near white everywhere. A phone photo's
+# paper is grey and darker towards one side (bench photos: paper 140-220, scans 255).
+_SCAN_PAPER = 225
+_SCAN_PAPER_SPREAD = 30
+_PAPER_BLOCK = 64  # pixels of the quarter-resolution page: about an inch at 300 dpi
+
+
+def scanned_paper(image: Image.Image) -> bool:
+    """Whether `image` (grey) looks scanned rather than photographed: the paper around the
+    text is bright and even across the page."""
+    pixels = numpy.asarray(image)[::4, ::4]
+    rows, columns = pixels.shape[0] // _PAPER_BLOCK, pixels.shape[1] // _PAPER_BLOCK
+    if not rows or not columns:
+        return True  # too small to judge the light; a scan is the common case
+    tiles = (
+        pixels[: rows * _PAPER_BLOCK, : columns * _PAPER_BLOCK]
+        .reshape(rows, _PAPER_BLOCK, columns, _PAPER_BLOCK)
+        .transpose(0, 2, 1, 3)
+        .reshape(rows, columns, -1)
+    )
+    # A bright percentile of each tile is its paper, whatever text it holds.
+    paper = numpy.percentile(tiles, 90, axis=2)
+    low, middle, high = numpy.percentile(paper, [5, 50, 95])
+    return bool(middle >= _SCAN_PAPER and high - low <= _SCAN_PAPER_SPREAD)
+
+
 def without_rules(image: Image.Image, dpi: float = 300.0) -> Image.Image | None:
     """`image` (grey) with its long horizontal and vertical rules whitened, or None when it
     has none. Rules are found at half resolution (they are long; 4x less work)."""
@@ -596,10 +745,18 @@ def without_rules(image: Image.Image, dpi: float = 300.0) -> Image.Image | None:
     rules = (_runs(tall, length) & small) | (_runs(wide.T, length).T & small)
     if not rules.any():
         return None
-    full = numpy.repeat(numpy.repeat(rules, 2, axis=0), 2, axis=1)
+    # A blurred or JPEG-compressed rule has a grey fringe too light to count as ink, yet
+    # Sauvola, judging each pixel against its white neighbourhood, turns it back into a thin
+    # line that reads as `|`, `_` or `-` beside a cell's value: the fringe goes as well.
+    grown = rules.copy()
+    grown[1:, :] |= rules[:-1, :]
+    grown[:-1, :] |= rules[1:, :]
+    grown[:, 1:] |= rules[:, :-1]
+    grown[:, :-1] |= rules[:, 1:]
+    full = numpy.repeat(numpy.repeat(grown, 2, axis=0), 2, axis=1)
     full = full[: pixels.shape[0], : pixels.shape[1]]
     cleaned = pixels.copy()
-    cleaned[full & (pixels < 200)] = 255  # anti-aliased edges of the rule go too
+    cleaned[full] = 255
     return Image.fromarray(cleaned)
 
 

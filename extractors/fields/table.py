@@ -366,27 +366,55 @@ def _known(header: list[Column]) -> list[Column]:
 _NUMBERING = re.compile(r"(?:\(?(?:[A-Z]|\d{1,2})\)?|[=x×*+-])+")
 
 
+# What OCR adds to or makes of a column number: the stub of a rule read after its digit
+# (`1.`, `1_`, `1-`), and two neighbouring cells read as one word (`1.2`).
+_STUBS = "._-|"
+_GLUED = re.compile(r"(\d{1,2})[.,](\d{1,2})")
+
+
+def _labels(text: str) -> list[str]:
+    """The column numbers a word reads as: none, one, or two glued ones."""
+    text = text.rstrip(_STUBS) or text
+    glued = _GLUED.fullmatch(text)
+    if glued and int(glued[2]) == int(glued[1]) + 1:
+        return [glued[1], glued[2]]
+    return [text] if _NUMBERING.fullmatch(text) else []
+
+
 def _is_numbering(words: list[Word]) -> bool:
     """Column numbers count through the columns (`1 2 3 4 5 6=4x5`, `A B C`); a row of
     figures that repeat (`1 1 1 1 1`, a one-unit line) is the first line item."""
-    numbers = [word for word in words if _NUMBERING.fullmatch(word.text)]
+    labels: list[str] = []
+    rest: list[Word] = []
+    for word in words:
+        found = _labels(word.text)
+        labels.extend(found)
+        if not found:
+            rest.append(word)
     # A wrapped header word can share the row's band (`GTGT` ending `Thuế suất`): a word
-    # of letters alone is tolerated when the numbers count up 1, 2, 3 without it.
-    rest = [word for word in words if word not in numbers]
+    # of letters alone is tolerated when the numbers count up 1, 2, 3 without it. So is
+    # one short cell OCR could not read (`S]` for an italic `5`), where the count skips it.
+    unreadable = [word for word in rest if not word.text.isalpha()]
     if rest and (
         len(rest) > 2
-        or any(not word.text.isalpha() for word in rest)
-        or not _counts_up([word.text for word in numbers])
+        or len(unreadable) > 1
+        or any(len(word.text) > 3 for word in unreadable)
+        or not _counts_up(labels, skips=len(unreadable))
     ):
         return False
-    labels = [word.text.strip("()") for word in numbers]
-    return len(numbers) >= 3 and len(set(labels)) >= 3
+    return len(labels) >= 3 and len({label.strip("()") for label in labels}) >= 3
 
 
-def _counts_up(labels: list[str]) -> bool:
+def _counts_up(labels: list[str], *, skips: int = 0) -> bool:
+    """Whether the labels' leading numbers go up one at a time, missing at most `skips`."""
     leading = [re.match(r"\(?(\d+)", label) for label in labels]
     values = [int(match.group(1)) for match in leading if match is not None]
-    return len(values) >= 3 and all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    return (
+        len(values) >= 3
+        and all(step in (1, 2) for step in steps)
+        and sum(step == 2 for step in steps) <= skips
+    )
 
 
 def _under_headings(words: list[Word], header: list[Column], figures: frozenset[str]) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from bench.measure import recall, words_of
 from extractors.limits import ReadLimits
 from extractors.readers.pdf import PdfTextReader
+from extractors.record import Record
 from extractors.service import extract_file
 from tests import docgen
 
@@ -373,3 +374,82 @@ def test_a_line_tesseract_left_unread_is_found_from_its_ink_and_read(tmp_path: P
 
     read_again = [t for t in texts if t not in {box[0] for box in dropped}]
     assert sorted(read_again) == sorted(["Ngày", "12", "tháng", "05", "năm", "2026"]), texts
+
+
+def _ruled_grid_scan(seed: int, tmp_path: Path) -> tuple[docgen.GeneratedDocument, Path]:
+    from tests.docgen import catalogue
+
+    doc = catalogue.BY_ID["invoice/vi/more:vi_gross_column"].make(seed)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, noise=0.001, blur=0.4, skew=0.6, seed=seed))
+    return doc, scan
+
+
+@pytest.mark.parametrize("seed", [7, 11])
+def test_the_grey_fringe_of_a_blurred_table_rule_does_not_read_as_a_bar(
+    seed: int, tmp_path: Path
+) -> None:
+    """A scanner's blur leaves each rule a grey fringe too light to be ink; left behind when
+    the rule is whitened, it came back as `|` glued to cells' values (`2_| Thép cuộn`)."""
+    _, scan = _ruled_grid_scan(seed, tmp_path)
+    text, _ = ocr_text(scan)
+    assert "|" not in text
+
+
+def test_a_ruled_grid_scanned_with_blur_gives_the_line_items_of_its_original(
+    tmp_path: Path,
+) -> None:
+    """Nor do two cells of the column-number row, once the rule between them is gone, come
+    back as one word (`1 2` as `12`) and turn that row into a line item."""
+    doc, scan = _ruled_grid_scan(11, tmp_path)
+    original = extract_file(docgen.write(doc, tmp_path / "original.pdf"), limits=LIMITS)
+    scanned = extract_file(scan, limits=LIMITS)
+
+    def amounts(record: Record) -> list[object]:
+        return [row["amount"] for row in record.fields.get("line_items") or []]
+
+    assert amounts(original) and amounts(scanned) == amounts(original)
+
+
+def test_the_rules_of_a_table_on_a_phone_photo_do_not_read_as_bars(tmp_path: Path) -> None:
+    """Rules stay on photos (whitening them cost words there), and Tesseract reads them as
+    `|`, alone or glued to the end of a cell's value (`SL|`, `15.200 | 35.613.600`):
+    those bars go."""
+    from tests.docgen import catalogue
+
+    doc = catalogue.BY_ID["invoice/vi/more:vi_gross_column"].make(11)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(
+        docgen.photo(doc, image_format="JPEG", noise=0.002, blur=0.6, skew=0.8, shade=0.4, seed=11)
+    )
+    text, _ = ocr_text(photo)
+    assert not [word for word in text.split() if word.startswith("|") or word.endswith("|")]
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_a_page_is_judged_scanned_or_photographed_by_its_paper_not_its_file(seed: int) -> None:
+    """Rules come off scans only; a phone photo arrives as a multi-page TIFF as well as a
+    JPEG, so what decides is the page's light: a scanner's even white paper, or a photo's
+    grey paper shaded towards one side."""
+    from extractors.ocr import scanned_paper
+
+    doc = docgen.invoice(seed)
+    [scan] = docgen.scan_image(doc, noise=0.001, blur=0.4, skew=0.6, seed=seed)
+    [photo] = docgen.scan_image(
+        doc, noise=0.002, blur=0.6, skew=0.8, shade=0.2, perspective=0.03, seed=seed
+    )
+    assert scanned_paper(scan)
+    assert not scanned_paper(photo)
+
+
+def test_bars_printed_between_a_cvs_contact_details_are_kept_on_a_scan(tmp_path: Path) -> None:
+    """`Seattle, WA | +1 (206) 555-0136 | ...`: the bars are printed separators, a glyph of
+    the text's height, not table rules; dropped, the city and the phone ran together."""
+    from tests.docgen import catalogue
+
+    doc = catalogue.BY_ID["cv/en/holdout:en_us"].make(500)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(doc, noise=0.001, blur=0.4, skew=0.5, seed=500))
+    record = extract_file(scan, limits=LIMITS)
+    assert record.fields["phone"] == doc.fields["phone"]
+    assert record.fields["location"] == doc.fields["location"]

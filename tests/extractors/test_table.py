@@ -3,6 +3,8 @@ centred in tall rows, tables continued on the next page."""
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.fields.invoice import _COLUMNS
 from extractors.fields.table import read_table
@@ -194,6 +196,35 @@ def test_the_column_numbering_row_under_a_vietnamese_header_is_not_an_item() -> 
         ),
     ]
     assert [row["amount"] for row in _read(_page(1, rows))] == ["6.574.000"]
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        ["1.", "2.", "3.", "4.", "5.", "6=4x5"],  # a rule's stub read after each digit
+        ["1_", "2-", "3", "4", "5", "6=4x5"],
+        ["1", "2", "3", "4", "S]", "6=4x5"],  # an italic 5 OCR could not read
+        ["1.2", "", "3", "4", "5", "6=4x5"],  # two cells read as one word
+    ],
+)
+def test_a_column_numbering_row_misread_by_ocr_is_not_an_item(numbers: list[str]) -> None:
+    columns = (40, 80, 250, 330, 400, 480)
+    rows = [
+        *HEADER,
+        (124, [(x, text) for x, text in zip(columns, numbers, strict=True) if text]),
+        (
+            140,
+            [
+                (40, "1"),
+                (80, "Giấy in A4"),
+                (250, "Ram"),
+                (330, "19"),
+                (400, "346.000"),
+                (480, "6.574.000"),
+            ],
+        ),
+    ]
+    assert [row["description"] for row in _read(_page(1, rows))] == ["Giấy in A4"]
 
 
 def test_a_left_aligned_description_under_a_centred_header_keeps_its_first_word() -> None:
