@@ -222,17 +222,37 @@ _LETTERED_TAX_ID = re.compile(
 _LETTERED_PRINTED = re.compile(r"(?<![\w-])[0-9A-Z][0-9A-Z-]{5,18}[0-9A-Z](?![\w-])")
 
 
+# Letters OCR reads for digits: `O` and `I` anywhere (no registration scheme prints them among
+# digits), the others only between digits (a Singapore UEN ends in a check letter).
+_DIGIT_LOOKALIKES = str.maketrans("OIDZSGB", "0102568")
+_ONLY_AMONG_DIGITS = re.compile(r"[DZSGB](?=[0-9])")
+
+
+def _misread_mst(value: str) -> bool:
+    """An MST with a digit OCR read as a letter (`01O1243150`): no foreign id, so its check
+    digit must still be checked."""
+    if not re.search(r"[OI]", value) and not _ONLY_AMONG_DIGITS.search(value):
+        return False
+    digits = value.translate(_DIGIT_LOOKALIKES)
+    return re.fullmatch(r"\d{10}(?:-\d{3})?|\d{12}", digits) is not None
+
+
+def _lettered(value: str) -> bool:
+    return _LETTERED_TAX_ID.fullmatch(value) is not None and not _misread_mst(value)
+
+
 def parse_lettered_tax_id(text: str) -> str | None:
     """A foreign tax or registration number holding letters, as printed (`201074458K`)."""
     for match in _LETTERED_PRINTED.finditer(text):
-        if _LETTERED_TAX_ID.fullmatch(match.group(0)):
+        if _lettered(match.group(0)):
             return match.group(0)
     return None
 
 
 def is_foreign_tax_id(value: str) -> bool:
-    """A tax id that is no MST: an EU VAT number with its prefix, or one holding letters."""
-    return bool(FOREIGN_TAX_ID.fullmatch(value) or _LETTERED_TAX_ID.fullmatch(value))
+    """A tax id that is no MST: an EU VAT number with its prefix, or one holding letters
+    that are not an MST's digits misread."""
+    return bool(FOREIGN_TAX_ID.fullmatch(value) or _lettered(value))
 
 
 def parse_tax_id(text: str) -> str | None:

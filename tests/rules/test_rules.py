@@ -163,6 +163,23 @@ def test_an_invalid_seller_tax_code_fails_naming_it(company: RuleSet) -> None:
     assert "0101243151" in failed["invoice.seller_tax_code_valid"]
 
 
+@pytest.mark.parametrize("misread", ["01O1243150", "0101S43150", "0101243I50"])
+def test_a_tax_code_with_a_digit_read_as_a_letter_is_still_checked(
+    company: RuleSet, misread: str
+) -> None:
+    # Not a foreign id with letters (those skip the MST check digit): an MST OCR misread.
+    seller = CONSISTENT["seller"] | {"tax_id": misread}
+    failed = failures(check(company, invoice(seller=seller)))
+    assert misread in failed["invoice.seller_tax_code_valid"]
+
+
+def test_a_foreign_registration_number_with_a_check_letter_skips_the_mst_check(
+    company: RuleSet,
+) -> None:
+    seller = CONSISTENT["seller"] | {"tax_id": "201074458K"}
+    assert "invoice.seller_tax_code_valid" not in failures(check(company, invoice(seller=seller)))
+
+
 def test_an_invoice_made_out_to_another_company_fails(company: RuleSet) -> None:
     failed = failures(check(company, invoice(buyer={"name": "X", "tax_id": "0101243150"})))
     assert set(failed) == {"invoice.buyer_is_own_company"}
