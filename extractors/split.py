@@ -135,7 +135,18 @@ def part_document(document: ParsedDocument, part: Part) -> ParsedDocument:
         for page in document.pages
         if part.first <= page.number <= part.last
     ]
-    return dataclasses.replace(document, pages=pages, problems=list(document.problems))
+    problems = [problem for problem in document.problems if _concerns(problem, part)]
+    return dataclasses.replace(document, pages=pages, problems=problems)
+
+
+_PROBLEM_PAGE = re.compile(r"^page (\d+):")
+
+
+def _concerns(problem: str, part: Part) -> bool:
+    """A reader's problem with one page (`page 5: OCR timed out`, in the file's numbering)
+    belongs to the part holding that page; any other belongs to every part."""
+    page = _PROBLEM_PAGE.match(problem)
+    return page is None or part.first <= int(page.group(1)) <= part.last
 
 
 def file_page(part: Part, page: int) -> int:

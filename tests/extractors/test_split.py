@@ -10,9 +10,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from extractors.document import Page, ParsedDocument
 from extractors.limits import ReadLimits
 from extractors.record import Record
 from extractors.service import extract_file, extract_parts
+from extractors.split import Part, part_document
 from tests.docgen import catalogue
 from tests.docgen.common import _Pdf
 
@@ -221,3 +223,12 @@ def test_page_numbering_starting_again_starts_a_document(tmp_path: Path) -> None
     records = _parts(path)
 
     assert [r.source.part.pages if r.source.part else None for r in records] == [[1, 2], [3]]
+
+
+def test_a_page_s_reading_problem_stays_with_the_part_holding_that_page() -> None:
+    pages = [Page(number, 595, 842) for number in (1, 2, 3)]
+    problems = ["page 3: OCR timed out after 60 s", "the file's text layer is damaged"]
+    document = ParsedDocument("application/pdf", pages, problems=problems)
+
+    assert part_document(document, Part(1, 2)).problems == ["the file's text layer is damaged"]
+    assert part_document(document, Part(3, 3)).problems == problems
