@@ -145,7 +145,10 @@ def label(*variants: str, ascii_exact: bool = False) -> re.Pattern[str]:
     diacritics (an English word) only where the text has none either: `vat` is a word of
     both languages once folded."""
     alternatives = "|".join(variants)
-    pattern = folded_pattern(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    # `re` caches compiled patterns by source: the comment keeps an `ascii_exact` label a
+    # pattern of its own, so marking it never marks a plain label of the same words.
+    marker = "(?#ascii-exact)" if ascii_exact else ""
+    pattern = folded_pattern(rf"(?<![\w])(?:{alternatives})(?![\w]){marker}")
     if ascii_exact:
         accented = "|".join(variant for variant in variants if fold(variant) != variant)
         _ACCENTED[pattern] = (
