@@ -306,7 +306,7 @@ def learn(
                 end_gap=_end_gap(page, spot),
                 width=None
                 if spot.right is None
-                else (spot.right - spot.words[0].bbox[0]) / page.width,
+                else (spot.right - spot.words[0].bbox[0]) / max(page.width, 1.0),
             )
             ranked = (score * 10_000 + int(tiebreak), memory)
             if best is None or ranked[0] > best[0]:
@@ -644,7 +644,7 @@ def _word_at(
             dx, dy = min(abs(word.bbox[0] - x) for x in xs), abs(word.bbox[1] - y)
             if dx > reach_x or dy > reach_y:
                 continue
-            distance = dx / page.width + dy / page.height
+            distance = dx / max(page.width, 1.0) + dy / max(page.height, 1.0)
             if best is None or distance < best[0]:
                 best = (distance, line, index)
     return (best[1], best[2]) if best else None

@@ -19,6 +19,7 @@ from extractors.memory import (
     learnable,
     likeness,
     printed_senders,
+    recall,
     sender_of,
 )
 from extractors.readers import reader_for
@@ -93,6 +94,8 @@ def test_a_correction_reads_the_senders_next_document_of_that_layout(
     plain = extract_file(second, limits=LIMITS)
     taught = extract_file(second, limits=LIMITS, memories=memories)
 
+    learned = [p for p in corrections if taught.provenance[p].learned_from is not None]
+    assert learned, "no field of the next document was read by a memory"
     for path in corrections:
         assert get_path(taught.fields, path) == get_path(next_truth, path), path
         if plain.confidence.get(path, 0.0) < level.CORROBORATED:
@@ -146,6 +149,8 @@ def test_a_recalled_amount_that_breaks_the_totals_is_not_used(
     document = _read(path)
     wrong_place = learn(document, path="total", value=doc.fields["vat_amount"], fields=doc.fields)
     assert wrong_place is not None
+    read = recall(document, wrong_place)
+    assert read is not None and read[0] == doc.fields["vat_amount"]  # the memory does match
     sender = sender_of("invoice", doc.fields)
     assert sender is not None
     memory = Memory(
