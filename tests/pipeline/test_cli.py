@@ -147,7 +147,9 @@ def test_rules_check_flags_a_doctored_total_and_a_repeated_invoice(tmp_path: Pat
 def test_rules_check_checks_each_document_of_a_stack_and_none_as_another_s_copy(
     tmp_path: Path,
 ) -> None:
-    made = catalogue.stack(3)
+    made = catalogue.stack(502)
+    # Invoices are what a copy check looks for: the parts share the file's digest.
+    assert sum(part.document.doc_type == "invoice" for part in made.parts) >= 2
     stack = tmp_path / "stack.pdf"
     stack.write_bytes(made.content)
 
