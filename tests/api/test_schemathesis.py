@@ -33,6 +33,7 @@ from tests.support.signin import add_token
 pytestmark = pytest.mark.slow
 
 MAX_EXAMPLES = 20
+_MAX_ID = 2**31 - 1  # ids are documented as 32-bit: both databases' integer
 SEED = 7
 
 
@@ -152,7 +153,8 @@ def _steer(case: schemathesis.Case, seeded: list[int], sessions: sessionmaker[Se
     """Send the even generated ids to a seeded document, its first line and its current
     version: drawn at random they seldom exist, and a change would never get past 404 and
     409 to the code that makes it. Odd ids keep what was drawn. Decided by the drawn
-    values, so runs stay reproducible."""
+    values, so runs stay reproducible. An id outside the documented range is a deliberately
+    invalid request, and is sent as drawn: steered, it would become a valid one."""
     if case.headers and "Idempotency-Key" in case.headers:
         # A key drawn again for a different request is refused with 422, as it should be
         # (tests/pipeline/access/test_idempotency.py); each request here is a new one, so it
@@ -160,7 +162,7 @@ def _steer(case: schemathesis.Case, seeded: list[int], sessions: sessionmaker[Se
         case.headers["Idempotency-Key"] = f"fuzz-{next(_KEYS)}"
     parameters = case.path_parameters or {}
     document_id = parameters.get("document_id")
-    if not isinstance(document_id, int) or document_id % 2:
+    if not isinstance(document_id, int) or document_id % 2 or not 1 <= document_id <= _MAX_ID:
         return
     document_id = parameters["document_id"] = seeded[document_id // 2 % len(seeded)]
     if isinstance(parameters.get("index"), int):
