@@ -39,6 +39,28 @@ INVOICE_FIELDS = {
 }
 
 
+def file_row(
+    name: str,
+    *,
+    status: DocumentStatus,
+    doc_type: str = "invoice",
+    media_type: str = "application/pdf",
+    **columns: Any,
+) -> Document:
+    """The row ingest makes for a 10-byte file `name`, filed in `.done/`, keyed by its name."""
+    return Document(
+        sha256=name.ljust(64, "0"),
+        filename=name,
+        relative_path=name,
+        size=10,
+        media_type=media_type,
+        archive_path=f".done/{name}",
+        status=status,
+        doc_type=doc_type,
+        **columns,
+    )
+
+
 def add_document(
     sessions: sessionmaker[Session],
     *,
@@ -58,17 +80,7 @@ def add_document(
         "fields": fields if fields is not None else INVOICE_FIELDS,
     }
     with sessions() as session, session.begin():
-        document = Document(
-            sha256=name.ljust(64, "0"),
-            filename=name,
-            relative_path=name,
-            size=10,
-            media_type="application/pdf",
-            archive_path=f".done/{name}",
-            status=status,
-            doc_type=doc_type,
-            record=record,
-        )
+        document = file_row(name, status=status, doc_type=doc_type, record=record)
         session.add(document)
         session.flush()
         session.add(Job(document_id=document.id))
@@ -111,16 +123,7 @@ def make_record(name: str, fields: dict[str, Any]) -> Record:
 
 def add_processing(sessions: sessionmaker[Session], name: str) -> int:
     with transaction(sessions) as session:
-        document = Document(
-            sha256=name.ljust(64, "0"),
-            filename=name,
-            relative_path=name,
-            size=10,
-            media_type="application/pdf",
-            archive_path=f".done/{name}",
-            status=DocumentStatus.PROCESSING,
-            doc_type="invoice",
-        )
+        document = file_row(name, status=DocumentStatus.PROCESSING)
         session.add(document)
         session.flush()
         session.add(Job(document_id=document.id))
@@ -182,13 +185,8 @@ def add_checked(
         confidence={"doc_type": 0.3} | dict.fromkeys(list(fields)[:4], confidence),
     )
     with transaction(sessions) as session:
-        document = Document(
-            sha256=name.ljust(64, "0"),
-            filename=name,
-            relative_path=name,
-            size=10,
-            media_type="application/pdf",
-            archive_path=f".done/{name}",
+        document = file_row(
+            name,
             status=DocumentStatus.PROCESSING,
             doc_type=doc_type,
             received_at=received_at or datetime.now(UTC),

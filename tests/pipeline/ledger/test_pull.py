@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.ledger.posting import approve, entry_feed
 from pipeline.store.db import transaction
-from pipeline.store.models import AuditEvent, Document, DocumentStatus, Job, JournalEntry
+from pipeline.store.models import AuditEvent, DocumentStatus, Job, JournalEntry
 from pipeline.store.settings import Settings
-from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS, add_document, file_row
 from tests.support.machine import ROOT
 from tests.support.serving import serve
 from tests.support.signin import add_token, api
@@ -52,15 +52,9 @@ def add_invoices(sessions: sessionmaker[Session], count: int) -> list[int]:
                 "invoice_number": f"{number:07d}",
                 **(LAST_YEAR if number % 2 else {}),
             }
-            document = Document(
-                sha256=name.ljust(64, "0"),
-                filename=name,
-                relative_path=name,
-                size=10,
-                media_type="application/pdf",
-                archive_path=f".done/{name}",
+            document = file_row(
+                name,
                 status=DocumentStatus.REVIEW,
-                doc_type="invoice",
                 record={
                     "source": {
                         "filename": name,

@@ -25,7 +25,7 @@ from pipeline.store.models import Document, DocumentEvent, DocumentStatus, Job, 
 from pipeline.store.settings import Settings
 from tests import docgen
 from tests.docgen.scans import photo, scanned_pdf
-from tests.support.documents import FIELDS, ingest_inbox
+from tests.support.documents import FIELDS, file_row, ingest_inbox
 
 XML, PDF = "application/xml", "application/pdf"
 SEED = 9  # docgen.invoice(9) and docgen.einvoice_xml(9) are one invoice
@@ -200,16 +200,7 @@ def settle(
     start: threading.Barrier | None = None,
 ) -> int:
     with transaction(sessions) as session:
-        document = Document(
-            sha256=name.ljust(64, "0"),
-            filename=name,
-            relative_path=name,
-            size=10,
-            media_type=media_type,
-            archive_path=f".done/{name}",
-            status=DocumentStatus.PROCESSING,
-            doc_type="invoice",
-        )
+        document = file_row(name, status=DocumentStatus.PROCESSING, media_type=media_type)
         session.add(document)
         session.flush()
         session.add(Job(document_id=document.id))
