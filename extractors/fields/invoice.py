@@ -1905,7 +1905,14 @@ def _split_unit(unit: str | None, quantity: str | None) -> tuple[str | None, str
 
 
 def _ends_table(folded: str) -> bool:
-    return any(pattern.search(folded) for pattern in (_SUBTOTAL, _TOTAL, _IN_WORDS))
+    return any(pattern.search(folded) for pattern in (_SUBTOTAL, _TOTAL, _IN_WORDS, _RATE_SUMMARY))
+
+
+# A row opening with a VAT rate (`Thuế suất 5%  125.000  6.250  131.250`, `VAT rate: 10%`):
+# the totals per rate under the items, or the invoice's one rate, never a line item.
+_RATE_SUMMARY = folded_pattern(
+    r"^\W*(?:thuế suất|mức thuế|(?:vat|tax|gst) rate)(?: gtgt)?\W*\d{1,2}(?:[.,]\d+)?\s*%"
+)
 
 
 def _is_header_row(line: Line) -> bool:
