@@ -866,11 +866,32 @@ def _vietnamese_date_line(document: ParsedDocument) -> Found | None:
     """Vietnamese invoices print the issue date as `Ngày 05 tháng 03 năm 2026` near the top,
     usually without any label, bilingual ones with a gloss after each word
     (`Ngày (Date) 07 tháng (month) 04 năm (year) 2026`)."""
-    for line in document.lines:
+    lines = list(document.lines)
+    for index, line in enumerate(lines):
         match = _VI_DATE_LINE.search(line.text)
+        if match is None and (wrapped := _with_wrapped_line(lines, index)) is not None:
+            # A title with the date beside it, too long for one line, wraps the date's end
+            # onto the next (`… tháng 09 năm` / `(year) 2026`).
+            match = _VI_DATE_LINE.search(wrapped.text)
+            if match is not None and match.start() < len(line.text):
+                line = wrapped
+            else:
+                match = None
         if match is not None:
             value = clean_text(_PARENTHESES.sub(" ", match.group(0)))
             return Found(value, line.span(match.start(), match.end()), level.LABELLED)
+    return None
+
+
+def _with_wrapped_line(lines: list[Line], index: int) -> Line | None:
+    """The line and its paragraph's next line: the first just under it, at its left edge."""
+    line = lines[index]
+    height = line.bbox[3] - line.bbox[1]
+    for under in lines[index + 1 :]:
+        if under.page != line.page or under.bbox[1] > line.bbox[3] + height:
+            return None
+        if under.bbox[1] >= line.bbox[3] - 0.2 * height and abs(under.bbox[0] - line.bbox[0]) <= 4:
+            return Line(line.words + under.words, line.page)
     return None
 
 
@@ -1314,9 +1335,17 @@ def _rows_under(page: Page, top: float, height: float) -> list[list[Line]]:
         bottom = line.bbox[3]
     for index, row in enumerate(rows):
         joined = Line(tuple(word for line in row for word in line.words), page.number)
-        if _is_header_row(joined) or _first_line_of_totals(joined):
+        if _is_header_row(joined) or _first_line_of_totals(joined) or _heads_items(row):
             return rows[:index]
     return rows
+
+
+def _heads_items(row: list[Line]) -> bool:
+    """More cells than a label and two parties' values, two of them naming line-item
+    columns: the items table's header, typed right under the grid with no blank between
+    (Word tables with nothing between them)."""
+    named = sum(any(p.search(fold(line.text)) for p in _COLUMNS.values()) for line in row)
+    return len(row) > 3 and named >= 2
 
 
 def _first_line_of_totals(line: Line) -> bool:
@@ -1876,7 +1905,14 @@ def _split_unit(unit: str | None, quantity: str | None) -> tuple[str | None, str
 
 
 def _ends_table(folded: str) -> bool:
-    return any(pattern.search(folded) for pattern in (_SUBTOTAL, _TOTAL, _IN_WORDS))
+    return any(pattern.search(folded) for pattern in (_SUBTOTAL, _TOTAL, _IN_WORDS, _RATE_SUMMARY))
+
+
+# A row opening with a VAT rate (`Thuế suất 5%  125.000  6.250  131.250`, `VAT rate: 10%`):
+# the totals per rate under the items, or the invoice's one rate, never a line item.
+_RATE_SUMMARY = folded_pattern(
+    r"^\W*(?:thuế suất|mức thuế|(?:vat|tax|gst) rate)(?: gtgt)?\W*\d{1,2}(?:[.,]\d+)?\s*%"
+)
 
 
 def _is_header_row(line: Line) -> bool:

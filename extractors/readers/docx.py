@@ -120,11 +120,15 @@ class _Layout:
     def blocks(
         self, elements: Iterable[Any], x0: float, x1: float, top: float, depth: int
     ) -> float:
+        # Tables with nothing between them are one table to Word (it joins them) and to
+        # the eye: the column borders of the rows met so far, by their number of cells.
+        stacked: dict[int, list[tuple[float, float]]] = {}
         for element in elements:
             if element.tag == f"{_W}p":
+                stacked = {}
                 top = self.paragraph(element, x0, x1, top, depth)
             elif element.tag == f"{_W}tbl":
-                top = self.table(element, x0, x1, top, depth)
+                top = self.table(element, x0, x1, top, depth, stacked)
         return top
 
     def paragraph(self, element: Any, x0: float, x1: float, top: float, depth: int) -> float:
@@ -138,7 +142,8 @@ class _Layout:
         # value's wrapped lines under the value); a first-line indent, right of them.
         first = _twips(indent, "firstLine") - _twips(indent, "hanging")
         span_left = x0
-        x1 = max(x1 - right, x0 + 40.0)
+        # An indent leaves at least 40 pt of text, or all a narrower cell has.
+        x1 = max(x1 - right, x0 + min(40.0, x1 - x0))
         x0 = min(x0 + left, max(x0, x1 - 40.0))  # an indent never pushes text off the span
         first_x0 = min(max(span_left, x0 + first), max(span_left, x1 - 40.0))
         spacing = element.find(f"{_W}pPr/{_W}spacing")
@@ -157,7 +162,7 @@ class _Layout:
             )
             for number, visual in enumerate(wrapped):
                 start = first_x0 if number == 0 else x0
-                self.lines.extend(_place(visual, start, x1, top, size, align, stops))
+                self.lines.extend(_place(visual, start, x1, top, size, align, stops, fit=depth > 0))
                 top += size * 1.3
             first_x0 = x0  # after a break (`w:br`) the line starts at the indent
         # Space after a paragraph keeps what follows apart, as on paper: an address does
@@ -208,26 +213,53 @@ class _Layout:
         inset = min(_BOX_INSET, width / 4)
         return left + inset, left + width - inset, max(box_top, 0.0)
 
-    def table(self, element: Any, x0: float, x1: float, top: float, depth: int) -> float:
+    def table(
+        self,
+        element: Any,
+        x0: float,
+        x1: float,
+        top: float,
+        depth: int,
+        stacked: dict[int, list[tuple[float, float]]] | None = None,
+    ) -> float:
+        """The table's rows top to bottom, each cell's blocks inside its column. `stacked`
+        holds the column borders of the tables just above it, by number of cells, and
+        gains this table's."""
         grid = [_twips(col, "w") for col in element.findall(f"{_W}tblGrid/{_W}gridCol")]
         total = sum(grid)
         if depth >= _MAX_DEPTH or total <= 0:
             for row in element.iter(f"{_W}tr"):
                 top = self.blocks(_cell_blocks(row), x0, x1, top, depth + 1)
             return top
+        above = dict(stacked) if stacked is not None else {}
         # Tables wider than the span are scaled to fit it, as Word's autofit would.
         scale = min(1.0, (x1 - x0) / total)
         starts = [x0 + sum(grid[:index]) * scale for index in range(len(grid) + 1)]
         for row in _rows(element):
-            bottom = top
+            cells: list[tuple[Any, float, float]] = []
             column = 0
             for cell in _cells(row):
                 properties = cell.find(f"{_W}tcPr")
                 span = int(_attribute(_find(properties, "gridSpan"), "val") or 1)
                 end = min(column + span, len(grid))
-                left, right = starts[min(column, len(grid))], starts[end]
+                cells.append((cell, starts[min(column, len(grid))], starts[end]))
                 column = end
-                merge = _find(properties, "vMerge")
+            spans = [(left, right) for _, left, right in cells]
+            if stacked is not None:
+                stacked.setdefault(len(spans), spans)
+            # A table typed as pieces (the header one table, the numbered rows another)
+            # has its columns dragged a little apart from piece to piece; a row whose every
+            # cell lies mostly under the same cell of a row above is in that row's
+            # columns, so its values sit under their headings, as a reader sees them.
+            reference = above.get(len(spans))
+            if reference is not None and _corresponds(spans, reference):
+                cells = [
+                    (cell, left, right)
+                    for (cell, _, _), (left, right) in zip(cells, reference, strict=True)
+                ]
+            bottom = top
+            for cell, left, right in cells:
+                merge = _find(cell.find(f"{_W}tcPr"), "vMerge")
                 if merge is not None and _attribute(merge, "val") != "restart":
                     continue  # the cell above holds the merged text
                 cell_bottom = self.blocks(
@@ -238,6 +270,19 @@ class _Layout:
         return top
 
 
+def _corresponds(spans: list[tuple[float, float]], reference: list[tuple[float, float]]) -> bool:
+    """Whether each cell overlaps the reference row's cell of its rank more than any other."""
+
+    def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+        return min(a[1], b[1]) - max(a[0], b[0])
+
+    return all(
+        overlap(span, reference[rank]) > 0
+        and all(overlap(span, reference[rank]) >= overlap(span, other) for other in reference)
+        for rank, span in enumerate(spans)
+    )
+
+
 def _place(
     segments: list[str],
     x0: float,
@@ -246,10 +291,14 @@ def _place(
     size: float,
     align: str,
     stops: Sequence[float] = (),
+    *,
+    fit: bool = False,
 ) -> list[Line]:
     """One line per tab-separated segment, each starting at the tab stop after the last:
     the paragraph's own stops first (where its author aligned a column), then Word's
-    default ones."""
+    default ones. With `fit`, a line wider than its span (a figure longer than its narrow
+    column) is narrowed to it: in Word it stays inside its cell, and spilling over would
+    make it touch the next cell's text as if the two were one."""
     char = size * 0.5
     placed: list[tuple[str, float]] = []
     x = x0
@@ -262,6 +311,11 @@ def _place(
             placed.append((text, x))
             x += char * len(text)
     width = x - x0
+    if fit and width > x1 - x0 > 0:
+        squeeze = (x1 - x0) / width
+        char *= squeeze
+        placed = [(text, x0 + (start - x0) * squeeze) for text, start in placed]
+        width = x1 - x0
     shift = 0.0
     if align == "center":
         shift = max(0.0, (x1 - x0 - width) / 2)

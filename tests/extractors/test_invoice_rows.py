@@ -20,7 +20,7 @@ from extractors.fields.invoice import InvoiceExtractor
 from extractors.limits import ReadLimits
 from extractors.service import extract_file
 from tests import docgen
-from tests.docgen import invoices_more
+from tests.docgen import catalogue, invoices_more
 from tests.support.pages import placed_document
 
 _ITEM_FIELDS = ("description", "unit", "quantity", "unit_price", "amount", "vat_rate")
@@ -195,3 +195,12 @@ def test_lines_at_two_rates_give_the_invoice_no_one_rate() -> None:
     totals = [("Subtotal", "300.00"), ("VAT rate: 10%", ""), ("VAT", "27.75"), ("Total", "327.75")]
     fields = InvoiceExtractor().extract(_invoice_with_rates(["10%", "5%"], totals)).fields
     assert fields["vat_rate"] is None
+
+
+def test_the_totals_per_vat_rate_under_the_items_are_no_line_items(tmp_path: Path) -> None:
+    # `Thuế suất 5%  125.000  6.250  131.250` under a multi-rate table's items was read as
+    # one more line, and the lines no longer added up to the subtotal.
+    doc = catalogue.BY_ID["invoice/vi/holdout:vi_multirate"].make(2501)
+    record = extract_file(docgen.write(doc, tmp_path / "inv.pdf"), limits=ReadLimits())
+    want = [{key: item.get(key) for key in _ITEM_FIELDS} for item in doc.fields["line_items"]]
+    assert _items(record.fields) == want
