@@ -202,6 +202,19 @@ def sender_of_record(session: Session, record: Record) -> str | None:
     return sender_of(record.doc_type, record.fields)
 
 
+def note_recalled(session: Session, *, record: Record) -> None:
+    """Count a use of each memory that read a value of the record. The memory's
+    `updated_at` is kept: a use changes nothing workers recall, so their caches stand."""
+    recalled = {where.learned_from for where in record.provenance.values() if where.learned_from}
+    if recalled:
+        session.execute(
+            update(LayoutMemory)
+            .where(LayoutMemory.id.in_(recalled))
+            .values(times_used=LayoutMemory.times_used + 1, updated_at=LayoutMemory.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def corrected_paths(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """The leaves (`seller.tax_id`, `parties[1].name`) whose values differ between two
     versions of a record's fields, with their new values (None: removed)."""

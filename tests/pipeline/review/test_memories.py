@@ -136,6 +136,10 @@ def test_a_correction_on_one_worker_reads_the_senders_next_invoice_on_a_restarte
     assert after.record["provenance"]["seller.address"]["learned_from"] == memory.id
     assert after.record["confidence"]["seller.address"] == level.LEARNED
     with sessions() as session:
+        used = memories.get_memory(session, memory_id=memory.id)
+    assert used is not None
+    assert (used.times_used, used.updated_at) == (1, memory.updated_at)
+    with sessions() as session:
         curve = memories.learning_curve(session, sender=SENDER)
     # The name and address were corrected on the first; nothing yet on the next.
     assert [(p.document_id, p.corrected_fields) for p in curve] == [(before.id, 2), (after.id, 0)]
@@ -279,3 +283,34 @@ def test_the_sender_is_kept_as_read_until_a_reviewer_corrects_it(
     assert document.sender == "name:accounts harrow co uk"
     _correct(sessions, settings, document.id, _seller_fixed(first))
     assert _document(sessions, FIRST).sender == SENDER
+
+
+def test_a_memory_corrected_again_wears_down_once_per_correction(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    first = _drop(settings, FIRST)
+    _work(settings, "worker-a")
+    _correct(sessions, settings, _document(sessions, FIRST).id, _seller_fixed(first))
+    following = _drop(settings, NEXT)
+    _work(settings, "worker-b")
+    after = _document(sessions, NEXT)
+    assert after.record is not None
+    [memory] = _memories_of(sessions)
+    assert after.record["provenance"]["seller.address"]["learned_from"] == memory.id
+
+    # The reviewer says the recalled address is not the seller's: the memory that read it
+    # loses weight, and moves to where the reviewer's value is printed (one memory still).
+    elsewhere = following.fields["buyer"]["address"]
+    _correct(sessions, settings, after.id, {"seller": {"address": elsewhere}})
+    [worn] = _memories_of(sessions)
+    assert (worn.id, worn.weight, worn.times_corrected_again) == (memory.id, 0.5, 1)
+    assert worn.learned_from_document_id == after.id
+    # Correcting the reviewer's own value again is not the memory's fault.
+    _correct(sessions, settings, after.id, {"seller": following.fields["seller"]})
+    [kept] = _memories_of(sessions)
+    assert (kept.weight, kept.times_corrected_again) == (0.5, 1)
+
+
+def _memories_of(sessions: sessionmaker[Session]) -> list[memories.MemoryRow]:
+    with sessions() as session:
+        return memories.list_memories(session, sender=SENDER)
