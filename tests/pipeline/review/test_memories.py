@@ -20,7 +20,7 @@ from extractors.readers import reader_for
 from extractors.sniff import sniff_media_type
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker, worker_main
-from pipeline.review import checking, memories
+from pipeline.review import changes, checking, memories
 from pipeline.store.db import transaction
 from pipeline.store.models import AuditEvent, Document, DocumentStatus, LayoutMemory
 from pipeline.store.settings import Settings
@@ -314,3 +314,27 @@ def test_a_memory_corrected_again_wears_down_once_per_correction(
 def _memories_of(sessions: sessionmaker[Session]) -> list[memories.MemoryRow]:
     with sessions() as session:
         return memories.list_memories(session, sender=SENDER)
+
+
+def test_the_type_a_reviewer_gives_a_senders_document_is_its_next_ones(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    _drop(settings, FIRST)
+    _work(settings, "worker-a")
+    before = _document(sessions, FIRST)
+    assert before.doc_type == "invoice"
+    with transaction(sessions) as session:
+        document = session.get_one(Document, before.id)
+        changes.reassign_type(
+            session, document=document, version=document.version, doc_type="dispatch", actor="rita"
+        )
+    [learned] = _events(sessions, "memory_learned")
+    assert learned.data["doc_type_as"] == "dispatch"
+
+    _drop(settings, NEXT)
+    _work(settings, "worker-b")
+
+    after = _document(sessions, NEXT)
+    assert after.record is not None
+    assert after.doc_type == "dispatch"
+    assert after.record["confidence"]["doc_type"] == level.LEARNED
