@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +20,7 @@ from extractors.limits import ReadLimits
 from extractors.memory import get_path, matching
 from extractors.readers import reader_for
 from extractors.sniff import sniff_media_type
+from pipeline.jobs import queue
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker, worker_main
 from pipeline.review import changes, checking, memories
@@ -27,7 +30,6 @@ from pipeline.store.settings import Settings
 from tests import docgen
 from tests.docgen import catalogue
 from tests.docgen.common import GeneratedDocument
-from tests.pipeline.jobs.test_worker import wait_until_drained
 from tests.support.documents import ingest_inbox
 
 # A layout whose seller (a firm printed by name, without a tax code) the generic reader
@@ -60,7 +62,14 @@ def _work_in_new_process(settings: Settings, sessions: sessionmaker[Session]) ->
     process = multiprocessing.get_context("spawn").Process(target=worker_main, args=(settings, 9))
     process.start()
     try:
-        wait_until_drained(sessions, timeout=120)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with sessions() as session:
+                if queue.count_open(session) == 0:
+                    break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the worker did not finish its jobs in 120 s")
     finally:
         process.terminate()
         process.join(30)
