@@ -38,7 +38,7 @@ from pipeline.intake.pairing import lock_invoice
 from pipeline.ledger import posting
 from pipeline.ledger.errors import NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
-from pipeline.review import approval
+from pipeline.review import approval, memories
 from pipeline.store.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
 from pipeline.store.settings import Settings
 from rules.engine import RuleOutcome, RuleSet
@@ -147,6 +147,8 @@ def check(
     document.invoice_key = key
     document.invoice_content_key = content_key
     _copy_queue_columns(document, record)
+    sender = memories.sender_of_record(session, record)
+    document.sender = sender[:300] if sender is not None else None
     original = find_original(session, document=document)
     probable = (
         find_probable_original(session, document=document, record=record)
@@ -546,7 +548,7 @@ def correct_fields(
         if re.split(r"[.\[]", path, maxsplit=1)[0] in changed:
             record.confidence[path] = 1.0
     record.confidence.update(dict.fromkeys(changed, 1.0))
-    return apply_correction(
+    outcomes = apply_correction(
         session,
         document=document,
         record=record,
@@ -556,6 +558,17 @@ def correct_fields(
         kind="corrected",
         data={"fields": changed},
     )
+    # Learned in this transaction: a correction is never stored without its memory.
+    memories.learn_from_correction(
+        session,
+        document=document,
+        changed=memories.corrected_paths(
+            {name: change["old"] for name, change in changed.items()},
+            {name: change["new"] for name, change in changed.items()},
+        ),
+        actor=actor,
+    )
+    return outcomes
 
 
 def editable_record(document: Document, *, version: int) -> Record:

@@ -1,5 +1,6 @@
 """Database models: documents, the job queue, the audit trail, duplicates, journal entries,
-the registers, and the people and systems allowed to use the API."""
+the registers, what reviewers' corrections taught, and the people and systems allowed to use
+the API."""
 
 from __future__ import annotations
 
@@ -112,6 +113,9 @@ class Document(Base):
     seller_name_folded: Mapped[str | None] = mapped_column(String(1024), default=None)
     seller_tax_id: Mapped[str | None] = mapped_column(String(32), default=None)
     record_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # Who sent it, as layout memories key a sender (`extractors.memory.sender_of`): set
+    # whenever the rules run on the record, so a sender's documents are one indexed lookup.
+    sender: Mapped[str | None] = mapped_column(String(300), default=None, index=True)
     # The type a reviewer chose: the worker extracts with it instead of classifying.
     forced_type: Mapped[str | None] = mapped_column(String(20), default=None)
     # A file holding several documents (a stack scanned into one PDF): each is the
@@ -169,6 +173,46 @@ Index(
     postgresql_using="gin",
     postgresql_ops={"seller_name_folded": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
+
+
+class DocumentLayout(Base):
+    """The words of a document as the worker read them (pages, lines, boxes, confidences),
+    zlib-compressed JSON: a correction is learned from them in the request that makes it,
+    without reading or OCR-ing the file again."""
+
+    __tablename__ = "document_layouts"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    pages: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LayoutMemory(Base):
+    """Where a sender's layout prints a field (`field`, for `path`), or the type reviewers
+    gave its documents (`doc_type_as`, no path), as `extractors.memory.Memory` describes.
+    One row per doc type, sender, path and layout: learning again on a like layout updates
+    the row, under the sender's lock (see pipeline/review/memories.py)."""
+
+    __tablename__ = "memories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(20))
+    sender: Mapped[str] = mapped_column(String(300))
+    path: Mapped[str | None] = mapped_column(String(200), default=None)
+    layout: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
+    field: Mapped[dict[str, Any] | None] = mapped_column(JsonColumn, default=None)
+    doc_type_as: Mapped[str | None] = mapped_column(String(20), default=None)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    learned_from_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id"), default=None
+    )
+    learned_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    times_used: Mapped[int] = mapped_column(Integer, default=0)
+    times_corrected_again: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_memories_doc_type_sender", "doc_type", "sender"),)
 
 
 class RuleCheck(Base):
