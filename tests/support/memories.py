@@ -1,16 +1,18 @@
 """A layout memory learned the way the service learns one: a generated invoice read with the
 real readers and extractors and stored as the worker stores it (record, rules, the words it
-was read as), a reviewer's correction learned from those words, and a fresh copy of the same
-PDF read again with the live memories, whose values the memories now read."""
+was read as) with two values misread, a reviewer's correction of them learned from those
+words, and a fresh copy of the same PDF read again with the live memories, whose values the
+memories now read."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from extractors.memory import get_path, sender_of
+from extractors.memory import get_path, sender_of, set_path
 from extractors.readers import reader_for
 from extractors.service import extract_file
 from extractors.sniff import sniff_media_type
@@ -45,9 +47,11 @@ def read_as_worker(
     content: bytes,
     *,
     received_at: datetime | None = None,
+    misread: Mapping[str, str] | None = None,
 ) -> int:
-    """The document as the worker leaves it: read with the memories live now, its rules run,
-    its words kept to learn from; its original stored, so the review page shows it."""
+    """The document as the worker leaves it: read with the memories live now (`misread`
+    values put in place of what was read), its rules run, its words kept to learn from; its
+    original stored, so the review page shows it."""
     path = settings.data_dir / "read" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
@@ -56,6 +60,8 @@ def read_as_worker(
         words = reader.read(path, limits=limits)
     with transaction(sessions) as session:
         record = extract_file(path, limits=limits, memories=memories.live_memories(session))
+        for field_path, value in (misread or {}).items():
+            set_path(record.fields, field_path, value)
         check_record(record, settings=settings)
         document = file_row(
             name,
@@ -83,18 +89,35 @@ def read_as_worker(
 
 
 def teach(settings: Settings, sessions: sessionmaker[Session]) -> Taught:
-    """A reviewer confirms the grid invoice's two addresses; a fresh copy of it is then read
-    by the two memories learned."""
+    """The grid invoice read with its two addresses wrong, which a reviewer corrects; a fresh
+    copy of it is then read by the two memories learned."""
     made = catalogue.BY_ID[GRID].make(700)
     start = datetime.now(UTC) - timedelta(minutes=10)
-    corrected_id = read_as_worker(settings, sessions, "grid.pdf", made.content, received_at=start)
+    corrected_id = read_as_worker(
+        settings,
+        sessions,
+        "grid.pdf",
+        made.content,
+        received_at=start,
+        misread=dict.fromkeys(CORRECTED, "Số 1 đường Sai"),
+    )
+    truth = {path: get_path(made.fields, path) for path in CORRECTED}
     with transaction(sessions) as session:
         document = session.get_one(Document, corrected_id)
-        learned = memories.learn_from_correction(
+        record_fields = document.record["fields"] if document.record else {}
+        checking.correct_fields(
             session,
             document=document,
-            changed={path: get_path(made.fields, path) for path in CORRECTED},
+            version=document.version,
+            changes={
+                party: record_fields[party] | {"address": truth[f"{party}.address"]}
+                for party in ("seller", "buyer")
+            },
+            rules=rule_book(settings).current(),
             actor=REVIEWER,
+        )
+        learned = memories.learn_from_correction(
+            session, document=document, changed=truth, actor=REVIEWER
         )
         sender = document.sender
     assert sender is not None
