@@ -29,6 +29,9 @@ from extractors.split import Part, file_page, part_document, split
 
 _CHUNK = 1 << 20
 
+# A record and the document (or part's pages) it was read from; None when unreadable.
+Extracted = tuple[Record, ParsedDocument | None]
+
 
 def extract_file(
     path: Path,
@@ -46,12 +49,40 @@ def extract_file(
     without classifying. `as_of` is the day it is read as of (see `ParsedDocument.as_of`).
     `memories` are what reviewers' corrections taught (`extractors.memory`): a sender's
     remembered type and the places its layouts print fields."""
+    record, _ = extract_file_with_document(
+        path,
+        filename=filename,
+        limits=limits,
+        doc_type=doc_type,
+        as_of=as_of,
+        part=part,
+        memories=memories,
+    )
+    return record
+
+
+def extract_file_with_document(
+    path: Path,
+    *,
+    filename: str | None = None,
+    limits: ReadLimits,
+    doc_type: DocType | None = None,
+    as_of: date | None = None,
+    part: SourcePart | None = None,
+    memories: Sequence[Memory] = (),
+) -> Extracted:
+    """`extract_file`, with the document its record was read from (None when the file
+    could not be read): a reviewer's correction is later learned from its words."""
     source, document = _read(path, filename=filename, limits=limits)
     if isinstance(document, RecordError):
-        return Record(source=source, error=document)
+        return Record(source=source, error=document), None
     if part is None:
-        return _extract(document, source, doc_type=doc_type, as_of=as_of, memories=memories)
-    return _extract_part(document, source, part, doc_type=doc_type, as_of=as_of, memories=memories)
+        record = _extract(document, source, doc_type=doc_type, as_of=as_of, memories=memories)
+        return record, document
+    pages = part_document(document, Part(part.pages[0], part.pages[-1]))
+    return _extract_part(
+        pages, source, part, doc_type=doc_type, as_of=as_of, memories=memories
+    ), pages
 
 
 def extract_parts(
@@ -65,23 +96,44 @@ def extract_parts(
     """One record per document the file holds, in page order (see `extractors.split`): a
     stack of papers scanned into one PDF gives one record per paper, each naming its part of
     the file; a file holding one document gives exactly the record `extract_file` gives."""
+    return [
+        record
+        for record, _ in extract_parts_with_documents(
+            path, filename=filename, limits=limits, as_of=as_of, memories=memories
+        )
+    ]
+
+
+def extract_parts_with_documents(
+    path: Path,
+    *,
+    filename: str | None = None,
+    limits: ReadLimits,
+    as_of: date | None = None,
+    memories: Sequence[Memory] = (),
+) -> list[Extracted]:
+    """`extract_parts`, each record with the document (its part's pages) it was read from."""
     source, document = _read(path, filename=filename, limits=limits)
     if isinstance(document, RecordError):
-        return [Record(source=source, error=document)]
+        return [(Record(source=source, error=document), None)]
     parts = split(document)
     if len(parts) < 2:
-        return [_extract(document, source, doc_type=None, as_of=as_of, memories=memories)]
-    return [
-        _extract_part(
-            document,
+        return [
+            (_extract(document, source, doc_type=None, as_of=as_of, memories=memories), document)
+        ]
+    extracted: list[Extracted] = []
+    for index, part in enumerate(parts, start=1):
+        pages = part_document(document, part)
+        record = _extract_part(
+            pages,
             source,
             SourcePart(index=index, count=len(parts), pages=part.pages),
             doc_type=None,
             as_of=as_of,
             memories=memories,
         )
-        for index, part in enumerate(parts, start=1)
-    ]
+        extracted.append((record, pages))
+    return extracted
 
 
 def _read(
@@ -116,12 +168,11 @@ def _extract_part(
     as_of: date | None,
     memories: Sequence[Memory],
 ) -> Record:
-    """The part's pages extracted as a document of their own; its positions are the file's."""
-    pages = Part(part.pages[0], part.pages[-1])
+    """The part's pages (`document`, see `part_document`) extracted as a document of their
+    own; its positions are the file's."""
     own = source.model_copy(update={"part": part})
-    record = _extract(
-        part_document(document, pages), own, doc_type=doc_type, as_of=as_of, memories=memories
-    )
+    record = _extract(document, own, doc_type=doc_type, as_of=as_of, memories=memories)
+    pages = Part(part.pages[0], part.pages[-1])
     for provenance in record.provenance.values():
         provenance.page = file_page(pages, provenance.page)
     return record

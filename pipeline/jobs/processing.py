@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from extractors.memory import Memory
 from extractors.record import DocType, Record, SourcePart
-from extractors.service import extract_file, extract_parts
+from extractors.service import Extracted, extract_file_with_document, extract_parts_with_documents
 from pipeline.store.settings import Settings
 from rules.book import RuleBook
 from rules.data import DATA_DIR
@@ -25,22 +27,25 @@ def build_record(
     doc_type: DocType | None = None,
     as_of: date | None = None,
     part: SourcePart | None = None,
-) -> Record:
+    memories: Sequence[Memory] = (),
+) -> Extracted:
     """The file's record (or only its part `part`'s) with its rules run on what the record
     alone shows (and `facts`, when the caller knows more, e.g. an earlier copy of the same
     invoice); extracted as `doc_type` when a reviewer chose the type, and read as of the day
-    `as_of` (the day it arrived; today when None)."""
-    record = extract_file(
+    `as_of` (the day it arrived; today when None), with what `memories` taught. With it, the
+    document it was read from (None when unreadable), which corrections are learned from."""
+    record, document = extract_file_with_document(
         path,
         filename=filename,
         limits=settings.read_limits,
         doc_type=doc_type,
         as_of=as_of,
         part=part,
+        memories=memories,
     )
     if record.error is None:
         check_record(record, settings=settings, facts=facts)
-    return record
+    return record, document
 
 
 def build_records(
@@ -52,11 +57,31 @@ def build_records(
     as_of: date | None = None,
 ) -> list[Record]:
     """One checked record per document the file holds, in page order (see `build_record`)."""
-    records = extract_parts(path, filename=filename, limits=settings.read_limits, as_of=as_of)
-    for record in records:
+    return [
+        record
+        for record, _ in build_documents(
+            path, filename=filename, settings=settings, facts=facts, as_of=as_of
+        )
+    ]
+
+
+def build_documents(
+    path: Path,
+    *,
+    filename: str,
+    settings: Settings,
+    facts: Facts | None = None,
+    as_of: date | None = None,
+    memories: Sequence[Memory] = (),
+) -> list[Extracted]:
+    """`build_records`, each with the document it was read from (see `build_record`)."""
+    extracted = extract_parts_with_documents(
+        path, filename=filename, limits=settings.read_limits, as_of=as_of, memories=memories
+    )
+    for record, _ in extracted:
         if record.error is None:
             check_record(record, settings=settings, facts=facts)
-    return records
+    return extracted
 
 
 def check_record(

@@ -27,15 +27,17 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from extractors.record import Record, SourcePart
+from extractors.memory import Memory
+from extractors.record import SourcePart
+from extractors.service import Extracted
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.faults import crash_point
-from pipeline.jobs.processing import build_record, build_records, rule_book
+from pipeline.jobs.processing import build_documents, build_record, rule_book
 from pipeline.jobs.queue import Claim
 from pipeline.jobs.supervisor import ChildSpec
 from pipeline.lifecycle import transition
-from pipeline.review import checking
+from pipeline.review import checking, memories
 from pipeline.store.db import make_engine, make_session_factory, transaction
 from pipeline.store.models import Document, DocumentEvent, part_key
 from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
@@ -145,6 +147,9 @@ class Worker:
                     # A CV's "until now" means the day it arrived, however late it is processed.
                     received=checking.business_day(document.received_at),
                     part=_part_of(document),
+                    # Loaded per job: a correction committed a moment ago on another worker
+                    # already serves this document.
+                    memories=tuple(memories.live_memories(session)),
                 )
 
         job = self._persist("reading a claimed job", read)
@@ -166,26 +171,31 @@ class Worker:
         crash_point("worker.processed", self.settings.crash_at)
         self._persist("storing a result", lambda: self._complete(claim, records))
 
-    def _read(self, job: _Job) -> list[Record]:
+    def _read(self, job: _Job) -> list[Extracted]:
         """The records of the job's document: its part's pages when it is a part of a file
         (or a reviewer chose its type: the whole document, as that type); otherwise one per
         document the file holds."""
         path = self.blobs.path_for(job.blob)
         if job.part is not None or job.forced_type is not None:
-            record = build_record(
+            extracted = build_record(
                 path,
                 filename=job.filename,
                 settings=self.settings,
                 doc_type=job.forced_type,  # type: ignore[arg-type]
                 as_of=job.received,
                 part=job.part,
+                memories=job.memories,
             )
-            return [record]
-        return build_records(
-            path, filename=job.filename, settings=self.settings, as_of=job.received
+            return [extracted]
+        return build_documents(
+            path,
+            filename=job.filename,
+            settings=self.settings,
+            as_of=job.received,
+            memories=job.memories,
         )
 
-    def _complete(self, claim: Claim, records: list[Record]) -> None:
+    def _complete(self, claim: Claim, records: list[Extracted]) -> None:
         # Tried again after an outage: the lease decides, so a result is stored once even
         # when the first try did commit, or another worker took the job over meanwhile.
         # The file's further parts are made in the same transaction, so they exist exactly
@@ -197,14 +207,19 @@ class Worker:
                 return
             document = session.get_one(Document, claim.document_id)
             first, *further = records
-            if first.source.part is not None and document.source_document_id is None:
-                _mark_part(document, first.source.part)
+            if first[0].source.part is not None and document.source_document_id is None:
+                _mark_part(document, first[0].source.part)
             self._store(session, document, first, attempt=claim.attempt)
-            for record in further:
-                self._store_part(session, document, record, attempt=claim.attempt)
+            for extracted in further:
+                self._store_part(session, document, extracted, attempt=claim.attempt)
             crash_point("worker.parts_stored", self.settings.crash_at)
 
-    def _store(self, session: Session, document: Document, record: Record, *, attempt: int) -> None:
+    def _store(
+        self, session: Session, document: Document, extracted: Extracted, *, attempt: int
+    ) -> None:
+        record, parsed = extracted
+        if parsed is not None:
+            memories.store_layout(session, document_id=document.id, document=parsed)
         document.record = record.model_dump(mode="json")
         document.doc_type = record.doc_type
         document.language = record.language
@@ -233,11 +248,11 @@ class Worker:
         )
 
     def _store_part(
-        self, session: Session, source: Document, record: Record, *, attempt: int
+        self, session: Session, source: Document, extracted: Extracted, *, attempt: int
     ) -> None:
         """A further part of the file as a document of its own, through the rules and review
         like any other; made once, whatever happened to an earlier try."""
-        part = record.source.part
+        part = extracted[0].source.part
         assert part is not None  # a file's further records are its parts
         existing = session.scalar(
             select(Document).where(
@@ -273,7 +288,7 @@ class Worker:
         )
         # Read with the file: the part's own job would read it again for nothing.
         transition(session, document, "claimed", actor=actor)
-        self._store(session, document, record, attempt=attempt)
+        self._store(session, document, extracted, attempt=attempt)
 
     def _release(self, claim: Claim) -> None:
         with transaction(self.sessions) as session:
@@ -375,6 +390,7 @@ class _Job:
     forced_type: str | None
     received: date
     part: SourcePart | None
+    memories: tuple[Memory, ...]
 
 
 def _part_of(document: Document) -> SourcePart | None:

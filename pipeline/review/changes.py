@@ -20,7 +20,7 @@ from extractors.record import LineItem, Record
 from pipeline.doc_types import spec_of
 from pipeline.ledger import posting, registers
 from pipeline.lifecycle import InvalidTransition, transition
-from pipeline.review import approval
+from pipeline.review import approval, memories
 from pipeline.review.checking import (
     FieldError,
     InvalidFields,
@@ -281,6 +281,9 @@ def reassign_type(
         raise InvalidTransition(document, "reassign the type of")
     if document.version != version:
         raise StaleVersion(document, version)
+    # Remembered for the sender (before the document leaves review, its type still the one
+    # it was read as), so its next document of this layout is read as `doc_type`.
+    memories.learn_type(session, document=document, doc_type=doc_type, actor=actor)
     transition(
         session,
         document,

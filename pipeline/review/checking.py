@@ -28,6 +28,7 @@ from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.errors import BackofficeError
+from extractors.memory import sender_of
 from extractors.normalize import FOREIGN_TAX_ID, decimal_or_none
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from extractors.text import CONTROL
@@ -38,7 +39,7 @@ from pipeline.intake.pairing import lock_invoice
 from pipeline.ledger import posting
 from pipeline.ledger.errors import NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
-from pipeline.review import approval
+from pipeline.review import approval, memories
 from pipeline.store.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
 from pipeline.store.settings import Settings
 from rules.engine import RuleOutcome, RuleSet
@@ -229,6 +230,8 @@ def _copy_queue_columns(document: Document, record: Record) -> None:
     tax_id = seller.get("tax_id") if isinstance(seller, Mapping) else None
     document.seller_name_folded = fold(name)[:1024] if isinstance(name, str) else None
     document.seller_tax_id = tax_id[:32] if isinstance(tax_id, str) else None
+    sender = sender_of(record.doc_type, fields)
+    document.sender = sender[:300] if sender is not None else None
     date_field = spec_of(record.doc_type).date_field
     value = fields.get(date_field) if date_field else None
     try:
@@ -546,7 +549,7 @@ def correct_fields(
         if re.split(r"[.\[]", path, maxsplit=1)[0] in changed:
             record.confidence[path] = 1.0
     record.confidence.update(dict.fromkeys(changed, 1.0))
-    return apply_correction(
+    outcomes = apply_correction(
         session,
         document=document,
         record=record,
@@ -556,6 +559,17 @@ def correct_fields(
         kind="corrected",
         data={"fields": changed},
     )
+    # Learned in this transaction: a correction is never stored without its memory.
+    memories.learn_from_correction(
+        session,
+        document=document,
+        changed=memories.corrected_paths(
+            {name: change["old"] for name, change in changed.items()},
+            {name: change["new"] for name, change in changed.items()},
+        ),
+        actor=actor,
+    )
+    return outcomes
 
 
 def editable_record(document: Document, *, version: int) -> Record:

@@ -98,11 +98,21 @@ def learn_from_correction(
     provenance = record.get("provenance") or {}
     if doc_type is None:
         return []
-    for path in changed:
-        where = provenance.get(path)
-        memory_id = where.get("learned_from") if isinstance(where, Mapping) else None
-        if isinstance(memory_id, int):
-            _wear(session, memory_id=memory_id)
+    worn = {
+        path: where["learned_from"]
+        for path, where in provenance.items()
+        if path in changed and isinstance(where, Mapping) and where.get("learned_from")
+    }
+    for memory_id in worn.values():
+        _wear(session, memory_id=memory_id)
+    if worn:
+        # The value is the reviewer's now: correcting it again does not wear the memory twice.
+        document.record = record | {
+            "provenance": {
+                path: {k: v for k, v in where.items() if k != "learned_from" or path not in worn}
+                for path, where in provenance.items()
+            }
+        }
     sender = document.sender
     wanted = {
         path: value
