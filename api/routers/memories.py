@@ -17,7 +17,16 @@ router = APIRouter(prefix="/api/v1", tags=["memories"], responses=AUTH_RESPONSES
 
 MemoryId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The memory's id.")]
 # As `extractors.memory.sender_of` keys a sender (the column holds at most 300 characters).
-Sender = Annotated[str, PathParam(min_length=1, max_length=300, pattern=NO_CONTROL)]
+# No control character at all: api.security refuses any in a path, line breaks included.
+Sender = Annotated[
+    str,
+    PathParam(
+        min_length=1,
+        max_length=300,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*$",
+        description="`tax:<seller tax code>` or `name:<folded name>`, as memories name it.",
+    ),
+]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such memory (never learned, or forgotten)."}
 }
