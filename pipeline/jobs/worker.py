@@ -226,6 +226,7 @@ class Worker:
         if record.error is not None:
             _set_failed(session, document, code=record.error.code, message=record.error.message)
         else:
+            memories.note_recalled(session, record=record)
             checking.settle(
                 session,
                 document=document,

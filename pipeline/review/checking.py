@@ -28,7 +28,6 @@ from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.errors import BackofficeError
-from extractors.memory import sender_of
 from extractors.normalize import FOREIGN_TAX_ID, decimal_or_none
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from extractors.text import CONTROL
@@ -148,6 +147,8 @@ def check(
     document.invoice_key = key
     document.invoice_content_key = content_key
     _copy_queue_columns(document, record)
+    sender = memories.sender_of_record(session, record)
+    document.sender = sender[:300] if sender is not None else None
     original = find_original(session, document=document)
     probable = (
         find_probable_original(session, document=document, record=record)
@@ -230,8 +231,6 @@ def _copy_queue_columns(document: Document, record: Record) -> None:
     tax_id = seller.get("tax_id") if isinstance(seller, Mapping) else None
     document.seller_name_folded = fold(name)[:1024] if isinstance(name, str) else None
     document.seller_tax_id = tax_id[:32] if isinstance(tax_id, str) else None
-    sender = sender_of(record.doc_type, fields)
-    document.sender = sender[:300] if sender is not None else None
     date_field = spec_of(record.doc_type).date_field
     value = fields.get(date_field) if date_field else None
     try:

@@ -38,7 +38,9 @@ from extractors.memory import (
     learnable,
     leaves,
     likeness,
+    sender_of,
 )
+from extractors.record import Record
 from pipeline.intake.pairing import lock_id
 from pipeline.store.models import AuditEvent, Document, DocumentLayout, LayoutMemory
 
@@ -184,6 +186,33 @@ def learn_type(session: Session, *, document: Document, doc_type: str, actor: st
     row.learned_by = actor
     session.flush()
     _event(session, row, document_id=document.id, actor=actor, kind="memory_learned")
+
+
+def sender_of_record(session: Session, record: Record) -> str | None:
+    """Who sent the document: the sender of the memories that read it, when any did (they
+    serve only a sender printed on the page, whereas the generic reading may have taken
+    the sender for another party, the very mistake they mend), else as its fields say."""
+    recalled = {where.learned_from for where in record.provenance.values() if where.learned_from}
+    if recalled:
+        senders = session.scalars(
+            select(LayoutMemory.sender).where(LayoutMemory.id.in_(recalled)).distinct()
+        ).all()
+        if len(senders) == 1:
+            return senders[0]
+    return sender_of(record.doc_type, record.fields)
+
+
+def note_recalled(session: Session, *, record: Record) -> None:
+    """Count a use of each memory that read a value of the record. The memory's
+    `updated_at` is kept: a use changes nothing workers recall, so their caches stand."""
+    recalled = {where.learned_from for where in record.provenance.values() if where.learned_from}
+    if recalled:
+        session.execute(
+            update(LayoutMemory)
+            .where(LayoutMemory.id.in_(recalled))
+            .values(times_used=LayoutMemory.times_used + 1, updated_at=LayoutMemory.updated_at)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def corrected_paths(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

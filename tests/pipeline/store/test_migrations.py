@@ -67,3 +67,34 @@ def test_stepping_back_before_the_audit_trail_keeps_document_history(database_ur
             "approved"
         ]
     engine.dispose()
+
+
+def test_stepping_back_before_memories_and_up_again(database_url: str) -> None:
+    # Memories are learned again from later corrections: stepping back drops them, and the
+    # documents keep everything else.
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO documents (id, sha256, filename, relative_path, size, media_type, "
+                "received_at, archive_path, status, version, updated_at, review_priority, "
+                "sender) VALUES (1, 'x', 'a.pdf', 'a.pdf', 1, 'application/pdf', "
+                "CURRENT_TIMESTAMP, '', 'review', 1, CURRENT_TIMESTAMP, 0, 'tax:0101243150')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO memories (doc_type, sender, path, layout, weight, learned_by, "
+                "created_at, updated_at, times_used, times_corrected_again) VALUES ('invoice', "
+                "'tax:0101243150', 'total', '{\"words\": []}', 1.0, 'rita', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP, 0, 0)"
+            )
+        )
+    command.downgrade(alembic_config(database_url), "0013")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, filename FROM documents")).all() == [(1, "a.pdf")]
+    upgrade(database_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM memories")).scalar() == 0
+        assert conn.execute(text("SELECT sender FROM documents")).scalar() is None
+    engine.dispose()
