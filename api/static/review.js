@@ -126,10 +126,8 @@
     const holder = document.getElementById("curve-values");
     if (!holder) return;
     holder.replaceChildren();
-    points.forEach((point, index) => {
-      if (index) holder.append(" · ");
+    for (const point of points) {
       const item = document.createElement("a");
-      item.setAttribute("role", "listitem");
       item.href = `/review/${point.document_id}`;
       item.dataset.document = String(point.document_id);
       item.textContent = String(point.corrected_fields);
@@ -140,8 +138,10 @@
         item.title += ` (${labels.curve_this})`;
       }
       item.setAttribute("aria-label", item.title);
-      holder.append(item);
-    });
+      const entry = document.createElement("li");
+      entry.append(item);
+      holder.append(entry);
+    }
   }
 
   async function refreshCurve() {
