@@ -52,6 +52,7 @@ def test_an_admin_lists_and_inspects_the_memories_a_correction_taught(
         assert item["learned_from_document_id"] == taught.corrected_id
         assert item["learned_by"] == REVIEWER
         assert item["live"] is True and item["weight"] == 1.0
+        assert (item["times_used"], item["times_corrected_again"]) == (1, 0)  # by the copy
         assert item["field"]["path"] == item["path"]
     assert listed.json()["next_offset"] is None
 
