@@ -396,6 +396,9 @@ def test_a_reviewer_sees_which_values_a_memory_read_and_the_senders_learning_cur
             expect(curve).to_contain_text("Đã sửa:")
             counts = page.locator("#curve-values a")
             expect(counts).to_have_text(["2", "0"])
+            # This document's count is marked for the eye (bold, boxed) and in words.
+            expect(counts.nth(1)).to_have_class("this")
+            expect(counts.nth(0)).not_to_have_class("this")
             expect(counts.nth(1)).to_have_attribute("aria-current", "page")
             expect(counts.nth(1)).to_have_attribute(
                 "aria-label", f"0 trường đã sửa trên chứng từ #{taught.learned_id} (chứng từ này)"
