@@ -21,6 +21,7 @@ from api.routers import (
     documents,
     entries,
     health,
+    memories,
     originals,
     registers,
     schema,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(entries.router)
     app.include_router(registers.router)
     app.include_router(audit.router)
+    app.include_router(memories.router)
     app.include_router(schema.router)
     app.include_router(web.router)
     app.include_router(docs.router)

@@ -86,6 +86,16 @@ LABELS: dict[Lang, dict[str, str]] = {
         "confirm_remove": "Remove line",
         "line_added": "Line added.",
         "line_removed": "Line removed.",
+        "curve": "Corrected",
+        "curve_help": "Fields reviewers corrected on each of this sender's recent documents, "
+        "oldest first: it falls as corrections teach the sender's layouts.",
+        "curve_point": "fields corrected on document",
+        "curve_this": "this document",
+        "learned": "learned",
+        "learned_help": "Read where a reviewer's correction taught: memory",
+        "learned_from": "learned from the correction of document",
+        "learned_by": "by",
+        "memory_forgotten": "forgotten since",
     },
     "vi": {
         "app": "Văn phòng",
@@ -162,6 +172,16 @@ LABELS: dict[Lang, dict[str, str]] = {
         "confirm_remove": "Xóa dòng",
         "line_added": "Đã thêm dòng.",
         "line_removed": "Đã xóa dòng.",
+        "curve": "Đã sửa",
+        "curve_help": "Số trường người duyệt đã sửa trên từng chứng từ gần đây của người gửi "
+        "này, cũ trước: giảm dần khi các lần sửa dạy hệ thống mẫu chứng từ của họ.",
+        "curve_point": "trường đã sửa trên chứng từ",
+        "curve_this": "chứng từ này",
+        "learned": "đã học",
+        "learned_help": "Đọc theo vị trí học được từ lần sửa của người duyệt: bộ nhớ",
+        "learned_from": "học từ lần sửa chứng từ",
+        "learned_by": "bởi",
+        "memory_forgotten": "nay đã bị xóa",
     },
 }
 

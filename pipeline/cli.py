@@ -45,6 +45,10 @@ registers_app = typer.Typer(
     help="The registers kept from approved documents.", no_args_is_help=True
 )
 app.add_typer(registers_app, name="registers")
+memories_app = typer.Typer(
+    help="Layout memories learned from reviewers' corrections.", no_args_is_help=True
+)
+app.add_typer(memories_app, name="memories")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 # A configuration mistake, as click exits on a mistaken command line.
@@ -771,6 +775,110 @@ def registers_purge(
     finally:
         engine.dispose()
     typer.echo(f"{purged} candidate row(s) past retention anonymised")
+
+
+@contextmanager
+def _memory_session() -> Iterator[Session]:
+    """The service's database, in one transaction committed when the command succeeds."""
+    from pipeline.store.db import make_engine, make_session_factory, transaction
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+# Ids are 32-bit in the database: a larger number is no id at all, not a database error.
+MemoryId = Annotated[int, typer.Argument(min=1, max=2**31 - 1, help="The id `list` shows.")]
+
+
+def _no_memory(memory_id: int) -> typer.Exit:
+    typer.echo(f"no memory {memory_id} (see `backoffice memories list`)", err=True)
+    return typer.Exit(1)
+
+
+@memories_app.command("list")
+def memories_list(
+    doc_type: Annotated[
+        str | None, typer.Option("--type", help="Only this document type (invoice, ...).")
+    ] = None,
+    sender: Annotated[
+        str | None,
+        typer.Option(help="Only this sender, as memories key it: tax:<tax code> or name:<name>."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Memories, oldest first: id, type, sender, the field it reads (or the type it gives),
+    weight (below 0.5 it is no longer used), where it was learned and by whom."""
+    from pipeline.review import memories
+
+    with _memory_session() as session:
+        rows = memories.list_memories(session, doc_type=doc_type, sender=sender, limit=limit)
+    for row in rows:
+        if as_json:
+            typer.echo(row.model_dump_json())
+            continue
+        reads = row.path if row.path is not None else f"type -> {row.doc_type_as}"
+        state = "live" if row.live else "retired"
+        typer.echo(
+            f"{row.id}\t{row.doc_type}\t{row.sender}\t{reads}\t{row.weight:.2f} {state}\t"
+            f"document {row.learned_from_document_id or '-'} by {row.learned_by}\t"
+            f"used {row.times_used}, corrected again {row.times_corrected_again}"
+        )
+
+
+@memories_app.command("show")
+def memories_show(memory_id: MemoryId) -> None:
+    """One memory in full, as JSON: where its field lies relative to its anchor words."""
+    from pipeline.review import memories
+
+    with _memory_session() as session:
+        row = memories.get_memory(session, memory_id=memory_id)
+    if row is None:
+        raise _no_memory(memory_id)
+    typer.echo(row.model_dump_json(indent=2))
+
+
+@memories_app.command("forget")
+def memories_forget(
+    memory_id: MemoryId,
+    actor: Annotated[
+        str, typer.Option(help="Who forgets it, as the audit trail names them.")
+    ] = CLI_ACTOR,
+) -> None:
+    """Delete a memory (audited): its sender's next documents are read generically again."""
+    from pipeline.review import memories
+
+    with _memory_session() as session:
+        forgotten = memories.forget_memory(session, memory_id=memory_id, actor=actor)
+    if not forgotten:
+        raise _no_memory(memory_id)
+    typer.echo(f"forgot memory {memory_id}")
+
+
+@memories_app.command("curve")
+def memories_curve(
+    sender: Annotated[str, typer.Argument(help="tax:<tax code> or name:<name>, as `list` shows.")],
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+) -> None:
+    """The learning curve: how many fields reviewers corrected on each of the sender's
+    most recent documents, oldest first; it falls as memories learn the sender's layouts."""
+    from pipeline.review import memories
+
+    with _memory_session() as session:
+        points = memories.learning_curve(session, sender=sender, limit=limit)
+    if not points:
+        typer.echo(f"no documents from {sender}", err=True)
+        raise typer.Exit(1)
+    for point in points:
+        typer.echo(
+            f"document {point.document_id}\t{_when(point.received_at)}\t"
+            f"{point.corrected_fields} corrected"
+        )
+    typer.echo("corrected: " + " · ".join(str(p.corrected_fields) for p in points))
 
 
 def _rules_or_exit(settings: Settings) -> RuleSet:

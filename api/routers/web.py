@@ -36,7 +36,7 @@ from api.schemas import DocumentDetail
 from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
 from pipeline.doc_types import spec_of
-from pipeline.review import checking
+from pipeline.review import checking, memories
 from pipeline.store.models import Document, DocumentStatus, Role
 
 router = APIRouter(include_in_schema=False)
@@ -312,7 +312,8 @@ def document_page(
     chosen = _lang(request, lang)
     if not _allowed(principal, "/review/{document_id}"):
         return _forbidden(request, chosen, principal)
-    detail = DocumentDetail.of(visible_document(session, document_id, principal), policy=policy)
+    document = visible_document(session, document_id, principal)
+    detail = DocumentDetail.of(document, policy=policy)
     record = detail.model_dump(mode="json")
     model = FIELDS_BY_TYPE.get(detail.doc_type or "")
     rows = [
@@ -341,7 +342,39 @@ def document_page(
         next_id=next_id,
         can_second=principal.has_role(Role.APPROVER),
         can_decide=principal.has_role(Role.REVIEWER),
+        sender=document.sender,
+        curve=[
+            point.model_dump(mode="json")
+            for point in (
+                memories.learning_curve(session, sender=document.sender) if document.sender else ()
+            )
+        ],
+        learned=_learned(session, detail),
     )
+
+
+class LearnedNote(BaseModel):
+    """What the page says of a memory that read one of the document's values."""
+
+    learned_from_document_id: int | None
+    learned_by: str
+
+
+def _learned(session: SessionDep, detail: DocumentDetail) -> dict[str, dict[str, Any] | None]:
+    """The memories the record's values were read by (`provenance.learned_from`), by id, as
+    the page's script takes them; None for one forgotten since, which the badge still names."""
+    ids = {where.learned_from for where in detail.provenance.values() if where.learned_from}
+    notes: dict[str, dict[str, Any] | None] = {}
+    for memory_id in sorted(ids):
+        row = memories.get_memory(session, memory_id=memory_id)
+        notes[str(memory_id)] = (
+            None
+            if row is None
+            else LearnedNote(
+                learned_from_document_id=row.learned_from_document_id, learned_by=row.learned_by
+            ).model_dump()
+        )
+    return notes
 
 
 @router.get("/upload", response_class=HTMLResponse)

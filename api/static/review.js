@@ -78,6 +78,80 @@
     }
   }
 
+  // --- what reviewers' corrections taught ---------------------------------------------------
+
+  // The memories that read this record's values, by id: who taught them, on which document
+  // (null: forgotten since).
+  const learnedNotes = JSON.parse(document.getElementById("learned").textContent);
+
+  // A value read where an earlier correction of this sender's layout taught: a badge naming
+  // the memory, linking to the document it was learned on. The word says it, not a colour.
+  function learnedBadge(path) {
+    const where = record.provenance[path];
+    const memoryId = where && where.learned_from;
+    if (!memoryId) return null;
+    const note = learnedNotes[String(memoryId)];
+    const from = note && note.learned_from_document_id;
+    const badge = document.createElement(from ? "a" : "span");
+    badge.className = "learned";
+    badge.id = `learned-${path.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+    badge.dataset.memory = String(memoryId);
+    badge.textContent = `${labels.learned} #${memoryId}`;
+    let about = `${labels.learned_help} #${memoryId}`;
+    if (!note) {
+      about += ` (${labels.memory_forgotten})`;
+    } else {
+      if (from) {
+        about += `, ${labels.learned_from} #${from}`;
+        badge.href = `/review/${from}`;
+      }
+      about += ` ${labels.learned_by} ${note.learned_by}`;
+    }
+    badge.title = about;
+    badge.setAttribute("aria-label", `${badge.textContent}: ${about}`);
+    return badge;
+  }
+
+  function markLearned(input) {
+    const slot = input.closest("tr").querySelector(".learned-slot");
+    const badge = learnedBadge(input.dataset.path);
+    if (slot) slot.replaceChildren(...(badge ? [badge] : []));
+    if (badge) input.setAttribute("aria-describedby", badge.id);
+    else input.removeAttribute("aria-describedby");
+  }
+
+  // Fields corrected on each of the sender's recent documents, oldest first; this document's
+  // count is marked in words and weight for screen readers and eyes alike.
+  function renderCurve(points) {
+    const holder = document.getElementById("curve-values");
+    if (!holder) return;
+    holder.replaceChildren();
+    for (const point of points) {
+      const item = document.createElement("a");
+      item.href = `/review/${point.document_id}`;
+      item.dataset.document = String(point.document_id);
+      item.textContent = String(point.corrected_fields);
+      item.title = `${point.corrected_fields} ${labels.curve_point} #${point.document_id}`;
+      if (point.document_id === record.id) {
+        item.className = "this";
+        item.setAttribute("aria-current", "page");
+        item.title += ` (${labels.curve_this})`;
+      }
+      item.setAttribute("aria-label", item.title);
+      const entry = document.createElement("li");
+      entry.append(item);
+      holder.append(entry);
+    }
+  }
+
+  async function refreshCurve() {
+    const holder = document.getElementById("curve");
+    if (!holder) return;
+    const sender = encodeURIComponent(holder.dataset.sender);
+    const result = await api("GET", `/api/v1/senders/${sender}/learning-curve`);
+    if (result.status === 200) renderCurve(result.data.points);
+  }
+
   const ORDER = { error: 0, warning: 1, info: 2 };
 
   function renderRules() {
@@ -136,6 +210,11 @@
           cell.classList.toggle("low", confidence < low);
         }
         cell.append(input);
+        const badge = learnedBadge(path);
+        if (badge) {
+          cell.append(badge);
+          input.setAttribute("aria-describedby", badge.id);
+        }
         row.append(cell);
       }
       const last = document.createElement("td");
@@ -203,6 +282,7 @@
       if (input.dataset.kind === "bool") input.value = value ? "true" : "false";
       else input.value = display(input.dataset.kind, value);
       markConfidence(input.closest("tr"), input.dataset.path);
+      markLearned(input);
     }
     renderLines();
     if (boxedPath) drawBox(boxedPath);
@@ -294,6 +374,7 @@
       record = result.data;
       render();
       say(doneText, "ok");
+      refreshCurve();
     } else if (result.status === 403) {
       say(`${labels.not_allowed} ${problemText(result.data)}`, "error");
     } else if (result.status === 409) {
@@ -433,5 +514,6 @@
   window.addEventListener("resize", () => { if (boxedPath) drawBox(boxedPath); });
 
   render();
+  renderCurve(JSON.parse(document.getElementById("curve-points").textContent));
   loadPages();
 })();

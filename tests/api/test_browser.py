@@ -26,6 +26,7 @@ from pipeline.store.settings import Settings
 from tests import docgen
 from tests.support.documents import add_checked, ingest_inbox
 from tests.support.machine import CHROMIUM, IN_CI
+from tests.support.memories import REVIEWER, teach
 from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_token, add_user
 
@@ -352,3 +353,84 @@ def test_a_reviewer_adds_and_removes_lines_rejects_and_reopens_in_the_browser(
         decided = {event.kind: event.data for event in history}
     assert decided["rejected"]["reason"] == "not our order"
     assert decided["reopened"]["reason"] == "misjudged"
+
+
+def test_a_reviewer_sees_which_values_a_memory_read_and_the_senders_learning_curve(
+    settings: Settings, sessions: sessionmaker[Session], server: str, screenshots: Path
+) -> None:
+    taught = teach(settings, sessions)
+    add_user(sessions, "rosa", "reviewer")
+    database = settings.resolved_database_url.split(":", 1)[0].split("+")[0]
+    seller_memory = taught.memory_ids["seller.address"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_context(viewport=VIEWPORT, locale="vi-VN").new_page()
+            script_errors: list[str] = []
+            page.on("pageerror", lambda error: script_errors.append(str(error)))
+            page.goto(f"{server}/login?next=/review/{taught.learned_id}")
+            page.get_by_label("Tên đăng nhập").fill("rosa")
+            page.get_by_label("Mật khẩu").fill(PASSWORD)
+            page.keyboard.press("Enter")
+            expect(page).to_have_url(f"{server}/review/{taught.learned_id}")
+
+            # Each value a memory read says so in words, names the memory and links to the
+            # document whose correction taught it; the field's input points at the badge.
+            for path, memory_id in taught.memory_ids.items():
+                badge = page.locator(f'#fields tr[data-path="{path}"] .learned')
+                expect(badge).to_have_text(f"đã học #{memory_id}")
+                expect(badge).to_have_attribute("href", f"/review/{taught.corrected_id}")
+                expect(badge).to_have_attribute(
+                    "title",
+                    f"Đọc theo vị trí học được từ lần sửa của người duyệt: bộ nhớ #{memory_id}, "
+                    f"học từ lần sửa chứng từ #{taught.corrected_id} bởi {REVIEWER}",
+                )
+                field = page.locator(f'#fields input[data-path="{path}"]')
+                expect(field).to_have_attribute(
+                    "aria-describedby", f"learned-{path.replace('.', '-')}"
+                )
+            expect(page.locator(".learned")).to_have_count(len(taught.memory_ids))
+
+            # The sender's curve: two fields corrected on the first document, none yet here.
+            curve = page.locator("#curve")
+            expect(curve).to_contain_text("Đã sửa:")
+            counts = page.locator("#curve-values a")
+            expect(counts).to_have_text(["2", "0"])
+            # This document's count is marked for the eye (bold, boxed) and in words.
+            expect(counts.nth(1)).to_have_class("this")
+            expect(counts.nth(0)).not_to_have_class("this")
+            expect(counts.nth(1)).to_have_attribute("aria-current", "page")
+            expect(counts.nth(1)).to_have_attribute(
+                "aria-label", f"0 trường đã sửa trên chứng từ #{taught.learned_id} (chứng từ này)"
+            )
+            page.screenshot(path=screenshots / f"learned-vi-{database}.png")
+
+            # A correction here: the curve counts it at once, and the corrected value is the
+            # reviewer's now, no longer the memory's.
+            buyer_address = page.locator('#fields input[data-path="buyer.address"]')
+            buyer_address.fill("Số 9 đường Khác, Quận 1")
+            buyer_address.press("Enter")
+            expect(page.locator("#message")).to_have_text("Đã lưu.")
+            expect(counts).to_have_text(["2", "1"])
+            expect(page.locator('#fields tr[data-path="buyer.address"] .learned')).to_have_count(0)
+            expect(page.locator('#fields tr[data-path="seller.address"] .learned')).to_have_count(1)
+
+            page.goto(f"{server}/review/{taught.learned_id}?lang=en")
+            badge = page.locator('#fields tr[data-path="seller.address"] .learned')
+            expect(badge).to_have_text(f"learned #{seller_memory}")
+            expect(badge).to_have_attribute(
+                "title",
+                f"Read where a reviewer's correction taught: memory #{seller_memory}, learned "
+                f"from the correction of document #{taught.corrected_id} by {REVIEWER}",
+            )
+            expect(curve).to_contain_text("Corrected:")
+            expect(counts).to_have_text(["2", "1"])
+            expect(counts.nth(0)).to_have_attribute(
+                "aria-label", f"2 fields corrected on document #{taught.corrected_id}"
+            )
+            shot = screenshots / f"learned-en-{database}.png"
+            page.screenshot(path=shot)
+            assert script_errors == []
+        finally:
+            browser.close()
+    print(f"\nscreenshot: {shot}")

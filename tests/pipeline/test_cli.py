@@ -9,11 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.record import Record
+from pipeline.store.models import AuditEvent
+from pipeline.store.settings import Settings
 from tests import docgen
 from tests.docgen import catalogue
 from tests.support.machine import ROOT, extract
+from tests.support.memories import REVIEWER, teach
 
 # Slow: the real console script, a new process per case.
 pytestmark = pytest.mark.slow
@@ -190,3 +195,59 @@ def test_a_broken_overlay_is_named_with_file_line_and_rule(tmp_path: Path) -> No
     result = backoffice("rules", "list", cwd=tmp_path, BACKOFFICE_RULES_OVERLAY=str(overlay))
     assert result.returncode == 2
     assert f"{overlay}:2: rule invoice.po" in result.stderr and "po_numbr" in result.stderr
+
+
+def test_memories_list_show_forget_and_curve_on_the_services_database(
+    tmp_path: Path, settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    taught = teach(settings, sessions)
+    database = {"BACKOFFICE_DATABASE_URL": settings.resolved_database_url}
+    first, second = sorted(taught.memory_ids.values())
+
+    listed = backoffice("memories", "list", cwd=tmp_path, **database)
+    assert listed.returncode == 0, listed.stderr
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert [(int(row[0]), row[1], row[2], row[3]) for row in rows] == sorted(
+        (memory_id, "invoice", taught.sender, path) for path, memory_id in taught.memory_ids.items()
+    )
+    assert all(f"document {taught.corrected_id} by {REVIEWER}" in row for row in rows)
+    as_json = backoffice(
+        "memories", "list", "--json", "--sender", taught.sender, cwd=tmp_path, **database
+    )
+    assert [json.loads(line)["id"] for line in as_json.stdout.splitlines()] == [first, second]
+    other_type = backoffice("memories", "list", "--type", "contract", cwd=tmp_path, **database)
+    assert other_type.returncode == 0 and other_type.stdout == ""
+
+    shown = backoffice("memories", "show", str(first), cwd=tmp_path, **database)
+    assert shown.returncode == 0, shown.stderr
+    memory = json.loads(shown.stdout)
+    assert (memory["id"], memory["learned_by"], memory["live"]) == (first, REVIEWER, True)
+    assert memory["field"]["path"] == memory["path"]
+
+    forgot = backoffice(
+        "memories", "forget", str(first), "--actor", "ada", cwd=tmp_path, **database
+    )
+    assert forgot.returncode == 0, forgot.stderr
+    assert forgot.stdout.strip() == f"forgot memory {first}"
+    gone = backoffice("memories", "show", str(first), cwd=tmp_path, **database)
+    assert gone.returncode == 1 and f"no memory {first}" in gone.stderr
+    again = backoffice("memories", "forget", str(first), cwd=tmp_path, **database)
+    assert again.returncode == 1
+    with sessions() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.kind == "memory_forgotten")
+        ).all()
+        assert [(event.actor, event.data["memory_id"]) for event in events] == [("ada", first)]
+    left = backoffice("memories", "list", cwd=tmp_path, **database)
+    assert [int(line.split("\t")[0]) for line in left.stdout.splitlines()] == [second]
+    too_big = backoffice("memories", "show", str(2**31), cwd=tmp_path, **database)
+    assert too_big.returncode == 2 and "Invalid value" in too_big.stderr
+
+    curve = backoffice("memories", "curve", taught.sender, cwd=tmp_path, **database)
+    assert curve.returncode == 0, curve.stderr
+    lines = curve.stdout.splitlines()
+    assert lines[0].startswith(f"document {taught.corrected_id}\t")
+    assert lines[1].startswith(f"document {taught.learned_id}\t")
+    assert lines[-1] == "corrected: 2 · 0"
+    unknown = backoffice("memories", "curve", "tax:0000000000", cwd=tmp_path, **database)
+    assert unknown.returncode == 1 and "no documents" in unknown.stderr
