@@ -1176,6 +1176,9 @@ _CONTACT = label(
 )
 # Parts of one line naming several things: `Summit Peak Software, Inc. · 310 W Adams Street`.
 _INLINE_SEPARATOR = re.compile(r"\s+[·•|]\s+")
+# OCR reads a middle dot as a hyphen, which also joins the parts of a name (`Công ty ABC -
+# Chi nhánh 2`): on a scan a hyphen sets apart only what starts as a street address does.
+_OCR_SEPARATOR = re.compile(r"\s+[·•|]\s+|\s+-\s+(?=\d)")
 _PERSON_LABEL = folded_pattern(
     r"họ (?:và )?tên|người mua hàng|người bán hàng|contact|attn|attention|"
     r"(?:buyer|customer)'?s? name"
@@ -1185,7 +1188,8 @@ _PERSON_LABEL = folded_pattern(
 def _split_inline(found: Found) -> tuple[Found, Found | None]:
     """A name printed with its address on one line, set apart by a dot or a bar: the name,
     and the address when the rest reads as one."""
-    parts = _INLINE_SEPARATOR.split(found.value)
+    scanned = any(word.source == "ocr" for word in found.line.words)
+    parts = (_OCR_SEPARATOR if scanned else _INLINE_SEPARATOR).split(found.value)
     if len(parts) < 2:
         return found, None
     text = found.line.text

@@ -289,3 +289,34 @@ def test_a_series_ocr_split_at_a_space_is_read_whole() -> None:
     fields = _fields(rows, "vi")
     assert (fields["invoice_form"], fields["invoice_series"]) == ("1", "K26TTM")
     assert fields["invoice_number"] == "2664"
+
+
+def _scanned(rows: Rows, language: str) -> dict[str, object]:
+    """The fields of the page as OCR would give it: the same words, read from an image."""
+    from dataclasses import replace
+
+    from extractors.document import Page, group_lines
+
+    document = placed_document(rows, language)
+    words = [replace(word, source="ocr", confidence=0.95) for word in document.pages[0].words]
+    document.pages = [Page(1, 595, 842, group_lines(words, 1))]
+    return InvoiceExtractor().extract(document).fields
+
+
+def test_an_issuer_and_address_a_scan_set_apart_by_a_hyphen_are_two_fields() -> None:
+    """OCR reads the middle dot between a name and its address as `-`."""
+    rows: Rows = [
+        (30, [(40, "TAX INVOICE"), (340, "Invoice Number: B20417")]),
+        (44, [(340, "Invoice Date: March 3, 2026")]),
+        (80, [(40, "Sold to")]),
+        (94, [(40, "Harbour Light Books Ltd")]),
+        (108, [(40, "7 Quay Street, Bristol BS1 4DJ")]),
+        *_EN_TABLE,
+        (400, [(40, "Issued by Northwind Tools Ltd - 22 Mill Lane, Leeds LS1 5AB")]),
+    ]
+    seller = _scanned(rows, "en")["seller"]
+    assert seller["name"] == "Northwind Tools Ltd"  # type: ignore[index]
+    assert seller["address"] == "22 Mill Lane, Leeds LS1 5AB"  # type: ignore[index]
+    # A hyphen inside a name joins its parts: only a street address after it is set apart.
+    rows = [*rows[:-1], (400, [(40, "Issued by Northwind Tools Ltd - Leeds Branch 2")])]
+    assert _scanned(rows, "en")["seller"]["name"] == "Northwind Tools Ltd - Leeds Branch 2"  # type: ignore[index]
