@@ -300,7 +300,9 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
     `_AN P. N.-`). A region's new words replace its old ones only when they are read with
     clearly more confidence; ink nobody read takes new words read with confidence. A word
     spread over a wide blank gap is read again piece by piece, and becomes those pieces
-    when each reads with confidence."""
+    when each reads with confidence. A word with a glyph nothing prints is read alone and
+    gives way to any clean reading made with confidence; a small unsure word that reads as
+    nothing alone is dust, and goes."""
     with Image.open(path) as image:
         gray = image.convert("L")
     splits = _spread_words(gray, boxes)
