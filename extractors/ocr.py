@@ -60,6 +60,7 @@ def _return_page_buffers_to_the_system() -> None:
 _return_page_buffers_to_the_system()
 
 _SPECK_CONFIDENCE = 60.0
+_SPECK_HEIGHT = 0.75  # of the median word's height: smaller, an unsure word may be dust
 # Tesseract sometimes reads one bold `Đ` as `ĐÐĐ`, with the Icelandic eth in between.
 _DOUBLED_D = re.compile("[ĐÐ]*Ð[ĐÐ]*")
 # Sauvola thresholds each pixel by its neighbourhood: a phone photo lit from one side loses
@@ -299,13 +300,19 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
     `_AN P. N.-`). A region's new words replace its old ones only when they are read with
     clearly more confidence; ink nobody read takes new words read with confidence. A word
     spread over a wide blank gap is read again piece by piece, and becomes those pieces
-    when each reads with confidence."""
+    when each reads with confidence. A word with a glyph nothing prints is read alone and
+    gives way to any clean reading made with confidence; a small unsure word that reads as
+    nothing alone is dust, and goes."""
     with Image.open(path) as image:
         gray = image.convert("L")
     splits = _spread_words(gray, boxes)
     split = {id(box) for box, _ in splits}
     unsure = [box for box in boxes if _unsure(box) and id(box) not in split]
-    groups = sorted(_side_by_side(unsure), key=lambda group: min(box[1] for box in group))
+    # A stray glyph is read on its own: cropped with a garbled neighbour, the two misread
+    # each other again (`TINVOICE) s¿,` comes back `INVOICE) s¿,`; `s¿,` alone is `Số:`).
+    stray = [box for box in unsure if _stray(box[0])]
+    groups = _side_by_side([box for box in unsure if not _stray(box[0])])
+    groups = sorted(groups + [[box] for box in stray], key=lambda group: min(b[1] for b in group))
     targets: list[tuple[tuple[int, int, int, int], list[_Box]]] = [
         (_region(group, gray.size), group) for group in groups[:_MAX_REREAD]
     ]
@@ -314,6 +321,83 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         return boxes
     regions = [region for region, _ in targets]
     regions += [part for _, parts in splits for part in parts]
+    found = _read_regions(gray, regions, language, timeout)
+    if found is None:
+        return boxes  # the first reading stands
+    result = list(boxes)
+    letters = statistics.median([box[6] for box in boxes if box[0].isalpha()] or [0.0])
+    pieces = iter(found[len(targets) :])
+    for box, parts in splits:
+        read = [next(pieces) for _ in parts]
+        # Each piece on its own must give a word, read with confidence: else the joined
+        # reading, whatever it is, is all there is.
+        if all(read) and all(
+            statistics.mean(b[1] for b in words) >= _UNREAD_CONFIDENCE for words in read
+        ):
+            result = [other for other in result if other is not box]
+            result += [word for words in read for word in words]
+    for (_, group), new in zip(targets, found[: len(targets)], strict=True):
+        mine = {id(box) for box in group}
+        others = [box for box in result if id(box) not in mine]
+        # The crop's margins reach into neighbouring words, read well or re-read in a
+        # neighbouring crop: those are not read twice, nor do they vouch for the crop.
+        settled = [other for other in others if not _unsure(other) or _reread(other)]
+        fresh = [box for box in new if not any(_covers(other, box) for other in settled)]
+        if not fresh:
+            if group and all(_speck(box, letters) for box in group):
+                result = others  # read alone it is no text at all: dust, not a word
+            continue
+        now = statistics.mean(box[1] for box in fresh)
+        if group:
+            was = statistics.mean(box[1] for box in group)
+            # A figure read whole and sure beats a shaky reading of it: alone on its line,
+            # `1.433.440` at 81 comes back as `4.433.440` at 96.
+            margin = _SURER_NUMBER if all(_numeric(box[0]) for box in group) else _SURER
+            better = now >= was + margin
+            if any(_stray(box[0]) for box in group):
+                # A glyph nothing prints is wrong however sure Tesseract was: a clean reading
+                # read with confidence is better.
+                better = better or (
+                    now >= _UNREAD_CONFIDENCE and not any(_stray(box[0]) for box in fresh)
+                )
+        else:
+            better = now >= _UNREAD_CONFIDENCE
+        if better:
+            result = others + fresh
+    return _reread_stray(gray, result, language, timeout)
+
+
+def _reread_stray(
+    gray: Image.Image, boxes: list[_Box], language: str, timeout: float
+) -> list[_Box]:
+    """A region read again can come back with a stray glyph of its own (`My b2`, two
+    garbled column numbers, as `1 ⁄2`): each such word is read once more, alone, and its
+    new reading replaces it when it is clean and read with confidence."""
+    stray = [box for box in boxes if _reread(box) and _stray(box[0])][:_MAX_REREAD]
+    if not stray:
+        return boxes
+    found = _read_regions(gray, [_region([box], gray.size) for box in stray], language, timeout)
+    if found is None:
+        return boxes
+    result = list(boxes)
+    for box, new in zip(stray, found, strict=True):
+        others = [other for other in result if other is not box]
+        fresh = [word for word in new if not any(_covers(other, word) for other in others)]
+        if (
+            fresh
+            and statistics.mean(word[1] for word in fresh) >= _UNREAD_CONFIDENCE
+            and not any(_stray(word[0]) for word in fresh)
+        ):
+            result = others + fresh
+    return result
+
+
+def _read_regions(
+    gray: Image.Image, regions: list[tuple[int, int, int, int]], language: str, timeout: float
+) -> list[list[_Box]] | None:
+    """The words of each region, each crop read on its own as a block of text, all in one
+    tesseract run with the crops stacked into one image; None when tesseract failed. A word
+    cut by a crop's edge is left out: it is read in full where it is."""
     crops = [gray.crop(region) for region in regions]
     # White all round each crop: text against the image's edge reads worse (`€32,317.81`
     # at the top left of the stack came back as `t17,317`).
@@ -335,7 +419,7 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
     try:
         data = _data(stack, language, "--psm 6 -c thresholding_method=2", timeout)
     except RuntimeError:  # a timeout or a TesseractError
-        return boxes  # the first reading stands
+        return None
     found: list[list[_Box]] = [[] for _ in regions]
     for index, text in enumerate(data["text"]):
         confidence = float(data["conf"][index])
@@ -359,38 +443,7 @@ def _reread_unsure(path: Path, language: str, boxes: list[_Box], timeout: float)
         x0, y0 = regions[which][0], regions[which][1] - offsets[which]
         line = (_REREAD_BLOCK + which, data["par_num"][index], data["line_num"][index])
         found[which].append((text, confidence, line, left + x0, top + y0, width, height))
-    result = list(boxes)
-    pieces = iter(found[len(targets) :])
-    for box, parts in splits:
-        read = [next(pieces) for _ in parts]
-        # Each piece on its own must give a word, read with confidence: else the joined
-        # reading, whatever it is, is all there is.
-        if all(read) and all(
-            statistics.mean(b[1] for b in words) >= _UNREAD_CONFIDENCE for words in read
-        ):
-            result = [other for other in result if other is not box]
-            result += [word for words in read for word in words]
-    for (_, group), new in zip(targets, found[: len(targets)], strict=True):
-        mine = {id(box) for box in group}
-        others = [box for box in result if id(box) not in mine]
-        # The crop's margins reach into neighbouring words, read well or re-read in a
-        # neighbouring crop: those are not read twice, nor do they vouch for the crop.
-        settled = [other for other in others if not _unsure(other) or _reread(other)]
-        fresh = [box for box in new if not any(_covers(other, box) for other in settled)]
-        if not fresh:
-            continue
-        now = statistics.mean(box[1] for box in fresh)
-        if group:
-            was = statistics.mean(box[1] for box in group)
-            # A figure read whole and sure beats a shaky reading of it: alone on its line,
-            # `1.433.440` at 81 comes back as `4.433.440` at 96.
-            margin = _SURER_NUMBER if all(_numeric(box[0]) for box in group) else _SURER
-            better = now >= was + margin
-        else:
-            better = now >= _UNREAD_CONFIDENCE
-        if better:
-            result = others + fresh
-    return result
+    return found
 
 
 def _spread_words(
@@ -447,9 +500,9 @@ def _spread_words(
 # with a piece of the horizontal rule it meets (`SL|`, `2_|`): no value on a business
 # document starts or ends with a bar. (Alone, `|` may be printed: see `_LONE_BARS`.)
 _BARS = re.compile(r"^[|¦│_]*[|¦│][|¦│_]*|[|¦│_]*[|¦│][|¦│_]*$")
-# A horizontal rule's stub read after a cell's value (`2_.`, `3_`): no printed value ends
-# in an underscore.
-_STUB = re.compile(r"(?<=[^\W_])_+[._-]*$")
+# A horizontal rule's stub read after a cell's value (`2_.`, `3_`) or before it (`_PO`):
+# no printed value starts or ends with an underscore.
+_STUB = re.compile(r"(?<=[^\W_])_+[._-]*$|^_+(?=[^\W_])")
 # Nor does a figure grouped in thousands end in a separator (`39.831.600.`): the end of a
 # rule beside it, or a full stop that is no part of the value.
 _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+[.,]")
@@ -495,8 +548,27 @@ def _printed_bars_only(boxes: list[_Box]) -> list[_Box]:
     ]
 
 
+# Glyphs Tesseract emits for a blurred letter or a speck that no invoice, contract, CV or
+# letter prints: inverted punctuation, the fraction slash, spacing accents standing alone
+# (`s¿,` for `Số:`, `⁄2` for an italic `2`, `ˆ` for a dot of dust). Tesseract may still be
+# fairly sure of them, so they are read again whatever its confidence.
+_STRAY_GLYPHS = frozenset("¿¡⁄¬¦§¶")
+
+
+def _speck(box: _Box, letters: float) -> bool:
+    """Whether a word may be dust Tesseract read as text (`1"` at 41 between two rows of a
+    table): read with little confidence, and smaller than the page's words."""
+    return box[1] < _SPECK_CONFIDENCE and box[6] < _SPECK_HEIGHT * letters
+
+
+def _stray(text: str) -> bool:
+    return any(char in _STRAY_GLYPHS or unicodedata.category(char) in ("Sk", "Lm") for char in text)
+
+
 def _unsure(box: _Box) -> bool:
     text, confidence = box[0], box[1]
+    if _stray(text):
+        return True
     if _numeric(text):
         return confidence < _UNSURE_NUMBER
     return confidence < _UNSURE and any(char.isalnum() for char in text)
@@ -683,9 +755,9 @@ def _orientation(path: Path, timeout: float) -> int:
 def repair_word(text: str) -> str:
     """Undo the letter confusions `vie` makes on English words: `I` after a lower-case
     letter is `l` (`BiII` → `Bill`; no word has a capital I inside it), and a word-initial
-    `l` before a capital, or before `n` and a lower-case letter, is `I` (`lnvoice`, `lD`; no
-    Vietnamese or English word starts so); the eth `Ð` is Vietnamese `Đ`, and a doubled `Đ`
-    is one."""
+    `l` before a capital, or before `n`, `s`, `t` or `m` and a lower-case letter, is `I`
+    (`lnvoice`, `lssued`, `ltem`, `lD`; no Vietnamese or English word starts so, `ltd` apart);
+    the eth `Ð` is Vietnamese `Đ`, and a doubled `Đ` is one."""
     chars = list(text)
     for index in range(1, len(chars)):
         if chars[index] == "I" and chars[index - 1].islower():
@@ -693,7 +765,15 @@ def repair_word(text: str) -> str:
     if (
         len(chars) > 1
         and chars[0] == "l"
-        and (chars[1].isupper() or (chars[1] == "n" and len(chars) > 2 and chars[2].islower()))
+        and (
+            chars[1].isupper()
+            or (
+                chars[1] in "nstm"
+                and len(chars) > 2
+                and chars[2].islower()
+                and not text.startswith("ltd")
+            )
+        )
     ):
         chars[0] = "I"
     return _DOUBLED_D.sub("Đ", "".join(chars))

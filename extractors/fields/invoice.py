@@ -236,7 +236,8 @@ _COMPANY = re.compile(
 )
 
 # The letters are always capitals; OCR lowers the C or K now and then (`c26TBE`).
-_SERIES_SHAPE = re.compile(r"\b([1-9])?([CKck]\d{2}[A-Z]{3})\b")
+# OCR may split the series' letters at one space (`K26T TM`); the shape holds it whole.
+_SERIES_SHAPE = re.compile(r"\b([1-9])?([CKck]\d{2}(?:[A-Z]{3}|[A-Z] [A-Z]{2}|[A-Z]{2} [A-Z]))\b")
 # A reference holding a digit: `0000123`, `INV-2026-001`, `INV/2023/03/0008`, `inv_1`.
 _NUMBER_SHAPE = re.compile(r"^(?=[\w\-/]*\d)[^\W_][\w\-/]*")
 
@@ -284,7 +285,7 @@ class InvoiceExtractor:
         if series_found is not None:
             match = _SERIES_SHAPE.search(series_found.value)
             assert match is not None
-            form, series = match.group(1), match.group(2).upper()
+            form, series = match.group(1), match.group(2).upper().replace(" ", "")
         if form_found is not None:
             form = re.match(r"\d+", form_found.value).group(0)  # type: ignore[union-attr]
         out.put("invoice_series", series, series_found)
@@ -1196,6 +1197,9 @@ _CONTACT = label(
 )
 # Parts of one line naming several things: `Summit Peak Software, Inc. · 310 W Adams Street`.
 _INLINE_SEPARATOR = re.compile(r"\s+[·•|]\s+")
+# OCR reads a middle dot as a hyphen, which also joins the parts of a name (`Công ty ABC -
+# Chi nhánh 2`): on a scan a hyphen sets apart only what starts as a street address does.
+_OCR_SEPARATOR = re.compile(r"\s+[·•|]\s+|\s+-\s+(?=\d)")
 _PERSON_LABEL = folded_pattern(
     r"họ (?:và )?tên|người mua hàng|người bán hàng|contact|attn|attention|"
     r"(?:buyer|customer)'?s? name"
@@ -1205,7 +1209,8 @@ _PERSON_LABEL = folded_pattern(
 def _split_inline(found: Found) -> tuple[Found, Found | None]:
     """A name printed with its address on one line, set apart by a dot or a bar: the name,
     and the address when the rest reads as one."""
-    parts = _INLINE_SEPARATOR.split(found.value)
+    scanned = any(word.source == "ocr" for word in found.line.words)
+    parts = (_OCR_SEPARATOR if scanned else _INLINE_SEPARATOR).split(found.value)
     if len(parts) < 2:
         return found, None
     text = found.line.text
@@ -1252,9 +1257,11 @@ def _read_grid(
     segments = [line for row in rows for line in row]
     if not segments:
         return {}, set()
-    label_x = min(line.bbox[0] for line in segments)
+    label_x = min(_left_edge_of_text(line) for line in segments)
     clusters: list[list[float]] = []
-    for x in sorted(line.bbox[0] for line in segments if line.bbox[0] > label_x + 20):
+    for x in sorted(
+        _left_edge_of_text(line) for line in segments if _left_edge_of_text(line) > label_x + 20
+    ):
         if not clusters or x - clusters[-1][-1] > 20:
             clusters.append([])
         clusters[-1].append(x)
@@ -1271,7 +1278,7 @@ def _read_grid(
         [
             word
             for line in row
-            if abs(line.bbox[0] - label_x) <= 4
+            if abs(_left_edge_of_text(line) - label_x) <= 4
             for word in line.words
             if word.bbox[2] < columns[0] - 2
         ]
@@ -1305,6 +1312,15 @@ def _read_grid(
         line = Line(tuple(words), page.number)
         found[where] = Found(line.text, line, level.BY_CONTEXT)
     return found, labels
+
+
+def _left_edge_of_text(line: Line) -> float:
+    """Where a line's text starts: a speck or a rule's stub OCR read before it (`- Mã số
+    thuế` at a cell's border) does not move a grid's label column."""
+    return next(
+        (word.bbox[0] for word in line.words if any(char.isalnum() for char in word.text)),
+        line.bbox[0],
+    )
 
 
 def _label_cell(row: list[Line], head: list[Word], columns: list[float]) -> bool:

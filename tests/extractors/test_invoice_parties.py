@@ -256,3 +256,67 @@ def test_a_number_cell_placed_away_from_its_empty_label_is_still_the_number() ->
         *_TABLE,
     ]
     assert _fields(rows, "vi")["invoice_number"] == "0080661"
+
+
+def test_a_speck_before_a_grid_label_leaves_the_grid_whole() -> None:
+    """A scan's cell border read as `-` before one label (`- Mã số thuế`) set that row's
+    label further left than the others: the grid was not recognised and the seller's tax
+    code went to the buyer. Where a label's text starts is what counts."""
+    rows: Rows = [
+        (30, [(40, "HÓA ĐƠN GTGT"), (360, "Ký hiệu: 1C26TAA")]),
+        (46, [(40, "Ngày (Date) 07 tháng (month) 04 năm (year) 2026"), (360, "Số: 0071715")]),
+        (80, [(130, "Bên bán (Seller)"), (250, "Bên mua (Buyer)")]),
+        (96, [(40, "Tên đơn vị"), (130, "CÔNG TY TNHH AN PHÁT"), (250, "Công ty CP Bình Minh")]),
+        (112, [(32, "- Mã số thuế"), (130, "0101243150"), (250, "0100109106")]),
+        (128, [(40, "Đ/c"), (130, "Số 5 phố Huế, Hà Nội"), (250, "Số 9 Lê Duẩn, Đà Nẵng")]),
+        *_TABLE,
+    ]
+    fields = _fields(rows, "vi")
+    assert fields["seller"]["tax_id"] == "0101243150"  # type: ignore[index]
+    assert fields["buyer"]["tax_id"] == "0100109106"  # type: ignore[index]
+    assert fields["seller"]["address"] == "Số 5 phố Huế, Hà Nội"  # type: ignore[index]
+
+
+def test_a_series_ocr_split_at_a_space_is_read_whole() -> None:
+    rows: Rows = [
+        (0, [(0, "CÔNG TY TNHH AN PHÁT"), (330, "Mẫu số (Form): 1")]),
+        (12, [(0, "Mã số thuế: 0101243150"), (330, "Ký hiệu (Serial): K26T TM")]),
+        (24, [(330, "Số (No.): 2664")]),
+        (40, [(0, "HÓA ĐƠN GIÁ TRỊ GIA TĂNG")]),
+        (52, [(0, "Ngày 19 tháng 04 năm 2026")]),
+        *_TABLE,
+    ]
+    fields = _fields(rows, "vi")
+    assert (fields["invoice_form"], fields["invoice_series"]) == ("1", "K26TTM")
+    assert fields["invoice_number"] == "2664"
+
+
+def _scanned(rows: Rows, language: str) -> dict[str, object]:
+    """The fields of the page as OCR would give it: the same words, read from an image."""
+    from dataclasses import replace
+
+    from extractors.document import Page, group_lines
+
+    document = placed_document(rows, language)
+    words = [replace(word, source="ocr", confidence=0.95) for word in document.pages[0].words]
+    document.pages = [Page(1, 595, 842, group_lines(words, 1))]
+    return InvoiceExtractor().extract(document).fields
+
+
+def test_an_issuer_and_address_a_scan_set_apart_by_a_hyphen_are_two_fields() -> None:
+    """OCR reads the middle dot between a name and its address as `-`."""
+    rows: Rows = [
+        (30, [(40, "TAX INVOICE"), (340, "Invoice Number: B20417")]),
+        (44, [(340, "Invoice Date: March 3, 2026")]),
+        (80, [(40, "Sold to")]),
+        (94, [(40, "Harbour Light Books Ltd")]),
+        (108, [(40, "7 Quay Street, Bristol BS1 4DJ")]),
+        *_EN_TABLE,
+        (400, [(40, "Issued by Northwind Tools Ltd - 22 Mill Lane, Leeds LS1 5AB")]),
+    ]
+    seller = _scanned(rows, "en")["seller"]
+    assert seller["name"] == "Northwind Tools Ltd"  # type: ignore[index]
+    assert seller["address"] == "22 Mill Lane, Leeds LS1 5AB"  # type: ignore[index]
+    # A hyphen inside a name joins its parts: only a street address after it is set apart.
+    rows = [*rows[:-1], (400, [(40, "Issued by Northwind Tools Ltd - Leeds Branch 2")])]
+    assert _scanned(rows, "en")["seller"]["name"] == "Northwind Tools Ltd - Leeds Branch 2"  # type: ignore[index]

@@ -175,6 +175,9 @@ def test_a_scanned_english_contract_keeps_vietnamese_names_and_english_words(
     ("read", "meant"),
     [
         ("lnvoice", "Invoice"),
+        ("lssued:", "Issued:"),
+        ("ltem", "Item"),
+        ("ltd.", "ltd."),
         ("lNVOICE", "INVOICE"),
         ("BiII", "Bill"),
         ("HĐÐĐMB", "HĐMB"),
@@ -332,6 +335,85 @@ def test_a_figure_read_with_some_doubt_is_read_again_and_the_surer_reading_wins(
     texts = [box[0] for box in _reread_unsure(path, "vie", [misread], timeout=60)]
 
     assert texts == ["4.433.440"], texts
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [("_PO", "PO"), ("2_.", "2"), ("SL|", "SL"), ("39.831.600.", "39.831.600"), ("A_B", "A_B")],
+)
+def test_the_stubs_of_table_rules_read_into_a_word_come_off(read: str, meant: str) -> None:
+    """A rule's stub on either side of a cell's text (`_PO Number:` lost the PO number)."""
+    from extractors.ocr import _without_bars
+
+    assert _without_bars(read, 0.0, 10.0 * len(read))[0] == meant
+
+
+def test_a_glyph_no_document_prints_is_read_again_however_sure_tesseract_was(
+    tmp_path: Path,
+) -> None:
+    """`Số:` beside a title read as `s¿,` at 79%: sure enough never to be read again, so the
+    invoice lost its number label and its number. An inverted question mark is printed on
+    no invoice; read alone, the word comes back as what is printed."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import _reread_unsure
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 40)
+    image = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(image).text((300, 60), "Số:", font=font)
+    path = tmp_path / "page.png"
+    image.save(path)
+    misread = ("s¿,", 79.0, (4, 1, 1), 300.0, 60.0, 70.0, 50.0)
+
+    texts = [box[0] for box in _reread_unsure(path, "vie", [misread], timeout=60)]
+
+    assert texts == ["Số:"], texts
+
+
+def test_a_stray_glyph_a_re_read_region_gave_is_read_once_more_alone(tmp_path: Path) -> None:
+    """Two garbled column numbers read again together came back `⁄2`, with a fraction slash
+    no table prints, and the row of column numbers was taken for a line item."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import _REREAD_BLOCK, _reread_stray
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf", 40)
+    image = Image.new("L", (900, 200), 255)
+    ImageDraw.Draw(image).text((300, 60), "2", font=font)
+    reread = ("⁄2", 89.0, (_REREAD_BLOCK, 1, 1), 290.0, 66.0, 40.0, 32.0)
+
+    texts = [box[0] for box in _reread_stray(image, [reread], "vie", timeout=60)]
+
+    assert texts == ["2"], texts
+
+
+def test_dust_read_as_a_small_unsure_word_is_dropped(tmp_path: Path) -> None:
+    """Specks between two rows of a quantity column read as `1"` at 41%, and joined the
+    quantity above (`1 1"`), so the line's figures no longer multiplied. Read alone they are
+    no text: they go. A real word read with as little confidence stays."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.ocr import _reread_unsure
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+    image = Image.new("L", (900, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 40), "Chuyến", font=font)
+    draw.text((100, 200), "Tháng", font=font)
+    for x, y in ((600, 120), (607, 126), (603, 131)):
+        draw.point((x, y), fill=0)
+    path = tmp_path / "page.png"
+    image.save(path)
+    boxes = [
+        ("Chuyến", 96.0, (1, 1, 1), 100.0, 42.0, 150.0, 46.0),
+        ("Thóng", 40.0, (2, 1, 1), 100.0, 202.0, 125.0, 46.0),
+        ('1"', 41.0, (3, 1, 1), 596.0, 116.0, 16.0, 18.0),
+    ]
+
+    texts = [box[0] for box in _reread_unsure(path, "vie", boxes, timeout=60)]
+
+    assert '1"' not in texts
+    assert "Chuyến" in texts and any(text in ("Tháng", "Thóng") for text in texts), texts
 
 
 def test_a_line_tesseract_left_unread_is_found_from_its_ink_and_read(tmp_path: Path) -> None:
