@@ -398,19 +398,17 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
 
 def _misread_spots(page: Page, value: str) -> list[_Spot]:
     """Where OCR printed a misreading of a one-line text value (`Samnnny Maystone`): as many
-    words, or one more or fewer, that `_misread` takes for it."""
-    size = len(_squash(value).split())
+    words, all but one read right, that `_misread` takes for it."""
+    wanted = _squash(value).split()
     spots: list[_Spot] = []
     for line in page.lines:
         words = line.words
-        for start in range(len(words)):
-            for count in (size, size - 1, size + 1):
-                if count < 1 or start + count > len(words):
-                    continue
-                text = " ".join(word.text for word in words[start : start + count])
-                if _near_length(_squash(text), _squash(value)) and _misread(text, value):
-                    spots.append(_Spot(line, start, words[start : start + count]))
-                    break
+        for start in range(len(words) - len(wanted) + 1):
+            window = words[start : start + len(wanted)]
+            read = [_squash(word.text) for word in window]
+            wrong = sum(a != b for a, b in zip(read, wanted, strict=True))
+            if wrong <= 1 and _misread(" ".join(word.text for word in window), value):
+                spots.append(_Spot(line, start, window))
     return spots
 
 

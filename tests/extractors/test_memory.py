@@ -3,6 +3,8 @@ on the sender's next document, and never where it would do harm."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from extractors.readers import reader_for
 from extractors.record import Provenance
 from extractors.service import extract_file
 from extractors.sniff import sniff_media_type
-from tests.docgen import catalogue
+from tests.docgen import catalogue, series
 from tests.docgen.common import GeneratedDocument
 
 LIMITS = ReadLimits()
@@ -111,6 +113,7 @@ def test_a_memory_serves_only_a_sender_printed_on_the_document(
     corrections = _wrong_fields(first, truth)
     document = _read(second)
     own = sender_of("invoice", next_truth)
+    assert own is not None
     assert printed_senders(document, {own, "tax:0100109106", "name:cong ty khac"}) == {own}
     memories = _memories(_read(first), truth, corrections, "tax:0100109106")
 
@@ -173,3 +176,77 @@ def test_cvs_and_line_items_are_never_learned() -> None:
 def test_provenance_names_its_memory_only_when_it_has_one() -> None:
     assert Provenance(page=1).model_dump() == {"page": 1, "bbox": None}
     assert Provenance(page=2, learned_from=5).model_dump()["learned_from"] == 5
+
+
+# --- a sender's series: what the measurement on series and scans showed missing -------------
+
+
+def _series(tmp_path: Path, layout_id: str, count: int) -> list[tuple[ParsedDocument, Any]]:
+    layout = catalogue.BY_ID[layout_id]
+    drawn = [series.draw(layout.make, 700, index) for index in range(count)]
+    return [(_read(_file(tmp_path, doc, f"{i}.pdf")), doc.fields) for i, doc in enumerate(drawn)]
+
+
+def _misread(document: ParsedDocument, wrong: dict[str, str]) -> ParsedDocument:
+    """The document as OCR might have read it: some words with a letter wrong."""
+    for page in document.pages:
+        page.lines = [
+            dataclasses.replace(
+                line,
+                words=tuple(
+                    dataclasses.replace(word, text=wrong.get(word.text, word.text))
+                    for word in line.words
+                ),
+            )
+            for line in page.lines
+        ]
+    return document
+
+
+def test_a_wrapped_value_stops_before_the_next_labelled_line(tmp_path: Path) -> None:
+    # The buyer's name wraps under its label; the line after it is the buyer's tax code.
+    (first, truth), (second, next_truth) = _series(tmp_path, "invoice/vi/more:vi_side_plain", 2)
+    name = truth["buyer"]["name"]
+    memory = learn(first, path="buyer.name", value=name, fields=truth)
+    assert memory is not None and memory.wrap_gap is not None
+
+    read = recall(second, memory)
+
+    assert read is not None and read[0] == next_truth["buyer"]["name"]
+
+
+def test_a_value_ocr_misread_reads_as_the_reviewer_typed_it_but_a_new_value_does_not(
+    tmp_path: Path,
+) -> None:
+    (first, truth), (second, next_truth) = _series(tmp_path, GRID, 2)
+    buyer = truth["buyer"]["name"]
+    assert next_truth["buyer"]["name"] == buyer  # one sender bills one buyer every month
+    word = next(word for word in buyer.split() if len(word) >= 4)
+    misread = {word: word[:-1] + "x"}
+    memory = learn(_misread(first, misread), path="buyer.name", value=buyer, fields=truth)
+    assert memory is not None, "a misread value is still found where it is printed"
+
+    read = recall(_misread(second, misread), memory)
+
+    assert read is not None and read[0] == buyer
+    # A value with other figures than the typed one is another value: read as printed.
+    address = truth["seller"]["address"]
+    learned = learn(first, path="seller.address", value=address, fields=truth)
+    assert learned is not None and re.search(r"\d", address)
+    typed_before = learned.model_copy(update={"value": re.sub(r"\d", "9", address)})
+    read = recall(second, typed_before)
+    assert read is not None and read[0] == next_truth["seller"]["address"]
+
+
+def test_a_sender_name_ocr_misread_is_still_printed(tmp_path: Path) -> None:
+    ((document, truth),) = _series(tmp_path, "invoice/en/holdout:en_template", 1)
+    name = truth["seller"]["name"]
+    key = sender_of("invoice", {"seller": {"name": name}})
+    assert key is not None and key.startswith("name:")
+    first = name.split()[0]
+    misread = _misread(document, {first: first[:-1] + "x"})
+
+    assert printed_senders(misread, {key}) == {key}
+    # One word in common is not the name: another sender of the same trade is not printed.
+    other = f"name:{key.split(':')[1].split()[0]} analytics holdings pte ltd"
+    assert not printed_senders(misread, {other})
