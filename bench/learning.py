@@ -180,18 +180,10 @@ def generated(args: argparse.Namespace, directory: Path) -> list[SeriesRun]:
         for layout in catalogue.LAYOUTS
         if layout.doc_type in args.types and (args.layouts is None or layout.id in args.layouts)
     ]
-    runs: list[SeriesRun] = []
-    for layout in layouts:
-        for fmt in args.formats:
-            reads = []
-            for index in range(args.next + 1):
-                doc = series.draw(layout.make, args.sender_seed, index)
-                content, suffix = _render(doc, fmt, args.sender_seed * 100 + index)
-                file = directory / f"{layout.name}-{fmt}-{index}{suffix}"
-                file.write_bytes(content)
-                reads.append(_read(file, doc.fields))
-            runs.append(SeriesRun(layout, fmt, reads))
-    print(f"generated: {len(runs)} series (layout x format) of 1 + {args.next} documents\n")
+    print(
+        f"generated: {len(layouts)} layouts x {len(args.formats)} formats, series of "
+        f"1 + {args.next} documents\n"
+    )
     print(
         f"{'layout':44} {'fmt':5} {'fixed':>5} {'learnt':>6}  "
         f"{'corrected fields next, with memory':>34}  {'without':>15}  changed values with"
@@ -200,7 +192,17 @@ def generated(args: argparse.Namespace, directory: Path) -> list[SeriesRun]:
     tallies: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
     fields_plain: dict[str, Tally] = defaultdict(Tally)
     fields_taught: dict[str, Tally] = defaultdict(Tally)
-    for run in runs:
+    runs: list[SeriesRun] = []
+    for layout, fmt in ((layout, fmt) for layout in layouts for fmt in args.formats):
+        reads = []
+        for index in range(args.next + 1):
+            doc = series.draw(layout.make, args.sender_seed, index)
+            content, suffix = _render(doc, fmt, args.sender_seed * 100 + index)
+            file = directory / f"{layout.name}-{fmt}-{index}{suffix}"
+            file.write_bytes(content)
+            reads.append(_read(file, doc.fields))
+        run = SeriesRun(layout, fmt, reads)
+        runs.append(run)
         doc_type = run.layout.doc_type
         first, rest = run.reads[0], run.reads[1:]
         run.taught = taught = teach(doc_type, first, first.extract([]))
