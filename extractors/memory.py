@@ -61,7 +61,7 @@ SAME_LAYOUT = 0.4
 # a value of another length shift words a little, a different template moves them a lot.
 _JITTER = 0.03
 _FUZZY_ANCHOR = 0.8
-_FUZZY_VALUE = 0.85
+_FUZZY_WORD = 0.6
 _MAX_ANCHOR_WORDS = 5
 _MAX_SPAN_WORDS = 10
 _MAX_WRAPPED_LINES = 4
@@ -108,6 +108,9 @@ class FieldMemory(BaseModel):
     # The text the reviewer typed: OCR misreading a letter of it on the sender's next page
     # (`THÀNH PHÓ` for `THÀNH PHỐ`) reads it as typed; a value that changed does not match.
     value: str | None = None
+    # The last word of a wrapped text value (`đồng` closing an amount in words, `Ltd`): a
+    # line read so far that ends with it ends the value, however near the next line is.
+    last: str | None = None
 
 
 class LayoutPrint(BaseModel):
@@ -338,6 +341,7 @@ def learn(
                 else (spot.right - spot.words[0].bbox[0]) / max(page.width, 1.0),
                 after=_after(spot) if kind == "text" else None,
                 value=value if kind == "text" else None,
+                last=_squash(spot.words[-1].text) or None if spot.below else None,
             )
             ranked = (score * 10_000 + int(tiebreak), memory)
             if best is None or ranked[0] > best[0]:
@@ -398,16 +402,14 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
 
 def _misread_spots(page: Page, value: str) -> list[_Spot]:
     """Where OCR printed a misreading of a one-line text value (`Samnnny Maystone`): as many
-    words, all but one read right, that `_misread` takes for it."""
+    words, that `_misread` takes for it."""
     wanted = _squash(value).split()
     spots: list[_Spot] = []
     for line in page.lines:
         words = line.words
         for start in range(len(words) - len(wanted) + 1):
             window = words[start : start + len(wanted)]
-            read = [_squash(word.text) for word in window]
-            wrong = sum(a != b for a, b in zip(read, wanted, strict=True))
-            if wrong <= 1 and _misread(" ".join(word.text for word in window), value):
+            if _misread(" ".join(word.text for word in window), value):
                 spots.append(_Spot(line, start, window))
     return spots
 
@@ -588,12 +590,18 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
 
 
 def _misread(text: str, typed: str) -> bool:
-    """Whether `text` is `typed` with a few letters misread: the same figures (a number
-    that changed is another value), nearly the same letters, marks and case aside."""
+    """Whether `text` is `typed` with a letter or two of one word misread: the same figures (a
+    number that changed is another value), the same words but one, that one long enough not
+    to be another word (`năm` and `tám` are two amounts in words), marks and case aside."""
     if re.sub(r"\D", "", text) != re.sub(r"\D", "", typed):
         return False
-    read, wanted = _squash(text), _squash(typed)
-    return len(wanted) >= 4 and _ratio(read, wanted) >= _FUZZY_VALUE
+    read, wanted = _squash(text).split(), _squash(typed).split()
+    if len(read) != len(wanted) or len("".join(wanted)) < 4:
+        return False
+    wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a != b]
+    return len(wrong) <= 1 and all(
+        min(len(a), len(b)) >= 5 and _ratio(a, b) >= _FUZZY_WORD for a, b in wrong
+    )
 
 
 def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | None:
@@ -637,6 +645,8 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     taken: list[Line] = []
     current = line
     while len(taken) < _MAX_WRAPPED_LINES - 1:
+        if memory.last is not None and chosen and _squash(chosen[-1].text) == memory.last:
+            break
         following = _continuation(page, current, lefts, taken)
         if following is None or not _wraps(memory, _gap(current, following)):
             break
