@@ -584,9 +584,18 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     """The value at the memory's place on this document, in its field's form, and the words
     it was read from; None when the anchor is not found or nothing of that form is there."""
     read = _recall(document, memory)
-    if read is None or memory.value is None or not _misread(read[0], memory.value):
+    if read is None or memory.value is None:
         return read
-    return memory.value, read[1]
+    if _figures(read[0]) != _figures(memory.value):
+        # An account or a code read as words, a name read as figures: not this field's form.
+        return None
+    return (memory.value, read[1]) if _misread(read[0], memory.value) else read
+
+
+def _figures(text: str) -> bool:
+    """Whether a text is mostly figures (an account number, a code) rather than words."""
+    characters = [character for character in text if character.isalnum()]
+    return sum(character.isdigit() for character in characters) * 2 >= max(len(characters), 1)
 
 
 def _misread(text: str, typed: str) -> bool:
