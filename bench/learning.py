@@ -377,7 +377,7 @@ def cost(taught: list[Taught], reads: list[tuple[str, Read]], senders: int) -> N
     while pool and len(known) < senders:
         # More senders, none printed on these documents: what a busy back office loads.
         for memory in [m for item in taught for m in item.memories]:
-            copy_sender = f"name:sender {copies} {memory.sender}"
+            copy_sender = f"name:{memory.sender.partition(':')[2]} {copies}"
             pool.append(memory.model_copy(update={"sender": copy_sender}))
             known.add(copy_sender)
         copies += 1

@@ -13,6 +13,7 @@ hands them in, so a memory learned on one worker serves every other.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
@@ -181,7 +182,9 @@ def _name_key(name: str) -> str | None:
     return f"name:{folded}" if len(folded) >= 4 else None
 
 
+@functools.lru_cache(maxsize=8192)
 def _squash(text: str) -> str:
+    # Cached: recalling compares every memory's anchor with the same lines of one page.
     return re.sub(r"[^0-9a-z]+", " ", fold(text).lower()).strip()
 
 
@@ -213,13 +216,16 @@ def _name_misread(key: str, tokens: Sequence[str], at: Mapping[str, Sequence[int
     parts = key.split()
     if len(parts) < 2:
         return False
-    for offset, part in enumerate(parts):
-        for index in at.get(part, ()):
+    # From its rarest words read right (`cong ty` starts every other name on a page).
+    found = sorted((len(at[part]), offset) for offset, part in enumerate(parts) if part in at)
+    for _, offset in found[:2]:
+        part = parts[offset]
+        for index in at[part]:
             start = index - offset
             if start < 0:
                 continue
             window = " ".join(tokens[start : start + len(parts)])
-            if _ratio(window, key) >= _FUZZY_ANCHOR:
+            if _near_length(window, key) and _ratio(window, key) >= _FUZZY_ANCHOR:
                 return True
     return False
 
@@ -718,6 +724,18 @@ def _end_gap(page: Page, spot: _Spot) -> float | None:
 
 
 def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
+    # Printed as learned, the nearest copy of the label is it; only a page where no copy
+    # reads right (OCR) is compared letter by letter, which is what recall costs.
+    exact = [
+        line.words[start : start + anchor.words]
+        for line in page.lines
+        if anchor.text.split()[0] in _squash(line.text).split()
+        for start in range(0, max(len(line.words) - anchor.words, 0) + 1)
+        if _squash(" ".join(word.text for word in line.words[start : start + anchor.words]))
+        == anchor.text
+    ]
+    if exact:
+        return min(exact, key=lambda words: _distance(page, words, anchor))
     size = anchor.words
     best: tuple[float, tuple[Word, ...]] | None = None
     for line in page.lines:
@@ -734,12 +752,15 @@ def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
             )
             if alike < _FUZZY_ANCHOR:
                 continue
-            x, y = _place(page, words[0].bbox[0], words[0].bbox[1])
-            distance = abs(x - anchor.x) + abs(y - anchor.y)
-            score = alike - distance
+            score = alike - _distance(page, words, anchor)
             if best is None or score > best[0]:
                 best = (score, tuple(words))
     return best[1] if best else _label_in_place(page, anchor)
+
+
+def _distance(page: Page, words: Sequence[Word], anchor: Anchor) -> float:
+    x, y = _place(page, words[0].bbox[0], words[0].bbox[1])
+    return abs(x - anchor.x) + abs(y - anchor.y)
 
 
 def _label_in_place(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
@@ -772,14 +793,18 @@ def _word_at(
     neither the anchor nor left of it on its row."""
     best: tuple[float, Line, int] | None = None
     reach_x, reach_y = 2 * _JITTER * page.width, _JITTER * page.height
+    last = anchor[-1].bbox
     for line in page.lines:
         for index, word in enumerate(line.words):
-            if word in anchor or (
-                word.bbox[1] < anchor[-1].bbox[3] and word.bbox[0] < anchor[-1].bbox[0]
+            dy = abs(word.bbox[1] - y)
+            if dy > reach_y:
+                continue
+            if any(word is label for label in anchor) or (
+                word.bbox[1] < last[3] and word.bbox[0] < last[0]
             ):
                 continue
-            dx, dy = min(abs(word.bbox[0] - x) for x in xs), abs(word.bbox[1] - y)
-            if dx > reach_x or dy > reach_y:
+            dx = min(abs(word.bbox[0] - x) for x in xs)
+            if dx > reach_x:
                 continue
             distance = dx / max(page.width, 1.0) + dy / max(page.height, 1.0)
             if best is None or distance < best[0]:
@@ -850,10 +875,15 @@ def _best_per_key(
         return []
     page = layout_print(document)
     best: dict[str, tuple[float, Memory]] = {}
+    # A sender's memories mostly share one layout: compared once.
+    alikes: dict[tuple[tuple[str, float, float], ...], float] = {}
     for memory in memories:
         if memory.sender not in senders or memory.weight < 0.5:
             continue
-        alike = likeness(page, memory.layout)
+        words = memory.layout.words
+        if words not in alikes:
+            alikes[words] = likeness(page, memory.layout)
+        alike = alikes[words]
         if alike < SAME_LAYOUT:
             continue
         score = alike * memory.weight
