@@ -592,10 +592,24 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     read = _recall(document, memory)
     if read is None or memory.value is None:
         return read
-    if _figures(read[0]) != _figures(memory.value):
+    text = _trimmed(read[0], memory.value)
+    if not text or _figures(text) != _figures(memory.value):
         # An account or a code read as words, a name read as figures: not this field's form.
         return None
-    return (memory.value, read[1]) if _misread(read[0], memory.value) else read
+    return (memory.value if _misread(text, memory.value) else text), read[1]
+
+
+_ENCLOSING = "()[]{}<>,;:.|"
+
+
+def _trimmed(text: str, typed: str) -> str:
+    """The text without the brackets and stops around it that the typed value has not
+    (`(GBP)` printed where the reviewer typed `GBP`)."""
+    while text and text[0] in _ENCLOSING and not typed.startswith(text[0]):
+        text = text[1:].lstrip()
+    while text and text[-1] in _ENCLOSING and not typed.endswith(text[-1]):
+        text = text[:-1].rstrip()
+    return text
 
 
 def _figures(text: str) -> bool:

@@ -244,6 +244,11 @@ def test_a_value_ocr_misread_reads_as_the_reviewer_typed_it_but_a_new_value_does
     other_word = learned_as(memory, buyer.replace(short, short[:-1] + "x", 1))
     read = recall(second, other_word)
     assert read is not None and read[0] == next_truth["buyer"]["name"]
+    # Brackets printed around a value are not part of what the reviewer typed.
+    first_word, *_, last_word = buyer.split()
+    bracketed = _misread(second, {first_word: f"({first_word}", last_word: f"{last_word})"})
+    read = recall(bracketed, learned_as(memory, buyer.replace(short, short[:-1] + "x", 1)))
+    assert read is not None and read[0] == buyer
     # Words where the reviewer typed figures (an account number) are not this field: none.
     assert recall(second, learned_as(memory, "0068264306221")) is None
     # A value with other figures than the typed one is another value: read as printed.
