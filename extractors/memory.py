@@ -13,6 +13,7 @@ hands them in, so a memory learned on one worker serves every other.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
@@ -61,6 +62,7 @@ SAME_LAYOUT = 0.4
 # a value of another length shift words a little, a different template moves them a lot.
 _JITTER = 0.03
 _FUZZY_ANCHOR = 0.8
+_FUZZY_WORD = 0.6
 _MAX_ANCHOR_WORDS = 5
 _MAX_SPAN_WORDS = 10
 _MAX_WRAPPED_LINES = 4
@@ -101,6 +103,15 @@ class FieldMemory(BaseModel):
     # From the value's left edge to the next column's (a share of the page), when the value
     # shares its lines with that column: words from there on are the neighbour's.
     width: float | None = None
+    # The word printed right after a text value that ends before its line does (`HOF
+    # Village, LLC` | `a Delaware limited liability company`): it ends the value again.
+    after: str | None = None
+    # The text the reviewer typed: OCR misreading a letter of it on the sender's next page
+    # (`THÀNH PHÓ` for `THÀNH PHỐ`) reads it as typed; a value that changed does not match.
+    value: str | None = None
+    # The last word of a wrapped text value (`đồng` closing an amount in words, `Ltd`): a
+    # line read so far that ends with it ends the value, however near the next line is.
+    last: str | None = None
 
 
 class LayoutPrint(BaseModel):
@@ -171,7 +182,9 @@ def _name_key(name: str) -> str | None:
     return f"name:{folded}" if len(folded) >= 4 else None
 
 
+@functools.lru_cache(maxsize=8192)
 def _squash(text: str) -> str:
+    # Cached: recalling compares every memory's anchor with the same lines of one page.
     return re.sub(r"[^0-9a-z]+", " ", fold(text).lower()).strip()
 
 
@@ -182,14 +195,39 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
     text = document.text
     digits = re.sub(r"[ .]", "", text)
     squashed = f" {_squash(text)} "
+    tokens = squashed.split()
+    at: dict[str, list[int]] = defaultdict(list)
+    for index, token in enumerate(tokens):
+        at[token].append(index)
 
     def printed(sender: str) -> bool:
         kind, _, key = sender.partition(":")
         if kind == "tax":
             return re.search(rf"(?<![0-9]){re.escape(key)}(?![0-9])", digits) is not None
-        return f" {key} " in squashed
+        return f" {key} " in squashed or _name_misread(key, tokens, at)
 
     return {sender for sender in senders if printed(sender)}
+
+
+def _name_misread(key: str, tokens: Sequence[str], at: Mapping[str, Sequence[int]]) -> bool:
+    """A name OCR misread a letter or two of (`Samnnny Maystone`): the words in its place,
+    found from a word of it that was read right, are nearly the same. A name of one word has
+    nothing to find it by."""
+    parts = key.split()
+    if len(parts) < 2:
+        return False
+    # From its rarest words read right (`cong ty` starts every other name on a page).
+    found = sorted((len(at[part]), offset) for offset, part in enumerate(parts) if part in at)
+    for _, offset in found[:2]:
+        part = parts[offset]
+        for index in at[part]:
+            start = index - offset
+            if start < 0:
+                continue
+            window = " ".join(tokens[start : start + len(parts)])
+            if _near_length(window, key) and _ratio(window, key) >= _FUZZY_ANCHOR:
+                return True
+    return False
 
 
 # --- layout prints --------------------------------------------------------------------------
@@ -307,11 +345,22 @@ def learn(
                 width=None
                 if spot.right is None
                 else (spot.right - spot.words[0].bbox[0]) / max(page.width, 1.0),
+                after=_after(spot) if kind == "text" else None,
+                value=value if kind == "text" else None,
+                last=_squash(spot.words[-1].text) or None if spot.below else None,
             )
             ranked = (score * 10_000 + int(tiebreak), memory)
             if best is None or ranked[0] > best[0]:
                 best = ranked
     return best[1] if best else None
+
+
+def _after(spot: _Spot) -> str | None:
+    """The word after a one-line text value on its line, when it is not the next column's."""
+    end = spot.start + len(spot.words)
+    if spot.below or spot.right is not None or end >= len(spot.line.words):
+        return None
+    return _squash(spot.line.words[end].text) or None
 
 
 @dataclass(frozen=True)
@@ -332,7 +381,13 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
     spots: list[_Spot] = []
     for line in page.lines:
         words = line.words
+        # Only a word the value can start with starts a spot (a value in figures needs a
+        # figure on its line): the rest of the page is passed over, learning is per click.
+        if kind != "text" and not any(ch.isdigit() for word in words for ch in word.text):
+            continue
         for start in range(len(words)):
+            if kind == "text" and not _may_start(words[start].text, wanted):
+                continue
             for end in range(start + 1, min(len(words), start + _MAX_SPAN_WORDS) + 1):
                 text = " ".join(word.text for word in words[start:end])
                 if _normal(kind, parse(text) or "") == wanted:
@@ -346,7 +401,28 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
                 wrapped = _wrapped(page, line, start, wanted)
                 if wrapped is not None:
                     spots.append(wrapped)
+    if kind == "text" and not spots:
+        return _misread_spots(page, value)
     return spots
+
+
+def _misread_spots(page: Page, value: str) -> list[_Spot]:
+    """Where OCR printed a misreading of a one-line text value (`Samnnny Maystone`): as many
+    words, that `_misread` takes for it."""
+    wanted = _squash(value).split()
+    spots: list[_Spot] = []
+    for line in page.lines:
+        words = line.words
+        for start in range(len(words) - len(wanted) + 1):
+            window = words[start : start + len(wanted)]
+            if _misread(" ".join(word.text for word in window), value):
+                spots.append(_Spot(line, start, window))
+    return spots
+
+
+def _may_start(word: str, wanted: str) -> bool:
+    first = _squash(word)
+    return bool(first) and wanted.startswith(first)
 
 
 def _prefix(words: Sequence[Word], wanted: str, text: str) -> int:
@@ -513,6 +589,51 @@ def _anchor(
 def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | None:
     """The value at the memory's place on this document, in its field's form, and the words
     it was read from; None when the anchor is not found or nothing of that form is there."""
+    read = _recall(document, memory)
+    if read is None or memory.value is None:
+        return read
+    text = _trimmed(read[0], memory.value)
+    if not text or _figures(text) != _figures(memory.value):
+        # An account or a code read as words, a name read as figures: not this field's form.
+        return None
+    return (memory.value if _misread(text, memory.value) else text), read[1]
+
+
+_ENCLOSING = "()[]{}<>,;:.|"
+
+
+def _trimmed(text: str, typed: str) -> str:
+    """The text without the brackets and stops around it that the typed value has not
+    (`(GBP)` printed where the reviewer typed `GBP`)."""
+    while text and text[0] in _ENCLOSING and not typed.startswith(text[0]):
+        text = text[1:].lstrip()
+    while text and text[-1] in _ENCLOSING and not typed.endswith(text[-1]):
+        text = text[:-1].rstrip()
+    return text
+
+
+def _figures(text: str) -> bool:
+    """Whether a text is mostly figures (an account number, a code) rather than words."""
+    characters = [character for character in text if character.isalnum()]
+    return sum(character.isdigit() for character in characters) * 2 >= max(len(characters), 1)
+
+
+def _misread(text: str, typed: str) -> bool:
+    """Whether `text` is `typed` with a letter or two of one word misread: the same figures (a
+    number that changed is another value), the same words but one, that one long enough not
+    to be another word (`năm` and `tám` are two amounts in words), marks and case aside."""
+    if re.sub(r"\D", "", text) != re.sub(r"\D", "", typed):
+        return False
+    read, wanted = _squash(text).split(), _squash(typed).split()
+    if len(read) != len(wanted) or len("".join(wanted)) < 4:
+        return False
+    wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a != b]
+    return len(wrong) <= 1 and all(
+        min(len(a), len(b)) >= 5 and _ratio(a, b) >= _FUZZY_WORD for a, b in wrong
+    )
+
+
+def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | None:
     if memory.page > len(document.pages):
         return None
     page = document.pages[memory.page - 1]
@@ -546,20 +667,33 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     # A little short of the neighbour's edge: its first word may start a point early.
     right = None if memory.width is None else left + memory.width * page.width - 2.0
     chosen = [word for word in words if right is None or word.bbox[0] < right]
+    if memory.after is not None:
+        ends = [i for i, word in enumerate(chosen) if i and _squash(word.text) == memory.after]
+        if ends:
+            return _text_read(chosen[: ends[0]], page)
     taken: list[Line] = []
     current = line
     while len(taken) < _MAX_WRAPPED_LINES - 1:
+        if memory.last is not None and chosen and _squash(chosen[-1].text) == memory.last:
+            break
         following = _continuation(page, current, lefts, taken)
         if following is None or not _wraps(memory, _gap(current, following)):
             break
         first = _starting_at(following, lefts, page)
         assert first is not None
+        if _LABELLED.match(" ".join(word.text for word in following.words[first:])):
+            break
         chosen.extend(
             word for word in following.words[first:] if right is None or word.bbox[0] < right
         )
         taken.append(following)
         current = following
-    text = clean_text(" ".join(word.text for word in chosen))
+    return _text_read(chosen, page)
+
+
+def _text_read(chosen: Sequence[Word], page: Page) -> tuple[str, Line] | None:
+    # A value's own closing comma (`HOF Village, LLC,`) is punctuation, not the value.
+    text = clean_text(" ".join(word.text for word in chosen)).rstrip(",;")
     return (text, Line(tuple(chosen), page.number)) if text else None
 
 
@@ -577,11 +711,23 @@ def _read_inside(page: Page, anchor: tuple[Word, ...], kind: Kind) -> tuple[str,
 def _wraps(memory: FieldMemory, gap: float) -> bool:
     """Whether an aligned line `gap` heights below still belongs to the value: as close as the
     learned value's own lines were, or clearly closer than the line that ended it."""
+    if (
+        memory.wrap_gap is not None
+        and memory.end_gap is not None
+        and memory.end_gap > memory.wrap_gap
+    ):
+        # Both gaps were seen: the line is the value's if nearer the one than the other.
+        return gap < (memory.wrap_gap + memory.end_gap) / 2
     if memory.wrap_gap is not None:
         return gap <= memory.wrap_gap + 0.25
     if memory.end_gap is not None:
-        return gap < 0.6 * memory.end_gap
+        # Clearly closer, whatever the sign: OCR boxes of tight lines overlap (a gap below 0).
+        return gap < memory.end_gap - max(0.4 * abs(memory.end_gap), 0.15)
     return False
+
+
+# A line that starts with a label (`MST:`, `Địa chỉ (Address):`) starts another value.
+_LABELLED = re.compile(r"^[^\W\d][^:\d]{0,40}:(\s|$)")
 
 
 def _end_gap(page: Page, spot: _Spot) -> float | None:
@@ -592,6 +738,18 @@ def _end_gap(page: Page, spot: _Spot) -> float | None:
 
 
 def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
+    # Printed as learned, the nearest copy of the label is it; only a page where no copy
+    # reads right (OCR) is compared letter by letter, which is what recall costs.
+    exact = [
+        line.words[start : start + anchor.words]
+        for line in page.lines
+        if anchor.text.split()[0] in _squash(line.text).split()
+        for start in range(0, max(len(line.words) - anchor.words, 0) + 1)
+        if _squash(" ".join(word.text for word in line.words[start : start + anchor.words]))
+        == anchor.text
+    ]
+    if exact:
+        return min(exact, key=lambda words: _distance(page, words, anchor))
     size = anchor.words
     best: tuple[float, tuple[Word, ...]] | None = None
     for line in page.lines:
@@ -600,16 +758,23 @@ def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
             text = _squash(" ".join(word.text for word in words))
             # A short label has no letters to spare: `Đ/c` is not `Tân`.
             alike = (
-                1.0 if text == anchor.text else 0.0 if len(text) < 6 else _ratio(text, anchor.text)
+                1.0
+                if text == anchor.text
+                else 0.0
+                if len(text) < 6 or not _near_length(text, anchor.text)
+                else _ratio(text, anchor.text)
             )
             if alike < _FUZZY_ANCHOR:
                 continue
-            x, y = _place(page, words[0].bbox[0], words[0].bbox[1])
-            distance = abs(x - anchor.x) + abs(y - anchor.y)
-            score = alike - distance
+            score = alike - _distance(page, words, anchor)
             if best is None or score > best[0]:
                 best = (score, tuple(words))
     return best[1] if best else _label_in_place(page, anchor)
+
+
+def _distance(page: Page, words: Sequence[Word], anchor: Anchor) -> float:
+    x, y = _place(page, words[0].bbox[0], words[0].bbox[1])
+    return abs(x - anchor.x) + abs(y - anchor.y)
 
 
 def _label_in_place(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
@@ -624,6 +789,13 @@ def _label_in_place(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
     return None
 
 
+def _near_length(first: str, second: str) -> bool:
+    """Whether two texts' lengths allow them to be `_FUZZY_ANCHOR` alike (a ratio is at most
+    twice the shorter length over both): most of a page is ruled out without comparing."""
+    shorter, longer = sorted((len(first), len(second)))
+    return 2 * shorter >= _FUZZY_ANCHOR * (shorter + longer)
+
+
 def _ratio(first: str, second: str) -> float:
     return SequenceMatcher(None, first, second, autojunk=False).ratio()
 
@@ -635,14 +807,18 @@ def _word_at(
     neither the anchor nor left of it on its row."""
     best: tuple[float, Line, int] | None = None
     reach_x, reach_y = 2 * _JITTER * page.width, _JITTER * page.height
+    last = anchor[-1].bbox
     for line in page.lines:
         for index, word in enumerate(line.words):
-            if word in anchor or (
-                word.bbox[1] < anchor[-1].bbox[3] and word.bbox[0] < anchor[-1].bbox[0]
+            dy = abs(word.bbox[1] - y)
+            if dy > reach_y:
+                continue
+            if any(word is label for label in anchor) or (
+                word.bbox[1] < last[3] and word.bbox[0] < last[0]
             ):
                 continue
-            dx, dy = min(abs(word.bbox[0] - x) for x in xs), abs(word.bbox[1] - y)
-            if dx > reach_x or dy > reach_y:
+            dx = min(abs(word.bbox[0] - x) for x in xs)
+            if dx > reach_x:
                 continue
             distance = dx / max(page.width, 1.0) + dy / max(page.height, 1.0)
             if best is None or distance < best[0]:
@@ -713,10 +889,15 @@ def _best_per_key(
         return []
     page = layout_print(document)
     best: dict[str, tuple[float, Memory]] = {}
+    # A sender's memories mostly share one layout: compared once.
+    alikes: dict[tuple[tuple[str, float, float], ...], float] = {}
     for memory in memories:
         if memory.sender not in senders or memory.weight < 0.5:
             continue
-        alike = likeness(page, memory.layout)
+        words = memory.layout.words
+        if words not in alikes:
+            alikes[words] = likeness(page, memory.layout)
+        alike = alikes[words]
         if alike < SAME_LAYOUT:
             continue
         score = alike * memory.weight

@@ -3,6 +3,9 @@ on the sender's next document, and never where it would do harm."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from extractors.document import ParsedDocument
 from extractors.fields import confidence as level
 from extractors.limits import ReadLimits
 from extractors.memory import (
+    FieldMemory,
     Memory,
     get_path,
     layout_print,
@@ -26,7 +30,7 @@ from extractors.readers import reader_for
 from extractors.record import Provenance
 from extractors.service import extract_file
 from extractors.sniff import sniff_media_type
-from tests.docgen import catalogue
+from tests.docgen import catalogue, series
 from tests.docgen.common import GeneratedDocument
 
 LIMITS = ReadLimits()
@@ -111,6 +115,7 @@ def test_a_memory_serves_only_a_sender_printed_on_the_document(
     corrections = _wrong_fields(first, truth)
     document = _read(second)
     own = sender_of("invoice", next_truth)
+    assert own is not None
     assert printed_senders(document, {own, "tax:0100109106", "name:cong ty khac"}) == {own}
     memories = _memories(_read(first), truth, corrections, "tax:0100109106")
 
@@ -173,3 +178,97 @@ def test_cvs_and_line_items_are_never_learned() -> None:
 def test_provenance_names_its_memory_only_when_it_has_one() -> None:
     assert Provenance(page=1).model_dump() == {"page": 1, "bbox": None}
     assert Provenance(page=2, learned_from=5).model_dump()["learned_from"] == 5
+
+
+# --- a sender's series: what the measurement on series and scans showed missing -------------
+
+
+def _series(tmp_path: Path, layout_id: str, count: int) -> list[tuple[ParsedDocument, Any]]:
+    layout = catalogue.BY_ID[layout_id]
+    drawn = [series.draw(layout.make, 700, index) for index in range(count)]
+    return [(_read(_file(tmp_path, doc, f"{i}.pdf")), doc.fields) for i, doc in enumerate(drawn)]
+
+
+def _misread(document: ParsedDocument, wrong: dict[str, str]) -> ParsedDocument:
+    """The document as OCR might have read it: some words with a letter wrong."""
+    document = copy.deepcopy(document)
+    for page in document.pages:
+        page.lines = [
+            dataclasses.replace(
+                line,
+                words=tuple(
+                    dataclasses.replace(word, text=wrong.get(word.text, word.text))
+                    for word in line.words
+                ),
+            )
+            for line in page.lines
+        ]
+    return document
+
+
+def learned_as(memory: FieldMemory, typed: str) -> FieldMemory:
+    """The memory as if the reviewer had typed `typed` on the learned document."""
+    return memory.model_copy(update={"value": typed})
+
+
+def test_a_wrapped_value_stops_before_the_next_labelled_line(tmp_path: Path) -> None:
+    # The buyer's name wraps under its label; the line after it is the buyer's tax code.
+    (first, truth), (second, next_truth) = _series(tmp_path, "invoice/vi/more:vi_side_plain", 2)
+    name = truth["buyer"]["name"]
+    memory = learn(first, path="buyer.name", value=name, fields=truth)
+    assert memory is not None and memory.wrap_gap is not None
+
+    read = recall(second, memory)
+
+    assert read is not None and read[0] == next_truth["buyer"]["name"]
+
+
+def test_a_value_ocr_misread_reads_as_the_reviewer_typed_it_but_a_new_value_does_not(
+    tmp_path: Path,
+) -> None:
+    layout = "invoice/en/holdout:en_template"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    buyer = truth["buyer"]["name"]
+    assert next_truth["buyer"]["name"] == buyer  # one sender bills one buyer every month
+    word = next(word for word in buyer.split() if len(word) >= 5)
+    misread = {word: word[:-1] + "x"}
+    memory = learn(_misread(first, misread), path="buyer.name", value=buyer, fields=truth)
+    assert memory is not None, "a misread value is still found where it is printed"
+
+    read = recall(_misread(second, misread), memory)
+
+    assert read is not None and read[0] == buyer
+    # A short word that differs is another word (`năm`, `tám` in an amount in words): the
+    # value is read as printed.
+    short = next(word for word in buyer.split() if len(word) <= 4 and word.isalpha())
+    other_word = learned_as(memory, buyer.replace(short, short[:-1] + "x", 1))
+    read = recall(second, other_word)
+    assert read is not None and read[0] == next_truth["buyer"]["name"]
+    # Brackets printed around a value are not part of what the reviewer typed.
+    first_word, *_, last_word = buyer.split()
+    bracketed = _misread(second, {first_word: f"({first_word}", last_word: f"{last_word})"})
+    read = recall(bracketed, learned_as(memory, buyer.replace(short, short[:-1] + "x", 1)))
+    assert read is not None and read[0] == buyer
+    # Words where the reviewer typed figures (an account number) are not this field: none.
+    assert recall(second, learned_as(memory, "0068264306221")) is None
+    # A value with other figures than the typed one is another value: read as printed.
+    address = truth["buyer"]["address"]
+    learned = learn(first, path="buyer.address", value=address, fields=truth)
+    assert learned is not None and re.search(r"\d", address)
+    typed_before = learned_as(learned, re.sub(r"\d", "9", address))
+    read = recall(second, typed_before)
+    assert read is not None and read[0] == next_truth["buyer"]["address"]
+
+
+def test_a_sender_name_ocr_misread_is_still_printed(tmp_path: Path) -> None:
+    ((document, truth),) = _series(tmp_path, "invoice/en/holdout:en_template", 1)
+    name = truth["seller"]["name"]
+    key = sender_of("invoice", {"seller": {"name": name}})
+    assert key is not None and key.startswith("name:")
+    first = name.split()[0]
+    misread = _misread(document, {first: first[:-1] + "x"})
+
+    assert printed_senders(misread, {key}) == {key}
+    # One word in common is not the name: another sender of the same trade is not printed.
+    other = f"name:{key.split(':')[1].split()[0]} analytics holdings pte ltd"
+    assert not printed_senders(misread, {other})
