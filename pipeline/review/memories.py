@@ -144,11 +144,15 @@ def learn_from_correction(
     # Every sender lock this correction needs, before any memory row is written: a row lock
     # taken first (wearing a memory) while another reviewer holds the sender's lock and
     # waits for that row would deadlock.
-    owners = session.execute(
-        select(LayoutMemory.doc_type, LayoutMemory.sender).where(
-            LayoutMemory.id.in_(set(worn.values()))
-        )
-    ).all()
+    owners = (
+        session.execute(
+            select(LayoutMemory.doc_type, LayoutMemory.sender).where(
+                LayoutMemory.id.in_(set(worn.values()))
+            )
+        ).all()
+        if worn
+        else []
+    )
     keys = {(row.doc_type, row.sender) for row in owners}
     if sender is not None and wanted:
         keys.add((doc_type, sender))
@@ -257,7 +261,8 @@ def sender_of_record(
 
 def note_recalled(session: Session, *, record: Record) -> None:
     """Count a use of each memory that read a value of the record. The memory's
-    `updated_at` is kept: a use changes nothing workers recall, so their caches stand."""
+    `updated_at` is kept, and the change count too: a use changes nothing learned, so
+    workers' caches stand."""
     recalled = {where.learned_from for where in record.provenance.values() if where.learned_from}
     if recalled:
         session.execute(
