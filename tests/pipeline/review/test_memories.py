@@ -359,7 +359,9 @@ def test_the_type_a_reviewer_gives_a_senders_document_is_its_next_ones(
     assert after.record["confidence"]["doc_type"] == level.LEARNED
 
 
-def _reassign(sessions: sessionmaker[Session], document_id: int, doc_type: str) -> None:
+def _reassign(
+    sessions: sessionmaker[Session], document_id: int, doc_type: changes.ReassignableType
+) -> None:
     with transaction(sessions) as session:
         document = session.get_one(Document, document_id)
         changes.reassign_type(
