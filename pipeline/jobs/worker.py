@@ -219,7 +219,9 @@ class Worker:
     ) -> None:
         record, parsed = extracted
         if parsed is not None:
-            memories.store_layout(session, document_id=document.id, document=parsed)
+            memories.store_layout(
+                session, document_id=document.id, doc_type=record.doc_type, document=parsed
+            )
         document.record = record.model_dump(mode="json")
         document.doc_type = record.doc_type
         document.language = record.language

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from extractors.errors import BackofficeError
+from extractors.memory import NEVER_LEARNED
 from extractors.record import LineItem, Record
 from pipeline.doc_types import spec_of
 from pipeline.ledger import posting, registers
@@ -283,7 +284,11 @@ def reassign_type(
         raise StaleVersion(document, version)
     # Remembered for the sender (before the document leaves review, its type still the one
     # it was read as), so its next document of this layout is read as `doc_type`.
-    memories.learn_type(session, document=document, doc_type=doc_type, actor=actor)
+    with memories.learning(session, document_id=document.id):
+        memories.learn_type(session, document=document, doc_type=doc_type, actor=actor)
+    if doc_type in NEVER_LEARNED:
+        # A CV's words are a person's: not kept once a reviewer says it is one.
+        memories.drop_layout(session, document_id=document.id)
     transition(
         session,
         document,

@@ -147,7 +147,7 @@ def check(
     document.invoice_key = key
     document.invoice_content_key = content_key
     _copy_queue_columns(document, record)
-    sender = memories.sender_of_record(session, record)
+    sender = memories.sender_of_record(session, record, own_tax_ids=rules.master_data.own_tax_codes)
     document.sender = sender[:300] if sender is not None else None
     original = find_original(session, document=document)
     probable = (
@@ -558,16 +558,18 @@ def correct_fields(
         kind="corrected",
         data={"fields": changed},
     )
-    # Learned in this transaction: a correction is never stored without its memory.
-    memories.learn_from_correction(
-        session,
-        document=document,
-        changed=memories.corrected_paths(
-            {name: change["old"] for name, change in changed.items()},
-            {name: change["new"] for name, change in changed.items()},
-        ),
-        actor=actor,
-    )
+    # Learned in this transaction, so a memory never outlives a correction rolled back; a
+    # failure to learn loses the memory, never the correction.
+    with memories.learning(session, document_id=document.id):
+        memories.learn_from_correction(
+            session,
+            document=document,
+            changed=memories.corrected_paths(
+                {name: change["old"] for name, change in changed.items()},
+                {name: change["new"] for name, change in changed.items()},
+            ),
+            actor=actor,
+        )
     return outcomes
 
 

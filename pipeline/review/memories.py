@@ -17,9 +17,11 @@ writers anyway (every transaction there is `BEGIN IMMEDIATE`).
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +30,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from extractors.document import Line, Page, ParsedDocument, Word
+from extractors.fields.confidence import CORROBORATED
 from extractors.memory import (
+    NEVER_LEARNED,
     SAME_LAYOUT,
     FieldMemory,
     LayoutPrint,
@@ -41,8 +45,17 @@ from extractors.memory import (
     sender_of,
 )
 from extractors.record import Record
+from pipeline.access import audit
 from pipeline.intake.pairing import lock_id
-from pipeline.store.models import AuditEvent, Document, DocumentLayout, LayoutMemory
+from pipeline.store.models import (
+    AuditEvent,
+    Document,
+    DocumentLayout,
+    LayoutMemory,
+    MemoryChanges,
+)
+
+log = logging.getLogger(__name__)
 
 # Below this a memory is not recalled (`extractors.memory` skips it too): it was corrected
 # again more often than it was right.
@@ -52,6 +65,11 @@ _WORN = 0.5
 # Events whose data name the fields a reviewer corrected (the learning curve).
 _CORRECTION_KINDS = ("corrected", "line_item_added", "line_item_changed", "line_item_removed")
 _LAYOUT_FORMAT = 1
+# Pages of a document's words kept to learn from: a layout is known by its first page
+# (`layout_print`), and the fields memories read sit on the first pages; a long annex's
+# words would only fill the table.
+_STORED_PAGES = 3
+_LEARNED_BY_SIZE = 255  # the size of memories.learned_by
 
 
 class MemoryRow(BaseModel):
@@ -87,6 +105,18 @@ class CurvePoint(BaseModel):
 # --- learning -------------------------------------------------------------------------------
 
 
+@contextmanager
+def learning(session: Session, *, document_id: int) -> Iterator[None]:
+    """Learn in a savepoint, and log what fails instead of raising it: a reviewer's
+    correction or reassignment is stored whatever becomes of what it would teach (a layout
+    stored by another version, a lock timeout, a bug), only the memory is lost."""
+    try:
+        with session.begin_nested():
+            yield
+    except Exception:
+        log.exception("document %s: nothing learned from the reviewer's change", document_id)
+
+
 def learn_from_correction(
     session: Session, *, document: Document, changed: Mapping[str, Any], actor: str
 ) -> list[MemoryRow]:
@@ -98,13 +128,36 @@ def learn_from_correction(
     record = document.record or {}
     fields = record.get("fields") or {}
     provenance = record.get("provenance") or {}
-    if doc_type is None:
+    if doc_type is None or doc_type in NEVER_LEARNED:
         return []
     worn = {
         path: where["learned_from"]
         for path, where in provenance.items()
         if path in changed and isinstance(where, Mapping) and where.get("learned_from")
     }
+    sender = document.sender
+    wanted = {
+        path: value
+        for path, value in changed.items()
+        if learnable(doc_type, path) and isinstance(value, str) and value.strip()
+    }
+    # Every sender lock this correction needs, before any memory row is written: a row lock
+    # taken first (wearing a memory) while another reviewer holds the sender's lock and
+    # waits for that row would deadlock.
+    owners = (
+        session.execute(
+            select(LayoutMemory.doc_type, LayoutMemory.sender).where(
+                LayoutMemory.id.in_(set(worn.values()))
+            )
+        ).all()
+        if worn
+        else []
+    )
+    keys = {(row.doc_type, row.sender) for row in owners}
+    if sender is not None and wanted:
+        keys.add((doc_type, sender))
+    for key_type, key_sender in sorted(keys):
+        _lock_sender(session, doc_type=key_type, sender=key_sender)
     for memory_id in worn.values():
         _wear(session, memory_id=memory_id)
     if worn:
@@ -115,12 +168,6 @@ def learn_from_correction(
                 for path, where in provenance.items()
             }
         }
-    sender = document.sender
-    wanted = {
-        path: value
-        for path, value in changed.items()
-        if learnable(doc_type, path) and isinstance(value, str) and value.strip()
-    }
     if sender is None or not wanted:
         return []
     parsed = _load_layout(session, document_id=document.id)
@@ -128,7 +175,6 @@ def learn_from_correction(
         return []
     page = layout_print(parsed)
     learned: list[MemoryRow] = []
-    _lock_sender(session, doc_type=doc_type, sender=sender)
     for path, value in wanted.items():
         field = learn(parsed, path=path, value=value, fields=fields)
         if field is None:  # not printed on the page: nothing to read it from next time
@@ -147,7 +193,7 @@ def learn_from_correction(
         row.layout = page.model_dump(mode="json")
         row.field = field.model_dump(mode="json")
         row.learned_from_document_id = document.id
-        row.learned_by = actor
+        row.learned_by = actor[:_LEARNED_BY_SIZE]
         session.flush()
         _event(session, row, document_id=document.id, actor=actor, kind="memory_learned")
         learned.append(_row(row))
@@ -159,6 +205,10 @@ def learn_type(session: Session, *, document: Document, doc_type: str, actor: st
     the next one is extracted as that type without classifying."""
     sender = document.sender
     if document.doc_type is None or sender is None or doc_type == document.doc_type:
+        return
+    if document.doc_type in NEVER_LEARNED or doc_type in NEVER_LEARNED:
+        # A CV is a person's: neither what it was read as nor what it is said to be teaches
+        # anything about a sender, and no memory or event names the person.
         return
     parsed = _load_layout(session, document_id=document.id)
     if parsed is None:
@@ -183,15 +233,22 @@ def learn_type(session: Session, *, document: Document, doc_type: str, actor: st
     row.layout = page.model_dump(mode="json")
     row.doc_type_as = doc_type
     row.learned_from_document_id = document.id
-    row.learned_by = actor
+    row.learned_by = actor[:_LEARNED_BY_SIZE]
     session.flush()
     _event(session, row, document_id=document.id, actor=actor, kind="memory_learned")
 
 
-def sender_of_record(session: Session, record: Record) -> str | None:
-    """Who sent the document: the sender of the memories that read it, when any did (they
-    serve only a sender printed on the page, whereas the generic reading may have taken
-    the sender for another party, the very mistake they mend), else as its fields say."""
+def sender_of_record(
+    session: Session, record: Record, *, own_tax_ids: Iterable[str] = ()
+) -> str | None:
+    """Who sent the document, as its fields say (a contract's sender is a party other than
+    the company, whose tax codes are `own_tax_ids`), unless they say nothing sure: then the
+    sender of the memories that read it, when any did (they serve only a sender printed on
+    the page, whereas the generic reading may have taken the sender for another party, the
+    very mistake they mend). A seller's tax code the page corroborates outranks them."""
+    own = sender_of(record.doc_type, record.fields, own_tax_ids=own_tax_ids)
+    if own is not None and record.confidence.get("seller.tax_id", 0.0) >= CORROBORATED:
+        return own
     recalled = {where.learned_from for where in record.provenance.values() if where.learned_from}
     if recalled:
         senders = session.scalars(
@@ -199,12 +256,13 @@ def sender_of_record(session: Session, record: Record) -> str | None:
         ).all()
         if len(senders) == 1:
             return senders[0]
-    return sender_of(record.doc_type, record.fields)
+    return own
 
 
 def note_recalled(session: Session, *, record: Record) -> None:
     """Count a use of each memory that read a value of the record. The memory's
-    `updated_at` is kept: a use changes nothing workers recall, so their caches stand."""
+    `updated_at` is kept, and the change count too: a use changes nothing learned, so
+    workers' caches stand."""
     recalled = {where.learned_from for where in record.provenance.values() if where.learned_from}
     if recalled:
         session.execute(
@@ -238,18 +296,22 @@ def _wear(session: Session, *, memory_id: int) -> None:
         )
         .execution_options(synchronize_session="fetch")
     )
+    _changed(session)
 
 
 def _like(
     session: Session, *, doc_type: str, sender: str, path: str | None, page: LayoutPrint
 ) -> LayoutMemory | None:
     """The sender's memory of `path` on a layout like `page`, if there is one: the most
-    alike, so a learned place moves instead of a second memory being added."""
+    alike, so a learned place moves instead of a second memory being added. A retired one
+    (worn below LIVE_WEIGHT) is left as it is, for admins to see: learning the layout again
+    makes a new memory, which workers recall."""
     rows = session.scalars(
         select(LayoutMemory).where(
             LayoutMemory.doc_type == doc_type,
             LayoutMemory.sender == sender,
             LayoutMemory.path.is_(None) if path is None else LayoutMemory.path == path,
+            LayoutMemory.weight >= LIVE_WEIGHT,
         )
     ).all()
     scored = [(likeness(page, LayoutPrint.model_validate(row.layout)), row) for row in rows]
@@ -262,31 +324,47 @@ def _lock_sender(session: Session, *, doc_type: str, sender: str) -> None:
         session.execute(select(func.pg_advisory_xact_lock(lock_id(f"memory|{doc_type}|{sender}"))))
 
 
+def _changed(session: Session) -> None:
+    """Count a change to what workers recall, in the caller's transaction."""
+    session.execute(
+        update(MemoryChanges)
+        .where(MemoryChanges.id == 1)
+        .values(changes=MemoryChanges.changes + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _event(
     session: Session, row: LayoutMemory, *, document_id: int | None, actor: str, kind: str
 ) -> None:
-    session.add(
-        AuditEvent(
-            document_id=document_id,
-            actor=actor,
-            kind=kind,
-            data={
-                "memory_id": row.id,
-                "doc_type": row.doc_type,
-                "sender": row.sender,
-                "path": row.path,
-                "doc_type_as": row.doc_type_as,
-            },
-        )
+    # Every event of a memory is a change workers must see.
+    _changed(session)
+    audit.record(
+        session,
+        document_id=document_id,
+        actor=actor,
+        kind=kind,
+        data={
+            "memory_id": row.id,
+            "doc_type": row.doc_type,
+            "sender": row.sender,
+            "path": row.path,
+            "doc_type_as": row.doc_type_as,
+        },
     )
 
 
 # --- the words a document was read as ----------------------------------------------------------
 
 
-def store_layout(session: Session, *, document_id: int, document: ParsedDocument) -> None:
-    """Keep the words the worker read (replacing an earlier reading's): what a later
-    correction is learned from."""
+def store_layout(
+    session: Session, *, document_id: int, doc_type: str | None, document: ParsedDocument
+) -> None:
+    """Keep the words the worker read (replacing an earlier reading's), of the first pages:
+    what a later correction is learned from. A type never learned from (a CV) keeps none."""
+    if doc_type in NEVER_LEARNED:
+        drop_layout(session, document_id=document_id)
+        return
     pages = [
         {
             "number": page.number,
@@ -297,7 +375,7 @@ def store_layout(session: Session, *, document_id: int, document: ParsedDocument
                 for line in page.lines
             ],
         }
-        for page in document.pages
+        for page in document.pages[:_STORED_PAGES]
     ]
     data = {"format": _LAYOUT_FORMAT, "media_type": document.media_type, "pages": pages}
     packed = zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
@@ -308,11 +386,20 @@ def store_layout(session: Session, *, document_id: int, document: ParsedDocument
         row.pages = packed
 
 
+def drop_layout(session: Session, *, document_id: int) -> None:
+    """Forget the words a document was read as: it is not to be learned from (a CV)."""
+    row = session.get(DocumentLayout, document_id)
+    if row is not None:
+        session.delete(row)
+
+
 def _load_layout(session: Session, *, document_id: int) -> ParsedDocument | None:
     row = session.get(DocumentLayout, document_id)
     if row is None:
         return None
     data = json.loads(zlib.decompress(row.pages))
+    if not isinstance(data, dict) or data.get("format") != _LAYOUT_FORMAT:
+        return None  # written by another version: its words are not read as these are
     pages = []
     for page in data["pages"]:
         number = page["number"]
@@ -334,23 +421,15 @@ def _load_layout(session: Session, *, document_id: int) -> ParsedDocument | None
 # --- what workers recall ----------------------------------------------------------------------
 
 _cache_lock = threading.Lock()
-# Per database: the memories' change stamp and the live memories it stood for.
-_cache: dict[str, tuple[tuple[Any, ...], list[Memory]]] = {}
+# Per database: the memories' change count and the live memories it stood for.
+_cache: dict[str, tuple[int | None, list[Memory]]] = {}
 
 
 def live_memories(session: Session) -> list[Memory]:
     """Every memory worth recalling, as `extractors.memory` takes them. Reloaded only when
-    the table changed (its row count, highest id or latest update moved), so a worker pays
-    one small query per document."""
-    stamp = tuple(
-        session.execute(
-            select(
-                func.count(LayoutMemory.id),
-                func.max(LayoutMemory.id),
-                func.max(LayoutMemory.updated_at),
-            )
-        ).one()
-    )
+    the change count moved, so a worker pays one small query per document. A row that does
+    not read as a memory is skipped (and logged): one bad row must not stop every job."""
+    stamp = session.scalar(select(MemoryChanges.changes).where(MemoryChanges.id == 1))
     key = session.get_bind().engine.url.render_as_string(hide_password=True)
     with _cache_lock:
         cached = _cache.get(key)
@@ -359,18 +438,22 @@ def live_memories(session: Session) -> list[Memory]:
     rows = session.scalars(
         select(LayoutMemory).where(LayoutMemory.weight >= LIVE_WEIGHT).order_by(LayoutMemory.id)
     ).all()
-    memories = [
-        Memory(
-            id=row.id,
-            doc_type=row.doc_type,
-            sender=row.sender,
-            layout=LayoutPrint.model_validate(row.layout),
-            field=None if row.field is None else FieldMemory.model_validate(row.field),
-            doc_type_as=row.doc_type_as,
-            weight=min(max(row.weight, 0.0), 1.0),
-        )
-        for row in rows
-    ]
+    memories = []
+    for row in rows:
+        try:
+            memories.append(
+                Memory(
+                    id=row.id,
+                    doc_type=row.doc_type,
+                    sender=row.sender,
+                    layout=LayoutPrint.model_validate(row.layout),
+                    field=None if row.field is None else FieldMemory.model_validate(row.field),
+                    doc_type_as=row.doc_type_as,
+                    weight=min(max(row.weight, 0.0), 1.0),
+                )
+            )
+        except (ValueError, TypeError):
+            log.exception("memory %s does not read as a memory: not recalled", row.id)
     with _cache_lock:
         _cache[key] = (stamp, memories)
     return memories
@@ -404,6 +487,16 @@ def forget_memory(session: Session, *, memory_id: int, actor: str) -> bool:
     """Delete a memory: its sender's documents are read generically again. False when there
     is no such memory."""
     row = session.get(LayoutMemory, memory_id)
+    if row is None:
+        return False
+    # The sender's lock, as learning takes it: a reviewer learning onto this row meanwhile
+    # finishes first (and the row is read again here), or finds it gone.
+    _lock_sender(session, doc_type=row.doc_type, sender=row.sender)
+    row = session.scalars(
+        select(LayoutMemory)
+        .where(LayoutMemory.id == memory_id)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
     if row is None:
         return False
     _event(session, row, document_id=None, actor=actor, kind="memory_forgotten")

@@ -215,6 +215,17 @@ class LayoutMemory(Base):
     __table_args__ = (Index("ix_memories_doc_type_sender", "doc_type", "sender"),)
 
 
+class MemoryChanges(Base):
+    """One row counting every change to what workers recall (a memory learned, worn,
+    forgotten): bumped in the transaction making the change, so a worker's cache of live
+    memories is stale exactly when the count moved, whatever the hosts' clocks say."""
+
+    __tablename__ = "memory_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class RuleCheck(Base):
     """The latest result of one rule on one document; replaced whenever the rules run again
     (after processing, a correction, before approval)."""

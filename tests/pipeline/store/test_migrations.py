@@ -96,5 +96,7 @@ def test_stepping_back_before_memories_and_up_again(database_url: str) -> None:
     upgrade(database_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM memories")).scalar() == 0
+        # The change count workers' caches follow is there before the first memory is.
+        assert conn.execute(text("SELECT id, changes FROM memory_changes")).all() == [(1, 0)]
         assert conn.execute(text("SELECT sender FROM documents")).scalar() is None
     engine.dispose()

@@ -51,9 +51,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_memories_doc_type_sender", "memories", ["doc_type", "sender"])
+    changes = op.create_table(
+        "memory_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("changes", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    # The one row every change bumps: it must exist before the first memory is learned.
+    op.bulk_insert(changes, [{"id": 1, "changes": 0}])
 
 
 def downgrade() -> None:
+    op.drop_table("memory_changes")
     op.drop_index("ix_memories_doc_type_sender", table_name="memories")
     op.drop_table("memories")
     op.drop_table("document_layouts")
