@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -233,27 +234,10 @@ def test_two_reviewers_correcting_one_sender_at_once_leave_one_memory(
     docs = {seed: _drop(settings, seed) for seed in (FIRST, NEXT)}
     _work(settings, "worker-a")
     ids = {seed: _document(sessions, seed).id for seed in docs}
-    start = threading.Barrier(2)
-    failures: list[BaseException] = []
-
-    def review(seed: int, actor: str) -> None:
-        try:
-            # Met before the transaction opens: SQLite's BEGIN IMMEDIATE would otherwise hold
-            # one reviewer at the door while the other waits here for it.
-            start.wait(timeout=30)
-            _correct(sessions, settings, ids[seed], _seller_fixed(docs[seed]), actor=actor)
-        except BaseException as exc:  # reported by the test thread
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=review, args=(seed, actor))
-        for seed, actor in ((FIRST, "rita"), (NEXT, "sam"))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert failures == []
+    _at_once(
+        lambda: _correct(sessions, settings, ids[FIRST], _seller_fixed(docs[FIRST]), actor="rita"),
+        lambda: _correct(sessions, settings, ids[NEXT], _seller_fixed(docs[NEXT]), actor="sam"),
+    )
 
     with sessions() as session:
         rows = session.scalars(
@@ -429,25 +413,10 @@ def test_a_senders_reviewers_at_once_one_wearing_its_memory_both_keep_their_corr
         NEXT: {"seller": {"address": docs[NEXT].fields["buyer"]["address"]}},
         THIRD: _seller_fixed(docs[THIRD]),
     }
-    start = threading.Barrier(2)
-    failures: list[BaseException] = []
-
-    def review(seed: int, actor: str) -> None:
-        try:
-            start.wait(timeout=30)
-            _correct(sessions, settings, ids[seed], wanted[seed], actor=actor)
-        except BaseException as exc:  # reported by the test thread
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=review, args=(seed, actor))
-        for seed, actor in ((NEXT, "rita"), (THIRD, "sam"))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert failures == []
+    _at_once(
+        lambda: _correct(sessions, settings, ids[NEXT], wanted[NEXT], actor="rita"),
+        lambda: _correct(sessions, settings, ids[THIRD], wanted[THIRD], actor="sam"),
+    )
 
     for seed, change in wanted.items():
         stored = _document(sessions, seed).record
@@ -470,30 +439,15 @@ def test_forgetting_a_memory_while_a_reviewer_corrects_what_it_read_keeps_the_co
     after_id = _document(sessions, NEXT).id
     [memory] = _memories_of(sessions)
     elsewhere = following.fields["buyer"]["address"]
-    start = threading.Barrier(2)
-    failures: list[BaseException] = []
 
     def forget() -> None:
-        try:
-            start.wait(timeout=30)
-            with transaction(sessions) as session:
-                memories.forget_memory(session, memory_id=memory.id, actor="admin")
-        except BaseException as exc:  # reported by the test thread
-            failures.append(exc)
+        with transaction(sessions) as session:
+            memories.forget_memory(session, memory_id=memory.id, actor="admin")
 
-    def review() -> None:
-        try:
-            start.wait(timeout=30)
-            _correct(sessions, settings, after_id, {"seller": {"address": elsewhere}})
-        except BaseException as exc:  # reported by the test thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=forget), threading.Thread(target=review)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert failures == []
+    _at_once(
+        forget,
+        lambda: _correct(sessions, settings, after_id, {"seller": {"address": elsewhere}}),
+    )
 
     stored = _document(sessions, NEXT).record
     assert stored is not None
@@ -597,3 +551,25 @@ def test_a_long_reviewer_name_is_cut_to_fit(
     [memory] = _memories_of(sessions)
     assert memory.learned_by == name[:255]
     assert [e.actor for e in _events(sessions, "memory_learned")] == ["rita", name[:255]]
+
+
+def _at_once(*actions: Callable[[], object]) -> None:
+    """Run `actions` in threads released together, and fail with what any of them raised.
+    They meet before a transaction opens: SQLite's BEGIN IMMEDIATE would otherwise hold one
+    at the door while the other waits at the meeting point for it."""
+    start = threading.Barrier(len(actions))
+    failures: list[BaseException] = []
+
+    def run(action: Callable[[], object]) -> None:
+        try:
+            start.wait(timeout=30)
+            action()
+        except BaseException as exc:  # reported by the test thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
