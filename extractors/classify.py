@@ -84,6 +84,13 @@ _CUES: dict[str, tuple[tuple[str, float], ...]] = {
             r"\b(internal |inter-?office )?(memorandum|memo)\s*$",
             3.0,
         ),
+        # An English notice or circular titled as such, alone on its line like the
+        # Vietnamese titles above.
+        (
+            r"^\s*((public|official|formal) )?(notice|notification|announcement|circular)"
+            r"( letter)?\s*$",
+            3.0,
+        ),
         (r"^\s*(dear\s+\w|to whom it may concern)", 2.0),
         (
             r"\byours (sincerely|faithfully|truly)\b|^\s*sincerely( yours)?,?\s*$|"
@@ -127,6 +134,10 @@ _COMPILED = {
     doc_type: tuple((_cue(pattern), weight) for pattern, weight in cues)
     for doc_type, cues in _CUES.items()
 }
+# What a letter's subject line names is its topic, not its type: a circular about renewing a
+# cleaning contract or chasing an unpaid invoice is still a letter. The label stays (it is a
+# letter's cue); the words after it count for no type.
+_SUBJECT = re.compile(r"^(\s*(?:(?:subject|re)\s*[:.]|v/v\b:?)).*$", re.IGNORECASE | re.MULTILINE)
 _TITLE_LINES = 12
 _TITLE_WORDS = 10
 _TITLE_BOOST = 2.0
@@ -162,7 +173,7 @@ def detect_language(text: str) -> Language:
 
 
 def classify(document: ParsedDocument) -> Classification:
-    lines = [_UNMAPPED.sub(_HOLE, fold(line.text)) for line in document.lines]
+    lines = [_SUBJECT.sub(r"\1", _UNMAPPED.sub(_HOLE, fold(line.text))) for line in document.lines]
     # A title, heading or salutation is a short line; a sentence of the body that happens
     # to sit near the top (a notice listing what an application must hold) is not one.
     title = "\n".join(line for line in lines[:_TITLE_LINES] if len(line.split()) <= _TITLE_WORDS)
