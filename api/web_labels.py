@@ -96,6 +96,18 @@ LABELS: dict[Lang, dict[str, str]] = {
         "learned_from": "learned from the correction of document",
         "learned_by": "by",
         "memory_forgotten": "forgotten since",
+        "type_invoice": "Invoice",
+        "type_contract": "Contract",
+        "type_cv": "CV",
+        "type_dispatch": "Official letter",
+        "type_unknown": "Unknown type",
+        "type_unchosen": "— choose a type —",
+        "read_as_type": "Read again as this type",
+        "type_needed": "Cannot approve yet: this document's type is unknown. Choose its type "
+        "above; it is then read again as that type and comes back for review.",
+        "confirm_reassign": "Read this document again as the chosen type? Corrections made "
+        "here are replaced by the new reading.",
+        "type_reassigned": "Sent to be read again as",
     },
     "vi": {
         "app": "Văn phòng",
@@ -182,6 +194,18 @@ LABELS: dict[Lang, dict[str, str]] = {
         "learned_from": "học từ lần sửa chứng từ",
         "learned_by": "bởi",
         "memory_forgotten": "nay đã bị xóa",
+        "type_invoice": "Hóa đơn",
+        "type_contract": "Hợp đồng",
+        "type_cv": "CV",
+        "type_dispatch": "Công văn",
+        "type_unknown": "Chưa rõ loại",
+        "type_unchosen": "— chọn loại —",
+        "read_as_type": "Đọc lại theo loại này",
+        "type_needed": "Chưa thể duyệt: chưa rõ loại của chứng từ này. Hãy chọn loại ở trên; "
+        "chứng từ sẽ được đọc lại theo loại đó rồi quay về hàng chờ duyệt.",
+        "confirm_reassign": "Đọc lại chứng từ này theo loại đã chọn? Những chỗ đã sửa ở đây "
+        "sẽ được thay bằng kết quả đọc mới.",
+        "type_reassigned": "Đã gửi đọc lại theo loại",
     },
 }
 

@@ -48,7 +48,7 @@ from api.schemas import (
     VersionRequest,
 )
 from pipeline.ledger import posting
-from pipeline.review import changes, checking, documents
+from pipeline.review import approval, changes, checking, documents
 from pipeline.review.approval import ApprovalPolicy
 from pipeline.store.models import Document, DocumentStatus
 
@@ -397,8 +397,9 @@ def remove_line_item(
     | {
         422: {
             "model": ApprovalRefused | Problem | ValidationProblem,
-            "description": "An error rule fails, the invoice cannot be posted as it stands, "
-            "or the body is malformed.",
+            "description": "The document's type is unknown (`type_not_chosen`: choose it "
+            "first), an error rule fails, the invoice cannot be posted as it stands, or the "
+            "body is malformed.",
         }
     },
 )
@@ -417,11 +418,16 @@ def approve(
 
     Segregation of duties: an invoice above `BACKOFFICE_DUAL_APPROVAL_ABOVE` (in VND), or
     with amounts changed by a person, stays `approved` and is not posted until an approver
-    gives the second approval (`approval.awaiting_second` in the answer)."""
+    gives the second approval (`approval.awaiting_second` in the answer).
+
+    A document of type `unknown` is refused with 422 `type_not_chosen`: choose its type
+    (`POST /documents/{id}/type`) and it is read again as that type."""
     document = documents.get_document(session, document_id=document_id)
     if body is not None and body.version is not None and body.version != document.version:
         raise checking.StaleVersion(document, body.version)
     if document.status is DocumentStatus.REVIEW:
+        # Before the rules: an unknown document has none worth reporting.
+        approval.check_type_chosen(document)
         outcomes = checking.recheck(session, document=document, rules=rules)
         failing = checking.failing_errors(outcomes)
         if failing:

@@ -37,6 +37,7 @@ from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
 from pipeline.doc_types import spec_of
 from pipeline.review import checking, memories
+from pipeline.review.changes import ReassignableType
 from pipeline.store.models import Document, DocumentStatus, Role
 
 router = APIRouter(include_in_schema=False)
@@ -350,6 +351,8 @@ def document_page(
             )
         ],
         learned=_learned(session, detail),
+        # The types a reviewer may choose: the reassign-type API's.
+        doc_types=typing.get_args(ReassignableType),
     )
 
 

@@ -258,17 +258,39 @@
     document.getElementById("second-approval").hidden = !(state.awaiting_second && canSecond);
   }
 
+  // The types a reviewer may choose, as the page lists them (the reassign-type API's).
+  const typeSelect = document.getElementById("doc-type");
+  const choosableTypes = [...typeSelect.options].map((option) => option.value).filter(Boolean);
+
+  function typeKnown() {
+    return choosableTypes.includes(record.doc_type);
+  }
+
   // The decisions this document's status allows, for a user who may take them.
   function renderActions() {
     const canDecide = root.dataset.canDecide === "true";
     const inReview = record.status === "review";
-    document.getElementById("approve").hidden = !(canDecide && inReview);
+    const approveButton = document.getElementById("approve");
+    approveButton.hidden = !(canDecide && inReview);
+    // An unknown document cannot be approved (the server refuses it too): say why.
+    approveButton.disabled = !typeKnown();
+    approveButton.title = typeKnown() ? "" : labels.type_needed;
+    document.getElementById("type-needed").hidden = !(inReview && !typeKnown());
+    // A type can be chosen while the document is in review, or after reading it failed.
+    document.getElementById("type-chooser").hidden =
+      !(canDecide && (inReview || record.status === "failed"));
+    renderTypeChoice();
     document.getElementById("reject").hidden =
       !(canDecide && (inReview || record.approval.awaiting_second));
     document.getElementById("reopen").hidden =
       !(canDecide && ["approved", "posted", "rejected"].includes(record.status));
     const addLine = document.getElementById("add-line");
     if (addLine) addLine.hidden = !(canDecide && inReview);
+  }
+
+  function renderTypeChoice() {
+    document.getElementById("read-as").disabled =
+      typeSelect.value === "" || typeSelect.value === record.doc_type;
   }
 
   function render() {
@@ -417,6 +439,10 @@
   }
 
   async function approve() {
+    if (record.status === "review" && !typeKnown()) {
+      say(labels.type_needed, "error");
+      return;
+    }
     if (record.approval.awaiting_second) {
       await secondApproval();
       return;
@@ -424,6 +450,22 @@
     const result = await api("POST", `${documentUrl}/approve`, { version: record.version });
     const waiting = result.status === 200 && result.data.approval.awaiting_second;
     answer(result, waiting ? labels.approved_awaiting : labels.approved);
+  }
+
+  // Read the document again as the chosen type: it leaves review until the workers are done.
+  async function readAsType() {
+    const chosen = typeSelect.value;
+    if (!chosen || chosen === record.doc_type) return;
+    // A known type's reading, with any corrections on it, is replaced by the new one.
+    if (typeKnown() && !window.confirm(labels.confirm_reassign)) return;
+    const result = await api("POST", `${documentUrl}/type`, { version: record.version, doc_type: chosen });
+    if (result.status === 202) {
+      record = result.data;
+      render();
+      say(`${labels.type_reassigned} ${labels[`type_${chosen}`]}.`, "ok");
+    } else {
+      answer(result, "");
+    }
   }
 
   async function secondApproval() {
@@ -493,6 +535,8 @@
     if (event.key === "k" || event.key === "K") go(root.dataset.previous);
   });
   document.getElementById("approve").addEventListener("click", approve);
+  typeSelect.addEventListener("change", renderTypeChoice);
+  document.getElementById("read-as").addEventListener("click", readAsType);
   document.getElementById("second-approval").addEventListener("click", secondApproval);
   document.getElementById("reject").addEventListener("click", reject);
   document.getElementById("reopen").addEventListener("click", reopen);

@@ -64,6 +64,7 @@ def approve(
     document = get_document(session, document_id=document_id)
     if document.status is not DocumentStatus.REVIEW:
         raise InvalidTransition(document, "approve")
+    approval.check_type_chosen(document)
     needed = approval.state(document, policy=policy or approval.current_policy())
     transition(
         session,

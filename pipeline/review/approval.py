@@ -12,6 +12,9 @@ line-item events since the record was last read, and the approvals in force are 
 `approved` events since the last decision that undid them (reopening, rejection, reversal,
 a type reassigned for a new reading).
 
+No document is approved before its type is known: an `unknown` one has no register, no
+fields and no rules to check, so a reviewer chooses its type first (it is then read again).
+
 An invoice awaiting its second approval is `approved` and not yet `posted`: a single approval
 posts an invoice in the same transaction, so an invoice is never left `approved` otherwise.
 """
@@ -26,7 +29,7 @@ from typing import Any
 
 from extractors.errors import BackofficeError
 from extractors.normalize import decimal_or_none
-from pipeline.doc_types import spec_of
+from pipeline.doc_types import SPECS, spec_of
 from pipeline.store.models import AuditEvent, Document, DocumentStatus
 from pipeline.store.settings import Settings, get_settings
 
@@ -48,6 +51,24 @@ class SecondApprovalRefused(BackofficeError):
 
     code = "second_approval_refused"
     http_status = 403
+
+
+class TypeNotChosen(BackofficeError):
+    """The document's type is unknown: a reviewer must choose it before approving."""
+
+    code = "type_not_chosen"
+    http_status = 422  # as every other approval the document's content refuses
+
+
+def check_type_chosen(document: Document) -> None:
+    """TypeNotChosen unless the document is one of the known types; approving an `unknown`
+    one would file it nowhere, with nothing on it checked."""
+    if document.doc_type not in SPECS:
+        raise TypeNotChosen(
+            f"document {document.id} has no type (read as {document.doc_type or 'unknown'}): "
+            "choose its type (invoice, contract, CV or official letter) before approving it; "
+            "it is then read again as that type"
+        )
 
 
 @dataclass(frozen=True)

@@ -434,3 +434,113 @@ def test_a_reviewer_sees_which_values_a_memory_read_and_the_senders_learning_cur
         finally:
             browser.close()
     print(f"\nscreenshot: {shot}")
+
+
+def unclassified_invoice(settings: Settings, sessions: sessionmaker[Session]) -> int:
+    """A generated invoice read by the real worker, then left as the classifier leaves a
+    document it cannot place: type `unknown`, no fields."""
+    docgen.write(docgen.invoice(0), settings.inbox / "scan_0001.pdf")
+    ingest_inbox(settings)
+    worker = Worker(settings)
+    try:
+        assert worker.run(exit_when_idle=True) == 1
+    finally:
+        worker.close()
+    with transaction(sessions) as session:
+        (document,) = documents.list_documents(session, limit=10)
+        document.doc_type = "unknown"
+        document.record = (document.record or {}) | {"doc_type": "unknown", "fields": {}}
+        return document.id
+
+
+UNKNOWN_WORDS = {
+    "vi-VN": {
+        "username": "Tên đăng nhập",
+        "password": "Mật khẩu",
+        "unknown": "Chưa rõ loại",
+        "needed": "Chưa thể duyệt: chưa rõ loại của chứng từ này.",
+        "type": "Loại",
+        "invoice": "Hóa đơn",
+        "read_as": "Đọc lại theo loại này",
+        "sent": "Đã gửi đọc lại theo loại Hóa đơn.",
+    },
+    "en-GB": {
+        "username": "User name",
+        "password": "Password",
+        "unknown": "Unknown type",
+        "needed": "Cannot approve yet: this document's type is unknown.",
+        "type": "Type",
+        "invoice": "Invoice",
+        "read_as": "Read again as this type",
+        "sent": "Sent to be read again as Invoice.",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", list(UNKNOWN_WORDS))
+def test_a_reviewer_chooses_the_type_of_an_unknown_document_before_approving_it(
+    locale: str,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    server: str,
+    screenshots: Path,
+) -> None:
+    words = UNKNOWN_WORDS[locale]
+    document_id = unclassified_invoice(settings, sessions)
+    add_user(sessions, "rita", "reviewer")
+    database = settings.resolved_database_url.split(":", 1)[0].split("+")[0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_context(viewport=VIEWPORT, locale=locale).new_page()
+            script_errors: list[str] = []
+            page.on("pageerror", lambda error: script_errors.append(str(error)))
+            page.goto(f"{server}/login?next=/review/{document_id}")
+            page.get_by_label(words["username"]).fill("rita")
+            page.get_by_label(words["password"]).fill(PASSWORD)
+            page.keyboard.press("Enter")
+            expect(page).to_have_url(f"{server}/review/{document_id}")
+
+            # Approve is there but disabled, and the page says why in words.
+            expect(page.locator("#doc-type-name")).to_have_text(words["unknown"])
+            approve = page.locator("#approve")
+            expect(approve).to_be_visible()
+            expect(approve).to_be_disabled()
+            reason = page.locator("#type-needed")
+            expect(reason).to_be_visible()
+            expect(reason).to_contain_text(words["needed"])
+            expect(approve).to_have_accessible_description(reason.inner_text())
+            # Ctrl+Enter does not get round it.
+            page.keyboard.press("Control+Enter")
+            expect(page.locator("#message")).to_contain_text(words["needed"])
+            expect(page.locator("#status")).to_have_text("review")
+            page.screenshot(path=screenshots / f"unknown-{locale}-{database}.png")
+
+            read_as = page.get_by_role("button", name=words["read_as"])
+            expect(read_as).to_be_disabled()
+            page.get_by_label(words["type"], exact=True).select_option(label=words["invoice"])
+            read_as.click()
+            expect(page.locator("#message")).to_have_text(words["sent"])
+            expect(page.locator("#status")).to_have_text("received")
+            expect(approve).to_be_hidden()
+            expect(reason).to_be_hidden()
+
+            # The worker reads it again as an invoice: back in review, approvable.
+            worker = Worker(settings)
+            try:
+                assert worker.run(exit_when_idle=True) == 1
+            finally:
+                worker.close()
+            page.reload()
+            expect(page.locator("#status")).to_have_text("review")
+            expect(page.locator("#doc-type-name")).to_have_text(words["invoice"])
+            expect(approve).to_be_enabled()
+            expect(reason).to_be_hidden()
+            expect(page.locator('input[data-path="total"]')).not_to_have_value("")
+            assert script_errors == []
+        finally:
+            browser.close()
+    with sessions() as session:
+        stored_document = documents.get_document(session, document_id=document_id)
+        assert stored_document.doc_type == "invoice"
+        assert stored_document.status.value == "review"

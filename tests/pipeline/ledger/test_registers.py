@@ -17,6 +17,7 @@ from pipeline.ledger import registers
 from pipeline.ledger.posting import approve
 from pipeline.ledger.registers import Register, register_feed, rows_between
 from pipeline.review import checking, documents
+from pipeline.review.approval import TypeNotChosen
 from pipeline.review.changes import reopen
 from pipeline.review.checking import AUTO_APPROVER
 from pipeline.review.documents import get_document
@@ -438,7 +439,9 @@ def test_reapproving_a_contract_or_cv_keeps_its_register_day(
 
 def test_invoices_and_unknown_documents_have_no_register(sessions: sessionmaker[Session]) -> None:
     approve_one(sessions, add_document(sessions, name="hd"))
-    approve_one(sessions, add(sessions, "x", "unknown", {}))
+    # An unknown document is not even approved until a reviewer chooses its type.
+    with pytest.raises(TypeNotChosen):
+        approve_one(sessions, add(sessions, "x", "unknown", {}))
     with sessions() as session:
         for register in Register:
             assert register_feed(session, register=register) == []

@@ -15,7 +15,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.store.models import AuditEvent, Document, DocumentStatus, JournalEntry
+from pipeline.ledger import posting
+from pipeline.review import changes
+from pipeline.review.approval import TypeNotChosen
+from pipeline.store.db import transaction
+from pipeline.store.models import (
+    AuditEvent,
+    Document,
+    DocumentStatus,
+    JournalEntry,
+)
 from pipeline.store.settings import Settings
 from tests.support.documents import FIELDS, add_checked, settle, stored
 from tests.support.signin import api, sign_in
@@ -334,3 +343,53 @@ def test_approvers_find_the_invoices_awaiting_them_on_the_review_page(
     assert 'id="second-approval" hidden>Second approval</button>' in document
     assert 'data-can-second="true"' in document
     assert 'data-can-second=""' in by["rita"].get(f"/review/{invoice}").text
+
+
+def test_an_unknown_document_is_not_approved_until_its_type_is_chosen(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    unknown = add_checked(sessions, settings, "scan.pdf", doc_type="unknown", fields={})
+    with (
+        pytest.raises(TypeNotChosen, match="choose its type") as refused,
+        transaction(sessions) as session,
+    ):
+        posting.approve(session, document_id=unknown, actor="rita")
+    assert refused.value.http_status == 422
+    document = stored(sessions, unknown)
+    assert document.status is DocumentStatus.REVIEW
+    with sessions() as session:
+        kinds = session.scalars(
+            select(AuditEvent.kind).where(AuditEvent.document_id == unknown)
+        ).all()
+        assert "approved" not in kinds
+
+    # Chosen: it leaves review to be read again as an invoice.
+    with transaction(sessions) as session:
+        document = session.get_one(Document, unknown)
+        changes.reassign_type(
+            session, document=document, version=document.version, doc_type="invoice", actor="rita"
+        )
+    again = stored(sessions, unknown)
+    assert again.status is DocumentStatus.RECEIVED
+    assert again.forced_type == "invoice"
+
+
+def test_auto_approval_leaves_an_unknown_document_to_people(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    # Every type the setting can name approved automatically, at any confidence.
+    auto = settings.model_copy(
+        update={
+            "auto_approve_types": frozenset({"invoice", "contract", "cv", "dispatch"}),
+            "auto_approve_confidence": 0.0,
+        }
+    )
+    unknown = stored(
+        sessions, add_checked(sessions, auto, "scan.pdf", doc_type="unknown", fields={})
+    )
+    assert unknown.status is DocumentStatus.REVIEW
+    with sessions() as session:
+        kinds = session.scalars(
+            select(AuditEvent.kind).where(AuditEvent.document_id == unknown.id)
+        ).all()
+        assert "approved" not in kinds
