@@ -319,7 +319,8 @@ def learn(
         for word in _squash(leaf).split()
     }
     best: tuple[int, FieldMemory] | None = None
-    for page in document.pages:
+    for printed in document.pages:
+        page = _rows(printed)
         for spot in _spots(page, kind, value):
             anchored = _anchor_for(page, spot, kind, values)
             if anchored is None:
@@ -353,6 +354,29 @@ def learn(
             if best is None or ranked[0] > best[0]:
                 best = ranked
     return best[1] if best else None
+
+
+def _rows(page: Page) -> Page:
+    """The page with every line split into the rows its words are printed on. A reader may
+    join a value's wrapped second row to its first (one text-layer line, words sorted left to
+    right: `CÔNG MIỀN BẮC TY …`); the value and its wrap are then told apart by height."""
+    lines: list[Line] = []
+    for line in page.lines:
+        rows: list[list[Word]] = []
+        for word in sorted(line.words, key=lambda word: word.bbox[1]):
+            centre = (word.bbox[1] + word.bbox[3]) / 2
+            row = next((row for row in rows if row[0].bbox[1] <= centre <= row[0].bbox[3]), None)
+            if row is None:
+                rows.append([word])
+            else:
+                row.append(word)
+        if len(rows) == 1:
+            lines.append(line)
+            continue
+        lines.extend(
+            Line(tuple(sorted(row, key=lambda word: word.bbox[0])), line.page) for row in rows
+        )
+    return Page(page.number, page.width, page.height, lines, page.notes)
 
 
 def _after(spot: _Spot) -> str | None:
@@ -636,7 +660,7 @@ def _misread(text: str, typed: str) -> bool:
 def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | None:
     if memory.page > len(document.pages):
         return None
-    page = document.pages[memory.page - 1]
+    page = _rows(document.pages[memory.page - 1])
     anchor = _find_anchor(page, memory.anchor)
     if anchor is None:
         return None

@@ -272,3 +272,25 @@ def test_a_sender_name_ocr_misread_is_still_printed(tmp_path: Path) -> None:
     # One word in common is not the name: another sender of the same trade is not printed.
     other = f"name:{key.split(':')[1].split()[0]} analytics holdings pte ltd"
     assert not printed_senders(misread, {other})
+
+
+def test_a_wrapped_name_the_reader_joined_into_one_line_is_learned_in_reading_order(
+    tmp_path: Path,
+) -> None:
+    # The seller's name wraps under itself; the text layer gives both rows as one line, words
+    # sorted left to right, so the generic reading interleaves them.
+    layout = "invoice/vi/holdout:vi_compact"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    name = truth["seller"]["name"]
+    joined = [
+        line
+        for line in first.pages[0].lines
+        if any(word.bbox[1] >= line.words[0].bbox[3] for word in line.words)
+    ]
+    assert joined, "the reader no longer joins the wrapped rows: this test proves nothing"
+    memory = learn(first, path="seller.name", value=name, fields=truth)
+    assert memory is not None, "a name printed on two rows of one line is still found"
+
+    read = recall(second, memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["name"]
