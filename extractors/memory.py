@@ -774,26 +774,40 @@ def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
     ]
     if exact:
         return min(exact, key=lambda words: _distance(page, words, anchor))
-    size = anchor.words
+    wanted = anchor.text.replace(" ", "")
     best: tuple[float, tuple[Word, ...]] | None = None
-    for line in page.lines:
-        for start in range(0, max(len(line.words) - size, 0) + 1):
-            words = line.words[start : start + size]
-            text = _squash(" ".join(word.text for word in words))
-            # A short label has no letters to spare: `Đ/c` is not `Tân`.
-            alike = (
-                1.0
-                if text == anchor.text
-                else 0.0
-                if len(text) < 6 or not _near_length(text, anchor.text)
-                else _ratio(text, anchor.text)
-            )
-            if alike < _FUZZY_ANCHOR:
-                continue
-            score = alike - _distance(page, words, anchor)
-            if best is None or score > best[0]:
-                best = (score, tuple(words))
+    # OCR joins or splits a label's words (`VAT ID` read `VATID:`): compared without spaces,
+    # over one word more or fewer.
+    for size in {max(anchor.words - 1, 1), anchor.words, anchor.words + 1}:
+        for line in page.lines:
+            for start in range(0, max(len(line.words) - size, 0) + 1):
+                words = line.words[start : start + size]
+                text = _squash(" ".join(word.text for word in words)).replace(" ", "")
+                near = _distance(page, words, anchor)
+                # A short label has no letters to spare: `Đ/c` is not `Tân`; one letter
+                # misread (`trom` for `From`) counts only where the label was printed.
+                alike = (
+                    1.0
+                    if text == wanted
+                    else _one_letter(text, wanted)
+                    if len(text) < 6 and near <= 2 * _JITTER
+                    else 0.0
+                    if len(text) < 6 or not _near_length(text, wanted)
+                    else _ratio(text, wanted)
+                )
+                if alike < _FUZZY_ANCHOR:
+                    continue
+                score = alike - near
+                if best is None or score > best[0]:
+                    best = (score, tuple(words))
     return best[1] if best else _label_in_place(page, anchor)
+
+
+def _one_letter(text: str, wanted: str) -> float:
+    """1.0 for a label of four letters or more read with one letter wrong, else 0.0."""
+    if len(text) != len(wanted) or len(wanted) < 4:
+        return 0.0
+    return 1.0 if sum(a != b for a, b in zip(text, wanted, strict=True)) == 1 else 0.0
 
 
 def _distance(page: Page, words: Sequence[Word], anchor: Anchor) -> float:

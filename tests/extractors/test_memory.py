@@ -294,3 +294,43 @@ def test_a_wrapped_name_the_reader_joined_into_one_line_is_learned_in_reading_or
     read = recall(second, memory)
 
     assert read is not None and read[0] == next_truth["seller"]["name"]
+
+
+def _words_joined(document: ParsedDocument, first: str, second: str) -> ParsedDocument:
+    """The document as OCR might have read it: two neighbouring words read as one."""
+    document = copy.deepcopy(document)
+    for page in document.pages:
+        for number, line in enumerate(page.lines):
+            texts = [word.text for word in line.words]
+            for index in range(len(texts) - 1):
+                if texts[index : index + 2] == [first, second]:
+                    left, right = line.words[index], line.words[index + 1]
+                    merged = dataclasses.replace(
+                        left,
+                        text=left.text + right.text,
+                        bbox=(left.bbox[0], left.bbox[1], right.bbox[2], left.bbox[3]),
+                    )
+                    words = (*line.words[:index], merged, *line.words[index + 2 :])
+                    page.lines[number] = dataclasses.replace(line, words=words)
+                    break
+    return document
+
+
+def test_a_label_ocr_joined_or_misread_by_a_letter_still_anchors_the_value(
+    tmp_path: Path,
+) -> None:
+    layout = "invoice/en/more:en_side_grid"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    tax_id = truth["seller"]["tax_id"]
+    memory = learn(first, path="seller.tax_id", value=tax_id, fields=truth)
+    assert memory is not None and memory.anchor.text == "vat id"
+
+    read = recall(_words_joined(second, "VAT", "ID:"), memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["tax_id"]
+    # The label above the seller's name, read with one letter wrong on the learned scan.
+    name = truth["seller"]["name"]
+    misread = learn(_misread(first, {"From": "trom"}), path="seller.name", value=name, fields=truth)
+    assert misread is not None and misread.anchor.text == "trom"
+    read = recall(second, misread)
+    assert read is not None and read[0] == next_truth["seller"]["name"]
