@@ -691,6 +691,10 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     # A little short of the neighbour's edge: its first word may start a point early.
     right = None if memory.width is None else left + memory.width * page.width - 2.0
     chosen = [word for word in words if right is None or word.bbox[0] < right]
+    ended = _column_end(chosen)
+    if ended < len(chosen):
+        # A one-line value ends where the next column or a signature's ink begins.
+        return _text_read(chosen[:ended], page)
     if memory.after is not None:
         ends = [i for i, word in enumerate(chosen) if i and _squash(word.text) == memory.after]
         if ends:
@@ -713,6 +717,18 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         taken.append(following)
         current = following
     return _text_read(chosen, page)
+
+
+def _column_end(words: Sequence[Word]) -> int:
+    """How many of `words` read on before a column gap (wider than twice the line's height)
+    or a scribble OCR took for a word (a box far wider than its letters: a signature)."""
+    for index, word in enumerate(words):
+        height = max(word.bbox[3] - word.bbox[1], 1.0)
+        if index and word.bbox[0] - words[index - 1].bbox[2] > 2 * height:
+            return index
+        if index and word.bbox[2] - word.bbox[0] > 1.5 * height * max(len(word.text), 1):
+            return index
+    return len(words)
 
 
 def _text_read(chosen: Sequence[Word], page: Page) -> tuple[str, Line] | None:

@@ -334,3 +334,25 @@ def test_a_label_ocr_joined_or_misread_by_a_letter_still_anchors_the_value(
     assert misread is not None and misread.anchor.text == "trom"
     read = recall(second, misread)
     assert read is not None and read[0] == next_truth["seller"]["name"]
+
+
+def test_a_recalled_name_stops_at_a_signatures_ink_or_a_column_gap(tmp_path: Path) -> None:
+    layout = "invoice/en/more:en_side_grid"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    name = truth["seller"]["name"]
+    memory = learn(first, path="seller.name", value=name, fields=truth)
+    assert memory is not None and memory.wrap_gap is None
+    scribbled = copy.deepcopy(second)
+    for page in scribbled.pages:
+        for number, line in enumerate(page.lines):
+            if line.text == next_truth["seller"]["name"]:
+                last = line.words[-1].bbox
+                # A signature OCR read as `1...`: one short word over a wide box.
+                ink = dataclasses.replace(
+                    line.words[-1], text="1...", bbox=(last[2] + 2, last[1], last[2] + 150, last[3])
+                )
+                page.lines[number] = dataclasses.replace(line, words=(*line.words, ink))
+
+    read = recall(scribbled, memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["name"]
