@@ -319,7 +319,8 @@ def learn(
         for word in _squash(leaf).split()
     }
     best: tuple[int, FieldMemory] | None = None
-    for page in document.pages:
+    for printed in document.pages:
+        page = _rows(printed)
         for spot in _spots(page, kind, value):
             anchored = _anchor_for(page, spot, kind, values)
             if anchored is None:
@@ -353,6 +354,29 @@ def learn(
             if best is None or ranked[0] > best[0]:
                 best = ranked
     return best[1] if best else None
+
+
+def _rows(page: Page) -> Page:
+    """The page with every line split into the rows its words are printed on. A reader may
+    join a value's wrapped second row to its first (one text-layer line, words sorted left to
+    right: `CÔNG MIỀN BẮC TY …`); the value and its wrap are then told apart by height."""
+    lines: list[Line] = []
+    for line in page.lines:
+        rows: list[list[Word]] = []
+        for word in sorted(line.words, key=lambda word: word.bbox[1]):
+            centre = (word.bbox[1] + word.bbox[3]) / 2
+            row = next((row for row in rows if row[0].bbox[1] <= centre <= row[0].bbox[3]), None)
+            if row is None:
+                rows.append([word])
+            else:
+                row.append(word)
+        if len(rows) == 1:
+            lines.append(line)
+            continue
+        lines.extend(
+            Line(tuple(sorted(row, key=lambda word: word.bbox[0])), line.page) for row in rows
+        )
+    return Page(page.number, page.width, page.height, lines, page.notes)
 
 
 def _after(spot: _Spot) -> str | None:
@@ -636,7 +660,7 @@ def _misread(text: str, typed: str) -> bool:
 def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | None:
     if memory.page > len(document.pages):
         return None
-    page = document.pages[memory.page - 1]
+    page = _rows(document.pages[memory.page - 1])
     anchor = _find_anchor(page, memory.anchor)
     if anchor is None:
         return None
@@ -667,6 +691,10 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     # A little short of the neighbour's edge: its first word may start a point early.
     right = None if memory.width is None else left + memory.width * page.width - 2.0
     chosen = [word for word in words if right is None or word.bbox[0] < right]
+    ended = _column_end(chosen)
+    if ended < len(chosen):
+        # A one-line value ends where the next column or a signature's ink begins.
+        return _text_read(chosen[:ended], page)
     if memory.after is not None:
         ends = [i for i, word in enumerate(chosen) if i and _squash(word.text) == memory.after]
         if ends:
@@ -689,6 +717,18 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         taken.append(following)
         current = following
     return _text_read(chosen, page)
+
+
+def _column_end(words: Sequence[Word]) -> int:
+    """How many of `words` read on before a column gap (wider than twice the line's height)
+    or a scribble OCR took for a word (a box far wider than its letters: a signature)."""
+    for index, word in enumerate(words):
+        height = max(word.bbox[3] - word.bbox[1], 1.0)
+        if index and word.bbox[0] - words[index - 1].bbox[2] > 2 * height:
+            return index
+        if index and word.bbox[2] - word.bbox[0] > 1.5 * height * max(len(word.text), 1):
+            return index
+    return len(words)
 
 
 def _text_read(chosen: Sequence[Word], page: Page) -> tuple[str, Line] | None:
@@ -750,26 +790,40 @@ def _find_anchor(page: Page, anchor: Anchor) -> tuple[Word, ...] | None:
     ]
     if exact:
         return min(exact, key=lambda words: _distance(page, words, anchor))
-    size = anchor.words
+    wanted = anchor.text.replace(" ", "")
     best: tuple[float, tuple[Word, ...]] | None = None
-    for line in page.lines:
-        for start in range(0, max(len(line.words) - size, 0) + 1):
-            words = line.words[start : start + size]
-            text = _squash(" ".join(word.text for word in words))
-            # A short label has no letters to spare: `Đ/c` is not `Tân`.
-            alike = (
-                1.0
-                if text == anchor.text
-                else 0.0
-                if len(text) < 6 or not _near_length(text, anchor.text)
-                else _ratio(text, anchor.text)
-            )
-            if alike < _FUZZY_ANCHOR:
-                continue
-            score = alike - _distance(page, words, anchor)
-            if best is None or score > best[0]:
-                best = (score, tuple(words))
+    # OCR joins or splits a label's words (`VAT ID` read `VATID:`): compared without spaces,
+    # over one word more or fewer.
+    for size in {max(anchor.words - 1, 1), anchor.words, anchor.words + 1}:
+        for line in page.lines:
+            for start in range(0, max(len(line.words) - size, 0) + 1):
+                words = line.words[start : start + size]
+                text = _squash(" ".join(word.text for word in words)).replace(" ", "")
+                near = _distance(page, words, anchor)
+                # A short label has no letters to spare: `Đ/c` is not `Tân`; one letter
+                # misread (`trom` for `From`) counts only where the label was printed.
+                alike = (
+                    1.0
+                    if text == wanted
+                    else _one_letter(text, wanted)
+                    if len(text) < 6 and near <= 2 * _JITTER
+                    else 0.0
+                    if len(text) < 6 or not _near_length(text, wanted)
+                    else _ratio(text, wanted)
+                )
+                if alike < _FUZZY_ANCHOR:
+                    continue
+                score = alike - near
+                if best is None or score > best[0]:
+                    best = (score, tuple(words))
     return best[1] if best else _label_in_place(page, anchor)
+
+
+def _one_letter(text: str, wanted: str) -> float:
+    """1.0 for a label of four letters or more read with one letter wrong, else 0.0."""
+    if len(text) != len(wanted) or len(wanted) < 4:
+        return 0.0
+    return 1.0 if sum(a != b for a, b in zip(text, wanted, strict=True)) == 1 else 0.0
 
 
 def _distance(page: Page, words: Sequence[Word], anchor: Anchor) -> float:

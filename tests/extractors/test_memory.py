@@ -272,3 +272,87 @@ def test_a_sender_name_ocr_misread_is_still_printed(tmp_path: Path) -> None:
     # One word in common is not the name: another sender of the same trade is not printed.
     other = f"name:{key.split(':')[1].split()[0]} analytics holdings pte ltd"
     assert not printed_senders(misread, {other})
+
+
+def test_a_wrapped_name_the_reader_joined_into_one_line_is_learned_in_reading_order(
+    tmp_path: Path,
+) -> None:
+    # The seller's name wraps under itself; the text layer gives both rows as one line, words
+    # sorted left to right, so the generic reading interleaves them.
+    layout = "invoice/vi/holdout:vi_compact"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    name = truth["seller"]["name"]
+    joined = [
+        line
+        for line in first.pages[0].lines
+        if any(word.bbox[1] >= line.words[0].bbox[3] for word in line.words)
+    ]
+    assert joined, "the reader no longer joins the wrapped rows: this test proves nothing"
+    memory = learn(first, path="seller.name", value=name, fields=truth)
+    assert memory is not None, "a name printed on two rows of one line is still found"
+
+    read = recall(second, memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["name"]
+
+
+def _words_joined(document: ParsedDocument, first: str, second: str) -> ParsedDocument:
+    """The document as OCR might have read it: two neighbouring words read as one."""
+    document = copy.deepcopy(document)
+    for page in document.pages:
+        for number, line in enumerate(page.lines):
+            texts = [word.text for word in line.words]
+            for index in range(len(texts) - 1):
+                if texts[index : index + 2] == [first, second]:
+                    left, right = line.words[index], line.words[index + 1]
+                    merged = dataclasses.replace(
+                        left,
+                        text=left.text + right.text,
+                        bbox=(left.bbox[0], left.bbox[1], right.bbox[2], left.bbox[3]),
+                    )
+                    words = (*line.words[:index], merged, *line.words[index + 2 :])
+                    page.lines[number] = dataclasses.replace(line, words=words)
+                    break
+    return document
+
+
+def test_a_label_ocr_joined_or_misread_by_a_letter_still_anchors_the_value(
+    tmp_path: Path,
+) -> None:
+    layout = "invoice/en/more:en_side_grid"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    tax_id = truth["seller"]["tax_id"]
+    memory = learn(first, path="seller.tax_id", value=tax_id, fields=truth)
+    assert memory is not None and memory.anchor.text == "vat id"
+
+    read = recall(_words_joined(second, "VAT", "ID:"), memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["tax_id"]
+    # The label above the seller's name, read with one letter wrong on the learned scan.
+    name = truth["seller"]["name"]
+    misread = learn(_misread(first, {"From": "trom"}), path="seller.name", value=name, fields=truth)
+    assert misread is not None and misread.anchor.text == "trom"
+    read = recall(second, misread)
+    assert read is not None and read[0] == next_truth["seller"]["name"]
+
+
+def test_a_recalled_name_stops_at_a_signatures_ink_or_a_column_gap(tmp_path: Path) -> None:
+    layout = "invoice/en/more:en_side_grid"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    name = truth["seller"]["name"]
+    memory = learn(first, path="seller.name", value=name, fields=truth)
+    assert memory is not None and memory.wrap_gap is None
+    scribbled = copy.deepcopy(second)
+    for page in scribbled.pages:
+        for number, line in enumerate(page.lines):
+            if line.text == next_truth["seller"]["name"]:
+                last = line.words[-1].bbox
+                # A signature OCR read as `1...`: one short word over a wide box.
+                ink = dataclasses.replace(
+                    line.words[-1], text="1...", bbox=(last[2] + 2, last[1], last[2] + 150, last[3])
+                )
+                page.lines[number] = dataclasses.replace(line, words=(*line.words, ink))
+
+    read = recall(scribbled, memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["name"]
