@@ -51,6 +51,10 @@ COMMANDS: dict[str, list[str]] = {
     "export candidates": ["--from", "2026-01-01", "--to", "2026-01-31"],
     "export correspondence": ["--from", "2026-01-01", "--to", "2026-01-31"],
     "registers purge": [],
+    "memories list": [],
+    "memories show": ["1"],
+    "memories forget": ["1"],
+    "memories curve": ["tax:0101243150"],
 }
 NEEDS_NO_SETTINGS = {"rules test"}
 

@@ -30,7 +30,13 @@ from pipeline.jobs.worker import Worker
 from pipeline.ledger import posting, registers
 from pipeline.review import checking
 from pipeline.store.db import transaction
-from pipeline.store.models import ApiToken, AuditEvent, Document, DocumentStatus
+from pipeline.store.models import (
+    ApiToken,
+    AuditEvent,
+    Document,
+    DocumentStatus,
+    LayoutMemory,
+)
 from pipeline.store.settings import Settings
 from tests import docgen
 from tests.support.documents import INVOICE_FIELDS, LINE, ONE_PAGE_PDF, add_document
@@ -39,6 +45,7 @@ from tests.support.signin import PASSWORD, add_token, add_user, api, sign_in
 ROLES = ("clerk", "reviewer", "approver", "accountant", "admin")
 PUBLIC = "public"  # no authentication at all
 ANYONE = "anyone signed in"
+SENDER = f"tax:{INVOICE_FIELDS['seller']['tax_id']}"
 
 # Every route of the API and who may call it; admin may call everything. A route missing
 # here fails the matrix test: a new route must say who may use it.
@@ -80,6 +87,10 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
         {"reviewer"}
     ),
     ("GET", "/api/v1/audit"): frozenset(),
+    ("GET", "/api/v1/memories"): frozenset(),
+    ("GET", "/api/v1/memories/{memory_id}"): frozenset(),
+    ("DELETE", "/api/v1/memories/{memory_id}"): frozenset(),
+    ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/schema"): ANYONE,
 }
 
@@ -165,6 +176,21 @@ def _request(
     if path.startswith(("/api/v1/registers/correspondence/", "/api/v1/registers/{register}")):
         with sessions() as session, session.begin():
             posting.approve(session, document_id=document_id, actor="matrix")
+    memory_id = 0
+    if "{memory_id}" in path:
+        # what a reviewer's type change on this invoice would have taught (each call its own)
+        with sessions() as session, session.begin():
+            memory = LayoutMemory(
+                doc_type="invoice",
+                sender=SENDER,
+                layout={"words": []},
+                doc_type_as="invoice",
+                learned_from_document_id=document_id,
+                learned_by="a-reviewer",
+            )
+            session.add(memory)
+            session.flush()
+            memory_id = memory.id
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     blob.parent.mkdir(parents=True, exist_ok=True)
@@ -174,6 +200,8 @@ def _request(
         .replace("{index}", "0")
         .replace("{number}", "1")
         .replace("{register}", "correspondence")
+        .replace("{memory_id}", str(memory_id))
+        .replace("{sender}", SENDER)
     )
     kwargs: dict[str, Any] = {}
     if path.endswith("/line-items"):
