@@ -275,7 +275,11 @@
     // An unknown document cannot be approved (the server refuses it too): say why.
     approveButton.disabled = !typeKnown();
     approveButton.title = typeKnown() ? "" : labels.type_needed;
-    document.getElementById("type-needed").hidden = !(inReview && !typeKnown());
+    const typeNeeded = inReview && !typeKnown();
+    document.getElementById("type-needed").hidden = !typeNeeded;
+    // Described by the reason only while it shows: a screen reader reads a hidden one too.
+    if (typeNeeded) approveButton.setAttribute("aria-describedby", "type-needed");
+    else approveButton.removeAttribute("aria-describedby");
     // A type can be chosen while the document is in review, or after reading it failed.
     document.getElementById("type-chooser").hidden =
       !(canDecide && (inReview || record.status === "failed"));

@@ -536,6 +536,8 @@ def test_a_reviewer_chooses_the_type_of_an_unknown_document_before_approving_it(
             expect(page.locator("#doc-type-name")).to_have_text(words["invoice"])
             expect(approve).to_be_enabled()
             expect(reason).to_be_hidden()
+            # A hidden reason is still read out when referenced: no longer referenced.
+            expect(approve).to_have_accessible_description("")
             expect(page.locator('input[data-path="total"]')).not_to_have_value("")
             assert script_errors == []
         finally:
