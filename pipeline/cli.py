@@ -345,6 +345,7 @@ def run(
     from pipeline.jobs.supervisor import ChildSpec, Supervisor
     from pipeline.jobs.worker import worker_specs
     from pipeline.store.migrate import upgrade
+    from pipeline.store.outage import Backoff, wait_out
 
     _logging()
     settings = get_settings()
@@ -354,7 +355,14 @@ def run(
         workers=max(1, settings.workers),
         api=(host or settings.api_host, port or settings.api_port),
     )
-    upgrade(settings.resolved_database_url)
+    # Started during a database outage (the server rebooting with this machine), the service
+    # waits for it as it would if the outage came later, instead of exiting.
+    wait_out(
+        lambda: upgrade(settings.resolved_database_url),
+        what="migrating the database at start-up",
+        log=logging.getLogger("backoffice.run"),
+        backoff=Backoff(maximum=5.0),
+    )
     settings.inbox.mkdir(parents=True, exist_ok=True)
     specs = [ChildSpec("watcher", watcher_main, (settings,))]
     if settings.webhook_url is not None:
