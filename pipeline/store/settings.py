@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)
     lease_seconds: float = Field(default=60.0, gt=0)
     heartbeat_seconds: float = Field(default=10.0, gt=0)
+    inbox_stale_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Readiness fails when no inbox watcher went round its loop for this long "
+        "(a watcher may block a while hashing a large file or rescanning a big share).",
+    )
     max_attempts: int = Field(default=3, ge=1)
     retry_backoff_seconds: float = Field(default=5.0, ge=0)
     poll_seconds: float = Field(default=0.5, gt=0, description="Idle worker wait.")
