@@ -23,6 +23,7 @@ from api.routers import (
     health,
     memories,
     originals,
+    periods,
     registers,
     schema,
     uploads,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registers.router)
     app.include_router(audit.router)
     app.include_router(memories.router)
+    app.include_router(periods.router)
     app.include_router(schema.router)
     app.include_router(web.router)
     app.include_router(docs.router)

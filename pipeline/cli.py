@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from extractors.record import Record
     from pipeline.jobs.supervisor import Supervisor
+    from pipeline.ledger.periods import Month
     from rules.engine import RuleSet
 
 app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
@@ -49,6 +50,10 @@ memories_app = typer.Typer(
     help="Layout memories learned from reviewers' corrections.", no_args_is_help=True
 )
 app.add_typer(memories_app, name="memories")
+periods_app = typer.Typer(
+    help="Accounting periods: months closed to posting.", no_args_is_help=True
+)
+app.add_typer(periods_app, name="periods")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 # A configuration mistake, as click exits on a mistaken command line.
@@ -786,7 +791,7 @@ def registers_purge(
 
 
 @contextmanager
-def _memory_session() -> Iterator[Session]:
+def _transaction() -> Iterator[Session]:
     """The service's database, in one transaction committed when the command succeeds."""
     from pipeline.store.db import make_engine, make_session_factory, transaction
 
@@ -823,7 +828,7 @@ def memories_list(
     weight (below 0.5 it is no longer used), where it was learned and by whom."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         rows = memories.list_memories(session, doc_type=doc_type, sender=sender, limit=limit)
     for row in rows:
         if as_json:
@@ -843,7 +848,7 @@ def memories_show(memory_id: MemoryId) -> None:
     """One memory in full, as JSON: where its field lies relative to its anchor words."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         row = memories.get_memory(session, memory_id=memory_id)
     if row is None:
         raise _no_memory(memory_id)
@@ -860,7 +865,7 @@ def memories_forget(
     """Delete a memory (audited): its sender's next documents are read generically again."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         forgotten = memories.forget_memory(session, memory_id=memory_id, actor=actor)
     if not forgotten:
         raise _no_memory(memory_id)
@@ -876,7 +881,7 @@ def memories_curve(
     most recent documents, oldest first; it falls as memories learn the sender's layouts."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         points = memories.learning_curve(session, sender=sender, limit=limit)
     if not points:
         typer.echo(f"no documents from {sender}", err=True)
@@ -911,3 +916,52 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+MonthArgument = Annotated[str, typer.Argument(help="The month, YYYY-MM (e.g. 2026-11).")]
+PeriodActor = Annotated[
+    str, typer.Option("--actor", help="Who does it, as the audit trail names them.")
+]
+
+
+@periods_app.command("list")
+def periods_list() -> None:
+    """Months posted into, closed or reopened, latest first: month, open/closed, by whom."""
+    from pipeline.ledger import periods
+
+    with _transaction() as session:
+        rows = periods.list_periods(session)
+        for row in rows:
+            state = "closed" if row.closed else "open"
+            who = f"\t{row.changed_by} {row.changed_at:%Y-%m-%d %H:%M}" if row.changed_at else ""
+            typer.echo(f"{row.year:04d}-{row.month:02d}\t{state}{who}")
+
+
+@periods_app.command("close")
+def periods_close(month: MonthArgument, actor: PeriodActor = CLI_ACTOR) -> None:
+    """Close a month (audited): nothing posts or reverses into it any more; a reversal of one
+    of its entries posts on the day it is made."""
+    from pipeline.ledger import periods
+
+    with _transaction() as session:
+        periods.close_month(session, month=_month(month), actor=actor)
+    typer.echo(f"{month} closed")
+
+
+@periods_app.command("reopen")
+def periods_reopen(month: MonthArgument, actor: PeriodActor = CLI_ACTOR) -> None:
+    """Reopen a closed month (audited)."""
+    from pipeline.ledger import periods
+
+    with _transaction() as session:
+        periods.reopen_month(session, month=_month(month), actor=actor)
+    typer.echo(f"{month} open")
+
+
+def _month(text: str) -> Month:
+    from pipeline.ledger.periods import InvalidPeriod, Month
+
+    try:
+        return Month.parse(text)
+    except InvalidPeriod as exc:
+        raise typer.BadParameter(str(exc), param_hint="MONTH") from exc

@@ -327,6 +327,20 @@ class VoucherCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AccountingPeriod(Base):
+    """A month of the books. Open unless closed; a month's row is also what a posting into it
+    locks, so a month cannot close under an approval posting into it (pipeline/ledger/
+    periods.py)."""
+
+    __tablename__ = "accounting_periods"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    changed_by: Mapped[str | None] = mapped_column(String(255), default=None)
+
+
 class FeedStream(enum.StrEnum):
     """The feeds other systems pull, each in the order its items were committed."""
 
@@ -414,8 +428,13 @@ class JournalEntry(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     # `PN2026/000123`: gap-free per prefix and year (see pipeline/ledger/posting.py).
     voucher_number: Mapped[str] = mapped_column(String(20), unique=True)
-    # The accounting date: the invoice's issue date; a reversal keeps its original's.
+    # The accounting (posting) date, in an open period: the approval day, or the invoice's
+    # date when `BACKOFFICE_POSTING_DATE=document` and its month is open (pipeline/ledger/
+    # periods.py). The voucher number follows its year.
     entry_date: Mapped[date] = mapped_column(Date, index=True)
+    # The invoice's issue date, whatever the period it posted in; null on no entry (those
+    # posted before periods were kept were posted on it: their entry_date).
+    document_date: Mapped[date | None] = mapped_column(Date, index=True, default=None)
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
     currency: Mapped[str] = mapped_column(String(3))
     # VND per unit of `currency`; null on entries posted before amounts were kept in VND.

@@ -130,6 +130,13 @@ class Settings(BaseSettings):
         "a value printed beside its own label in its field's form, or one a cross-check "
         "confirms (the levels are named in extractors/fields/confidence.py).",
     )
+    posting_date: Literal["approval", "document"] = Field(
+        default="approval",
+        description="The accounting date an approved invoice posts on: `approval`, the day it "
+        "is approved; `document`, the invoice's own date when its month is still open (else "
+        "the approval day). Either way the voucher number follows the posting year, and the "
+        "invoice's date is kept as the entry's document date.",
+    )
     dual_approval_above: Decimal | None = Field(
         default=None,
         ge=0,

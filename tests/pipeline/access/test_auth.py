@@ -90,6 +90,9 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/memories"): frozenset(),
     ("GET", "/api/v1/memories/{memory_id}"): frozenset(),
     ("DELETE", "/api/v1/memories/{memory_id}"): frozenset(),
+    ("GET", "/api/v1/periods"): frozenset({"accountant"}),
+    ("POST", "/api/v1/periods/{month}/close"): frozenset(),
+    ("POST", "/api/v1/periods/{month}/reopen"): frozenset(),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/schema"): ANYONE,
 }
@@ -202,6 +205,7 @@ def _request(
         .replace("{register}", "correspondence")
         .replace("{memory_id}", str(memory_id))
         .replace("{sender}", SENDER)
+        .replace("{month}", "2020-01")  # a month nothing in the matrix posts into
     )
     kwargs: dict[str, Any] = {}
     if path.endswith("/line-items"):
