@@ -26,6 +26,7 @@ from api.routers import (
     periods,
     registers,
     schema,
+    suppliers,
     uploads,
     web,
 )
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(memories.router)
     app.include_router(periods.router)
+    app.include_router(suppliers.router)
     app.include_router(schema.router)
     app.include_router(web.router)
     app.include_router(docs.router)

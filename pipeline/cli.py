@@ -54,6 +54,10 @@ periods_app = typer.Typer(
     help="Accounting periods: months closed to posting.", no_args_is_help=True
 )
 app.add_typer(periods_app, name="periods")
+suppliers_app = typer.Typer(
+    help="Supplier master data: codes, default accounts, payment terms.", no_args_is_help=True
+)
+app.add_typer(suppliers_app, name="suppliers")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 # A configuration mistake, as click exits on a mistaken command line.
@@ -965,3 +969,98 @@ def _month(text: str) -> Month:
         return Month.parse(text)
     except InvalidPeriod as exc:
         raise typer.BadParameter(str(exc), param_hint="MONTH") from exc
+
+
+@suppliers_app.command("list")
+def suppliers_list(
+    uncoded: Annotated[
+        bool, typer.Option("--uncoded", help="Only those waiting for a code, newest first.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Suppliers: tax code, code (- when uncoded), default account, payment terms, name."""
+    from pipeline.ledger import suppliers
+
+    with _transaction() as session:
+        for row in suppliers.list_suppliers(session, uncoded=uncoded, limit=limit):
+            if as_json:
+                fields = ("tax_id", "code", "name", "default_account", "payment_terms_days")
+                typer.echo(json.dumps({name: getattr(row, name) for name in fields}))
+                continue
+            terms = f"{row.payment_terms_days} d" if row.payment_terms_days is not None else "-"
+            typer.echo(
+                f"{row.tax_id}\t{row.code or '-'}\t{row.default_account or '-'}\t{terms}\t"
+                f"{row.name}"
+            )
+
+
+@suppliers_app.command("set")
+def suppliers_set(
+    tax_id: Annotated[str, typer.Argument(help="The supplier's tax code.")],
+    code: Annotated[str | None, typer.Option(help="Its code in the accounting software.")] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    account: Annotated[
+        str | None, typer.Option(help="Default expense account for lines no rule places.")
+    ] = None,
+    terms: Annotated[int | None, typer.Option(help="Payment terms in days.")] = None,
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Set a supplier's code, name, default account or terms (audited); adds it when new."""
+    from pydantic import ValidationError
+
+    from pipeline.ledger import suppliers
+    from pipeline.ledger.posting import current_mapping
+
+    given = {
+        "code": code,
+        "name": name,
+        "default_account": account,
+        "payment_terms_days": terms,
+    }
+    try:
+        changes = suppliers.SupplierChanges.model_validate(
+            {key: value for key, value in given.items() if value is not None}
+        )
+    except ValidationError as exc:
+        raise typer.BadParameter(exc.errors()[0]["msg"]) from exc
+    try:
+        with _transaction() as session:
+            row = suppliers.update_supplier(
+                session, tax_id=tax_id, changes=changes, actor=actor, mapping=current_mapping()
+            )
+            typer.echo(f"{row.tax_id}\t{row.code or '-'}\t{row.name}")
+    except (suppliers.SupplierError, suppliers.SupplierConflict) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
+
+@suppliers_app.command("import")
+def suppliers_import(
+    path: Annotated[Path, typer.Argument(help="CSV or XLSX.")],
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Import a supplier list (headers in Vietnamese or English), all or nothing: a refused
+    row is named with why, and nothing is imported (exit 1)."""
+    from pipeline.ledger import suppliers
+    from pipeline.ledger.posting import current_mapping
+
+    try:
+        with _transaction() as session:
+            try:
+                with path.open("rb") as stream:
+                    content = stream.read(suppliers.MAX_IMPORT_BYTES + 1)
+            except OSError as exc:
+                raise suppliers.SupplierError(f"{path}: {exc.strerror}") from exc
+            report = suppliers.import_suppliers(
+                session, content=content, filename=path.name, actor=actor, mapping=current_mapping()
+            )
+    except suppliers.SupplierError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for problem in report.problems:
+        typer.echo(f"row {problem.row}: {problem.problem}", err=True)
+    if report.problems:
+        typer.echo("nothing imported", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{report.created} added, {report.updated} changed, {report.unchanged} unchanged")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from extractors.record import InvoiceFields
 from pipeline.doc_types import OnApproval, spec_of
 from pipeline.intake import pairing
-from pipeline.ledger import counters, feed, journal, periods, registers
+from pipeline.ledger import counters, feed, journal, periods, registers, suppliers
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.ledger.errors import DuplicateInvoice, NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
@@ -158,6 +158,10 @@ def post_invoice(
             f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
         )
     refuse_second_posting(session, document=document)
+    seller = ((document.record or {}).get("fields") or {}).get("seller") or {}
+    mapping = suppliers.with_default_account(
+        session, tax_id=seller.get("tax_id"), mapping=mapping or current_mapping()
+    )
     draft = draft_entry(document, mapping=mapping)
     posted_on = periods.posting_date(session, document_date=draft.entry_date, rule=posting_rule)
     entry = JournalEntry(
@@ -186,6 +190,9 @@ def post_invoice(
     )
     session.add(entry)
     session.flush()
+    suppliers.note_seller(
+        session, tax_id=seller.get("tax_id"), name=seller.get("name"), actor=actor
+    )
     feed.publish(session, stream=FeedStream.ENTRIES, item_id=entry.id)
     transition(
         session,

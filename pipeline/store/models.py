@@ -341,6 +341,23 @@ class AccountingPeriod(Base):
     changed_by: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
+class Supplier(Base):
+    """The company's master data of a supplier, by tax code: its code in the accounting
+    software, name, default expense account and payment terms. Made uncoded from the first
+    approved invoice of a new seller, for an accountant to code (pipeline/ledger/suppliers.py)."""
+
+    __tablename__ = "suppliers"
+
+    tax_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
+    name: Mapped[str] = mapped_column(String(400))
+    default_account: Mapped[str | None] = mapped_column(String(16), default=None)
+    payment_terms_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(255))
+
+
 class FeedStream(enum.StrEnum):
     """The feeds other systems pull, each in the order its items were committed."""
 

@@ -58,6 +58,9 @@ COMMANDS: dict[str, list[str]] = {
     "periods list": [],
     "periods close": ["2026-11"],
     "periods reopen": ["2026-11"],
+    "suppliers list": [],
+    "suppliers set": ["0101243150", "--name", "Minh Phát"],
+    "suppliers import": ["suppliers.csv"],
 }
 NEEDS_NO_SETTINGS = {"rules test"}
 
