@@ -130,7 +130,10 @@ class Messages(BaseModel):
     vi: str | None = Field(default=None, min_length=1)
 
     def texts(self) -> dict[MessageLang, str]:
-        return {"en": self.en} | ({"vi": self.vi} if self.vi is not None else {})
+        texts: dict[MessageLang, str] = {"en": self.en}
+        if self.vi is not None:
+            texts["vi"] = self.vi
+        return texts
 
 
 class Rule(BaseModel):
@@ -439,7 +442,9 @@ def compile_rule(
     check = _condition(rule.check, "check", context)
     texts = rule.messages
     message = _template(texts["en"], context)
-    translations = {lang: _template(text, context) for lang, text in texts.items() if lang != "en"}
+    translations: dict[str, _Template] = {
+        lang: _template(text, context) for lang, text in texts.items() if lang != "en"
+    }
     values = tuple(
         (name, _expression(text, f"values.{name}", context)) for name, text in rule.values.items()
     )
