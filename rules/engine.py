@@ -57,6 +57,7 @@ from typing import Annotated, Any, Literal
 import rule_engine
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -136,6 +137,10 @@ class Messages(BaseModel):
         return texts
 
 
+def _english_if_plain(value: Any) -> Any:
+    return {"en": value} if isinstance(value, str) else value
+
+
 class Rule(BaseModel):
     """One rule as written in a pack."""
 
@@ -147,7 +152,7 @@ class Rule(BaseModel):
     when: str | None = None
     check: str
     # A plain string is the English message (packs written before messages had languages).
-    message: Messages | Annotated[str, Field(min_length=1)]
+    message: Annotated[Messages, BeforeValidator(_english_if_plain)]
     # StrictBool first: a lax bool would swallow `tolerance: 1` as True.
     params: dict[str, ParamValue] = Field(default_factory=dict)
     values: dict[str, str] = Field(default_factory=dict)
@@ -161,8 +166,6 @@ class Rule(BaseModel):
     @property
     def messages(self) -> dict[MessageLang, str]:
         """The message in each language it is written in; English always."""
-        if isinstance(self.message, str):
-            return {"en": self.message}
         return self.message.texts()
 
 

@@ -179,9 +179,7 @@ def test_a_reviewer_corrects_a_misread_total_and_approves_it_in_the_browser(
             page.keyboard.press("Control+Enter")
             expect(message).to_contain_text("Không thể duyệt khi còn quy tắc lỗi không đạt:")
             # The rule's message in the reviewer's language, amounts as the office writes them.
-            expect(message).to_contain_text(
-                f"nhưng tổng cộng thanh toán là {_vi(TOTAL + 1000)}"
-            )
+            expect(message).to_contain_text(f"nhưng tổng cộng thanh toán là {_vi(TOTAL + 1000)}")
             total.fill("37.47x.000")
             total.press("Enter")
             expect(message).to_have_text(
