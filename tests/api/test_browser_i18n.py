@@ -84,7 +84,7 @@ def _rule_texts() -> dict[Lang, set[str]]:
     rules: list[CompiledRule] = list(load_rules().rules())
     for rule in rules:
         for lang, parts in rule.templates().items():
-            texts[lang if lang == "vi" else "en"] |= {
+            texts["vi" if lang == "vi" else "en"] |= {
                 part.strip(" :;,.()'") for part in parts if isinstance(part, str)
             }
     return texts
