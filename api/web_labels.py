@@ -137,6 +137,10 @@ LABELS: dict[Lang, dict[str, str]] = {
         "bad_choice": "This value is not one of the choices.",
         "bad_value": "This value does not fit here.",
         "unknown_field": "This field does not belong to this document type.",
+        "upload_empty": "the file is empty (0 bytes).",
+        "upload_too_large": "the file is larger than the service accepts.",
+        "upload_bad_name": "the file's name holds control characters: rename it and upload again.",
+        "upload_retry": "the same file arrived by another way at the same moment: upload it again.",
     },
     "vi": {
         "app": "Văn phòng",
@@ -263,6 +267,10 @@ LABELS: dict[Lang, dict[str, str]] = {
         "bad_choice": "Giá trị này không nằm trong các lựa chọn.",
         "bad_value": "Giá trị này không hợp lệ ở đây.",
         "unknown_field": "Trường này không thuộc loại chứng từ này.",
+        "upload_empty": "tệp rỗng (0 byte).",
+        "upload_too_large": "tệp lớn hơn mức dịch vụ nhận.",
+        "upload_bad_name": "tên tệp có ký tự điều khiển: hãy đổi tên rồi tải lên lại.",
+        "upload_retry": "cùng tệp này vừa đến cùng lúc theo đường khác: hãy tải lên lại.",
     },
 }
 

@@ -562,7 +562,8 @@
     } else if (result.status === 403) {
       say(`${labels.not_allowed} ${problemText(result.data)}`, "error");
     } else if (result.status === 409) {
-      say(`${labels.stale} (${problemText(result.data)})`, "error");
+      // The label says it all; the server's English detail only on English pages.
+      say(lang === "en" ? `${labels.stale} (${problemText(result.data)})` : labels.stale, "error");
     } else if (result.status === 422 && result.data && result.data.failing) {
       record.rules = record.rules.map((rule) => ({
         ...rule,

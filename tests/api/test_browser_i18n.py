@@ -195,11 +195,21 @@ def test_every_page_speaks_one_language_only(
 
             page.goto(f"{server}/upload")
             look("upload")
+            # A refusal in words too: an empty file.
+            chooser = page.get_by_label(LABELS[lang]["choose_file"])
+            chooser.set_input_files(
+                {"name": "rong.pdf", "mimeType": "application/pdf", "buffer": b""}
+            )
+            page.get_by_role("button", name=LABELS[lang]["send"], exact=True).click()
+            expect(page.locator("#message")).to_have_text(
+                f"{LABELS[lang]['error']} {LABELS[lang]['upload_empty']}"
+            )
+            look("upload-refused")
             assert script_errors == []
         finally:
             browser.close()
     assert found == {name: [] for name in found}
-    assert set(found) == {"login", "queue", "upload", *ids}
+    assert set(found) == {"login", "queue", "upload", "upload-refused", *ids}
 
 
 # What each language's page shows for 2026-03-05 and 1234567, and a date it must refuse.
