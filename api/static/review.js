@@ -114,14 +114,28 @@
     return `${fieldLabels[group] || group} ${Number(item[1]) + 1} · ${name}`;
   }
 
-  function display(kind, value) {
+  // A coded value (a clause, a payment method, a party's role) by its name in the page's
+  // language, and a name typed back as its code; anything else as it is.
+  const valueName = (key, code) => fieldLabels[`${key}=${code}`] || code;
+
+  function valueCode(key, text) {
+    const prefix = `${key}=`;
+    const wanted = text.toLocaleLowerCase();
+    const found = Object.keys(fieldLabels).find((name) =>
+      name.startsWith(prefix) && fieldLabels[name].toLocaleLowerCase() === wanted);
+    return found ? found.slice(prefix.length) : text;
+  }
+
+  function display(kind, value, path = "") {
     if (value === null || value === undefined) return "";
+    const key = path.replace(/\[\d+\]/g, "");
     if (kind === "money") return formatNumber(value);
     // Counts and years: the decimal sign of the page's language, no grouping (2019, not 2.019).
     if (kind === "number") return lang === "vi" ? String(value).replace(".", ",") : String(value);
     if (kind === "date") return formatDate(value);
     if (kind === "month") return formatMonth(value);
-    if (kind === "list") return value.join("; ");
+    if (kind === "list") return value.map((item) => valueName(key, item)).join("; ");
+    if (kind === "text") return valueName(key, String(value));
     return String(value);
   }
 
@@ -129,6 +143,7 @@
   function readBack(input) {
     const text = input.value.trim();
     const kind = input.dataset.kind;
+    const key = (input.dataset.path || "").replace(/\[\d+\]/g, "");
     if (text === "" && ["money", "number", "date", "month"].includes(kind)) return { value: null };
     switch (kind) {
       case "money": {
@@ -148,8 +163,11 @@
         return value === null ? { problem: labels.bad_month } : { value };
       }
       case "bool": return { value: text === "true" };
-      case "list": return { value: text.split(";").map((s) => s.trim()).filter((s) => s !== "") };
-      default: return { value: text === "" ? null : text };
+      case "list": {
+        const items = text.split(";").map((s) => s.trim()).filter((s) => s !== "");
+        return { value: items.map((item) => valueCode(key, item)) };
+      }
+      default: return { value: text === "" ? null : valueCode(key, text) };
     }
   }
 
@@ -277,6 +295,8 @@
   function shownValue(expression, text) {
     if (text === "(missing)") return labels.value_missing;
     if (expression === "$missing()") return text.split(", ").map(fieldName).join(", ");
+    const coded = ["clauses", "sensitive_data"].find((key) => new RegExp(`\\b${key}\\b`).test(expression));
+    if (coded) return text.split(", ").map((item) => valueName(coded, item)).join(", ");
     if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text);
     if (AMOUNT.test(expression)) return formatNumber(text);
     return text;
@@ -464,7 +484,7 @@
     for (const input of document.querySelectorAll("#fields .field")) {
       const value = valueAt(input.dataset.path);
       if (input.dataset.kind === "bool") input.value = value ? "true" : "false";
-      else input.value = display(input.dataset.kind, value);
+      else input.value = display(input.dataset.kind, value, input.dataset.path);
       markConfidence(input.closest("tr"), input.dataset.path);
       markLearned(input);
     }

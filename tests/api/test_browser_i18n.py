@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.web_labels import FIELD_LABELS, LABELS, Lang
+from pipeline.review import documents
 from pipeline.store.settings import Settings
 from rules.engine import CompiledRule
 from rules.loader import load_rules
@@ -61,6 +62,9 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+CONTRACT = docgen.contract(0).fields
+
+
 def one_of_each_type(settings: Settings, sessions: sessionmaker[Session]) -> dict[str, int]:
     """A generated document of each type as the worker leaves it; the invoice's total misread
     1.000 VND high, so its rule fails and its message shows."""
@@ -68,7 +72,7 @@ def one_of_each_type(settings: Settings, sessions: sessionmaker[Session]) -> dic
     invoice["total"] = str(Decimal(invoice["total"]) + 1000)
     fields = {
         "invoice": invoice,
-        "contract": docgen.contract(0).fields,
+        "contract": CONTRACT,
         "cv": docgen.cv(0).fields,
         "dispatch": docgen.dispatch(0).fields,
     }
@@ -193,6 +197,19 @@ def test_every_page_speaks_one_language_only(
                 FIELD_LABELS[lang]["line_items.description"]
             )
 
+            # A contract's clauses and a party's role by their names, saved back as codes.
+            page.goto(f"{server}/review/{ids['contract']}")
+            clauses = page.locator('input[data-path="clauses"]')
+            names = [FIELD_LABELS[lang][f"clauses={c}"] for c in CONTRACT["clauses"]]
+            expect(clauses).to_have_value("; ".join(names))
+            expect(page.locator('input[data-path="parties[0].role"]')).to_have_value(
+                FIELD_LABELS[lang]["parties.role=party_a"]
+            )
+            missing = page.locator('#rules li[data-rule="contract.required_clauses"]')
+            expect(missing).to_contain_text(FIELD_LABELS[lang]["clauses=payment"])
+            clauses.press("Enter")
+            expect(page.locator("#message")).to_have_text(LABELS[lang]["saved"])
+
             page.goto(f"{server}/upload")
             look("upload")
             # A refusal in words too: an empty file.
@@ -209,6 +226,9 @@ def test_every_page_speaks_one_language_only(
         finally:
             browser.close()
     assert found == {name: [] for name in found}
+    with sessions() as session:
+        stored_contract = documents.get_document(session, document_id=ids["contract"])
+        assert (stored_contract.record or {})["fields"]["clauses"] == CONTRACT["clauses"]
     assert set(found) == {"login", "queue", "upload", "upload-refused", *ids}
 
 
