@@ -384,7 +384,8 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "signer_title": "Signer's title",
         "cc": "Copies to",
         "urgency": "Urgency",
-        "reply_deadline": "Reply by",  # --- i18n: values the form and rule messages name, by `<path>=<value>` ---
+        "reply_deadline": "Reply by",
+        # --- i18n: values the form and rule messages name, by `<path>=<value>` ---
         "clauses=payment": "Payment",
         "clauses=confidentiality": "Confidentiality",
         "clauses=termination": "Termination",
@@ -485,7 +486,8 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "signer_title": "Chức vụ người ký",
         "cc": "Đồng gửi",
         "urgency": "Độ khẩn",
-        "reply_deadline": "Hạn trả lời",  # --- i18n: values the form and rule messages name, by `<path>=<value>` ---
+        "reply_deadline": "Hạn trả lời",
+        # --- i18n: values the form and rule messages name, by `<path>=<value>` ---
         "clauses=payment": "Thanh toán",
         "clauses=confidentiality": "Bảo mật",
         "clauses=termination": "Chấm dứt hợp đồng",
