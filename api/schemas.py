@@ -499,3 +499,56 @@ class AckOut(BaseModel):
         description="Those not acknowledged before this request (empty on a repeat)."
     )
     pending: int = Field(description="Items of the feed the caller has still not acknowledged.")
+
+
+# --- bulk approval ---
+
+
+class BulkApproveItem(RequestBody):
+    id: int = Field(ge=1, le=2**31 - 1, description="The document's id.")
+    version: Version | None = Field(
+        default=None,
+        description="The `version` the caller saw; a document changed since is refused "
+        "(`stale_version`), the others go on.",
+    )
+
+
+class BulkApproveRequest(RequestBody):
+    documents: list[BulkApproveItem] = Field(
+        min_length=1,
+        max_length=200,  # pipeline.review.bulk.MAX_BATCH
+        description="The documents to approve, each checked as if approved alone.",
+    )
+
+    @model_validator(mode="after")
+    def _each_once(self) -> BulkApproveRequest:
+        ids = [item.id for item in self.documents]
+        if len(set(ids)) != len(ids):
+            raise ValueError("name each document once")
+        return self
+
+
+class BulkApproveResult(BaseModel):
+    id: int
+    approved: bool
+    status: DocumentStatus | None = Field(
+        description="The document's status now (`posted`, `approved` awaiting a second "
+        "approval, `registered`...); null for a document that does not exist."
+    )
+    code: str | None = Field(
+        default=None,
+        description="Why it was not approved: `rules_failed`, `stale_version`, "
+        "`type_not_chosen`, `invalid_transition`, `second_approval_refused`, "
+        "`approver_role_needed`, `reviewer_role_needed`, `not_postable`, "
+        "`duplicate_invoice`, `document_not_found`, `changed_meanwhile`.",
+    )
+    reason: str | None = Field(default=None, description="The refusal in words.")
+    failing: list[RuleFailure] = Field(
+        default_factory=list, description="For `rules_failed`: the error rules that fail."
+    )
+
+
+class BulkApproveOut(BaseModel):
+    approved: int = Field(description="How many were approved.")
+    refused: int = Field(description="How many were not.")
+    results: list[BulkApproveResult] = Field(description="One per document, in the order asked.")

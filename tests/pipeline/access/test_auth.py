@@ -69,6 +69,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/line-items"): frozenset({"reviewer"}),
     ("PATCH", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
     ("DELETE", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/documents/approve"): frozenset({"reviewer", "approver"}),
     ("POST", "/api/v1/documents/{document_id}/approve"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/second-approval"): frozenset({"approver"}),
     ("POST", "/api/v1/documents/{document_id}/reject"): frozenset({"reviewer"}),
