@@ -46,6 +46,8 @@ ROLES = ("clerk", "reviewer", "approver", "accountant", "admin")
 PUBLIC = "public"  # no authentication at all
 ANYONE = "anyone signed in"
 SENDER = f"tax:{INVOICE_FIELDS['seller']['tax_id']}"
+# What the e-invoice view is asked of: an e-invoice XML original.
+EINVOICE = docgen.einvoice_xml(docgen.invoice(1)).content
 
 # Every route of the API and who may call it; admin may call everything. A route missing
 # here fails the matrix test: a new route must say who may use it.
@@ -62,6 +64,9 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ),
     ("GET", "/api/v1/documents/{document_id}/file"): frozenset({"clerk", "reviewer", "approver"}),
     ("GET", "/api/v1/documents/{document_id}/pages"): frozenset({"clerk", "reviewer", "approver"}),
+    ("GET", "/api/v1/documents/{document_id}/einvoice"): frozenset(
+        {"clerk", "reviewer", "approver"}
+    ),
     ("GET", "/api/v1/documents/{document_id}/pages/{number}.png"): frozenset(
         {"clerk", "reviewer", "approver"}
     ),
@@ -159,6 +164,8 @@ def _request(
         document.uploaded_by = "token:as-clerk"
         if path.endswith("/reopen"):
             document.status = DocumentStatus.REJECTED
+        if path.endswith("/einvoice"):
+            document.media_type = "application/xml"
         if path.endswith("/second-approval"):
             # approved once by a reviewer, awaiting an approver's second approval
             document.status = DocumentStatus.APPROVED
@@ -195,7 +202,7 @@ def _request(
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     blob.parent.mkdir(parents=True, exist_ok=True)
-    blob.write_bytes(ONE_PAGE_PDF)
+    blob.write_bytes(EINVOICE if path.endswith("/einvoice") else ONE_PAGE_PDF)
     url = (
         path.replace("{document_id}", str(document_id))
         .replace("{index}", "0")
