@@ -138,7 +138,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "zoom_out": "Zoom out",
         "zoom_fit": "Fit the width",
         "zoom": "Zoom",
-        "viewer_keys": "+ / −: zoom · 0: fit · PgUp / PgDn: page · Ctrl+wheel: zoom · drag: move",
+        "viewer_keys": "+ / −: zoom · 0: fit · [ / ]: page · Ctrl+wheel: zoom · drag: move",
         "download": "Download the original",
         "no_converter": "Word pages cannot be shown: LibreOffice is not installed on the "
         "server. Download the original to read it.",
@@ -279,7 +279,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "zoom_out": "Thu nhỏ",
         "zoom_fit": "Vừa khổ rộng",
         "zoom": "Thu phóng",
-        "viewer_keys": "+ / −: phóng to, thu nhỏ · 0: vừa khổ · PgUp / PgDn: trang · "
+        "viewer_keys": "+ / −: phóng to, thu nhỏ · 0: vừa khổ · [ / ]: trang · "
         "Ctrl+cuộn chuột: thu phóng · kéo: di chuyển",
         "download": "Tải bản gốc",
         "no_converter": "Không hiển thị được trang của tệp Word: máy chủ chưa cài "
