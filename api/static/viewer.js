@@ -122,6 +122,8 @@
 
   // Dragging moves a page larger than its column; a drag is not a click on a field.
   let drag = null;
+  // Pressing on the page keeps the field being checked focused (and its box drawn).
+  holder.addEventListener("mousedown", (event) => event.preventDefault());
   holder.addEventListener("pointerdown", (event) => {
     if (event.button !== 0) return;
     drag = { x: event.clientX, y: event.clientY, left: pane.scrollLeft, top: pane.scrollTop,
