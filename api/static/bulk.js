@@ -31,9 +31,12 @@
     if (cell.tagName === "TD" && event.target === cell) {
       const box = cell.querySelector("input.pick");
       if (!box.disabled) box.checked = !box.checked;
+      refresh();
     }
-    refresh();
   }, true);
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("input.pick")) refresh();
+  });
   for (const all of document.querySelectorAll("input.pick-all")) {
     all.addEventListener("change", () => {
       for (const box of all.closest("table").querySelectorAll("input.pick:not(:disabled)")) {

@@ -146,6 +146,19 @@ def test_approving_a_selection_says_which_were_refused_and_why(
     ]
 
 
+def wait_for_image(page: Page, seconds: float = 120) -> None:
+    """Until the page image has loaded (the page's CSP forbids the evaluated predicates
+    `wait_for_function` polls with)."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(
+            "() => { const i = document.getElementById('page-image');"
+            " return i.complete && i.naturalWidth > 0; }"
+        ):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the page image did not load")
+
+
 def box_on_image(page: Page) -> dict[str, float]:
     """Where the field's box is on the page image, as fractions of the image."""
     measured: dict[str, float] = page.evaluate(
@@ -194,7 +207,7 @@ def test_zooming_and_moving_the_page_keeps_the_fields_box_on_its_words(
             assert zoomed[side] == pytest.approx(before[side], abs=0.004), side
         # The sharper image, asked for at the new size, leaves the box where it was.
         expect(page.locator("#page-image")).not_to_have_attribute("src", first_image or "")
-        page.wait_for_function("document.getElementById('page-image').complete")
+        wait_for_image(page)
         assert box_on_image(page)["left"] == pytest.approx(before["left"], abs=0.004)
 
         # Dragging moves the page under the pointer.
@@ -249,11 +262,7 @@ def test_word_and_einvoice_originals_are_shown_and_downloaded_as_dropped(
         page = signed_in(chromium, url, locale, "rita", f"/review/{contract}")
         image = page.locator("#page-image")
         expect(image).to_be_visible()
-        page.wait_for_function(
-            "document.getElementById('page-image').complete "
-            "&& document.getElementById('page-image').naturalWidth > 0",
-            timeout=120_000,
-        )
+        wait_for_image(page)
         expect(page.locator("#pager")).to_be_visible()
         expect(page.locator("#page-number")).to_have_text("1")
         page.get_by_role("button", name=t["zoom_in"]).click()
