@@ -77,7 +77,8 @@ def signed_in(browser: Browser, url: str, locale: str, name: str, target: str) -
     page.get_by_label(t["username"]).fill(name)
     page.get_by_label(t["password"]).fill(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{url}{target}")
+    # Password hashing is slow on purpose, slower still on a machine busy with other tests.
+    expect(page).to_have_url(f"{url}{target}", timeout=30_000)
     page.script_errors = errors  # type: ignore[attr-defined]
     return page
 
