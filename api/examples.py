@@ -295,7 +295,7 @@ REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", f"{_DOCUMENT}/approve"): _requests(
         version=("Approve the version reviewed", ApproveRequest(version=3))
     ),
-    ("POST", "/api/v1/documents/approve"): _requests(
+    ("POST", "/api/v1/approvals"): _requests(
         selection=(
             "Approve the documents selected in the queue, as reviewed",
             BulkApproveRequest(
@@ -379,7 +379,7 @@ RESPONSES: dict[tuple[str, str], dict[int, Any]] = {
     ("POST", f"{_DOCUMENT}/line-items"): {201: _json(_detail(DocumentStatus.REVIEW, 4))},
     ("PATCH", _LINE_ITEM): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
     ("DELETE", _LINE_ITEM): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
-    ("POST", "/api/v1/documents/approve"): {
+    ("POST", "/api/v1/approvals"): {
         200: _json(
             BulkApproveOut(
                 approved=1,

@@ -446,8 +446,10 @@ def approve(
     return _fresh(session, document_id, policy)
 
 
+# Not `/documents/approve`: that path is also `/documents/{document_id}` (GET, PATCH), so a
+# client asking it the wrong method would be told of methods this route does not have.
 @router.post(
-    "/documents/approve",
+    "/approvals",
     response_model=BulkApproveOut,
     responses=UNREADABLE_BODY
     | {

@@ -1,5 +1,5 @@
 // The queue's bulk approval: a checkbox per row, "select all" per table, and one button
-// sending the selection to POST /api/v1/documents/approve. The server checks each document
+// sending the selection to POST /api/v1/approvals. The server checks each document
 // as if approved alone; the page only says, per document, what it answered and why.
 "use strict";
 
@@ -115,7 +115,7 @@
     button.disabled = true;
     say(labels.bulk_working, "");
     try {
-      const result = await api("POST", "/api/v1/documents/approve", {
+      const result = await api("POST", "/api/v1/approvals", {
         documents: boxes.map((box) => ({ id: Number(box.value) })),
       });
       if (result.status === 200) {

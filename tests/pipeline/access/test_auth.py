@@ -74,7 +74,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/line-items"): frozenset({"reviewer"}),
     ("PATCH", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
     ("DELETE", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
-    ("POST", "/api/v1/documents/approve"): frozenset({"reviewer", "approver"}),
+    ("POST", "/api/v1/approvals"): frozenset({"reviewer", "approver"}),
     ("POST", "/api/v1/documents/{document_id}/approve"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/second-approval"): frozenset({"approver"}),
     ("POST", "/api/v1/documents/{document_id}/reject"): frozenset({"reviewer"}),
@@ -233,7 +233,7 @@ def _request(
         with sessions() as session:
             version = session.get_one(Document, document_id).version
         kwargs["json"] = {"version": version, "reason": "another delivery that day"}
-    elif path == "/api/v1/documents/approve":
+    elif path == "/api/v1/approvals":
         kwargs["json"] = {"documents": [{"id": document_id}]}
     elif (method, path) == ("POST", "/api/v1/documents"):
         kwargs["files"] = {"file": (f"{document_id}.pdf", f"%PDF-1.4 {url}".encode())}

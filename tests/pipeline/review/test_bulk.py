@@ -23,7 +23,7 @@ from pipeline.store.settings import Settings
 from tests.support.documents import FIELDS, add_checked, settle, stored
 from tests.support.signin import api, sign_in
 
-BULK = "/api/v1/documents/approve"
+BULK = "/api/v1/approvals"
 # FIELDS is an invoice of 1,100,000 VND: above this, every invoice needs two approvals.
 DUAL = ApprovalPolicy(dual_approval_above=Decimal(1_000_000))
 SINGLE = ApprovalPolicy()
