@@ -517,15 +517,9 @@ class BulkApproveRequest(RequestBody):
     documents: list[BulkApproveItem] = Field(
         min_length=1,
         max_length=200,  # pipeline.review.bulk.MAX_BATCH
-        description="The documents to approve, each checked as if approved alone.",
+        description="The documents to approve, each checked as if approved alone (one "
+        "named twice is approved once, as first named).",
     )
-
-    @model_validator(mode="after")
-    def _each_once(self) -> BulkApproveRequest:
-        ids = [item.id for item in self.documents]
-        if len(set(ids)) != len(ids):
-            raise ValueError("name each document once")
-        return self
 
 
 class BulkApproveResult(BaseModel):
@@ -551,4 +545,6 @@ class BulkApproveResult(BaseModel):
 class BulkApproveOut(BaseModel):
     approved: int = Field(description="How many were approved.")
     refused: int = Field(description="How many were not.")
-    results: list[BulkApproveResult] = Field(description="One per document, in the order asked.")
+    results: list[BulkApproveResult] = Field(
+        description="One per document, in the order first named."
+    )

@@ -107,12 +107,15 @@ def approve_many(
     policy: ApprovalPolicy,
 ) -> list[Outcome]:
     """Approve each document in turn (see the module's note); the caller commits once.
-    `may_approve`: the actor is a reviewer; `may_second`: an approver. The outcomes come in
-    the order asked; the work is done in the order of the ids, so two selections approved
-    at once take their documents' locks in the same order and never wait on each other in
-    a circle."""
+    `may_approve`: the actor is a reviewer; `may_second`: an approver. One outcome per
+    document, in the order first asked (a document named twice is approved once, as first
+    named). The work is done in the order of the ids, so two selections approved at once
+    take their documents' locks in the same order and never wait on each other in a circle."""
+    first_named: dict[int, Wanted] = {}
+    for item in wanted:
+        first_named.setdefault(item.document_id, item)
     done = {
-        item.document_id: _one(
+        document_id: _one(
             session,
             item=item,
             actor=actor,
@@ -121,9 +124,9 @@ def approve_many(
             rules=rules,
             policy=policy,
         )
-        for item in sorted(wanted, key=lambda item: item.document_id)
+        for document_id, item in sorted(first_named.items())
     }
-    return [done[item.document_id] for item in wanted]
+    return [done[document_id] for document_id in first_named]
 
 
 def _one(
