@@ -24,6 +24,7 @@ from api.security import NO_CONTROL_PATTERN, control_character_at
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline.review import approval
 from pipeline.review.approval import ApprovalPolicy, ApprovalState
+from pipeline.review.bulk import MAX_BATCH
 from pipeline.store.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
@@ -516,7 +517,7 @@ class BulkApproveItem(RequestBody):
 class BulkApproveRequest(RequestBody):
     documents: list[BulkApproveItem] = Field(
         min_length=1,
-        max_length=200,  # pipeline.review.bulk.MAX_BATCH
+        max_length=MAX_BATCH,
         description="The documents to approve, each checked as if approved alone (one "
         "named twice is approved once, as first named).",
     )
