@@ -47,6 +47,8 @@ PUBLIC = "public"  # no authentication at all
 ANYONE = "anyone signed in"
 SENDER = f"tax:{INVOICE_FIELDS['seller']['tax_id']}"
 SUPPLIER = INVOICE_FIELDS["seller"]["tax_id"]
+# What the e-invoice view is asked of: an e-invoice XML original.
+EINVOICE = docgen.einvoice_xml(1).content
 
 # Every route of the API and who may call it; admin may call everything. A route missing
 # here fails the matrix test: a new route must say who may use it.
@@ -63,6 +65,9 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ),
     ("GET", "/api/v1/documents/{document_id}/file"): frozenset({"clerk", "reviewer", "approver"}),
     ("GET", "/api/v1/documents/{document_id}/pages"): frozenset({"clerk", "reviewer", "approver"}),
+    ("GET", "/api/v1/documents/{document_id}/einvoice"): frozenset(
+        {"clerk", "reviewer", "approver"}
+    ),
     ("GET", "/api/v1/documents/{document_id}/pages/{number}.png"): frozenset(
         {"clerk", "reviewer", "approver"}
     ),
@@ -70,6 +75,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/line-items"): frozenset({"reviewer"}),
     ("PATCH", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
     ("DELETE", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/approvals"): frozenset({"reviewer", "approver"}),
     ("POST", "/api/v1/documents/{document_id}/approve"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/second-approval"): frozenset({"approver"}),
     ("POST", "/api/v1/documents/{document_id}/reject"): frozenset({"reviewer"}),
@@ -166,6 +172,8 @@ def _request(
         document.uploaded_by = "token:as-clerk"
         if path.endswith("/reopen"):
             document.status = DocumentStatus.REJECTED
+        if path.endswith("/einvoice"):
+            document.media_type = "application/xml"
         if path.endswith("/second-approval"):
             # approved once by a reviewer, awaiting an approver's second approval
             document.status = DocumentStatus.APPROVED
@@ -202,7 +210,7 @@ def _request(
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     blob.parent.mkdir(parents=True, exist_ok=True)
-    blob.write_bytes(ONE_PAGE_PDF)
+    blob.write_bytes(EINVOICE if path.endswith("/einvoice") else ONE_PAGE_PDF)
     url = (
         path.replace("{document_id}", str(document_id))
         .replace("{index}", "0")
@@ -249,6 +257,8 @@ def _request(
         with sessions() as session:
             version = session.get_one(Document, document_id).version
         kwargs["json"] = {"version": version, "reason": "another delivery that day"}
+    elif path == "/api/v1/approvals":
+        kwargs["json"] = {"documents": [{"id": document_id}]}
     elif (method, path) == ("POST", "/api/v1/documents"):
         kwargs["files"] = {"file": (f"{document_id}.pdf", f"%PDF-1.4 {url}".encode())}
     elif path == "/api/v1/entries/ack":
