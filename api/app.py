@@ -24,6 +24,7 @@ from api.routers import (
     memories,
     originals,
     periods,
+    rates,
     registers,
     schema,
     suppliers,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(memories.router)
     app.include_router(periods.router)
     app.include_router(suppliers.router)
+    app.include_router(rates.router)
     app.include_router(schema.router)
     app.include_router(web.router)
     app.include_router(docs.router)

@@ -58,6 +58,8 @@ suppliers_app = typer.Typer(
     help="Supplier master data: codes, default accounts, payment terms.", no_args_is_help=True
 )
 app.add_typer(suppliers_app, name="suppliers")
+rates_app = typer.Typer(help="The exchange rate table.", no_args_is_help=True)
+app.add_typer(rates_app, name="rates")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 # A configuration mistake, as click exits on a mistaken command line.
@@ -1064,3 +1066,102 @@ def suppliers_import(
         typer.echo("nothing imported", err=True)
         raise typer.Exit(1)
     typer.echo(f"{report.created} added, {report.updated} changed, {report.unchanged} unchanged")
+
+
+_DAY = ["%Y-%m-%d"]
+RateSource = Annotated[
+    str, typer.Option("--source", help="Whose rates: the bank (VCB, BIDV, …), or manual.")
+]
+
+
+@rates_app.command("import")
+def rates_import(
+    path: Annotated[Path, typer.Argument(help="The bank's rate table, CSV or XLSX.")],
+    day: Annotated[
+        datetime | None,
+        typer.Option("--day", formats=_DAY, help="The rates' day, when the table has no date."),
+    ] = None,
+    source: RateSource = "bank",
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Import a bank's published rates (cash buying, transfer buying, selling), all or
+    nothing: a refused row is named with why, and nothing is imported (exit 1)."""
+    from pipeline.ledger import rates
+
+    try:
+        with _transaction() as session:
+            try:
+                with path.open("rb") as stream:
+                    content = stream.read(rates.MAX_IMPORT_BYTES + 1)
+            except OSError as exc:
+                raise rates.RateError(f"{path}: {exc.strerror}") from exc
+            report = rates.import_rates(
+                session,
+                content=content,
+                source=source,
+                actor=actor,
+                day=day.date() if day else None,
+            )
+    except rates.RateError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for problem in report.problems:
+        typer.echo(f"row {problem.row}: {problem.problem}", err=True)
+    if report.problems:
+        typer.echo("nothing imported", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{report.stored} rates stored, {report.unchanged} unchanged")
+
+
+@rates_app.command("set")
+def rates_set(
+    currency: Annotated[str, typer.Argument(help="USD, EUR, JPY, …")],
+    day: Annotated[datetime, typer.Argument(formats=_DAY, help="YYYY-MM-DD.")],
+    rate: Annotated[str, typer.Argument(help="Đồng per unit, e.g. 25400.5")],
+    kind: Annotated[str, typer.Option(help="sell, transfer or cash.")] = "sell",
+    source: RateSource = "manual",
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Enter one rate (audited)."""
+    from decimal import Decimal, InvalidOperation
+
+    from pipeline.ledger import rates
+
+    if kind not in rates.KINDS:
+        raise typer.BadParameter("sell, transfer or cash", param_hint="--kind")
+    try:
+        value = Decimal(rate)
+    except InvalidOperation as exc:
+        raise typer.BadParameter(f"{rate!r} is not a number", param_hint="RATE") from exc
+    try:
+        with _transaction() as session:
+            rates.set_rate(
+                session,
+                currency=currency,
+                day=day.date(),
+                kind=kind,
+                rate=value,
+                source=source,
+                actor=actor,
+            )
+    except rates.RateError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{currency.upper()} {day.date()} {kind} {value}")
+
+
+@rates_app.command("show")
+def rates_show(
+    currency: Annotated[str, typer.Argument(help="USD, EUR, JPY, …")],
+    day: Annotated[datetime, typer.Argument(formats=_DAY, help="YYYY-MM-DD.")],
+) -> None:
+    """The rate a foreign invoice of that day that prints none would be booked at (the kind
+    BACKOFFICE_EXCHANGE_RATE_KIND names); exit 1 when the table has none."""
+    from pipeline.ledger import rates
+
+    with _transaction() as session:
+        found = rates.rate_for(session, currency=currency, day=day.date())
+    if found is None:
+        typer.echo(f"no rate of {currency.upper()} for {day.date()}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{found.rate}\t{found.label()}")

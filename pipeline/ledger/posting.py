@@ -17,6 +17,9 @@ The three net to the new one. An entry posts on its posting date in an open mont
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -24,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from extractors.record import InvoiceFields
 from pipeline.doc_types import OnApproval, spec_of
 from pipeline.intake import pairing
-from pipeline.ledger import counters, feed, journal, periods, registers, suppliers
+from pipeline.ledger import counters, feed, journal, periods, rates, registers, suppliers
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.ledger.errors import DuplicateInvoice, NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
@@ -79,7 +82,8 @@ def approve(
         action="approve",
     )
     if needed.required > 1:  # only a type under segregation of duties needs more than one
-        draft_entry(document, mapping=mapping)
+        found = table_rate(session, document=document)
+        draft_entry(document, mapping=mapping, exchange_rate=found.rate if found else None)
     else:
         carry_out(
             session, document=document, actor=actor, mapping=mapping, posting_rule=posting_rule
@@ -134,14 +138,46 @@ def second_approval(
     )
 
 
-def draft_entry(document: Document, *, mapping: AccountMapping | None = None) -> journal.DraftEntry:
-    """The entry the invoice would post as, or NotPostable saying what stands in the way."""
+def draft_entry(
+    document: Document,
+    *,
+    mapping: AccountMapping | None = None,
+    exchange_rate: Decimal | None = None,
+) -> journal.DraftEntry:
+    """The entry the invoice would post as, or NotPostable saying what stands in the way.
+    `exchange_rate` is the rate table's for an invoice that prints none."""
     record = document.record or {}
+    given = dict(record.get("fields") or {})
+    if exchange_rate is not None:
+        given["exchange_rate"] = str(exchange_rate)
     try:
-        fields = InvoiceFields.model_validate(record.get("fields") or {})
+        fields = InvoiceFields.model_validate(given)
         return journal.build_entry(fields, mapping or current_mapping())
     except (ValidationError, journal.JournalError) as exc:
         raise NotPostable(f"invoice {document.id} cannot be posted: {exc}") from exc
+
+
+def table_rate(session: Session, *, document: Document) -> rates.FoundRate | None:
+    """The rate table's rate for a foreign invoice that prints no rate; None when it prints
+    one, is in đồng, or has no date to look one up by. NotPostable when the table has none."""
+    fields = (document.record or {}).get("fields") or {}
+    currency, day = fields.get("currency"), fields.get("issue_date")
+    if not currency or currency == "VND" or fields.get("exchange_rate") or not day:
+        return None
+    try:
+        issued = date.fromisoformat(day)
+    except ValueError:
+        return None  # the journal says what is wrong with the date
+    found = rates.rate_for(session, currency=currency, day=issued)
+    if found is None:
+        settings = get_settings()
+        raise NotPostable(
+            f"invoice {document.id} is in {currency} and prints no exchange rate, and the rate "
+            f"table has no {settings.exchange_rate_kind} rate of {currency} for {issued} or the "
+            f"{settings.exchange_rate_max_age_days} days before: import the bank's rates "
+            "(`backoffice rates import`) or enter the rate on the invoice"
+        )
+    return found
 
 
 def post_invoice(
@@ -162,7 +198,8 @@ def post_invoice(
     mapping = suppliers.with_default_account(
         session, tax_id=seller.get("tax_id"), mapping=mapping or current_mapping()
     )
-    draft = draft_entry(document, mapping=mapping)
+    found = table_rate(session, document=document)
+    draft = draft_entry(document, mapping=mapping, exchange_rate=found.rate if found else None)
     posted_on = periods.posting_date(session, document_date=draft.entry_date, rule=posting_rule)
     entry = JournalEntry(
         document_id=document.id,
@@ -171,6 +208,9 @@ def post_invoice(
         document_date=draft.entry_date,
         currency=draft.currency,
         exchange_rate=draft.exchange_rate,
+        exchange_rate_source=(
+            found.label() if found else "invoice" if draft.currency != "VND" else None
+        ),
         memo=draft.memo,
         invoice_form=draft.invoice_form,
         invoice_series=draft.invoice_series,
@@ -251,6 +291,7 @@ def reverse_posted(session: Session, *, document_id: int, actor: str) -> Journal
         document_date=original.document_date,
         currency=original.currency,
         exchange_rate=original.exchange_rate,
+        exchange_rate_source=original.exchange_rate_source,
         memo=f"Reversal of {original.voucher_number}: {original.memo}",
         invoice_form=original.invoice_form,
         invoice_series=original.invoice_series,

@@ -12,11 +12,7 @@ Every change is audited (`supplier_updated`, `suppliers_imported`).
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -25,16 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from extractors.errors import BackofficeError
-from extractors.text import fold
 from pipeline.access import audit
 from pipeline.ledger.account_mapping import AccountMapping
+from pipeline.ledger.sheets import TableError, cell_text, folded_header, read_rows
 from pipeline.store.models import Supplier, utcnow
 from rules.functions import foreign_tax_id, valid_tax_code
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
-# What an XLSX may unpack to: a list of 50,000 suppliers is a few MB of XML; a zip bomb is not.
-MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 SupplierCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\w.\-/]{1,32}$")]
 SupplierName = Annotated[
@@ -245,18 +239,14 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 _COLUMN_OF = {alias: column for column, aliases in _HEADERS.items() for alias in aliases}
 
 
-def _folded_header(cell: object) -> str:
-    text = "" if cell is None else str(cell)
-    return re.sub(r"\s+", " ", fold(text).replace("đ", "d").replace("Đ", "D")).strip().casefold()
-
-
 def import_suppliers(
     session: Session, *, content: bytes, filename: str, actor: str, mapping: AccountMapping
 ) -> ImportReport:
     """Create or update the suppliers a CSV or XLSX file lists, all or nothing."""
-    if len(content) > MAX_IMPORT_BYTES:
-        raise SupplierError(f"the file is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
-    rows = _xlsx_rows(content) if content[:4] == b"PK\x03\x04" else _csv_rows(content)
+    try:
+        rows = read_rows(content, max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS)
+    except TableError as exc:
+        raise SupplierError(str(exc)) from exc
     header_index, columns = _header(rows)
     problems: list[ImportProblem] = []
     wanted: list[tuple[int, str, SupplierChanges]] = []
@@ -264,7 +254,7 @@ def import_suppliers(
     codes: dict[str, int] = {}
     for offset, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
         values = {
-            column: _cell(cells[index]) if index < len(cells) else None
+            column: cell_text(cells[index]) if index < len(cells) else None
             for column, index in columns.items()
         }
         if all(value is None for value in values.values()):
@@ -374,19 +364,10 @@ def _refusal(
 def _tax_id(value: object) -> str:
     """The tax code a cell holds. A spreadsheet that took `0101243150` for a number shows
     101243150: the lost leading zero is put back (the check digit then confirms it)."""
-    text = (_cell(value) or "").replace(" ", "")
+    text = (cell_text(value) or "").replace(" ", "")
     if isinstance(value, int | float) and len(text) in (9, 11):
         return "0" + text
     return text
-
-
-def _cell(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a sheet's 30 (days) or an account typed as a number
-    text = str(value).strip()
-    return text or None
 
 
 def _header(rows: list[list[object]]) -> tuple[int, dict[str, int]]:
@@ -395,7 +376,7 @@ def _header(rows: list[list[object]]) -> tuple[int, dict[str, int]]:
     for index, cells in enumerate(rows[:10]):
         columns: dict[str, int] = {}
         for position, cell in enumerate(cells):
-            column = _COLUMN_OF.get(_folded_header(cell))
+            column = _COLUMN_OF.get(folded_header(cell))
             if column is not None and column not in columns:
                 columns[column] = position
         if "tax_id" in columns:
@@ -403,46 +384,3 @@ def _header(rows: list[list[object]]) -> tuple[int, dict[str, int]]:
     raise SupplierError(
         "no header row with a tax code column (`tax_id` or `Mã số thuế`) in the first 10 rows"
     )
-
-
-def _csv_rows(content: bytes) -> list[list[object]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SupplierError("the CSV file is not UTF-8 text (save it as CSV UTF-8)") from exc
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    rows: list[list[object]] = []
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        rows.append(list(row))
-        if len(rows) > MAX_IMPORT_ROWS + 10:
-            raise SupplierError(f"over {MAX_IMPORT_ROWS} rows: split the file")
-    return rows
-
-
-def _xlsx_rows(content: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise SupplierError("the XLSX file is damaged") from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise SupplierError("the XLSX file unpacks to more than a supplier list can hold")
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise SupplierError(f"the XLSX file cannot be read: {type(exc).__name__}") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return list(_limited(sheet.iter_rows(values_only=True)))
-    finally:
-        workbook.close()
-
-
-def _limited(rows: Iterator[tuple[object, ...]]) -> Iterator[list[object]]:
-    for count, row in enumerate(rows):
-        if count > MAX_IMPORT_ROWS + 10:
-            raise SupplierError(f"over {MAX_IMPORT_ROWS} rows: split the file")
-        yield list(row)

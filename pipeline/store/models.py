@@ -358,6 +358,22 @@ class Supplier(Base):
     updated_by: Mapped[str] = mapped_column(String(255))
 
 
+class ExchangeRate(Base):
+    """A day's rate of a currency in đồng, as a bank published it (imported) or an accountant
+    entered it; each kind the bank quotes (cash buying, transfer buying, selling) its own row.
+    Which kind the company books purchases at is a setting (pipeline/ledger/rates.py)."""
+
+    __tablename__ = "exchange_rates"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    source: Mapped[str] = mapped_column(String(60))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entered_by: Mapped[str] = mapped_column(String(255))
+
+
 class FeedStream(enum.StrEnum):
     """The feeds other systems pull, each in the order its items were committed."""
 
@@ -456,6 +472,9 @@ class JournalEntry(Base):
     currency: Mapped[str] = mapped_column(String(3))
     # VND per unit of `currency`; null on entries posted before amounts were kept in VND.
     exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(20, 6), default=None)
+    # Where the rate came from: `invoice` (printed on it), or the rate table's day, kind and
+    # source (`table 2026-03-05 sell VCB`) when the invoice printed none; null for VND.
+    exchange_rate_source: Mapped[str | None] = mapped_column(String(120), default=None)
     memo: Mapped[str] = mapped_column(Text)
     invoice_form: Mapped[str | None] = mapped_column(String(8), default=None)
     invoice_series: Mapped[str | None] = mapped_column(String(16), default=None)

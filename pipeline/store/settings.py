@@ -137,6 +137,19 @@ class Settings(BaseSettings):
         "the approval day). Either way the voucher number follows the posting year, and the "
         "invoice's date is kept as the entry's document date.",
     )
+    exchange_rate_kind: Literal["sell", "transfer", "cash"] = Field(
+        default="sell",
+        description="Which of the bank's rates a foreign invoice that prints none is booked "
+        "at, from the rate table: `sell` (the bank's selling rate, what paying the supplier "
+        "will cost), `transfer` (buying by transfer) or `cash` (buying cash).",
+    )
+    exchange_rate_max_age_days: int = Field(
+        default=7,
+        ge=0,
+        le=31,
+        description="How many days before the invoice's date the rate table may reach back "
+        "for a rate (weekends and holidays publish none).",
+    )
     dual_approval_above: Decimal | None = Field(
         default=None,
         ge=0,

@@ -61,6 +61,9 @@ COMMANDS: dict[str, list[str]] = {
     "suppliers list": [],
     "suppliers set": ["0101243150", "--name", "Minh Phát"],
     "suppliers import": ["suppliers.csv"],
+    "rates import": ["rates.csv"],
+    "rates set": ["USD", "2026-03-05", "25400"],
+    "rates show": ["USD", "2026-03-05"],
 }
 NEEDS_NO_SETTINGS = {"rules test"}
 

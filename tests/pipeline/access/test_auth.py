@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import stat
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,7 +28,7 @@ from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
-from pipeline.ledger import posting, registers, suppliers
+from pipeline.ledger import posting, rates, registers, suppliers
 from pipeline.review import checking
 from pipeline.store.db import transaction
 from pipeline.store.models import (
@@ -104,6 +105,10 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
     ("PATCH", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
     ("POST", "/api/v1/suppliers/import"): frozenset({"accountant"}),
+    ("GET", "/api/v1/exchange-rates/{currency}/{day}"): frozenset(
+        {"reviewer", "approver", "accountant"}
+    ),
+    ("POST", "/api/v1/exchange-rates/import"): frozenset({"accountant"}),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/schema"): ANYONE,
 }
@@ -220,7 +225,20 @@ def _request(
         .replace("{sender}", SENDER)
         .replace("{month}", "2020-01")  # a month nothing in the matrix posts into
         .replace("{tax_id}", SUPPLIER)
+        .replace("{currency}", "USD")
+        .replace("{day}", "2026-03-05")
     )
+    if "{currency}" in path:
+        with transaction(sessions) as session:
+            rates.set_rate(
+                session,
+                currency="USD",
+                day=date(2026, 3, 5),
+                kind="sell",
+                rate=Decimal("25400"),
+                source="VCB",
+                actor="test",
+            )
     if "{tax_id}" in path:
         with transaction(sessions) as session:
             suppliers.update_supplier(
@@ -238,6 +256,10 @@ def _request(
         }
     elif path.startswith("/api/v1/suppliers/{tax_id}"):
         kwargs["json"] = {"code": f"NCC{number}"}
+    elif path == "/api/v1/exchange-rates/import":
+        table = 'Mã ngoại tệ,Bán\nUSD,"25,400.00"\n'
+        kwargs["params"] = {"day": "2026-03-06"}
+        kwargs["files"] = {"file": ("tygia.csv", table.encode())}
     elif path == "/api/v1/suppliers/import":
         listed = f"Mã số thuế,Tên nhà cung cấp\n{SUPPLIER},Công ty TNHH Minh Phát\n"
         kwargs["files"] = {"file": ("ncc.csv", listed.encode())}

@@ -127,11 +127,14 @@ def test_a_foreign_invoice_is_posted_in_its_currency_and_in_vnd(
     ]
 
 
-def test_a_foreign_invoice_without_a_rate_is_not_posted_and_says_why(
+def test_a_foreign_invoice_without_a_rate_anywhere_is_not_posted_and_says_why(
     sessions: sessionmaker[Session],
 ) -> None:
+    # Neither printed nor in the rate table (tests/pipeline/ledger/test_rates.py has both).
     document_id = add_document(sessions, name="usd", fields=INVOICE_FIELDS | {"currency": "USD"})
-    with pytest.raises(NotPostable, match="states no exchange rate to VND"):
+    with pytest.raises(
+        NotPostable, match="prints no exchange rate, and the rate table has no sell rate of USD"
+    ):
         post(sessions, document_id)
     with sessions() as session:
         assert get_document(session, document_id=document_id).status is DocumentStatus.REVIEW
