@@ -141,7 +141,7 @@ def per_day(session: Session, *, since: datetime, now: datetime) -> list[DayCoun
     """Documents processed (read by a worker) and first approved on each day of the
     period, days without any included."""
     processed_day = _day(session, AuditEvent.at)
-    processed = dict(
+    processed: dict[str, int] = dict(
         session.execute(
             select(processed_day, func.count(func.distinct(AuditEvent.document_id)))
             .where(AuditEvent.kind == "processed", AuditEvent.at >= since)
@@ -150,7 +150,7 @@ def per_day(session: Session, *, since: datetime, now: datetime) -> list[DayCoun
     )
     approvals = _first_approvals(since)
     approved_day = _day(session, approvals.c.approved_at)
-    approved = dict(
+    approved: dict[str, int] = dict(
         session.execute(select(approved_day, func.count()).group_by(approved_day)).all()
     )
     first, last = since.date(), now.astimezone(UTC).date()
@@ -165,7 +165,7 @@ def per_day(session: Session, *, since: datetime, now: datetime) -> list[DayCoun
     ]
 
 
-def _seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[float]:
+def _seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
     if _sqlite(session):
         return (func.julianday(end) - func.julianday(start)) * 86400.0
     return func.extract("epoch", end - start)
@@ -249,5 +249,6 @@ def top_senders(session: Session, *, since: datetime, top: int = TOP) -> list[Ra
         .limit(top)
     ).all()
     return [
-        Ranked(name=sender, corrections=events, documents=docs) for sender, events, docs in rows
+        Ranked(name=sender or "", corrections=events, documents=docs)
+        for sender, events, docs in rows
     ]
