@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+
 from api.deps import SessionDep
 from api.routers.audit import AuditEventOut
 from api.routers.web import LangQuery, _forbidden, _lang, _render, _viewer

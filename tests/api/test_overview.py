@@ -61,6 +61,7 @@ def test_the_audit_page_filters_and_pages_the_trail(
     _events(sessions, 60)
     _events(sessions, 2, actor="ravi", at=ten_days_ago)
     document_id = add_checked(sessions, settings, "hd.pdf")
+    _events(sessions, 3, actor="worker 1", document_id=document_id)
     with api(settings) as client:
         admin: TestClient = sign_in(client, sessions, "ada", "admin")
         first = admin.get("/audit", params={"actor": "rita", "kind": "corrected"})
@@ -77,7 +78,7 @@ def test_the_audit_page_filters_and_pages_the_trail(
         ravi = admin.get("/audit", params={"from": day, "to": day})
         assert len(_ids(ravi.text)) == 2 and "ravi" in ravi.text
         one_document = admin.get("/audit", params={"document": document_id, "lang": "vi"})
-        assert _ids(one_document.text)
+        assert len(_ids(one_document.text)) == 3
         assert all(
             f'href="/review/{document_id}"' in row
             for row in one_document.text.split("<tr data-id=")[1:]
