@@ -30,7 +30,7 @@ from tests.support.signin import PASSWORD, add_user
 
 pytestmark = pytest.mark.slow
 
-PHONE = {"width": 390, "height": 844}
+SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 768}}
 AXE = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_SOURCE = AXE.read_text(encoding="utf-8") if AXE.exists() else ""
 SIDEWAYS = """() => Array.from(document.querySelectorAll("body *"))
@@ -127,13 +127,13 @@ def serious(page: Page) -> list[str]:
     ]
 
 
-def check(page: Page, name: str, shot: Path) -> list[str]:
-    """What is wrong with the page at 390 px: sideways scrolling and axe's findings."""
+def check(page: Page, name: str, width: int, shot: Path) -> list[str]:
+    """What is wrong with the page as shown: sideways scrolling and axe's findings."""
     page.wait_for_load_state("networkidle")
     page.screenshot(path=shot, full_page=True)
     print(f"\nscreenshot: {shot}")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    problems = [f"{name}: {width} px wide"] if width > PHONE["width"] else []
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    problems = [f"{name}: {wide} px wide on a {width} px screen"] if wide > width else []
     # Nor a part of it cut off inside a box that scrolls sideways (a table in its own
     # scrolling box hides its columns as surely as the page would).
     problems += [f"{name}: {box} scrolls sideways" for box in page.evaluate(SIDEWAYS)]
@@ -148,41 +148,49 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
     server: str,
     screenshots: Path,
 ) -> None:
+    """On a phone, and on the office screen the pages were first laid out for."""
     ids = one_of_each_type(settings, sessions)
     add_user(sessions, "ada", "admin")
     database = settings.resolved_database_url.split(":", 1)[0].split("+")[0]
+    pages = {
+        "queue": "/review",
+        **{f"document-{kind}": f"/review/{id_}" for kind, id_ in sorted(ids.items())},
+        "upload": "/upload",
+        "overview": "/overview",
+        "audit": "/audit",
+    }
     problems: list[str] = []
+    script_errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
-            context = browser.new_context(
-                viewport=PHONE, locale=LOCALES[lang], is_mobile=True, has_touch=True
-            )
-            page = context.new_page()
-            script_errors: list[str] = []
-            page.on("pageerror", lambda error: script_errors.append(str(error)))
+            for screen, viewport in SCREENS.items():
+                context = browser.new_context(
+                    viewport=viewport,
+                    locale=LOCALES[lang],
+                    is_mobile=screen == "phone",
+                    has_touch=screen == "phone",
+                )
+                page = context.new_page()
+                page.on("pageerror", lambda error: script_errors.append(str(error)))
 
-            page.goto(f"{server}/login?lang={lang}")
-            expect(page.locator("html")).to_have_attribute("lang", lang)
-            problems += check(page, "login", screenshots / f"phone-login-{lang}-{database}.png")
-            username, password = SIGN_IN[lang]
-            page.get_by_label(username).fill("ada")
-            page.get_by_label(password).fill(PASSWORD)
-            page.keyboard.press("Enter")
-            expect(page).to_have_url(f"{server}/review")
+                def shot(name: str, screen: str = screen) -> Path:
+                    return screenshots / f"{screen}-{name}-{lang}-{database}.png"
 
-            pages = {
-                "queue": "/review",
-                **{f"document-{kind}": f"/review/{id_}" for kind, id_ in sorted(ids.items())},
-                "upload": "/upload",
-                "overview": "/overview",
-                "audit": "/audit",
-            }
-            for name, path in pages.items():
-                page.goto(f"{server}{path}?lang={lang}")
+                page.goto(f"{server}/login?lang={lang}")
                 expect(page.locator("html")).to_have_attribute("lang", lang)
-                problems += check(page, name, screenshots / f"phone-{name}-{lang}-{database}.png")
-            assert script_errors == []
+                problems += check(page, f"{screen} login", viewport["width"], shot("login"))
+                username, password = SIGN_IN[lang]
+                page.get_by_label(username).fill("ada")
+                page.get_by_label(password).fill(PASSWORD)
+                page.keyboard.press("Enter")
+                expect(page).to_have_url(f"{server}/review")
+                for name, path in pages.items():
+                    page.goto(f"{server}{path}?lang={lang}")
+                    expect(page.locator("html")).to_have_attribute("lang", lang)
+                    problems += check(page, f"{screen} {name}", viewport["width"], shot(name))
+                context.close()
         finally:
             browser.close()
+    assert script_errors == []
     assert problems == [], "\n".join(problems)
