@@ -85,3 +85,5 @@ def test_the_audit_page_filters_and_pages_the_trail(
         )
         nothing = admin.get("/audit", params={"actor": "nobody", "lang": "en"})
         assert "No event matches these filters." in nothing.text
+        # The other language's link shows the same events.
+        assert 'href="?actor=nobody&amp;lang=vi"' in nothing.text
