@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BeforeValidator, Field
 
 from api.deps import SessionDep
 from api.routers.audit import AuditEventOut
@@ -24,6 +25,9 @@ from pipeline.store.models import Role
 router = APIRouter(include_in_schema=False)
 
 AUDIT_PAGE = 50
+# The filter form sends every field, those left empty as ``: no filter, not a bad value.
+_BLANK = BeforeValidator(lambda value: None if value == "" else value)
+DocumentId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # Who may open each page (admin may open all): the roles of the API route the page shows.
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "/overview": frozenset({Role.REVIEWER, Role.APPROVER}),
@@ -64,9 +68,9 @@ def audit_page(
     lang: LangQuery = None,
     actor: Annotated[str | None, Query(max_length=255)] = None,
     kind: Annotated[str | None, Query(max_length=64)] = None,
-    document_id: Annotated[int | None, Query(alias="document", ge=1, le=2**31 - 1)] = None,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    document_id: Annotated[DocumentId | None, _BLANK, Query(alias="document")] = None,
+    since: Annotated[date | None, _BLANK, Query(alias="from")] = None,
+    until: Annotated[date | None, _BLANK, Query(alias="to")] = None,
     cursor: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
     """The audit trail with the audit API's filters, a page at a time; the dates are whole

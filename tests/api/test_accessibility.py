@@ -3,7 +3,10 @@ in Vietnamese and in English: sign-in, the queue, a document of each type, uploa
 overview and the audit trail fit a 390 px wide screen without scrolling sideways, and
 axe-core (tests/axe, from the npm registry) finds no serious or critical violation on them.
 
-Screenshots of each page at 390 px go to `$BACKOFFICE_SCREENSHOTS` (see test_browser.py).
+The overview and the audit trail are also used as people use them: opened from the menu,
+the audit trail filtered by event and paged.
+
+Screenshots of each page go to `$BACKOFFICE_SCREENSHOTS` (see test_browser.py).
 Outside CI the test skips without Chromium, Playwright or axe-core; under CI=true it fails
 instead."""
 
@@ -11,19 +14,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.access import audit
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
 from pipeline.review import checking, documents
 from pipeline.store.db import transaction
 from pipeline.store.settings import Settings
 from tests import docgen
-from tests.support.documents import ingest_inbox
+from tests.support.documents import add_checked, ingest_inbox
 from tests.support.machine import CHROMIUM, IN_CI, ROOT
 from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_user
@@ -194,3 +199,79 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
             browser.close()
     assert script_errors == []
     assert problems == [], "\n".join(problems)
+
+
+WORDS = {
+    "vi": {
+        "overview": "Tổng quan",
+        "audit": "Nhật ký kiểm toán",
+        "over_7": "Trên 7 ngày",
+        "event": "Sự kiện",
+        "corrected": "Đã sửa",
+        "filter": "Lọc",
+        "next": "Trang sau",
+    },
+    "en": {
+        "overview": "Overview",
+        "audit": "Audit trail",
+        "over_7": "Over 7 days",
+        "event": "Event",
+        "corrected": "Corrected",
+        "filter": "Filter",
+        "next": "Next page",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", list(LOCALES))
+def test_an_admin_reads_the_overview_and_filters_the_audit_trail(
+    lang: str,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    server: str,
+    screenshots: Path,
+) -> None:
+    words = WORDS[lang]
+    add_checked(sessions, settings, "old.pdf", received_at=datetime.now(UTC) - timedelta(days=9))
+    add_checked(sessions, settings, "new.pdf")
+    with transaction(sessions) as session:
+        for number in range(55):
+            audit.record(session, actor="rita", kind="corrected", data={"n": number})
+    add_user(sessions, "ada", "admin")
+    database = settings.resolved_database_url.split(":", 1)[0].split("+")[0]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        try:
+            page = browser.new_context(viewport=SCREENS["desktop"], locale=LOCALES[lang]).new_page()
+            page.goto(f"{server}/login?lang={lang}")
+            username, password = SIGN_IN[lang]
+            page.get_by_label(username).fill("ada")
+            page.get_by_label(password).fill(PASSWORD)
+            page.keyboard.press("Enter")
+            expect(page).to_have_url(f"{server}/review")
+
+            menu = page.get_by_role("navigation")
+            menu.get_by_role("link", name=words["overview"]).click()
+            expect(page).to_have_url(f"{server}/overview")
+            expect(page.locator("#waiting-total")).to_have_text("2")
+            invoices = page.locator('#waiting tr[data-type="invoice"]')
+            expect(invoices.locator('td[data-band="gt_7d"]')).to_have_text("1")
+            expect(invoices.locator('td[data-band="lt_1d"]')).to_have_text("1")
+            expect(page.get_by_role("columnheader", name=words["over_7"])).to_be_visible()
+            page.screenshot(path=screenshots / f"overview-{lang}-{database}.png", full_page=True)
+
+            menu.get_by_role("link", name=words["audit"]).click()
+            expect(page).to_have_url(f"{server}/audit")
+            page.get_by_label(words["event"]).select_option(label=words["corrected"])
+            page.get_by_role("button", name=words["filter"]).click()
+            rows = page.locator("#audit tbody tr")
+            expect(rows).to_have_count(50)
+            expect(page.locator('#audit td[data-kind]:not([data-kind="corrected"])')).to_have_count(
+                0
+            )
+            page.screenshot(path=screenshots / f"audit-{lang}-{database}.png", full_page=True)
+            page.get_by_role("link", name=words["next"]).click()
+            expect(rows).to_have_count(5)
+            expect(page.get_by_label(words["event"])).to_have_value("corrected")
+        finally:
+            browser.close()
