@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
-from api.routers import web
+from api.routers import web, web_overview
 from pipeline import cli
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
@@ -110,6 +110,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ),
     ("POST", "/api/v1/exchange-rates/import"): frozenset({"accountant"}),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
+    ("GET", "/api/v1/overview"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/schema"): ANYONE,
 }
 
@@ -620,12 +621,19 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "/review": frozenset({"reviewer", "approver"}),
     "/review/{document_id}": frozenset({"reviewer", "approver"}),
     "/upload": frozenset({"clerk"}),
+    "/overview": frozenset({"reviewer", "approver"}),
+    "/audit": frozenset(),
 }
 PUBLIC_PAGES = {"/login"}
 
 
 def test_every_page_is_in_the_page_roles_table(settings: Settings) -> None:
-    pages = {route.path: route for route in web.router.routes if isinstance(route, APIRoute)}
+    pages = {
+        route.path: route
+        for router in (web.router, web_overview.router)
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    }
     assert set(pages) == set(PAGE_ROLES) | PUBLIC_PAGES
     for path, route in pages.items():
         assert route.methods == {"GET"}, f"{path}: pages only show; changes go through the API"
