@@ -12,6 +12,8 @@ from sqlalchemy import Column, Connection, Index, MetaData
 from sqlalchemy.schema import CreateIndex
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The FTS5 table migration 0015 makes on SQLite (pipeline/review/search.py queries it).
+SEARCH_TABLE = "documents_search"
 
 
 def alembic_config(database_url: str) -> Config:
@@ -50,6 +52,9 @@ def comparison_filter(connection: Connection) -> Callable[..., bool]:
     reflect (`expression_indexes`)."""
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, _to: Any) -> bool:
+        if type_ == "table" and reflected and (name or "").startswith(SEARCH_TABLE):
+            # SQLite's full-text index (and FTS5's own tables behind it) is no model's table.
+            return False
         if type_ != "index" or reflected:
             return True
         if not created_on(connection, obj):

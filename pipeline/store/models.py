@@ -26,8 +26,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
+    func,
+    literal,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, REGCONFIG
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 
@@ -131,6 +134,10 @@ class Document(Base):
     last_page: Mapped[int | None] = mapped_column(Integer, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The words search finds the document by, folded (see pipeline/review/search.py): its
+    # name and record's values, then the words of its pages. Indexed for full-text search:
+    # by an FTS5 table on SQLite, a GIN index on PostgreSQL.
+    search_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     # Who uploaded it through the API (a user's or a token's name); null for files from the
     # shared folder, which belong to no clerk.
@@ -172,6 +179,12 @@ Index(
     Document.seller_name_folded,
     postgresql_using="gin",
     postgresql_ops={"seller_name_folded": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+# Full-text search on PostgreSQL; the query must spell the same expression to use it.
+Index(
+    "ix_documents_search",
+    func.to_tsvector(cast(literal("simple"), REGCONFIG), Document.search_text),
+    postgresql_using="gin",
 ).ddl_if(dialect="postgresql")
 
 
@@ -606,6 +619,23 @@ class LoginSession(Base):
     user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
 
     user: Mapped[User] = relationship()
+
+
+class SavedView(Base):
+    """A set of search words and filters a person keeps under a name, to narrow the queue the
+    same way again; each person sees and deletes only their own."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The principal's name, as the audit trail names it (a user's name, `token:<name>`).
+    owner: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120))
+    # The query parameters the queue takes: {"q": "hoa don", "type": "invoice", …}.
+    filters: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),)
 
 
 class WorkerBeat(Base):
