@@ -26,6 +26,7 @@ from api.routers import (
     registers,
     schema,
     uploads,
+    views,
     web,
 )
 from pipeline.access.auth import anyone_can_sign_in
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registers.router)
     app.include_router(audit.router)
     app.include_router(memories.router)
+    app.include_router(views.router)
     app.include_router(schema.router)
     app.include_router(web.router)
     app.include_router(docs.router)

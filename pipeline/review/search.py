@@ -22,7 +22,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Select, bindparam, func, literal_column, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy import table as table_clause
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -129,7 +139,7 @@ def _postgresql(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
     *whole, last = element.query_words
     # Words are letters and digits only, so nothing in them is tsquery syntax.
     tsquery = " & ".join([*whole, f"{last}:*"])
-    simple = literal_column("'simple'::regconfig")
+    simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
     clause = func.to_tsvector(simple, Document.search_text).bool_op("@@")(
         func.to_tsquery(simple, bindparam("search_query", tsquery, unique=True))
     )
@@ -141,11 +151,9 @@ def _sqlite(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
     *whole, last = element.query_words
     # Quoted, each is one word to FTS5 whatever it spells (`and`, `near`); the last a prefix.
     fts_query = " ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
-    table = literal_column(FTS_TABLE)
-    hits = (
-        select(literal_column("rowid"))
-        .select_from(table)  # type: ignore[arg-type]
-        .where(table.op("MATCH")(bindparam("search_query", fts_query, unique=True)))
+    table = table_clause(FTS_TABLE, column(FTS_TABLE), column("rowid"))
+    hits: Select[Any] = select(table.c.rowid).where(
+        table.c[FTS_TABLE].op("MATCH")(bindparam("search_query", fts_query, unique=True))
     )
     return compiler.process(Document.id.in_(hits.scalar_subquery()), **kw)
 
