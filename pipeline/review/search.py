@@ -7,9 +7,10 @@ neither FTS5's `remove_diacritics` nor every `unaccent` rules file does), case f
 cut into words of letters and digits. `documents.search_text` holds those words, space
 separated; a query is folded the same way. So both databases match exactly alike, and each
 only has to index plain words: SQLite with an FTS5 table over the column (kept in step by
-triggers, see migration 0015), PostgreSQL with a GIN index on `to_tsvector('simple', …)`,
-which needs no `unaccent` (not immutable, so unusable in an index without a wrapper) since
-the column is folded already. The last word of a query matches as a prefix (`hoa d`), as
+triggers, see migration 0015), PostgreSQL with a GIN index on a generated column holding
+`to_tsvector('simple', …)` of it. `unaccent` is not needed there: the column is folded
+already, the same way as for SQLite (and `unaccent`, not immutable, could not be indexed
+without a wrapper). The last word of a query matches as a prefix (`hoa d`), as
 people expect of a search box that answers while they type.
 """
 
@@ -41,6 +42,7 @@ from extractors.normalize import FOREIGN_TAX_ID
 from extractors.record import Record
 from extractors.text import fold as fold_diacritics
 from pipeline.store.migrate import SEARCH_TABLE as FTS_TABLE
+from pipeline.store.migrate import SEARCH_VECTOR
 from pipeline.store.models import Document, RuleCheck
 
 # Types whose page text is never kept for search: a CV's pages carry a national ID number,
@@ -139,9 +141,12 @@ def _postgresql(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
     *whole, last = element.query_words
     # Words are letters and digits only, so nothing in them is tsquery syntax.
     tsquery = " & ".join([*whole, f"{last}:*"])
-    simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-    clause = func.to_tsvector(simple, Document.search_text).bool_op("@@")(
-        func.to_tsquery(simple, bindparam("search_query", tsquery, unique=True))
+    vector: ColumnElement[Any] = literal_column(f"{Document.__tablename__}.{SEARCH_VECTOR}")
+    clause = vector.bool_op("@@")(
+        func.to_tsquery(
+            literal_column("'simple'::regconfig"),
+            bindparam("search_query", tsquery, unique=True),
+        )
     )
     return compiler.process(clause, **kw)
 
