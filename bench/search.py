@@ -25,18 +25,19 @@ import statistics
 import tempfile
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import Select, create_engine, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from api.app import create_app
 from bench.queue import _rows
 from pipeline.access import auth
-from pipeline.review import search
+from pipeline.review import checking, search
 from pipeline.store.db import make_engine
 from pipeline.store.migrate import SEARCH_INDEX, SEARCH_TABLE, SEARCH_VECTOR, upgrade
 from pipeline.store.models import Document, RuleCheck
@@ -234,6 +235,20 @@ def _fill(engine: Engine, count: int) -> dict[str, str]:
     }
 
 
+def _found(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        record = connection.execute(
+            text(
+                "SELECT record FROM documents WHERE doc_type = 'invoice' "
+                "AND record IS NOT NULL ORDER BY id DESC LIMIT 1"
+            )
+        ).scalar_one()
+    return {
+        "invoice_number": record["fields"]["invoice_number"],
+        "seller": record["fields"]["seller"]["name"],
+    }
+
+
 def _kinds(found: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
     docs, queue = "/api/v1/documents", "/api/v1/review-queue"
     seller_words = " ".join(search.words(found["seller"])[-3:])
@@ -269,11 +284,28 @@ def _kinds(found: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def _explain(engine: Engine, params: dict[str, Any]) -> str:
-    filters = search.DocumentFilter(
-        text=params.get("q"), doc_type=params.get("type"), failed_rule=params.get("rule")
-    )
-    query = search.narrow(select(Document).order_by(Document.id.desc()).limit(50), filters=filters)
+def _explain(engine: Engine, path: str, params: dict[str, Any]) -> str:
+    """PostgreSQL's plan of the request's own query."""
+    day: dict[str, Any] = {
+        key: date.fromisoformat(params[key]) for key in ("dated_from", "dated_to") if key in params
+    }
+    common: dict[str, Any] = {
+        "text": params.get("q"),
+        "doc_type": params.get("type"),
+        "failed_rule": params.get("rule"),
+        "confidence_below": params.get("confidence_below"),
+        "supplier": params.get("supplier"),
+        **day,
+    }
+    query: Select[Any]
+    if path.endswith("review-queue"):
+        filters = checking.QueueFilter(**common)
+        query = checking.queue_query(filters=filters, after=None, limit=params.get("limit", 50))
+    else:
+        query = search.narrow(select(Document), filters=search.DocumentFilter(**common))
+        if "status" in params:
+            query = query.where(Document.status == params["status"])
+        query = query.order_by(Document.id.desc()).limit(50)
     sql = query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
     with engine.connect() as connection:
         plan = connection.execute(text(f"EXPLAIN ANALYZE {sql}")).scalars().all()
@@ -282,8 +314,14 @@ def _explain(engine: Engine, params: dict[str, Any]) -> str:
 
 def _measure(url: str, engine: Engine, count: int, repeat: int, explain: bool) -> None:
     started = time.perf_counter()
-    found = _fill(engine, count)
-    print(f"filled {count} documents in {time.perf_counter() - started:.1f} s")
+    with engine.connect() as connection:
+        held = connection.execute(text("SELECT count(*) FROM documents")).scalar_one()
+    if held:  # a database kept by an earlier run (--keep)
+        found = _found(engine)
+        print(f"reusing {held} documents")
+    else:
+        found = _fill(engine, count)
+        print(f"filled {count} documents in {time.perf_counter() - started:.1f} s")
     settings = Settings(database_url=url)
     with Session(engine) as session, session.begin():
         _token, secret = auth.create_token(session, name="bench", role="reviewer", actor="bench")
@@ -305,16 +343,20 @@ def _measure(url: str, engine: Engine, count: int, repeat: int, explain: bool) -
             cuts = statistics.quantiles(timings, n=100, method="inclusive")
             worst = max(worst, cuts[94])
             print(f"{label:<40} {items:>5} {cuts[49]:>7.1f} {cuts[94]:>7.1f} {cuts[98]:>7.1f}")
-            if explain and engine.dialect.name == "postgresql" and path.endswith("documents"):
-                print(_explain(engine, params))
+            if explain and engine.dialect.name == "postgresql":
+                print(_explain(engine, path, params))
     print(f"worst p95: {worst:.1f} ms")
 
 
-def run_postgresql(count: int, repeat: int, explain: bool) -> None:
-    name = f"bo_bench_search_{uuid.uuid4().hex[:8]}"
+def run_postgresql(count: int, repeat: int, explain: bool, keep: str | None) -> None:
+    name = keep or f"bo_bench_search_{uuid.uuid4().hex[:8]}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     engine = create_engine(url)
     try:
@@ -323,8 +365,9 @@ def run_postgresql(count: int, repeat: int, explain: bool) -> None:
         _measure(url, engine, count, repeat, explain)
     finally:
         engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep is None:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -347,9 +390,15 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="Print query plans too.")
     parser.add_argument("--sqlite", action="store_true", help="Measure SQLite as well.")
     parser.add_argument("--no-postgresql", action="store_true", help="Only SQLite.")
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="Fill the PostgreSQL database NAME once and keep it; later runs reuse it "
+        "(drop it yourself after).",
+    )
     args = parser.parse_args()
     if not args.no_postgresql:
-        run_postgresql(args.documents, args.repeat, args.explain)
+        run_postgresql(args.documents, args.repeat, args.explain, args.keep)
     if args.sqlite or args.no_postgresql:
         run_sqlite(args.documents, args.repeat)
 
