@@ -131,6 +131,9 @@ class _Matches(ColumnElement[bool]):
 
     type = Boolean()
     inherit_cache = False  # the query words are compiled in; nothing to cache on
+    # A condition already, like a comparison: SQLite must not get `… = 1` (which hides the
+    # `id IN (…)` from its planner, scanning every document instead of looking hits up).
+    _is_implicitly_boolean = True
 
     def __init__(self, query_words: list[str]) -> None:
         self.query_words = query_words

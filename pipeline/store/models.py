@@ -173,6 +173,9 @@ Index("uq_documents_source_part", Document.source_document_id, Document.part_ind
 Index("ix_documents_review_queue", Document.status, -Document.review_priority, Document.id)
 Index("ix_documents_queue_confidence", Document.status, Document.min_confidence)
 Index("ix_documents_seller_tax_id", Document.seller_tax_id)
+# The record's date filter (issue or signing date): a month of it is a few percent of the
+# documents, which walking them newest first (as a search's list does) would take long to find.
+Index("ix_documents_record_date", Document.record_date)
 Index(
     "ix_documents_seller_name_trgm",
     Document.seller_name_folded,

@@ -1,5 +1,6 @@
 """search: the words each document is found by, indexed for full-text search (an FTS5 table
-on SQLite, a GIN index on PostgreSQL), and people's saved views
+on SQLite, a GIN index on PostgreSQL), the record's date indexed for the date filter, and
+people's saved views
 
 Revision ID: 0015
 Revises: 0014
@@ -58,6 +59,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),
     )
+    op.create_index("ix_documents_record_date", "documents", ["record_date"])
     _backfill()
     if op.get_bind().dialect.name == "postgresql":
         # Stored, so that checking a row against a query reads its words instead of parsing
@@ -167,6 +169,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER {_FTS}_{trigger}")
         op.execute(f"DROP TABLE {_FTS}")
     op.drop_table("saved_views")
+    op.drop_index("ix_documents_record_date", table_name="documents")
     # A plain DROP COLUMN (SQLite 3.35+), as in 0005: rebuilding `documents` is refused
     # while audit events and other rows refer to it.
     op.drop_column("documents", "search_text")
