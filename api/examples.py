@@ -172,6 +172,7 @@ _ENTRY = JournalEntryOut(
     document_id=123,
     voucher_number="PN2026/000041",
     entry_date=date(2026, 3, 5),
+    document_date=date(2026, 3, 5),
     posted_at=_RECEIVED.replace(minute=59),
     currency="VND",
     exchange_rate=Decimal(1),

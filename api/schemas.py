@@ -439,7 +439,15 @@ class JournalEntryOut(BaseModel):
     )
     document_id: int
     voucher_number: str = Field(description="`PN2026/000123`: one sequence per year.")
-    entry_date: date = Field(description="The accounting date: the invoice's issue date.")
+    entry_date: date = Field(
+        description="The accounting (posting) date, in an open month: the approval day, or "
+        "the invoice's date while its month is open when the service posts on document dates; "
+        "a reversal keeps its original's while that month is open. The voucher number follows "
+        "its year."
+    )
+    document_date: date | None = Field(
+        description="The invoice's issue date, whichever month the entry posted in."
+    )
     posted_at: UtcDateTime
     currency: str
     exchange_rate: MoneyOut | None = Field(
@@ -462,6 +470,7 @@ class JournalEntryOut(BaseModel):
             document_id=entry.document_id,
             voucher_number=entry.voucher_number,
             entry_date=entry.entry_date,
+            document_date=entry.document_date,
             posted_at=entry.posted_at,
             currency=entry.currency,
             exchange_rate=entry.exchange_rate,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -108,6 +109,39 @@ LABELS: dict[Lang, dict[str, str]] = {
         "confirm_reassign": "Read this document again as the chosen type? Corrections made "
         "here are replaced by the new reading.",
         "type_reassigned": "Sent to be read again as",
+        # --- i18n: statuses, rule severities, dates and numbers ---
+        "status_received": "Received",
+        "status_processing": "Being read",
+        "status_review": "In review",
+        "status_approved": "Approved",
+        "status_posted": "Posted",
+        "status_rejected": "Rejected",
+        "status_failed": "Failed",
+        "status_superseded": "Superseded by its XML",
+        "severity_error": "error",
+        "severity_warning": "warning",
+        "severity_info": "note",
+        "rule_unchecked": "could not be checked",
+        "value_missing": "(missing)",
+        "line_number": "No.",
+        "line_item": "line",
+        "list_hint": "a; b; c",
+        "date_format": "YYYY-MM-DD",
+        "month_format": "YYYY-MM",
+        "pick_date": "Choose a date",
+        "bad_date": "The date must be written YYYY-MM-DD or dd/mm/yyyy, for example 2026-03-05 "
+        "or 05/03/2026.",
+        "bad_month": "The month must be written YYYY-MM or mm/yyyy, for example 2026-03 or "
+        "03/2026.",
+        "bad_number": "The amount must be a number, for example 1,234,567 or 1234567.5.",
+        "bad_whole": "This must be a whole number.",
+        "bad_choice": "This value is not one of the choices.",
+        "bad_value": "This value does not fit here.",
+        "unknown_field": "This field does not belong to this document type.",
+        "upload_empty": "the file is empty (0 bytes).",
+        "upload_too_large": "the file is larger than the service accepts.",
+        "upload_bad_name": "the file's name holds control characters: rename it and upload again.",
+        "upload_retry": "the same file arrived by another way at the same moment: upload it again.",
         # --- search and saved views ---
         "search": "Search",
         "search_help": "Words in the document or its fields; accents and case do not matter. "
@@ -132,14 +166,6 @@ LABELS: dict[Lang, dict[str, str]] = {
         "view_saved": "View saved.",
         "delete_view": "Delete view",
         "view_deleted": "View deleted.",
-        "filter_status_review": "Waiting for review",
-        "filter_status_approved": "Approved",
-        "filter_status_posted": "Posted",
-        "filter_status_rejected": "Rejected",
-        "filter_status_failed": "Failed",
-        "filter_status_received": "Received",
-        "filter_status_processing": "Processing",
-        "filter_status_superseded": "Replaced by its XML",
         # --- end search and saved views ---
     },
     "vi": {
@@ -239,6 +265,37 @@ LABELS: dict[Lang, dict[str, str]] = {
         "confirm_reassign": "Đọc lại chứng từ này theo loại đã chọn? Những chỗ đã sửa ở đây "
         "sẽ được thay bằng kết quả đọc mới.",
         "type_reassigned": "Đã gửi đọc lại theo loại",
+        # --- i18n: statuses, rule severities, dates and numbers ---
+        "status_received": "Đã nhận",
+        "status_processing": "Đang đọc",
+        "status_review": "Chờ duyệt",
+        "status_approved": "Đã duyệt",
+        "status_posted": "Đã ghi sổ",
+        "status_rejected": "Đã từ chối",
+        "status_failed": "Lỗi xử lý",
+        "status_superseded": "Đã thay bằng bản XML",
+        "severity_error": "lỗi",
+        "severity_warning": "cảnh báo",
+        "severity_info": "ghi chú",
+        "rule_unchecked": "không kiểm tra được",
+        "value_missing": "(thiếu)",
+        "line_number": "STT",
+        "line_item": "dòng",
+        "list_hint": "a; b; c",
+        "date_format": "dd/mm/yyyy",
+        "month_format": "mm/yyyy",
+        "pick_date": "Chọn ngày",
+        "bad_date": "Ngày phải có dạng dd/mm/yyyy, ví dụ 05/03/2026.",
+        "bad_month": "Tháng phải có dạng mm/yyyy, ví dụ 03/2026.",
+        "bad_number": "Số tiền phải là một số, ví dụ 1.234.567 hoặc 1234567,5.",
+        "bad_whole": "Giá trị này phải là số nguyên.",
+        "bad_choice": "Giá trị này không nằm trong các lựa chọn.",
+        "bad_value": "Giá trị này không hợp lệ ở đây.",
+        "unknown_field": "Trường này không thuộc loại chứng từ này.",
+        "upload_empty": "tệp rỗng (0 byte).",
+        "upload_too_large": "tệp lớn hơn mức dịch vụ nhận.",
+        "upload_bad_name": "tên tệp có ký tự điều khiển: hãy đổi tên rồi tải lên lại.",
+        "upload_retry": "cùng tệp này vừa đến cùng lúc theo đường khác: hãy tải lên lại.",
         # --- search and saved views ---
         "search": "Tìm kiếm",
         "search_help": "Từ trong chứng từ hoặc các trường của nó; không phân biệt dấu và chữ "
@@ -263,14 +320,6 @@ LABELS: dict[Lang, dict[str, str]] = {
         "view_saved": "Đã lưu bộ lọc.",
         "delete_view": "Xóa bộ lọc",
         "view_deleted": "Đã xóa bộ lọc.",
-        "filter_status_review": "Chờ duyệt",
-        "filter_status_approved": "Đã duyệt",
-        "filter_status_posted": "Đã hạch toán",
-        "filter_status_rejected": "Đã từ chối",
-        "filter_status_failed": "Xử lý lỗi",
-        "filter_status_received": "Mới nhận",
-        "filter_status_processing": "Đang xử lý",
-        "filter_status_superseded": "Đã thay bằng bản XML",
         # --- end search and saved views ---
     },
 }
@@ -304,8 +353,11 @@ def number(value: object, lang: Lang) -> str:
     return text
 
 
-# What the form calls an invoice's fields, by path, in the words printed on invoices; other
-# fields show their SCHEMA.md path, which reviewers also know.
+# What the form calls each type's fields, by path without list indices (`parties.name` for
+# `parties[0].name`), in the words printed on the documents. A list of objects has a label of
+# its own (`parties`), which numbers its items. `<type>:<path>` overrides a path's label for
+# one type (a dispatch's `issue_date` is when it was issued, not an invoice date). The API
+# keeps SCHEMA.md's names; only the pages show these words.
 FIELD_LABELS: dict[Lang, dict[str, str]] = {
     "en": {
         "invoice_number": "Invoice number",
@@ -329,6 +381,85 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "vat_rate": "VAT rate",
         "amount_in_words": "Amount in words",
         "payment_method": "Payment method",
+        # --- i18n: every type's fields ---
+        "tax_authority_code": "Tax authority code (MCCQT)",
+        "exchange_rate": "Exchange rate",
+        "line_items.description": "Description",
+        "line_items.unit": "Unit",
+        "line_items.quantity": "Quantity",
+        "line_items.unit_price": "Unit price",
+        "line_items.amount": "Amount",
+        "line_items.vat_rate": "VAT rate",
+        "contract_number": "Contract number",
+        "title": "Title",
+        "signing_date": "Signing date",
+        "effective_date": "Effective date",
+        "expiry_date": "Expiry date",
+        "parties": "Party",
+        "parties.role": "Role",
+        "parties.name": "Name",
+        "parties.tax_id": "Tax code",
+        "parties.representative": "Representative",
+        "parties.address": "Address",
+        "total_value": "Contract value",
+        "governing_law": "Governing law",
+        "clauses": "Clauses",
+        "auto_renewal": "Renews automatically",
+        "full_name": "Full name",
+        "email": "E-mail",
+        "phone": "Phone",
+        "location": "Location",
+        "date_of_birth": "Date of birth",
+        "national_id_present": "National ID number present",
+        "sensitive_data": "Sensitive personal data",
+        "skills": "Skills",
+        "languages": "Languages",
+        "education": "Education",
+        "education.institution": "School",
+        "education.degree": "Degree",
+        "education.end_year": "Graduation year",
+        "experience": "Experience",
+        "experience.employer": "Employer",
+        "experience.title": "Job title",
+        "experience.start": "From",
+        "experience.end": "To",
+        "years_of_experience": "Years of experience",
+        "dispatch_number": "Number and symbol",
+        "issuer": "Issuing body",
+        "issue_place": "Place of issue",
+        "dispatch:issue_date": "Date issued",
+        "subject": "Subject",
+        "recipients": "Recipients",
+        "signer_name": "Signed by",
+        "signer_title": "Signer's title",
+        "cc": "Copies to",
+        "urgency": "Urgency",
+        "reply_deadline": "Reply by",
+        # --- i18n: values the form and rule messages name, by `<path>=<value>` ---
+        "clauses=payment": "Payment",
+        "clauses=confidentiality": "Confidentiality",
+        "clauses=termination": "Termination",
+        "clauses=dispute_resolution": "Dispute resolution",
+        "clauses=force_majeure": "Force majeure",
+        "clauses=liability": "Liability",
+        "clauses=warranty": "Warranty",
+        "clauses=penalty": "Penalties",
+        "clauses=governing_law": "Governing law clause",
+        "sensitive_data=ethnicity": "Ethnicity",
+        "sensitive_data=religion": "Religion",
+        "sensitive_data=health": "Health",
+        "sensitive_data=political": "Political opinions",
+        "sensitive_data=criminal_record": "Criminal record",
+        "sensitive_data=sex_life": "Sex life",
+        "payment_method=cash": "Cash",
+        "payment_method=transfer": "Bank transfer",
+        "payment_method=cash_or_transfer": "Cash or bank transfer",
+        "payment_method=card": "Card",
+        "payment_method=offset": "Offset",
+        "parties.role=party_a": "Party A",
+        "parties.role=party_b": "Party B",
+        "parties.role=party_c": "Party C",
+        "parties.role=party_d": "Party D",
     },
     "vi": {
         "invoice_number": "Số hóa đơn",
@@ -352,5 +483,107 @@ FIELD_LABELS: dict[Lang, dict[str, str]] = {
         "vat_rate": "Thuế suất GTGT",
         "amount_in_words": "Số tiền bằng chữ",
         "payment_method": "Hình thức thanh toán",
+        # --- i18n: every type's fields ---
+        "tax_authority_code": "Mã của cơ quan thuế (MCCQT)",
+        "exchange_rate": "Tỷ giá",
+        "line_items.description": "Tên hàng hóa, dịch vụ",
+        "line_items.unit": "Đơn vị tính",
+        "line_items.quantity": "Số lượng",
+        "line_items.unit_price": "Đơn giá",
+        "line_items.amount": "Thành tiền",
+        "line_items.vat_rate": "Thuế suất",
+        "contract_number": "Số hợp đồng",
+        "title": "Tên hợp đồng",
+        "signing_date": "Ngày ký",
+        "effective_date": "Ngày hiệu lực",
+        "expiry_date": "Ngày hết hạn",
+        "parties": "Bên",
+        "parties.role": "Vai trò",
+        "parties.name": "Tên",
+        "parties.tax_id": "Mã số thuế",
+        "parties.representative": "Người đại diện",
+        "parties.address": "Địa chỉ",
+        "total_value": "Giá trị hợp đồng",
+        "governing_law": "Luật áp dụng",
+        "clauses": "Các điều khoản",
+        "auto_renewal": "Tự động gia hạn",
+        "full_name": "Họ và tên",
+        "email": "Thư điện tử",
+        "phone": "Điện thoại",
+        "location": "Nơi ở",
+        "date_of_birth": "Ngày sinh",
+        "national_id_present": "Có số căn cước/CMND",
+        "sensitive_data": "Dữ liệu cá nhân nhạy cảm",
+        "skills": "Kỹ năng",
+        "languages": "Ngoại ngữ",
+        "education": "Học vấn",
+        "education.institution": "Trường",
+        "education.degree": "Bằng cấp",
+        "education.end_year": "Năm tốt nghiệp",
+        "experience": "Kinh nghiệm",
+        "experience.employer": "Nơi làm việc",
+        "experience.title": "Chức danh",
+        "experience.start": "Từ",
+        "experience.end": "Đến",
+        "years_of_experience": "Số năm kinh nghiệm",
+        "dispatch_number": "Số và ký hiệu",
+        "issuer": "Cơ quan ban hành",
+        "issue_place": "Nơi ban hành",
+        "dispatch:issue_date": "Ngày ban hành",
+        "subject": "Trích yếu",
+        "recipients": "Nơi nhận",
+        "signer_name": "Người ký",
+        "signer_title": "Chức vụ người ký",
+        "cc": "Đồng gửi",
+        "urgency": "Độ khẩn",
+        "reply_deadline": "Hạn trả lời",
+        # --- i18n: values the form and rule messages name, by `<path>=<value>` ---
+        "clauses=payment": "Thanh toán",
+        "clauses=confidentiality": "Bảo mật",
+        "clauses=termination": "Chấm dứt hợp đồng",
+        "clauses=dispute_resolution": "Giải quyết tranh chấp",
+        "clauses=force_majeure": "Bất khả kháng",
+        "clauses=liability": "Trách nhiệm",
+        "clauses=warranty": "Bảo hành",
+        "clauses=penalty": "Phạt vi phạm",
+        "clauses=governing_law": "Điều khoản luật áp dụng",
+        "sensitive_data=ethnicity": "Dân tộc",
+        "sensitive_data=religion": "Tôn giáo",
+        "sensitive_data=health": "Sức khỏe",
+        "sensitive_data=political": "Quan điểm chính trị",
+        "sensitive_data=criminal_record": "Lý lịch tư pháp",
+        "sensitive_data=sex_life": "Đời sống tình dục",
+        "payment_method=cash": "Tiền mặt",
+        "payment_method=transfer": "Chuyển khoản",
+        "payment_method=cash_or_transfer": "Tiền mặt hoặc chuyển khoản",
+        "payment_method=card": "Thẻ",
+        "payment_method=offset": "Bù trừ công nợ",
+        "parties.role=party_a": "Bên A",
+        "parties.role=party_b": "Bên B",
+        "parties.role=party_c": "Bên C",
+        "parties.role=party_d": "Bên D",
     },
 }
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def field_key(path: str) -> str:
+    """The catalogue key of a record path: `parties[0].name` is `parties.name`."""
+    return _INDEX.sub("", path)
+
+
+def field_label(path: str, lang: Lang, doc_type: str | None = None) -> str:
+    """What the page calls the value at `path`: `Bên 2 · Tên` for `parties[1].name`; the
+    path itself for one the catalogue does not know (a company's own field)."""
+    labels = FIELD_LABELS[lang]
+    key = field_key(path)
+    name = labels.get(f"{doc_type}:{key}") or labels.get(key)
+    if name is None:
+        return path
+    item = _INDEX.search(path)
+    if item is None:
+        return name
+    group = labels.get(path[: item.start()], path[: item.start()])
+    return f"{group} {int(item.group(1)) + 1} · {name}"

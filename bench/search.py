@@ -324,7 +324,9 @@ def _measure(url: str, engine: Engine, count: int, repeat: int, explain: bool) -
         print(f"filled {count} documents in {time.perf_counter() - started:.1f} s")
     settings = Settings(database_url=url)
     with Session(engine) as session, session.begin():
-        _token, secret = auth.create_token(session, name="bench", role="reviewer", actor="bench")
+        _token, secret = auth.create_token(
+            session, name=f"bench-{uuid.uuid4().hex[:8]}", role="reviewer", actor="bench"
+        )
     print(f"{'search':<40} {'items':>5} {'p50':>7} {'p95':>7} {'p99':>7}  (ms)")
     worst = 0.0
     bearer = {"Authorization": f"Bearer {secret}"}

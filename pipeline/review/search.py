@@ -7,7 +7,7 @@ neither FTS5's `remove_diacritics` nor every `unaccent` rules file does), case f
 cut into words of letters and digits. `documents.search_text` holds those words, space
 separated; a query is folded the same way. So both databases match exactly alike, and each
 only has to index plain words: SQLite with an FTS5 table over the column (kept in step by
-triggers, see migration 0015), PostgreSQL with a GIN index on a generated column holding
+triggers, see migration 0017), PostgreSQL with a GIN index on a generated column holding
 `to_tsvector('simple', …)` of it. `unaccent` is not needed there: the column is folded
 already, the same way as for SQLite (and `unaccent`, not immutable, could not be indexed
 without a wrapper). The last word of a query matches as a prefix (`hoa d`), as

@@ -12,7 +12,7 @@ from sqlalchemy import Column, Connection, Index, MetaData
 from sqlalchemy.schema import CreateIndex
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# What migration 0015 makes for full-text search outside the models (pipeline/review/
+# What migration 0017 makes for full-text search outside the models (pipeline/review/
 # search.py queries them): SQLite's FTS5 table; PostgreSQL's generated `tsvector` column on
 # documents and its GIN index.
 SEARCH_TABLE = "documents_search"

@@ -28,7 +28,7 @@ from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
-from pipeline.ledger import posting, registers
+from pipeline.ledger import posting, registers, suppliers
 from pipeline.review import checking
 from pipeline.store.db import transaction
 from pipeline.store.models import (
@@ -48,6 +48,7 @@ ROLES = ("clerk", "reviewer", "approver", "accountant", "admin")
 PUBLIC = "public"  # no authentication at all
 ANYONE = "anyone signed in"
 SENDER = f"tax:{INVOICE_FIELDS['seller']['tax_id']}"
+SUPPLIER = INVOICE_FIELDS["seller"]["tax_id"]
 
 # Every route of the API and who may call it; admin may call everything. A route missing
 # here fails the matrix test: a new route must say who may use it.
@@ -92,6 +93,13 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/memories"): frozenset(),
     ("GET", "/api/v1/memories/{memory_id}"): frozenset(),
     ("DELETE", "/api/v1/memories/{memory_id}"): frozenset(),
+    ("GET", "/api/v1/periods"): frozenset({"accountant"}),
+    ("POST", "/api/v1/periods/{month}/close"): frozenset(),
+    ("POST", "/api/v1/periods/{month}/reopen"): frozenset(),
+    ("GET", "/api/v1/suppliers"): frozenset({"accountant"}),
+    ("GET", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
+    ("PATCH", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
+    ("POST", "/api/v1/suppliers/import"): frozenset({"accountant"}),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/views"): frozenset({"reviewer", "approver"}),
     ("POST", "/api/v1/views"): frozenset({"reviewer", "approver"}),
@@ -221,13 +229,29 @@ def _request(
         .replace("{memory_id}", str(memory_id))
         .replace("{view_id}", str(view_id))
         .replace("{sender}", SENDER)
+        .replace("{month}", "2020-01")  # a month nothing in the matrix posts into
+        .replace("{tax_id}", SUPPLIER)
     )
+    if "{tax_id}" in path:
+        with transaction(sessions) as session:
+            suppliers.update_supplier(
+                session,
+                tax_id=SUPPLIER,
+                changes=suppliers.SupplierChanges(name="Công ty TNHH Minh Phát"),
+                actor="test",
+                mapping=posting.current_mapping(),
+            )
     kwargs: dict[str, Any] = {}
     if path.endswith("/line-items"):
         kwargs["json"] = {
             "version": document.version,
             "item": {"description": "Phí", "amount": "1"},
         }
+    elif path.startswith("/api/v1/suppliers/{tax_id}"):
+        kwargs["json"] = {"code": f"NCC{number}"}
+    elif path == "/api/v1/suppliers/import":
+        listed = f"Mã số thuế,Tên nhà cung cấp\n{SUPPLIER},Công ty TNHH Minh Phát\n"
+        kwargs["files"] = {"file": ("ncc.csv", listed.encode())}
     elif method == "PATCH" and path.endswith("{index}"):
         kwargs["json"] = {"version": document.version, "changes": {"unit": "ram"}}
     elif method == "DELETE" or path.endswith("/reopen"):

@@ -193,7 +193,7 @@ def test_a_cv_is_found_by_its_fields_but_never_by_its_pages(
 
 
 def test_the_migration_indexes_documents_already_there(database_url: str) -> None:
-    command.downgrade(alembic_config(database_url), "0014")
+    command.downgrade(alembic_config(database_url), "0016")
     engine = make_engine(database_url)
     layout = {
         "format": 1,
