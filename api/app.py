@@ -30,6 +30,7 @@ from api.routers import (
     schema,
     suppliers,
     uploads,
+    views,
     web,
     web_overview,
 )
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(memories.router)
     app.include_router(overview.router)
+    app.include_router(views.router)
     app.include_router(periods.router)
     app.include_router(suppliers.router)
     app.include_router(rates.router)

@@ -250,6 +250,28 @@ LABELS: dict[Lang, dict[str, str]] = {
         "event_user_created": "User created",
         "event_memory_learned": "Layout learned",
         # --- end overview and audit pages ---
+        # --- search and saved views ---
+        "search": "Search",
+        "search_help": "Words in the document or its fields; accents and case do not matter. "
+        "Press / to search.",
+        "search_button": "Search",
+        "supplier": "Supplier (name or tax code)",
+        "failing_rule": "Failing rule",
+        "confidence_below": "Confidence below",
+        "received_from": "Received from",
+        "received_to": "Received to",
+        "dated_from": "Document date from",
+        "dated_to": "Document date to",
+        "no_match": "No document matches this search.",
+        "bad_filter": "A filter could not be read and was left out:",
+        "saved_views": "Saved views",
+        "no_views": "No saved views yet.",
+        "view_name": "Name for these filters",
+        "save_view": "Save view",
+        "view_saved": "View saved.",
+        "delete_view": "Delete view",
+        "view_deleted": "View deleted.",
+        # --- end search and saved views ---
     },
     "vi": {
         "app": "Văn phòng",
@@ -488,6 +510,28 @@ LABELS: dict[Lang, dict[str, str]] = {
         "event_user_created": "Tạo người dùng",
         "event_memory_learned": "Đã học bố cục",
         # --- end overview and audit pages ---
+        # --- search and saved views ---
+        "search": "Tìm kiếm",
+        "search_help": "Từ trong chứng từ hoặc các trường của nó; không phân biệt dấu và chữ "
+        "hoa. Nhấn / để tìm.",
+        "search_button": "Tìm",
+        "supplier": "Nhà cung cấp (tên hoặc mã số thuế)",
+        "failing_rule": "Quy tắc không đạt",
+        "confidence_below": "Độ tin cậy dưới",
+        "received_from": "Nhận từ ngày",
+        "received_to": "Nhận đến ngày",
+        "dated_from": "Ngày chứng từ từ",
+        "dated_to": "Ngày chứng từ đến",
+        "no_match": "Không có chứng từ nào khớp với tìm kiếm này.",
+        "bad_filter": "Một bộ lọc không đọc được và đã bị bỏ qua:",
+        "saved_views": "Bộ lọc đã lưu",
+        "no_views": "Chưa có bộ lọc nào được lưu.",
+        "view_name": "Tên cho bộ lọc này",
+        "save_view": "Lưu bộ lọc",
+        "view_saved": "Đã lưu bộ lọc.",
+        "delete_view": "Xóa bộ lọc",
+        "view_deleted": "Đã xóa bộ lọc.",
+        # --- end search and saved views ---
     },
 }
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from pipeline.access import auth
-from pipeline.review import checking
+from pipeline.review import checking, search
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import Document, DocumentStatus, RuleCheck
 from pipeline.store.settings import Settings
@@ -138,9 +138,7 @@ def _rows(count: int, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, A
                 v for path, v in record["confidence"].items() if path != "doc_type"
             )
             seller = record["fields"].get("seller") or {}
-            row["seller_name_folded"] = (
-                checking.fold(seller["name"]) if seller.get("name") else None
-            )
+            row["seller_name_folded"] = search.fold(seller["name"]) if seller.get("name") else None
             row["seller_tax_id"] = seller.get("tax_id")
             day = record["fields"].get("issue_date") or record["fields"].get("signing_date")
             row["record_date"] = date.fromisoformat(day) if day else None

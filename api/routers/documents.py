@@ -51,7 +51,7 @@ from api.schemas import (
     VersionRequest,
 )
 from pipeline.ledger import posting
-from pipeline.review import bulk, changes, checking, documents
+from pipeline.review import bulk, changes, checking, documents, search
 from pipeline.review.approval import ApprovalPolicy
 from pipeline.store.models import Document, DocumentStatus, Role
 
@@ -71,6 +71,65 @@ QueueCursor = Annotated[
         "handed out is taken.",
     ),
 ]
+
+SearchText = Annotated[
+    str | None,
+    Query(
+        alias="q",
+        max_length=200,
+        pattern=NO_CONTROL,
+        description="Words anywhere in the document's text or its record's values, whatever "
+        "their diacritics and case (`hoa don` finds `Hóa đơn`); the last word may be the start "
+        "of one (`hoa d`). Every word must be found.",
+    ),
+]
+FailedRule = Annotated[
+    str | None,
+    Query(
+        alias="rule",
+        max_length=120,
+        pattern=NO_CONTROL,
+        description="Only documents failing this rule.",
+    ),
+]
+ConfidenceBelow = Annotated[
+    float | None,
+    Query(
+        ge=0,
+        le=1,
+        description="Only documents with some field read with a confidence below this: "
+        "their lowest field confidence (the document type's is not a field). Documents "
+        "with no field confidences at all never match.",
+    ),
+]
+Supplier = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        pattern=NO_CONTROL,
+        description="An invoice's seller: a tax id (`0101243150`, `0101243150-001`, 12 "
+        "digits) matches it exactly; anything else is part of the seller's name, any case.",
+    ),
+]
+ReceivedFrom = Annotated[
+    IsoDateTime | None,
+    Query(description="Received at or after this moment (UTC unless an offset is given)."),
+]
+ReceivedBefore = Annotated[IsoDateTime | None, Query(description="Received before this moment.")]
+DatedFrom = Annotated[
+    IsoDate | None,
+    Query(
+        description="The record's own date on or after this day: an invoice's or a "
+        "dispatch's `issue_date`, a contract's `signing_date` (CVs have none)."
+    ),
+]
+DatedTo = Annotated[IsoDate | None, Query(description="The record's date on or before.")]
+
+
+def _blank_none(value: str | None) -> str | None:
+    # Blank: no filter, not "every name contains ''".
+    return None if value is None else (value.strip() or None)
 
 
 def _bad_query(name: str, message: str) -> HTTPException:
@@ -99,10 +158,29 @@ def list_documents(
     principal: DocumentReader,
     status_filter: Annotated[DocumentStatus | None, Query(alias="status")] = None,
     doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_CONTROL)] = None,
+    text: SearchText = None,
+    failed_rule: FailedRule = None,
+    confidence_below: ConfidenceBelow = None,
+    supplier: Supplier = None,
+    received_from: ReceivedFrom = None,
+    received_before: ReceivedBefore = None,
+    dated_from: DatedFrom = None,
+    dated_to: DatedTo = None,
     cursor: Cursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
-    """Documents, newest first; a clerk sees only the documents they uploaded."""
+    """Documents, newest first; a clerk sees only the documents they uploaded. Search words
+    and filters narrow them as they narrow the review queue."""
+    filters = search.DocumentFilter(
+        text=_blank_none(text),
+        failed_rule=failed_rule,
+        confidence_below=confidence_below,
+        supplier=_blank_none(supplier),
+        received_from=received_from,
+        received_before=received_before,
+        dated_from=dated_from,
+        dated_to=dated_to,
+    )
     rows = documents.list_documents(
         session,
         status=status_filter,
@@ -112,6 +190,7 @@ def list_documents(
         # (PostgreSQL refuses to compare an integer column with it).
         after_id=None if cursor is None else min(int(cursor), MAX_ID),
         limit=limit,
+        filters=filters,
     )
     return _page(_summaries(session, rows), limit)
 
@@ -136,59 +215,20 @@ def review_queue(
         ),
     ] = False,
     doc_type: Annotated[str | None, Query(alias="type", max_length=20, pattern=NO_CONTROL)] = None,
-    failed_rule: Annotated[
-        str | None,
-        Query(
-            alias="rule",
-            max_length=120,
-            pattern=NO_CONTROL,
-            description="Only documents failing this rule.",
-        ),
-    ] = None,
-    confidence_below: Annotated[
-        float | None,
-        Query(
-            ge=0,
-            le=1,
-            description="Only documents with some field read with a confidence below this: "
-            "their lowest field confidence (the document type's is not a field). Documents "
-            "with no field confidences at all never match.",
-        ),
-    ] = None,
-    supplier: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            pattern=NO_CONTROL,
-            description="An invoice's seller: a tax id (`0101243150`, `0101243150-001`, 12 "
-            "digits) matches it exactly; anything else is part of the seller's name, any case.",
-        ),
-    ] = None,
-    received_from: Annotated[
-        IsoDateTime | None,
-        Query(description="Received at or after this moment (UTC unless an offset is given)."),
-    ] = None,
-    received_before: Annotated[
-        IsoDateTime | None, Query(description="Received before this moment.")
-    ] = None,
-    dated_from: Annotated[
-        IsoDate | None,
-        Query(
-            description="The record's own date on or after this day: an invoice's or a "
-            "dispatch's `issue_date`, a contract's `signing_date` (CVs have none)."
-        ),
-    ] = None,
-    dated_to: Annotated[
-        IsoDate | None, Query(description="The record's date on or before.")
-    ] = None,
+    text: SearchText = None,
+    failed_rule: FailedRule = None,
+    confidence_below: ConfidenceBelow = None,
+    supplier: Supplier = None,
+    received_from: ReceivedFrom = None,
+    received_before: ReceivedBefore = None,
+    dated_from: DatedFrom = None,
+    dated_to: DatedTo = None,
     cursor: QueueCursor = None,
     limit: Limit = 50,
 ) -> Page[DocumentSummary]:
     """Documents waiting for a reviewer: failing errors first, then urgent ones, then the
     rest; oldest first within each."""
-    if supplier is not None:
-        supplier = supplier.strip() or None  # blank: no filter, not "every name contains ''"
+    supplier = _blank_none(supplier)
     if awaiting_second_approval:
         if status_filter not in (None, DocumentStatus.APPROVED):
             raise _bad_query("status", "documents awaiting a second approval are `approved`")
@@ -196,6 +236,7 @@ def review_queue(
     filters = checking.QueueFilter(
         status=status_filter or DocumentStatus.REVIEW,
         awaiting_second_approval=awaiting_second_approval,
+        text=_blank_none(text),
         doc_type=doc_type,
         failed_rule=failed_rule,
         confidence_below=confidence_below,

@@ -20,7 +20,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
 from api.deps import (
@@ -33,7 +33,9 @@ from api.deps import (
     sign_in_allowed,
     visible_document,
 )
+from api.routers.views import ViewOut
 from api.schemas import DocumentDetail
+from api.search_query import QueueQuery
 from api.web_labels import (
     FIELD_LABELS,
     LABELS,
@@ -43,9 +45,9 @@ from api.web_labels import (
     number,
     pick_lang,
 )
-from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
+from extractors.record import FIELDS_BY_TYPE, DocType, IsoDate, LineItem, Money, YearMonth
 from pipeline.doc_types import spec_of
-from pipeline.review import checking, memories
+from pipeline.review import checking, memories, views
 from pipeline.review.changes import ReassignableType
 from pipeline.store.models import Document, DocumentStatus, Role
 
@@ -57,6 +59,7 @@ LANG_COOKIE = "bo_lang"
 LOW_CONFIDENCE = 0.9
 QUEUE_PAGE = 200  # one screenful of work and then some; the API pages further
 LINE_COLUMNS = tuple(LineItem.model_fields)
+DOC_TYPES = typing.get_args(DocType)
 
 # Who may open each page (admin may open all): the roles of the API routes the page uses.
 PAGE_ROLES: dict[str, frozenset[Role]] = {
@@ -166,8 +169,30 @@ def home(request: Request, session: SessionDep, lang: LangQuery = None) -> Respo
     return _forbidden(request, _lang(request, lang), principal)
 
 
-def _queue(session: SessionDep) -> list[Document]:
-    return list(checking.review_queue(session, limit=QUEUE_PAGE))
+def _queue(session: SessionDep, filters: checking.QueueFilter | None = None) -> list[Document]:
+    return list(
+        checking.review_queue(session, filters=filters or checking.QueueFilter(), limit=QUEUE_PAGE)
+    )
+
+
+def _queue_query(request: Request) -> tuple[QueueQuery, list[str]]:
+    """The page's search and filters from its query string, and the names of those that
+    could not be read: a mistyped filter is left out with a word, not a 422 page."""
+    given = {
+        name: request.query_params[name]
+        for name in QueueQuery.model_fields
+        if name in request.query_params
+    }
+    bad: list[str] = []
+    while True:
+        try:
+            return QueueQuery.model_validate(given), bad
+        except ValidationError as refused:
+            names = {str(error["loc"][0]) for error in refused.errors() if error["loc"]}
+            if not names & given.keys():
+                return QueueQuery(), sorted(given)
+            bad.extend(sorted(names & given.keys()))
+            given = {name: value for name, value in given.items() if name not in names}
 
 
 def _party(record: dict[str, Any]) -> str | None:
@@ -204,18 +229,35 @@ class QueueRow(BaseModel):
 
 @router.get("/review", response_class=HTMLResponse)
 def queue_page(request: Request, session: SessionDep, lang: LangQuery = None) -> HTMLResponse:
-    """The documents waiting for review, in the API's queue order; for approvers, first the
-    invoices awaiting their second approval."""
+    """The documents waiting for review, in the API's queue order, narrowed by the search
+    words and filters in the query string (as the review-queue API takes them); for
+    approvers, first the invoices awaiting their second approval. Above them, the person's
+    saved views."""
     principal = _viewer(request, session)
     chosen = _lang(request, lang)
     if not _allowed(principal, "/review"):
         return _forbidden(request, chosen, principal)
+    query, bad_filters = _queue_query(request)
     awaiting = None
-    if principal.has_role(Role.APPROVER):
+    if principal.has_role(Role.APPROVER) and query.is_empty():
         awaiting = _rows(session, _awaiting_second_approval(session))
-    rows = _rows(session, _queue(session))
+    rows = _rows(session, _queue(session, query.to_filter()))
+    saved = [ViewOut.of(view) for view in views.list_views(session, owner=principal.name)]
     return _render(
-        request, "queue.html", lang=chosen, principal=principal, rows=rows, awaiting=awaiting
+        request,
+        "queue.html",
+        lang=chosen,
+        principal=principal,
+        rows=rows,
+        awaiting=awaiting,
+        query=query,
+        filtered=not query.is_empty(),
+        # Filters beyond the search words are shown open, so that what narrows the list shows.
+        filters_open=bool(query.model_dump(exclude_none=True).keys() - {"q"}),
+        bad_filters=bad_filters,
+        saved_views=saved,
+        doc_types=DOC_TYPES,
+        statuses=[member.value for member in DocumentStatus],
     )
 
 

@@ -102,6 +102,8 @@ function setUpQueue(table) {
   });
   document.addEventListener("keydown", (event) => {
     if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+    // Keys on the search's and saved views' own buttons and links are theirs.
+    if (event.target instanceof Element && event.target.closest("#search, .views")) return;
     if (event.key === "j" || event.key === "J") { select(selected + 1); event.preventDefault(); }
     if (event.key === "k" || event.key === "K") { select(selected - 1); event.preventDefault(); }
     if (event.key === "Enter") { window.location.assign(rows[selected].dataset.href); }
@@ -124,6 +126,52 @@ function labelCells(table) {
   new MutationObserver(label).observe(table, { childList: true, subtree: true });
 }
 
+// The queue's search words and filters: `/` goes to the search box, Escape leaves it. A
+// saved view keeps the form's filled-in values under a name, for this person only.
+function setUpSearch(form) {
+  const box = form.querySelector("#q");
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "/" && !typing(event) && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+  box.addEventListener("keydown", (event) => { if (event.key === "Escape") box.blur(); });
+  // An empty box filters nothing: leave it out of the address.
+  form.addEventListener("submit", () => {
+    form.querySelectorAll("input, select").forEach((input) => {
+      if (input.name && !input.value) input.disabled = true;
+    });
+  });
+  const views = document.querySelector(".views");
+  if (!views) return;
+  const save = views.querySelector("#save-view");
+  save.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const filters = {};
+    new FormData(form).forEach((value, name) => { if (String(value).trim()) filters[name] = value; });
+    const name = save.querySelector("#view-name").value;
+    const result = await api("POST", "/api/v1/views", { name, filters });
+    if (result.status === 200 || result.status === 201) {
+      window.location.assign(result.data.href);
+    } else {
+      say(`${views.dataset.error} ${problemText(result.data)}`, "error");
+    }
+  });
+  views.querySelectorAll(".delete-view").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const result = await api("DELETE", `/api/v1/views/${button.dataset.id}`);
+      if (result.status === 204) {
+        button.closest("li").remove();
+        say(views.dataset.deleted, "ok");
+      } else {
+        say(`${views.dataset.error} ${problemText(result.data)}`, "error");
+      }
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#queue, #awaiting, #lines, table.stack").forEach(labelCells);
   const logout = document.getElementById("logout");
@@ -139,4 +187,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (upload) setUpUpload(upload);
   const queue = document.getElementById("queue");
   if (queue) setUpQueue(queue);
+  const search = document.getElementById("search");
+  if (search) setUpSearch(search);
 });

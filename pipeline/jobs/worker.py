@@ -37,7 +37,7 @@ from pipeline.jobs.processing import build_documents, build_record, rule_book
 from pipeline.jobs.queue import Claim
 from pipeline.jobs.supervisor import ChildSpec
 from pipeline.lifecycle import transition
-from pipeline.review import checking, memories
+from pipeline.review import checking, memories, search
 from pipeline.store.db import make_engine, make_session_factory, transaction
 from pipeline.store.models import Document, DocumentEvent, part_key
 from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
@@ -225,6 +225,7 @@ class Worker:
         document.record = record.model_dump(mode="json")
         document.doc_type = record.doc_type
         document.language = record.language
+        search.index_pages(document, doc_type=record.doc_type, parsed=parsed)
         if record.error is not None:
             _set_failed(session, document, code=record.error.code, message=record.error.message)
         else:

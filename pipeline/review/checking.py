@@ -17,7 +17,6 @@ writers are serialised anyway. The same lock covers pairing an invoice's PDF wit
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,7 +27,7 @@ from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from extractors.errors import BackofficeError
-from extractors.normalize import FOREIGN_TAX_ID, decimal_or_none
+from extractors.normalize import decimal_or_none
 from extractors.record import FIELDS_BY_TYPE, Record, merge_fields
 from extractors.text import CONTROL
 from pipeline.doc_types import spec_of, with_dual_approval
@@ -38,7 +37,8 @@ from pipeline.intake.pairing import lock_invoice
 from pipeline.ledger import posting
 from pipeline.ledger.errors import NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
-from pipeline.review import approval, memories
+from pipeline.review import approval, memories, search
+from pipeline.review.search import TAX_ID, fold
 from pipeline.store.models import Document, DocumentEvent, DocumentStatus, RuleCheck, utcnow
 from pipeline.store.settings import Settings
 from rules.engine import RuleOutcome, RuleSet
@@ -209,18 +209,6 @@ def mark_not_duplicate(
     return check(session, document=document, record=record, rules=rules)
 
 
-# A tax id as SCHEMA.md writes it: 10 digits with an optional branch, or a 12-digit personal ID
-# (ASCII digits: a regex's \d takes any script's); or a foreign VAT number with its country
-# prefix.
-TAX_ID = re.compile(rf"[0-9]{{10}}(-[0-9]{{3}})?|[0-9]{{12}}|{FOREIGN_TAX_ID.pattern}")
-
-
-def fold(text: str) -> str:
-    """A name as the supplier filter compares it: NFC, case-folded, spaces collapsed (SQL's
-    lower() is ASCII-only on SQLite, so folding happens here on both sides)."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
 def _copy_queue_columns(document: Document, record: Record) -> None:
     fields = record.fields
     field_confidences = [v for path, v in record.confidence.items() if path != "doc_type"]
@@ -237,6 +225,7 @@ def _copy_queue_columns(document: Document, record: Record) -> None:
         document.record_date = date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         document.record_date = None
+    search.index_record(document, record=record)
 
 
 def recheck(session: Session, *, document: Document, rules: RuleSet) -> list[RuleOutcome]:
@@ -426,23 +415,13 @@ class InvalidFields(BackofficeError):
 
 
 @dataclass(frozen=True)
-class QueueFilter:
+class QueueFilter(search.DocumentFilter):
     """What a reviewer narrows the queue to; every filter given must hold."""
 
     status: DocumentStatus = DocumentStatus.REVIEW
     # Invoices approved once and waiting for an approver's second approval (then `status`
     # is `approved`: see pipeline/review/approval.py).
     awaiting_second_approval: bool = False
-    doc_type: str | None = None
-    failed_rule: str | None = None
-    # Documents with some field read with less confidence than this (their lowest one).
-    confidence_below: float | None = None
-    # A tax id (exact) or part of the seller's name (case-insensitive).
-    supplier: str | None = None
-    received_from: datetime | None = None
-    received_before: datetime | None = None
-    dated_from: date | None = None
-    dated_to: date | None = None
 
 
 def review_queue(
@@ -468,35 +447,7 @@ def queue_query(
         query = query.where(
             Document.status == DocumentStatus.APPROVED, Document.doc_type.in_(with_dual_approval())
         )
-    if filters.doc_type is not None:
-        query = query.where(Document.doc_type == filters.doc_type)
-    if filters.failed_rule is not None:
-        query = query.where(
-            select(RuleCheck.id)
-            .where(
-                RuleCheck.document_id == Document.id,
-                RuleCheck.rule == filters.failed_rule,
-                RuleCheck.passed.is_(False),
-            )
-            .exists()
-        )
-    if filters.confidence_below is not None:
-        query = query.where(Document.min_confidence < filters.confidence_below)
-    if filters.supplier is not None:
-        if TAX_ID.fullmatch(filters.supplier):
-            query = query.where(Document.seller_tax_id == filters.supplier)
-        else:
-            query = query.where(
-                Document.seller_name_folded.contains(fold(filters.supplier), autoescape=True)
-            )
-    if filters.received_from is not None:
-        query = query.where(Document.received_at >= filters.received_from)
-    if filters.received_before is not None:
-        query = query.where(Document.received_at < filters.received_before)
-    if filters.dated_from is not None:
-        query = query.where(Document.record_date >= filters.dated_from)
-    if filters.dated_to is not None:
-        query = query.where(Document.record_date <= filters.dated_to)
+    query = search.narrow(query, filters=filters)
     # The order is (-priority, id) ascending, as ix_documents_review_queue holds it, so that
     # the cursor is one row-value comparison: a range of the index even pages deep.
     rank = (-Document.review_priority, Document.id)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from extractors.errors import BackofficeError
 from pipeline.lifecycle import InvalidTransition, transition
-from pipeline.review import approval
+from pipeline.review import approval, search
 from pipeline.store.models import Document, DocumentStatus, DuplicateDrop
 
 
@@ -42,9 +42,13 @@ def list_documents(
     after_id: int | None = None,
     limit: int = 50,
     oldest_first: bool = False,
+    filters: search.DocumentFilter | None = None,
 ) -> Sequence[Document]:
-    """A page of documents, keyed by id so pages stay stable while new files arrive."""
+    """A page of documents, keyed by id so pages stay stable while new files arrive;
+    narrowed by `filters` (search words among them) when given."""
     query = select(Document).options(selectinload(Document.duplicates))
+    if filters is not None:
+        query = search.narrow(query, filters=filters)
     if status is not None:
         query = query.where(Document.status == status)
     if doc_type is not None:

@@ -12,6 +12,12 @@ from sqlalchemy import Column, Connection, Index, MetaData
 from sqlalchemy.schema import CreateIndex
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# What migration 0018 makes for full-text search outside the models (pipeline/review/
+# search.py queries them): SQLite's FTS5 table; PostgreSQL's generated `tsvector` column on
+# documents and its GIN index.
+SEARCH_TABLE = "documents_search"
+SEARCH_VECTOR = "search_vector"
+SEARCH_INDEX = "ix_documents_search"
 
 
 def alembic_config(database_url: str) -> Config:
@@ -50,6 +56,11 @@ def comparison_filter(connection: Connection) -> Callable[..., bool]:
     reflect (`expression_indexes`)."""
 
     def include(obj: Any, name: str | None, type_: str, reflected: bool, _to: Any) -> bool:
+        if type_ == "table" and reflected and (name or "").startswith(SEARCH_TABLE):
+            # SQLite's full-text index (and FTS5's own tables behind it) is no model's table.
+            return False
+        if reflected and (type_, name) in (("column", SEARCH_VECTOR), ("index", SEARCH_INDEX)):
+            return False
         if type_ != "index" or reflected:
             return True
         if not created_on(connection, obj):

@@ -131,6 +131,12 @@ class Document(Base):
     last_page: Mapped[int | None] = mapped_column(Integer, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The words search finds the document by, folded (see pipeline/review/search.py): its
+    # name and record's values, then the words of its pages. Indexed for full-text search
+    # by an FTS5 table on SQLite; on PostgreSQL, by a GIN index on a generated `tsvector`
+    # column beside it, `search_vector`, which only migration 0017 and search's queries
+    # know (SQLite has no such column). Deferred: only search itself reads it.
+    search_text: Mapped[str | None] = mapped_column(Text, default=None, deferred=True)
 
     # Who uploaded it through the API (a user's or a token's name); null for files from the
     # shared folder, which belong to no clerk.
@@ -167,6 +173,9 @@ Index("uq_documents_source_part", Document.source_document_id, Document.part_ind
 Index("ix_documents_review_queue", Document.status, -Document.review_priority, Document.id)
 Index("ix_documents_queue_confidence", Document.status, Document.min_confidence)
 Index("ix_documents_seller_tax_id", Document.seller_tax_id)
+# The record's date filter (issue or signing date): a month of it is a few percent of the
+# documents, which walking them newest first (as a search's list does) would take long to find.
+Index("ix_documents_record_date", Document.record_date)
 Index(
     "ix_documents_seller_name_trgm",
     Document.seller_name_folded,
@@ -661,6 +670,23 @@ class LoginSession(Base):
     user_agent: Mapped[str | None] = mapped_column(String(512), default=None)
 
     user: Mapped[User] = relationship()
+
+
+class SavedView(Base):
+    """A set of search words and filters a person keeps under a name, to narrow the queue the
+    same way again; each person sees and deletes only their own."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The principal's name, as the audit trail names it (a user's name, `token:<name>`).
+    owner: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120))
+    # The query parameters the queue takes: {"q": "hoa don", "type": "invoice", …}.
+    filters: Mapped[dict[str, Any]] = mapped_column(JsonColumn, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),)
 
 
 class WorkerBeat(Base):

@@ -24,6 +24,7 @@ from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routers import web, web_overview
 from pipeline import cli
+from pipeline.access import auth
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.processing import rule_book
@@ -37,6 +38,7 @@ from pipeline.store.models import (
     Document,
     DocumentStatus,
     LayoutMemory,
+    SavedView,
 )
 from pipeline.store.settings import Settings
 from tests import docgen
@@ -111,6 +113,9 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/exchange-rates/import"): frozenset({"accountant"}),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/overview"): frozenset({"reviewer", "approver"}),
+    ("GET", "/api/v1/views"): frozenset({"reviewer", "approver"}),
+    ("POST", "/api/v1/views"): frozenset({"reviewer", "approver"}),
+    ("DELETE", "/api/v1/views/{view_id}"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/schema"): ANYONE,
 }
 
@@ -213,6 +218,19 @@ def _request(
             session.add(memory)
             session.flush()
             memory_id = memory.id
+    view_id = 0
+    if "{view_id}" in path:
+        # a view of the caller's own (a person deletes only theirs)
+        secret = headers.get("Authorization", "").removeprefix("Bearer ")
+        with sessions() as session, session.begin():
+            token = session.scalar(
+                select(ApiToken).where(ApiToken.token_hash == auth.secret_hash(secret))
+            )
+            owner = auth.token_actor(token) if token is not None else "nobody"
+            view = SavedView(owner=owner, name=f"matrix{number}", filters={"q": "hoa don"})
+            session.add(view)
+            session.flush()
+            view_id = view.id
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     blob.parent.mkdir(parents=True, exist_ok=True)
@@ -223,6 +241,7 @@ def _request(
         .replace("{number}", "1")
         .replace("{register}", "correspondence")
         .replace("{memory_id}", str(memory_id))
+        .replace("{view_id}", str(view_id))
         .replace("{sender}", SENDER)
         .replace("{month}", "2020-01")  # a month nothing in the matrix posts into
         .replace("{tax_id}", SUPPLIER)
@@ -272,6 +291,8 @@ def _request(
         kwargs["json"] = {"version": document.version, "doc_type": "contract"}
     elif method == "PATCH":
         kwargs["json"] = {"version": document.version, "fields": {"po_number": "PO-7"}}
+    elif (method, path) == ("POST", "/api/v1/views"):
+        kwargs["json"] = {"name": f"matrix{number}", "filters": {"q": "hoa don"}}
     elif path.endswith("/handling-unit"):
         kwargs["json"] = {"handling_unit": f"Phòng {number}"}
     elif path.endswith("/reject"):

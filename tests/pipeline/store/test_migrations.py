@@ -11,7 +11,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, create_engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.store.migrate import alembic_config, comparison_filter, expression_indexes, upgrade
+from pipeline.store.migrate import (
+    alembic_config,
+    comparison_filter,
+    created_on,
+    expression_indexes,
+    upgrade,
+)
 from pipeline.store.models import Base
 
 
@@ -28,6 +34,8 @@ def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
             # index exists, on its table, with the models' columns in place and an
             # expression where the models have one.
             for index in expression_indexes(Base.metadata):
+                if not created_on(conn, index):
+                    continue  # PostgreSQL's only (full-text search has FTS5 here)
                 assert index.table is not None
                 table = conn.exec_driver_sql(
                     "SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?",
