@@ -27,6 +27,7 @@ from api.routers import (
     schema,
     uploads,
     web,
+    web_failed,
 )
 from pipeline.access.auth import anyone_can_sign_in
 from pipeline.jobs.processing import rule_book
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(memories.router)
     app.include_router(schema.router)
+    # Before the document page: `/review/failed` is not `/review/{document_id}`.
+    app.include_router(web_failed.router)
     app.include_router(web.router)
     app.include_router(docs.router)
     # Outermost last: the client's real address and scheme first, then the headers every

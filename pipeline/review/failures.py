@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.lifecycle import InvalidTransition, transition
@@ -17,9 +17,9 @@ from pipeline.store.models import AuditEvent, Document, DocumentStatus, Job
 
 ReasonLang = Literal["vi", "en"]
 
-# One sentence per failure code (the extractors' `ExtractionError` codes and the worker's
-# `internal_error`: every `ErrorCode`), saying what went wrong and what to do about it: the clerk who sent
-# the file reads it, not a developer.
+# One sentence per failure code (every `ErrorCode`: the extractors' `ExtractionError` codes
+# and the worker's `internal_error`), saying what went wrong and what to do about it: the
+# clerk who sent the file reads it, not a developer.
 REASONS: dict[str, dict[ReasonLang, str]] = {
     "encrypted_pdf": {
         "vi": "Tệp PDF có mật khẩu: hãy gửi bản không khoá.",
@@ -81,6 +81,18 @@ def failed_at(session: Session, *, document_id: int) -> datetime | None:
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
+
+
+def failed_times(session: Session, *, document_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each of the documents last failed, by id (those that never did are left out)."""
+    if not document_ids:
+        return {}
+    rows = session.execute(
+        select(AuditEvent.document_id, func.max(AuditEvent.at))
+        .where(AuditEvent.document_id.in_(document_ids), AuditEvent.kind == "failed")
+        .group_by(AuditEvent.document_id)
+    )
+    return {document_id: at for document_id, at in rows if document_id is not None}
 
 
 def failed_documents(session: Session, *, limit: int) -> Sequence[Document]:
