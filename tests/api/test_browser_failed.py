@@ -28,8 +28,6 @@ from tests.support.signin import PASSWORD, add_user
 # Slow: a real Chromium per test, on the app served over HTTP.
 pytestmark = pytest.mark.slow
 
-VIEWPORT = {"width": 1366, "height": 768}
-
 try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
@@ -126,7 +124,9 @@ def test_a_reviewer_retries_and_rejects_failed_documents_from_the_failed_view(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
         try:
-            page = browser.new_context(viewport=VIEWPORT, locale=locale).new_page()
+            page = browser.new_context(
+                viewport={"width": 1366, "height": 768}, locale=locale
+            ).new_page()
             script_errors: list[str] = []
             page.on("pageerror", lambda error: script_errors.append(str(error)))
             page.goto(f"{server}/login?next=/review")
