@@ -179,7 +179,8 @@ class Worker:
 
     def _file_failure(self, document_id: int) -> None:
         """Once a document failed for good, tell the clerk where they look: its inbox copy
-        goes to `.failed/` with the reason beside it (a no-op for any other outcome). Done
+        goes to `.failed/` with the reason beside it; read after a retry, it goes back to
+        `.done/` (a no-op for any other outcome). Done
         after the failure is committed, so a crash or an unreachable inbox here loses
         nothing: the inbox watcher's next reconcile finishes it."""
         try:

@@ -17,6 +17,7 @@ from pipeline.intake.ingest import record_upload
 from pipeline.jobs import queue
 from pipeline.jobs.worker import Worker, worker_main
 from pipeline.lifecycle import InvalidTransition
+from pipeline.review import documents as documents_service
 from pipeline.review import failures
 from pipeline.review.checking import StaleVersion
 from pipeline.services import build_ingestor
@@ -85,6 +86,12 @@ def test_a_file_failing_in_processing_moves_to_failed_with_its_reason_once(
         [moved.parent.name, "locked.pdf", "locked.pdf.error.txt"]
     )
 
+    # Rejected, it still needs the clerk (a copy without a password): it stays in `.failed/`.
+    with transaction(sessions) as session:
+        documents_service.reject(session, document_id=locked.id, actor="rita", reason="khoá")
+    build_ingestor(settings).reconcile()
+    assert moved.exists() and note.exists()
+
 
 @pytest.mark.slow
 def test_a_worker_killed_after_writing_the_note_is_finished_by_the_next_reconcile(
@@ -128,6 +135,10 @@ def test_a_retry_reads_the_document_again_once_the_cause_is_fixed(
     (contract,) = documents_by_name(sessions).values()
     assert (contract.status, contract.error_code) == (DocumentStatus.FAILED, "too_large")
     assert failures.reason_in_words(contract.error_code, "vi").startswith("Tệp quá lớn")
+    inbox = settings.inbox
+    assert contract.archive_path.startswith(".failed/")
+    note = inbox / (contract.archive_path + ".error.txt")
+    assert "Tệp quá lớn" in note.read_text(encoding="utf-8")
 
     # Nothing is queued for it until a reviewer asks; a stale version is refused.
     with transaction(sessions) as session:
@@ -158,6 +169,13 @@ def test_a_retry_reads_the_document_again_once_the_cause_is_fixed(
         assert kinds.count("failed") == 1 and kinds.count("retried") == 1
         jobs = session.scalars(select(Job.state).where(Job.document_id == contract.id)).all()
         assert jobs == [JobState.DONE, JobState.DONE]
+        archived = document.archive_path
+    # Read after all: back in `.done/`, its note beside it as its history; `.failed/` empty.
+    assert archived == contract.archive_path.replace(".failed/", ".done/", 1)
+    original = BlobStore(settings.resolved_blob_dir).path_for(contract.sha256)
+    assert (inbox / archived).read_bytes() == original.read_bytes()
+    assert "Tệp quá lớn" in (inbox / (archived + ".error.txt")).read_text(encoding="utf-8")
+    assert [p for p in (inbox / ".failed").rglob("*") if p.is_file()] == []
 
 
 def test_an_uploaded_file_that_fails_gets_no_note(
