@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.sniff import sniff_media_type
 from pipeline.intake.blobs import BlobStore, BlobTooLarge, StoredBlob
-from pipeline.intake.failed_files import DONE_DIR, FAILED_DIR, file_failure, file_pending_failures
+from pipeline.intake.failed_files import DONE_DIR, file_failure, file_pending_failures
+from pipeline.intake.failed_files import FAILED_DIR as FAILED_DIR  # the watcher's, as before
 from pipeline.jobs.faults import crash_point
 from pipeline.store.db import transaction
 from pipeline.store.models import Document, DocumentEvent, DuplicateDrop, Job, utcnow

@@ -21,8 +21,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.intake.failed_files import FAILED_DIR
-from pipeline.intake.ingest import Ingestor, Outcome
+from pipeline.intake.ingest import FAILED_DIR, Ingestor, Outcome
 from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
 
 log = logging.getLogger(__name__)

@@ -252,6 +252,10 @@ class Worker:
         if record.error is not None:
             _set_failed(session, document, code=record.error.code, message=record.error.message)
         else:
+            # Read this time (retried, or as the type a reviewer chose): an earlier failure
+            # is history, kept in the events.
+            document.error_code = None
+            document.error_message = None
             memories.note_recalled(session, record=record)
             checking.settle(
                 session,
