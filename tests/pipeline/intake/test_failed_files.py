@@ -17,8 +17,8 @@ from pipeline.intake.ingest import record_upload
 from pipeline.jobs import queue
 from pipeline.jobs.worker import Worker, worker_main
 from pipeline.lifecycle import InvalidTransition
+from pipeline.review import changes, failures
 from pipeline.review import documents as documents_service
-from pipeline.review import failures
 from pipeline.review.checking import StaleVersion
 from pipeline.services import build_ingestor
 from pipeline.store.db import transaction
@@ -190,3 +190,27 @@ def test_an_uploaded_file_that_fails_gets_no_note(
     assert locked.status is DocumentStatus.FAILED
     assert file_failure(sessions, inbox=settings.inbox, document_id=locked.id) is False
     assert not (settings.inbox / ".failed").exists()
+
+
+def test_a_failed_file_read_again_as_another_type_loses_its_failure_and_leaves_failed(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    docgen.write(docgen.contract(0), settings.inbox / "hop_dong.pdf")  # two pages
+    ingest_inbox(settings)
+    assert run_worker(settings.model_copy(update={"max_pages": 1})) == 1
+    (contract,) = documents_by_name(sessions).values()
+    assert contract.archive_path.startswith(".failed/")
+    with transaction(sessions) as session:
+        document = session.get_one(Document, contract.id)
+        changes.reassign_type(
+            session, document=document, version=document.version, doc_type="contract", actor="rita"
+        )
+    assert run_worker(settings) == 1
+    (contract,) = documents_by_name(sessions).values()
+    assert (contract.status, contract.error_code, contract.error_message) == (
+        DocumentStatus.REVIEW,
+        None,
+        None,
+    )
+    assert contract.archive_path.startswith(".done/")
+    assert (settings.inbox / contract.archive_path).exists()
