@@ -94,24 +94,25 @@ def test_a_file_failing_in_processing_moves_to_failed_with_its_reason_once(
 
 
 @pytest.mark.slow
-def test_a_worker_killed_after_writing_the_note_is_finished_by_the_next_reconcile(
-    settings: Settings, sessions: sessionmaker[Session]
+@pytest.mark.parametrize("crash_at", ["failure.noted", "failure.moved"])
+def test_a_worker_killed_while_filing_a_failure_is_finished_by_the_next_reconcile(
+    crash_at: str, settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
     inbox = settings.inbox
     docgen.truncated_pdf(inbox / "broken.pdf")
     ingest_inbox(settings)
-    crashing = settings.model_copy(update={"crash_at": frozenset({"failure.noted"})})
+    crashing = settings.model_copy(update={"crash_at": frozenset({crash_at})})
     process = multiprocessing.get_context("spawn").Process(target=worker_main, args=(crashing, 0))
     process.start()
     process.join(timeout=120)
-    assert process.exitcode == -9, "the worker was to be killed right after the note"
+    assert process.exitcode == -9, f"the worker was to be killed at {crash_at}"
 
-    # Killed between the note and the move: the failure is committed, the copy still in
-    # `.done/`, its note already in `.failed/`.
+    # Killed after the note (before or after the move): the failure is committed, the row
+    # still names the copy's place in `.done/`, the note is already in `.failed/`.
     (broken,) = documents_by_name(sessions).values()
     assert broken.status is DocumentStatus.FAILED
     assert broken.archive_path.startswith(".done/")
-    assert (inbox / broken.archive_path).exists()
+    assert (inbox / broken.archive_path).exists() is (crash_at == "failure.noted")
     note = only(inbox, ".failed/*/broken.pdf.error.txt")
     before = note.stat()
 
