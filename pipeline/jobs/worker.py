@@ -180,9 +180,9 @@ class Worker:
     def _file_failure(self, document_id: int) -> None:
         """Once a document failed for good, tell the clerk where they look: its inbox copy
         goes to `.failed/` with the reason beside it; read after a retry, it goes back to
-        `.done/` (a no-op for any other outcome). Done
-        after the failure is committed, so a crash or an unreachable inbox here loses
-        nothing: the inbox watcher's next reconcile finishes it."""
+        `.done/` (a no-op for any other outcome). Done after the outcome is committed, so a
+        crash or an unreachable inbox here loses nothing: the inbox watcher's next
+        reconcile finishes it."""
         try:
             file_failure(
                 self.sessions,
