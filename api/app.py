@@ -23,8 +23,11 @@ from api.routers import (
     health,
     memories,
     originals,
+    periods,
+    rates,
     registers,
     schema,
+    suppliers,
     uploads,
     web,
     web_failed,
@@ -33,6 +36,7 @@ from pipeline.access.auth import anyone_can_sign_in
 from pipeline.jobs.processing import rule_book
 from pipeline.review.pages import PageRenderer
 from pipeline.store.db import make_engine, make_session_factory
+from pipeline.store.outage import describe, is_outage
 from pipeline.store.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -49,12 +53,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.secret_key = settings.resolved_secret_key()
         app.state.session_factory = make_session_factory(engine)
         app.state.rule_book = rule_book(settings)
-        with app.state.session_factory() as session:
-            if not anyone_can_sign_in(session):
-                log.warning(
-                    "every API route but /healthz needs a user or a token, and there is none "
-                    "yet: add one with `backoffice users add NAME --role admin`"
-                )
+        try:
+            with app.state.session_factory() as session:
+                nobody = not anyone_can_sign_in(session)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            # Only advice is lost: requests answer 503 until the database is back.
+            log.warning("database unreachable at start-up (%s): serving anyway", describe(exc))
+            nobody = False
+        if nobody:
+            log.warning(
+                "every API route but /healthz needs a user or a token, and there is none "
+                "yet: add one with `backoffice users add NAME --role admin`"
+            )
         app.state.page_renderer = PageRenderer(
             settings.data_dir / "pages",
             processes=settings.render_processes,
@@ -84,6 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registers.router)
     app.include_router(audit.router)
     app.include_router(memories.router)
+    app.include_router(periods.router)
+    app.include_router(suppliers.router)
+    app.include_router(rates.router)
     app.include_router(schema.router)
     # Before the document page: `/review/failed` is not `/review/{document_id}`.
     app.include_router(web_failed.router)

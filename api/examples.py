@@ -32,6 +32,10 @@ from api.schemas import (
     ApprovalRefused,
     ApprovalStateOut,
     ApproveRequest,
+    BulkApproveItem,
+    BulkApproveOut,
+    BulkApproveRequest,
+    BulkApproveResult,
     CorrectionRequest,
     DocumentDetail,
     DocumentSummary,
@@ -172,6 +176,7 @@ _ENTRY = JournalEntryOut(
     document_id=123,
     voucher_number="PN2026/000041",
     entry_date=date(2026, 3, 5),
+    document_date=date(2026, 3, 5),
     posted_at=_RECEIVED.replace(minute=59),
     currency="VND",
     exchange_rate=Decimal(1),
@@ -291,6 +296,18 @@ REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", f"{_DOCUMENT}/approve"): _requests(
         version=("Approve the version reviewed", ApproveRequest(version=3))
     ),
+    ("POST", "/api/v1/approvals"): _requests(
+        selection=(
+            "Approve the documents selected in the queue, as reviewed",
+            BulkApproveRequest(
+                documents=[
+                    BulkApproveItem(id=123, version=3),
+                    BulkApproveItem(id=124, version=2),
+                    BulkApproveItem(id=125, version=5),
+                ]
+            ),
+        )
+    ),
     ("POST", f"{_DOCUMENT}/second-approval"): _requests(
         version=("Give the second approval to the version reviewed", ApproveRequest(version=4))
     ),
@@ -366,6 +383,40 @@ RESPONSES: dict[tuple[str, str], dict[int, Any]] = {
     ("POST", f"{_DOCUMENT}/line-items"): {201: _json(_detail(DocumentStatus.REVIEW, 4))},
     ("PATCH", _LINE_ITEM): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
     ("DELETE", _LINE_ITEM): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
+    ("POST", "/api/v1/approvals"): {
+        200: _json(
+            BulkApproveOut(
+                approved=1,
+                refused=2,
+                results=[
+                    BulkApproveResult(id=123, approved=True, status=DocumentStatus.POSTED),
+                    BulkApproveResult(
+                        id=124,
+                        approved=False,
+                        status=DocumentStatus.REVIEW,
+                        code="rules_failed",
+                        reason="document 124 fails 1 error rule(s): correct or reject it",
+                        failing=[
+                            RuleFailure(
+                                rule="invoice.totals_add_up",
+                                severity="error",
+                                message="subtotal + VAT (1080000) does not equal the total "
+                                "(1100000)",
+                            )
+                        ],
+                    ),
+                    BulkApproveResult(
+                        id=125,
+                        approved=False,
+                        status=DocumentStatus.APPROVED,
+                        code="second_approval_refused",
+                        reason="victor gave the first approval: the second must come from a "
+                        "different approver",
+                    ),
+                ],
+            )
+        ),
+    },
     ("POST", f"{_DOCUMENT}/approve"): {
         200: _json(_detail(DocumentStatus.POSTED, 4, _POSTED_HISTORY)),
         409: _json(_STALE),

@@ -24,6 +24,7 @@ from api.security import NO_CONTROL_PATTERN, control_character_at
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
 from pipeline.review import approval, failures
 from pipeline.review.approval import ApprovalPolicy, ApprovalState
+from pipeline.review.bulk import MAX_BATCH
 from pipeline.store.models import Document, DocumentStatus, JournalEntry
 
 T = TypeVar("T")
@@ -468,7 +469,15 @@ class JournalEntryOut(BaseModel):
     )
     document_id: int
     voucher_number: str = Field(description="`PN2026/000123`: one sequence per year.")
-    entry_date: date = Field(description="The accounting date: the invoice's issue date.")
+    entry_date: date = Field(
+        description="The accounting (posting) date, in an open month: the approval day, or "
+        "the invoice's date while its month is open when the service posts on document dates; "
+        "a reversal keeps its original's while that month is open. The voucher number follows "
+        "its year."
+    )
+    document_date: date | None = Field(
+        description="The invoice's issue date, whichever month the entry posted in."
+    )
     posted_at: UtcDateTime
     currency: str
     exchange_rate: MoneyOut | None = Field(
@@ -491,6 +500,7 @@ class JournalEntryOut(BaseModel):
             document_id=entry.document_id,
             voucher_number=entry.voucher_number,
             entry_date=entry.entry_date,
+            document_date=entry.document_date,
             posted_at=entry.posted_at,
             currency=entry.currency,
             exchange_rate=entry.exchange_rate,
@@ -528,3 +538,52 @@ class AckOut(BaseModel):
         description="Those not acknowledged before this request (empty on a repeat)."
     )
     pending: int = Field(description="Items of the feed the caller has still not acknowledged.")
+
+
+# --- bulk approval ---
+
+
+class BulkApproveItem(RequestBody):
+    id: int = Field(ge=1, le=2**31 - 1, description="The document's id.")
+    version: Version | None = Field(
+        default=None,
+        description="The `version` the caller saw; a document changed since is refused "
+        "(`stale_version`), the others go on.",
+    )
+
+
+class BulkApproveRequest(RequestBody):
+    documents: list[BulkApproveItem] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="The documents to approve, each checked as if approved alone (one "
+        "named twice is approved once, as first named).",
+    )
+
+
+class BulkApproveResult(BaseModel):
+    id: int
+    approved: bool
+    status: DocumentStatus | None = Field(
+        description="The document's status now (`posted`, `approved` awaiting a second "
+        "approval, `registered`...); null for a document that does not exist."
+    )
+    code: str | None = Field(
+        default=None,
+        description="Why it was not approved: `rules_failed`, `stale_version`, "
+        "`type_not_chosen`, `invalid_transition`, `second_approval_refused`, "
+        "`approver_role_needed`, `reviewer_role_needed`, `not_postable`, "
+        "`duplicate_invoice`, `document_not_found`, `changed_meanwhile`.",
+    )
+    reason: str | None = Field(default=None, description="The refusal in words.")
+    failing: list[RuleFailure] = Field(
+        default_factory=list, description="For `rules_failed`: the error rules that fail."
+    )
+
+
+class BulkApproveOut(BaseModel):
+    approved: int = Field(description="How many were approved.")
+    refused: int = Field(description="How many were not.")
+    results: list[BulkApproveResult] = Field(
+        description="One per document, in the order first named."
+    )

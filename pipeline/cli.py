@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from extractors.record import Record
     from pipeline.jobs.supervisor import Supervisor
+    from pipeline.ledger.periods import Month
     from rules.engine import RuleSet
 
 app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
@@ -49,6 +50,16 @@ memories_app = typer.Typer(
     help="Layout memories learned from reviewers' corrections.", no_args_is_help=True
 )
 app.add_typer(memories_app, name="memories")
+periods_app = typer.Typer(
+    help="Accounting periods: months closed to posting.", no_args_is_help=True
+)
+app.add_typer(periods_app, name="periods")
+suppliers_app = typer.Typer(
+    help="Supplier master data: codes, default accounts, payment terms.", no_args_is_help=True
+)
+app.add_typer(suppliers_app, name="suppliers")
+rates_app = typer.Typer(help="The exchange rate table.", no_args_is_help=True)
+app.add_typer(rates_app, name="rates")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 # A configuration mistake, as click exits on a mistaken command line.
@@ -345,6 +356,7 @@ def run(
     from pipeline.jobs.supervisor import ChildSpec, Supervisor
     from pipeline.jobs.worker import worker_specs
     from pipeline.store.migrate import upgrade
+    from pipeline.store.outage import Backoff, wait_out
 
     _logging()
     settings = get_settings()
@@ -354,7 +366,14 @@ def run(
         workers=max(1, settings.workers),
         api=(host or settings.api_host, port or settings.api_port),
     )
-    upgrade(settings.resolved_database_url)
+    # Started during a database outage (the server rebooting with this machine), the service
+    # waits for it as it would if the outage came later, instead of exiting.
+    wait_out(
+        lambda: upgrade(settings.resolved_database_url),
+        what="migrating the database at start-up",
+        log=logging.getLogger("backoffice.run"),
+        backoff=Backoff(maximum=5.0),
+    )
     settings.inbox.mkdir(parents=True, exist_ok=True)
     specs = [ChildSpec("watcher", watcher_main, (settings,))]
     if settings.webhook_url is not None:
@@ -778,7 +797,7 @@ def registers_purge(
 
 
 @contextmanager
-def _memory_session() -> Iterator[Session]:
+def _transaction() -> Iterator[Session]:
     """The service's database, in one transaction committed when the command succeeds."""
     from pipeline.store.db import make_engine, make_session_factory, transaction
 
@@ -815,7 +834,7 @@ def memories_list(
     weight (below 0.5 it is no longer used), where it was learned and by whom."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         rows = memories.list_memories(session, doc_type=doc_type, sender=sender, limit=limit)
     for row in rows:
         if as_json:
@@ -835,7 +854,7 @@ def memories_show(memory_id: MemoryId) -> None:
     """One memory in full, as JSON: where its field lies relative to its anchor words."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         row = memories.get_memory(session, memory_id=memory_id)
     if row is None:
         raise _no_memory(memory_id)
@@ -852,7 +871,7 @@ def memories_forget(
     """Delete a memory (audited): its sender's next documents are read generically again."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         forgotten = memories.forget_memory(session, memory_id=memory_id, actor=actor)
     if not forgotten:
         raise _no_memory(memory_id)
@@ -868,7 +887,7 @@ def memories_curve(
     most recent documents, oldest first; it falls as memories learn the sender's layouts."""
     from pipeline.review import memories
 
-    with _memory_session() as session:
+    with _transaction() as session:
         points = memories.learning_curve(session, sender=sender, limit=limit)
     if not points:
         typer.echo(f"no documents from {sender}", err=True)
@@ -903,3 +922,246 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+MonthArgument = Annotated[str, typer.Argument(help="The month, YYYY-MM (e.g. 2026-11).")]
+PeriodActor = Annotated[
+    str, typer.Option("--actor", help="Who does it, as the audit trail names them.")
+]
+
+
+@periods_app.command("list")
+def periods_list() -> None:
+    """Months posted into, closed or reopened, latest first: month, open/closed, by whom."""
+    from pipeline.ledger import periods
+
+    with _transaction() as session:
+        rows = periods.list_periods(session)
+        for row in rows:
+            state = "closed" if row.closed else "open"
+            who = f"\t{row.changed_by} {row.changed_at:%Y-%m-%d %H:%M}" if row.changed_at else ""
+            typer.echo(f"{row.year:04d}-{row.month:02d}\t{state}{who}")
+
+
+@periods_app.command("close")
+def periods_close(month: MonthArgument, actor: PeriodActor = CLI_ACTOR) -> None:
+    """Close a month (audited): nothing posts or reverses into it any more; a reversal of one
+    of its entries posts on the day it is made."""
+    from pipeline.ledger import periods
+
+    with _transaction() as session:
+        periods.close_month(session, month=_month(month), actor=actor)
+    typer.echo(f"{month} closed")
+
+
+@periods_app.command("reopen")
+def periods_reopen(month: MonthArgument, actor: PeriodActor = CLI_ACTOR) -> None:
+    """Reopen a closed month (audited)."""
+    from pipeline.ledger import periods
+
+    with _transaction() as session:
+        periods.reopen_month(session, month=_month(month), actor=actor)
+    typer.echo(f"{month} open")
+
+
+def _month(text: str) -> Month:
+    from pipeline.ledger.periods import InvalidPeriod, Month
+
+    try:
+        return Month.parse(text)
+    except InvalidPeriod as exc:
+        raise typer.BadParameter(str(exc), param_hint="MONTH") from exc
+
+
+@suppliers_app.command("list")
+def suppliers_list(
+    uncoded: Annotated[
+        bool, typer.Option("--uncoded", help="Only those waiting for a code, newest first.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Suppliers: tax code, code (- when uncoded), default account, payment terms, name."""
+    from pipeline.ledger import suppliers
+
+    with _transaction() as session:
+        for row in suppliers.list_suppliers(session, uncoded=uncoded, limit=limit):
+            if as_json:
+                fields = ("tax_id", "code", "name", "default_account", "payment_terms_days")
+                typer.echo(json.dumps({name: getattr(row, name) for name in fields}))
+                continue
+            terms = f"{row.payment_terms_days} d" if row.payment_terms_days is not None else "-"
+            typer.echo(
+                f"{row.tax_id}\t{row.code or '-'}\t{row.default_account or '-'}\t{terms}\t"
+                f"{row.name}"
+            )
+
+
+@suppliers_app.command("set")
+def suppliers_set(
+    tax_id: Annotated[str, typer.Argument(help="The supplier's tax code.")],
+    code: Annotated[str | None, typer.Option(help="Its code in the accounting software.")] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    account: Annotated[
+        str | None, typer.Option(help="Default expense account for lines no rule places.")
+    ] = None,
+    terms: Annotated[int | None, typer.Option(help="Payment terms in days.")] = None,
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Set a supplier's code, name, default account or terms (audited); adds it when new."""
+    from pydantic import ValidationError
+
+    from pipeline.ledger import suppliers
+    from pipeline.ledger.posting import current_mapping
+
+    given = {
+        "code": code,
+        "name": name,
+        "default_account": account,
+        "payment_terms_days": terms,
+    }
+    try:
+        changes = suppliers.SupplierChanges.model_validate(
+            {key: value for key, value in given.items() if value is not None}
+        )
+    except ValidationError as exc:
+        raise typer.BadParameter(exc.errors()[0]["msg"]) from exc
+    try:
+        with _transaction() as session:
+            row = suppliers.update_supplier(
+                session, tax_id=tax_id, changes=changes, actor=actor, mapping=current_mapping()
+            )
+            typer.echo(f"{row.tax_id}\t{row.code or '-'}\t{row.name}")
+    except (suppliers.SupplierError, suppliers.SupplierConflict) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
+
+@suppliers_app.command("import")
+def suppliers_import(
+    path: Annotated[Path, typer.Argument(help="CSV or XLSX.")],
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Import a supplier list (headers in Vietnamese or English), all or nothing: a refused
+    row is named with why, and nothing is imported (exit 1)."""
+    from pipeline.ledger import suppliers
+    from pipeline.ledger.posting import current_mapping
+
+    try:
+        with _transaction() as session:
+            try:
+                with path.open("rb") as stream:
+                    content = stream.read(suppliers.MAX_IMPORT_BYTES + 1)
+            except OSError as exc:
+                raise suppliers.SupplierError(f"{path}: {exc.strerror}") from exc
+            report = suppliers.import_suppliers(
+                session, content=content, filename=path.name, actor=actor, mapping=current_mapping()
+            )
+    except suppliers.SupplierError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for problem in report.problems:
+        typer.echo(f"row {problem.row}: {problem.problem}", err=True)
+    if report.problems:
+        typer.echo("nothing imported", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{report.created} added, {report.updated} changed, {report.unchanged} unchanged")
+
+
+_DAY = ["%Y-%m-%d"]
+RateSource = Annotated[
+    str, typer.Option("--source", help="Whose rates: the bank (VCB, BIDV, …), or manual.")
+]
+
+
+@rates_app.command("import")
+def rates_import(
+    path: Annotated[Path, typer.Argument(help="The bank's rate table, CSV or XLSX.")],
+    day: Annotated[
+        datetime | None,
+        typer.Option("--day", formats=_DAY, help="The rates' day, when the table has no date."),
+    ] = None,
+    source: RateSource = "bank",
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Import a bank's published rates (cash buying, transfer buying, selling), all or
+    nothing: a refused row is named with why, and nothing is imported (exit 1)."""
+    from pipeline.ledger import rates
+
+    try:
+        with _transaction() as session:
+            try:
+                with path.open("rb") as stream:
+                    content = stream.read(rates.MAX_IMPORT_BYTES + 1)
+            except OSError as exc:
+                raise rates.RateError(f"{path}: {exc.strerror}") from exc
+            report = rates.import_rates(
+                session,
+                content=content,
+                source=source,
+                actor=actor,
+                day=day.date() if day else None,
+            )
+    except rates.RateError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for problem in report.problems:
+        typer.echo(f"row {problem.row}: {problem.problem}", err=True)
+    if report.problems:
+        typer.echo("nothing imported", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{report.stored} rates stored, {report.unchanged} unchanged")
+
+
+@rates_app.command("set")
+def rates_set(
+    currency: Annotated[str, typer.Argument(help="USD, EUR, JPY, …")],
+    day: Annotated[datetime, typer.Argument(formats=_DAY, help="YYYY-MM-DD.")],
+    rate: Annotated[str, typer.Argument(help="Đồng per unit, e.g. 25400.5")],
+    kind: Annotated[str, typer.Option(help="sell, transfer or cash.")] = "sell",
+    source: RateSource = "manual",
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Enter one rate (audited)."""
+    from decimal import Decimal, InvalidOperation
+
+    from pipeline.ledger import rates
+
+    if kind not in rates.KINDS:
+        raise typer.BadParameter("sell, transfer or cash", param_hint="--kind")
+    try:
+        value = Decimal(rate)
+    except InvalidOperation as exc:
+        raise typer.BadParameter(f"{rate!r} is not a number", param_hint="RATE") from exc
+    try:
+        with _transaction() as session:
+            rates.set_rate(
+                session,
+                currency=currency,
+                day=day.date(),
+                kind=kind,
+                rate=value,
+                source=source,
+                actor=actor,
+            )
+    except rates.RateError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{currency.upper()} {day.date()} {kind} {value}")
+
+
+@rates_app.command("show")
+def rates_show(
+    currency: Annotated[str, typer.Argument(help="USD, EUR, JPY, …")],
+    day: Annotated[datetime, typer.Argument(formats=_DAY, help="YYYY-MM-DD.")],
+) -> None:
+    """The rate a foreign invoice of that day that prints none would be booked at (the kind
+    BACKOFFICE_EXCHANGE_RATE_KIND names); exit 1 when the table has none."""
+    from pipeline.ledger import rates
+
+    with _transaction() as session:
+        found = rates.rate_for(session, currency=currency, day=day.date())
+    if found is None:
+        typer.echo(f"no rate of {currency.upper()} for {day.date()}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{found.rate}\t{found.label()}")

@@ -30,6 +30,7 @@ def build_watcher(settings: Settings) -> InboxWatcher:
         polling_interval=settings.polling_interval,
         rescan_interval=settings.rescan_interval,
         incomplete_max_wait=settings.incomplete_max_wait,
+        heartbeat_seconds=settings.heartbeat_seconds,
     )
 
 

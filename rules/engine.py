@@ -7,7 +7,9 @@ A rule, as written in a pack (see `rules/loader.py` for the file format):
       severity: error                    # error | warning | info
       when: subtotal != null and vat_amount != null and total != null   # optional
       check: $abs(subtotal + vat_amount - total) <= $params.tolerance
-      message: "{subtotal} + VAT {vat_amount} = {subtotal + vat_amount}, but total is {total}"
+      message:                           # per language; a plain string is English
+        en: "{subtotal} + VAT {vat_amount} = {subtotal + vat_amount}, but total is {total}"
+        vi: "{subtotal} + thuế {vat_amount} = {subtotal + vat_amount}, nhưng tổng là {total}"
       params: {tolerance: 1}             # optional; numbers, strings, booleans, lists of text
       values: {age_days: "$days_between(issue_date, $today())"}   # optional, stored with it
       flag: urgent                       # optional: urgent | legal_review, when it fails
@@ -30,6 +32,11 @@ the same names (`{{` and `}}` are literal braces). A result's `values` are the r
 values and, when it fails, each value its message names: what a reviewer's screen highlights.
 A rule that cannot be evaluated (null arithmetic, say) fails with a message saying so and
 naming its null fields; it never stops the other rules.
+
+A message is written per language (`en`, and `vi` for the Vietnamese pages). A result's
+`message` is the English one, as the API and the records have always carried it; the values
+each language's placeholders name are all kept in its `values`, so the review page writes the
+reviewer's language from the same result (`CompiledRule.templates` gives the page the parts).
 """
 
 from __future__ import annotations
@@ -45,11 +52,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import rule_engine
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -110,6 +118,29 @@ class Example(BaseModel):
         return self.passes or self.fails or self.skips or {}
 
 
+MessageLang = Literal["en", "vi"]
+
+
+class Messages(BaseModel):
+    """A failing rule's message in each language the pages speak; English is required (it is
+    the message the API and the records carry), Vietnamese falls back to it when absent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    en: str = Field(min_length=1)
+    vi: str | None = Field(default=None, min_length=1)
+
+    def texts(self) -> dict[MessageLang, str]:
+        texts: dict[MessageLang, str] = {"en": self.en}
+        if self.vi is not None:
+            texts["vi"] = self.vi
+        return texts
+
+
+def _english_if_plain(value: Any) -> Any:
+    return {"en": value} if isinstance(value, str) else value
+
+
 class Rule(BaseModel):
     """One rule as written in a pack."""
 
@@ -120,7 +151,8 @@ class Rule(BaseModel):
     severity: Severity
     when: str | None = None
     check: str
-    message: str = Field(min_length=1)
+    # A plain string is the English message (packs written before messages had languages).
+    message: Annotated[Messages, BeforeValidator(_english_if_plain)]
     # StrictBool first: a lax bool would swallow `tolerance: 1` as True.
     params: dict[str, ParamValue] = Field(default_factory=dict)
     values: dict[str, str] = Field(default_factory=dict)
@@ -130,6 +162,11 @@ class Rule(BaseModel):
     @property
     def doc_type(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def messages(self) -> dict[MessageLang, str]:
+        """The message in each language it is written in; English always."""
+        return self.message.texts()
 
 
 class RuleOutcome(BaseModel):
@@ -155,12 +192,22 @@ class CompiledRule:
     rule: Rule
     when: rule_engine.Rule | None
     check: rule_engine.Rule
-    message: _Template
+    message: _Template  # the English one, which results carry as their `message`
     values: tuple[tuple[str, rule_engine.Rule], ...]
     fields: tuple[str, ...]  # the record fields it reads, to name the null ones when it errs
     line: int  # where it is written, for errors about it
     source: Path
     example_lines: tuple[int, ...] = ()  # where each of its examples is written
+    # The message in the other languages it is written in (English is `message`).
+    translations: Mapping[str, _Template] = field(default_factory=dict)
+
+    def templates(self) -> dict[str, list[str | dict[str, str]]]:
+        """Each language's message as the page writes it from a result: literal text, and
+        `{"value": <expression>}` for each placeholder, named as in the result's `values`."""
+        return {
+            lang: template.described()
+            for lang, template in {"en": self.message, **self.translations}.items()
+        }
 
     def decide(self, data: Mapping[str, Any]) -> bool | None:
         """Whether the record passes; None when the rule does not apply. Raises whatever the
@@ -182,6 +229,9 @@ class CompiledRule:
         if passed:
             return self._outcome(True, self.rule.description, values)
         message, named = self.message.render(data)
+        # The other languages' placeholders too, so a page can write the message in them.
+        for translation in self.translations.values():
+            named = translation.render(data)[1] | named
         return self._outcome(False, message, named | values)
 
     def _outcome(self, passed: bool, message: str, values: dict[str, str]) -> RuleOutcome:
@@ -311,6 +361,9 @@ class _Template:
                 text.append(named[source])
         return "".join(text), named
 
+    def described(self) -> list[str | dict[str, str]]:
+        return [part if isinstance(part, str) else {"value": part[0]} for part in self.parts]
+
 
 def _show(expression: rule_engine.Rule, data: Mapping[str, Any]) -> str:
     try:
@@ -390,7 +443,11 @@ def compile_rule(
     )
     when = _condition(rule.when, "when", context) if rule.when is not None else None
     check = _condition(rule.check, "check", context)
-    message = _template(rule.message, context)
+    texts = rule.messages
+    message = _template(texts["en"], context)
+    translations: dict[str, _Template] = {
+        lang: _template(text, context) for lang, text in texts.items() if lang != "en"
+    }
     values = tuple(
         (name, _expression(text, f"values.{name}", context)) for name, text in rule.values.items()
     )
@@ -406,6 +463,7 @@ def compile_rule(
         line=line,
         source=source,
         example_lines=example_lines,
+        translations=translations,
     )
 
 

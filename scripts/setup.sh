@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
 
+# libreoffice-writer-nogui: the review page shows a Word original's pages by converting it
+# to PDF (pipeline/review/pages.py); without it the page says so instead
 packages=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
-          fonts-dejavu-core)
+          fonts-dejavu-core libreoffice-writer-nogui)
 if [ "$profile" = test ]; then
     # fonts-liberation2: the contract generator sets some layouts in Liberation Serif/Sans,
     # as Word documents often are

@@ -29,6 +29,9 @@ from api.schemas import (
     UNREADABLE_BODY,
     ApprovalRefused,
     ApproveRequest,
+    BulkApproveOut,
+    BulkApproveRequest,
+    BulkApproveResult,
     CorrectionRequest,
     DocumentDetail,
     DocumentSummary,
@@ -48,9 +51,9 @@ from api.schemas import (
     VersionRequest,
 )
 from pipeline.ledger import posting
-from pipeline.review import approval, changes, checking, documents, failures
+from pipeline.review import bulk, changes, checking, documents, failures
 from pipeline.review.approval import ApprovalPolicy
-from pipeline.store.models import Document, DocumentStatus
+from pipeline.store.models import Document, DocumentStatus, Role
 
 router = APIRouter(prefix="/api/v1", tags=["documents"], responses=AUTH_RESPONSES)
 
@@ -422,32 +425,80 @@ def approve(
 
     A document of type `unknown` is refused with 422 `type_not_chosen`: choose its type
     (`POST /documents/{id}/type`) and it is read again as that type."""
-    document = documents.get_document(session, document_id=document_id)
-    if body is not None and body.version is not None and body.version != document.version:
-        raise checking.StaleVersion(document, body.version)
-    if document.status is DocumentStatus.REVIEW:
-        # Before the rules: an unknown document has none worth reporting.
-        approval.check_type_chosen(document)
-        outcomes = checking.recheck(session, document=document, rules=rules)
-        failing = checking.failing_errors(outcomes)
-        if failing:
-            session.commit()  # the fresh results are kept for the reviewer
-            refusal = ApprovalRefused(
-                detail=f"document {document_id} fails {len(failing)} error rule(s): "
-                "correct or reject it",
-                failing=[
-                    RuleFailure(rule=o.rule, severity=o.severity, message=o.message)
-                    for o in failing
-                ],
-            )
-            return JSONResponse(
-                refusal.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-            )
-    document = posting.approve(
-        session, document_id=document_id, actor=principal.name, policy=policy
+    failing = bulk.approve_checked(
+        session,
+        document_id=document_id,
+        version=body.version if body is not None else None,
+        actor=principal.name,
+        rules=rules,
+        policy=policy,
+    )
+    session.commit()  # refused by the rules: their fresh results are kept for the reviewer
+    if failing:
+        refusal = ApprovalRefused(
+            detail=f"document {document_id} fails {len(failing)} error rule(s): "
+            "correct or reject it",
+            failing=[
+                RuleFailure(rule=o.rule, severity=o.severity, message=o.message) for o in failing
+            ],
+        )
+        return JSONResponse(refusal.model_dump(), status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return _fresh(session, document_id, policy)
+
+
+# Not `/documents/approve`: that path is also `/documents/{document_id}` (GET, PATCH), so a
+# client asking it the wrong method would be told of methods this route does not have.
+@router.post(
+    "/approvals",
+    response_model=BulkApproveOut,
+    responses=UNREADABLE_BODY
+    | {
+        422: {
+            "model": ValidationProblem,
+            "description": "A malformed body: no documents, more than 200, or one named twice.",
+        }
+    },
+)
+def approve_many(
+    body: BulkApproveRequest,
+    session: SessionDep,
+    policy: PolicyDep,
+    rules: RulesDep,
+    principal: QueueReader,
+) -> BulkApproveOut:
+    """Approve the selected documents, each as if approved alone: its `version` (when
+    given), a type chosen, the rules run again with no failing error, segregation of duties,
+    postable. One refused does not hold back the others: the answer says, per document and
+    in the order asked, whether it was approved and why not (`code`, `reason`, the failing
+    rules). A document in review gets a reviewer's approval; an invoice awaiting its second
+    approval gets an approver's second approval (refused to whoever gave the first or
+    changed an amount). 200 even when none was approved."""
+    outcomes = bulk.approve_many(
+        session,
+        wanted=[bulk.Wanted(item.id, item.version) for item in body.documents],
+        actor=principal.name,
+        may_approve=principal.has_role(Role.REVIEWER),
+        may_second=principal.has_role(Role.APPROVER),
+        rules=rules,
+        policy=policy,
     )
     session.commit()
-    return _fresh(session, document.id, policy)
+    results = [
+        BulkApproveResult(
+            id=outcome.document_id,
+            approved=outcome.approved,
+            status=outcome.status,
+            code=outcome.code,
+            reason=outcome.reason,
+            failing=[
+                RuleFailure(rule=o.rule, severity=o.severity, message=o.message)
+                for o in outcome.failing
+            ],
+        )
+        for outcome in outcomes
+    ]
+    approved = sum(result.approved for result in results)
+    return BulkApproveOut(approved=approved, refused=len(results) - approved, results=results)
 
 
 @router.post(

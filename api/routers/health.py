@@ -51,6 +51,11 @@ class Readiness(BaseModel):
         description="How long the longest-waiting queued document has waited; null when none "
         "waits or the database cannot be read."
     )
+    inbox_scanned_seconds_ago: float | None = Field(
+        default=None,
+        description="How long ago an inbox watcher last looked at the inbox; null when none "
+        "runs (an API-only deployment) or the database cannot be read.",
+    )
     disk_free_bytes: int = Field(description="Free space where blobs (and SQLite) are kept.")
 
 
@@ -76,13 +81,14 @@ def readyz(session: SessionDep, settings: SettingsDep, response: Response) -> Re
     problems: list[str] = []
     database: Literal["ok", "unreachable"] = "ok"
     alive = waiting = None
-    oldest_seconds = None
+    oldest_seconds = scanned_seconds = None
     now = utcnow()
     window = max(ALIVE_HEARTBEATS * settings.heartbeat_seconds, ALIVE_MIN_SECONDS)
     try:
         alive = len(queue.live_workers(session, seen_since=now - timedelta(seconds=window)))
         waiting = queue.count_waiting(session)
         oldest = queue.oldest_waiting(session)
+        scanned = queue.last_inbox_scan(session)
     except Exception as exc:  # noqa: BLE001 - any failure to read means "not reachable"
         database = "unreachable"
         problems.append(f"database unreachable: {describe(exc)}")
@@ -93,6 +99,14 @@ def readyz(session: SessionDep, settings: SettingsDep, response: Response) -> Re
             oldest_seconds = round(max(0.0, (now - oldest).total_seconds()), 1)
         if alive == 0:
             problems.append(f"no worker said it was alive in the last {window:.0f} s")
+        if scanned is not None:
+            scanned = scanned if scanned.tzinfo is not None else scanned.replace(tzinfo=UTC)
+            scanned_seconds = round(max(0.0, (now - scanned).total_seconds()), 1)
+            stale = max(ALIVE_HEARTBEATS * settings.heartbeat_seconds, settings.inbox_stale_seconds)
+            if scanned_seconds > stale:
+                problems.append(
+                    f"the inbox watcher has not looked at the inbox for {scanned_seconds:.0f} s"
+                )
     free = _free_bytes(settings)
     if free < MIN_FREE_BYTES:
         problems.append(f"disk full: {free} bytes free for blobs and data")
@@ -105,6 +119,7 @@ def readyz(session: SessionDep, settings: SettingsDep, response: Response) -> Re
         workers_alive=alive,
         waiting_jobs=waiting,
         oldest_waiting_seconds=oldest_seconds,
+        inbox_scanned_seconds_ago=scanned_seconds,
         disk_free_bytes=free,
     )
 

@@ -1,21 +1,28 @@
-"""A document's original as it was dropped, and its pages as images for the review screen."""
+"""A document's original as it was dropped, its pages as images for the review screen, and
+an e-invoice XML shown as the invoice it states."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from api.deps import AUTH_RESPONSES, DocumentReader, SessionDep, SettingsDep, visible_document
 from api.schemas import Problem, ValidationProblem
+from api.web_labels import FIELD_LABELS, LABELS, number, pick_lang
+from extractors.readers.einvoice import invoice_fields
 from pipeline.intake.blobs import BlobStore
 from pipeline.review.pages import (
     MAX_SCALE,
@@ -48,6 +55,18 @@ UNTRUSTED_CONTENT = {
     "X-Content-Type-Options": "nosniff",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+# The e-invoice view is framed by the review page (this origin only) and holds no script:
+# its own styles inline, nothing else loads, and it runs sandboxed like an original.
+EINVOICE_VIEW = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'self'; sandbox",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "private, no-cache",
+}
+_templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+_templates.env.filters["number"] = number
 
 
 class PageOut(BaseModel):
@@ -113,17 +132,73 @@ def pages(
     session: SessionDep,
     settings: SettingsDep,
     principal: DocumentReader,
-) -> PagesOut:
-    """Every page's size, for drawing provenance boxes over page images. A Word or XML
-    original has no pages to show: 404."""
+) -> PagesOut | JSONResponse:
+    """Every page's size, for drawing provenance boxes over page images. A Word original's
+    pages are LibreOffice's layout of it (converted once, then cached); without LibreOffice
+    on the server, 404 with `code` `no_converter`. An XML original has no pages: 404 (its
+    invoice is shown by `/einvoice`)."""
     document = visible_document(session, document_id, principal)
     renderer: PageRenderer = request.app.state.page_renderer
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.blob_sha256)
     try:
         sizes = renderer.sizes(blob, sha256=document.blob_sha256, media_type=document.media_type)
     except (NoPageImages, FileNotFoundError) as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, _why(exc)) from exc
+        code = exc.code if isinstance(exc, NoPageImages) else "original_missing"
+        return JSONResponse(
+            {"detail": _why(exc), "code": code}, status_code=status.HTTP_404_NOT_FOUND
+        )
     return PagesOut(pages=[PageOut(**vars(size)) for size in sizes])
+
+
+@router.get(
+    "/documents/{document_id}/einvoice",
+    # Not HTMLResponse: its refusals are JSON, which the route's class would document as HTML.
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/html": {}},
+            "description": "The invoice as a page: seller, buyer, form, series, number and "
+            "date, lines and totals, as the XML states them. No script; a sandboxing "
+            "Content-Security-Policy that lets only this site's pages frame it.",
+        },
+        **_NOT_FOUND,
+    },
+)
+def einvoice_view(
+    document_id: DocumentId,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: DocumentReader,
+    lang: Annotated[str | None, Query(max_length=2)] = None,
+) -> HTMLResponse:
+    """An e-invoice XML original shown as the invoice, read from the XML itself (the legal
+    original, not the record a reviewer may have corrected); 404 for any other original."""
+    document = visible_document(session, document_id, principal)
+    if document.media_type != "application/xml":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the original is not an e-invoice XML")
+    path = BlobStore(settings.resolved_blob_dir).path_for(document.blob_sha256)
+    if not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the original is missing from the store")
+    try:
+        root = SafeET.parse(path, forbid_dtd=True).getroot()
+    except (DefusedXmlException, ET.ParseError) as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"the XML cannot be read ({exc})") from exc
+    if root.tag.rsplit("}", 1)[-1] != "HDon":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "the XML is not a Vietnamese e-invoice")
+    chosen = pick_lang(lang, request.cookies.get("bo_lang"), request.headers.get("accept-language"))
+    return _templates.TemplateResponse(
+        request,
+        "einvoice.html",
+        {
+            "invoice": invoice_fields(root),
+            "filename": document.filename,
+            "lang": chosen,
+            "t": LABELS[chosen],
+            "f": FIELD_LABELS[chosen],
+        },
+        headers=EINVOICE_VIEW,
+    )
 
 
 @router.get(

@@ -27,13 +27,22 @@ from api.deps import (
     SESSION_COOKIE,
     PolicyDep,
     Principal,
+    RulesDep,
     SessionDep,
     get_principal,
     sign_in_allowed,
     visible_document,
 )
 from api.schemas import DocumentDetail
-from api.web_labels import FIELD_LABELS, LABELS, LANGS, Lang, number, pick_lang
+from api.web_labels import (
+    FIELD_LABELS,
+    LABELS,
+    LANGS,
+    Lang,
+    field_label,
+    number,
+    pick_lang,
+)
 from extractors.record import FIELDS_BY_TYPE, IsoDate, LineItem, Money, YearMonth
 from pipeline.doc_types import spec_of
 from pipeline.review import checking, memories
@@ -244,6 +253,7 @@ class FieldRow(BaseModel):
     """One value of the record as the form shows it."""
 
     path: str  # as confidence and provenance name it: `seller.tax_id`, `parties[0].name`
+    label: str  # what the page calls it, in the reviewer's language
     kind: str  # money, date, month, number, bool, list or text: how the page reads it back
     value: Any
     confidence: float | None
@@ -305,6 +315,7 @@ def document_page(
     request: Request,
     session: SessionDep,
     policy: PolicyDep,
+    rules: RulesDep,
     document_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
     lang: LangQuery = None,
 ) -> HTMLResponse:
@@ -320,6 +331,7 @@ def document_page(
     rows = [
         FieldRow(
             path=path,
+            label=field_label(path, chosen, detail.doc_type),
             kind=kind,
             value=value,
             confidence=detail.confidence.get(path),
@@ -338,6 +350,8 @@ def document_page(
         rows=rows,
         field_labels=FIELD_LABELS[chosen],
         line_columns=LINE_COLUMNS if spec_of(detail.doc_type).line_items else (),
+        line_headers=[field_label(f"line_items.{column}", chosen) for column in LINE_COLUMNS],
+        rule_messages=_rule_messages(rules, detail.doc_type),
         low=LOW_CONFIDENCE,
         previous_id=previous_id,
         next_id=next_id,
@@ -354,6 +368,14 @@ def document_page(
         # The types a reviewer may choose: the reassign-type API's.
         doc_types=typing.get_args(ReassignableType),
     )
+
+
+def _rule_messages(rules: RulesDep, doc_type: str | None) -> dict[str, Any]:
+    """Each rule of the type's pack, its message in each language as parts the page fills
+    from a result's `values`: results carry the English message, the page shows the
+    reviewer's language."""
+    pack = rules.packs.get(doc_type or "")
+    return {rule.rule.id: rule.templates() for rule in (pack.rules if pack else ())}
 
 
 class LearnedNote(BaseModel):

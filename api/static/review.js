@@ -6,6 +6,10 @@
 (() => {
   const root = document.getElementById("review");
   const labels = JSON.parse(document.getElementById("labels").textContent);
+  // What the page calls each field (by path without list indices) and each rule's message
+  // per language, as parts filled from a result's `values` (see rules/engine.py).
+  const fieldLabels = JSON.parse(document.getElementById("field-labels").textContent);
+  const ruleMessages = JSON.parse(document.getElementById("rule-messages").textContent);
   const lang = document.body.dataset.lang;
   const low = Number(root.dataset.low);
   const documentUrl = `/api/v1/documents/${root.dataset.id}`;
@@ -34,6 +38,57 @@
     return compact.split(group).join("").replace(point, ".");
   }
 
+  // The amount as typed, checked: in Vietnamese `1.234.567`, `1.234.567,5` or `1234567`; in
+  // English `1,234,567.5` or `1234567.5`. Null for anything else, which the page refuses in
+  // words before sending.
+  function checkedNumber(text) {
+    const compact = text.replace(/[\s\u00a0]/g, "");
+    const grouped = lang === "vi" ? /^-?\d{1,3}(\.\d{3})+(,\d+)?$/ : /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
+    const plain = lang === "vi" ? /^-?\d+(,\d+)?$/ : /^-?\d+(\.\d+)?$/;
+    if (!grouped.test(compact) && !plain.test(compact)) return null;
+    return parseNumber(compact);
+  }
+
+  // --- dates: dd/mm/yyyy on the Vietnamese pages, YYYY-MM-DD on the English ones; either
+  // is accepted on both (day first: these are Vietnamese offices). The API keeps ISO dates.
+
+  function formatDate(iso) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso));
+    if (!match || lang !== "vi") return String(iso);
+    return `${match[3]}/${match[2]}/${match[1]}`;
+  }
+
+  function formatMonth(iso) {
+    const match = /^(\d{4})-(\d{2})$/.exec(String(iso));
+    if (!match || lang !== "vi") return String(iso);
+    return `${match[2]}/${match[1]}`;
+  }
+
+  // `05/03/2026`, `5/3/2026`, `05-03-2026`, `05.03.2026` or `2026-03-05` as `2026-03-05`;
+  // null for anything else or a day the calendar does not have (31/02).
+  function parseDate(text) {
+    let day, month, year;
+    let match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+    if (match) [, day, month, year] = match.map(Number);
+    else if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text))) [, year, month, day] = match.map(Number);
+    else return null;
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+      return null;
+    }
+    return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  }
+
+  function parseMonth(text) {
+    let month, year;
+    let match = /^(\d{1,2})[/.-](\d{4})$/.exec(text);
+    if (match) [, month, year] = match.map(Number);
+    else if ((match = /^(\d{4})-(\d{1,2})$/.exec(text))) [, year, month] = match.map(Number);
+    else return null;
+    if (month < 1 || month > 12) return null;
+    return `${year}-${String(month).padStart(2, "0")}`;
+  }
+
   // --- paths: `seller.tax_id`, `parties[0].name` --------------------------------------------
 
   const tokens = (path) => path.match(/[^.[\]]+/g).map((t) => (/^\d+$/.test(t) ? Number(t) : t));
@@ -47,22 +102,102 @@
     return value === undefined ? null : value;
   }
 
-  function display(kind, value) {
+  // What the page calls a path: `Bên 2 · Tên` for `parties[1].name` (as api/web_labels.py
+  // `field_label` does for the form).
+  function fieldName(path) {
+    const key = path.replace(/\[\d+\]/g, "");
+    const name = fieldLabels[`${record.doc_type}:${key}`] || fieldLabels[key];
+    if (!name) return path;
+    const item = /\[(\d+)\]/.exec(path);
+    if (!item) return name;
+    const group = path.slice(0, item.index);
+    return `${fieldLabels[group] || group} ${Number(item[1]) + 1} · ${name}`;
+  }
+
+  // A coded value (a clause, a payment method, a party's role) by its name in the page's
+  // language, and a name typed back as its code; anything else as it is.
+  const valueName = (key, code) => fieldLabels[`${key}=${code}`] || code;
+
+  function valueCode(key, text) {
+    const prefix = `${key}=`;
+    const wanted = text.toLocaleLowerCase();
+    const found = Object.keys(fieldLabels).find((name) =>
+      name.startsWith(prefix) && fieldLabels[name].toLocaleLowerCase() === wanted);
+    return found ? found.slice(prefix.length) : text;
+  }
+
+  function display(kind, value, path = "") {
     if (value === null || value === undefined) return "";
+    const key = path.replace(/\[\d+\]/g, "");
     if (kind === "money") return formatNumber(value);
-    if (kind === "list") return value.join("; ");
+    // Counts and years: the decimal sign of the page's language, no grouping (2019, not 2.019).
+    if (kind === "number") return lang === "vi" ? String(value).replace(".", ",") : String(value);
+    if (kind === "date") return formatDate(value);
+    if (kind === "month") return formatMonth(value);
+    if (kind === "list") return value.map((item) => valueName(key, item)).join("; ");
+    if (kind === "text") return valueName(key, String(value));
     return String(value);
   }
 
+  // The value to send, or the problem with what was typed, in words.
   function readBack(input) {
     const text = input.value.trim();
-    switch (input.dataset.kind) {
-      case "money": return parseNumber(text);
-      case "bool": return text === "true";
-      case "number": return text === "" ? null : Number(parseNumber(text));
-      case "list": return text.split(";").map((s) => s.trim()).filter((s) => s !== "");
-      default: return text === "" ? null : text;
+    const kind = input.dataset.kind;
+    const key = (input.dataset.path || "").replace(/\[\d+\]/g, "");
+    if (text === "" && ["money", "number", "date", "month"].includes(kind)) return { value: null };
+    switch (kind) {
+      case "money": {
+        const value = checkedNumber(text);
+        return value === null ? { problem: labels.bad_number } : { value };
+      }
+      case "number": {
+        const value = checkedNumber(text);
+        return value === null ? { problem: labels.bad_number } : { value: Number(value) };
+      }
+      case "date": {
+        const value = parseDate(text);
+        return value === null ? { problem: labels.bad_date } : { value };
+      }
+      case "month": {
+        const value = parseMonth(text);
+        return value === null ? { problem: labels.bad_month } : { value };
+      }
+      case "bool": return { value: text === "true" };
+      case "list": {
+        const items = text.split(";").map((s) => s.trim()).filter((s) => s !== "");
+        return { value: items.map((item) => valueCode(key, item)) };
+      }
+      default: return { value: text === "" ? null : valueCode(key, text) };
     }
+  }
+
+  // A 422's list of values that do not fit, in words (pydantic's own text would show a
+  // regular expression): each value by the name the form gives it.
+  const PROBLEM_WORDS = {
+    int_parsing: "bad_whole",
+    int_from_float: "bad_whole",
+    float_parsing: "bad_number",
+    decimal_parsing: "bad_number",
+    literal_error: "bad_choice",
+    enum: "bad_choice",
+    extra_forbidden: "unknown_field",
+  };
+
+  function problemWords(data) {
+    if (!data || !Array.isArray(data.detail)) return problemText(data);
+    return data.detail.map((problem) => {
+      const loc = (problem.loc || []).filter((part) => !["body", "fields", "changes", "item"].includes(part));
+      const path = loc.reduce((text, part) =>
+        (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${part}` : part), "");
+      const input = [...document.querySelectorAll(".field")].find((i) => i.dataset.path === path);
+      let key = PROBLEM_WORDS[problem.type] || "bad_value";
+      if (problem.type === "string_pattern_mismatch") {
+        const kind = input ? input.dataset.kind : "";
+        key = { date: "bad_date", month: "bad_month", money: "bad_number", number: "bad_number" }[kind] ||
+          (/date$|deadline$|_date$/.test(path) ? "bad_date" : "bad_value");
+      }
+      return `${path ? fieldName(path) : ""}${path ? ": " : ""}${labels[key]}`;
+    }).join(" ");
   }
 
   // --- rendering from the record -------------------------------------------------------------
@@ -154,6 +289,45 @@
 
   const ORDER = { error: 0, warning: 1, info: 2 };
 
+  // Expressions whose values are amounts, shown as the office writes numbers.
+  const AMOUNT = /^(subtotal|vat_amount|total|total_value|\$line_sum\(\)|\$line_vat\(\)|\$words_to_amount\(.*\)|\$params\.limit)$|[+*/]/;
+
+  function shownValue(expression, text) {
+    if (text === "(missing)") return labels.value_missing;
+    if (expression === "$missing()") return text.split(", ").map(fieldName).join(", ");
+    const coded = ["clauses", "sensitive_data"].find((key) => new RegExp(`\\b${key}\\b`).test(expression));
+    if (coded) return text.split(", ").map((item) => valueName(coded, item)).join(", ");
+    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text);
+    if (AMOUNT.test(expression)) return formatNumber(text);
+    return text;
+  }
+
+  function filled(parts, values, show) {
+    let text = "";
+    for (const part of parts) {
+      if (typeof part === "string") text += part;
+      else if (values[part.value] === undefined) return null;
+      else text += show(part.value, values[part.value]);
+    }
+    return text;
+  }
+
+  // A failing rule's message in the reviewer's language: written from the rule's template
+  // and the values the result names, when the English template gives back exactly the
+  // message the server wrote (so the result is this rule's message, not one that could not
+  // be checked); otherwise the server's text as it is.
+  function ruleMessage(rule, message = rule.message) {
+    const templates = ruleMessages[rule.rule];
+    const values = rule.values || {};
+    if (templates && templates.en && filled(templates.en, values, (_, text) => text) === message) {
+      const local = templates[lang] && filled(templates[lang], values, shownValue);
+      if (local) return local;
+    }
+    const unchecked = /^could not be checked (.*)$/.exec(message);
+    if (unchecked && lang !== "en") return `${labels.rule_unchecked} ${unchecked[1]}`;
+    return message;
+  }
+
   function renderRules() {
     const list = document.getElementById("rules");
     list.replaceChildren();
@@ -171,11 +345,13 @@
       li.dataset.rule = rule.rule;
       li.className = `${rule.passed ? "passed" : "failed"} ${rule.severity}`;
       const state = document.createElement("b");
-      state.textContent = rule.passed ? labels.passed : `${labels.failed} (${rule.severity})`;
+      const severity = labels[`severity_${rule.severity}`] || rule.severity;
+      state.textContent = rule.passed ? labels.passed : `${labels.failed} (${severity})`;
       const name = document.createElement("code");
       name.textContent = rule.rule;
+      name.translate = false;  // an identifier, the same in every language
       li.append(state, " ", name);
-      if (!rule.passed && rule.message) li.append(" — ", rule.message);
+      if (!rule.passed && rule.message) li.append(" — ", ruleMessage(rule));
       list.append(li);
     }
   }
@@ -201,7 +377,7 @@
         input.dataset.kind = money ? "money" : "text";
         input.dataset.line = String(index);
         input.dataset.key = column;
-        input.setAttribute("aria-label", path);
+        input.setAttribute("aria-label", `${labels.line_item} ${index + 1} · ${fieldName(`line_items.${column}`)}`);
         input.autocomplete = "off";
         input.value = display(input.dataset.kind, item[column]);
         const confidence = record.confidence[path];
@@ -300,14 +476,16 @@
 
   function render() {
     document.getElementById("version").textContent = record.version;
-    document.getElementById("status").textContent = record.status;
+    const status = document.getElementById("status");
+    status.textContent = labels[`status_${record.status}`] || record.status;
+    status.dataset.status = record.status;
     renderApproval();
     renderActions();
     renderRules();
     for (const input of document.querySelectorAll("#fields .field")) {
       const value = valueAt(input.dataset.path);
       if (input.dataset.kind === "bool") input.value = value ? "true" : "false";
-      else input.value = display(input.dataset.kind, value);
+      else input.value = display(input.dataset.kind, value, input.dataset.path);
       markConfidence(input.closest("tr"), input.dataset.path);
       markLearned(input);
     }
@@ -405,23 +583,34 @@
     } else if (result.status === 403) {
       say(`${labels.not_allowed} ${problemText(result.data)}`, "error");
     } else if (result.status === 409) {
-      say(`${labels.stale} (${problemText(result.data)})`, "error");
+      // The label says it all; the server's English detail only on English pages.
+      say(lang === "en" ? `${labels.stale} (${problemText(result.data)})` : labels.stale, "error");
     } else if (result.status === 422 && result.data && result.data.failing) {
       record.rules = record.rules.map((rule) => ({
         ...rule,
         passed: rule.passed && !result.data.failing.some((f) => f.rule === rule.rule),
       }));
       renderRules();
-      say(`${labels.refused} ${result.data.failing.map((f) => f.message).join("; ")}`, "error");
+      // Written in the reviewer's language from the values this page last had for the rule.
+      const known = Object.fromEntries(record.rules.map((rule) => [rule.rule, rule]));
+      const messages = result.data.failing.map((f) => ruleMessage(known[f.rule] || f, f.message));
+      say(`${labels.refused} ${messages.join("; ")}`, "error");
     } else if (result.status === 422) {
-      say(`${labels.invalid} ${problemText(result.data)}`, "error");
+      say(`${labels.invalid} ${problemWords(result.data)}`, "error");
     } else {
       say(`${labels.error} ${result.status} ${problemText(result.data)}`, "error");
     }
   }
 
   async function save(input) {
-    const value = readBack(input);
+    const typed = readBack(input);
+    if (typed.problem) {
+      const name = input.dataset.line !== undefined
+        ? fieldName(`line_items.${input.dataset.key}`) : fieldName(input.dataset.path);
+      say(`${labels.invalid} ${name}: ${typed.problem}`, "error");
+      return;
+    }
+    const value = typed.value;
     let result;
     if (input.dataset.line !== undefined) {
       result = await api("PATCH", `${documentUrl}/line-items/${input.dataset.line}`, {
@@ -552,6 +741,23 @@
     linesTable.addEventListener("click", (event) => {
       const remove = event.target.closest && event.target.closest("button.remove-line");
       if (remove) removeLine(Number(remove.dataset.line));
+    });
+  }
+  // The date picker beside each date field: it opens on the field's date, and the chosen
+  // day is written into the field in the page's form and saved.
+  for (const button of document.querySelectorAll("button.pick-date")) {
+    const input = document.getElementById(button.dataset.for);
+    const picker = document.querySelector(`input.date-picker[data-for="${button.dataset.for}"]`);
+    button.addEventListener("click", () => {
+      picker.value = parseDate(input.value.trim()) || "";
+      if (typeof picker.showPicker === "function") picker.showPicker();
+      else picker.click();
+    });
+    picker.addEventListener("change", () => {
+      if (!picker.value) return;
+      input.value = formatDate(picker.value);
+      input.focus();
+      save(input);
     });
   }
   document.getElementById("page").addEventListener("click", (event) => {

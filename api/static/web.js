@@ -55,6 +55,18 @@ function setUpLogin(form) {
   });
 }
 
+// Why an upload was refused, in the page's language: the API's refusals by their status (and,
+// for 422, whether the file was empty or its name was refused); anything else as sent.
+function uploadProblem(form, result) {
+  if (result.status === 413) return form.dataset.tooLarge;
+  if (result.status === 409) return form.dataset.retry;
+  if (result.status === 422 && result.data && Array.isArray(result.data.detail)) {
+    const empty = result.data.detail.some((p) => /^empty file/.test(p.msg || ""));
+    return empty ? form.dataset.empty : form.dataset.badName;
+  }
+  return `${result.status} ${problemText(result.data)}`;
+}
+
 function setUpUpload(form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -65,7 +77,7 @@ function setUpUpload(form) {
     } else if (result.status === 200) {
       say(`${form.dataset.duplicate} ${result.data.id}`, "warning");
     } else {
-      say(`${form.dataset.error} ${problemText(result.data)}`, "error");
+      say(`${form.dataset.error} ${uploadProblem(form, result)}`, "error");
     }
   });
 }

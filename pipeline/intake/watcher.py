@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import stat
 import threading
 import time
@@ -22,6 +23,9 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from pipeline.intake.ingest import FAILED_DIR, Ingestor, Outcome
+from pipeline.jobs import queue
+from pipeline.jobs.queue import WATCHER_PREFIX
+from pipeline.store.db import transaction
 from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
 
 log = logging.getLogger(__name__)
@@ -178,8 +182,12 @@ class InboxWatcher:
         polling_interval: float | None,
         rescan_interval: float,
         incomplete_max_wait: float = 3600.0,
+        heartbeat_seconds: float = 5.0,
     ) -> None:
         self.inbox = inbox.resolve()
+        self.heartbeat_seconds = heartbeat_seconds
+        self.name = f"{WATCHER_PREFIX}{socket.gethostname()}:{os.getpid()}"
+        self._last_beat = float("-inf")
         self.ingestor = ingestor
         self.tracker = StabilityTracker(stability_delay)
         self.polling_interval = polling_interval
@@ -231,6 +239,7 @@ class InboxWatcher:
         resume_at = 0.0
         try:
             while not self.stop_event.wait(tick):
+                self._beat()
                 if time.monotonic() >= resume_at:
                     due = self.tracker.due()
                     for index, path in enumerate(due):
@@ -247,6 +256,31 @@ class InboxWatcher:
             assert self.observer is not None
             self.observer.stop()
             self.observer.join()
+            self._forget()
+
+    def _beat(self) -> None:
+        """Say, from the loop itself, that the inbox is being looked at: a watcher stuck (an
+        unresponsive network share, a deadlock) stops saying it, and readiness reports it."""
+        now = time.monotonic()
+        if now - self._last_beat < self.heartbeat_seconds:
+            return
+        try:
+            with transaction(self.ingestor.session_factory) as session:
+                queue.beat(session, worker=self.name)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            return  # readiness reports the database itself meanwhile
+        self._last_beat = now
+
+    def _forget(self) -> None:
+        try:
+            with transaction(self.ingestor.session_factory) as session:
+                queue.forget(session, worker=self.name)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            log.warning("could not say the watcher stopped: %s", exc)
 
     def _until_reconciled(self) -> bool:
         """Reconcile, waiting out an outage; False when told to stop meanwhile."""

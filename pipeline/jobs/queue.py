@@ -21,6 +21,8 @@ from pipeline.store.models import Job, JobState, WorkerBeat, utcnow
 
 # A worker row not updated for this long belonged to a process long gone: deleted.
 FORGOTTEN_AFTER = timedelta(days=1)
+# Inbox watchers say they are alive in the same table, told apart by this prefix.
+WATCHER_PREFIX = "watcher:"
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,15 @@ def live_workers(session: Session, *, seen_since: datetime) -> list[str]:
         session.scalars(
             select(WorkerBeat.name)
             .where(WorkerBeat.seen_at >= seen_since)
+            .where(WorkerBeat.name.not_like(f"{WATCHER_PREFIX}%"))
             .order_by(WorkerBeat.name)
         )
+    )
+
+
+def last_inbox_scan(session: Session) -> datetime | None:
+    """When an inbox watcher last went round its loop; None when no watcher runs or ran
+    lately (a deployment without one, or one that stopped cleanly)."""
+    return session.scalar(
+        select(func.max(WorkerBeat.seen_at)).where(WorkerBeat.name.like(f"{WATCHER_PREFIX}%"))
     )

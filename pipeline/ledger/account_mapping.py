@@ -131,6 +131,9 @@ class AccountMapping(BaseModel):
     default_category: Category
     cash_limit: Decimal
     rules: tuple[MappingRule, ...]
+    # The supplier's default expense account from its master data (pipeline/ledger/
+    # suppliers.py), for lines no rule places; the default category's account otherwise.
+    fallback_account: AccountNumber | None = None
 
     def account_name(self, account: str) -> str:
         return self.chart.accounts[account]
@@ -151,7 +154,9 @@ class AccountMapping(BaseModel):
                 account = rule.account or self.chart.categories[rule.category]  # type: ignore[index]
         placed = account is not None
         return Placement(
-            account=account or self.chart.categories[self.default_category],
+            account=account
+            or self.fallback_account
+            or self.chart.categories[self.default_category],
             deductible=deductible,
             placed=placed,
         )

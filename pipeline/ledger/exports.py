@@ -147,7 +147,7 @@ def voucher_rows(entries: Iterable[JournalEntry]) -> list[VoucherRow]:
                     invoice_form=entry.invoice_form,
                     invoice_series=entry.invoice_series,
                     invoice_number=entry.invoice_number,
-                    invoice_date=entry.entry_date,
+                    invoice_date=entry.document_date or entry.entry_date,
                 )
             )
     return rows
@@ -239,16 +239,25 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
     return buffer.getvalue()
 
 
-def entries_between(session: Session, *, start: date, end: date) -> Sequence[JournalEntry]:
-    """Entries whose accounting date is within [start, end], by date then voucher number."""
+class DateBasis(enum.StrEnum):
+    POSTING = "posting"
+    DOCUMENT = "document"
+
+
+def entries_between(
+    session: Session, *, start: date, end: date, basis: DateBasis = DateBasis.POSTING
+) -> Sequence[JournalEntry]:
+    """Entries whose posting (accounting) date, or invoice date, is within [start, end], by
+    posting date then voucher number."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
     from pipeline.store.models import JournalEntry
 
+    column = JournalEntry.entry_date if basis is DateBasis.POSTING else JournalEntry.document_date
     return session.scalars(
         select(JournalEntry)
-        .where(JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
+        .where(column >= start, column <= end)
         .options(selectinload(JournalEntry.lines))
         .order_by(JournalEntry.entry_date, JournalEntry.voucher_number)
     ).all()
@@ -292,13 +301,23 @@ def database() -> Iterator[Session]:
 
 @export_app.command("entries")
 def export_entries(
-    start: FromDay, end: ToDay, export_format: Format = ExportFormat.XLSX, output: Output = None
+    start: FromDay,
+    end: ToDay,
+    export_format: Format = ExportFormat.XLSX,
+    output: Output = None,
+    basis: Annotated[
+        DateBasis,
+        typer.Option(
+            "--by",
+            help="posting: entries posted (accounting date) in the range; document: entries "
+            "of invoices dated in the range, whenever they posted.",
+        ),
+    ] = DateBasis.POSTING,
 ) -> None:
-    """Write the journal entries dated (accounting date) in a range as a MISA-style voucher
-    sheet."""
+    """Write the journal entries of a range as a MISA-style voucher sheet."""
     first, last = day_range(start, end)
     with database() as session:
-        rows = voucher_rows(entries_between(session, start=first, end=last))
+        rows = voucher_rows(entries_between(session, start=first, end=last, basis=basis))
     path = output or Path(f"entries_{first}_{last}.{export_format.value}")
     content = to_xlsx(rows) if export_format is ExportFormat.XLSX else to_csv(rows)
     path.write_bytes(content)

@@ -9,11 +9,16 @@ Approved contracts, CVs and letters are entered in their registers instead (see
 pipeline/ledger/registers.py).
 
 Entries are never changed once posted. Reopening a posted invoice posts a reversing entry
-(the same lines, debit and credit swapped, on the same accounting date) and returns the
-invoice to review; approving it again posts a new entry. The three net to the new one.
+(the same lines, debit and credit swapped, on the same accounting date while its month is
+open, else today) and returns the invoice to review; approving it again posts a new entry.
+The three net to the new one. An entry posts on its posting date in an open month
+(pipeline/ledger/periods.py), numbered in that date's year, and keeps the invoice's date.
 """
 
 from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
 
 from pydantic import ValidationError
 from sqlalchemy import or_, select
@@ -22,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from extractors.record import InvoiceFields
 from pipeline.doc_types import OnApproval, spec_of
 from pipeline.intake import pairing
-from pipeline.ledger import counters, feed, journal, registers
+from pipeline.ledger import counters, feed, journal, periods, rates, registers, suppliers
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.ledger.errors import DuplicateInvoice, NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
@@ -56,6 +61,7 @@ def approve(
     actor: str,
     mapping: AccountMapping | None = None,
     policy: ApprovalPolicy | None = None,
+    posting_rule: periods.PostingRule | None = None,
 ) -> Document:
     """A reviewer's approval. An invoice posts at once, unless segregation of duties asks
     for a second approval (pipeline/review/approval.py): then it stays `approved` until an approver
@@ -76,25 +82,40 @@ def approve(
         action="approve",
     )
     if needed.required > 1:  # only a type under segregation of duties needs more than one
-        draft_entry(document, mapping=mapping)
+        found = table_rate(session, document=document)
+        draft_entry(document, mapping=mapping, exchange_rate=found.rate if found else None)
     else:
-        carry_out(session, document=document, actor=actor, mapping=mapping)
+        carry_out(
+            session, document=document, actor=actor, mapping=mapping, posting_rule=posting_rule
+        )
     return document
 
 
 def carry_out(
-    session: Session, *, document: Document, actor: str, mapping: AccountMapping | None = None
+    session: Session,
+    *,
+    document: Document,
+    actor: str,
+    mapping: AccountMapping | None = None,
+    posting_rule: periods.PostingRule | None = None,
 ) -> None:
     """What an approval in force does, by a reviewer or automatically: an invoice is posted,
     a contract, CV or letter entered in its register."""
     if spec_of(document.doc_type).on_approval is OnApproval.POST:
-        post_invoice(session, document=document, actor=actor, mapping=mapping)
+        post_invoice(
+            session, document=document, actor=actor, mapping=mapping, posting_rule=posting_rule
+        )
     else:
         registers.register_approved(session, document=document, actor=actor)
 
 
 def second_approval(
-    session: Session, *, document_id: int, actor: str, mapping: AccountMapping | None = None
+    session: Session,
+    *,
+    document_id: int,
+    actor: str,
+    mapping: AccountMapping | None = None,
+    posting_rule: periods.PostingRule | None = None,
 ) -> JournalEntry:
     """An approver's second approval of an invoice awaiting one; it posts the invoice.
     Refused (SecondApprovalRefused) to whoever gave the first or changed an amount."""
@@ -112,21 +133,60 @@ def second_approval(
             data={"step": 2, "of": 2, "first_approver": first.actor},
         )
     )
-    return post_invoice(session, document=document, actor=actor, mapping=mapping)
+    return post_invoice(
+        session, document=document, actor=actor, mapping=mapping, posting_rule=posting_rule
+    )
 
 
-def draft_entry(document: Document, *, mapping: AccountMapping | None = None) -> journal.DraftEntry:
-    """The entry the invoice would post as, or NotPostable saying what stands in the way."""
+def draft_entry(
+    document: Document,
+    *,
+    mapping: AccountMapping | None = None,
+    exchange_rate: Decimal | None = None,
+) -> journal.DraftEntry:
+    """The entry the invoice would post as, or NotPostable saying what stands in the way.
+    `exchange_rate` is the rate table's for an invoice that prints none."""
     record = document.record or {}
+    given = dict(record.get("fields") or {})
+    if exchange_rate is not None:
+        given["exchange_rate"] = str(exchange_rate)
     try:
-        fields = InvoiceFields.model_validate(record.get("fields") or {})
+        fields = InvoiceFields.model_validate(given)
         return journal.build_entry(fields, mapping or current_mapping())
     except (ValidationError, journal.JournalError) as exc:
         raise NotPostable(f"invoice {document.id} cannot be posted: {exc}") from exc
 
 
+def table_rate(session: Session, *, document: Document) -> rates.FoundRate | None:
+    """The rate table's rate for a foreign invoice that prints no rate; None when it prints
+    one, is in đồng, or has no date to look one up by. NotPostable when the table has none."""
+    fields = (document.record or {}).get("fields") or {}
+    currency, day = fields.get("currency"), fields.get("issue_date")
+    if not currency or currency == "VND" or fields.get("exchange_rate") or not day:
+        return None
+    try:
+        issued = date.fromisoformat(day)
+    except ValueError:
+        return None  # the journal says what is wrong with the date
+    found = rates.rate_for(session, currency=currency, day=issued)
+    if found is None:
+        settings = get_settings()
+        raise NotPostable(
+            f"invoice {document.id} is in {currency} and prints no exchange rate, and the rate "
+            f"table has no {settings.exchange_rate_kind} rate of {currency} for {issued} or the "
+            f"{settings.exchange_rate_max_age_days} days before: import the bank's rates "
+            "(`backoffice rates import`) or enter the rate on the invoice"
+        )
+    return found
+
+
 def post_invoice(
-    session: Session, *, document: Document, actor: str, mapping: AccountMapping | None = None
+    session: Session,
+    *,
+    document: Document,
+    actor: str,
+    mapping: AccountMapping | None = None,
+    posting_rule: periods.PostingRule | None = None,
 ) -> JournalEntry:
     live = live_entry(session, document_id=document.id)
     if live is not None:
@@ -134,13 +194,23 @@ def post_invoice(
             f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
         )
     refuse_second_posting(session, document=document)
-    draft = draft_entry(document, mapping=mapping)
+    seller = ((document.record or {}).get("fields") or {}).get("seller") or {}
+    mapping = suppliers.with_default_account(
+        session, tax_id=seller.get("tax_id"), mapping=mapping or current_mapping()
+    )
+    found = table_rate(session, document=document)
+    draft = draft_entry(document, mapping=mapping, exchange_rate=found.rate if found else None)
+    posted_on = periods.posting_date(session, document_date=draft.entry_date, rule=posting_rule)
     entry = JournalEntry(
         document_id=document.id,
-        voucher_number=next_voucher_number(session, year=draft.entry_date.year),
-        entry_date=draft.entry_date,
+        voucher_number=next_voucher_number(session, year=posted_on.year),
+        entry_date=posted_on,
+        document_date=draft.entry_date,
         currency=draft.currency,
         exchange_rate=draft.exchange_rate,
+        exchange_rate_source=(
+            found.label() if found else "invoice" if draft.currency != "VND" else None
+        ),
         memo=draft.memo,
         invoice_form=draft.invoice_form,
         invoice_series=draft.invoice_series,
@@ -160,6 +230,9 @@ def post_invoice(
     )
     session.add(entry)
     session.flush()
+    suppliers.note_seller(
+        session, tax_id=seller.get("tax_id"), name=seller.get("name"), actor=actor
+    )
     feed.publish(session, stream=FeedStream.ENTRIES, item_id=entry.id)
     transition(
         session,
@@ -208,14 +281,17 @@ def reverse_posted(session: Session, *, document_id: int, actor: str) -> Journal
     original = live_entry(session, document_id=document_id)
     if document.status is not DocumentStatus.POSTED or original is None:
         raise InvalidTransition(document, "reopen")
+    # The same accounting date while its month is open, so that month nets to nothing (or to
+    # the new entry once the invoice is approved again); today once the month has closed.
+    reversed_on = periods.reversal_date(session, original=original.entry_date)
     reversal = JournalEntry(
         document_id=document.id,
-        voucher_number=next_voucher_number(session, year=original.entry_date.year),
-        # The same accounting date: the period the original fell in nets to nothing, or
-        # to the new entry once the invoice is approved again.
-        entry_date=original.entry_date,
+        voucher_number=next_voucher_number(session, year=reversed_on.year),
+        entry_date=reversed_on,
+        document_date=original.document_date,
         currency=original.currency,
         exchange_rate=original.exchange_rate,
+        exchange_rate_source=original.exchange_rate_source,
         memo=f"Reversal of {original.voucher_number}: {original.memo}",
         invoice_form=original.invoice_form,
         invoice_series=original.invoice_series,

@@ -10,6 +10,12 @@ Rendering runs in a small pool of processes, not in the API's threads: pdfium is
 thread-safe, a damaged file may crash it (a crash then takes a pool process, not the API),
 and rendering is CPU-bound, so the pool's size is what bounds the cores it takes from
 serving requests.
+
+A Word original (DOCX) is shown as the pages LibreOffice lays it out in: converted to PDF
+once, in the pool (`soffice --headless`, a profile directory of its own per conversion, so
+two conversions never share one, and a time limit), and the PDF cached beside the images,
+keyed by the original's sha256. Without LibreOffice there are no pages to show, and the
+answer says why (`NoConverter`).
 """
 
 from __future__ import annotations
@@ -18,9 +24,14 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
+import signal
 import struct
+import subprocess
+import tempfile
 import threading
 import uuid
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +46,16 @@ from extractors.errors import BackofficeError
 
 PDF = "application/pdf"
 IMAGES = frozenset({"image/png", "image/jpeg", "image/tiff", "image/webp"})
+# What a DOCX is sniffed as (a ZIP), or named as by a reader.
+WORD = frozenset(
+    {
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+)
+# A Word file LibreOffice has not converted in this long is one it never will (a conversion
+# takes a few seconds): the pool process is given back.
+CONVERSION_TIMEOUT_SECONDS = 120.0
 MIN_SCALE, MAX_SCALE = 0.25, 4.0
 # A rendered page larger than this is refused: ask for a smaller scale.
 MAX_RENDERED_PIXELS = 40_000_000
@@ -56,6 +77,12 @@ class NoPageImages(BackofficeError):
 
     code = "no_page_images"
     http_status = 404
+
+
+class NoConverter(NoPageImages):
+    """A Word original's pages need LibreOffice, which is not installed."""
+
+    code = "no_converter"
 
 
 class PageNotFound(BackofficeError):
@@ -96,6 +123,7 @@ class PageRenderer:
         cached = self._dir(sha256) / f"{sha256}.json"
         if cached.is_file():
             return [PageSize(**page) for page in json.loads(cached.read_text())]
+        blob, media_type = self._pageable(blob, sha256=sha256, media_type=media_type)
         sizes = self._run(page_sizes, blob, media_type, self.max_source_pixels)
         _write_atomically(cached, json.dumps([asdict(size) for size in sizes]).encode())
         return sizes
@@ -113,8 +141,28 @@ class PageRenderer:
             raise PageTooLarge(f"page {number} at scale {key / 100} is too large: lower the scale")
         target = self._dir(sha256) / f"{sha256}-p{number}-s{key}.png"
         if not target.is_file():
+            blob, media_type = self._pageable(blob, sha256=sha256, media_type=media_type)
             self._run(render_page, blob, media_type, number, key / 100, target)
         return target, size
+
+    def _pageable(self, blob: Path, *, sha256: str, media_type: str) -> tuple[Path, str]:
+        """What the pages are rendered from: the original, or a Word original's PDF."""
+        if media_type not in WORD:
+            return blob, media_type
+        converted = self._dir(sha256) / f"{sha256}.pdf"
+        if not converted.is_file():
+            if not blob.is_file():
+                raise FileNotFoundError(blob)
+            if not is_word(blob):
+                raise NoPageImages("a ZIP that is not a Word document has no page images")
+            converter = soffice()
+            if converter is None:
+                raise NoConverter(
+                    "a Word original's pages are shown through LibreOffice, which is not "
+                    "installed on the server: download the original from its /file"
+                )
+            self._run(convert_to_pdf, converter, blob, converted, CONVERSION_TIMEOUT_SECONDS)
+        return converted, PDF
 
     def _dir(self, sha256: str) -> Path:
         return self.cache_dir / sha256[:2]
@@ -144,8 +192,21 @@ class PageRenderer:
                 self._pool = None
 
 
+def soffice() -> str | None:
+    """LibreOffice's command, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def is_word(blob: Path) -> bool:
+    try:
+        with zipfile.ZipFile(blob) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 def _check_media_type(media_type: str) -> None:
-    if media_type != PDF and media_type not in IMAGES:
+    if media_type != PDF and media_type not in IMAGES and media_type not in WORD:
         raise NoPageImages(
             f"a {media_type} original has no page images: download it from its /file"
         )
@@ -206,6 +267,48 @@ def render_page(blob: Path, media_type: str, number: int, scale: float, target: 
         except _DAMAGED as exc:
             raise NoPageImages(f"page {number} cannot be rendered ({exc})") from None
     _write_atomically(target, buffer.getvalue())
+
+
+def convert_to_pdf(converter: str, blob: Path, target: Path, timeout: float) -> None:
+    """The Word file as LibreOffice prints it, written to `target`. Each conversion has its
+    own LibreOffice profile: one profile is locked by the process using it, so conversions
+    sharing one would wait on each other or fail."""
+    with tempfile.TemporaryDirectory(prefix="backoffice-docx-") as work:
+        folder = Path(work)
+        source = folder / "original.docx"  # LibreOffice goes by the name's extension
+        shutil.copyfile(blob, source)
+        # Its own session: `soffice` starts `soffice.bin` under it, and a conversion that
+        # hangs is stopped whole, not just its launcher.
+        process = subprocess.Popen(
+            [
+                converter,
+                f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder / "out"),
+                str(source),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=os.environ | {"HOME": work},
+            start_new_session=True,
+        )
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise NoPageImages(
+                f"LibreOffice did not convert the Word original within {timeout:g} s"
+            ) from None
+        produced = folder / "out" / "original.pdf"
+        if not produced.is_file():
+            raise NoPageImages("LibreOffice could not convert the Word original")
+        _write_atomically(target, produced.read_bytes())
 
 
 def _open_image(blob: Path) -> Image.Image:

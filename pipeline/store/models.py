@@ -327,6 +327,53 @@ class VoucherCounter(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AccountingPeriod(Base):
+    """A month of the books. Open unless closed; a month's row is also what a posting into it
+    locks, so a month cannot close under an approval posting into it (pipeline/ledger/
+    periods.py)."""
+
+    __tablename__ = "accounting_periods"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime | None] = mapped_column(default=None)
+    changed_by: Mapped[str | None] = mapped_column(String(255), default=None)
+
+
+class Supplier(Base):
+    """The company's master data of a supplier, by tax code: its code in the accounting
+    software, name, default expense account and payment terms. Made uncoded from the first
+    approved invoice of a new seller, for an accountant to code (pipeline/ledger/suppliers.py)."""
+
+    __tablename__ = "suppliers"
+
+    tax_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
+    name: Mapped[str] = mapped_column(String(400))
+    default_account: Mapped[str | None] = mapped_column(String(16), default=None)
+    payment_terms_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(255))
+
+
+class ExchangeRate(Base):
+    """A day's rate of a currency in đồng, as a bank published it (imported) or an accountant
+    entered it; each kind the bank quotes (cash buying, transfer buying, selling) its own row.
+    Which kind the company books purchases at is a setting (pipeline/ledger/rates.py)."""
+
+    __tablename__ = "exchange_rates"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    source: Mapped[str] = mapped_column(String(60))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entered_by: Mapped[str] = mapped_column(String(255))
+
+
 class FeedStream(enum.StrEnum):
     """The feeds other systems pull, each in the order its items were committed."""
 
@@ -414,12 +461,20 @@ class JournalEntry(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     # `PN2026/000123`: gap-free per prefix and year (see pipeline/ledger/posting.py).
     voucher_number: Mapped[str] = mapped_column(String(20), unique=True)
-    # The accounting date: the invoice's issue date; a reversal keeps its original's.
+    # The accounting (posting) date, in an open period: the approval day, or the invoice's
+    # date when `BACKOFFICE_POSTING_DATE=document` and its month is open (pipeline/ledger/
+    # periods.py). The voucher number follows its year.
     entry_date: Mapped[date] = mapped_column(Date, index=True)
+    # The invoice's issue date, whatever the period it posted in; null on no entry (those
+    # posted before periods were kept were posted on it: their entry_date).
+    document_date: Mapped[date | None] = mapped_column(Date, index=True, default=None)
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
     currency: Mapped[str] = mapped_column(String(3))
     # VND per unit of `currency`; null on entries posted before amounts were kept in VND.
     exchange_rate: Mapped[Decimal | None] = mapped_column(Numeric(20, 6), default=None)
+    # Where the rate came from: `invoice` (printed on it), or the rate table's day, kind and
+    # source (`table 2026-03-05 sell VCB`) when the invoice printed none; null for VND.
+    exchange_rate_source: Mapped[str | None] = mapped_column(String(120), default=None)
     memo: Mapped[str] = mapped_column(Text)
     invoice_form: Mapped[str | None] = mapped_column(String(8), default=None)
     invoice_series: Mapped[str | None] = mapped_column(String(16), default=None)

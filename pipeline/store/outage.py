@@ -15,9 +15,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+_T = TypeVar("_T")
 
 # Out of space or quota, or the storage itself failing: all waited out, none a bug.
 _STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS})
@@ -119,3 +122,29 @@ class ErrorDigest:
     @property
     def failing(self) -> bool:
         return bool(self._ongoing)
+
+
+def wait_out(
+    attempt: Callable[[], _T],
+    *,
+    what: str,
+    log: logging.Logger,
+    backoff: Backoff | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> _T:
+    """`attempt()` once the outage it meets is over: tried again with back-off for as long as
+    the database or disk stays unavailable, logged once (then counted). Any other error is a
+    fault of the attempt and is raised at once."""
+    backoff = backoff or Backoff()
+    digest = ErrorDigest(log)
+    while True:
+        try:
+            result = attempt()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            digest.error(what, exc)
+            sleep(backoff.next_delay())
+            continue
+        digest.cleared()
+        return result

@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)
     lease_seconds: float = Field(default=60.0, gt=0)
     heartbeat_seconds: float = Field(default=10.0, gt=0)
+    inbox_stale_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Readiness fails when no inbox watcher went round its loop for this long "
+        "(a watcher may block a while hashing a large file or rescanning a big share).",
+    )
     max_attempts: int = Field(default=3, ge=1)
     retry_backoff_seconds: float = Field(default=5.0, ge=0)
     poll_seconds: float = Field(default=0.5, gt=0, description="Idle worker wait.")
@@ -123,6 +129,26 @@ class Settings(BaseSettings):
         description="The confidence every required field needs for auto-approval: 0.95 is "
         "a value printed beside its own label in its field's form, or one a cross-check "
         "confirms (the levels are named in extractors/fields/confidence.py).",
+    )
+    posting_date: Literal["approval", "document"] = Field(
+        default="approval",
+        description="The accounting date an approved invoice posts on: `approval`, the day it "
+        "is approved; `document`, the invoice's own date when its month is still open (else "
+        "the approval day). Either way the voucher number follows the posting year, and the "
+        "invoice's date is kept as the entry's document date.",
+    )
+    exchange_rate_kind: Literal["sell", "transfer", "cash"] = Field(
+        default="sell",
+        description="Which of the bank's rates a foreign invoice that prints none is booked "
+        "at, from the rate table: `sell` (the bank's selling rate, what paying the supplier "
+        "will cost), `transfer` (buying by transfer) or `cash` (buying cash).",
+    )
+    exchange_rate_max_age_days: int = Field(
+        default=7,
+        ge=0,
+        le=31,
+        description="How many days before the invoice's date the rate table may reach back "
+        "for a rate (weekends and holidays publish none).",
     )
     dual_approval_above: Decimal | None = Field(
         default=None,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.store.models import DocumentStatus
 from pipeline.store.settings import Settings
+from rules.functions import business_today
 from tests.support.documents import INVOICE_FIELDS, add_document
 from tests.support.signin import api, sign_in
 
@@ -84,8 +85,14 @@ def test_approving_an_invoice_posts_one_balanced_entry(
     credits = sum(Decimal(line["credit"]) for line in entry["lines"])
     assert debits == credits == Decimal("1080000")
     # What an accounting system books it by: its voucher, its date and its đồng.
-    assert entry["voucher_number"] == "PN2026/000001"
-    assert (entry["entry_date"], entry["invoice_number"]) == ("2026-03-05", "0000123")
+    # Posted on the approval day (the default), in its year; the invoice keeps its own date.
+    today = business_today()
+    assert entry["voucher_number"] == f"PN{today.year}/000001"
+    assert (entry["entry_date"], entry["document_date"], entry["invoice_number"]) == (
+        today.isoformat(),
+        "2026-03-05",
+        "0000123",
+    )
     assert entry["exchange_rate"] == "1" and entry["reverses_id"] is None
     assert sum(Decimal(line["debit_vnd"]) for line in entry["lines"]) == Decimal("1080000")
 

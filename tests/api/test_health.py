@@ -5,9 +5,14 @@ does; `/readyz` is 200 only while a real worker says it is alive, and reports th
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +21,7 @@ from pipeline.jobs.worker import Worker
 from pipeline.store.outage import ErrorDigest
 from pipeline.store.settings import Settings
 from tests.support.documents import add_document
+from tests.support.machine import BACKOFFICE, ROOT
 from tests.support.signin import api
 
 
@@ -91,3 +97,56 @@ def test_a_repeated_error_is_logged_once_then_counted(caplog: pytest.LogCaptureF
     ]
     assert caplog.records[0].exc_info is not None  # the first one with its traceback
     assert all(record.exc_info is None for record in caplog.records[1:])
+
+
+def test_readiness_reports_an_inbox_watcher_that_stopped_going_round(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A watcher stuck on an unresponsive network share, or frozen, looks alive to the
+    supervisor; files dropped meanwhile wait unseen. Readiness must say so, and stop saying
+    so once it moves again. Frozen here for real, with SIGSTOP."""
+    stale = 3.0
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BACKOFFICE_")}
+    env |= {
+        "BACKOFFICE_DATA_DIR": str(settings.data_dir),
+        "BACKOFFICE_INBOX": str(settings.inbox),
+        "BACKOFFICE_DATABASE_URL": settings.resolved_database_url,
+        "BACKOFFICE_HEARTBEAT_SECONDS": "0.5",
+        "BACKOFFICE_STABILITY_DELAY": "0.3",
+    }
+    ready_settings = settings.model_copy(update={"inbox_stale_seconds": stale})
+    log = (tmp_path / "watch.log").open("wb")
+    watcher = subprocess.Popen(
+        [*BACKOFFICE, "watch"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
+    stuck = "the inbox watcher has not looked at the inbox"
+    try:
+        with api(ready_settings) as client:
+
+            def readiness() -> dict[str, Any]:
+                answer: dict[str, Any] = client.get("/readyz").json()
+                return answer
+
+            # Before the watcher's first round: no watcher, nothing to report.
+            _until(lambda: readiness()["inbox_scanned_seconds_ago"] is not None)
+            assert readiness()["inbox_scanned_seconds_ago"] < stale
+            assert not any(stuck in problem for problem in readiness()["problems"])
+
+            watcher.send_signal(signal.SIGSTOP)
+            _until(lambda: any(stuck in problem for problem in readiness()["problems"]))
+            assert readiness()["status"] == "not ready"
+
+            watcher.send_signal(signal.SIGCONT)
+            _until(lambda: not any(stuck in problem for problem in readiness()["problems"]))
+
+            # Stopped cleanly: its row goes with it, and an API-only deployment is not "stuck".
+            watcher.send_signal(signal.SIGTERM)
+            assert watcher.wait(timeout=30) == 0
+            assert readiness()["inbox_scanned_seconds_ago"] is None
+            assert not any(stuck in problem for problem in readiness()["problems"])
+    finally:
+        if watcher.poll() is None:
+            watcher.send_signal(signal.SIGCONT)
+            watcher.kill()
+            watcher.wait()
+        log.close()

@@ -4,8 +4,11 @@ and the page sizes provenance boxes are drawn with; for those who may read the d
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -45,20 +48,89 @@ def test_the_original_comes_back_byte_for_byte_under_its_vietnamese_name(
     assert client.get("/api/v1/documents/424242/file").status_code == 404
 
 
-def test_a_word_original_is_served_as_word_and_has_no_page_images(
-    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+@pytest.mark.slow  # LibreOffice
+def test_a_word_original_is_served_as_word_and_shown_as_the_pages_libreoffice_lays_out(
+    client: TestClient,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    word = docgen.as_docx(docgen.invoice(2))
-    document_id = drop(settings, sessions, "hd.docx", word.content)
+    word = docgen.as_docx(docgen.contract(95))
+    document_id = drop(settings, sessions, "hợp đồng.docx", word.content)
     response = client.get(f"/api/v1/documents/{document_id}/file")
     assert response.content == word.content
     assert response.headers["content-type"].startswith(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
+    assert response.headers["content-disposition"].startswith("attachment;")
+    sizes = client.get(f"/api/v1/documents/{document_id}/pages").json()["pages"]
+    assert len(sizes) >= 2
+    assert (round(sizes[0]["width_points"]), round(sizes[0]["height_points"])) == (595, 842)
+    page = client.get(f"/api/v1/documents/{document_id}/pages/2.png", params={"scale": 0.5})
+    assert page.status_code == 200 and page.content.startswith(PNG)
+    with Image.open(io.BytesIO(page.content)) as image:
+        assert image.size == (298, 421)
+    # Converted once: the PDF is kept, keyed by the original's sha256, and the next page
+    # comes from it even with LibreOffice gone.
+    assert (
+        len(
+            list(
+                (settings.data_dir / "pages").rglob(
+                    f"{hashlib.sha256(word.content).hexdigest()}.pdf"
+                )
+            )
+        )
+        == 1
+    )
+    monkeypatch.setenv("PATH", "")
+    again = client.get(f"/api/v1/documents/{document_id}/pages/1.png", params={"scale": 0.5})
+    assert again.status_code == 200 and again.content.startswith(PNG)
+
+
+def test_without_libreoffice_a_word_original_says_why_it_has_no_pages(
+    client: TestClient,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PATH", "")  # no soffice to be found
+    word = docgen.as_docx(docgen.invoice(2))
+    document_id = drop(settings, sessions, "hd.docx", word.content)
     for path in ("pages", "pages/1.png"):
         refused = client.get(f"/api/v1/documents/{document_id}/{path}")
         assert refused.status_code == 404
+        assert "LibreOffice" in refused.json()["detail"]
         assert "/file" in refused.json()["detail"]
+    assert client.get(f"/api/v1/documents/{document_id}/pages").json()["code"] == "no_converter"
+
+
+def test_an_einvoice_xml_is_shown_as_its_invoice_escaped_and_framable_only_here(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    generated = docgen.einvoice_xml(7)
+    fields = generated.fields
+    xml = generated.content
+    # A seller's name with markup in it is shown as text, never as markup.
+    seller = "Công ty &lt;script&gt;alert(1)&lt;/script&gt;".encode()
+    xml = re.sub(rb"(<NBan>\s*<Ten>)[^<]*", lambda m: m.group(1) + seller, xml)
+    document_id = drop(settings, sessions, "hd.xml", xml)
+    view = client.get(f"/api/v1/documents/{document_id}/einvoice", params={"lang": "vi"})
+    assert view.status_code == 200, view.text
+    assert view.headers["content-type"].startswith("text/html")
+    policy = view.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in policy and "sandbox" in policy
+    assert "script-src" not in policy and view.headers["x-frame-options"] == "SAMEORIGIN"
+    page = view.text
+    assert "Công ty &lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert fields["buyer"]["name"] in page
+    assert fields["invoice_number"] in page and fields["invoice_series"] in page
+    total = Decimal(fields["total"])
+    assert f"{total:,f}".translate({ord(","): ".", ord("."): ","}) in page  # 1.234.567
+    assert len(fields["line_items"]) == page.count("<tr>") - 3  # its lines; head, totals
+    english = client.get(f"/api/v1/documents/{document_id}/einvoice", params={"lang": "en"})
+    assert f"{total:,f}" in english.text and "Seller" in english.text
+    pdf = drop(settings, sessions, "hd.pdf", docgen.invoice(8).content)
+    assert client.get(f"/api/v1/documents/{pdf}/einvoice").status_code == 404
 
 
 def test_pdf_pages_render_at_the_asked_scale_with_their_size_in_points_and_are_cached(

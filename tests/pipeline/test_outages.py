@@ -22,10 +22,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
+from api.app import create_app
+from pipeline.access import auth
 from pipeline.store.db import make_engine
+from pipeline.store.migrate import upgrade
 from pipeline.store.models import (
     Document,
     DocumentEvent,
@@ -34,6 +39,7 @@ from pipeline.store.models import (
     Job,
     JobState,
 )
+from pipeline.store.settings import Settings
 from tests import docgen
 from tests.support.machine import BACKOFFICE, PG_ADMIN_URL, ROOT, free_port
 
@@ -89,7 +95,9 @@ def until(condition: Callable[[], bool], *, timeout: float, service: Service, wh
 
 
 @contextlib.contextmanager
-def running_service(tmp_path: Path, data_dir: Path, database_url: str | None) -> Iterator[Service]:
+def running_service(
+    tmp_path: Path, data_dir: Path, database_url: str | None, *, wait_ready: bool = True
+) -> Iterator[Service]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BACKOFFICE_")}
     env |= {
         "BACKOFFICE_DATA_DIR": str(data_dir),
@@ -127,7 +135,8 @@ def running_service(tmp_path: Path, data_dir: Path, database_url: str | None) ->
             except httpx.TransportError:
                 return False
 
-        until(is_ready, timeout=120, service=service, what="ready after start")
+        if wait_ready:
+            until(is_ready, timeout=120, service=service, what="ready after start")
         yield service
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -434,3 +443,77 @@ def test_a_result_finished_during_an_outage_is_stored_once_after_it(
                 assert conn.scalar(select(Job.attempts)) == 1  # not read again
         finally:
             engine.dispose()
+
+
+def test_a_service_started_during_an_outage_waits_for_the_database(
+    tmp_path: Path, pg_database: str
+) -> None:
+    """The machine reboots and the service comes up before PostgreSQL does: it must wait for
+    the database, not exit and leave the clerks' drops unprocessed until someone notices."""
+    name = make_url(pg_database).database
+    assert name is not None
+    _cut_off(name, allow=False)
+    with running_service(tmp_path, tmp_path / "data", pg_database, wait_ready=False) as service:
+        until(
+            lambda: "migrating the database at start-up: OperationalError" in service.logged(),
+            timeout=60,
+            service=service,
+            what="the start-up meets the outage",
+        )
+        time.sleep(5)  # several back-off rounds: `until` fails if the process exited meanwhile
+        assert service.process.poll() is None
+        _cut_off(name, allow=True)
+        service.inbox.mkdir(exist_ok=True)
+        staging = tmp_path / "staging"
+        staging.mkdir()
+        names = [drop(service, staging, 1)]
+
+        def is_ready() -> bool:
+            try:
+                return service.ready().status_code == 200
+            except httpx.TransportError:
+                return False
+
+        until(is_ready, timeout=120, service=service, what="ready once the database is up")
+        engine = make_engine(pg_database)
+        try:
+            until(
+                lambda: in_review(engine) == names,
+                timeout=60,
+                service=service,
+                what="the file dropped at start-up in review",
+            )
+            assert_each_processed_exactly_once(engine, names)
+        finally:
+            engine.dispose()
+        assert "recovered from migrating the database at start-up" in service.logged()
+
+
+def test_the_api_answers_503_with_retry_after_while_the_database_is_cut_off(
+    tmp_path: Path, pg_database: str
+) -> None:
+    """A client (an accounting system pulling entries) told 503 and when to come back retries;
+    a 500 says the request itself is broken. The API also starts with the database down."""
+    name = make_url(pg_database).database
+    assert name is not None
+    upgrade(pg_database)
+    settings = Settings(
+        data_dir=tmp_path / "data", inbox=tmp_path / "inbox", database_url=pg_database
+    )
+    engine = make_engine(pg_database)
+    try:
+        with Session(engine) as session, session.begin():
+            _token, secret = auth.create_token(session, name="erp", role="accountant", actor="test")
+    finally:
+        engine.dispose()
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    _cut_off(name, allow=False)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        down = client.get("/api/v1/entries", headers=headers)
+        assert down.status_code == 503, down.text
+        assert int(down.headers["Retry-After"]) > 0
+        assert "database is unavailable" in down.json()["detail"]
+
+        _cut_off(name, allow=True)
+        assert client.get("/api/v1/entries", headers=headers).status_code == 200

@@ -55,6 +55,15 @@ COMMANDS: dict[str, list[str]] = {
     "memories show": ["1"],
     "memories forget": ["1"],
     "memories curve": ["tax:0101243150"],
+    "periods list": [],
+    "periods close": ["2026-11"],
+    "periods reopen": ["2026-11"],
+    "suppliers list": [],
+    "suppliers set": ["0101243150", "--name", "Minh Phát"],
+    "suppliers import": ["suppliers.csv"],
+    "rates import": ["rates.csv"],
+    "rates set": ["USD", "2026-03-05", "25400"],
+    "rates show": ["USD", "2026-03-05"],
 }
 NEEDS_NO_SETTINGS = {"rules test"}
 

@@ -486,6 +486,103 @@ def test_a_broken_overlay_is_refused(tmp_path: Path, text: str, complaint: str) 
         load_rules(overlay=overlay)
 
 
+# --- messages in each language -------------------------------------------------------------
+
+
+def _placeholders(parts: list[str | dict[str, str]]) -> set[str]:
+    return {part["value"] for part in parts if isinstance(part, dict)}
+
+
+def test_every_built_in_rule_has_a_vietnamese_message_naming_the_same_values(
+    builtin: RuleSet,
+) -> None:
+    for rule in builtin.rules():
+        templates = rule.templates()
+        assert set(templates) == {"en", "vi"}, rule.rule.id
+        assert _placeholders(templates["vi"]) == _placeholders(templates["en"]), rule.rule.id
+        english = "".join(part for part in templates["en"] if isinstance(part, str))
+        vietnamese = "".join(part for part in templates["vi"] if isinstance(part, str))
+        assert vietnamese != english, rule.rule.id
+
+
+def test_a_failing_rule_keeps_the_values_of_its_vietnamese_message_and_says_it_in_english(
+    builtin: RuleSet,
+) -> None:
+    outcome = by_rule(check(builtin, invoice(total="1081000")))["invoice.totals_add_up"]
+    # The API's message stays English; the page writes the Vietnamese one from the values.
+    assert outcome.message == "subtotal 1000000 + VAT 80000 = 1080000, but total is 1081000"
+    (rule,) = [r for r in builtin.rules() if r.rule.id == "invoice.totals_add_up"]
+    vietnamese = "".join(
+        part if isinstance(part, str) else outcome.values[part["value"]]
+        for part in rule.templates()["vi"]
+    )
+    assert vietnamese == (
+        "cộng tiền hàng 1000000 + thuế GTGT 80000 = 1080000, nhưng tổng cộng thanh toán là 1081000"
+    )
+
+
+def test_an_overlay_rule_has_its_message_in_both_languages_or_in_english_alone(
+    tmp_path: Path,
+) -> None:
+    overlay = tmp_path / "company.yaml"
+    overlay.write_text(
+        """\
+rules:
+  - id: invoice.po_required
+    description: Purchases carry our PO number.
+    severity: warning
+    check: po_number != null
+    message:
+      en: "no PO number on the invoice of {seller.name}"
+      vi: "hóa đơn của MST {seller.tax_id} không có số đơn đặt hàng"
+    examples: [{passes: {po_number: PO-1}}, {fails: {}, message: "no PO number"}]
+  - id: invoice.terms_required
+    description: Purchases name their due date.
+    severity: info
+    check: due_date != null
+    message: "no due date"
+    examples: [{passes: {}}, {fails: {due_date: null}}]
+""",
+        encoding="utf-8",
+    )
+    rules = load_rules(overlay=overlay)
+    outcomes = by_rule(check(rules, invoice(due_date=None)))
+    po = outcomes["invoice.po_required"]
+    assert po.message == "no PO number on the invoice of Công ty TNHH Minh Phát"
+    # Both languages' values are kept, the Vietnamese one's included.
+    assert po.values["seller.tax_id"] == "0101243150"
+    assert outcomes["invoice.terms_required"].message == "no due date"
+    templates = {rule.rule.id: rule.templates() for rule in rules.rules()}
+    assert templates["invoice.terms_required"] == {"en": ["no due date"]}
+    assert templates["invoice.po_required"]["vi"] == [
+        "hóa đơn của MST ",
+        {"value": "seller.tax_id"},
+        " không có số đơn đặt hàng",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("message", "complaint"),
+    [
+        ('{vi: "thiếu số đơn đặt hàng"}', "en"),
+        ('{en: "no PO", fr: "pas de bon de commande"}', "fr"),
+        ('{en: "no PO", vi: "thiếu {po_numbr}"}', "po_numbr"),
+    ],
+)
+def test_a_message_without_english_or_in_an_unknown_language_or_field_is_refused(
+    tmp_path: Path, message: str, complaint: str
+) -> None:
+    overlay = tmp_path / "company.yaml"
+    overlay.write_text(
+        "rules:\n  - id: invoice.po_required\n    description: PO.\n    severity: warning\n"
+        f"    check: po_number != null\n    message: {message}\n"
+        "    examples: [{passes: {po_number: PO-1}}, {fails: {}}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulePackError, match=complaint):
+        load_rules(overlay=overlay)
+
+
 def test_master_data_reads_from_csv_and_refuses_unknown_tables(tmp_path: Path) -> None:
     good = tmp_path / "company.csv"
     good.write_text(

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import stat
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,7 +28,7 @@ from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
-from pipeline.ledger import posting, registers
+from pipeline.ledger import posting, rates, registers, suppliers
 from pipeline.review import checking
 from pipeline.store.db import transaction
 from pipeline.store.models import (
@@ -46,6 +47,9 @@ ROLES = ("clerk", "reviewer", "approver", "accountant", "admin")
 PUBLIC = "public"  # no authentication at all
 ANYONE = "anyone signed in"
 SENDER = f"tax:{INVOICE_FIELDS['seller']['tax_id']}"
+SUPPLIER = INVOICE_FIELDS["seller"]["tax_id"]
+# What the e-invoice view is asked of: an e-invoice XML original.
+EINVOICE = docgen.einvoice_xml(1).content
 
 # Every route of the API and who may call it; admin may call everything. A route missing
 # here fails the matrix test: a new route must say who may use it.
@@ -62,6 +66,9 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ),
     ("GET", "/api/v1/documents/{document_id}/file"): frozenset({"clerk", "reviewer", "approver"}),
     ("GET", "/api/v1/documents/{document_id}/pages"): frozenset({"clerk", "reviewer", "approver"}),
+    ("GET", "/api/v1/documents/{document_id}/einvoice"): frozenset(
+        {"clerk", "reviewer", "approver"}
+    ),
     ("GET", "/api/v1/documents/{document_id}/pages/{number}.png"): frozenset(
         {"clerk", "reviewer", "approver"}
     ),
@@ -69,6 +76,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/line-items"): frozenset({"reviewer"}),
     ("PATCH", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
     ("DELETE", "/api/v1/documents/{document_id}/line-items/{index}"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/approvals"): frozenset({"reviewer", "approver"}),
     ("POST", "/api/v1/documents/{document_id}/approve"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/second-approval"): frozenset({"approver"}),
     ("POST", "/api/v1/documents/{document_id}/reject"): frozenset({"reviewer"}),
@@ -91,6 +99,17 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/memories"): frozenset(),
     ("GET", "/api/v1/memories/{memory_id}"): frozenset(),
     ("DELETE", "/api/v1/memories/{memory_id}"): frozenset(),
+    ("GET", "/api/v1/periods"): frozenset({"accountant"}),
+    ("POST", "/api/v1/periods/{month}/close"): frozenset(),
+    ("POST", "/api/v1/periods/{month}/reopen"): frozenset(),
+    ("GET", "/api/v1/suppliers"): frozenset({"accountant"}),
+    ("GET", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
+    ("PATCH", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
+    ("POST", "/api/v1/suppliers/import"): frozenset({"accountant"}),
+    ("GET", "/api/v1/exchange-rates/{currency}/{day}"): frozenset(
+        {"reviewer", "approver", "accountant"}
+    ),
+    ("POST", "/api/v1/exchange-rates/import"): frozenset({"accountant"}),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/schema"): ANYONE,
 }
@@ -163,6 +182,8 @@ def _request(
             # its processing failed: a retry reads it again
             document.status = DocumentStatus.FAILED
             document.error_code = "timeout"
+        if path.endswith("/einvoice"):
+            document.media_type = "application/xml"
         if path.endswith("/second-approval"):
             # approved once by a reviewer, awaiting an approver's second approval
             document.status = DocumentStatus.APPROVED
@@ -199,7 +220,7 @@ def _request(
     settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
     blob = BlobStore(settings.resolved_blob_dir).path_for(document.sha256)
     blob.parent.mkdir(parents=True, exist_ok=True)
-    blob.write_bytes(ONE_PAGE_PDF)
+    blob.write_bytes(EINVOICE if path.endswith("/einvoice") else ONE_PAGE_PDF)
     url = (
         path.replace("{document_id}", str(document_id))
         .replace("{index}", "0")
@@ -207,13 +228,46 @@ def _request(
         .replace("{register}", "correspondence")
         .replace("{memory_id}", str(memory_id))
         .replace("{sender}", SENDER)
+        .replace("{month}", "2020-01")  # a month nothing in the matrix posts into
+        .replace("{tax_id}", SUPPLIER)
+        .replace("{currency}", "USD")
+        .replace("{day}", "2026-03-05")
     )
+    if "{currency}" in path:
+        with transaction(sessions) as session:
+            rates.set_rate(
+                session,
+                currency="USD",
+                day=date(2026, 3, 5),
+                kind="sell",
+                rate=Decimal("25400"),
+                source="VCB",
+                actor="test",
+            )
+    if "{tax_id}" in path:
+        with transaction(sessions) as session:
+            suppliers.update_supplier(
+                session,
+                tax_id=SUPPLIER,
+                changes=suppliers.SupplierChanges(name="Công ty TNHH Minh Phát"),
+                actor="test",
+                mapping=posting.current_mapping(),
+            )
     kwargs: dict[str, Any] = {}
     if path.endswith("/line-items"):
         kwargs["json"] = {
             "version": document.version,
             "item": {"description": "Phí", "amount": "1"},
         }
+    elif path.startswith("/api/v1/suppliers/{tax_id}"):
+        kwargs["json"] = {"code": f"NCC{number}"}
+    elif path == "/api/v1/exchange-rates/import":
+        table = 'Mã ngoại tệ,Bán\nUSD,"25,400.00"\n'
+        kwargs["params"] = {"day": "2026-03-06"}
+        kwargs["files"] = {"file": ("tygia.csv", table.encode())}
+    elif path == "/api/v1/suppliers/import":
+        listed = f"Mã số thuế,Tên nhà cung cấp\n{SUPPLIER},Công ty TNHH Minh Phát\n"
+        kwargs["files"] = {"file": ("ncc.csv", listed.encode())}
     elif method == "PATCH" and path.endswith("{index}"):
         kwargs["json"] = {"version": document.version, "changes": {"unit": "ram"}}
     elif method == "DELETE" or path.endswith("/reopen"):
@@ -233,6 +287,8 @@ def _request(
         with sessions() as session:
             version = session.get_one(Document, document_id).version
         kwargs["json"] = {"version": version, "reason": "another delivery that day"}
+    elif path == "/api/v1/approvals":
+        kwargs["json"] = {"documents": [{"id": document_id}]}
     elif (method, path) == ("POST", "/api/v1/documents"):
         kwargs["files"] = {"file": (f"{document_id}.pdf", f"%PDF-1.4 {url}".encode())}
     elif path == "/api/v1/entries/ack":

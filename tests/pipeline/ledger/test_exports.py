@@ -55,7 +55,8 @@ LAST_YEAR = INVOICE_FIELDS | {"invoice_number": "0000203", "issue_date": "2025-1
 
 @pytest.fixture
 def posted(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Four invoices posted in 2026 and 2025, one of them reopened (reversed)."""
+    """Four invoices posted on their own dates in 2026 and 2025, one of them reopened
+    (reversed)."""
     for name, fields in (
         ("a", GOODS_AND_SERVICES),
         ("b", IN_DOLLARS),
@@ -64,7 +65,7 @@ def posted(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     ):
         document_id = add_document(sessions, name=name, fields=fields)
         with transaction(sessions) as session:
-            approve(session, document_id=document_id, actor=ACCOUNTANT)
+            approve(session, document_id=document_id, actor=ACCOUNTANT, posting_rule="document")
             if fields is REOPENED:
                 reverse_posted(session, document_id=document_id, actor=ACCOUNTANT)
     return sessions

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.ledger.account_mapping import load_account_mapping
 from pipeline.ledger.feed import publish
+from pipeline.ledger.periods import PostingRule
 from pipeline.ledger.posting import (
     NotPostable,
     approve,
@@ -29,15 +30,22 @@ from pipeline.review.documents import get_document
 from pipeline.store.db import make_engine, transaction
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import DocumentStatus, FeedStream, JournalEntry, JournalLine
+from rules.functions import business_today
 from tests.support.documents import INVOICE_FIELDS, add_document
 from tests.support.machine import BOTH_DATABASES
 
 ACCOUNTANT = "ke-toan@example.vn"
 
 
-def post(sessions: sessionmaker[Session], document_id: int) -> None:
+def post(
+    sessions: sessionmaker[Session], document_id: int, *, rule: PostingRule | None = None
+) -> None:
     with transaction(sessions) as session:
-        approve(session, document_id=document_id, actor=ACCOUNTANT)
+        approve(session, document_id=document_id, actor=ACCOUNTANT, posting_rule=rule)
+
+
+def this_year() -> int:
+    return business_today().year
 
 
 def entries(sessions: sessionmaker[Session]) -> list[JournalEntry]:
@@ -52,18 +60,24 @@ def amounts(entry: JournalEntry) -> list[tuple[str, Decimal, Decimal, Decimal, D
     ]
 
 
-def test_an_approved_invoice_is_posted_as_a_numbered_entry_dated_on_the_invoice(
+def test_an_approved_invoice_is_posted_on_the_approval_day_and_keeps_its_own_date(
     sessions: sessionmaker[Session],
 ) -> None:
     first = add_document(sessions, name="a")
     second = add_document(sessions, name="b", fields=INVOICE_FIELDS | {"invoice_number": "124"})
-    post(sessions, first)
-    post(sessions, second)
+    post(sessions, first, rule="approval")
+    post(sessions, second, rule="approval")
 
     posted = entries(sessions)
-    assert [entry.voucher_number for entry in posted] == ["PN2026/000001", "PN2026/000002"]
+    year = this_year()
+    assert [entry.voucher_number for entry in posted] == [f"PN{year}/000001", f"PN{year}/000002"]
     entry = posted[0]
-    assert (entry.document_id, entry.entry_date, entry.currency) == (first, date(2026, 3, 5), "VND")
+    assert (entry.document_id, entry.entry_date, entry.document_date, entry.currency) == (
+        first,
+        business_today(),
+        date(2026, 3, 5),
+        "VND",
+    )
     assert entry.exchange_rate == 1
     assert (entry.invoice_form, entry.invoice_series, entry.invoice_number) == (
         "1",
@@ -78,10 +92,13 @@ def test_an_approved_invoice_is_posted_as_a_numbered_entry_dated_on_the_invoice(
     assert entry.lines[-1].counterparty_tax_id == "0101243150"
 
 
-def test_each_year_numbers_its_vouchers_from_one(sessions: sessionmaker[Session]) -> None:
+def test_each_posting_year_numbers_its_vouchers_from_one(sessions: sessionmaker[Session]) -> None:
+    # Posted on the invoices' own dates (their months open): the voucher follows that year.
     for name, day in (("a", "2025-12-31"), ("b", "2026-01-02"), ("c", "2025-12-30")):
         post(
-            sessions, add_document(sessions, name=name, fields=INVOICE_FIELDS | {"issue_date": day})
+            sessions,
+            add_document(sessions, name=name, fields=INVOICE_FIELDS | {"issue_date": day}),
+            rule="document",
         )
     assert [entry.voucher_number for entry in entries(sessions)] == [
         "PN2025/000001",
@@ -110,11 +127,14 @@ def test_a_foreign_invoice_is_posted_in_its_currency_and_in_vnd(
     ]
 
 
-def test_a_foreign_invoice_without_a_rate_is_not_posted_and_says_why(
+def test_a_foreign_invoice_without_a_rate_anywhere_is_not_posted_and_says_why(
     sessions: sessionmaker[Session],
 ) -> None:
+    # Neither printed nor in the rate table (tests/pipeline/ledger/test_rates.py has both).
     document_id = add_document(sessions, name="usd", fields=INVOICE_FIELDS | {"currency": "USD"})
-    with pytest.raises(NotPostable, match="states no exchange rate to VND"):
+    with pytest.raises(
+        NotPostable, match="prints no exchange rate, and the rate table has no sell rate of USD"
+    ):
         post(sessions, document_id)
     with sessions() as session:
         assert get_document(session, document_id=document_id).status is DocumentStatus.REVIEW
@@ -147,13 +167,18 @@ def test_reopening_reverses_the_entry_and_approving_again_posts_a_new_one(
     original, reversing, new = entries(sessions)
     assert reversing.id == reversal_id
     assert reversing.reverses_id == original.id
-    assert (reversing.voucher_number, new.voucher_number) == ("PN2026/000002", "PN2026/000003")
-    assert reversing.entry_date == original.entry_date
+    year = this_year()
+    assert (reversing.voucher_number, new.voucher_number) == (
+        f"PN{year}/000002",
+        f"PN{year}/000003",
+    )
+    assert reversing.entry_date == original.entry_date  # its month is open
+    assert reversing.document_date == original.document_date == date(2026, 3, 5)
     assert amounts(reversing) == [
         (account, credit, debit, credit_vnd, debit_vnd)
         for account, debit, credit, debit_vnd, credit_vnd in amounts(original)
     ]
-    assert reversing.memo.startswith("Reversal of PN2026/000001")
+    assert reversing.memo.startswith(f"Reversal of PN{year}/000001")
 
     def net(*posted: JournalEntry) -> dict[str, tuple[Decimal, Decimal]]:
         balance: dict[str, tuple[Decimal, Decimal]] = defaultdict(lambda: (Decimal(0), Decimal(0)))
@@ -224,7 +249,7 @@ def test_a_posting_rolled_back_gives_its_voucher_number_back(
         approve(session, document_id=first, actor=ACCOUNTANT)
         raise RuntimeError("power cut")
     post(sessions, second)
-    assert [entry.voucher_number for entry in entries(sessions)] == ["PN2026/000001"]
+    assert [entry.voucher_number for entry in entries(sessions)] == [f"PN{this_year()}/000001"]
     with sessions() as session:
         # nor is the feed left with a hole a poller would wait on forever
         assert [position for position, _ in entry_feed(session)] == [1]
@@ -253,7 +278,7 @@ def test_concurrent_postings_take_consecutive_numbers(sessions: sessionmaker[Ses
         thread.join()
     assert failures == []
     numbers = sorted(entry.voucher_number for entry in entries(sessions))
-    assert numbers == [f"PN2026/{n:06d}" for n in range(1, count + 1)]
+    assert numbers == [f"PN{this_year()}/{n:06d}" for n in range(1, count + 1)]
     with sessions() as session:
         feed = entry_feed(session)
     assert [position for position, _ in feed] == list(range(1, count + 1))

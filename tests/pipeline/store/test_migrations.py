@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Column, create_engine, select, text
+from sqlalchemy.exc import DBAPIError
 
 from pipeline.store.migrate import alembic_config, comparison_filter, expression_indexes, upgrade
 from pipeline.store.models import Base
@@ -99,4 +101,40 @@ def test_stepping_back_before_memories_and_up_again(database_url: str) -> None:
         # The change count workers' caches follow is there before the first memory is.
         assert conn.execute(text("SELECT id, changes FROM memory_changes")).all() == [(1, 0)]
         assert conn.execute(text("SELECT sender FROM documents")).scalar() is None
+    engine.dispose()
+
+
+def test_entries_posted_before_periods_keep_their_date_as_document_date_and_stay_immutable(
+    database_url: str,
+) -> None:
+    command.downgrade(alembic_config(database_url), "0014")
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO documents (id, sha256, filename, relative_path, size, media_type, "
+                "received_at, archive_path, status, version, updated_at, review_priority) "
+                "VALUES (1, 'x', 'a.pdf', 'a.pdf', 1, 'application/pdf', CURRENT_TIMESTAMP, '', "
+                "'posted', 1, CURRENT_TIMESTAMP, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO journal_entries (id, document_id, voucher_number, entry_date, "
+                "posted_at, currency, memo) VALUES (1, 1, 'PN2026/000001', '2026-03-05', "
+                "CURRENT_TIMESTAMP, 'VND', 'Invoice 1')"
+            )
+        )
+    upgrade(database_url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT entry_date, document_date FROM journal_entries")).one()
+    assert [str(value) for value in row] == ["2026-03-05", "2026-03-05"]
+    # The migration's one write to posted entries left them append-only as before.
+    with pytest.raises(DBAPIError, match="never changed"), engine.begin() as conn:
+        conn.execute(text("UPDATE journal_entries SET memo = 'changed'"))
+    command.downgrade(alembic_config(database_url), "0014")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT voucher_number FROM journal_entries")).scalar() == (
+            "PN2026/000001"
+        )
     engine.dispose()
