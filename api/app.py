@@ -23,6 +23,7 @@ from api.routers import (
     health,
     memories,
     originals,
+    overview,
     periods,
     rates,
     registers,
@@ -31,6 +32,7 @@ from api.routers import (
     uploads,
     web,
     web_failed,
+    web_overview,
 )
 from pipeline.access.auth import anyone_can_sign_in
 from pipeline.jobs.processing import rule_book
@@ -96,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registers.router)
     app.include_router(audit.router)
     app.include_router(memories.router)
+    app.include_router(overview.router)
     app.include_router(periods.router)
     app.include_router(suppliers.router)
     app.include_router(rates.router)
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Before the document page: `/review/failed` is not `/review/{document_id}`.
     app.include_router(web_failed.router)
     app.include_router(web.router)
+    app.include_router(web_overview.router)
     app.include_router(docs.router)
     # Outermost last: the client's real address and scheme first, then the headers every
     # answer carries, then inputs refused before anything reads them.

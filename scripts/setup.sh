@@ -17,6 +17,9 @@ if [ "$profile" = test ]; then
     # libreoffice-calc-nogui: the export tests open the CSV and XLSX exports in it
     # nginx, openssl: the HTTPS reverse-proxy recipe of the README is run by tests/api/test_proxy.py
     packages+=(chromium postgresql fonts-liberation2 libreoffice-calc-nogui nginx openssl)
+    # npm: axe-core, the browser tests' accessibility checker, comes from the npm registry.
+    # Debian's nodejs and npm only where there is no npm yet: a machine's own Node.js stays.
+    command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -41,3 +44,7 @@ fi
 # unlocked is fetched (the lock carries the build backend too).
 .venv/bin/python -m pip install -q --require-hashes -r "requirements/$profile.txt"
 .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+if [ "$profile" = test ]; then
+    # Exactly the locked axe-core (tests/axe/package-lock.json, with its integrity hash).
+    npm ci --prefix tests/axe --no-audit --no-fund --silent
+fi

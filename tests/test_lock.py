@@ -5,6 +5,7 @@ pyproject.toml without running scripts/lock.sh would silently not be installed (
 installed at a version pyproject.toml forbids). These checks fail CI when that happens.
 """
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -100,3 +101,16 @@ def test_the_test_lock_installs_what_the_service_runs() -> None:
         if name not in test or test[name].version != pin.version
     }
     assert differing == {}
+
+
+def test_the_npm_lock_pins_what_the_browser_tests_ask_for() -> None:
+    """scripts/setup.sh installs the browser tests' npm packages (axe-core) with `npm ci`,
+    which refuses a lock that disagrees with package.json; this says so before CI does."""
+    folder = ROOT / "tests" / "axe"
+    asked = json.loads((folder / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    locked = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    assert locked[""]["dependencies"] == asked, "run `npm install` in tests/axe"
+    for name, version in asked.items():
+        pin = locked[f"node_modules/{name}"]
+        assert pin["version"] == version, f"{name} is locked at {pin['version']}, not {version}"
+        assert pin["integrity"].startswith("sha512-")

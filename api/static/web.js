@@ -109,7 +109,23 @@ function setUpQueue(table) {
   if (rows.length) select(0);
 }
 
+// On a phone a table's rows become cards (web.css); each cell shows its column's header,
+// copied here so rows a script adds later (line items) are labelled too.
+function labelCells(table) {
+  const heads = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+  const label = () => {
+    for (const row of table.querySelectorAll("tbody tr")) {
+      Array.from(row.cells).forEach((cell, i) => {
+        if (!cell.dataset.label && heads[i]) cell.dataset.label = heads[i];
+      });
+    }
+  };
+  label();
+  new MutationObserver(label).observe(table, { childList: true, subtree: true });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("#queue, #awaiting, #lines, table.stack").forEach(labelCells);
   const logout = document.getElementById("logout");
   if (logout) {
     logout.addEventListener("click", async () => {

@@ -90,3 +90,8 @@ def list_events(
     if after_id is not None:
         query = query.where(AuditEvent.id > after_id)
     return session.scalars(query.order_by(AuditEvent.id).limit(limit)).all()
+
+
+def kinds(session: Session) -> Sequence[str]:
+    """Every kind of event the trail holds, for choosing one to filter by."""
+    return session.scalars(select(AuditEvent.kind).distinct().order_by(AuditEvent.kind)).all()

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
-from api.routers import web, web_failed
+from api.routers import web, web_failed, web_overview
 from pipeline import cli
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
@@ -111,6 +111,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ),
     ("POST", "/api/v1/exchange-rates/import"): frozenset({"accountant"}),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
+    ("GET", "/api/v1/overview"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/schema"): ANYONE,
 }
 
@@ -629,6 +630,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "/review/{document_id}": frozenset({"reviewer", "approver"}),
     "/review/failed": frozenset({"reviewer", "approver"}),
     "/upload": frozenset({"clerk"}),
+    "/overview": frozenset({"reviewer", "approver"}),
+    "/audit": frozenset(),
 }
 PUBLIC_PAGES = {"/login"}
 
@@ -636,7 +639,7 @@ PUBLIC_PAGES = {"/login"}
 def test_every_page_is_in_the_page_roles_table(settings: Settings) -> None:
     pages = {
         route.path: route
-        for router in (web.router, web_failed.router)
+        for router in (web.router, web_failed.router, web_overview.router)
         for route in router.routes
         if isinstance(route, APIRoute)
     }
