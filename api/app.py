@@ -32,6 +32,7 @@ from api.routers import (
     uploads,
     views,
     web,
+    web_failed,
     web_overview,
 )
 from pipeline.access.auth import anyone_can_sign_in
@@ -104,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(suppliers.router)
     app.include_router(rates.router)
     app.include_router(schema.router)
+    # Before the document page: `/review/failed` is not `/review/{document_id}`.
+    app.include_router(web_failed.router)
     app.include_router(web.router)
     app.include_router(web_overview.router)
     app.include_router(docs.router)

@@ -332,6 +332,9 @@ REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", f"{_DOCUMENT}/type"): _requests(
         contract=("Read it again as a contract", TypeRequest(version=3, doc_type="contract"))
     ),
+    ("POST", f"{_DOCUMENT}/retry"): _requests(
+        version=("Read the failed document again", VersionRequest(version=2))
+    ),
     ("PUT", f"{_REGISTERS}/correspondence/{{document_id}}/handling-unit"): _requests(
         unit=("Hand the letter to a unit", HandlingUnit(handling_unit="Phòng Kế toán")),
         back=("Take it back", HandlingUnit(handling_unit=None)),
@@ -443,6 +446,7 @@ RESPONSES: dict[tuple[str, str], dict[int, Any]] = {
     ("POST", f"{_DOCUMENT}/reopen"): {200: _json(_detail(DocumentStatus.REVIEW, 5))},
     ("POST", f"{_DOCUMENT}/not-duplicate"): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
     ("POST", f"{_DOCUMENT}/type"): {202: _json(_detail(DocumentStatus.RECEIVED, 4))},
+    ("POST", f"{_DOCUMENT}/retry"): {202: _json(_detail(DocumentStatus.RECEIVED, 3))},
     ("GET", "/api/v1/entries"): {
         200: _json(Page[JournalEntryOut](items=[_ENTRY], next_cursor=None))
     },

@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from api.security import NO_CONTROL_PATTERN, control_character_at
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
-from pipeline.review import approval
+from pipeline.review import approval, failures
 from pipeline.review.approval import ApprovalPolicy, ApprovalState
 from pipeline.review.bulk import MAX_BATCH
 from pipeline.store.models import Document, DocumentStatus, JournalEntry
@@ -74,6 +74,27 @@ class Page(BaseModel, Generic[T]):
     )
 
 
+class FailureReasonOut(BaseModel):
+    """Why a document's processing failed, in words for people and as the code for machines."""
+
+    code: str = Field(description="The `error.code`, e.g. `encrypted_pdf`.")
+    vi: str = Field(description="What went wrong and what to do, in Vietnamese.")
+    en: str = Field(description="What went wrong and what to do, in English.")
+    detail: str = Field(description="The technical message (`error.message`).")
+
+    @classmethod
+    def of(cls, document: Document) -> FailureReasonOut | None:
+        if document.status is not DocumentStatus.FAILED:
+            return None
+        code = document.error_code or "internal_error"
+        return cls(
+            code=code,
+            vi=failures.reason_in_words(code, "vi"),
+            en=failures.reason_in_words(code, "en"),
+            detail=document.error_message or "",
+        )
+
+
 class DocumentSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -109,6 +130,9 @@ class DocumentSummary(BaseModel):
         description="For a further part of a file holding several documents (its pages are "
         "in the record's `source.part`): the document of the file's first part.",
     )
+    failure_reason: FailureReasonOut | None = Field(
+        default=None, description="Why processing failed, in words; null unless `failed`."
+    )
 
     @classmethod
     def of(cls, document: Document, *, failed_rules: list[str] | None = None) -> DocumentSummary:
@@ -131,6 +155,7 @@ class DocumentSummary(BaseModel):
             min_confidence=document.min_confidence,
             record_date=document.record_date,
             source_document_id=document.source_document_id,
+            failure_reason=FailureReasonOut.of(document),
         )
 
 
@@ -216,6 +241,9 @@ class DocumentDetail(Record):
         description="For a further part of a file holding several documents (its pages are "
         "in `source.part`): the document of the file's first part.",
     )
+    failure_reason: FailureReasonOut | None = Field(
+        default=None, description="Why processing failed, in words; null unless `failed`."
+    )
     history: list[EventOut]
     duplicates: list[DuplicateOut]
     approval: ApprovalStateOut
@@ -258,6 +286,7 @@ class DocumentDetail(Record):
             relative_path=document.relative_path,
             forced_type=document.forced_type,
             source_document_id=document.source_document_id,
+            failure_reason=FailureReasonOut.of(document),
             history=[EventOut.model_validate(e) for e in document.events],
             duplicates=[DuplicateOut.model_validate(d) for d in document.duplicates],
             approval=ApprovalStateOut.of(approval.state(document, policy=policy)),

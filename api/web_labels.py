@@ -109,6 +109,18 @@ LABELS: dict[Lang, dict[str, str]] = {
         "confirm_reassign": "Read this document again as the chosen type? Corrections made "
         "here are replaced by the new reading.",
         "type_reassigned": "Sent to be read again as",
+        # --- failed view ---
+        "failed_view": "Failed documents",
+        "failed_link": "Documents whose processing failed",
+        "failed_empty": "No document failed in processing.",
+        "failed_reason": "Processing failed",
+        "reason": "Reason",
+        "failed_at": "Failed at",
+        "actions": "Actions",
+        "detail": "Technical detail",
+        "retry": "Retry",
+        "retried": "Sent to be read again.",
+        # --- end failed view ---
         # --- i18n: statuses, rule severities, dates and numbers ---
         "status_received": "Received",
         "status_processing": "Being read",
@@ -370,6 +382,18 @@ LABELS: dict[Lang, dict[str, str]] = {
         "confirm_reassign": "Đọc lại chứng từ này theo loại đã chọn? Những chỗ đã sửa ở đây "
         "sẽ được thay bằng kết quả đọc mới.",
         "type_reassigned": "Đã gửi đọc lại theo loại",
+        # --- failed view ---
+        "failed_view": "Chứng từ xử lý lỗi",
+        "failed_link": "Chứng từ xử lý không thành công",
+        "failed_empty": "Không có chứng từ nào xử lý lỗi.",
+        "failed_reason": "Xử lý không thành công",
+        "reason": "Lý do",
+        "failed_at": "Lỗi lúc",
+        "actions": "Thao tác",
+        "detail": "Chi tiết kỹ thuật",
+        "retry": "Thử lại",
+        "retried": "Đã gửi đọc lại.",
+        # --- end failed view ---
         # --- i18n: statuses, rule severities, dates and numbers ---
         "status_received": "Đã nhận",
         "status_processing": "Đang đọc",

@@ -69,9 +69,10 @@ LIFECYCLE: dict[str, Move] = {
         "the approval in force (the first, or an approver's second)",
     ),
     "rejected": Move(
-        frozenset({S.REVIEW, S.APPROVED}),
+        frozenset({S.REVIEW, S.APPROVED, S.FAILED}),
         S.REJECTED,
-        "a reviewer; an approver for an invoice awaiting its second approval",
+        "a reviewer (a failed document too: nothing to read); an approver for an invoice "
+        "awaiting its second approval",
     ),
     "reversed": Move(
         frozenset({S.POSTED}), S.REVIEW, "reopening a posted invoice: its entry is reversed"
@@ -85,6 +86,11 @@ LIFECYCLE: dict[str, Move] = {
         frozenset({S.REVIEW, S.FAILED}),
         S.RECEIVED,
         "a reviewer choosing the type; the document is read again",
+    ),
+    "retried": Move(
+        frozenset({S.FAILED}),
+        S.RECEIVED,
+        "a reviewer sending a failed document to be read again, its cause fixed",
     ),
 }
 

@@ -51,7 +51,7 @@ from api.schemas import (
     VersionRequest,
 )
 from pipeline.ledger import posting
-from pipeline.review import bulk, changes, checking, documents, search
+from pipeline.review import bulk, changes, checking, documents, failures, search
 from pipeline.review.approval import ApprovalPolicy
 from pipeline.store.models import Document, DocumentStatus, Role
 
@@ -688,6 +688,33 @@ def reassign_type(
             document=documents.get_document(session, document_id=document_id),
             version=body.version,
             doc_type=body.doc_type,
+            actor=principal.name,
+        )
+    return _fresh(session, document_id, policy)
+
+
+@router.post(
+    "/documents/{document_id}/retry",
+    response_model=DocumentDetail,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
+)
+def retry(
+    document_id: DocumentId,
+    body: VersionRequest,
+    session: SessionDep,
+    policy: PolicyDep,
+    principal: QueueReader,
+) -> DocumentDetail:
+    """Have a failed document read again once the cause of its failure is fixed (a limit
+    raised, OCR repaired, a worker restarted): it is queued for the workers like a new file
+    and read once. 202: the document as queued (status `received`); the failure stays in
+    its history. A document that is not `failed` is refused with 409."""
+    with _decision(session):
+        failures.retry(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            version=body.version,
             actor=principal.name,
         )
     return _fresh(session, document_id, policy)

@@ -460,8 +460,9 @@
     document.getElementById("type-chooser").hidden =
       !(canDecide && (inReview || record.status === "failed"));
     renderTypeChoice();
-    document.getElementById("reject").hidden =
-      !(canDecide && (inReview || record.approval.awaiting_second));
+    // A failed document can be rejected too: there is nothing to read in it.
+    document.getElementById("reject").hidden = !(canDecide &&
+      (inReview || record.status === "failed" || record.approval.awaiting_second));
     document.getElementById("reopen").hidden =
       !(canDecide && ["approved", "posted", "rejected"].includes(record.status));
     const addLine = document.getElementById("add-line");

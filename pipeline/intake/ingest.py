@@ -23,14 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.sniff import sniff_media_type
 from pipeline.intake.blobs import BlobStore, BlobTooLarge, StoredBlob
+from pipeline.intake.failed_files import DONE_DIR, file_failure, file_pending_failures
+from pipeline.intake.failed_files import FAILED_DIR as FAILED_DIR  # the watcher's, as before
 from pipeline.jobs.faults import crash_point
 from pipeline.store.db import transaction
 from pipeline.store.models import Document, DocumentEvent, DuplicateDrop, Job, utcnow
 
 log = logging.getLogger(__name__)
 
-DONE_DIR = ".done"
-FAILED_DIR = ".failed"
 ACTOR = "ingest"
 
 
@@ -137,6 +137,17 @@ class Ingestor:
         self._move(path, self.inbox / archive)
         crash_point("ingest.moved", self.crash_at)
         self._mark_filed(blob.sha256, relative)
+        if outcome is Outcome.NEW:
+            # A worker quick enough to fail the file before this move left its filing here.
+            try:
+                file_failure(
+                    self.session_factory,
+                    inbox=self.inbox,
+                    document_id=document_id,
+                    crash_at=self.crash_at,
+                )
+            except OSError:  # the file is in; the next reconcile files its failure
+                log.exception("could not file the failure of document %s", document_id)
         return IngestResult(outcome, path, document_id)
 
     def _record(
@@ -220,6 +231,8 @@ class Ingestor:
                 if not in_inbox and (self.inbox / row.archive_path).exists():
                     row.filed_at = utcnow()
                     fixed += 1
+        # Failed documents whose copy a crash (or a worker without the inbox) left in `.done/`.
+        file_pending_failures(self.session_factory, inbox=self.inbox, crash_at=self.crash_at)
         return fixed
 
     def _mark_filed(self, sha256: str, relative: str) -> None:

@@ -31,6 +31,7 @@ from extractors.memory import Memory
 from extractors.record import SourcePart
 from extractors.service import Extracted
 from pipeline.intake.blobs import BlobStore
+from pipeline.intake.failed_files import file_failure
 from pipeline.jobs import queue
 from pipeline.jobs.faults import crash_point
 from pipeline.jobs.processing import build_documents, build_record, rule_book
@@ -130,8 +131,11 @@ class Worker:
                 message = f"abandoned after {claim.attempt - 1} attempts (worker crashed)"
                 queue.fail(session, claim, error=message)
                 _set_failed(session, document, code="internal_error", message=message)
-                return True
-            transition(session, document, "claimed", actor=claim.owner)
+            else:
+                transition(session, document, "claimed", actor=claim.owner)
+        if claim.attempt > self.settings.max_attempts:
+            self._file_failure(claim.document_id)
+            return True
         crash_point("worker.claimed", self.settings.crash_at)
         self._process(claim)
         return True
@@ -167,9 +171,29 @@ class Worker:
             log.exception("job %s attempt %s failed", claim.job_id, claim.attempt)
             error = "".join(traceback.format_exception_only(exc)).strip()
             self._persist("recording a failed attempt", lambda: self._retry_or_fail(claim, error))
+            self._file_failure(claim.document_id)
             return
         crash_point("worker.processed", self.settings.crash_at)
         self._persist("storing a result", lambda: self._complete(claim, records))
+        self._file_failure(claim.document_id)
+
+    def _file_failure(self, document_id: int) -> None:
+        """Once a document failed for good, tell the clerk where they look: its inbox copy
+        goes to `.failed/` with the reason beside it; read after a retry, it goes back to
+        `.done/` (a no-op for any other outcome). Done after the outcome is committed, so a
+        crash or an unreachable inbox here loses nothing: the inbox watcher's next
+        reconcile finishes it."""
+        try:
+            file_failure(
+                self.sessions,
+                inbox=self.settings.inbox,
+                document_id=document_id,
+                crash_at=self.settings.crash_at,
+            )
+        except Exception as exc:
+            if not (isinstance(exc, OSError) or is_outage(exc)):
+                raise
+            self.errors.error(f"filing failed document {document_id} in the inbox", exc)
 
     def _read(self, job: _Job) -> list[Extracted]:
         """The records of the job's document: its part's pages when it is a part of a file
@@ -229,6 +253,10 @@ class Worker:
         if record.error is not None:
             _set_failed(session, document, code=record.error.code, message=record.error.message)
         else:
+            # Read this time (retried, or as the type a reviewer chose): an earlier failure
+            # is history, kept in the events.
+            document.error_code = None
+            document.error_message = None
             memories.note_recalled(session, record=record)
             checking.settle(
                 session,

@@ -73,10 +73,11 @@ def count_duplicates(session: Session) -> int:
 
 
 def reject(session: Session, *, document_id: int, actor: str, reason: str) -> Document:
-    """Reject a document in review, or an invoice still awaiting its second approval (the
-    first approval goes with it)."""
+    """Reject a document in review, one whose processing failed, or an invoice still
+    awaiting its second approval (the first approval goes with it)."""
     document = get_document(session, document_id=document_id)
-    if document.status is not DocumentStatus.REVIEW and not approval.is_awaiting_second(document):
+    rejectable = (DocumentStatus.REVIEW, DocumentStatus.FAILED)
+    if document.status not in rejectable and not approval.is_awaiting_second(document):
         raise InvalidTransition(document, "reject")
     transition(session, document, "rejected", actor=actor, data={"reason": reason}, action="reject")
     return document

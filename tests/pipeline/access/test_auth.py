@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
-from api.routers import web, web_overview
+from api.routers import web, web_failed, web_overview
 from pipeline import cli
 from pipeline.access import auth
 from pipeline.intake.blobs import BlobStore
@@ -85,6 +85,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("POST", "/api/v1/documents/{document_id}/reopen"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/not-duplicate"): frozenset({"reviewer"}),
     ("POST", "/api/v1/documents/{document_id}/type"): frozenset({"reviewer"}),
+    ("POST", "/api/v1/documents/{document_id}/retry"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/review-queue"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/entries"): frozenset({"accountant"}),
     ("POST", "/api/v1/entries/ack"): frozenset({"accountant"}),
@@ -183,6 +184,10 @@ def _request(
         document.uploaded_by = "token:as-clerk"
         if path.endswith("/reopen"):
             document.status = DocumentStatus.REJECTED
+        if path.endswith("/retry"):
+            # its processing failed: a retry reads it again
+            document.status = DocumentStatus.FAILED
+            document.error_code = "timeout"
         if path.endswith("/einvoice"):
             document.media_type = "application/xml"
         if path.endswith("/second-approval"):
@@ -297,6 +302,9 @@ def _request(
         kwargs["json"] = {"handling_unit": f"Phòng {number}"}
     elif path.endswith("/reject"):
         kwargs["json"] = {"reason": "not ours"}
+    elif path.endswith("/retry"):
+        with sessions() as session:
+            kwargs["json"] = {"version": session.get_one(Document, document_id).version}
     elif path.endswith("/not-duplicate"):
         with sessions() as session:
             version = session.get_one(Document, document_id).version
@@ -641,6 +649,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "/": frozenset({"clerk", "reviewer", "approver"}),
     "/review": frozenset({"reviewer", "approver"}),
     "/review/{document_id}": frozenset({"reviewer", "approver"}),
+    "/review/failed": frozenset({"reviewer", "approver"}),
     "/upload": frozenset({"clerk"}),
     "/overview": frozenset({"reviewer", "approver"}),
     "/audit": frozenset(),
@@ -651,7 +660,7 @@ PUBLIC_PAGES = {"/login"}
 def test_every_page_is_in_the_page_roles_table(settings: Settings) -> None:
     pages = {
         route.path: route
-        for router in (web.router, web_overview.router)
+        for router in (web.router, web_failed.router, web_overview.router)
         for route in router.routes
         if isinstance(route, APIRoute)
     }
