@@ -117,6 +117,10 @@ class FieldMemory(BaseModel):
     # A code printed joined to its neighbour (`1K26TYY`: a form `1` and a series `K26TYY`):
     # how many runs of letters or of figures of the printed word come before and after it.
     part: tuple[int, int] | None = None
+    # For a value of a list's entry (`parties[1].name`): the roles of the list's entries up
+    # to it, as the reviewer left them. A reading that found fewer entries (OCR garbled the
+    # parties' block) gets them, so the value has an entry to go in.
+    roles: tuple[str, ...] | None = None
 
 
 class LayoutPrint(BaseModel):
@@ -367,12 +371,26 @@ def learn(
                 value=value if kind == "text" else None,
                 last=_squash(spot.words[-1].text) or None if spot.below else None,
                 part=spot.part,
+                roles=_roles(fields, path),
             )
             # A value printed as a word of its own before one printed joined to another.
             ranked = ((score, spot.part is None, tiebreak), memory)
             if best is None or ranked[0] > best[0]:
                 best = ranked
     return best[1] if best else None
+
+
+def _roles(fields: Mapping[str, Any], path: str) -> tuple[str, ...] | None:
+    entry = re.match(r"^(\w+)\[(\d+)\]\.", path)
+    if entry is None:
+        return None
+    listed = fields.get(entry.group(1))
+    index = int(entry.group(2))
+    if not isinstance(listed, list) or index >= len(listed):
+        return None
+    roles = [item.get("role") if isinstance(item, Mapping) else None for item in listed]
+    chosen = roles[: index + 1]
+    return tuple(role for role in chosen if isinstance(role, str)) if all(chosen) else None
 
 
 def _rows(page: Page) -> Page:
@@ -1004,13 +1022,29 @@ def apply(
             continue
         value, line = read
         before = get_path(fields, path)
-        if not set_path(fields, path, value):
+        if not set_path(fields, path, value) and not (
+            _add_entries(fields, path, memory.field.roles) and set_path(fields, path, value)
+        ):
             continue
         if _totals_broken(fields) and not _totals_broken(_with(fields, path, before)):
             set_path(fields, path, before)
             continue
         used.append(Recalled(path, value, line, memory))
     return used
+
+
+def _add_entries(fields: dict[str, Any], path: str, roles: Sequence[str] | None) -> bool:
+    """Give a list the entries up to the one `path` names that the reading did not find,
+    each with its learned role; False when there is no list or no roles to make them with."""
+    entry = re.match(r"^(\w+)\[(\d+)\]\.", path)
+    if entry is None or roles is None or int(entry.group(2)) >= len(roles):
+        return False
+    listed = fields.setdefault(entry.group(1), [])
+    if not isinstance(listed, list):
+        return False
+    for role in roles[len(listed) : int(entry.group(2)) + 1]:
+        listed.append({"role": role})
+    return True
 
 
 def matching(

@@ -17,6 +17,7 @@ from extractors.limits import ReadLimits
 from extractors.memory import (
     FieldMemory,
     Memory,
+    apply,
     get_path,
     layout_print,
     learn,
@@ -465,3 +466,29 @@ def test_a_value_after_its_label_is_read_on_the_labels_row_only(tmp_path: Path) 
     assert any("behalf of" in line.text for page in lost.pages for line in page.lines)
 
     assert recall(lost, memory) is None
+
+
+def test_a_party_the_reading_did_not_find_is_added_for_its_learned_values(
+    tmp_path: Path,
+) -> None:
+    # OCR garbled the parties' block of the sender's next contract: the generic reading has no
+    # parties, and the second party's learned name and address need an entry to go in.
+    (first, truth), (second, next_truth) = _series(tmp_path, "contract/en/holdout:en_uk_msa", 2)
+    sender = sender_of("contract", next_truth)
+    assert sender is not None
+    memories = []
+    for path in ("parties[1].name", "parties[1].address"):
+        field = learn(first, path=path, value=get_path(truth, path), fields=truth)
+        assert field is not None, path
+        memories.append(
+            Memory(doc_type="contract", sender=sender, layout=layout_print(first), field=field)
+        )
+    fields: dict[str, Any] = {"parties": []}
+
+    used = apply(second, doc_type="contract", fields=fields, confidence={}, memories=memories)
+
+    assert {item.path for item in used} == {"parties[1].name", "parties[1].address"}
+    assert [party["role"] for party in fields["parties"]] == ["party_a", "party_b"]
+    assert fields["parties"][1]["name"] == next_truth["parties"][1]["name"]
+    assert fields["parties"][1]["address"] == next_truth["parties"][1]["address"]
+    assert "name" not in fields["parties"][0]  # nothing is made up for the party not learned
