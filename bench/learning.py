@@ -4,6 +4,7 @@ come back right on that sender's next documents, and what learning costs.
     .venv/bin/python -m bench.learning                               # born-digital, all layouts
     .venv/bin/python -m bench.learning --formats scan photo          # scans (slow)
     .venv/bin/python -m bench.learning --layouts invoice/vi/more:vi_party_grid --parts generated
+    .venv/bin/python -m bench.learning --formats scan --parts generated --misses  # what failed
 
 Generated series: for every layout of `tests.docgen.catalogue` (invoices, contracts, letters;
 CVs are never learned from) and format, `tests.docgen.series` draws one sender's documents:
