@@ -4,6 +4,7 @@ come back right on that sender's next documents, and what learning costs.
     .venv/bin/python -m bench.learning                               # born-digital, all layouts
     .venv/bin/python -m bench.learning --formats scan photo          # scans (slow)
     .venv/bin/python -m bench.learning --layouts invoice/vi/more:vi_party_grid --parts generated
+    .venv/bin/python -m bench.learning --formats scan --parts generated --misses  # what failed
 
 Generated series: for every layout of `tests.docgen.catalogue` (invoices, contracts, letters;
 CVs are never learned from) and format, `tests.docgen.series` draws one sender's documents:
@@ -207,7 +208,8 @@ def generated(args: argparse.Namespace, directory: Path) -> list[SeriesRun]:
         first, rest = run.reads[0], run.reads[1:]
         run.taught = taught = teach(doc_type, first, first.extract([]))
         line: dict[str, Tally] = defaultdict(Tally)
-        for read in rest:
+        misses: list[str] = []
+        for number, read in enumerate(rest, start=1):
             plain = score(read.truth, read.extract([]))
             with_memory = score(read.truth, read.extract(taught.memories))
             run.plain.append(plain)
@@ -220,6 +222,11 @@ def generated(args: argparse.Namespace, directory: Path) -> list[SeriesRun]:
                     continue
                 changed = str(after[path].expected) != first_value
                 results = (after[path].correct, before[path].correct)
+                if not after[path].correct:
+                    misses.append(
+                        f"    #{number} {path}: truth {after[path].expected!r}, "
+                        f"recalled {after[path].got!r}, generic {before[path].got!r}"
+                    )
                 for key, right in zip(keys[: 2 + 2 * changed], results * 2, strict=False):
                     line[key].add(right)
                     for group in (run.fmt, _held_out(run.layout), "all"):
@@ -234,6 +241,8 @@ def generated(args: argparse.Namespace, directory: Path) -> list[SeriesRun]:
             )
         else:
             print(f"{run.layout.id:44} {run.fmt:5} {0:5} {0:6}  (nothing to correct)")
+        if args.misses:
+            _print_misses(taught, misses)
 
     print("\ncorrected fields on the next documents: with memory / without (changed values)")
     families = sorted({run.layout.family for run in runs})
@@ -253,6 +262,22 @@ def generated(args: argparse.Namespace, directory: Path) -> list[SeriesRun]:
         print(f"  {fmt:5} {fields_plain[fmt]} → {fields_taught[fmt]}")
     others(runs, args.formats)
     return runs
+
+
+def _print_misses(taught: Taught, misses: list[str]) -> None:
+    """What was learned from the corrected document, and every corrected field that still
+    came back wrong with it: the truth, the reading with memory and the generic reading."""
+    learned = {memory.field.path: memory.field for memory in taught.memories if memory.field}
+    for path, value in taught.corrections.items():
+        memory = learned.get(path)
+        where = (
+            "not learned (not found on the page, or no label)"
+            if memory is None
+            else f"anchor {memory.anchor.text!r} {memory.anchor.side} p{memory.page}"
+        )
+        print(f"    learnt {path} = {value!r}: {where}")
+    for miss in misses:
+        print(miss)
 
 
 def others(runs: list[SeriesRun], formats: list[str]) -> None:
@@ -414,6 +439,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parts", nargs="+", default=["generated", "real"])
     parser.add_argument("--scan-pages", type=int, default=3, help="pages of a real PDF scanned")
     parser.add_argument("--senders", type=int, default=50, help="senders loaded for the cost")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="print what each series learned and every corrected field it still got wrong",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)

@@ -62,6 +62,8 @@ SAME_LAYOUT = 0.4
 # a value of another length shift words a little, a different template moves them a lot.
 _JITTER = 0.03
 _FUZZY_ANCHOR = 0.8
+# How far a scan's rows may fall or rise across the page (a scanner's skew, up to 2 degrees).
+_TILT = 0.035
 _FUZZY_WORD = 0.6
 _MAX_ANCHOR_WORDS = 5
 _MAX_SPAN_WORDS = 10
@@ -112,6 +114,13 @@ class FieldMemory(BaseModel):
     # The last word of a wrapped text value (`đồng` closing an amount in words, `Ltd`): a
     # line read so far that ends with it ends the value, however near the next line is.
     last: str | None = None
+    # A code printed joined to its neighbour (`1K26TYY`: a form `1` and a series `K26TYY`):
+    # how many runs of letters or of figures of the printed word come before and after it.
+    part: tuple[int, int] | None = None
+    # For a value of a list's entry (`parties[1].name`): the roles of the list's entries up
+    # to it, as the reviewer left them. A reading that found fewer entries (OCR garbled the
+    # parties' block) gets them, so the value has an entry to go in.
+    roles: tuple[str, ...] | None = None
 
 
 class LayoutPrint(BaseModel):
@@ -318,11 +327,23 @@ def learn(
         if isinstance(leaf, str)
         for word in _squash(leaf).split()
     }
-    best: tuple[int, FieldMemory] | None = None
+    # A party's name is printed as it was on the sender's next document (the sender's own
+    # is what recalls the memory at all): a letterhead's name anchors the address under it
+    # when no label does.
+    names = {
+        word
+        for key, leaf in leaves(fields).items()
+        if isinstance(leaf, str) and re.search(r"(^|\.)(name|issuer)$", key)
+        for word in _squash(leaf).split()
+    }
+    best: tuple[tuple[int, bool, float], FieldMemory] | None = None
     for printed in document.pages:
         page = _rows(printed)
         for spot in _spots(page, kind, value):
             anchored = _anchor_for(page, spot, kind, values)
+            if anchored is None and names:
+                named = _anchor_for(page, spot, kind, values - names)
+                anchored = None if named is None else (0, named[1])
             if anchored is None:
                 continue
             score, anchor = anchored
@@ -349,11 +370,27 @@ def learn(
                 after=_after(spot) if kind == "text" else None,
                 value=value if kind == "text" else None,
                 last=_squash(spot.words[-1].text) or None if spot.below else None,
+                part=spot.part,
+                roles=_roles(fields, path),
             )
-            ranked = (score * 10_000 + int(tiebreak), memory)
+            # A value printed as a word of its own before one printed joined to another.
+            ranked = ((score, spot.part is None, tiebreak), memory)
             if best is None or ranked[0] > best[0]:
                 best = ranked
     return best[1] if best else None
+
+
+def _roles(fields: Mapping[str, Any], path: str) -> tuple[str, ...] | None:
+    entry = re.match(r"^(\w+)\[(\d+)\]\.", path)
+    if entry is None:
+        return None
+    listed = fields.get(entry.group(1))
+    index = int(entry.group(2))
+    if not isinstance(listed, list) or index >= len(listed):
+        return None
+    roles = [item.get("role") if isinstance(item, Mapping) else None for item in listed]
+    chosen = roles[: index + 1]
+    return tuple(role for role in chosen if isinstance(role, str)) if all(chosen) else None
 
 
 def _rows(page: Page) -> Page:
@@ -395,6 +432,7 @@ class _Spot:
     below: tuple[Line, ...] = ()  # the lines a wrapped value continues on
     # Where the next column starts, when a wrapped value shares its lines with it.
     right: float | None = None
+    part: tuple[int, int] | None = None  # runs of its word before and after a joined code
 
 
 def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
@@ -403,6 +441,9 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
     if wanted is None:
         return []
     spots: list[_Spot] = []
+    # A text is as many words as it was typed with (an address runs to a dozen), give or take
+    # the ones OCR split; a value in figures is a few words at most.
+    span = max(_MAX_SPAN_WORDS, len(wanted.split()) + 2) if kind == "text" else _MAX_SPAN_WORDS
     for line in page.lines:
         words = line.words
         # Only a word the value can start with starts a spot (a value in figures needs a
@@ -412,7 +453,7 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
         for start in range(len(words)):
             if kind == "text" and not _may_start(words[start].text, wanted):
                 continue
-            for end in range(start + 1, min(len(words), start + _MAX_SPAN_WORDS) + 1):
+            for end in range(start + 1, min(len(words), start + span) + 1):
                 text = " ".join(word.text for word in words[start:end])
                 if _normal(kind, parse(text) or "") == wanted:
                     # The value starts here only if it needs this word: a label before an
@@ -425,8 +466,44 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
                 wrapped = _wrapped(page, line, start, wanted)
                 if wrapped is not None:
                     spots.append(wrapped)
+    if kind == "text":
+        spots.extend(_joined_spots(page, value))
     if kind == "text" and not spots:
         return _misread_spots(page, value)
+    return spots
+
+
+# A word's runs of letters and of figures: where a code printed joined to another splits.
+_RUN = re.compile(r"[^\W\d_]+|\d+")
+
+
+def _runs(text: str) -> list[str] | None:
+    """A word's runs of letters and of figures, if it is nothing else (no stops or
+    hyphens inside: `15.946.000` is one amount, not codes joined)."""
+    core = text.strip(_ENCLOSING)
+    runs = _RUN.findall(core)
+    return runs if runs and "".join(runs) == core else None
+
+
+def _joined_spots(page: Page, value: str) -> list[_Spot]:
+    """Where a one-word code is printed joined to another (`1K26TYY` holds the series
+    `K26TYY` after the form `1`): the word's runs of letters and figures, split between two
+    of them."""
+    wanted = _runs(value.strip())
+    if wanted is None:
+        return []
+    folded = [fold(run).lower() for run in wanted]
+    spots: list[_Spot] = []
+    for line in page.lines:
+        for index, word in enumerate(line.words):
+            runs = _runs(word.text)
+            if runs is None or len(runs) <= len(wanted):
+                continue
+            runs = [fold(run).lower() for run in runs]
+            for head in range(len(runs) - len(wanted) + 1):
+                if runs[head : head + len(wanted)] == folded:
+                    tail = len(runs) - head - len(wanted)
+                    spots.append(_Spot(line, index, (word,), part=(head, tail)))
     return spots
 
 
@@ -467,7 +544,7 @@ def _continuation(
     """The line a value wrapped onto: the nearest below `line` with a word starting where the
     value starts (the value may share its printed line with a neighbouring column)."""
     height = max(line.bbox[3] - line.bbox[1], 1.0)
-    best: Line | None = None
+    best: tuple[float, Line] | None = None
     for other in page.lines:
         if other is line or other in taken or other.bbox[1] < line.bbox[3] - 0.3 * height:
             continue
@@ -475,17 +552,23 @@ def _continuation(
             continue
         if _starting_at(other, lefts, page) is None:
             continue
-        if best is None or other.bbox[1] < best.bbox[1]:
-            best = other
-    return best
+        # Of two rows at one height, the one under the value itself: the other is the wrap
+        # of the column whose line the value shared.
+        under = _starting_at(other, lefts[:1], page) is not None
+        rank = other.bbox[1] + (0.0 if under else 0.5 * height)
+        if best is None or rank < best[0]:
+            best = (rank, other)
+    return best[1] if best else None
 
 
 def _starting_at(line: Line, lefts: tuple[float, ...], page: Page) -> int | None:
     """The word of `line` that starts at one of `lefts`: where the value started, or the
     margin of its label (`Address: 12 Main St,` wraps back under `Address`)."""
-    for index, word in enumerate(line.words):
-        if any(abs(word.bbox[0] - left) <= _JITTER * page.width / 2 for left in lefts):
-            return index
+    # Under itself first: a line that holds both is the neighbour's wrap and the value's.
+    for left in lefts:
+        for index, word in enumerate(line.words):
+            if abs(word.bbox[0] - left) <= _JITTER * page.width / 2:
+                return index
     return None
 
 
@@ -502,8 +585,10 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
         return None
     lefts = (line.words[start].bbox[0], line.words[0].bbox[0])
     chosen = list(line.words[start : start + count])
-    # Where the neighbouring column starts, on the lines the value shares with it.
+    # Where the neighbouring column starts, on the lines the value shares with it, and
+    # where the value's own words end on them.
     stops = [line.words[start + count].bbox[0]] if start + count < len(line.words) else []
+    ends = [line.words[start + count - 1].bbox[2]]
     taken: list[Line] = []
     current = line
     while len(taken) < _MAX_WRAPPED_LINES - 1:
@@ -518,13 +603,23 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
         more = following.words[first : first + count]
         if first + count < len(following.words):
             stops.append(following.words[first + count].bbox[0])
+            ends.append(more[-1].bbox[2])
         chosen.extend(more)
         text = _squash(" ".join([text, *(word.text for word in more)]))
         taken.append(following)
         if text == wanted:
-            return _Spot(line, start, tuple(chosen), tuple(taken), min(stops, default=None))
+            return _Spot(line, start, tuple(chosen), tuple(taken), _boundary(ends, stops))
         current = following
     return None
+
+
+def _boundary(ends: Sequence[float], stops: Sequence[float]) -> float | None:
+    """Between a value's column and its neighbour's: midway across the gap between them,
+    so a scan that shifts either a few points does not move a word across it."""
+    if not stops:
+        return None
+    end, stop = max(ends, default=min(stops)), min(stops)
+    return (end + stop) / 2 if end < stop else stop
 
 
 def _anchor_for(page: Page, spot: _Spot, kind: Kind, values: Set[str]) -> tuple[int, Anchor] | None:
@@ -675,7 +770,14 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         memory.anchor.vx * page.width,
     )
     y = (box[1] if side == "left" else box[3]) + memory.anchor.dy * page.height
-    start = _word_at(page, xs, y, anchor)
+    # A value after its label is on the label's row, however the scan is tilted; one under
+    # its label may sit a line lower or higher on the sender's next document.
+    reach = (
+        0.6 * (box[3] - box[1]) + _TILT * abs(xs[0] - box[2])
+        if side == "left"
+        else _JITTER * page.height
+    )
+    start = _word_at(page, xs, y, anchor, reach)
     if start is None:
         return None
     line, index = start
@@ -686,10 +788,13 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
             if value is not None:
                 return value, Line(words[:end], page.number)
         return None
+    if memory.part is not None:
+        return _joined_read(words[0], memory.part, page)
     left = words[0].bbox[0]
-    lefts = (left, line.words[0].bbox[0])
-    # A little short of the neighbour's edge: its first word may start a point early.
-    right = None if memory.width is None else left + memory.width * page.width - 2.0
+    # A value wraps under itself or back to its label's margin, not to the margin of the
+    # line it shares with a neighbouring column (the seller's name left of the buyer's).
+    lefts = (left, box[0])
+    right = None if memory.width is None else left + memory.width * page.width
     chosen = [word for word in words if right is None or word.bbox[0] < right]
     ended = _column_end(chosen)
     if ended < len(chosen):
@@ -717,6 +822,15 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         taken.append(following)
         current = following
     return _text_read(chosen, page)
+
+
+def _joined_read(word: Word, part: tuple[int, int], page: Page) -> tuple[str, Line] | None:
+    """The code a word holds joined to others, at the runs it was learned at."""
+    runs = _runs(word.text)
+    head, tail = part
+    if runs is None or len(runs) <= head + tail:
+        return None
+    return "".join(runs[head : len(runs) - tail]), Line((word,), page.number)
 
 
 def _column_end(words: Sequence[Word]) -> int:
@@ -855,12 +969,12 @@ def _ratio(first: str, second: str) -> float:
 
 
 def _word_at(
-    page: Page, xs: tuple[float, float], y: float, anchor: tuple[Word, ...]
+    page: Page, xs: tuple[float, float], y: float, anchor: tuple[Word, ...], reach_y: float
 ) -> tuple[Line, int] | None:
-    """The word starting nearest to one of `xs` at height `y`, within a little jitter, that is
-    neither the anchor nor left of it on its row."""
+    """The word starting nearest to one of `xs` at height `y`, within a little jitter across
+    and `reach_y` down or up, that is neither the anchor nor left of it on its row."""
     best: tuple[float, Line, int] | None = None
-    reach_x, reach_y = 2 * _JITTER * page.width, _JITTER * page.height
+    reach_x = 2 * _JITTER * page.width
     last = anchor[-1].bbox
     for line in page.lines:
         for index, word in enumerate(line.words):
@@ -908,13 +1022,29 @@ def apply(
             continue
         value, line = read
         before = get_path(fields, path)
-        if not set_path(fields, path, value):
+        if not set_path(fields, path, value) and not (
+            _add_entries(fields, path, memory.field.roles) and set_path(fields, path, value)
+        ):
             continue
         if _totals_broken(fields) and not _totals_broken(_with(fields, path, before)):
             set_path(fields, path, before)
             continue
         used.append(Recalled(path, value, line, memory))
     return used
+
+
+def _add_entries(fields: dict[str, Any], path: str, roles: Sequence[str] | None) -> bool:
+    """Give a list the entries up to the one `path` names that the reading did not find,
+    each with its learned role; False when there is no list or no roles to make them with."""
+    entry = re.match(r"^(\w+)\[(\d+)\]\.", path)
+    if entry is None or roles is None or int(entry.group(2)) >= len(roles):
+        return False
+    listed = fields.setdefault(entry.group(1), [])
+    if not isinstance(listed, list):
+        return False
+    for role in roles[len(listed) : int(entry.group(2)) + 1]:
+        listed.append({"role": role})
+    return True
 
 
 def matching(

@@ -17,6 +17,7 @@ from extractors.limits import ReadLimits
 from extractors.memory import (
     FieldMemory,
     Memory,
+    apply,
     get_path,
     layout_print,
     learn,
@@ -183,9 +184,11 @@ def test_provenance_names_its_memory_only_when_it_has_one() -> None:
 # --- a sender's series: what the measurement on series and scans showed missing -------------
 
 
-def _series(tmp_path: Path, layout_id: str, count: int) -> list[tuple[ParsedDocument, Any]]:
+def _series(
+    tmp_path: Path, layout_id: str, count: int, sender: int = 700
+) -> list[tuple[ParsedDocument, Any]]:
     layout = catalogue.BY_ID[layout_id]
-    drawn = [series.draw(layout.make, 700, index) for index in range(count)]
+    drawn = [series.draw(layout.make, sender, index) for index in range(count)]
     return [(_read(_file(tmp_path, doc, f"{i}.pdf")), doc.fields) for i, doc in enumerate(drawn)]
 
 
@@ -356,3 +359,136 @@ def test_a_recalled_name_stops_at_a_signatures_ink_or_a_column_gap(tmp_path: Pat
     read = recall(scribbled, memory)
 
     assert read is not None and read[0] == next_truth["seller"]["name"]
+
+
+def test_a_one_line_value_of_more_than_ten_words_is_learned_and_read_whole(
+    tmp_path: Path,
+) -> None:
+    # An exporter's address on one line under its name: thirteen words.
+    layout = "invoice/en/holdout:en_export"
+    (first, truth), (second, next_truth) = _series(tmp_path, layout, 2)
+    address = truth["seller"]["address"]
+    assert len(address.split()) > 10
+    memory = learn(first, path="seller.address", value=address, fields=truth)
+    assert memory is not None, "a long one-line value is found where it is printed"
+
+    read = recall(second, memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["address"]
+
+
+def test_a_code_printed_joined_to_another_is_learned_and_read_as_its_part(
+    tmp_path: Path,
+) -> None:
+    # The grid prints the form and the series as one word (`1K26TYY`).
+    (first, truth), (second, next_truth) = _series(tmp_path, GRID, 2)
+    series_, form = truth["invoice_series"], truth["invoice_form"]
+    assert any(word.text == form + series_ for word in first.pages[0].words)
+    learned = {
+        path: learn(first, path=path, value=value, fields=truth)
+        for path, value in (("invoice_series", series_), ("invoice_form", form))
+    }
+
+    for path, memory in learned.items():
+        assert memory is not None and memory.part is not None, path
+        read = recall(second, memory)
+        assert read is not None and read[0] == next_truth[path], path
+    # An amount (`17.221.680`) is one value, not codes joined: its figures are not a code.
+    total = next(w.text for w in first.pages[0].words if w.text.count(".") == 2)
+    memory = learn(first, path="po_number", value=total.split(".")[1], fields=truth)
+    assert memory is None or memory.part is None
+
+
+def _moved(document: ParsedDocument, texts: set[str], dx: float, dy: float) -> ParsedDocument:
+    """The document with the words `texts` moved, as a scan of another sheet may print them."""
+    document = copy.deepcopy(document)
+    for page in document.pages:
+        for number, line in enumerate(page.lines):
+            words = tuple(
+                dataclasses.replace(
+                    word,
+                    bbox=(
+                        word.bbox[0] + dx,
+                        word.bbox[1] + dy,
+                        word.bbox[2] + dx,
+                        word.bbox[3] + dy,
+                    ),
+                )
+                if word.text in texts
+                else word
+                for word in line.words
+            )
+            page.lines[number] = dataclasses.replace(line, words=words)
+    return document
+
+
+def test_a_value_in_the_right_column_of_a_grid_wraps_under_itself_not_its_neighbour(
+    tmp_path: Path,
+) -> None:
+    # Seller and buyer side by side; both names wrap, and their second rows are at one height.
+    (first, truth), (second, next_truth) = _series(tmp_path, GRID, 2, sender=702)
+    for path in ("buyer.name", "buyer.address"):
+        value = get_path(truth, path)
+        memory = learn(first, path=path, value=value, fields=truth)
+        assert memory is not None and memory.wrap_gap is not None, path
+
+        read = recall(second, memory)
+
+        assert read is not None and read[0] == get_path(next_truth, path), path
+
+
+def test_a_wrapped_name_stops_at_its_neighbours_column_when_the_scan_moved_it_nearer(
+    tmp_path: Path,
+) -> None:
+    (first, truth), (second, next_truth) = _series(tmp_path, GRID, 2, sender=703)
+    name, buyer = truth["seller"]["name"], next_truth["buyer"]["name"]
+    memory = learn(first, path="seller.name", value=name, fields=truth)
+    assert memory is not None and memory.width is not None
+    # The buyer's column a few points nearer the seller's on the next sheet's scan.
+    nearer = _moved(second, set(buyer.split()), -4.0, 0.0)
+
+    read = recall(nearer, memory)
+
+    assert read is not None and read[0] == next_truth["seller"]["name"]
+
+
+def test_a_value_after_its_label_is_read_on_the_labels_row_only(tmp_path: Path) -> None:
+    # `Signed by Jordan Nguyen`: where OCR lost the name, the line under it is not the name.
+    (first, truth), (second, _) = _series(tmp_path, "contract/en/holdout:en_uk_msa", 2)
+    name = truth["parties"][0]["representative"]
+    memory = learn(first, path="parties[0].representative", value=name, fields=truth)
+    assert memory is not None and memory.anchor.side == "left"
+    lost = copy.deepcopy(second)
+    for page in lost.pages:
+        for number, line in enumerate(page.lines):
+            if line.text.startswith("Signed by"):
+                page.lines[number] = dataclasses.replace(line, words=line.words[:2])
+    assert any("behalf of" in line.text for page in lost.pages for line in page.lines)
+
+    assert recall(lost, memory) is None
+
+
+def test_a_party_the_reading_did_not_find_is_added_for_its_learned_values(
+    tmp_path: Path,
+) -> None:
+    # OCR garbled the parties' block of the sender's next contract: the generic reading has no
+    # parties, and the second party's learned name and address need an entry to go in.
+    (first, truth), (second, next_truth) = _series(tmp_path, "contract/en/holdout:en_uk_msa", 2)
+    sender = sender_of("contract", next_truth)
+    assert sender is not None
+    memories = []
+    for path in ("parties[1].name", "parties[1].address"):
+        field = learn(first, path=path, value=get_path(truth, path), fields=truth)
+        assert field is not None, path
+        memories.append(
+            Memory(doc_type="contract", sender=sender, layout=layout_print(first), field=field)
+        )
+    fields: dict[str, Any] = {"parties": []}
+
+    used = apply(second, doc_type="contract", fields=fields, confidence={}, memories=memories)
+
+    assert {item.path for item in used} == {"parties[1].name", "parties[1].address"}
+    assert [party["role"] for party in fields["parties"]] == ["party_a", "party_b"]
+    assert fields["parties"][1]["name"] == next_truth["parties"][1]["name"]
+    assert fields["parties"][1]["address"] == next_truth["parties"][1]["address"]
+    assert "name" not in fields["parties"][0]  # nothing is made up for the party not learned
