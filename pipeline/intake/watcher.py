@@ -243,6 +243,7 @@ class InboxWatcher:
                 if time.monotonic() >= resume_at:
                     due = self.tracker.due()
                     for index, path in enumerate(due):
+                        self._beat()  # a scanner's thousand files take a while
                         if self.stop_event.is_set() or not self._ingest(path):
                             # One outage, not one per file: the rest wait with this one.
                             for waiting in due[index:]:

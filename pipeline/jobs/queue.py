@@ -184,6 +184,11 @@ def live_workers(session: Session, *, seen_since: datetime) -> list[str]:
 def last_inbox_scan(session: Session) -> datetime | None:
     """When an inbox watcher last went round its loop; None when no watcher runs or ran
     lately (a deployment without one, or one that stopped cleanly)."""
+    # A watcher gone for good (its host lost) with none started since leaves its last row:
+    # past a day it tells nothing about the inbox, and is not taken for a stuck watcher.
     return session.scalar(
-        select(func.max(WorkerBeat.seen_at)).where(WorkerBeat.name.like(f"{WATCHER_PREFIX}%"))
+        select(func.max(WorkerBeat.seen_at)).where(
+            WorkerBeat.name.like(f"{WATCHER_PREFIX}%"),
+            WorkerBeat.seen_at >= utcnow() - FORGOTTEN_AFTER,
+        )
     )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from extractors.errors import BackofficeError
 from pipeline.access import audit
 from pipeline.ledger import counters
+from pipeline.ledger.errors import NotPostable
 from pipeline.store.models import AccountingPeriod, utcnow
 from pipeline.store.settings import get_settings
 
@@ -31,8 +32,9 @@ from rules.functions import business_today
 PostingRule = Literal["approval", "document"]
 
 
-class PeriodClosed(BackofficeError):
-    """The day an entry would post on falls in a closed month."""
+class PeriodClosed(NotPostable):
+    """The day an entry would post on falls in a closed month: like any invoice that cannot
+    post as it stands, an auto-approval of it leaves it in review."""
 
     code = "period_closed"
     http_status = 409
@@ -76,6 +78,14 @@ def is_closed(session: Session, *, month: Month) -> bool:
 
 def _lock(session: Session, month: Month) -> AccountingPeriod:
     return counters.locked(session, AccountingPeriod, year=month.year, month=month.month)
+
+
+def lock_books(session: Session) -> None:
+    """Take the current month's lock first thing in any transaction that approves, posts or
+    reverses, before any document row: every such transaction then queues on this one row
+    before it holds anything else, and two of them (a bulk approval and a single one of a
+    document it also holds) can never wait on each other in a circle."""
+    _lock(session, Month.of(business_today()))
 
 
 def posting_date(

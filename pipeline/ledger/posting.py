@@ -67,6 +67,7 @@ def approve(
     for a second approval (pipeline/review/approval.py): then it stays `approved` until an approver
     gives it, and is only checked now to be postable, so the approver is not handed an
     invoice that could never post."""
+    periods.lock_books(session)
     document = get_document(session, document_id=document_id)
     if document.status is not DocumentStatus.REVIEW:
         raise InvalidTransition(document, "approve")
@@ -119,6 +120,7 @@ def second_approval(
 ) -> JournalEntry:
     """An approver's second approval of an invoice awaiting one; it posts the invoice.
     Refused (SecondApprovalRefused) to whoever gave the first or changed an amount."""
+    periods.lock_books(session)
     document = get_document(session, document_id=document_id)
     if not approval.is_awaiting_second(document) or not approval.approvals_in_force(
         document.events
@@ -277,6 +279,7 @@ def refuse_second_posting(session: Session, *, document: Document) -> None:
 def reverse_posted(session: Session, *, document_id: int, actor: str) -> JournalEntry:
     """Cancel a posted invoice's entry with a reversing entry and return the invoice to
     review, where it can be corrected and approved again (which posts a new entry)."""
+    periods.lock_books(session)
     document = get_document(session, document_id=document_id)
     original = live_entry(session, document_id=document_id)
     if document.status is not DocumentStatus.POSTED or original is None:

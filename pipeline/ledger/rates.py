@@ -189,6 +189,9 @@ def import_rates(
         raise RateError("the table has no date column: say which day its rates are of")
     problems: list[RateProblem] = []
     wanted: list[tuple[str, date, RateKind, Decimal]] = []
+    # Some banks quote a currency once per note size (`USD (1-2)`, `USD (50-100)`): which
+    # one the company books at is its decision, not the last row's.
+    seen: dict[tuple[str, date], int] = {}
     for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
 
         def cell(column: str, cells: list[object] = cells) -> object:
@@ -208,6 +211,16 @@ def import_rates(
                 problems.append(RateProblem(row=number, problem=f"no date: {cell('day')!r}"))
                 continue
         assert row_day is not None
+        if (code, row_day) in seen:
+            problems.append(
+                RateProblem(
+                    row=number,
+                    problem=f"{code} of {row_day} is listed already, row {seen[code, row_day]}: "
+                    "keep the row of the rate the company books at",
+                )
+            )
+            continue
+        seen[code, row_day] = number
         for kind in KINDS:
             if kind not in columns:
                 continue

@@ -291,9 +291,12 @@ def import_suppliers(
                 continue
             codes[changes.code] = offset
         wanted.append((offset, tax_id, changes))
-    listed = set(seen)
+    # Suppliers whose code the file changes: a code may move from one of them to another.
+    recoding = {tax_id: changes.code for _, tax_id, changes in wanted if changes.code is not None}
     for offset, tax_id, changes in wanted:
-        problem = _refusal(session, tax_id=tax_id, changes=changes, mapping=mapping, listed=listed)
+        problem = _refusal(
+            session, tax_id=tax_id, changes=changes, mapping=mapping, recoding=recoding
+        )
         if problem is not None:
             problems.append(ImportProblem(row=offset, problem=problem))
     if problems:
@@ -342,7 +345,7 @@ def _refusal(
     tax_id: str,
     changes: SupplierChanges,
     mapping: AccountMapping,
-    listed: set[str],
+    recoding: dict[str, str],
 ) -> str | None:
     """Why a row cannot be imported as it stands, checked before anything is written."""
     account = changes.default_account
@@ -354,9 +357,9 @@ def _refusal(
         holder = session.scalar(
             select(Supplier.tax_id).where(Supplier.code == changes.code, Supplier.tax_id != tax_id)
         )
-        # A code moving between two suppliers the file lists is fine; one held by a supplier
-        # the file leaves alone is not.
-        if holder is not None and holder not in listed:
+        # A code moving from a supplier the file gives another code is fine; one held by a
+        # supplier that keeps it is not.
+        if holder is not None and recoding.get(holder, changes.code) == changes.code:
             return f"code {changes.code} is supplier {holder}'s"
     return None
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from extractors.errors import BackofficeError
-from pipeline.ledger import posting
+from pipeline.ledger import periods, posting
 from pipeline.review import approval, checking, documents
 from pipeline.review.approval import ApprovalPolicy
 from pipeline.store.models import Document, DocumentStatus
@@ -76,6 +76,7 @@ def approve_checked(
     when the rules, run again first, refuse it (nothing approved; the fresh results are in
     the session, for the caller to keep); an empty list once approved. Other refusals raise
     their BackofficeError (stale version, unknown type, not in review, not postable)."""
+    periods.lock_books(session)  # before the rules touch the document (periods.lock_books)
     document = _current(session, document_id=document_id, version=version)
     if document.status is DocumentStatus.REVIEW:
         # Before the rules: an unknown document has none worth reporting.
@@ -92,6 +93,7 @@ def second_approval_checked(
 ) -> None:
     """An approver's second approval with every check of the single route (version, the
     invoice awaiting it, the actor neither its first approver nor an editor of its amounts)."""
+    periods.lock_books(session)
     _current(session, document_id=document_id, version=version)
     posting.second_approval(session, document_id=document_id, actor=actor)
 
@@ -111,6 +113,7 @@ def approve_many(
     document, in the order first asked (a document named twice is approved once, as first
     named). The work is done in the order of the ids, so two selections approved at once
     take their documents' locks in the same order and never wait on each other in a circle."""
+    periods.lock_books(session)  # held from before the first document (periods.lock_books)
     first_named: dict[int, Wanted] = {}
     for item in wanted:
         first_named.setdefault(item.document_id, item)

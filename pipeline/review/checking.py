@@ -34,7 +34,7 @@ from pipeline.doc_types import spec_of, with_dual_approval
 from pipeline.intake import pairing
 from pipeline.intake.pairing import lock_id as _lock_id
 from pipeline.intake.pairing import lock_invoice
-from pipeline.ledger import posting
+from pipeline.ledger import periods, posting
 from pipeline.ledger.errors import NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
 from pipeline.review import approval, memories, search
@@ -327,6 +327,7 @@ def _auto_approve(session: Session, *, document: Document, decision: RouteDecisi
     try:
         # A savepoint: an invoice that cannot be posted stays in review, results kept.
         with session.begin_nested():
+            periods.lock_books(session)
             transition(
                 session,
                 document,

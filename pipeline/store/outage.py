@@ -26,9 +26,18 @@ _T = TypeVar("_T")
 _STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS})
 
 
+# SQLite reports a schema or statement fault as an OperationalError too: a bug, or a
+# database not migrated, which no amount of waiting mends.
+_SQLITE_FAULTS = ("no such table", "no such column", "syntax error", "has no column named")
+
+
 def is_outage(exc: BaseException) -> bool:
     """Whether the error says the database or the disk is unavailable right now, as opposed
     to a fault of the work at hand."""
+    if isinstance(exc, OperationalError) and any(
+        fault in str(exc.orig) for fault in _SQLITE_FAULTS
+    ):
+        return False
     if isinstance(exc, OperationalError | InterfaceError):
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

@@ -63,7 +63,7 @@ WORDS = {
         "save_view": "Lưu bộ lọc",
         "delete_view": "Xóa bộ lọc",
         "deleted": "Đã xóa bộ lọc.",
-        "clear": "Xóa lọc",
+        "clear": "Bỏ lọc",
         "view": "Hóa đơn chờ",
     },
     "en": {
@@ -74,7 +74,7 @@ WORDS = {
         "save_view": "Save view",
         "delete_view": "Delete view",
         "deleted": "View deleted.",
-        "clear": "Clear",
+        "clear": "Clear filters",
         "view": "Invoices waiting",
     },
 }

@@ -199,3 +199,17 @@ def test_rates_are_imported_set_and_shown_from_the_command_line(
         assert none.exit_code == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_a_currency_quoted_once_per_note_size_is_refused_rather_than_the_last_row_kept(
+    sessions: sessionmaker[Session],
+) -> None:
+    table = "Mã ngoại tệ,Bán\nUSD (1-2),25300\nUSD (50-100),25400\n"
+    report = import_table(sessions, table, date(2026, 3, 5))
+    assert [(p.row, p.problem) for p in report.problems] == [
+        (
+            3,
+            "USD of 2026-03-05 is listed already, row 2: keep the row of the rate the company "
+            "books at",
+        )
+    ]

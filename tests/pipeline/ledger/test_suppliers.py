@@ -292,3 +292,17 @@ def test_suppliers_are_set_imported_and_listed_from_the_command_line(
         assert "row 2: '123' is not a tax code" in refused.output
     finally:
         get_settings.cache_clear()
+
+
+def test_a_code_taken_from_a_supplier_that_keeps_it_is_refused_by_row(
+    sessions: sessionmaker[Session],
+) -> None:
+    set_supplier(sessions, MINH_PHAT, name="Minh Phát", code="A")
+    listed = (
+        "Mã số thuế,Mã nhà cung cấp,Tên nhà cung cấp\n"
+        f"{MINH_PHAT},,Minh Phát\n"  # listed, but keeps its code A
+        f"{AN_BINH},A,An Bình\n"
+    )
+    report = import_file(sessions, listed.encode(), "ncc.csv")
+    problems = [(p.row, p.problem) for p in report.problems]
+    assert problems == [(3, f"code A is supplier {MINH_PHAT}'s")]
