@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["periods"], responses=AUTH_RESPONSES)
 
 MonthParam = Annotated[
     str,
-    PathParam(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="The month, `YYYY-MM`."),
+    PathParam(pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$", description="The month, `YYYY-MM`."),
 ]
 
 

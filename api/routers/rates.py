@@ -13,7 +13,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from api.deps import AUTH_RESPONSES, EntriesReader, Principal, SessionDep, require_roles
-from api.schemas import MoneyOut, Problem
+from api.schemas import UNREADABLE_BODY, MoneyOut, Problem, ValidationProblem
 from extractors.errors import BackofficeError
 from pipeline.ledger import rates
 from pipeline.store.models import Role
@@ -71,7 +71,18 @@ def rate_for(currency: Currency, day: date, session: SessionDep, _reader: RateRe
     )
 
 
-@router.post("/exchange-rates/import", response_model=rates.RatesReport)
+@router.post(
+    "/exchange-rates/import",
+    response_model=rates.RatesReport,
+    responses=UNREADABLE_BODY
+    | {
+        422: {
+            "model": Problem | ValidationProblem,
+            "description": "Rows refused (`detail.problems`; nothing imported), or a file that "
+            "is no rate table.",
+        }
+    },
+)
 def import_rates(
     file: UploadFile,
     session: SessionDep,

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, UploadFile, status
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AUTH_RESPONSES, EntriesReader, SessionDep
-from api.schemas import Problem, UtcDateTime
+from api.schemas import UNREADABLE_BODY, Problem, RequestBody, UtcDateTime, ValidationProblem
 from extractors.errors import BackofficeError
 from pipeline.ledger import suppliers
 from pipeline.ledger.posting import current_mapping
@@ -43,6 +43,23 @@ class SupplierOut(BaseModel):
     @classmethod
     def of(cls, row: Supplier) -> SupplierOut:
         return cls.model_validate(row, from_attributes=True)
+
+
+class SupplierChangesIn(RequestBody):
+    """What an accountant sets on a supplier; a field left out is left as it is."""
+
+    # A misspelt field would otherwise change nothing and answer 200.
+    model_config = ConfigDict(extra="forbid")
+
+    code: suppliers.SupplierCode | None = Field(
+        default=None, description="The supplier's code in the accounting software (`NCC001`)."
+    )
+    name: suppliers.SupplierName | None = None
+    default_account: suppliers.AccountNumber | None = Field(
+        default=None,
+        description="Where its invoice lines go when no mapping rule places them (`6422`).",
+    )
+    payment_terms_days: int | None = Field(default=None, ge=0, le=3650)
 
 
 class SupplierList(BaseModel):
@@ -90,21 +107,42 @@ def get_supplier(tax_id: TaxId, session: SessionDep, _reader: EntriesReader) -> 
 @router.patch(
     "/suppliers/{tax_id}",
     response_model=SupplierOut,
-    responses={409: {"model": Problem, "description": "The code is another supplier's."}},
+    responses=UNREADABLE_BODY
+    | {
+        409: {"model": Problem, "description": "The code is another supplier's."},
+        422: {
+            "model": Problem | ValidationProblem,
+            "description": "Not a tax code (its check digit), an account not in the chart, a "
+            "new supplier without its name, or a malformed body.",
+        },
+    },
 )
 def update_supplier(
-    tax_id: TaxId, body: suppliers.SupplierChanges, session: SessionDep, accountant: EntriesReader
+    tax_id: TaxId, body: SupplierChangesIn, session: SessionDep, accountant: EntriesReader
 ) -> SupplierOut:
     """Set a supplier's code, name, default expense account or payment terms (the fields sent;
     audited as `supplier_updated`). A supplier not yet known is added (its name is needed)."""
+    changes = suppliers.SupplierChanges.model_validate(body.model_dump(exclude_unset=True))
     row = suppliers.update_supplier(
-        session, tax_id=tax_id, changes=body, actor=accountant.name, mapping=current_mapping()
+        session, tax_id=tax_id, changes=changes, actor=accountant.name, mapping=current_mapping()
     )
     session.commit()
     return SupplierOut.of(row)
 
 
-@router.post("/suppliers/import", response_model=suppliers.ImportReport)
+# Not under /suppliers/: an import there would share its path with a supplier's.
+@router.post(
+    "/supplier-lists",
+    response_model=suppliers.ImportReport,
+    responses=UNREADABLE_BODY
+    | {
+        422: {
+            "model": Problem | ValidationProblem,
+            "description": "Rows refused (`detail.problems`; nothing imported), or a file that "
+            "is no supplier list.",
+        }
+    },
+)
 def import_suppliers(
     file: UploadFile, session: SessionDep, accountant: EntriesReader
 ) -> suppliers.ImportReport:

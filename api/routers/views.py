@@ -10,7 +10,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from api.deps import AUTH_RESPONSES, QueueReader, SessionDep
-from api.schemas import Problem, RequestBody, UtcDateTime
+from api.schemas import UNREADABLE_BODY, Problem, RequestBody, UtcDateTime
 from api.search_query import QueueQuery
 from pipeline.review import views
 from pipeline.store.models import SavedView
@@ -24,7 +24,12 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 
 class ViewIn(RequestBody):
-    name: str = Field(min_length=1, max_length=120, pattern=r"\S")
+    # Something besides spaces, and no control character (RequestBody refuses those).
+    name: str = Field(
+        min_length=1,
+        max_length=120,
+        pattern=r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+    )
     filters: QueueQuery
 
 
@@ -63,7 +68,8 @@ def list_views(session: SessionDep, principal: QueueReader) -> ViewList:
     "/views",
     response_model=ViewOut,
     status_code=status.HTTP_201_CREATED,
-    responses={
+    responses=UNREADABLE_BODY
+    | {
         200: {"model": ViewOut, "description": "A view of yours by that name, now replaced."},
         409: {"model": Problem, "description": "You have as many views as one may keep."},
     },

@@ -91,6 +91,13 @@ _ALSO_422 = (
     # Acknowledging takes positions or ids the feed holds: which ones, only the feed knows.
     "POST /api/v1/entries/ack",
     "POST /api/v1/registers/{register}/ack",
+    # Any bytes are a schema-valid file: whether they hold a supplier list or a rate table,
+    # and each row a valid tax code or rate, only reading them tells.
+    "POST /api/v1/supplier-lists",
+    "POST /api/v1/exchange-rates/import",
+    # A tax code's check digit, an account in the company's chart, and whether the supplier
+    # is new (and so needs its name) are the service's to know.
+    "PATCH /api/v1/suppliers/{tax_id}",
 )
 POSITIVE_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 CONFIG = schemathesis.Config.from_dict(
@@ -114,8 +121,21 @@ CONFIG = schemathesis.Config.from_dict(
         + [
             # A multipart part cannot be null: the `null` sent in place of the file is a
             # four-byte file, rightly taken (a worker then quarantines it as no document).
+            *(
+                {
+                    "include-name": name,
+                    "checks": {"negative_data_rejection": {"enabled": False}},
+                }
+                for name in (
+                    "POST /api/v1/documents",
+                    "POST /api/v1/supplier-lists",
+                    "POST /api/v1/exchange-rates/import",
+                )
+            ),
+            # A view's filters are the queue page's form: a blank box (`""` for a date)
+            # filters nothing, as the page's own query string does, rather than being refused.
             {
-                "include-name": "POST /api/v1/documents",
+                "include-name": "POST /api/v1/views",
                 "checks": {"negative_data_rejection": {"enabled": False}},
             },
             # GET /login is the sign-in page, served by the web router outside the API

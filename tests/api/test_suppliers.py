@@ -27,7 +27,7 @@ def test_an_accountant_imports_codes_and_lists_suppliers(
 ) -> None:
     listed = "Mã số thuế;Mã nhà cung cấp;Tên nhà cung cấp\n0312345673;NCC002;Công ty CP An Bình\n"
     imported = accountant.post(
-        "/api/v1/suppliers/import", files={"file": ("ncc.csv", listed.encode())}
+        "/api/v1/supplier-lists", files={"file": ("ncc.csv", listed.encode())}
     )
     assert imported.status_code == 200, imported.text
     assert imported.json() == {"created": 1, "updated": 0, "unchanged": 0, "problems": []}
@@ -61,7 +61,7 @@ def test_an_accountant_imports_codes_and_lists_suppliers(
 def test_a_refused_import_names_each_row_and_imports_nothing(accountant: TestClient) -> None:
     listed = "Mã số thuế,Tên nhà cung cấp\n0312345673,An Bình\n123,Sai\n"
     refused = accountant.post(
-        "/api/v1/suppliers/import", files={"file": ("ncc.csv", listed.encode())}
+        "/api/v1/supplier-lists", files={"file": ("ncc.csv", listed.encode())}
     )
     assert refused.status_code == 422
     assert refused.json()["detail"]["problems"] == [

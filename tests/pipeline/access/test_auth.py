@@ -107,7 +107,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/suppliers"): frozenset({"accountant"}),
     ("GET", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
     ("PATCH", "/api/v1/suppliers/{tax_id}"): frozenset({"accountant"}),
-    ("POST", "/api/v1/suppliers/import"): frozenset({"accountant"}),
+    ("POST", "/api/v1/supplier-lists"): frozenset({"accountant"}),
     ("GET", "/api/v1/exchange-rates/{currency}/{day}"): frozenset(
         {"reviewer", "approver", "accountant"}
     ),
@@ -285,7 +285,7 @@ def _request(
         table = 'Mã ngoại tệ,Bán\nUSD,"25,400.00"\n'
         kwargs["params"] = {"day": "2026-03-06"}
         kwargs["files"] = {"file": ("tygia.csv", table.encode())}
-    elif path == "/api/v1/suppliers/import":
+    elif path == "/api/v1/supplier-lists":
         listed = f"Mã số thuế,Tên nhà cung cấp\n{SUPPLIER},Công ty TNHH Minh Phát\n"
         kwargs["files"] = {"file": ("ncc.csv", listed.encode())}
     elif method == "PATCH" and path.endswith("{index}"):
