@@ -574,7 +574,7 @@
 
   // --- saving and approving ------------------------------------------------------------------
 
-  function answer(result, doneText) {
+  async function answer(result, doneText) {
     if (result.status === 200 || result.status === 201) {
       record = result.data;
       render();
@@ -586,6 +586,14 @@
       // The label says it all; the server's English detail only on English pages.
       say(lang === "en" ? `${labels.stale} (${problemText(result.data)})` : labels.stale, "error");
     } else if (result.status === 422 && result.data && result.data.failing) {
+      // The refusal ran the rules again and kept their results, which moves the document to
+      // a new version: read it before anything else is typed, or the next save is refused
+      // as made on an old version.
+      const fresh = await api("GET", documentUrl);
+      if (fresh.status === 200) {
+        record = fresh.data;
+        render();
+      }
       record.rules = record.rules.map((rule) => ({
         ...rule,
         passed: rule.passed && !result.data.failing.some((f) => f.rule === rule.rule),
