@@ -12,8 +12,6 @@ instead."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,6 @@ from pipeline.store.settings import Settings
 from tests import docgen
 from tests.support.documents import add_checked, ingest_inbox
 from tests.support.machine import CHROMIUM, IN_CI, ROOT
-from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_user
 
 pytestmark = pytest.mark.slow
@@ -62,20 +59,6 @@ if not AXE.exists():
     if IN_CI:
         pytest.fail(f"axe-core is required under CI and missing at {AXE}", pytrace=False)
     pytest.skip("no axe-core: run scripts/setup.sh test", allow_module_level=True)
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
-    with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("BACKOFFICE_SCREENSHOTS")
-    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def one_of_each_type(settings: Settings, sessions: sessionmaker[Session]) -> dict[str, int]:

@@ -9,8 +9,6 @@ Outside CI the test skips without Chromium or Playwright; under CI=true it fails
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,20 +45,6 @@ if not CHROMIUM.exists():
     if IN_CI:
         pytest.fail(f"Chromium is required under CI and missing at {CHROMIUM}", pytrace=False)
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
-    with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("BACKOFFICE_SCREENSHOTS")
-    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def misread_invoice(settings: Settings, sessions: sessionmaker[Session]) -> tuple[int, int]:

@@ -8,9 +8,8 @@ under pytest's base temporary directory)."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ from rules.loader import load_rules
 from tests import docgen
 from tests.support.documents import add_checked
 from tests.support.machine import CHROMIUM, IN_CI
-from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_token, add_user
 
 pytestmark = pytest.mark.slow
@@ -46,20 +44,6 @@ if not CHROMIUM.exists():
     if IN_CI:
         pytest.fail(f"Chromium is required under CI and missing at {CHROMIUM}", pytrace=False)
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
-    with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("BACKOFFICE_SCREENSHOTS")
-    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 CONTRACT = docgen.contract(0).fields

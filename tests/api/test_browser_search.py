@@ -7,8 +7,6 @@ Screenshots go where tests/api/test_browser.py puts its own (`$BACKOFFICE_SCREEN
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,6 @@ from pipeline.store.settings import Settings
 from tests import docgen
 from tests.support.documents import FIELDS, add_checked, ingest_inbox
 from tests.support.machine import CHROMIUM, IN_CI
-from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_user
 
 pytestmark = pytest.mark.slow
@@ -38,20 +35,6 @@ if not CHROMIUM.exists():
     if IN_CI:
         pytest.fail(f"Chromium is required under CI and missing at {CHROMIUM}", pytrace=False)
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
-    with serve(settings) as url:
-        yield url
-
-
-@pytest.fixture
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("BACKOFFICE_SCREENSHOTS")
-    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 WORDS = {

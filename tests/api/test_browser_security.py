@@ -22,7 +22,6 @@ from pipeline.store.models import Document, DocumentStatus
 from pipeline.store.settings import Settings
 from tests.support.documents import ingest_inbox
 from tests.support.machine import CHROMIUM, IN_CI
-from tests.support.serving import serve
 from tests.support.signin import PASSWORD, add_user
 
 # Slow: a real Chromium per test, on the app served over HTTP.
@@ -66,12 +65,6 @@ def xhtml(tag: str) -> bytes:
         f'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
         f'<img src="/beacon/img-tag-{tag}"/><script><![CDATA[{script}]]></script></body></html>'
     ).encode()
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[str]:
-    with serve(settings) as url:
-        yield url
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Screenshots go where tests/api/test_browser.py puts its own (`$BACKOFFICE_SCREEN
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -48,14 +47,6 @@ if not CHROMIUM.exists():
     if IN_CI:
         pytest.fail(f"Chromium is required under CI and missing at {CHROMIUM}", pytrace=False)
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
-
-@pytest.fixture
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("BACKOFFICE_SCREENSHOTS")
-    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
