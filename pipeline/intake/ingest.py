@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.sniff import sniff_media_type
 from pipeline.intake.blobs import BlobStore, BlobTooLarge, StoredBlob
-from pipeline.intake.failed_files import DONE_DIR, file_failure, file_pending_failures
+from pipeline.intake.failed_files import DONE_DIR, failed_place, file_failure, file_pending_failures
 from pipeline.intake.failed_files import FAILED_DIR as FAILED_DIR  # the watcher's, as before
 from pipeline.jobs.faults import crash_point
 from pipeline.store.db import transaction
@@ -249,13 +249,21 @@ class Ingestor:
     def _plan_archive(self, relative: str, sha256: str) -> str:
         base = Path(DONE_DIR) / date.today().isoformat() / relative
         candidate = base
-        if (self.inbox / candidate).exists():
+        if self._taken(candidate):
             candidate = base.with_name(f"{base.stem}.{sha256[:12]}{base.suffix}")
         counter = 1
-        while (self.inbox / candidate).exists():
+        while self._taken(candidate):
             candidate = base.with_name(f"{base.stem}.{sha256[:12]}-{counter}{base.suffix}")
             counter += 1
         return candidate.as_posix()
+
+    def _taken(self, archive: Path) -> bool:
+        """A `.done/` name is also taken while a failed file of that name waits in `.failed/`:
+        a failure moves its copy to the same name there, and back here after a retry."""
+        failed = failed_place(archive.as_posix())
+        return (self.inbox / archive).exists() or (
+            failed is not None and (self.inbox / failed).exists()
+        )
 
     def _move(self, source: Path, destination: Path) -> None:
         if not source.exists() and destination.exists():

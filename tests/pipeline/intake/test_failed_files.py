@@ -4,6 +4,7 @@ retries happen; a reviewer's retry reads it again once the cause is fixed."""
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 from pathlib import Path
 
@@ -91,6 +92,32 @@ def test_a_file_failing_in_processing_moves_to_failed_with_its_reason_once(
         documents_service.reject(session, document_id=locked.id, actor="rita", reason="khoá")
     build_ingestor(settings).reconcile()
     assert moved.exists() and note.exists()
+
+
+def test_a_second_file_of_the_same_name_failing_the_same_day_keeps_both_copies(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """Resent under the same name with other bytes after the first failed: each failure
+    keeps its own copy and note, and each document names its own copy."""
+    inbox = settings.inbox
+    docgen.encrypted_pdf(inbox / "scan.pdf")
+    ingest_inbox(settings)
+    assert run_worker(settings) == 1
+    docgen.truncated_pdf(inbox / "scan.pdf")
+    ingest_inbox(settings)
+    assert run_worker(settings) == 1
+
+    with sessions() as session:
+        documents = session.scalars(select(Document).order_by(Document.id)).all()
+    assert [d.status for d in documents] == [DocumentStatus.FAILED, DocumentStatus.FAILED]
+    copies = [inbox / d.archive_path for d in documents]
+    assert len(set(copies)) == 2
+    for document, copy in zip(documents, copies, strict=True):
+        assert copy.relative_to(inbox).parts[0] == ".failed"
+        assert hashlib.sha256(copy.read_bytes()).hexdigest() == document.sha256
+        note = copy.with_name(copy.name + ".error.txt").read_text(encoding="utf-8")
+        assert note.splitlines()[4].startswith(f"{document.error_code}: ")
+    assert list(inbox.glob(".done/**/*.pdf")) == []
 
 
 @pytest.mark.slow
