@@ -11,7 +11,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -50,10 +50,24 @@ from pipeline.doc_types import spec_of
 from pipeline.review import checking, memories, views
 from pipeline.review.changes import ReassignableType
 from pipeline.store.models import Document, DocumentStatus, Role
+from rules.functions import BUSINESS_TZ
 
 router = APIRouter(include_in_schema=False)
+
+
+def moment(value: datetime, lang: str, *, seconds: bool = False) -> str:
+    """A stored instant as the office reads it: on the company's clock (stored times are UTC;
+    a document received at 06:30 in Hà Nội is not shown at 23:30 the day before), day first
+    in Vietnamese."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    day = "%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"
+    return aware.astimezone(BUSINESS_TZ).strftime(f"{day} {clock}")
+
+
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 templates.env.filters["number"] = number
+templates.env.filters["moment"] = moment
 
 LANG_COOKIE = "bo_lang"
 LOW_CONFIDENCE = 0.9

@@ -4,12 +4,14 @@ the language, numbers as each office writes them, and where signing in may lead.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.web_labels import number, pick_lang
+from pipeline.store.models import Document
 from pipeline.store.settings import Settings
 from tests.support.documents import INVOICE_FIELDS, add_document
 from tests.support.signin import api, sign_in
@@ -34,6 +36,19 @@ def test_the_queue_shows_totals_as_each_office_writes_them_and_remembers_the_lan
     assert "Công ty TNHH Minh Phát" in vietnamese.text
     # Chosen once, kept on the next page.
     assert '<html lang="vi">' in client.get("/upload").text
+
+
+def test_times_on_the_pages_are_the_office_s_clock_not_utc(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="late")
+    with sessions() as session, session.begin():
+        document = session.get(Document, document_id)
+        assert document is not None
+        # 23:30 UTC on 5 March is 06:30 on 6 March in Hà Nội, where the clerk dropped it.
+        document.received_at = datetime(2026, 3, 5, 23, 30, tzinfo=UTC)
+    assert "06/03/2026 06:30" in client.get("/review?lang=vi").text
+    assert "2026-03-06 06:30" in client.get("/review?lang=en").text
 
 
 def test_a_vietnamese_browser_gets_vietnamese_until_the_user_switches() -> None:
