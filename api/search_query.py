@@ -4,7 +4,7 @@ owner saw."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -61,8 +61,8 @@ class QueueQuery(BaseModel):
             supplier=self.supplier,
             failed_rule=self.rule,
             confidence_below=self.confidence_below,
-            received_from=_day_start(self.received_from),
-            received_before=_day_start(self.received_to + timedelta(days=1))
+            received_from=business_day_start(self.received_from),
+            received_before=business_day_start(self.received_to + timedelta(days=1))
             if self.received_to
             else None,
             dated_from=self.dated_from,
@@ -77,6 +77,9 @@ class QueueQuery(BaseModel):
         return urlencode(self.model_dump(mode="json", exclude_none=True))
 
 
-def _day_start(day: date | None) -> datetime | None:
-    # The day as the office lives it (Vietnam), not as UTC counts it.
-    return None if day is None else datetime.combine(day, time(), tzinfo=BUSINESS_TZ)
+def business_day_start(day: date | None) -> datetime | None:
+    # The day as the office lives it (Vietnam), not as UTC counts it; given as the UTC
+    # instant, as times are stored (SQLite compares them as text, offsets dropped).
+    if day is None:
+        return None
+    return datetime.combine(day, time(), tzinfo=BUSINESS_TZ).astimezone(UTC)

@@ -7,7 +7,7 @@ anonymous visitor is sent to sign in."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +17,7 @@ from pydantic import BeforeValidator, Field
 from api.deps import SessionDep
 from api.routers.audit import AuditEventOut
 from api.routers.web import LangQuery, _forbidden, _lang, _render, _viewer
+from api.search_query import business_day_start
 from api.web_labels import FIELD_LABELS
 from pipeline.access import audit
 from pipeline.review import overview
@@ -57,10 +58,6 @@ def overview_page(request: Request, session: SessionDep, lang: LangQuery = None)
     )
 
 
-def _day_start(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)
-
-
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
@@ -74,7 +71,7 @@ def audit_page(
     cursor: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
     """The audit trail with the audit API's filters, a page at a time; the dates are whole
-    UTC days, both included."""
+    days on the company's clock, both included."""
     principal = _viewer(request, session)
     chosen = _lang(request, lang)
     if not principal.has_role(*PAGE_ROLES["/audit"]):
@@ -84,8 +81,8 @@ def audit_page(
         actor=actor or None,
         kind=kind or None,
         document_id=document_id,
-        since=_day_start(since),
-        until=_day_start(until + timedelta(days=1) if until else None),
+        since=business_day_start(since),
+        until=business_day_start(until + timedelta(days=1) if until else None),
         after_id=cursor,
         limit=AUDIT_PAGE,
     )

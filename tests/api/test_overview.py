@@ -57,9 +57,10 @@ def _ids(html: str) -> list[int]:
 def test_the_audit_page_filters_and_pages_the_trail(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
-    ten_days_ago = datetime.now(UTC) - timedelta(days=10)
+    # 23:30 UTC on 5 March is 06:30 on 6 March in Hà Nội: a day of the company's clock.
+    late_evening_utc = datetime(2026, 3, 5, 23, 30, tzinfo=UTC)
     _events(sessions, 60)
-    _events(sessions, 2, actor="ravi", at=ten_days_ago)
+    _events(sessions, 2, actor="ravi", at=late_evening_utc)
     document_id = add_checked(sessions, settings, "hd.pdf")
     _events(sessions, 3, actor="worker 1", document_id=document_id)
     with api(settings) as client:
@@ -74,9 +75,11 @@ def test_the_audit_page_filters_and_pages_the_trail(
         assert len(_ids(second.text)) == 10 and 'id="next-page"' not in second.text
         assert 'id="first-page"' in second.text
 
-        day = ten_days_ago.date().isoformat()
-        ravi = admin.get("/audit", params={"from": day, "to": day})
+        ravi = admin.get("/audit", params={"from": "2026-03-06", "to": "2026-03-06"})
         assert len(_ids(ravi.text)) == 2 and "ravi" in ravi.text
+        assert "2026-03-06 06:30" in admin.get("/audit?actor=ravi&lang=en").text
+        utc_day = admin.get("/audit", params={"from": "2026-03-05", "to": "2026-03-05"})
+        assert _ids(utc_day.text) == []
         one_document = admin.get("/audit", params={"document": document_id, "lang": "vi"})
         assert len(_ids(one_document.text)) == 3
         assert all(

@@ -49,6 +49,11 @@ def test_times_on_the_pages_are_the_office_s_clock_not_utc(
         document.received_at = datetime(2026, 3, 5, 23, 30, tzinfo=UTC)
     assert "06/03/2026 06:30" in client.get("/review?lang=vi").text
     assert "2026-03-06 06:30" in client.get("/review?lang=en").text
+    # Filtered by the day the office received it, on both databases.
+    that_day = client.get("/review?received_from=2026-03-06&received_to=2026-03-06")
+    assert f"/review/{document_id}" in that_day.text
+    day_before = client.get("/review?received_from=2026-03-05&received_to=2026-03-05")
+    assert f"/review/{document_id}" not in day_before.text
 
 
 def test_a_vietnamese_browser_gets_vietnamese_until_the_user_switches() -> None:
