@@ -48,6 +48,10 @@ _NOT_OWED: frozenset[str] = frozenset({"replaced", "cancelled"})
 # Documents that are no invoice of the books: nothing to reconcile.
 _SET_ASIDE = (DocumentStatus.REJECTED, DocumentStatus.FAILED, DocumentStatus.SUPERSEDED)
 AMOUNTS = ("subtotal", "vat_amount", "total")
+# Ten digits and a branch suffix; a foreign seller's as printed, within what the column holds.
+_TAX_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,31}")
+# What the amount columns hold (20 digits, 4 after the point): no invoice comes near.
+_MAX_AMOUNT = Decimal(10) ** 15
 
 
 class PortalError(BackofficeError):
@@ -266,10 +270,16 @@ def _read_row(cell: Callable[[str], object], raw_number: str) -> tuple[_Row | No
             amounts[name] = None
             continue
         amount = cell_number(raw)
-        if amount is None:
+        if amount is None or not amount.is_finite() or abs(amount) >= _MAX_AMOUNT:
             return None, f"{name}: {raw!r} is not an amount"
         amounts[name] = amount
     tax_id, series = _tax_id(tax_text), _series(series_text, form)
+    if not _TAX_ID.fullmatch(tax_id):
+        return None, f"{tax_text!r} is not a tax code"
+    if not re.fullmatch(r"[0-9A-Z]{1,16}", series):
+        return None, f"{series_text!r} is not an invoice series"
+    if form is not None and not re.fullmatch(r"[0-9A-Za-z]{1,8}", form):
+        return None, f"{form!r} is not an invoice form"
     currency = (cell_text(cell("currency")) or "VND").upper()
     if currency in ("VNĐ", "ĐỒNG", "DONG", "Đ"):
         currency = "VND"
@@ -278,10 +288,10 @@ def _read_row(cell: Callable[[str], object], raw_number: str) -> tuple[_Row | No
     return (
         _Row(
             key=invoice_key(seller_tax_id=tax_id, series=series, number=raw_number),
-            seller_tax_id=tax_id[:32],
-            seller_name=(cell_text(cell("seller_name")) or None),
-            invoice_form=form[:8] if form else None,
-            invoice_series=series[:16],
+            seller_tax_id=tax_id,
+            seller_name=(cell_text(cell("seller_name")) or "")[:1024] or None,
+            invoice_form=form,
+            invoice_series=series,
             invoice_number=raw_number,
             issue_date=issued,
             currency=currency,

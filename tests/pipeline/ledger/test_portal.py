@@ -239,10 +239,20 @@ def test_rows_that_cannot_be_read_are_named_and_nothing_is_imported(
     good = portal_csv(LISTED[:1], start=START, end=END).decode("utf-8-sig")
     bad = good + "2;1;C26TAA;9;31/02/2026;0101243150;X;1;0;0;0;1;VND;Hóa đơn mới;\n"
     bad += "3;1;C26TAA;10;01/03/2026;0101243150;X;1;0;0;0;1;VND;Đang xử lý;\n"
+    bad += f"4;1;C26TAA;11;01/03/2026;{'9' * 200};X;1;0;0;0;1;VND;Hóa đơn mới;\n"
+    bad += f"5;1;{'C' * 100};12;01/03/2026;0101243150;X;1;0;0;0;1;VND;Hóa đơn mới;\n"
+    bad += "6;1;C26TAA;13;01/03/2026;0101243150;X;1e30;0;0;0;1;VND;Hóa đơn mới;\n"
+    bad += "7;1;C26TAA;14;01/03/2026;0101243150;X;NaN;0;0;0;1;VND;Hóa đơn mới;\n"
+    bad += f"8;1;C26TAA;{'1' * 40};01/03/2026;0101243150;X;1;0;0;0;1;VND;Hóa đơn mới;\n"
     report = import_list(sessions, bad.encode())
     assert [(p.row, p.problem) for p in report.problems] == [
         (8, "no date: '31/02/2026'"),
         (9, "'Đang xử lý' is not an invoice status the portal gives"),
+        (10, f"'{'9' * 200}' is not a tax code"),
+        (11, f"'{'C' * 100}' is not an invoice series"),
+        (12, "subtotal: '1e30' is not an amount"),
+        (13, "subtotal: 'NaN' is not an amount"),
+        (14, f"'{'1' * 40}' is not an invoice number"),
     ]
     assert reconcile(sessions).on_portal == 0
 
