@@ -25,6 +25,7 @@ from api.routers import (
     originals,
     overview,
     periods,
+    portal,
     rates,
     registers,
     schema,
@@ -34,6 +35,7 @@ from api.routers import (
     web,
     web_failed,
     web_overview,
+    web_portal,
 )
 from pipeline.access.auth import anyone_can_sign_in
 from pipeline.jobs.processing import rule_book
@@ -104,11 +106,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(periods.router)
     app.include_router(suppliers.router)
     app.include_router(rates.router)
+    app.include_router(portal.router)
     app.include_router(schema.router)
     # Before the document page: `/review/failed` is not `/review/{document_id}`.
     app.include_router(web_failed.router)
     app.include_router(web.router)
     app.include_router(web_overview.router)
+    app.include_router(web_portal.router)
     app.include_router(docs.router)
     # Outermost last: the client's real address and scheme first, then the headers every
     # answer carries, then inputs refused before anything reads them.

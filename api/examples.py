@@ -47,6 +47,7 @@ from api.schemas import (
     LineItemEdit,
     NotDuplicateRequest,
     Page,
+    PortalDecisionRequest,
     Problem,
     RejectRequest,
     ReopenRequest,
@@ -329,6 +330,12 @@ REQUESTS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
             NotDuplicateRequest(version=3, reason="Hai lần giao hàng trong cùng một ngày"),
         )
     ),
+    ("POST", f"{_DOCUMENT}/portal-decision"): _requests(
+        reason=(
+            "The invoice stands although the tax portal marks it cancelled",
+            PortalDecisionRequest(reason="Người bán lập lại hóa đơn cùng số, đã xác nhận"),
+        )
+    ),
     ("POST", f"{_DOCUMENT}/type"): _requests(
         contract=("Read it again as a contract", TypeRequest(version=3, doc_type="contract"))
     ),
@@ -445,6 +452,7 @@ RESPONSES: dict[tuple[str, str], dict[int, Any]] = {
     ("POST", f"{_DOCUMENT}/reject"): {200: _json(_detail(DocumentStatus.REJECTED, 4))},
     ("POST", f"{_DOCUMENT}/reopen"): {200: _json(_detail(DocumentStatus.REVIEW, 5))},
     ("POST", f"{_DOCUMENT}/not-duplicate"): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
+    ("POST", f"{_DOCUMENT}/portal-decision"): {200: _json(_detail(DocumentStatus.REVIEW, 4))},
     ("POST", f"{_DOCUMENT}/type"): {202: _json(_detail(DocumentStatus.RECEIVED, 4))},
     ("POST", f"{_DOCUMENT}/retry"): {202: _json(_detail(DocumentStatus.RECEIVED, 3))},
     ("GET", "/api/v1/entries"): {

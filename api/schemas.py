@@ -19,9 +19,12 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from sqlalchemy.orm import Session
 
 from api.security import NO_CONTROL_PATTERN, control_character_at
 from extractors.record import LineItem, Record, RecordError, RuleResult, Source
+from pipeline.ledger import portal, posting
+from pipeline.ledger.errors import NotPostable
 from pipeline.review import approval, failures
 from pipeline.review.approval import ApprovalPolicy, ApprovalState
 from pipeline.review.bulk import MAX_BATCH
@@ -222,6 +225,15 @@ class ApprovalStateOut(BaseModel):
         )
 
 
+class RateOut(BaseModel):
+    currency: str
+    rate: MoneyOut = Field(description="Đồng per unit.")
+    day: date = Field(description="The day the rate is of: the asked day, or one before it.")
+    kind: str = Field(description="`sell`, `transfer` or `cash`: the company's rule's kind.")
+    source: str
+    label: str = Field(description="What an entry posted at it records as its rate's origin.")
+
+
 class DocumentDetail(Record):
     """The SCHEMA.md record of the document, plus its state in the service."""
 
@@ -247,9 +259,22 @@ class DocumentDetail(Record):
     history: list[EventOut]
     duplicates: list[DuplicateOut]
     approval: ApprovalStateOut
+    exchange_rate_proposal: RateOut | None = Field(
+        default=None,
+        description="For a foreign-currency invoice in review that prints no exchange rate: "
+        "the rate table's rate of its date, which approving it posts at (or which a reviewer "
+        "may enter as the invoice's). Null otherwise, and when the table has none.",
+    )
+
+    portal_flags: list[portal.FlagOut] = Field(
+        default_factory=list,
+        description="What the tax portal's list says of the invoice when it marks it "
+        "cancelled, replaced or adjusted: open (`cleared_at` null) it blocks posting until a "
+        "reviewer decides (`POST /api/v1/documents/{id}/portal-decision`).",
+    )
 
     @classmethod
-    def of(cls, document: Document, *, policy: ApprovalPolicy) -> DocumentDetail:
+    def of(cls, document: Document, *, policy: ApprovalPolicy, session: Session) -> DocumentDetail:
         if document.record is not None:
             record = Record.model_validate(document.record)
         else:
@@ -290,7 +315,31 @@ class DocumentDetail(Record):
             history=[EventOut.model_validate(e) for e in document.events],
             duplicates=[DuplicateOut.model_validate(d) for d in document.duplicates],
             approval=ApprovalStateOut.of(approval.state(document, policy=policy)),
+            exchange_rate_proposal=_rate_proposal(session, document),
+            portal_flags=portal.flags_of(session, document=document),
         )
+
+
+def _rate_proposal(session: Session, document: Document) -> RateOut | None:
+    if document.doc_type != "invoice" or document.status not in (
+        DocumentStatus.REVIEW,
+        DocumentStatus.APPROVED,
+    ):
+        return None
+    try:
+        found = posting.table_rate(session, document=document)
+    except NotPostable:  # no rate in the table: approving says so
+        return None
+    if found is None:
+        return None
+    return RateOut(
+        currency=found.currency,
+        rate=found.rate,
+        day=found.day,
+        kind=found.kind,
+        source=found.source,
+        label=found.label(),
+    )
 
 
 def _error(document: Document) -> RecordError | None:
@@ -430,6 +479,16 @@ class LineItemEdit(RequestBody):
 class ReopenRequest(RequestBody):
     version: Version
     reason: str | None = Field(default=None, max_length=2000, pattern=NO_CONTROL)
+
+
+class PortalDecisionRequest(RequestBody):
+    reason: str = Field(
+        min_length=3,
+        max_length=2000,
+        pattern=NO_CONTROL,
+        description="Why the invoice stands although the tax portal marks it cancelled, "
+        "replaced or adjusted (kept in the history).",
+    )
 
 
 class NotDuplicateRequest(RequestBody):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from extractors.record import Record
     from pipeline.jobs.supervisor import Supervisor
     from pipeline.ledger.periods import Month
+    from pipeline.ledger.portal import ReportItem
     from rules.engine import RuleSet
 
 app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
@@ -60,6 +61,10 @@ suppliers_app = typer.Typer(
 app.add_typer(suppliers_app, name="suppliers")
 rates_app = typer.Typer(help="The exchange rate table.", no_args_is_help=True)
 app.add_typer(rates_app, name="rates")
+portal_app = typer.Typer(
+    help="Reconciliation with the tax portal's purchase-invoice list.", no_args_is_help=True
+)
+app.add_typer(portal_app, name="portal")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
 # A configuration mistake, as click exits on a mistaken command line.
@@ -1165,3 +1170,93 @@ def rates_show(
         typer.echo(f"no rate of {currency.upper()} for {day.date()}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{found.rate}\t{found.label()}")
+
+
+@portal_app.command("import")
+def portal_import(
+    path: Annotated[
+        Path,
+        typer.Argument(help="The portal's purchase-invoice list, XLSX or CSV."),
+    ],
+    actor: Annotated[str, typer.Option(help="Who, as the audit trail names them.")] = CLI_ACTOR,
+) -> None:
+    """Import the purchase-invoice list exported from hoadondientu.gdt.gov.vn, all or
+    nothing: a refused row is named with why, and nothing is imported (exit 1). Our invoices
+    it marks cancelled, replaced or adjusted are flagged: they post once a reviewer decides."""
+    from pipeline.ledger import portal
+
+    try:
+        with _transaction() as session:
+            try:
+                with path.open("rb") as stream:
+                    content = stream.read(portal.MAX_IMPORT_BYTES + 1)
+            except OSError as exc:
+                raise portal.PortalError(f"{path}: {exc.strerror}") from exc
+            report = portal.import_list(session, content=content, actor=actor)
+    except portal.PortalError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for problem in report.problems:
+        typer.echo(f"row {problem.row}: {problem.problem}", err=True)
+    if report.problems:
+        typer.echo("nothing imported", err=True)
+        raise typer.Exit(1)
+    flagged = ", ".join(str(document_id) for document_id in report.flagged) or "none"
+    typer.echo(
+        f"{report.listed} invoices listed: {report.added} added, {report.updated} updated; "
+        f"documents flagged: {flagged}"
+    )
+
+
+@portal_app.command("report")
+def portal_report(
+    start: Annotated[datetime, typer.Option("--from", formats=_DAY, help="First invoice date.")],
+    end: Annotated[datetime, typer.Option("--to", formats=_DAY, help="Last invoice date.")],
+    as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
+) -> None:
+    """The portal's list for the period beside the invoices received dated in it, by class:
+    on the portal not received, received not on the portal, amounts that differ, and those
+    the portal marks cancelled, replaced or adjusted. Exit 1 when anything is reported."""
+    from pipeline.ledger import portal
+
+    try:
+        with _transaction() as session:
+            report = portal.reconcile(session, start=start.date(), end=end.date())
+    except portal.PortalError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        typer.echo(
+            f"{report.start} to {report.end}: {report.on_portal} on the portal, "
+            f"{report.received} received, {report.matched} matched"
+        )
+        for title, items in (
+            ("on the portal, not received", report.missing),
+            ("received, not on the portal", report.not_on_portal),
+            ("amounts differ", report.amount_mismatches),
+            ("cancelled, replaced or adjusted on the portal", report.portal_status),
+        ):
+            typer.echo(f"{title}: {len(items)}")
+            for item in items:
+                typer.echo("  " + _portal_line(item))
+    if report.missing or report.not_on_portal or report.amount_mismatches or report.portal_status:
+        raise typer.Exit(1)
+
+
+def _portal_line(item: ReportItem) -> str:
+    from pipeline.ledger.portal import FLAGGING
+
+    parts = [
+        item.seller_tax_id or "?",
+        f"{item.invoice_series or '?'} {item.invoice_number or '?'}",
+        str(item.issue_date or "?"),
+    ]
+    if item.document_id is not None:
+        parts.append(f"document {item.document_id}")
+    parts.extend(f"{m.amount} portal {m.portal} ours {m.ours}" for m in item.mismatches)
+    if item.portal_status in FLAGGING:
+        state = "open" if item.flag is None or item.flag.cleared_at is None else "decided"
+        parts.append(f"{item.portal_status} (flag {state})")
+    return "\t".join(parts)

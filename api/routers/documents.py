@@ -42,6 +42,7 @@ from api.schemas import (
     LineItemEdit,
     NotDuplicateRequest,
     Page,
+    PortalDecisionRequest,
     Problem,
     RejectRequest,
     ReopenRequest,
@@ -50,7 +51,7 @@ from api.schemas import (
     ValidationProblem,
     VersionRequest,
 )
-from pipeline.ledger import posting
+from pipeline.ledger import portal, posting
 from pipeline.review import bulk, changes, checking, documents, failures, search
 from pipeline.review.approval import ApprovalPolicy
 from pipeline.store.models import Document, DocumentStatus, Role
@@ -299,7 +300,9 @@ _INVALID: dict[int | str, dict[str, Any]] = {
 def get_document(
     document_id: DocumentId, session: SessionDep, policy: PolicyDep, principal: DocumentReader
 ) -> DocumentDetail:
-    return DocumentDetail.of(visible_document(session, document_id, principal), policy=policy)
+    return DocumentDetail.of(
+        visible_document(session, document_id, principal), policy=policy, session=session
+    )
 
 
 @router.get("/documents/{document_id}/history", response_model=list[EventOut], responses=_NOT_FOUND)
@@ -720,8 +723,33 @@ def retry(
     return _fresh(session, document_id, policy)
 
 
+@router.post(
+    "/documents/{document_id}/portal-decision",
+    response_model=DocumentDetail,
+    responses=_NOT_FOUND | _CONFLICT | UNREADABLE_BODY,
+)
+def portal_decision(
+    document_id: DocumentId,
+    body: PortalDecisionRequest,
+    session: SessionDep,
+    policy: PolicyDep,
+    principal: Reviewer,
+) -> DocumentDetail:
+    """Decide that an invoice stands although the tax portal's list marks it cancelled,
+    replaced or adjusted: its open flag is cleared with the reason (audited, in its history)
+    and it may post again. An invoice without an open flag is refused with 409."""
+    with _decision(session):
+        portal.clear_flag(
+            session,
+            document=documents.get_document(session, document_id=document_id),
+            reason=body.reason,
+            actor=principal.name,
+        )
+    return _fresh(session, document_id, policy)
+
+
 def _fresh(session: Session, document_id: int, policy: ApprovalPolicy) -> DocumentDetail:
     """The document as committed, history included (the session still holds the old one)."""
     session.expire_all()
     document = documents.get_document(session, document_id=document_id)
-    return DocumentDetail.of(document, policy=policy)
+    return DocumentDetail.of(document, policy=policy, session=session)

@@ -10,10 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, UploadFile, status
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
 
 from api.deps import AUTH_RESPONSES, EntriesReader, Principal, SessionDep, require_roles
-from api.schemas import UNREADABLE_BODY, MoneyOut, Problem, ValidationProblem
+from api.schemas import UNREADABLE_BODY, Problem, RateOut, ValidationProblem
 from extractors.errors import BackofficeError
 from pipeline.ledger import rates
 from pipeline.store.models import Role
@@ -28,15 +27,6 @@ Currency = Annotated[str, PathParam(pattern=r"^[A-Za-z]{3}$", description="`USD`
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "The table has no rate for that day or before it."}
 }
-
-
-class RateOut(BaseModel):
-    currency: str
-    rate: MoneyOut = Field(description="Đồng per unit.")
-    day: date = Field(description="The day the rate is of: the asked day, or one before it.")
-    kind: str = Field(description="`sell`, `transfer` or `cash`: the company's rule's kind.")
-    source: str
-    label: str = Field(description="What an entry posted at it records as its rate's origin.")
 
 
 class RatesImportRefused(BackofficeError):

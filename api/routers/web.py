@@ -381,7 +381,7 @@ def document_page(
     if not _allowed(principal, "/review/{document_id}"):
         return _forbidden(request, chosen, principal)
     document = visible_document(session, document_id, principal)
-    detail = DocumentDetail.of(document, policy=policy)
+    detail = DocumentDetail.of(document, policy=policy, session=session)
     record = detail.model_dump(mode="json")
     model = FIELDS_BY_TYPE.get(detail.doc_type or "")
     rows = [

@@ -469,6 +469,63 @@
     if (addLine) addLine.hidden = !(canDecide && inReview);
   }
 
+  // A foreign invoice printing no rate: the rate table's of its date, which approving posts
+  // at; accepting it writes it into the invoice's exchange rate field.
+  function renderRateProposal() {
+    const holder = document.getElementById("rate-proposal");
+    if (!holder) return;
+    const proposal = record.exchange_rate_proposal;
+    holder.hidden = !proposal;
+    if (!proposal) return;
+    const kind = labels[`rate_kind_${proposal.kind}`] || proposal.kind;
+    document.getElementById("rate-proposal-text").textContent =
+      `${labels.rate_proposed} ${formatNumber(proposal.rate)} (${proposal.source}, ${kind}, ${formatDate(proposal.day)})`;
+    document.getElementById("rate-accept").hidden =
+      !(root.dataset.canDecide === "true" && record.status === "review");
+  }
+
+  function acceptRate() {
+    const proposal = record.exchange_rate_proposal;
+    const input = document.querySelector('#fields .field[data-path="exchange_rate"]');
+    if (!proposal || !input) return;
+    input.value = display("money", proposal.rate, "exchange_rate");
+    save(input);
+  }
+
+  // The tax portal marks the invoice cancelled, replaced or adjusted: it does not post until
+  // a reviewer decides it stands, with a reason.
+  function openPortalFlag() {
+    return (record.portal_flags || []).find((flag) => !flag.cleared_at);
+  }
+
+  function renderPortalFlag() {
+    const holder = document.getElementById("portal-flag");
+    const open = openPortalFlag();
+    const decided = (record.portal_flags || []).filter((flag) => flag.cleared_at);
+    const parts = [];
+    if (open) {
+      parts.push(`${labels.portal_flag} ${labels[`portal_status_${open.portal_status}`] || open.portal_status}. ${labels.portal_flag_help}`);
+    }
+    for (const flag of decided) {
+      parts.push(`${labels[`portal_status_${flag.portal_status}`] || flag.portal_status}: ${labels.portal_decided} ${flag.cleared_by} (${flag.clear_reason})`);
+    }
+    document.getElementById("portal-flag-text").textContent = parts.join(" · ");
+    holder.hidden = parts.length === 0;
+    document.getElementById("portal-decide").hidden = !(open && root.dataset.canDecide === "true");
+  }
+
+  async function clearPortalFlag() {
+    const reason = document.getElementById("portal-reason");
+    if (reason.value.trim().length < 3) {
+      say(labels.portal_reason_needed, "error");
+      reason.focus();
+      return;
+    }
+    const result = await api("POST", `${documentUrl}/portal-decision`, { reason: reason.value.trim() });
+    if (result.status === 200) reason.value = "";
+    answer(result, labels.portal_cleared);
+  }
+
   function renderTypeChoice() {
     document.getElementById("read-as").disabled =
       typeSelect.value === "" || typeSelect.value === record.doc_type;
@@ -481,6 +538,8 @@
     status.dataset.status = record.status;
     renderApproval();
     renderActions();
+    renderRateProposal();
+    renderPortalFlag();
     renderRules();
     for (const input of document.querySelectorAll("#fields .field")) {
       const value = valueAt(input.dataset.path);
@@ -645,6 +704,12 @@
       say(labels.type_needed, "error");
       return;
     }
+    if (record.status === "review" && openPortalFlag()) {
+      // The server refuses it too (409): say why in the reviewer's words, and where to decide.
+      say(labels.portal_flag_help, "error");
+      document.getElementById("portal-reason").focus();
+      return;
+    }
     if (record.approval.awaiting_second) {
       await secondApproval();
       return;
@@ -737,6 +802,9 @@
     if (event.key === "k" || event.key === "K") go(root.dataset.previous);
   });
   document.getElementById("approve").addEventListener("click", approve);
+  const rateAccept = document.getElementById("rate-accept");
+  if (rateAccept) rateAccept.addEventListener("click", acceptRate);
+  document.getElementById("portal-clear").addEventListener("click", clearPortalFlag);
   typeSelect.addEventListener("change", renderTypeChoice);
   document.getElementById("read-as").addEventListener("click", readAsType);
   document.getElementById("second-approval").addEventListener("click", secondApproval);

@@ -13,6 +13,9 @@ Entries are never changed once posted. Reopening a posted invoice posts a revers
 open, else today) and returns the invoice to review; approving it again posts a new entry.
 The three net to the new one. An entry posts on its posting date in an open month
 (pipeline/ledger/periods.py), numbered in that date's year, and keeps the invoice's date.
+
+An invoice the tax portal marks cancelled, replaced or adjusted posts only once a reviewer
+has decided it stands (pipeline/ledger/portal.py).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 from extractors.record import InvoiceFields
 from pipeline.doc_types import OnApproval, spec_of
 from pipeline.intake import pairing
-from pipeline.ledger import counters, feed, journal, periods, rates, registers, suppliers
+from pipeline.ledger import counters, feed, journal, periods, portal, rates, registers, suppliers
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
 from pipeline.ledger.errors import DuplicateInvoice, NotPostable
 from pipeline.lifecycle import InvalidTransition, transition
@@ -83,6 +86,7 @@ def approve(
         action="approve",
     )
     if needed.required > 1:  # only a type under segregation of duties needs more than one
+        portal.refuse_flagged(session, document=document)
         found = table_rate(session, document=document)
         draft_entry(document, mapping=mapping, exchange_rate=found.rate if found else None)
     else:
@@ -196,6 +200,7 @@ def post_invoice(
             f"invoice {document.id} is already posted as {live.voucher_number}: reopen it first"
         )
     refuse_second_posting(session, document=document)
+    portal.refuse_flagged(session, document=document)
     seller = ((document.record or {}).get("fields") or {}).get("seller") or {}
     mapping = suppliers.with_default_account(
         session, tax_id=seller.get("tax_id"), mapping=mapping or current_mapping()

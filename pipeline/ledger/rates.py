@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from extractors.errors import BackofficeError
 from pipeline.access import audit
-from pipeline.ledger.sheets import TableError, folded_header, read_rows
+from pipeline.ledger.sheets import TableError, cell_date, cell_number, folded_header, read_rows
 from pipeline.store.models import ExchangeRate, utcnow
 from pipeline.store.settings import get_settings
 
@@ -206,7 +206,7 @@ def import_rates(
             continue
         row_day = day
         if "day" in columns:
-            row_day = _day(cell("day"))
+            row_day = cell_date(cell("day"))
             if row_day is None:
                 problems.append(RateProblem(row=number, problem=f"no date: {cell('day')!r}"))
                 continue
@@ -227,7 +227,7 @@ def import_rates(
             raw = cell(kind)
             if raw is None or str(raw).strip() in ("", "-", "—"):
                 continue  # banks quote no cash rate for some currencies
-            rate = _number(raw)
+            rate = cell_number(raw)
             if rate is None or not _MIN_RATE <= rate <= _MAX_RATE:
                 problems.append(RateProblem(row=number, problem=f"{kind}: {raw!r} is not a rate"))
                 continue
@@ -257,39 +257,3 @@ def _header(rows: list[list[object]]) -> tuple[int, dict[str, int]]:
         "no header row naming a currency column and a rate column (`Mã ngoại tệ`, `Bán`, …) "
         "in the first 15 rows"
     )
-
-
-def _day(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for layout in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, layout).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _number(value: object) -> Decimal | None:
-    """A rate as a bank prints it: `25,400.00`, `25.400,5`, `25400` or a sheet's number. A
-    lone separator followed by exactly three digits groups thousands (`25,400`, `25.400`)."""
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        text = text.replace("." if decimal_mark == "," else ",", "").replace(decimal_mark, ".")
-    elif "," in text or "." in text:
-        mark = "," if "," in text else "."
-        parts = text.split(mark)
-        if len(parts) > 2 or len(parts[-1]) == 3:
-            text = text.replace(mark, "")
-        else:
-            text = text.replace(mark, ".")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None

@@ -8,6 +8,8 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from extractors.errors import BackofficeError
 from extractors.text import fold
@@ -86,3 +88,40 @@ def _limited(rows: Iterator[tuple[object, ...]], max_rows: int) -> Iterator[list
         if count > max_rows + 15:
             raise TableError(f"over {max_rows} rows: split the file")
         yield list(row)
+
+
+def cell_date(value: object) -> date | None:
+    """A date as tables hold them: a sheet's date, ISO, or day first (`05/03/2026`)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for layout in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    return None
+
+
+def cell_number(value: object) -> Decimal | None:
+    """A number as tables print it: `25,400.00`, `25.400,5`, `25400` or a sheet's number. A
+    lone separator followed by exactly three digits groups thousands (`25,400`, `25.400`)."""
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." in text:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if decimal_mark == "," else ",", "").replace(decimal_mark, ".")
+    elif "," in text or "." in text:
+        mark = "," if "," in text else "."
+        parts = text.split(mark)
+        if len(parts) > 2 or len(parts[-1]) == 3:
+            text = text.replace(mark, "")
+        else:
+            text = text.replace(mark, ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None

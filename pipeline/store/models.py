@@ -383,6 +383,53 @@ class ExchangeRate(Base):
     entered_by: Mapped[str] = mapped_column(String(255))
 
 
+class PortalInvoice(Base):
+    """A purchase invoice as the tax authority's e-invoice portal lists it, from the list an
+    accountant exported there and imported (pipeline/ledger/portal.py); a later import of the
+    same invoice updates it (its status changes when it is cancelled, replaced or adjusted)."""
+
+    __tablename__ = "portal_invoices"
+
+    # Seller tax code | series | number, normalised as our invoices' are.
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    seller_tax_id: Mapped[str] = mapped_column(String(32))
+    seller_name: Mapped[str | None] = mapped_column(String(1024), default=None)
+    invoice_form: Mapped[str | None] = mapped_column(String(8), default=None)
+    invoice_series: Mapped[str] = mapped_column(String(16))
+    invoice_number: Mapped[str] = mapped_column(String(16))
+    issue_date: Mapped[date] = mapped_column(Date, index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal: Mapped[Decimal | None] = mapped_column(Numeric(20, 4), default=None)
+    vat_amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 4), default=None)
+    total: Mapped[Decimal | None] = mapped_column(Numeric(20, 4), default=None)
+    # new, replacement, adjustment, replaced, adjusted or cancelled; as printed beside it.
+    status: Mapped[str] = mapped_column(String(16))
+    status_text: Mapped[str | None] = mapped_column(String(255), default=None)
+    check_result: Mapped[str | None] = mapped_column(String(255), default=None)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(255))
+
+
+class PortalFlag(Base):
+    """The portal marks one of our invoices cancelled, replaced or adjusted: it may not post
+    until a reviewer decides (clears the flag with a reason). One row per document and portal
+    status, so a decision on `adjusted` does not clear a later `cancelled`."""
+
+    __tablename__ = "portal_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    portal_key: Mapped[str] = mapped_column(String(120))
+    portal_status: Mapped[str] = mapped_column(String(16))
+    flagged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    flagged_by: Mapped[str] = mapped_column(String(255))
+    cleared_at: Mapped[datetime | None] = mapped_column(default=None)
+    cleared_by: Mapped[str | None] = mapped_column(String(255), default=None)
+    clear_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+    __table_args__ = (UniqueConstraint("document_id", "portal_status"),)
+
+
 class FeedStream(enum.StrEnum):
     """The feeds other systems pull, each in the order its items were committed."""
 

@@ -13,6 +13,7 @@ instead."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.access import audit
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
+from pipeline.ledger import portal
 from pipeline.review import checking, documents
 from pipeline.store.db import transaction
 from pipeline.store.settings import Settings
+from rules.functions import business_today
 from tests import docgen
+from tests.docgen.portal import PortalInvoice, portal_xlsx
 from tests.support.documents import add_checked, ingest_inbox
 from tests.support.machine import CHROMIUM, IN_CI, ROOT
 from tests.support.signin import PASSWORD, add_user
@@ -128,6 +132,25 @@ def check(page: Page, name: str, width: int, shot: Path) -> list[str]:
     return problems + [f"{name}: {finding}" for finding in serious(page)]
 
 
+def portal_list(sessions: sessionmaker[Session]) -> None:
+    """The tax portal's list of last month, the reconciliation page's default period: an
+    invoice not received, with the longest names the portal gives."""
+    last_month = business_today().replace(day=1) - timedelta(days=1)
+    listed = PortalInvoice(
+        seller_tax_id="0101243150-001",
+        seller_name="Chi nhánh Công ty Trách nhiệm Hữu hạn Thương mại và Dịch vụ Minh Phát",
+        series="C26TAA",
+        number="1234567",
+        issued=last_month,
+        subtotal=Decimal("123456789"),
+        vat_amount=Decimal("12345678"),
+        status="adjustment",
+    )
+    with transaction(sessions) as session:
+        content = portal_xlsx([listed], start=last_month, end=last_month)
+        portal.import_list(session, content=content, actor="test")
+
+
 @pytest.mark.parametrize("lang", list(LOCALES))
 def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
     lang: str,
@@ -139,6 +162,7 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
     """On a phone, and on the office screen the pages were first laid out for."""
     ids = one_of_each_type(settings, sessions)
     add_user(sessions, "ada", "admin")
+    portal_list(sessions)
     database = settings.resolved_database_url.split(":", 1)[0].split("+")[0]
     pages = {
         "queue": "/review",
@@ -146,6 +170,7 @@ def test_every_page_fits_a_phone_and_has_no_serious_accessibility_violation(
         "upload": "/upload",
         "overview": "/overview",
         "audit": "/audit",
+        "reconciliation": "/reconciliation",
     }
     problems: list[str] = []
     script_errors: list[str] = []

@@ -95,6 +95,9 @@ _ALSO_422 = (
     # and each row a valid tax code or rate, only reading them tells.
     "POST /api/v1/supplier-lists",
     "POST /api/v1/exchange-rates/import",
+    "POST /api/v1/portal-invoices/import",
+    # A period is two dates; that the second is not before the first, no schema says.
+    "GET /api/v1/portal-reconciliation",
     # A tax code's check digit, an account in the company's chart, and whether the supplier
     # is new (and so needs its name) are the service's to know.
     "PATCH /api/v1/suppliers/{tax_id}",
@@ -130,6 +133,7 @@ CONFIG = schemathesis.Config.from_dict(
                     "POST /api/v1/documents",
                     "POST /api/v1/supplier-lists",
                     "POST /api/v1/exchange-rates/import",
+                    "POST /api/v1/portal-invoices/import",
                 )
             ),
             # A view's filters are the queue page's form: a blank box (`""` for a date)

@@ -64,6 +64,8 @@ COMMANDS: dict[str, list[str]] = {
     "rates import": ["rates.csv"],
     "rates set": ["USD", "2026-03-05", "25400"],
     "rates show": ["USD", "2026-03-05"],
+    "portal import": ["hoa-don-mua-vao.xlsx"],
+    "portal report": ["--from", "2026-03-01", "--to", "2026-03-31"],
 }
 NEEDS_NO_SETTINGS = {"rules test"}
 

@@ -22,14 +22,14 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
-from api.routers import web, web_failed, web_overview
+from api.routers import web, web_failed, web_overview, web_portal
 from pipeline import cli
 from pipeline.access import auth
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.processing import rule_book
 from pipeline.jobs.worker import Worker
-from pipeline.ledger import posting, rates, registers, suppliers
+from pipeline.ledger import portal, posting, rates, registers, suppliers
 from pipeline.review import checking
 from pipeline.store.db import transaction
 from pipeline.store.models import (
@@ -112,6 +112,9 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
         {"reviewer", "approver", "accountant"}
     ),
     ("POST", "/api/v1/exchange-rates/import"): frozenset({"accountant"}),
+    ("POST", "/api/v1/portal-invoices/import"): frozenset({"accountant"}),
+    ("GET", "/api/v1/portal-reconciliation"): frozenset({"reviewer", "approver", "accountant"}),
+    ("POST", "/api/v1/documents/{document_id}/portal-decision"): frozenset({"reviewer"}),
     ("GET", "/api/v1/senders/{sender}/learning-curve"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/overview"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/views"): frozenset({"reviewer", "approver"}),
@@ -285,6 +288,17 @@ def _request(
         table = 'Mã ngoại tệ,Bán\nUSD,"25,400.00"\n'
         kwargs["params"] = {"day": "2026-03-06"}
         kwargs["files"] = {"file": ("tygia.csv", table.encode())}
+    elif path == "/api/v1/portal-invoices/import":
+        kwargs["files"] = {"file": ("hoa-don.csv", _portal_list(number, "Hóa đơn mới"))}
+    elif path == "/api/v1/portal-reconciliation":
+        kwargs["params"] = {"start": "2026-03-01", "end": "2026-03-31"}
+    elif path.endswith("/portal-decision"):
+        # The portal marks the invoice cancelled: a reviewer decides it stands.
+        with transaction(sessions) as session:
+            portal.import_list(
+                session, content=_portal_list(number, "Hóa đơn đã bị hủy"), actor="test"
+            )
+        kwargs["json"] = {"reason": "reissued under the same number"}
     elif path == "/api/v1/supplier-lists":
         listed = f"Mã số thuế,Tên nhà cung cấp\n{SUPPLIER},Công ty TNHH Minh Phát\n"
         kwargs["files"] = {"file": ("ncc.csv", listed.encode())}
@@ -329,6 +343,13 @@ def _request(
     elif path == "/login":
         kwargs["data"] = {"username": "someone", "password": PASSWORD}
     return client.request(method, url, headers=headers, **kwargs).status_code
+
+
+def _portal_list(number: int, status: str) -> bytes:
+    """The tax portal's list of one invoice: the matrix's invoice `number`."""
+    header = "Ký hiệu mẫu số,Ký hiệu hóa đơn,Số hóa đơn,Ngày lập,MST người bán,Trạng thái hóa đơn"
+    seller, series = INVOICE_FIELDS["seller"]["tax_id"], INVOICE_FIELDS["invoice_series"]
+    return f"{header}\n1,{series},{number},05/03/2026,{seller},{status}\n".encode()
 
 
 @pytest.fixture
@@ -653,6 +674,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "/upload": frozenset({"clerk"}),
     "/overview": frozenset({"reviewer", "approver"}),
     "/audit": frozenset(),
+    "/reconciliation": frozenset({"reviewer", "approver", "accountant"}),
 }
 PUBLIC_PAGES = {"/login"}
 
@@ -660,7 +682,7 @@ PUBLIC_PAGES = {"/login"}
 def test_every_page_is_in_the_page_roles_table(settings: Settings) -> None:
     pages = {
         route.path: route
-        for router in (web.router, web_failed.router, web_overview.router)
+        for router in (web.router, web_failed.router, web_overview.router, web_portal.router)
         for route in router.routes
         if isinstance(route, APIRoute)
     }

@@ -20,7 +20,7 @@ from pipeline.store.db import transaction
 from pipeline.store.models import JournalEntry
 from pipeline.store.settings import Settings, get_settings
 from tests.support.documents import INVOICE_FIELDS, add_document
-from tests.support.signin import add_token, api
+from tests.support.signin import add_token, api, sign_in
 
 ACCOUNTANT = "ke-toan@example.vn"
 IN_DOLLARS = INVOICE_FIELDS | {
@@ -213,3 +213,44 @@ def test_a_currency_quoted_once_per_note_size_is_refused_rather_than_the_last_ro
             "books at",
         )
     ]
+
+
+def test_a_dollar_invoice_without_a_rate_is_proposed_the_tables_and_posts_at_it_over_the_api(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    import_table(sessions, BANK_TABLE, date(2026, 3, 5))
+    document_id = add_document(sessions, name="usd.pdf", fields=IN_DOLLARS)
+    printed = add_document(
+        sessions,
+        name="printed.pdf",
+        fields=IN_DOLLARS | {"invoice_number": "9", "exchange_rate": "25000"},
+    )
+    reviewer = {"Authorization": f"Bearer {add_token(sessions, 'rita', 'reviewer')}"}
+    with api(settings) as client:
+        url = f"/api/v1/documents/{document_id}"
+        proposal = client.get(url, headers=reviewer).json()["exchange_rate_proposal"]
+        assert Decimal(proposal.pop("rate")) == Decimal("25400")
+        assert proposal == {
+            "currency": "USD",
+            "day": "2026-03-05",
+            "kind": "sell",
+            "source": "VCB",
+            "label": "table 2026-03-05 sell VCB",
+        }
+        # An invoice printing its rate is booked at its own: nothing to propose.
+        shown = client.get(f"/api/v1/documents/{printed}", headers=reviewer).json()
+        assert shown["exchange_rate_proposal"] is None
+        # The review page offers it beside the exchange rate field.
+        page = sign_in(client, sessions, "vera", "reviewer").get(f"/review/{document_id}")
+        assert 'id="rate-proposal"' in page.text
+
+        approved = client.post(f"{url}/approve", headers=reviewer)
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["status"] == "posted"
+        assert approved.json()["exchange_rate_proposal"] is None
+    with sessions() as session:
+        entry = next(e for e in list_entries(session) if e.document_id == document_id)
+    assert (entry.exchange_rate, entry.exchange_rate_source) == (
+        Decimal("25400"),
+        "table 2026-03-05 sell VCB",
+    )
