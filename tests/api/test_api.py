@@ -212,3 +212,24 @@ def test_an_entries_cursor_past_any_position_is_refused_not_a_server_error(
 ) -> None:
     assert client.get("/api/v1/entries", params={"after": str(2**63)}).status_code == 422
     assert client.get("/api/v1/entries", params={"after": str(2**63 - 1)}).json()["items"] == []
+
+
+def test_the_purchase_register_of_a_period_is_downloaded_by_vat_rate(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd-bang-ke")
+    assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 200
+    today = business_today().isoformat()
+    answer = client.get(
+        "/api/v1/purchase-register", params={"from": today, "to": today, "format": "csv"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert (
+        f'filename="purchase_register_{today}_{today}.csv"' in answer.headers["content-disposition"]
+    )
+    rows = answer.content.decode("utf-8-sig").splitlines()
+    assert rows[1] == "1. Thuế suất 8%,,,,,,,,,"
+    assert rows[-1] == "Tổng cộng,,,,,,,1000000,80000,"
+    sheet = client.get("/api/v1/purchase-register", params={"from": today, "to": today})
+    assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats")
