@@ -28,7 +28,9 @@ from pipeline.ledger.misa import TEMPLATE, purchase_vouchers, to_xlsx
 from pipeline.ledger.periods import Month, close_month
 from pipeline.ledger.posting import current_mapping, reverse_posted
 from pipeline.store.db import transaction
-from tests.pipeline.ledger.test_purchase_register import (
+from tests.support.documents import INVOICE_FIELDS
+from tests.support.machine import ROOT, convert
+from tests.support.purchases import (
     ACCOUNTANT,
     CANCELLED,
     IN_DOLLARS,
@@ -36,8 +38,6 @@ from tests.pipeline.ledger.test_purchase_register import (
     MIXED,
     post,
 )
-from tests.support.documents import INVOICE_FIELDS
-from tests.support.machine import ROOT, convert
 
 AMOUNTS = ("Tỷ giá", "Thành tiền", "Thành tiền quy đổi", "Tiền thuế GTGT", "Tiền thuế GTGT quy đổi")
 # The template as kept in the repository, read on its own: what MISA's import expects.

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.ledger.exports import DateBasis
 from pipeline.ledger.periods import Month, close_month
-from pipeline.ledger.posting import approve, reverse_posted
+from pipeline.ledger.posting import reverse_posted
 from pipeline.ledger.purchase_register import (
     GRAND_TOTAL,
     HEADERS,
@@ -32,44 +32,17 @@ from pipeline.ledger.purchase_register import (
 from pipeline.store.db import transaction
 from pipeline.store.models import JournalEntry, JournalLine
 from rules.functions import business_today
-from tests.support.documents import INVOICE_FIELDS, add_document
+from tests.support.documents import INVOICE_FIELDS
 from tests.support.machine import convert
-
-ACCOUNTANT = "ke-toan@example.vn"
-MARCH = (date(2026, 3, 1), date(2026, 3, 31))
-
-MIXED = INVOICE_FIELDS | {
-    "invoice_number": "0000300",
-    "issue_date": "2026-03-05",
-    "line_items": [
-        {"description": "Hàng hóa: bàn ghế", "amount": "3000000", "vat_rate": "10"},
-        {"description": "Dịch vụ lắp đặt", "amount": "1000000", "vat_rate": "8"},
-        {"description": "Hàng hóa: sách", "amount": "500000", "vat_rate": "KCT"},
-    ],
-    "subtotal": "4500000",
-    "vat_amount": "380000",
-    "total": "4880000",
-    "vat_rate": None,
-}
-IN_DOLLARS = INVOICE_FIELDS | {
-    "invoice_number": "0000301",
-    "issue_date": "2026-03-10",
-    "currency": "USD",
-    "exchange_rate": "25400",
-    "subtotal": "100.50",
-    "vat_amount": "10.05",
-    "total": "110.55",
-    "vat_rate": "10",
-}
-CANCELLED = INVOICE_FIELDS | {"invoice_number": "0000302", "issue_date": "2026-03-12"}
-FEBRUARY = INVOICE_FIELDS | {"invoice_number": "0000303", "issue_date": "2026-02-20"}
-
-
-def post(sessions: sessionmaker[Session], name: str, fields: dict) -> int:  # type: ignore[type-arg]
-    document_id = add_document(sessions, name=name, fields=fields)
-    with transaction(sessions) as session:
-        approve(session, document_id=document_id, actor=ACCOUNTANT, posting_rule="document")
-    return document_id
+from tests.support.purchases import (
+    ACCOUNTANT,
+    CANCELLED,
+    FEBRUARY,
+    IN_DOLLARS,
+    MARCH,
+    MIXED,
+    post,
+)
 
 
 @pytest.fixture
