@@ -219,6 +219,12 @@ def test_the_purchase_register_of_a_period_is_downloaded_by_vat_rate(
 ) -> None:
     document_id = add_document(sessions, name="hd-bang-ke")
     assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 200
+    (entry,) = client.get("/api/v1/entries").json()["items"]
+    assert [(line["account"], line["vat_rate"]) for line in entry["lines"]] == [
+        ("642", None),
+        ("1331", "8"),
+        ("331", None),
+    ]
     today = business_today().isoformat()
     answer = client.get(
         "/api/v1/purchase-register", params={"from": today, "to": today, "format": "csv"}
