@@ -1,6 +1,7 @@
 """The purchase invoice register (bảng kê hóa đơn, chứng từ hàng hóa, dịch vụ mua vào) of a
-period, from the posted entries: one row per invoice and VAT rate, grouped by rate (5%, 8%,
-10%, 0%, KCT, KKKNT, … as they appear), a subtotal per group and a grand total. Amounts are in
+period, from the posted entries: one row per invoice and VAT rate, grouped by the rates that
+appear (0%, 5%, 8%, 10%, then KCT, KKKNT, other rates, unknown last), a subtotal per group and
+a grand total. Amounts are in
 đồng: the taxable base from the entry's purchases by rate (`vat_analysis`), the VAT from its
 input VAT lines of that rate, so the register's VAT per rate is the ledger's.
 
