@@ -67,7 +67,7 @@ HEADERS = (
 )
 GRAND_TOTAL = "Tổng cộng"
 _ZERO = Decimal(0)
-_VAT_PREFIX = "133"  # deductible input VAT, in both charts (Circulars 200 and 133)
+_VAT_PREFIX = "133"  # deductible input VAT, in the charts of Circulars 99 and 133
 
 
 class RegisterRow(BaseModel):
@@ -226,9 +226,16 @@ def _rows(
         if entry.vat_analysis is not None
         else None
     )
+    # The input VAT accounts are those the entry's deductible VAT went to; entries posted
+    # before that was kept used the charts' 133x.
+    vat_accounts = {share.vat_account for share in shares or [] if share.deductible}
     vat_by_rate: dict[str | None, Decimal] = {}
     for line in entry.lines:
-        if line.account.startswith(_VAT_PREFIX):
+        if (
+            line.account in vat_accounts
+            if shares is not None
+            else line.account.startswith(_VAT_PREFIX)
+        ):
             vat_by_rate[line.vat_rate] = (
                 vat_by_rate.get(line.vat_rate, _ZERO) + line.debit_vnd - line.credit_vnd
             )
