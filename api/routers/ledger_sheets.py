@@ -1,7 +1,9 @@
-"""Sheets an accountant takes from the books for a period: the purchase invoice register."""
+"""Sheets an accountant takes from the books for a period: the purchase invoice register, and
+the MISA SME import file of the purchase vouchers."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -10,7 +12,7 @@ from fastapi.responses import Response
 
 from api.deps import AUTH_RESPONSES, EntriesReader, SessionDep
 from api.schemas import Problem, ValidationProblem
-from pipeline.ledger import purchase_register
+from pipeline.ledger import misa, purchase_register
 from pipeline.ledger.exports import DateBasis, ExportFormat
 
 router = APIRouter(prefix="/api/v1", tags=["entries"], responses=AUTH_RESPONSES)
@@ -66,3 +68,33 @@ def get_purchase_register(
         export_format,
         f"purchase_register_{start}_{end}",
     )
+
+
+@router.get(
+    "/misa-purchases",
+    response_class=Response,
+    responses={
+        200: {"content": {_MEDIA_TYPES[ExportFormat.XLSX]: {}}, "description": "The file."},
+        409: {
+            "model": Problem,
+            "description": "A supplier in the range has no code, or an entry was posted before "
+            "its purchases were kept by VAT rate: the detail names each.",
+        },
+        422: {"model": ValidationProblem, "description": "Malformed parameters."},
+    },
+)
+def get_misa_purchases(
+    session: SessionDep,
+    principal: EntriesReader,
+    start: From,
+    end: To,
+    basis: By = DateBasis.POSTING,
+) -> Response:
+    """The invoices of a range of days as MISA SME's import file for purchase vouchers
+    (XLSX): the template's sheet and headers, one row per voucher line, the supplier by its
+    code. Reversals of invoices outside the range are left out and named in the
+    `X-Left-Out` header (JSON list), to cancel those vouchers in MISA."""
+    found = misa.purchase_vouchers(session, start=start, end=end, basis=basis)
+    answer = _file(misa.to_xlsx(found), ExportFormat.XLSX, f"misa_purchases_{start}_{end}")
+    answer.headers["X-Left-Out"] = json.dumps(found.left_out)
+    return answer

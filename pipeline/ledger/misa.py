@@ -90,6 +90,14 @@ class Template(BaseModel):
     headers: tuple[str, ...]
 
 
+class NotImportable(ExportError):
+    """What the range holds cannot become MISA vouchers until the books say more: a supplier's
+    code, or an entry's purchases by rate."""
+
+    code = "misa_not_importable"
+    http_status = 409
+
+
 @cache
 def template() -> Template:
     with TEMPLATE.open(encoding="utf-8") as stream:
@@ -129,7 +137,7 @@ def purchase_vouchers(
     ]
     unanalysed = [entry.voucher_number for entry in invoices if entry.vat_analysis is None]
     if unanalysed:
-        raise ExportError(
+        raise NotImportable(
             "these entries were posted before their purchases were kept by VAT rate, so they "
             f"cannot be written as MISA vouchers: {', '.join(unanalysed)}; "
             "`backoffice export entries` has them"
@@ -159,7 +167,7 @@ def purchase_vouchers(
         }
     )
     if uncoded:
-        raise ExportError(
+        raise NotImportable(
             "MISA knows suppliers by their code, and these have none: "
             f"{'; '.join(uncoded)}. Give each one "
             "(`backoffice suppliers set TAX_ID --code C`, or PATCH /api/v1/suppliers/{tax_id})"

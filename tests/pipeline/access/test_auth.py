@@ -90,6 +90,7 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/entries"): frozenset({"accountant"}),
     ("POST", "/api/v1/entries/ack"): frozenset({"accountant"}),
     ("GET", "/api/v1/purchase-register"): frozenset({"accountant"}),
+    ("GET", "/api/v1/misa-purchases"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/contracts"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/contracts/expiring"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/candidates"): frozenset({"accountant"}),
@@ -286,7 +287,7 @@ def _request(
         table = 'Mã ngoại tệ,Bán\nUSD,"25,400.00"\n'
         kwargs["params"] = {"day": "2026-03-06"}
         kwargs["files"] = {"file": ("tygia.csv", table.encode())}
-    elif path == "/api/v1/purchase-register":
+    elif path in ("/api/v1/purchase-register", "/api/v1/misa-purchases"):
         kwargs["params"] = {"from": "2026-03-01", "to": "2026-03-31"}
     elif path == "/api/v1/supplier-lists":
         listed = f"Mã số thuế,Tên nhà cung cấp\n{SUPPLIER},Công ty TNHH Minh Phát\n"
