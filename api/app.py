@@ -21,6 +21,7 @@ from api.routers import (
     documents,
     entries,
     health,
+    ledger_sheets,
     memories,
     originals,
     overview,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(uploads.router)
     app.include_router(originals.router)
     app.include_router(entries.router)
+    app.include_router(ledger_sheets.router)
     app.include_router(registers.router)
     app.include_router(audit.router)
     app.include_router(memories.router)

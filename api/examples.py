@@ -195,11 +195,12 @@ _ENTRY = JournalEntryOut(
             credit_vnd=Decimal(credit),
             description=description,
             counterparty_tax_id=tax_id,
+            vat_rate=vat_rate,
         )
-        for account, debit, credit, description, tax_id in (
-            ("156", 1000000, 0, _MEMO, None),
-            ("1331", 80000, 0, f"Input VAT 8%, {_MEMO}", None),
-            ("331", 0, 1080000, _MEMO, "0101243150"),
+        for account, debit, credit, description, tax_id, vat_rate in (
+            ("156", 1000000, 0, _MEMO, None, None),
+            ("1331", 80000, 0, f"Input VAT 8%, {_MEMO}", None, "8"),
+            ("331", 0, 1080000, _MEMO, "0101243150", None),
         )
     ],
 )

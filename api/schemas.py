@@ -518,6 +518,11 @@ class JournalLineOut(BaseModel):
     credit_vnd: MoneyOut = Field(description="The credit in đồng, at the entry's exchange rate.")
     description: str
     counterparty_tax_id: str | None
+    vat_rate: str | None = Field(
+        default=None,
+        description="On an input VAT line, the rate of its VAT (`10`, `8`, `KHAC:5.5`); null "
+        "on other lines and where the invoice stated no rate.",
+    )
 
 
 class JournalEntryOut(BaseModel):

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pipeline.ledger.exports import export_app
+from pipeline.ledger.misa import export_misa
+from pipeline.ledger.purchase_register import export_purchase_register
 from pipeline.ledger.register_exports import add_register_exports
 from pipeline.store.settings import ConfigurationError, Settings, get_settings
 
@@ -42,6 +44,8 @@ app.add_typer(users_app, name="users")
 tokens_app = typer.Typer(help="API tokens for other systems.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 add_register_exports(export_app)
+export_app.command("purchase-register")(export_purchase_register)
+export_app.command("misa")(export_misa)
 app.add_typer(export_app, name="export")
 registers_app = typer.Typer(
     help="The registers kept from approved documents.", no_args_is_help=True

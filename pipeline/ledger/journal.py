@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
+from pydantic import BaseModel, ConfigDict
+
 from extractors.errors import BackofficeError
 from extractors.record import InvoiceFields
 from pipeline.ledger.account_mapping import AccountMapping, cached_account_mapping
@@ -52,6 +54,27 @@ class DraftLine:
     counterparty_tax_id: str | None = None
     debit_vnd: Decimal = _ZERO
     credit_vnd: Decimal = _ZERO
+    # On an input VAT line, the rate of its VAT.
+    vat_rate: str | None = None
+
+
+class VatShare(BaseModel):
+    """The purchases of an invoice booked to one account at one VAT rate: their taxable base
+    and the VAT charged on it, in the invoice currency and converted to VND (each rounded to
+    the đồng on its own: they may differ from the lines' VND, where rounding is shared out, by
+    a đồng), and the account the VAT went to: the input VAT account when deductible, the
+    expense account when added to the cost, none when no VAT was charged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account: str
+    vat_rate: str | None
+    base: Decimal
+    base_vnd: Decimal
+    vat: Decimal
+    vat_vnd: Decimal
+    vat_account: str | None
+    deductible: bool
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,7 @@ class DraftEntry:
     invoice_form: str | None = None
     invoice_series: str | None = None
     invoice_number: str | None = None
+    vat_analysis: tuple[VatShare, ...] = ()
 
     @property
     def total_debit(self) -> Decimal:
@@ -128,27 +152,42 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
     costs: dict[str, Decimal] = {}
     non_deductible: dict[str, Decimal] = {}
     input_vat: dict[tuple[str, str | None], Decimal] = {}
+    analysis: list[VatShare] = []
     for group, amount in groups.items():
         share = vat_shares[group]
         costs[group.account] = costs.get(group.account, _ZERO) + amount
-        if not share:
-            continue
-        if group.deductible and not cash_over_limit:
-            key = (mapping.input_vat_account(group.account), group.vat_rate)
+        deductible = bool(share) and group.deductible and not cash_over_limit
+        vat_account = None
+        if deductible:
+            vat_account = mapping.input_vat_account(group.account)
+            key = (vat_account, group.vat_rate)
             input_vat[key] = input_vat.get(key, _ZERO) + share
-        else:
+        elif share:
+            vat_account = group.account
             costs[group.account] += share
             non_deductible[group.account] = non_deductible.get(group.account, _ZERO) + share
+        analysis.append(
+            VatShare(
+                account=group.account,
+                vat_rate=group.vat_rate,
+                base=amount,
+                base_vnd=_to_vnd(amount, rate),
+                vat=share,
+                vat_vnd=_to_vnd(share, rate),
+                vat_account=vat_account,
+                deductible=deductible,
+            )
+        )
 
-    debits = [
-        (account, amount, _cost_description(memo, non_deductible.get(account)))
+    debits: list[tuple[str, Decimal, str, str | None]] = [
+        (account, amount, _cost_description(memo, non_deductible.get(account)), None)
         for account, amount in costs.items()
     ] + [
-        (account, amount, f"Input VAT{_rate_label(vat_rate)}, {memo}")
+        (account, amount, f"Input VAT{_rate_label(vat_rate)}, {memo}", vat_rate)
         for (account, vat_rate), amount in input_vat.items()
         if amount
     ]
-    debits_vnd = [_to_vnd(amount, rate) for _, amount, _ in debits]
+    debits_vnd = [_to_vnd(amount, rate) for _, amount, _, _ in debits]
     largest = max(range(len(debits)), key=lambda index: (debits[index][1], -index))
     debits_vnd[largest] += payable_vnd - sum(debits_vnd, _ZERO)
     if debits_vnd[largest] < _ZERO:
@@ -156,8 +195,10 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
             f"the lines are worth less than 1 VND each at {rate}: they cannot be booked in VND"
         )
     lines = [
-        DraftLine(account, amount, _ZERO, description, seller, amount_vnd, _ZERO)
-        for (account, amount, description), amount_vnd in zip(debits, debits_vnd, strict=True)
+        DraftLine(account, amount, _ZERO, description, seller, amount_vnd, _ZERO, vat_rate)
+        for (account, amount, description, vat_rate), amount_vnd in zip(
+            debits, debits_vnd, strict=True
+        )
     ]
     lines.append(DraftLine(mapping.chart.payable, _ZERO, total, memo, seller, _ZERO, payable_vnd))
     entry = DraftEntry(
@@ -169,6 +210,7 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
         invoice_form=invoice.invoice_form,
         invoice_series=invoice.invoice_series,
         invoice_number=invoice.invoice_number,
+        vat_analysis=tuple(analysis),
     )
     if entry.total_debit != entry.total_credit or entry.total_debit_vnd != entry.total_credit_vnd:
         raise JournalError(

@@ -222,6 +222,7 @@ def post_invoice(
         invoice_form=draft.invoice_form,
         invoice_series=draft.invoice_series,
         invoice_number=draft.invoice_number,
+        vat_analysis=[share.model_dump(mode="json") for share in draft.vat_analysis],
         lines=[
             JournalLine(
                 account=line.account,
@@ -231,6 +232,7 @@ def post_invoice(
                 credit_vnd=line.credit_vnd,
                 description=line.description,
                 counterparty_tax_id=line.counterparty_tax_id,
+                vat_rate=line.vat_rate,
             )
             for line in draft.lines
         ],
@@ -305,6 +307,7 @@ def reverse_posted(session: Session, *, document_id: int, actor: str) -> Journal
         invoice_series=original.invoice_series,
         invoice_number=original.invoice_number,
         reverses_id=original.id,
+        vat_analysis=original.vat_analysis,
         lines=[
             JournalLine(
                 account=line.account,
@@ -314,6 +317,7 @@ def reverse_posted(session: Session, *, document_id: int, actor: str) -> Journal
                 credit_vnd=line.debit_vnd,
                 description=f"Reversal of {original.voucher_number}: {line.description}",
                 counterparty_tax_id=line.counterparty_tax_id,
+                vat_rate=line.vat_rate,
             )
             for line in original.lines
         ],

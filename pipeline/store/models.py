@@ -538,6 +538,11 @@ class JournalEntry(Base):
     reverses_id: Mapped[int | None] = mapped_column(
         ForeignKey("journal_entries.id"), unique=True, default=None
     )
+    # The invoice's purchases by expense account and VAT rate, each with its taxable base and
+    # VAT (pipeline/ledger/journal.py VatShare), for the purchase register and the MISA file: a
+    # rate that charges no VAT (0%, KCT) has no VAT line to carry it. A reversal repeats its
+    # original's. Null on entries posted before it was kept (0020): their bases are not known.
+    vat_analysis: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonColumn, default=None)
 
     lines: Mapped[list[JournalLine]] = relationship(
         back_populates="entry", order_by="JournalLine.id", cascade="all, delete-orphan"
@@ -556,6 +561,9 @@ class JournalLine(Base):
     credit_vnd: Mapped[Decimal] = mapped_column(Numeric(20, 0), default=Decimal(0))
     description: Mapped[str] = mapped_column(Text, default="")
     counterparty_tax_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    # On an input VAT line, the rate of the VAT it carries (`10`, `8`, `KHAC:5.5`, as the
+    # record states rates); null on other lines, and on VAT lines whose rate was not stated.
+    vat_rate: Mapped[str | None] = mapped_column(String(16), default=None)
 
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.ledger.misa import template
 from pipeline.store.models import DocumentStatus
 from pipeline.store.settings import Settings
 from rules.functions import business_today
@@ -212,3 +215,50 @@ def test_an_entries_cursor_past_any_position_is_refused_not_a_server_error(
 ) -> None:
     assert client.get("/api/v1/entries", params={"after": str(2**63)}).status_code == 422
     assert client.get("/api/v1/entries", params={"after": str(2**63 - 1)}).json()["items"] == []
+
+
+def test_the_purchase_register_of_a_period_is_downloaded_by_vat_rate(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd-bang-ke")
+    assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 200
+    (entry,) = client.get("/api/v1/entries").json()["items"]
+    assert [(line["account"], line["vat_rate"]) for line in entry["lines"]] == [
+        ("642", None),
+        ("1331", "8"),
+        ("331", None),
+    ]
+    today = business_today().isoformat()
+    answer = client.get(
+        "/api/v1/purchase-register", params={"from": today, "to": today, "format": "csv"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert (
+        f'filename="purchase_register_{today}_{today}.csv"' in answer.headers["content-disposition"]
+    )
+    rows = answer.content.decode("utf-8-sig").splitlines()
+    assert rows[1] == "1. Thuế suất 8%,,,,,,,,,"
+    assert rows[-1] == "Tổng cộng,,,,,,,1000000,80000,"
+    sheet = client.get("/api/v1/purchase-register", params={"from": today, "to": today})
+    assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_misa_file_waits_for_the_suppliers_code_then_is_the_templates_sheet(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    document_id = add_document(sessions, name="hd-misa")
+    assert client.post(f"/api/v1/documents/{document_id}/approve").status_code == 200
+    today = business_today().isoformat()
+    asked = {"from": today, "to": today}
+    refused = client.get("/api/v1/misa-purchases", params=asked)
+    assert refused.status_code == 409
+    assert "0101243150 Công ty TNHH Minh Phát" in refused.json()["detail"]
+    coded = client.patch("/api/v1/suppliers/0101243150", json={"code": "NCC001"})
+    assert coded.status_code == 200, coded.text
+    answer = client.get("/api/v1/misa-purchases", params=asked)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["x-left-out"] == "[]"
+    sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == list(template().headers)
+    assert [cell.value for cell in sheet[2]][13] == "NCC001"

@@ -50,6 +50,8 @@ COMMANDS: dict[str, list[str]] = {
     "export contracts": ["--from", "2026-01-01", "--to", "2026-01-31"],
     "export candidates": ["--from", "2026-01-01", "--to", "2026-01-31"],
     "export correspondence": ["--from", "2026-01-01", "--to", "2026-01-31"],
+    "export purchase-register": ["--from", "2026-01-01", "--to", "2026-01-31"],
+    "export misa": ["--from", "2026-01-01", "--to", "2026-01-31"],
     "registers purge": [],
     "memories list": [],
     "memories show": ["1"],

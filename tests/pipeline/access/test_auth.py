@@ -89,6 +89,8 @@ EXPECTED_ROLES: dict[tuple[str, str], str | frozenset[str]] = {
     ("GET", "/api/v1/review-queue"): frozenset({"reviewer", "approver"}),
     ("GET", "/api/v1/entries"): frozenset({"accountant"}),
     ("POST", "/api/v1/entries/ack"): frozenset({"accountant"}),
+    ("GET", "/api/v1/purchase-register"): frozenset({"accountant"}),
+    ("GET", "/api/v1/misa-purchases"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/contracts"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/contracts/expiring"): frozenset({"accountant"}),
     ("GET", "/api/v1/registers/candidates"): frozenset({"accountant"}),
@@ -299,6 +301,8 @@ def _request(
                 session, content=_portal_list(number, "Hóa đơn đã bị hủy"), actor="test"
             )
         kwargs["json"] = {"reason": "reissued under the same number"}
+    elif path in ("/api/v1/purchase-register", "/api/v1/misa-purchases"):
+        kwargs["params"] = {"from": "2026-03-01", "to": "2026-03-31"}
     elif path == "/api/v1/supplier-lists":
         listed = f"Mã số thuế,Tên nhà cung cấp\n{SUPPLIER},Công ty TNHH Minh Phát\n"
         kwargs["files"] = {"file": ("ncc.csv", listed.encode())}

@@ -467,3 +467,46 @@ def test_an_edited_company_mapping_is_read_again(tmp_path: Path) -> None:
     overlay.write_text("chart: c133\n", encoding="utf-8")
     os.utime(overlay, ns=(0, overlay.stat().st_mtime_ns + 1_000_000_000))
     assert cached_account_mapping(overlay).chart_id == "c133"
+
+
+def test_each_account_and_rate_keeps_its_taxable_base_and_vat_even_when_nil() -> None:
+    entry = build_entry(
+        invoice(
+            line_items=[
+                line("Hàng hóa: gạo", "2000000", "5"),
+                line("Hàng hóa: sách", "1000000", "KCT"),
+                line("Tư vấn thuế", "1000000", "8"),
+            ],
+            subtotal="4000000",
+            vat_amount="180000",
+            total="4180000",
+            vat_rate=None,
+        )
+    )
+    assert [
+        (share.account, share.vat_rate, share.base, share.vat, share.vat_account)
+        for share in entry.vat_analysis
+    ] == [
+        ("156", "5", Decimal("2000000"), Decimal("100000"), "1331"),
+        ("156", "KCT", Decimal("1000000"), Decimal(0), None),
+        ("642", "8", Decimal("1000000"), Decimal("80000"), "1331"),
+    ]
+    assert [(line.account, line.debit, line.vat_rate) for line in entry.lines[-3:-1]] == [
+        ("1331", Decimal("100000"), "5"),
+        ("1331", Decimal("80000"), "8"),
+    ]
+
+
+def test_vat_over_the_cash_limit_goes_to_the_cost_and_says_so() -> None:
+    entry = build_entry(
+        invoice(
+            payment_method="cash",
+            subtotal="30000000",
+            vat_amount="2400000",
+            total="32400000",
+            vat_rate="8",
+        )
+    )
+    (share,) = entry.vat_analysis
+    assert (share.vat, share.vat_account, share.deductible) == (Decimal("2400000"), "642", False)
+    assert all(line.vat_rate is None for line in entry.lines)

@@ -146,3 +146,47 @@ def test_entries_posted_before_periods_keep_their_date_as_document_date_and_stay
             "PN2026/000001"
         )
     engine.dispose()
+
+
+def test_vat_lines_posted_before_rates_were_kept_get_theirs_from_their_description(
+    database_url: str,
+) -> None:
+    command.downgrade(alembic_config(database_url), "0019")
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO documents (id, sha256, filename, relative_path, size, media_type, "
+                "received_at, archive_path, status, version, updated_at, review_priority) "
+                "VALUES (1, 'x', 'a.pdf', 'a.pdf', 1, 'application/pdf', CURRENT_TIMESTAMP, '', "
+                "'posted', 1, CURRENT_TIMESTAMP, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO journal_entries (id, document_id, voucher_number, entry_date, "
+                "posted_at, currency, memo) VALUES (1, 1, 'PN2026/000001', '2026-03-05', "
+                "CURRENT_TIMESTAMP, 'VND', 'Invoice 1')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO journal_lines (id, entry_id, account, debit, credit, debit_vnd, "
+                "credit_vnd, description) VALUES "
+                "(1, 1, '642', 1500000, 0, 1500000, 0, 'Invoice 1'), "
+                "(2, 1, '1331', 80000, 0, 80000, 0, 'Input VAT 8%, Invoice 1'), "
+                "(3, 1, '1332', 50000, 0, 50000, 0, "
+                "'Reversal of PN2026/000009: Input VAT 10%, Invoice 1'), "
+                "(4, 1, '1331', 1, 0, 1, 0, 'Input VAT, Invoice 1'), "
+                "(5, 1, '331', 0, 1630001, 0, 1630001, 'Invoice 1')"
+            )
+        )
+    upgrade(database_url)
+    with engine.connect() as conn:
+        rates = conn.execute(text("SELECT id, vat_rate FROM journal_lines ORDER BY id")).all()
+        analysis = conn.execute(text("SELECT vat_analysis FROM journal_entries")).scalar()
+    assert [tuple(row) for row in rates] == [(1, None), (2, "8"), (3, "10"), (4, None), (5, None)]
+    assert analysis is None  # the bases are not recoverable from the lines
+    with pytest.raises(DBAPIError, match="never changed"), engine.begin() as conn:
+        conn.execute(text("UPDATE journal_lines SET vat_rate = '5'"))
+    engine.dispose()
