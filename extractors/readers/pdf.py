@@ -7,20 +7,25 @@ where its table finding is needed.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image
 
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import OcrOutcome, failure, ocr_pages
 from extractors.readers.base import ClosingReader
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from extractors.ocr import OcrOutcome
 
 
 class PdfTextReader(ClosingReader):
@@ -39,8 +44,14 @@ class PdfTextReader(ClosingReader):
         pages: list[Page] = []
         # Pages are read in order; a page needing OCR is rendered only when a tesseract is
         # free for it (see `ocr_pages`), so memory stays flat however many pages are scans.
+        scans = self._scans(pdf, pages, limits)
+        first = next(scans, None)
+        if first is None:  # every page has its text: nothing of the OCR stack is needed
+            return ParsedDocument(media_type="application/pdf", pages=pages, problems=[])
+        from extractors.ocr import failure, ocr_pages
+
         outcomes = ocr_pages(
-            self._scans(pdf, pages, limits),
+            itertools.chain([first], scans),
             timeout=limits.ocr_timeout_seconds,
             parallelism=limits.ocr_parallelism,
         )

@@ -3,7 +3,6 @@ line lists and parses them without loading spreadsheets, models or the database.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -12,20 +11,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline.ledger.export_options import DateBasis, ExportFormat
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sqlalchemy.orm import Session
-
-
-class ExportFormat(enum.StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-
-
-class DateBasis(enum.StrEnum):
-    POSTING = "posting"
-    DOCUMENT = "document"
 
 
 # By register name (pipeline.ledger.registers.Register): the command line lists them without

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from extractors.errors import BackofficeError
-from pipeline.ledger.export_commands import DateBasis
+from pipeline.ledger.export_options import DateBasis
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import docgen
 from tests.support.machine import ROOT
 
 PROBE = """
@@ -42,3 +43,25 @@ def test_help_loads_no_settings_models_or_database() -> None:
     assert loaded(["--help"], heavy) == []
     # Typer itself brings pydantic in to parse the exports' dates; their code stays unloaded.
     assert loaded(["export", "--help"], heavy) == ["pydantic"]
+
+
+def test_a_born_digital_invoice_is_read_without_ocr_word_or_database(tmp_path: Path) -> None:
+    pdf = docgen.write(docgen.invoice(3), tmp_path / "invoice.pdf")
+    heavy = [
+        "numpy",
+        "pytesseract",
+        "docx",
+        "spacy",
+        "sqlalchemy",
+        "openpyxl",
+        "extractors.ocr",
+        "extractors.memory",
+        "extractors.readers.docx",
+        "extractors.readers.image",
+        "extractors.fields.contract",
+        "extractors.fields.cv",
+        "extractors.fields.dispatch",
+        "extractors.fields.invoice",
+    ]
+    arguments = ["extract", "--today", "2026-03-20", str(pdf)]
+    assert loaded(arguments, heavy, cwd=tmp_path) == ["extractors.fields.invoice"]
