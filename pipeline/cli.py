@@ -909,7 +909,11 @@ def _rules_or_exit(settings: Settings) -> RuleSet:
     from rules.loader import load_rules
 
     try:
-        return load_rules(overlay=settings.rules_overlay, master_data=settings.master_data)
+        return load_rules(
+            overlay=settings.rules_overlay,
+            master_data=settings.master_data,
+            cache_dir=settings.resolved_cache_dir,
+        )
     except RulePackError as error:
         typer.echo(f"rules do not load: {error}", err=True)
         raise typer.Exit(2) from error

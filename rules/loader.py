@@ -203,8 +203,21 @@ def load_rules(
     overlay: Path | None = None,
     master_data: Path | None = None,
     vat_rates: Path = VAT_RATES,
+    cache_dir: Path | None = None,
 ) -> RuleSet:
-    """Every pack, the company overlay and the data, checked together."""
+    """Every pack, the company overlay and the data, checked together; with `cache_dir`,
+    checked once for the files' contents and kept there (see rules/cache.py)."""
+    if cache_dir is not None:
+        from rules.cache import cached_rules
+
+        given = (*sorted(pack_dir.glob("*.yaml")), vat_rates, master_data, overlay)
+        return cached_rules(
+            lambda: load_rules(
+                pack_dir=pack_dir, overlay=overlay, master_data=master_data, vat_rates=vat_rates
+            ),
+            sources=[path for path in given if path is not None],
+            folder=cache_dir,
+        )
     vat = load_vat_table(vat_rates)
     company = load_master_data(master_data)
     packs = load_packs(pack_dir, vat=vat)

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; SQLite at <data_dir>/backoffice.db when unset.",
     )
     blob_dir: Path | None = Field(default=None, description="Defaults to <data_dir>/blobs.")
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Checked rule packs kept between processes; defaults to <data_dir>/cache.",
+    )
     inbox: Path = Path("inbox")
 
     stability_delay: float = Field(default=3.0, ge=0, description="Seconds unchanged.")
@@ -341,6 +345,10 @@ class Settings(BaseSettings):
     @property
     def resolved_blob_dir(self) -> Path:
         return self.blob_dir if self.blob_dir is not None else self.data_dir / "blobs"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.data_dir / "cache"
 
 
 class ConfigurationError(Exception):
