@@ -103,7 +103,7 @@ def rule_book(settings: Settings) -> RuleBook:
 
 
 @lru_cache(maxsize=8)
-def _book(overlay: Path | None, master_data: Path | None, cache_dir: Path) -> RuleBook:
+def _book(overlay: Path | None, master_data: Path | None, cache_dir: Path | None) -> RuleBook:
     def load() -> RuleSet:
         return load_rules(overlay=overlay, master_data=master_data, cache_dir=cache_dir)
 

@@ -71,9 +71,11 @@ def test_a_damaged_cache_is_ignored_and_written_again(packs: Path, tmp_path: Pat
     assert rewritten.stat().st_size > 100
 
 
-def test_the_cache_is_the_service_data_dir_unless_set(tmp_path: Path) -> None:
+def test_the_cache_is_in_the_service_data_dir_unless_set(tmp_path: Path) -> None:
     from pipeline.store.settings import Settings
 
+    # `extract` on a machine with no service creates no data dir to keep a cache in.
+    assert Settings(data_dir=tmp_path / "none").resolved_cache_dir is None
     assert Settings(data_dir=tmp_path).resolved_cache_dir == tmp_path / "cache"
     assert Settings(data_dir=tmp_path, cache_dir=tmp_path / "c").resolved_cache_dir == (
         tmp_path / "c"
