@@ -191,11 +191,15 @@ def extract(
     from concurrent.futures.process import BrokenProcessPool
 
     from extractors.record import Record, RecordError, Source
+    from extractors.service import needs_ocr
 
     settings = get_settings()
     show_progress = sys.stderr.isatty() and len(files) > 1
     failed = 0
-    workers = max(1, min(settings.workers, len(files)))
+    # Processes only for the files that OCR: a text file takes less time to read than a
+    # process takes to start, so text files are read here while the processes OCR.
+    scanned = [needs_ocr(path) for path in files] if settings.workers > 1 else [False] * len(files)
+    workers = max(1, min(settings.workers, sum(scanned)))
     # Pages of one file are OCR'd in parallel on the cores the file processes leave free.
     settings = settings.model_copy(update={"workers": workers})
     day = today.date() if today is not None else None
@@ -222,14 +226,21 @@ def extract(
                 ]
 
     def lines() -> Iterator[list[str]]:
-        if workers == 1:
+        if not any(scanned):
             yield from map(_extract_one, jobs)
             return
         with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
-            futures = [pool.submit(_extract_one, job) for job in jobs]
-            for job, future in zip(jobs, futures, strict=True):
+            futures = {
+                index: pool.submit(_extract_one, job)
+                for index, job in enumerate(jobs)
+                if scanned[index]
+            }
+            for index, job in enumerate(jobs):
+                if index not in futures:
+                    yield _extract_one(job)
+                    continue
                 try:
-                    yield future.result()
+                    yield futures[index].result()
                 except BrokenProcessPool:
                     yield alone(job)
 

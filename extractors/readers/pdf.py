@@ -103,6 +103,41 @@ class PdfTextReader(ClosingReader):
                 del scan  # the OCR task holds the page now; let it go when that ends
 
 
+def has_pages_to_ocr(path: Path) -> bool:
+    """Whether reading the PDF would OCR a page, judged from each page's text as
+    `_read_page` judges it (characters rather than words), for scheduling: a damaged PDF
+    says no, its reading fails quickly."""
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return False
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                if _looks_scanned(page):
+                    return True
+            finally:
+                page.close()
+    except pdfium.PdfiumError:
+        return False
+    finally:
+        pdf.close()
+    return False
+
+
+def _looks_scanned(page: pdfium.PdfPage) -> bool:
+    textpage = page.get_textpage()
+    try:
+        characters = [char for char in textpage.get_text_range() if not char.isspace()]
+    finally:
+        textpage.close()
+    if not characters or sum(map(_is_garbage, characters)) > 0.3 * len(characters):
+        return True
+    width, height = page.get_size()
+    return len(characters) < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5
+
+
 def _open(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(path)
