@@ -17,9 +17,11 @@ ocr       OCR against bare tesseract on the same pages: bench/ocr_speed.py, run 
 
 The machine is shared: every measurement is repeated (`--repeat`), the service and the
 library it is compared with take turns so that both see the same load, and what is printed
-is medians and ratios of medians; absolute times are only indicative. Child processes run as
-an installed service runs: bytecode cached (in a temporary folder, warmed before timing) and
-a data folder, so checked rule packs are kept between processes (BACKOFFICE_CACHE_DIR).
+is medians and ratios of medians, of wall time and of the CPU time the processes used (less
+disturbed by the other work on the machine); absolute times are only indicative. Child
+processes run as an installed service runs: bytecode cached (in a temporary folder, warmed
+before timing) and a data folder, so checked rule packs are kept between processes
+(BACKOFFICE_CACHE_DIR).
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests import docgen
@@ -74,29 +78,59 @@ def environment(root: Path) -> dict[str, str]:
     }
 
 
-def timed(command: Sequence[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    """Medians of a command's wall time and of the CPU time its processes used: on a loaded
+    machine the wall time says how long a user waits, the CPU time what the work costs."""
+
+    wall: float
+    cpu: float
+
+    def __truediv__(self, count: float) -> Timing:
+        return Timing(self.wall / count, self.cpu / count)
+
+    def __sub__(self, other: Timing) -> Timing:
+        return Timing(max(0.0, self.wall - other.wall), max(0.0, self.cpu - other.cpu))
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: Sequence[str], env: dict[str, str]) -> Timing:
+    cpu, started = _children_cpu(), time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, check=False)
-    elapsed = time.perf_counter() - started
+    timing = Timing(time.perf_counter() - started, _children_cpu() - cpu)
     if result.returncode not in (0, 1):  # extract exits 1 when a file has an error record
         raise SystemExit(f"{' '.join(command[:3])} failed:\n{result.stderr.decode()[-2000:]}")
-    return elapsed
+    return timing
 
 
-def race(commands: dict[str, Sequence[str]], env: dict[str, str], repeat: int) -> dict[str, float]:
-    """Each command's median wall time; one warm-up round, then `repeat` rounds in turn."""
+def race(commands: dict[str, Sequence[str]], env: dict[str, str], repeat: int) -> dict[str, Timing]:
+    """Each command's medians; one warm-up round, then `repeat` rounds in turn."""
     for command in commands.values():
         timed(command, env)
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    times: dict[str, list[Timing]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():
             times[name].append(timed(command, env))
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {
+        name: Timing(
+            statistics.median(t.wall for t in values), statistics.median(t.cpu for t in values)
+        )
+        for name, values in times.items()
+    }
 
 
-def show(label: str, seconds: float, base: float | None = None, unit: str = "s") -> None:
-    ratio = f"  {seconds / base:5.2f}x" if base else ""
-    print(f"  {label:<44} {seconds:8.4f} {unit}{ratio}")
+def show(label: str, timing: Timing, base: Timing) -> None:
+    print(
+        f"  {label:<46} {timing.wall:8.4f} {timing.wall / base.wall:6.2f}x"
+        f"   {timing.cpu:8.4f} {timing.cpu / base.cpu:6.2f}x"
+    )
+
+
+HEADER = f"  {'':<46} {'wall s':>8} {'ratio':>7}   {'CPU s':>8} {'ratio':>7}"
 
 
 def bench_startup(root: Path, env: dict[str, str], repeat: int) -> None:
@@ -112,13 +146,18 @@ def bench_startup(root: Path, env: dict[str, str], repeat: int) -> None:
         repeat,
     )
     raw = medians["raw"]
-    print(f"start-up, fresh processes (median of {repeat}; ratio to raw pypdfium2)")
+    print(f"start-up, fresh processes (median of {repeat}; ratios to raw pypdfium2)")
+    print(HEADER)
     show("python -c pass", medians["python"], raw)
     show("raw pypdfium2: import, open, read the page", raw, raw)
     show("backoffice --help  (target <= 0.15 s)", medians["help"], raw)
     show("backoffice extract, 1-page invoice  (target 2x)", medians["extract"], raw)
+    extract = medians["extract"]
     print(
-        f"startup_help_s={medians['help']:.3f} startup_extract_ratio={medians['extract'] / raw:.2f}"
+        f"startup_help_s={medians['help'].wall:.3f} "
+        f"help_over_bare_python={medians['help'].wall / medians['python'].wall:.2f} "
+        f"startup_extract_ratio={extract.wall / raw.wall:.2f} "
+        f"startup_extract_cpu_ratio={extract.cpu / raw.cpu:.2f}"
     )
 
 
@@ -143,18 +182,19 @@ def bench_batch(root: Path, env: dict[str, str], repeat: int, count: int) -> Non
         repeat,
     )
 
-    def per_file(name: str) -> float:
+    def per_file(name: str) -> Timing:
         return medians[name] / count
 
-    def marginal(name: str) -> float:
-        return max(0.0, medians[name] - medians[f"{name} 1"]) / (count - 1)
+    def marginal(name: str) -> Timing:
+        return (medians[name] - medians[f"{name} 1"]) / (count - 1)
 
     workers = os.cpu_count() or 1
     print(
-        f"born-digital batch: {count} PDFs in one process each (median of {repeat}; "
-        f"BACKOFFICE_WORKERS={workers}; ratio to raw pypdfium2)"
+        f"born-digital batch: {count} PDFs, each tool in one process (median of {repeat}; "
+        f"BACKOFFICE_WORKERS={workers}; ratios to raw pypdfium2)"
     )
     print(" per file, whole run (start-up included)")
+    print(HEADER)
     show("raw pypdfium2 text", per_file("raw"), per_file("raw"))
     show("pdfplumber text", per_file("plumber"), per_file("raw"))
     show("backoffice extract  (target 2x)", per_file("ours"), per_file("raw"))
@@ -162,9 +202,11 @@ def bench_batch(root: Path, env: dict[str, str], repeat: int, count: int) -> Non
     show("raw pypdfium2 text", marginal("raw"), marginal("raw"))
     show("pdfplumber text", marginal("plumber"), marginal("raw"))
     show("backoffice extract", marginal("ours"), marginal("raw"))
+    ours, raw, plumber = per_file("ours"), per_file("raw"), per_file("plumber")
     print(
-        f"batch_ratio_pdfium={per_file('ours') / per_file('raw'):.2f} "
-        f"batch_ratio_plumber={per_file('ours') / per_file('plumber'):.2f}"
+        f"batch_ratio_pdfium={ours.wall / raw.wall:.2f} "
+        f"batch_cpu_ratio_pdfium={ours.cpu / raw.cpu:.2f} "
+        f"batch_ratio_plumber={ours.wall / plumber.wall:.2f}"
     )
 
 
