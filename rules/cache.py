@@ -25,18 +25,18 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from rules.engine import RuleSet
+from rules.engine import RulePack, RuleSet
 from rules.functions import BUSINESS_TZ
 
 log = logging.getLogger(__name__)
 
 # Bumped when what is kept changes shape in a way the code fingerprint would not show.
-FORMAT = 1
+FORMAT = 2
 _PREFIX = "rules-"
 # The code that turns the files into rules: any change to it is a different key.
 _CODE = (
@@ -61,9 +61,11 @@ def cached_rules(load: Callable[[], RuleSet], *, sources: Iterable[Path], folder
         return load()
     try:
         with path.open("rb") as stream:
-            rules = pickle.load(stream)
-        if isinstance(rules, RuleSet):
-            return dataclasses.replace(rules, loaded_at=datetime.now(BUSINESS_TZ))
+            rules, packs = pickle.load(stream)
+        if isinstance(rules, RuleSet) and isinstance(packs, dict):
+            return dataclasses.replace(
+                rules, packs=_Packs(packs), loaded_at=datetime.now(BUSINESS_TZ)
+            )
         log.warning("rule cache %s holds something else: loading the rules again", path)
     except FileNotFoundError:
         pass
@@ -74,13 +76,47 @@ def cached_rules(load: Callable[[], RuleSet], *, sources: Iterable[Path], folder
     return rules
 
 
+class _Packs(Mapping[str, RulePack]):
+    """The cached packs by document type, each compiled when first asked for: a process that
+    checks only invoices never parses the other types' expressions."""
+
+    def __init__(self, pickled: dict[str, bytes]) -> None:
+        self._pickled = pickled
+        self._packs: dict[str, RulePack] = {}
+
+    def __getitem__(self, doc_type: str) -> RulePack:
+        pack = self._packs.get(doc_type)
+        if pack is None:
+            pack = pickle.loads(self._pickled[doc_type])
+            self._packs[doc_type] = pack
+        return pack
+
+    def __contains__(self, doc_type: object) -> bool:
+        return doc_type in self._pickled
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pickled)
+
+    def __len__(self) -> int:
+        return len(self._pickled)
+
+
 def _store(path: Path, rules: RuleSet) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
+            # Each pack apart, read back when a record of its type is first checked.
+            packs = {
+                doc_type: pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
+                for doc_type, pack in rules.packs.items()
+            }
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(rules, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(
+                    (dataclasses.replace(rules, packs={}), packs),
+                    stream,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
             os.replace(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):

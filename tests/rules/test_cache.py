@@ -7,11 +7,12 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from extractors.record import Record, Source
-from rules import loader
+from rules import engine, loader
 from rules.errors import RulePackError
 from rules.functions import Facts
 from rules.loader import PACK_DIR, load_rules
@@ -49,6 +50,26 @@ def test_rules_read_from_the_cache_judge_as_loaded_ones(
     monkeypatch.setattr(loader, "_read", not_again)
     assert outcomes(packs, cache, subject) == loaded
     assert ("invoice.totals_add_up", False) in [(rule, passed) for rule, passed, _ in loaded]
+
+
+def test_from_the_cache_only_the_packs_of_the_types_checked_are_compiled(
+    packs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    load_rules(pack_dir=packs, cache_dir=cache)
+    compiled: list[str] = []
+    original = engine.compile_rule
+
+    def counting(rule: engine.Rule, **arguments: Any) -> engine.CompiledRule:
+        compiled.append(rule.doc_type)
+        return original(rule, **arguments)
+
+    monkeypatch.setattr(engine, "compile_rule", counting)
+    rules = load_rules(pack_dir=packs, cache_dir=cache)
+    assert rules.evaluate(invoice(total="1"), facts=TODAY)
+    assert set(compiled) == {"invoice"}
+    assert set(rules.packs) == {"invoice", "contract", "cv", "dispatch"}
+    assert {rule.rule.doc_type for rule in rules.rules()} == set(rules.packs)
 
 
 def test_an_edited_pack_is_loaded_and_checked_again(packs: Path, tmp_path: Path) -> None:
