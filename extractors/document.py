@@ -34,14 +34,26 @@ class Line:
 
     words: tuple[Word, ...]
     page: int
+    # Worked out from the (immutable) words on first use and kept: field extractors ask a
+    # line for its text and box thousands of times a page.
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
+    _bbox: BBox | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        text = self._text
+        if text is None:
+            text = " ".join(word.text for word in self.words)
+            object.__setattr__(self, "_text", text)
+        return text
 
     @property
     def bbox(self) -> BBox:
-        return union(word.bbox for word in self.words)
+        bbox = self._bbox
+        if bbox is None:
+            bbox = union(word.bbox for word in self.words)
+            object.__setattr__(self, "_bbox", bbox)
+        return bbox
 
     @property
     def confidence(self) -> float:

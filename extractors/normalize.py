@@ -11,8 +11,6 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import phonenumbers
-
 from extractors.text import fold
 
 _MONTHS_EN = {
@@ -316,6 +314,8 @@ def find_phone(text: str, *, default_region: str = "VN") -> str | None:
     lag behind new prefixes). Numbers labelled as an ID, a tax code, an account or a fax
     are skipped, and so are digits printed as something else (a year range, a date, part of
     a DOI or an identifier)."""
+    import phonenumbers  # loaded with the first document that prints a phone number
+
     possible: str | None = None
     for match in _PHONE.finditer(text):
         if _NOT_PHONE_LABEL.search(text[max(0, match.start() - 30) : match.start()]):

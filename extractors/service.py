@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -21,11 +22,13 @@ from extractors.errors import ExtractionError
 from extractors.fields import Extraction, extractor_for
 from extractors.fields import confidence as level
 from extractors.limits import ReadLimits
-from extractors.memory import Memory, recall_into, remembered_type
 from extractors.readers import reader_for
 from extractors.record import FIELDS_BY_TYPE, DocType, Record, RecordError, Source, SourcePart
 from extractors.sniff import SNIFF_BYTES, sniff_media_type
 from extractors.split import Part, file_page, part_document, split
+
+if TYPE_CHECKING:
+    from extractors.memory import Memory
 
 _CHUNK = 1 << 20
 
@@ -136,6 +139,25 @@ def extract_parts_with_documents(
     return extracted
 
 
+def needs_ocr(path: Path) -> bool:
+    """Whether reading the file will OCR something (an image; a PDF with a page without
+    usable text), to schedule it where OCR runs; never a reason to read it differently."""
+    if not path.is_file():  # opening a named pipe would wait for a writer forever
+        return False
+    try:
+        with path.open("rb") as handle:
+            media_type = sniff_media_type(handle.read(SNIFF_BYTES))
+    except OSError:
+        return False
+    if media_type.startswith("image/"):
+        return True
+    if media_type == "application/pdf":
+        from extractors.readers.pdf import has_pages_to_ocr
+
+        return has_pages_to_ocr(path)
+    return False
+
+
 def _read(
     path: Path, *, filename: str | None, limits: ReadLimits
 ) -> tuple[Source, ParsedDocument | RecordError]:
@@ -192,7 +214,7 @@ def _extract(
         classification = Classification(doc_type, 1.0, 1.0)
     elif document.declared_type is not None:
         classification = Classification(document.declared_type, 1.0, 1.0)  # type: ignore[arg-type]
-    elif (taught := remembered_type(document, memories)) is not None:
+    elif memories and (taught := _remembered_type(document, memories)) is not None:
         classification = Classification(taught, 1.0, level.LEARNED)  # type: ignore[arg-type]
     else:
         classification = classify(document)
@@ -215,6 +237,8 @@ def _extract(
         else extractor.extract(document)
     )
     if memories and not declared:
+        from extractors.memory import recall_into
+
         recall_into(
             document, doc_type=classification.doc_type, extraction=extraction, memories=memories
         )
@@ -229,6 +253,13 @@ def _extract(
     record.confidence.update(extraction.confidence)
     record.provenance = extraction.provenance
     return record
+
+
+def _remembered_type(document: ParsedDocument, memories: Sequence[Memory]) -> str | None:
+    # Imported with the first memory: a service that has learned nothing never loads them.
+    from extractors.memory import remembered_type
+
+    return remembered_type(document, memories)
 
 
 def _digest(path: Path) -> tuple[str, bytes, int]:

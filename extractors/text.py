@@ -23,7 +23,18 @@ def _fold_char(char: str) -> str:
 def fold(text: str) -> str:
     """`text` without diacritics, one character for one: offsets into the folded text are
     offsets into the original (NFC) text."""
+    # A line's text is folded again by every extractor that looks at it; a page's is not kept.
+    return _fold_line(text) if len(text) <= _LINE else _fold(text)
+
+
+_LINE = 256
+
+
+def _fold(text: str) -> str:
     return "".join(_fold_char(char) for char in unicodedata.normalize("NFC", text))
+
+
+_fold_line = lru_cache(maxsize=8192)(_fold)
 
 
 def folded_pattern(source: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import re
 import signal
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,11 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.ledger.exports import export_app
-from pipeline.ledger.misa import export_misa
-from pipeline.ledger.purchase_register import export_purchase_register
-from pipeline.ledger.register_exports import add_register_exports
-from pipeline.store.settings import ConfigurationError, Settings, get_settings
+from pipeline.ledger.export_commands import export_app
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -32,42 +26,36 @@ if TYPE_CHECKING:
     from pipeline.jobs.supervisor import Supervisor
     from pipeline.ledger.periods import Month
     from pipeline.ledger.portal import ReportItem
+    from pipeline.store.settings import Settings
     from rules.engine import RuleSet
 
-app = typer.Typer(help="Back-office document automation.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+def _group(description: str) -> typer.Typer:
+    # Plain help, as click writes it: rich's formatting costs more than the rest of `--help`.
+    return typer.Typer(help=description, no_args_is_help=True, rich_markup_mode=None)
+
+
+app = _group("Back-office document automation.")
+db_app = _group("Database schema.")
 app.add_typer(db_app, name="db")
-rules_app = typer.Typer(help="Compliance rule packs.", no_args_is_help=True)
+rules_app = _group("Compliance rule packs.")
 app.add_typer(rules_app, name="rules")
-users_app = typer.Typer(help="People who use the API, and their roles.", no_args_is_help=True)
+users_app = _group("People who use the API, and their roles.")
 app.add_typer(users_app, name="users")
-tokens_app = typer.Typer(help="API tokens for other systems.", no_args_is_help=True)
+tokens_app = _group("API tokens for other systems.")
 app.add_typer(tokens_app, name="tokens")
-add_register_exports(export_app)
-export_app.command("purchase-register")(export_purchase_register)
-export_app.command("misa")(export_misa)
 app.add_typer(export_app, name="export")
-registers_app = typer.Typer(
-    help="The registers kept from approved documents.", no_args_is_help=True
-)
+registers_app = _group("The registers kept from approved documents.")
 app.add_typer(registers_app, name="registers")
-memories_app = typer.Typer(
-    help="Layout memories learned from reviewers' corrections.", no_args_is_help=True
-)
+memories_app = _group("Layout memories learned from reviewers' corrections.")
 app.add_typer(memories_app, name="memories")
-periods_app = typer.Typer(
-    help="Accounting periods: months closed to posting.", no_args_is_help=True
-)
+periods_app = _group("Accounting periods: months closed to posting.")
 app.add_typer(periods_app, name="periods")
-suppliers_app = typer.Typer(
-    help="Supplier master data: codes, default accounts, payment terms.", no_args_is_help=True
-)
+suppliers_app = _group("Supplier master data: codes, default accounts, payment terms.")
 app.add_typer(suppliers_app, name="suppliers")
-rates_app = typer.Typer(help="The exchange rate table.", no_args_is_help=True)
+rates_app = _group("The exchange rate table.")
 app.add_typer(rates_app, name="rates")
-portal_app = typer.Typer(
-    help="Reconciliation with the tax portal's purchase-invoice list.", no_args_is_help=True
-)
+portal_app = _group("Reconciliation with the tax portal's purchase-invoice list.")
 app.add_typer(portal_app, name="portal")
 
 SHUTDOWN_GRACE_SECONDS = 30.0
@@ -75,6 +63,14 @@ SHUTDOWN_GRACE_SECONDS = 30.0
 CONFIGURATION_ERROR_EXIT = 2
 
 log = logging.getLogger("pipeline.cli")
+
+
+def get_settings() -> Settings:
+    """The settings, read when a command first needs them: a command that needs none (and
+    `--help`) starts without loading their validation."""
+    from pipeline.store.settings import get_settings as read
+
+    return read()
 
 
 def _logging() -> None:
@@ -193,14 +189,20 @@ def extract(
 ) -> None:
     """Print one SCHEMA.md record per document as JSON Lines, in input order: one per file,
     or one per part, in page order, for a file holding several documents."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from extractors.record import Record, RecordError, Source
+    from extractors.service import needs_ocr
 
     settings = get_settings()
     show_progress = sys.stderr.isatty() and len(files) > 1
     failed = 0
-    workers = max(1, min(settings.workers, len(files)))
+    # Processes only for the files that OCR: a text file takes less time to read than a
+    # process takes to start, so text files are read here while the processes OCR.
+    scanned = [needs_ocr(path) for path in files] if settings.workers > 1 else [False] * len(files)
+    workers = max(1, min(settings.workers, sum(scanned)))
     # Pages of one file are OCR'd in parallel on the cores the file processes leave free.
     settings = settings.model_copy(update={"workers": workers})
     day = today.date() if today is not None else None
@@ -227,14 +229,21 @@ def extract(
                 ]
 
     def lines() -> Iterator[list[str]]:
-        if workers == 1:
+        if not any(scanned):
             yield from map(_extract_one, jobs)
             return
         with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
-            futures = [pool.submit(_extract_one, job) for job in jobs]
-            for job, future in zip(jobs, futures, strict=True):
+            futures = {
+                index: pool.submit(_extract_one, job)
+                for index, job in enumerate(jobs)
+                if scanned[index]
+            }
+            for index, job in enumerate(jobs):
+                if index not in futures:
+                    yield _extract_one(job)
+                    continue
                 try:
-                    yield future.result()
+                    yield futures[index].result()
                 except BrokenProcessPool:
                     yield alone(job)
 
@@ -914,7 +923,11 @@ def _rules_or_exit(settings: Settings) -> RuleSet:
     from rules.loader import load_rules
 
     try:
-        return load_rules(overlay=settings.rules_overlay, master_data=settings.master_data)
+        return load_rules(
+            overlay=settings.rules_overlay,
+            master_data=settings.master_data,
+            cache_dir=settings.resolved_cache_dir,
+        )
     except RulePackError as error:
         typer.echo(f"rules do not load: {error}", err=True)
         raise typer.Exit(2) from error
@@ -923,7 +936,12 @@ def _rules_or_exit(settings: Settings) -> RuleSet:
 def main() -> None:
     try:
         app()
-    except ConfigurationError as error:
+    except Exception as error:
+        # Settings are loaded by then if this is one of theirs.
+        from pipeline.store.settings import ConfigurationError
+
+        if not isinstance(error, ConfigurationError):
+            raise
         # One line naming the setting, not a traceback through the code that first read it.
         typer.echo(f"configuration error: {error}", err=True)
         sys.exit(CONFIGURATION_ERROR_EXIT)

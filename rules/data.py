@@ -17,7 +17,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
 
 from rules.errors import RulePackError
@@ -183,6 +182,8 @@ def compact_account(account: str) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # only when a file is read, not when the rules come from the cache
+
     try:
         with path.open(encoding="utf-8") as stream:
             return yaml.safe_load(stream)

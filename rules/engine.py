@@ -201,6 +201,11 @@ class CompiledRule:
     # The message in the other languages it is written in (English is `message`).
     translations: Mapping[str, _Template] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rule-engine's parsed expressions do not pickle; the rule they came from does, and
+        # compiles to the same expressions again (see rules/cache.py).
+        return (_recompiled, (self.rule, self.source, self.line, self.example_lines))
+
     def templates(self) -> dict[str, list[str | dict[str, str]]]:
         """Each language's message as the page writes it from a result: literal text, and
         `{"value": <expression>}` for each placeholder, named as in the result's `values`."""
@@ -465,6 +470,12 @@ def compile_rule(
         example_lines=example_lines,
         translations=translations,
     )
+
+
+def _recompiled(
+    rule: Rule, source: Path, line: int, example_lines: tuple[int, ...]
+) -> CompiledRule:
+    return compile_rule(rule, source=source, line=line, example_lines=example_lines)
 
 
 def _params_type(params: types.SimpleNamespace) -> Any:

@@ -34,9 +34,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from extractors.record import FIELDS_BY_TYPE, Record, Source, merge_fields
@@ -57,6 +56,9 @@ from rules.engine import (
 )
 from rules.errors import RulePackError
 from rules.functions import Facts, Scope, scoped
+
+if TYPE_CHECKING:
+    import yaml
 
 PACK_DIR = Path(__file__).parent / "packs"
 DOC_TYPES = tuple(FIELDS_BY_TYPE)
@@ -95,6 +97,8 @@ class _Node:
     node: yaml.Node
 
     def part(self, key: str) -> _Node | None:
+        import yaml
+
         if isinstance(self.node, yaml.MappingNode):
             for key_node, value_node in self.node.value:
                 if _key(key_node) == key:
@@ -102,17 +106,23 @@ class _Node:
         return None
 
     def items(self) -> Iterator[_Node]:
+        import yaml
+
         if isinstance(self.node, yaml.SequenceNode):
             for index, child in enumerate(self.node.value):
                 yield _Node(self.value[index], child.start_mark.line + 1, child)
 
     def entries(self) -> Iterator[tuple[str, _Node]]:
+        import yaml
+
         if isinstance(self.node, yaml.MappingNode):
             for key_node, value_node in self.node.value:
                 key = _key(key_node)
                 yield key, _Node(self.value.get(key), value_node.start_mark.line + 1, value_node)
 
     def repeated_keys(self) -> list[str]:
+        import yaml
+
         if not isinstance(self.node, yaml.MappingNode):
             return []
         keys = [_key(key) for key, _ in self.node.value]
@@ -122,11 +132,17 @@ class _Node:
 
 
 def _key(node: yaml.Node) -> str:
+    import yaml
+
     return node.value if isinstance(node, yaml.ScalarNode) else "?"
 
 
 def _read(path: Path, allowed: tuple[str, ...]) -> _Node:
     """The file's top-level mapping, refusing keys other than `allowed`."""
+    # Imported when a file is read: a process that finds its rules in the cache (rules/cache.py)
+    # parses no YAML, and does not load the parser.
+    import yaml
+
     try:
         with path.open(encoding="utf-8") as stream:
             loader = yaml.SafeLoader(stream)
@@ -203,8 +219,21 @@ def load_rules(
     overlay: Path | None = None,
     master_data: Path | None = None,
     vat_rates: Path = VAT_RATES,
+    cache_dir: Path | None = None,
 ) -> RuleSet:
-    """Every pack, the company overlay and the data, checked together."""
+    """Every pack, the company overlay and the data, checked together; with `cache_dir`,
+    checked once for the files' contents and kept there (see rules/cache.py)."""
+    if cache_dir is not None:
+        from rules.cache import cached_rules
+
+        given = (*sorted(pack_dir.glob("*.yaml")), vat_rates, master_data, overlay)
+        return cached_rules(
+            lambda: load_rules(
+                pack_dir=pack_dir, overlay=overlay, master_data=master_data, vat_rates=vat_rates
+            ),
+            sources=[path for path in given if path is not None],
+            folder=cache_dir,
+        )
     vat = load_vat_table(vat_rates)
     company = load_master_data(master_data)
     packs = load_packs(pack_dir, vat=vat)

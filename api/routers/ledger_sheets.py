@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from api.deps import AUTH_RESPONSES, EntriesReader, SessionDep
 from api.schemas import Problem, ValidationProblem
 from pipeline.ledger import misa, purchase_register
-from pipeline.ledger.exports import DateBasis, ExportFormat
+from pipeline.ledger.export_options import DateBasis, ExportFormat
 
 router = APIRouter(prefix="/api/v1", tags=["entries"], responses=AUTH_RESPONSES)
 

@@ -1,14 +1,20 @@
-"""Field-extractor registry: one extractor per document type."""
+"""Field-extractor registry: one extractor per document type, each imported when the first
+document of its type is read (an invoice never loads the contract extractor's lexicons)."""
 
 from __future__ import annotations
 
+import importlib
+
 from extractors.fields.base import Extraction, FieldExtractor
-from extractors.fields.contract import ContractExtractor
-from extractors.fields.cv import CvExtractor
-from extractors.fields.dispatch import DispatchExtractor
-from extractors.fields.invoice import InvoiceExtractor
 
 _REGISTRY: dict[str, FieldExtractor] = {}
+# The built-in extractors by document type: (module, class).
+_BUILT_IN: dict[str, tuple[str, str]] = {
+    "invoice": ("extractors.fields.invoice", "InvoiceExtractor"),
+    "contract": ("extractors.fields.contract", "ContractExtractor"),
+    "cv": ("extractors.fields.cv", "CvExtractor"),
+    "dispatch": ("extractors.fields.dispatch", "DispatchExtractor"),
+}
 
 
 def register(extractor: FieldExtractor) -> FieldExtractor:
@@ -17,10 +23,10 @@ def register(extractor: FieldExtractor) -> FieldExtractor:
 
 
 def extractor_for(doc_type: str) -> FieldExtractor | None:
+    if doc_type not in _REGISTRY and doc_type in _BUILT_IN:
+        module, name = _BUILT_IN[doc_type]
+        register(getattr(importlib.import_module(module), name)())
     return _REGISTRY.get(doc_type)
 
-
-for _extractor in (InvoiceExtractor(), ContractExtractor(), CvExtractor(), DispatchExtractor()):
-    register(_extractor)
 
 __all__ = ["Extraction", "FieldExtractor", "extractor_for", "register"]

@@ -7,20 +7,25 @@ where its table finding is needed.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image
 
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import OcrOutcome, failure, ocr_pages
 from extractors.readers.base import ClosingReader
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from extractors.ocr import OcrOutcome
 
 
 class PdfTextReader(ClosingReader):
@@ -39,8 +44,14 @@ class PdfTextReader(ClosingReader):
         pages: list[Page] = []
         # Pages are read in order; a page needing OCR is rendered only when a tesseract is
         # free for it (see `ocr_pages`), so memory stays flat however many pages are scans.
+        scans = self._scans(pdf, pages, limits)
+        first = next(scans, None)
+        if first is None:  # every page has its text: nothing of the OCR stack is needed
+            return ParsedDocument(media_type="application/pdf", pages=pages, problems=[])
+        from extractors.ocr import failure, ocr_pages
+
         outcomes = ocr_pages(
-            self._scans(pdf, pages, limits),
+            itertools.chain([first], scans),
             timeout=limits.ocr_timeout_seconds,
             parallelism=limits.ocr_parallelism,
         )
@@ -90,6 +101,41 @@ class PdfTextReader(ClosingReader):
             if scan is not None:
                 yield scan
                 del scan  # the OCR task holds the page now; let it go when that ends
+
+
+def has_pages_to_ocr(path: Path) -> bool:
+    """Whether reading the PDF would OCR a page, judged from each page's text as
+    `_read_page` judges it (characters rather than words), for scheduling: a damaged PDF
+    says no, its reading fails quickly."""
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return False
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                if _looks_scanned(page):
+                    return True
+            finally:
+                page.close()
+    except pdfium.PdfiumError:
+        return False
+    finally:
+        pdf.close()
+    return False
+
+
+def _looks_scanned(page: pdfium.PdfPage) -> bool:
+    textpage = page.get_textpage()
+    try:
+        characters = [char for char in textpage.get_text_range() if not char.isspace()]
+    finally:
+        textpage.close()
+    if not characters or sum(map(_is_garbage, characters)) > 0.3 * len(characters):
+        return True
+    width, height = page.get_size()
+    return len(characters) < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

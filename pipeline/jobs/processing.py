@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extractors.memory import Memory
 from extractors.record import DocType, Record, SourcePart
 from extractors.service import Extracted, extract_file_with_document, extract_parts_with_documents
 from pipeline.store.settings import Settings
@@ -16,6 +16,9 @@ from rules.data import DATA_DIR
 from rules.engine import RuleOutcome, RuleSet
 from rules.functions import Facts
 from rules.loader import PACK_DIR, load_rules
+
+if TYPE_CHECKING:
+    from extractors.memory import Memory
 
 
 def build_record(
@@ -96,13 +99,13 @@ def check_record(
 
 def rule_book(settings: Settings) -> RuleBook:
     """This process's rules for these settings, reloaded when their files change."""
-    return _book(settings.rules_overlay, settings.master_data)
+    return _book(settings.rules_overlay, settings.master_data, settings.resolved_cache_dir)
 
 
 @lru_cache(maxsize=8)
-def _book(overlay: Path | None, master_data: Path | None) -> RuleBook:
+def _book(overlay: Path | None, master_data: Path | None, cache_dir: Path | None) -> RuleBook:
     def load() -> RuleSet:
-        return load_rules(overlay=overlay, master_data=master_data)
+        return load_rules(overlay=overlay, master_data=master_data, cache_dir=cache_dir)
 
     def watch() -> list[Path]:
         company = (path for path in (overlay, master_data) if path is not None)

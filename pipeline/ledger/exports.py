@@ -20,19 +20,16 @@ Formats:
 from __future__ import annotations
 
 import csv
-import enum
 import io
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
 from pydantic import BaseModel, ConfigDict
 
 from extractors.errors import BackofficeError
+from pipeline.ledger.export_options import DateBasis
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -64,11 +61,6 @@ class ExportError(BackofficeError):
 
     code = "export_refused"
     http_status = 422
-
-
-class ExportFormat(enum.StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
 
 
 class VoucherRow(BaseModel):
@@ -174,13 +166,13 @@ def _csv_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return _plain(value)
+        return plain_decimal(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
-def _plain(value: Decimal) -> str:
+def plain_decimal(value: Decimal) -> str:
     """`1080000`, `108.54`, `25432.5`: no exponent, no trailing zeros after the point."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -239,11 +231,6 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
     return buffer.getvalue()
 
 
-class DateBasis(enum.StrEnum):
-    POSTING = "posting"
-    DOCUMENT = "document"
-
-
 def entries_between(
     session: Session, *, start: date, end: date, basis: DateBasis = DateBasis.POSTING
 ) -> Sequence[JournalEntry]:
@@ -261,65 +248,3 @@ def entries_between(
         .options(selectinload(JournalEntry.lines))
         .order_by(JournalEntry.entry_date, JournalEntry.voucher_number)
     ).all()
-
-
-export_app = typer.Typer(help="Exports for accounting software.", no_args_is_help=True)
-
-_DAY = ["%Y-%m-%d"]
-# The options every export command takes.
-FromDay = Annotated[datetime, typer.Option("--from", formats=_DAY, help="First day, YYYY-MM-DD.")]
-ToDay = Annotated[datetime, typer.Option("--to", formats=_DAY, help="Last day, YYYY-MM-DD.")]
-Format = Annotated[ExportFormat, typer.Option("--format", help="xlsx for people, csv for imports.")]
-Output = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Default: <what>_<from>_<to>.<format> here."),
-]
-
-
-def day_range(start: datetime, end: datetime) -> tuple[date, date]:
-    """The days of `--from` and `--to`; a range ending before it starts stops the command."""
-    first, last = start.date(), end.date()
-    if last < first:
-        typer.echo(f"--to {last} is before --from {first}", err=True)
-        raise typer.Exit(2)
-    return first, last
-
-
-@contextmanager
-def database() -> Iterator[Session]:
-    """A session on the configured database, for one command."""
-    from pipeline.store.db import make_engine, make_session_factory
-    from pipeline.store.settings import get_settings
-
-    engine = make_engine(get_settings().resolved_database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-@export_app.command("entries")
-def export_entries(
-    start: FromDay,
-    end: ToDay,
-    export_format: Format = ExportFormat.XLSX,
-    output: Output = None,
-    basis: Annotated[
-        DateBasis,
-        typer.Option(
-            "--by",
-            help="posting: entries posted (accounting date) in the range; document: entries "
-            "of invoices dated in the range, whenever they posted.",
-        ),
-    ] = DateBasis.POSTING,
-) -> None:
-    """Write the journal entries of a range as a MISA-style voucher sheet."""
-    first, last = day_range(start, end)
-    with database() as session:
-        rows = voucher_rows(entries_between(session, start=first, end=last, basis=basis))
-    path = output or Path(f"entries_{first}_{last}.{export_format.value}")
-    content = to_xlsx(rows) if export_format is ExportFormat.XLSX else to_csv(rows)
-    path.write_bytes(content)
-    _, in_vnd = totals(rows)
-    typer.echo(f"{path}: {len(rows)} rows, total {_plain(in_vnd)} VND")

@@ -30,20 +30,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.ledger.export_options import DateBasis
 from pipeline.ledger.exports import (
-    DateBasis,
     ExportError,
-    FromDay,
-    Output,
-    ToDay,
-    database,
-    day_range,
     entries_between,
 )
 
@@ -318,31 +312,3 @@ def to_xlsx(misa: MisaFile) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def export_misa(
-    start: FromDay,
-    end: ToDay,
-    output: Output = None,
-    basis: Annotated[
-        DateBasis,
-        typer.Option(
-            "--by",
-            help="posting: invoices posted in the range; document: invoices dated in it.",
-        ),
-    ] = DateBasis.POSTING,
-) -> None:
-    """Write the invoices of a range as MISA SME's purchase voucher import file (XLSX)."""
-    first, last = day_range(start, end)
-    with database() as session:
-        try:
-            misa = purchase_vouchers(session, start=first, end=last, basis=basis)
-        except ExportError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1) from exc
-    path = output or Path(f"misa_purchases_{first}_{last}.xlsx")
-    path.write_bytes(to_xlsx(misa))
-    vouchers = len({row["Số phiếu nhập (*)"] for row in misa.rows})
-    typer.echo(f"{path}: {vouchers} vouchers, {len(misa.rows)} rows")
-    for notice in misa.left_out:
-        typer.echo(f"left out: {notice}", err=True)

@@ -29,23 +29,12 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.ledger.exports import (
-    DateBasis,
-    ExportFormat,
-    Format,
-    FromDay,
-    Output,
-    ToDay,
-    database,
-    day_range,
-    entries_between,
-)
+from pipeline.ledger.export_options import DateBasis, ExportFormat
+from pipeline.ledger.exports import entries_between
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -375,29 +364,3 @@ def to_xlsx(register: PurchaseRegister) -> bytes:
 
 def render(register: PurchaseRegister, export_format: ExportFormat) -> bytes:
     return to_xlsx(register) if export_format is ExportFormat.XLSX else to_csv(register)
-
-
-def export_purchase_register(
-    start: FromDay,
-    end: ToDay,
-    export_format: Format = ExportFormat.XLSX,
-    output: Output = None,
-    basis: Annotated[
-        DateBasis,
-        typer.Option(
-            "--by",
-            help="posting: invoices posted in the range; document: invoices dated in it.",
-        ),
-    ] = DateBasis.POSTING,
-) -> None:
-    """Write the purchase invoice register (bảng kê hóa đơn mua vào) of a range, by VAT rate."""
-    first, last = day_range(start, end)
-    with database() as session:
-        register = purchase_register(session, start=first, end=last, basis=basis)
-    path = output or Path(f"purchase_register_{first}_{last}.{export_format.value}")
-    path.write_bytes(render(register, export_format))
-    rows = sum(len(group.rows) for group in register.groups)
-    typer.echo(
-        f"{path}: {rows} rows in {len(register.groups)} rates, base {register.base} VND, "
-        f"VAT {register.vat} VND"
-    )

@@ -14,23 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-import typer
-
-from pipeline.ledger.exports import (
-    ExportFormat,
-    Format,
-    FromDay,
-    Output,
-    ToDay,
-    database,
-    day_range,
-)
 
 if TYPE_CHECKING:
     from pipeline.store.models import ContractRegisterRow, RegisterRow
@@ -86,12 +73,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "Đơn vị xử lý",
         "Hạn trả lời",
     ),
-}
-DESCRIPTIONS = {
-    "contracts": "the contract register (sổ hợp đồng) over a range of days of entry",
-    "candidates": "the candidate register (sổ ứng viên) over a range of days of entry",
-    "correspondence": "the register of incoming letters (sổ công văn đến) over a range of "
-    "arrival days",
 }
 DATE_FORMAT = "dd/mm/yyyy"
 YES, NO = "Có", "Không"
@@ -208,35 +189,3 @@ def to_xlsx(register: str, rows: Sequence[RegisterRow]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def register_export(register: str) -> Callable[..., None]:
-    """The `backoffice export <register>` command."""
-
-    def command(
-        start: FromDay,
-        end: ToDay,
-        export_format: Format = ExportFormat.XLSX,
-        output: Output = None,
-    ) -> None:
-        from pipeline.ledger.registers import Register, rows_between
-
-        first, last = day_range(start, end)
-        with database() as session:
-            rows = rows_between(session, register=Register(register), start=first, end=last)
-            content = (
-                to_xlsx(register, rows)
-                if export_format is ExportFormat.XLSX
-                else to_csv(register, rows)
-            )
-        path = output or Path(f"{register}_{first}_{last}.{export_format.value}")
-        path.write_bytes(content)
-        typer.echo(f"{path}: {len(rows)} rows")
-
-    command.__doc__ = f"Write {DESCRIPTIONS[register]} as a sheet."
-    return command
-
-
-def add_register_exports(app: typer.Typer) -> None:
-    for register in HEADERS:
-        app.command(register)(register_export(register))

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; SQLite at <data_dir>/backoffice.db when unset.",
     )
     blob_dir: Path | None = Field(default=None, description="Defaults to <data_dir>/blobs.")
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Checked rule packs kept between processes; defaults to <data_dir>/cache "
+        "when the data dir exists.",
+    )
     inbox: Path = Path("inbox")
 
     stability_delay: float = Field(default=3.0, ge=0, description="Seconds unchanged.")
@@ -341,6 +346,14 @@ class Settings(BaseSettings):
     @property
     def resolved_blob_dir(self) -> Path:
         return self.blob_dir if self.blob_dir is not None else self.data_dir / "blobs"
+
+    @property
+    def resolved_cache_dir(self) -> Path | None:
+        """Where checked rules are kept: the setting, else the data dir's `cache` when the
+        data dir exists (`extract` creates nothing of the service's); None: not kept."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        return self.data_dir / "cache" if self.data_dir.is_dir() else None
 
 
 class ConfigurationError(Exception):

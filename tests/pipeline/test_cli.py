@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -251,3 +252,67 @@ def test_memories_list_show_forget_and_curve_on_the_services_database(
     assert lines[-1] == "corrected: 2 · 0"
     unknown = backoffice("memories", "curve", "tax:0000000000", cwd=tmp_path, **database)
     assert unknown.returncode == 1 and "no documents" in unknown.stderr
+
+
+def _read_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """The names of the files `extract` reads in its own process, from now on, with two
+    workers allowed; a file read in a worker process is not among them."""
+    from pipeline.jobs import processing
+    from pipeline.store.settings import get_settings
+
+    monkeypatch.setenv("BACKOFFICE_WORKERS", "2")
+    monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    read_here: list[str] = []
+    original = processing.extract_parts_with_documents
+
+    def recording(path: Path, **arguments: Any) -> Any:
+        read_here.append(path.name)
+        return original(path, **arguments)
+
+    monkeypatch.setattr(processing, "extract_parts_with_documents", recording)
+    return read_here
+
+
+def test_a_born_digital_batch_starts_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.store.settings import get_settings
+
+    files = [docgen.write(docgen.invoice(seed), tmp_path / f"{seed}.pdf") for seed in (1, 2, 3)]
+    read_here = _read_here(monkeypatch, tmp_path)
+    try:
+        result = CliRunner().invoke(app, ["extract", *map(str, files)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert read_here == ["1.pdf", "2.pdf", "3.pdf"]
+    names = [json.loads(line)["source"]["filename"] for line in result.stdout.splitlines()]
+    assert names == ["1.pdf", "2.pdf", "3.pdf"]
+
+
+def test_a_scan_is_ocrd_in_a_process_while_text_files_are_read_in_input_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.store.settings import get_settings
+
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(docgen.invoice(4)))
+    first = docgen.write(docgen.invoice(5), tmp_path / "first.pdf")
+    last = docgen.write(docgen.contract(6), tmp_path / "last.pdf")
+    read_here = _read_here(monkeypatch, tmp_path)
+    try:
+        result = CliRunner().invoke(app, ["extract", str(first), str(scan), str(last)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert read_here == ["first.pdf", "last.pdf"]
+    records = [Record.model_validate_json(line) for line in result.stdout.splitlines()]
+    assert [r.source.filename for r in records] == ["first.pdf", "scan.pdf", "last.pdf"]
+    assert records[1].doc_type == "invoice"

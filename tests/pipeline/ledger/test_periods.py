@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from pipeline.cli import app as cli
-from pipeline.ledger.exports import DateBasis, entries_between
+from pipeline.ledger.export_options import DateBasis
+from pipeline.ledger.exports import entries_between
 from pipeline.ledger.periods import Month, PeriodClosed, PostingRule, close_month, reopen_month
 from pipeline.ledger.posting import approve, list_entries, reverse_posted
 from pipeline.review.documents import get_document

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.ledger.exports import DateBasis
+from pipeline.ledger.export_options import DateBasis
 from pipeline.ledger.periods import Month, close_month
 from pipeline.ledger.posting import reverse_posted
 from pipeline.ledger.purchase_register import (
