@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.limits import ReadLimits
-from extractors.ocr import PageSource, ocr_pages
+from extractors.ocr import PageImage, ocr_pages
 from extractors.record import Record
 from extractors.service import extract_file
 from pipeline.jobs.worker import Worker
@@ -151,7 +151,7 @@ def test_ocr_takes_pages_only_as_tesseracts_free_up_and_keeps_their_order() -> N
     answered = 0
     held_at_ask: list[int] = []
 
-    def pages() -> Iterator[tuple[int, PageSource, float]]:
+    def pages() -> Iterator[tuple[int, PageImage, float]]:
         for number, doc in enumerate(docs, start=1):
             held_at_ask.append(number - 1 - answered)
             yield number, docgen.scan_image(doc, dpi=150)[0], 150.0
