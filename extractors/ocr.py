@@ -902,7 +902,7 @@ def _ink(pixels: numpy.ndarray, block: int = 16) -> numpy.ndarray:
     # A whole pixel is below `paper * share` exactly when it is below that product rounded
     # up: comparing bytes with bytes, block by block, is 2x faster than with floats.
     darker = numpy.ceil(paper.astype(numpy.int16) * _INK_SHARE).astype(numpy.uint8)
-    ink = blocks < darker[:, None, :, None]
+    ink: numpy.ndarray = blocks < darker[:, None, :, None]
     return ink.reshape(rows * block, columns * block)[:height, :width]
 
 
