@@ -2,7 +2,8 @@
 
 Tesseract's own threading was measured 4-5x slower than one single-threaded process per
 core here, so OMP_THREAD_LIMIT=1 is set for every tesseract this process starts, and pages
-run in parallel as separate tesseract processes.
+run in parallel as separate tesseract processes: warm ones (extractors/ocr_engine.py), each
+with its language model loaded once, that read pages from memory.
 
 Every page is read with `vie` alone, English pages too: English documents here carry
 Vietnamese names and addresses, which `eng` strips of every diacritic (word recall on nine
@@ -15,11 +16,15 @@ with OSD, turned, and read again; upright pages never pay for OSD.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import math
 import os
 import re
+import select
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -95,12 +100,6 @@ _SPECK_CONFIDENCE = 60.0
 _SPECK_HEIGHT = 0.75  # of the median word's height: smaller, an unsure word may be dust
 # Tesseract sometimes reads one bold `Đ` as `ĐÐĐ`, with the Icelandic eth in between.
 _DOUBLED_D = re.compile("[ĐÐ]*Ð[ĐÐ]*")
-# Sauvola thresholds each pixel by its neighbourhood: a phone photo lit from one side loses
-# whole lines under Tesseract's default global Otsu (word recall on shaded photos 0.76-0.95
-# -> 0.99-1.0; field accuracy on the bench's photos 0.63 -> 0.77 for invoices), plain scans
-# read as well, about 15% slower. Adaptive Otsu was as good on photos but lost words on
-# JPEG-compressed scans.
-_CONFIG = "--psm 3 -c thresholding_method=2"
 _MIN_CONFIDENCE = 0.6  # mean word confidence below which a page may be turned
 # A word Tesseract is this unsure of is often a region its page layout analysis cut wrongly:
 # two short lines stacked under each other (`Ký hiệu:` over `C26TCM`) read as one garbled
@@ -190,50 +189,43 @@ def ocr_pages(
 
 def ocr_page(number: int, image: PageImage, dpi: float, *, timeout: float) -> OcrOutcome:
     """One page, decoded once by the caller: its grey pixels are held in one array, which
-    every stage reads (converting an image to an array costs ~0.02 s a page, each time);
-    tesseract gets them as an uncompressed PGM (writing and reading one costs a few
-    milliseconds; a PNG round trip cost ~10% of the OCR time, and decoding the file again
-    for the re-read as much)."""
-    with tempfile.TemporaryDirectory(prefix="backoffice-ocr-") as tmp:
-        pgm = Path(tmp) / "page.pgm"
-        with STAGE("preprocess"):
-            gray = _grey(image)
-            # Rules come off scanned pages only: on phone photos, bent and unevenly lit,
-            # removing them cost more words than it saved (bench photos 0.73 -> 0.69). What
-            # the page is decides, not its container: a photo arrives as a TIFF frame too.
-            if scanned_paper(gray):
-                cleaned = without_rules(gray, dpi)
-                gray = gray if cleaned is None else cleaned
-        with STAGE("handover"):
-            _write_pgm(pgm, gray)
-        rotation = 0
-        try:
-            words, confidence = _read(pgm, gray, "vie", number, dpi, timeout)
-            if len(words) < _MIN_WORDS or confidence < _MIN_CONFIDENCE or _sideways(words):
-                with STAGE("osd"):
-                    rotation = _orientation(pgm, timeout)
-                if rotation:
-                    gray = numpy.rot90(gray, -rotation // 90)  # clockwise
-                    with STAGE("handover"):
-                        _write_pgm(pgm, gray)
-                    words, confidence = _read(pgm, gray, "vie", number, dpi, timeout)
-            language = detect_language(" ".join(w.text for w in words))
-        # TesseractError is a RuntimeError: it must be caught first, or a tesseract that
-        # exited with an error reads as a timeout.
-        except pytesseract.TesseractError as exc:
-            return OcrOutcome(
-                _page(number, _size(gray), dpi, []),
-                "vi",
-                failed=f"OCR failed: {_tesseract_message(exc)}",
-                code="ocr_failed",
-            )
-        except RuntimeError as exc:  # pytesseract's timeout
-            return OcrOutcome(
-                _page(number, _size(gray), dpi, []),
-                "vi",
-                failed=f"OCR timed out: {exc}",
-                code="timeout",
-            )
+    every stage reads (converting an image to an array costs ~0.02 s a page, each time),
+    and tesseract reads them from memory (a PNG round trip cost ~10% of the OCR time, and
+    decoding the file again for the re-read as much)."""
+    with STAGE("preprocess"):
+        gray = _grey(image)
+        # Rules come off scanned pages only: on phone photos, bent and unevenly lit,
+        # removing them cost more words than it saved (bench photos 0.73 -> 0.69). What
+        # the page is decides, not its container: a photo arrives as a TIFF frame too.
+        if scanned_paper(gray):
+            cleaned = without_rules(gray, dpi)
+            gray = gray if cleaned is None else cleaned
+    rotation = 0
+    try:
+        words, confidence = _read(gray, "vie", number, dpi, timeout)
+        if len(words) < _MIN_WORDS or confidence < _MIN_CONFIDENCE or _sideways(words):
+            with STAGE("osd"):
+                rotation = _orientation(gray, timeout)
+            if rotation:
+                gray = numpy.rot90(gray, -rotation // 90)  # clockwise
+                words, confidence = _read(gray, "vie", number, dpi, timeout)
+        language = detect_language(" ".join(w.text for w in words))
+    # TesseractError is a RuntimeError: it must be caught first, or a tesseract that
+    # failed reads as a timeout.
+    except pytesseract.TesseractError as exc:
+        return OcrOutcome(
+            _page(number, _size(gray), dpi, []),
+            "vi",
+            failed=f"OCR failed: {_tesseract_message(exc)}",
+            code="ocr_failed",
+        )
+    except RuntimeError as exc:  # past the time limit
+        return OcrOutcome(
+            _page(number, _size(gray), dpi, []),
+            "vi",
+            failed=f"OCR timed out: {exc}",
+            code="timeout",
+        )
     page = _page(number, _size(gray), dpi, words)
     page.notes.append("ocr_used")
     if rotation:
@@ -272,24 +264,153 @@ def _tesseract_message(exc: pytesseract.TesseractError) -> str:
     return f"tesseract exited with status {exc.status}: {exc.message or 'no message'}"
 
 
-def _data(path: str, language: str, config: str, timeout: float) -> dict[str, list[Any]]:
-    """Tesseract's TSV as columns. A tesseract that exits 0 yet writes no TSV (it printed
-    its errors instead: a TIFF cut short) failed as surely as one that exits non-zero."""
-    data = pytesseract.image_to_data(
-        path, lang=language, config=config, output_type=pytesseract.Output.DICT, timeout=timeout
-    )
-    if "text" not in data:
-        raise pytesseract.TesseractError(0, "no output")
-    columns: dict[str, list[Any]] = data
+# Page segmentation modes: a whole page, its blocks found by layout analysis; one uniform
+# block of text (the stacked crops of a re-read).
+_PSM_PAGE = 3
+_PSM_BLOCK = 6
+_TSV_COLUMNS = (
+    "level",
+    "page_num",
+    "block_num",
+    "par_num",
+    "line_num",
+    "word_num",
+    "left",
+    "top",
+    "width",
+    "height",
+    "conf",
+    "text",
+)
+
+
+class _Engine:
+    """A warm tesseract process (extractors/ocr_engine.py) with its language model loaded,
+    reading one image at a time from memory. One that dies (libtesseract aborts on some
+    images) or runs past its time is gone; the next page starts another."""
+
+    def __init__(self, language: str) -> None:
+        # Where a dying libtesseract says why; a file, as a pipe nobody reads would fill.
+        # It lives as long as the engine: `close` closes it.
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115
+        self._process = subprocess.Popen(
+            [sys.executable, "-s", str(Path(__file__).with_name("ocr_engine.py")), language],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
+    def tsv(self, gray: numpy.ndarray, psm: int, timeout: float) -> str:
+        """Tesseract's TSV of the grey pixels, read within `timeout` seconds."""
+        if self._process.stdin is None or self._process.stdout is None:
+            raise pytesseract.TesseractError(0, "the engine has no pipes")
+        pixels = numpy.ascontiguousarray(gray, dtype=numpy.uint8)
+        height, width = pixels.shape
+        request = f"{psm} {width} {height} {max(1, int(timeout * 1000))}\n".encode()
+        try:
+            self._process.stdin.write(request)
+            self._process.stdin.write(pixels.data)
+            self._process.stdin.flush()
+            # The engine stops recognising at its deadline itself; layout analysis before
+            # it does not look at the clock, so the process is stopped a little later.
+            ready, _, _ = select.select([self._process.stdout], [], [], timeout + 1.0)
+            if not ready:
+                self.close()
+                raise RuntimeError(f"tesseract ran past {timeout:g} s")
+            answer = self._process.stdout.readline().split()
+            if len(answer) != 2:
+                raise BrokenPipeError
+            body = self._process.stdout.read(int(answer[1]))
+        except (BrokenPipeError, ValueError):
+            raise self._died() from None
+        if answer[0] == b"timeout":
+            raise RuntimeError(f"tesseract ran past {timeout:g} s")
+        if answer[0] != b"ok":
+            raise pytesseract.TesseractError(0, "recognition failed")
+        return body.decode("utf-8", errors="replace")
+
+    def _died(self) -> pytesseract.TesseractError:
+        status = self._process.wait()
+        self._errors.seek(0)
+        said = self._errors.read().decode(errors="replace").strip().splitlines()
+        self.close()
+        return pytesseract.TesseractError(status, said[-1] if said else "")
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._errors.close()
+
+
+class _Engines:
+    """Warm engines, one per page being read at once, kept between documents: starting
+    one and loading its model costs more than reading a short page's re-read crops."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner = os.getpid()
+        self._idle: dict[str, list[_Engine]] = defaultdict(list)
+        atexit.register(self.close)
+
+    @contextmanager
+    def __call__(self, language: str) -> Iterator[_Engine]:
+        with self._lock:
+            if os.getpid() != self._owner:
+                # A forked child shares its parent's pipes: it starts engines of its own.
+                self._owner, self._idle = os.getpid(), defaultdict(list)
+            idle = self._idle[language]
+            engine = idle.pop() if idle else None
+        if engine is None:
+            with STAGE("engine_start"):
+                engine = _Engine(language)
+        try:
+            yield engine
+        finally:
+            if engine.alive:
+                with self._lock:
+                    self._idle[language].append(engine)
+
+    def close(self) -> None:
+        with self._lock:
+            engines = [engine for idle in self._idle.values() for engine in idle]
+            self._idle.clear()
+        for engine in engines:
+            engine.close()
+
+
+_ENGINES = _Engines()
+
+
+def _data(gray: numpy.ndarray, language: str, psm: int, timeout: float) -> dict[str, list[Any]]:
+    """Tesseract's TSV of the grey pixels as columns, numbers as numbers."""
+    with _ENGINES(language) as engine:
+        tsv = engine.tsv(gray, psm, timeout)
+    columns: dict[str, list[Any]] = {name: [] for name in _TSV_COLUMNS}
+    for row in tsv.splitlines():
+        values = row.split("\t", len(_TSV_COLUMNS) - 1)
+        if len(values) != len(_TSV_COLUMNS):
+            continue
+        for name, value in zip(_TSV_COLUMNS[:-2], values, strict=False):
+            columns[name].append(int(value))
+        columns["conf"].append(float(values[-2]))
+        columns["text"].append(values[-1])
     return columns
 
 
 def _read(
-    path: Path, gray: numpy.ndarray, language: str, number: int, dpi: float, timeout: float
+    gray: numpy.ndarray, language: str, number: int, dpi: float, timeout: float
 ) -> tuple[list[Word], float]:
-    """The words tesseract reads in `path`, a file of `gray`'s pixels."""
     with STAGE("tesseract"):
-        data = _data(str(path), language, _CONFIG, timeout)
+        data = _data(gray, language, _PSM_PAGE, timeout)
     boxes: list[_Box] = []
     for index, text in enumerate(data["text"]):
         confidence = float(data["conf"][index])
@@ -458,13 +579,10 @@ def _read_regions(
             stack[y : y + crop.shape[0], border : border + crop.shape[1]] = crop
             offsets.append(y)
             y += crop.shape[0] + _REREAD_GAP
-        with tempfile.TemporaryDirectory(prefix="backoffice-ocr-") as tmp:
-            path = Path(tmp) / "regions.pgm"
-            _write_pgm(path, stack)
-            try:
-                data = _data(str(path), language, "--psm 6 -c thresholding_method=2", timeout)
-            except RuntimeError:  # a timeout or a TesseractError
-                return None
+        try:
+            data = _data(stack, language, _PSM_BLOCK, timeout)
+        except RuntimeError:  # a timeout or a TesseractError
+            return None
     found: list[list[_Box]] = [[] for _ in regions]
     for index, text in enumerate(data["text"]):
         confidence = float(data["conf"][index])
@@ -787,12 +905,16 @@ def _sideways(words: list[Word]) -> bool:
     return tall > 0.6 * len(long_words)
 
 
-def _orientation(path: Path, timeout: float) -> int:
-    """Degrees to turn the page clockwise to make it upright (0, 90, 180 or 270)."""
-    try:
-        report = pytesseract.image_to_osd(str(path), config="--psm 0", timeout=timeout)
-    except pytesseract.TesseractError:
-        return 0  # too little text to tell: leave the page as it is
+def _orientation(gray: numpy.ndarray, timeout: float) -> int:
+    """Degrees to turn the page clockwise to make it upright (0, 90, 180 or 270). OSD needs
+    its own model and runs on few pages: the `tesseract` command does it, from a PGM."""
+    with tempfile.TemporaryDirectory(prefix="backoffice-ocr-") as tmp:
+        path = Path(tmp) / "page.pgm"
+        _write_pgm(path, gray)
+        try:
+            report = pytesseract.image_to_osd(str(path), config="--psm 0", timeout=timeout)
+        except pytesseract.TesseractError:
+            return 0  # too little text to tell: leave the page as it is
     match = _ROTATE.search(report)
     return int(match.group(1)) % 360 if match else 0
 

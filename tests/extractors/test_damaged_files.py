@@ -60,6 +60,10 @@ def test_a_tesseract_run_that_fails_is_ocr_failed_not_a_timeout(tmp_path: Path) 
     assert record.error is not None
     assert record.error.code == "ocr_failed"
     assert "tesseract exited with status" in record.error.message
+    # The tesseract that gave up took nothing else with it: the next scan reads.
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(docgen.photo(docgen.invoice(4), image_format="PNG", dpi=200))
+    assert extract_file(scan, limits=LIMITS).error is None
 
 
 @pytest.mark.slow

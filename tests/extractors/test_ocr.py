@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy
 import pytest
@@ -90,6 +91,28 @@ def test_photos_in_every_format_are_read(image_format: str, tmp_path: Path) -> N
     assert record.doc_type == "invoice"
     assert record.language == "en"
     assert record.fields["total"] == doc.fields["total"]
+
+
+def test_a_scanned_png_is_decoded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its orientation tag, tesseract and the re-read of doubtful regions all work from one
+    decoding of the file (it was decoded for the tag, by tesseract, and again to re-read)."""
+    from PIL import ImageFile
+
+    decodings = []
+    load = ImageFile.ImageFile.load
+
+    def counted(image: ImageFile.ImageFile) -> Any:
+        if image.tile:  # pixels still to decode: a load that decodes
+            decodings.append(image.format)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counted)
+    doc = docgen.invoice(7, language="en")
+    path = tmp_path / "scan.png"
+    path.write_bytes(docgen.photo(doc, image_format="PNG", noise=0.001, blur=0.4, skew=0.5))
+    record = extract_file(path, limits=LIMITS)
+    assert record.fields["total"] == doc.fields["total"]
+    assert decodings == ["PNG"]
 
 
 def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
