@@ -12,9 +12,10 @@ Run as a script, standard library only, so it starts in tens of milliseconds:
 
     python ocr_engine.py LANGUAGE
 
-A request is one line, `PSM WIDTH HEIGHT TIMEOUT_MS`, then WIDTH x HEIGHT bytes of grey
-pixels; the answer is one line, `STATUS LENGTH`, then LENGTH bytes of tesseract's TSV in
-UTF-8 (no header row). STATUS is `ok`, `failed` (recognition failed) or `timeout`.
+A request is one line, `PSM WIDTH HEIGHT TIMEOUT_MS PPI`, then WIDTH x HEIGHT bytes of
+grey pixels (PPI 0: tesseract estimates the resolution from the size of the text); the
+answer is one line, `STATUS LENGTH`, then LENGTH bytes of tesseract's TSV in UTF-8 (no
+header row). STATUS is `ok`, `failed` (recognition failed) or `timeout`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def _library() -> ctypes.CDLL:
     lib.TessBaseAPISetPageSegMode.argtypes = [handle, ctypes.c_int]
     number = ctypes.c_int
     lib.TessBaseAPISetImage.argtypes = [handle, text, number, number, number, number]
+    lib.TessBaseAPISetSourceResolution.argtypes = [handle, number]
     lib.TessBaseAPIRecognize.argtypes = [handle, handle]
     lib.TessBaseAPIGetTsvText.argtypes = [handle, ctypes.c_int]
     lib.TessBaseAPIGetTsvText.restype = handle
@@ -52,9 +54,11 @@ def _library() -> ctypes.CDLL:
 
 
 def _read(lib: ctypes.CDLL, api: int, request: bytes, pixels: bytes) -> tuple[str, bytes]:
-    psm, width, height, timeout_ms = (int(value) for value in request.split())
+    psm, width, height, timeout_ms, ppi = (int(value) for value in request.split())
     lib.TessBaseAPISetPageSegMode(api, psm)
     lib.TessBaseAPISetImage(api, pixels, width, height, 1, width)
+    if ppi:
+        lib.TessBaseAPISetSourceResolution(api, ppi)
     monitor = lib.TessMonitorCreate()
     try:
         lib.TessMonitorSetDeadlineMSecs(monitor, max(1, timeout_ms))

@@ -17,7 +17,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import STAGE, PageImage, document_from_ocr, ocr_pages
+from extractors.ocr import STAGE, PageToRead, document_from_ocr, ocr_pages
 from extractors.readers.base import ClosingReader
 
 _DEFAULT_DPI = 300.0
@@ -32,6 +32,9 @@ _UPRIGHT = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# Files tesseract used to read itself when they held one upright page: it took their
+# resolution from them, and is told it still (see `PageToRead.ppi`).
+_TOLD = frozenset({"PNG", "JPEG", "TIFF"})
 # What Pillow raises on damaged files, besides OSError.
 _DAMAGED = (OSError, ValueError, SyntaxError, struct.error)
 
@@ -56,14 +59,14 @@ class ImageReader(ClosingReader):
         # Frames are decoded one at a time as tesseracts become free (see `ocr_pages`): a
         # multi-page TIFF is not held whole in memory.
         outcomes = ocr_pages(
-            _pages(image, limits),
+            _pages(image, frames, limits),
             timeout=limits.ocr_timeout_seconds,
             parallelism=limits.ocr_parallelism,
         )
         return document_from_ocr(image.get_format_mimetype() or "image", list(outcomes))
 
 
-def _pages(image: Image.Image, limits: ReadLimits) -> Iterator[tuple[int, PageImage, float]]:
+def _pages(image: Image.Image, frames: int, limits: ReadLimits) -> Iterator[PageToRead]:
     try:
         for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if frame.width * frame.height > limits.max_pixels:
@@ -80,10 +83,17 @@ def _pages(image: Image.Image, limits: ReadLimits) -> Iterator[tuple[int, PageIm
                 grey = frame.convert("L")
                 page = numpy.asarray(grey if turn is None else grey.transpose(turn))
                 del grey
-            yield index, page, _dpi(frame)
+            told = frames == 1 and image.format in _TOLD and turn is None
+            yield PageToRead(index, page, _dpi(frame), _ppi(frame) if told else 0)
             del page  # the OCR task holds the page now; let it go when that ends
     except _DAMAGED as exc:  # decoding a frame, or seeking to the next one
         raise ExtractionError("corrupt_file", f"a damaged image ({exc})") from exc
+
+
+def _ppi(image: Image.Image) -> int:
+    """The resolution the file states, as tesseract's image library reads it: 0 if none."""
+    dpi = image.info.get("dpi")
+    return round(float(dpi[1])) if isinstance(dpi, tuple) and len(dpi) == 2 else 0
 
 
 def _dpi(image: Image.Image) -> float:
