@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.limits import ReadLimits
-from extractors.ocr import PageSource, ocr_pages
+from extractors.ocr import PageImage, ocr_pages
 from extractors.record import Record
 from extractors.service import extract_file
 from pipeline.jobs.worker import Worker
@@ -60,6 +60,10 @@ def test_a_tesseract_run_that_fails_is_ocr_failed_not_a_timeout(tmp_path: Path) 
     assert record.error is not None
     assert record.error.code == "ocr_failed"
     assert "tesseract exited with status" in record.error.message
+    # The tesseract that gave up took nothing else with it: the next scan reads.
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(docgen.photo(docgen.invoice(4), image_format="PNG", dpi=200))
+    assert extract_file(scan, limits=LIMITS).error is None
 
 
 @pytest.mark.slow
@@ -151,7 +155,7 @@ def test_ocr_takes_pages_only_as_tesseracts_free_up_and_keeps_their_order() -> N
     answered = 0
     held_at_ask: list[int] = []
 
-    def pages() -> Iterator[tuple[int, PageSource, float]]:
+    def pages() -> Iterator[tuple[int, PageImage, float]]:
         for number, doc in enumerate(docs, start=1):
             held_at_ask.append(number - 1 - answered)
             yield number, docgen.scan_image(doc, dpi=150)[0], 150.0
