@@ -186,6 +186,31 @@ def table_rate(session: Session, *, document: Document) -> rates.FoundRate | Non
     return found
 
 
+def rate_source(
+    session: Session, *, document: Document, found: rates.FoundRate | None, rate: Decimal | None
+) -> str | None:
+    """Where a foreign invoice's rate came from, as the entry records it: the table (looked up
+    now), the invoice, or a reviewer who typed it. A typed rate equal to the table's for the
+    invoice's date is the table's (the review page proposes it): its day, kind and bank kept."""
+    if found is not None:
+        return found.label()
+    fields = (document.record or {}).get("fields") or {}
+    currency = fields.get("currency")
+    if not currency or currency == "VND":
+        return None
+    if not approval.rate_entered_by(document.events):
+        return "invoice"
+    try:
+        table = rates.rate_for(
+            session, currency=currency, day=date.fromisoformat(fields.get("issue_date") or "")
+        )
+    except ValueError:
+        table = None
+    if table is not None and rate is not None and table.rate == rate:
+        return table.label()
+    return "entered by a reviewer"
+
+
 def post_invoice(
     session: Session,
     *,
@@ -215,8 +240,8 @@ def post_invoice(
         document_date=draft.entry_date,
         currency=draft.currency,
         exchange_rate=draft.exchange_rate,
-        exchange_rate_source=(
-            found.label() if found else "invoice" if draft.currency != "VND" else None
+        exchange_rate_source=rate_source(
+            session, document=document, found=found, rate=draft.exchange_rate
         ),
         memo=draft.memo,
         invoice_form=draft.invoice_form,

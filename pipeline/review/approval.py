@@ -149,6 +149,15 @@ def amounts_changed_by(events: Sequence[AuditEvent]) -> set[str]:
     return editors
 
 
+def rate_entered_by(events: Sequence[AuditEvent]) -> set[str]:
+    """Who typed the invoice's exchange rate since it was last read: it was not printed."""
+    return {
+        event.actor
+        for event in _since_last(events, _READ)
+        if event.kind == "corrected" and "exchange_rate" in ((event.data or {}).get("fields") or {})
+    }
+
+
 def vnd_total(fields: Mapping[str, Any]) -> Decimal | None:
     """The invoice's total in đồng at its own exchange rate; None when it cannot be known
     (no total, or a foreign invoice without a rate)."""

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from pipeline.cli import app as cli
+from pipeline.jobs.processing import rule_book
 from pipeline.ledger import rates
 from pipeline.ledger.errors import NotPostable
 from pipeline.ledger.posting import approve, list_entries
+from pipeline.review import checking
 from pipeline.store.db import transaction
-from pipeline.store.models import JournalEntry
+from pipeline.store.models import Document, JournalEntry
 from pipeline.store.settings import Settings, get_settings
 from tests.support.documents import INVOICE_FIELDS, add_document
 from tests.support.signin import add_token, api, sign_in
@@ -74,6 +76,40 @@ def test_a_dollar_invoice_printing_no_rate_posts_at_the_tables_rate_of_its_date(
     # A printed rate is the invoice's own, and wins over the table.
     printed = post(sessions, "0000002", exchange_rate="25000")
     assert (printed.exchange_rate, printed.exchange_rate_source) == (Decimal("25000"), "invoice")
+
+
+def test_a_rate_a_reviewer_typed_is_recorded_as_typed_unless_it_is_the_tables(
+    sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    """Accepting the review page's proposal types the table's rate into the invoice: the
+    entry still names the table, its day, kind and bank; another typed rate is the
+    reviewer's, never the invoice's."""
+    import_table(sessions, BANK_TABLE, date(2026, 3, 5))
+    typed: dict[str, JournalEntry] = {}
+    for number, rate in (("0000001", "25400"), ("0000002", "25123")):
+        document_id = add_document(
+            sessions, name=number, fields=IN_DOLLARS | {"invoice_number": number}
+        )
+        with transaction(sessions) as session:
+            document = session.get(Document, document_id)
+            assert document is not None
+            checking.correct_fields(
+                session,
+                document=document,
+                version=document.version,
+                changes={"exchange_rate": rate},
+                rules=rule_book(settings).current(),
+                actor="rita",
+            )
+        with transaction(sessions) as session:
+            approve(session, document_id=document_id, actor=ACCOUNTANT)
+        with sessions() as session:
+            typed[rate] = next(e for e in list_entries(session) if e.document_id == document_id)
+    assert typed["25400"].exchange_rate_source == "table 2026-03-05 sell VCB"
+    assert (typed["25123"].exchange_rate, typed["25123"].exchange_rate_source) == (
+        Decimal("25123"),
+        "entered by a reviewer",
+    )
 
 
 def test_a_day_without_rates_takes_the_latest_before_it_within_the_allowed_age(
