@@ -41,6 +41,7 @@ from tests.support.purchases import (
     IN_DOLLARS,
     MARCH,
     MIXED,
+    ODD_RATE,
     post,
 )
 
@@ -104,6 +105,23 @@ def test_a_reversal_of_an_earlier_period_is_a_negative_row_naming_what_it_cancel
     assert "hủy chứng từ PN2026/" in row.note and "ngày 20/02/2026" in row.note
     # By invoice date, February's invoice and its reversal cancel wherever they posted.
     assert groups_of(march, date(2026, 2, 1), date(2026, 2, 28), DateBasis.DOCUMENT) == {}
+
+
+def test_the_bases_of_a_foreign_invoice_add_up_to_its_expense_line(
+    sessions: sessionmaker[Session],
+) -> None:
+    post(sessions, "e", ODD_RATE)
+    with sessions() as session:
+        (expense,) = session.scalars(
+            select(JournalLine.debit_vnd).where(JournalLine.account == "642")
+        ).all()
+    # Each converted on its own, 254,579 + 509,413 + 1,272 would be 765,264.
+    assert expense == 765263
+    assert groups_of(sessions, *MARCH, DateBasis.POSTING) == {
+        "Thuế suất 8%": [("0000304", Decimal(509412), Decimal(40692))],
+        "Thuế suất 10%": [("0000304", Decimal(254579), Decimal(25433))],
+        "Không chịu thuế GTGT (KCT)": [("0000304", Decimal(1272), Decimal(0))],
+    }
 
 
 def test_csv_has_the_forms_columns_subtotals_per_rate_and_the_total(
