@@ -124,6 +124,36 @@ def test_the_bases_of_a_foreign_invoice_add_up_to_its_expense_line(
     }
 
 
+def test_a_reversal_states_the_vat_it_takes_off_the_cost_negative(
+    sessions: sessionmaker[Session],
+) -> None:
+    over_the_cash_limit = FEBRUARY | {
+        "payment_method": "cash",
+        "subtotal": "30000000",
+        "vat_amount": "2400000",
+        "total": "32400000",
+    }
+    february = post(sessions, "f", over_the_cash_limit)
+    with transaction(sessions) as session:
+        close_month(session, month=Month(2026, 2), actor="admin")
+    with transaction(sessions) as session:
+        reverse_posted(session, document_id=february, actor=ACCOUNTANT)
+    today = business_today()
+    with sessions() as session:
+        posted = purchase_register(
+            session, start=date(2026, 2, 1), end=date(2026, 2, 28), basis=DateBasis.POSTING
+        )
+        reversed_ = purchase_register(
+            session, start=today.replace(day=1), end=today, basis=DateBasis.POSTING
+        )
+    ((row,),) = [group.rows for group in posted.groups]
+    ((reversal,),) = [group.rows for group in reversed_.groups]
+    assert row.base == 30000000
+    assert "thuế GTGT 2.400.000 đ không được khấu trừ" in row.note
+    assert reversal.base == -30000000
+    assert "thuế GTGT -2.400.000 đ không được khấu trừ" in reversal.note
+
+
 def test_csv_has_the_forms_columns_subtotals_per_rate_and_the_total(
     march: sessionmaker[Session],
 ) -> None:
