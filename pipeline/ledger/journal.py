@@ -60,9 +60,9 @@ class DraftLine:
 
 class VatShare(BaseModel):
     """The purchases of an invoice booked to one account at one VAT rate: their taxable base
-    and the VAT charged on it, in the invoice currency and converted to VND (each rounded to
-    the đồng on its own: they may differ from the lines' VND, where rounding is shared out, by
-    a đồng), and the account the VAT went to: the input VAT account when deductible, the
+    and the VAT charged on it, in the invoice currency and in VND (the VND of the journal
+    lines they make up, shared out between them, so that they add up to the books to the
+    đồng), and the account the VAT went to: the input VAT account when deductible, the
     expense account when added to the cost, none when no VAT was charged."""
 
     model_config = ConfigDict(frozen=True)
@@ -171,9 +171,9 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
                 account=group.account,
                 vat_rate=group.vat_rate,
                 base=amount,
-                base_vnd=_to_vnd(amount, rate),
+                base_vnd=_ZERO,
                 vat=share,
-                vat_vnd=_to_vnd(share, rate),
+                vat_vnd=_ZERO,
                 vat_account=vat_account,
                 deductible=deductible,
             )
@@ -194,6 +194,7 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
         raise JournalError(
             f"the lines are worth less than 1 VND each at {rate}: they cannot be booked in VND"
         )
+    analysis = _shares_in_vnd(analysis, debits, debits_vnd, expense_lines=len(costs))
     lines = [
         DraftLine(account, amount, _ZERO, description, seller, amount_vnd, _ZERO, vat_rate)
         for (account, amount, description, vat_rate), amount_vnd in zip(
@@ -218,6 +219,39 @@ def build_entry(invoice: InvoiceFields, mapping: AccountMapping | None = None) -
             f"(VND {entry.total_debit_vnd} ≠ {entry.total_credit_vnd})"
         )
     return entry
+
+
+def _shares_in_vnd(
+    shares: list[VatShare],
+    debits: Sequence[tuple[str, Decimal, str, str | None]],
+    debits_vnd: Sequence[Decimal],
+    *,
+    expense_lines: int,
+) -> list[VatShare]:
+    """The shares with their VND taken from the debit lines they make up: each line's VND
+    split over its parts in proportion to their amounts, so that the MISA import and the
+    purchase register add up to the books to the đồng. An expense line is made of the bases
+    booked to its account and the VAT added to their cost (the first `expense_lines` debits);
+    an input VAT line of the deductible VAT at its rate on its account."""
+    parts: dict[tuple[bool, str, str | None], list[tuple[int, str, Decimal]]] = {}
+    for index, share in enumerate(shares):
+        cost = (False, share.account, None)
+        parts.setdefault(cost, []).append((index, "base_vnd", share.base))
+        if share.vat and share.vat_account is not None:
+            key = (True, share.vat_account, share.vat_rate) if share.deductible else cost
+            parts.setdefault(key, []).append((index, "vat_vnd", share.vat))
+    converted = [{"base_vnd": _ZERO, "vat_vnd": _ZERO} for _ in shares]
+    for position, ((account, _, _, vat_rate), amount_vnd) in enumerate(
+        zip(debits, debits_vnd, strict=True)
+    ):
+        is_vat = position >= expense_lines
+        line_parts = parts[(is_vat, account, vat_rate if is_vat else None)]
+        amounts = _allocate(amount_vnd, [amount for _, _, amount in line_parts], _ONE_DONG)
+        for (index, field, _), amount in zip(line_parts, amounts, strict=True):
+            converted[index][field] += amount
+    return [
+        share.model_copy(update=update) for share, update in zip(shares, converted, strict=True)
+    ]
 
 
 def _exchange_rate(invoice: InvoiceFields) -> Decimal:

@@ -247,7 +247,9 @@ def _rows(
         else:
             at_rate = [share for share in shares if share.vat_rate == rate]
             base = sign * sum((share.base_vnd for share in at_rate), _ZERO)
-            to_cost = sum((share.vat_vnd for share in at_rate if not share.deductible), _ZERO)
+            to_cost = sign * sum(
+                (share.vat_vnd for share in at_rate if not share.deductible), _ZERO
+            )
             if to_cost:
                 amount = f"{to_cost:,}".replace(",", ".")
                 notes.append(f"thuế GTGT {amount} đ không được khấu trừ, tính vào chi phí")

@@ -38,6 +38,22 @@ IN_DOLLARS = INVOICE_FIELDS | {
     "total": "110.55",
     "vat_rate": "10",
 }
+# At a rate that makes each purchase's VND, rounded on its own, a đồng off the books'.
+ODD_RATE = INVOICE_FIELDS | {
+    "invoice_number": "0000304",
+    "issue_date": "2026-03-16",
+    "currency": "USD",
+    "exchange_rate": "25432.5",
+    "line_items": [
+        {"description": "Dịch vụ tư vấn", "amount": "10.01", "vat_rate": "10"},
+        {"description": "Dịch vụ tư vấn", "amount": "20.03", "vat_rate": "8"},
+        {"description": "Dịch vụ tư vấn", "amount": "0.05", "vat_rate": "KCT"},
+    ],
+    "subtotal": "30.09",
+    "vat_amount": "2.60",
+    "total": "32.69",
+    "vat_rate": None,
+}
 CANCELLED = INVOICE_FIELDS | {"invoice_number": "0000302", "issue_date": "2026-03-12"}
 FEBRUARY = INVOICE_FIELDS | {"invoice_number": "0000303", "issue_date": "2026-02-20"}
 

@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from extractors.record import InvoiceFields, LineItem, Party
@@ -510,3 +510,109 @@ def test_vat_over_the_cash_limit_goes_to_the_cost_and_says_so() -> None:
     (share,) = entry.vat_analysis
     assert (share.vat, share.vat_account, share.deductible) == (Decimal("2400000"), "642", False)
     assert all(line.vat_rate is None for line in entry.lines)
+
+
+# --- the purchases by rate add up to the books ------------------------------------------------
+
+
+def _usd_at_25432_5() -> InvoiceFields:
+    return invoice(
+        currency="USD",
+        exchange_rate="25432.5",
+        line_items=[
+            line("Consulting", "10.01", "10"),
+            line("Consulting", "20.03", "8"),
+            line("Consulting", "0.05", "KCT"),
+        ],
+        subtotal="30.09",
+        vat_amount="2.60",
+        total="32.69",
+        vat_rate=None,
+    )
+
+
+def _usd_at_25450_6() -> InvoiceFields:
+    return invoice(
+        currency="USD",
+        exchange_rate="25450.6",
+        line_items=[line("Goods: cables", "0.50", "10"), line("Consulting", "0.50", "10")],
+        subtotal="1.00",
+        vat_amount="0.10",
+        total="1.10",
+        vat_rate="10",
+    )
+
+
+def _assert_shares_add_up_to_the_lines(entry: DraftEntry) -> None:
+    shares = entry.vat_analysis
+    (payable,) = [booked_line for booked_line in entry.lines if booked_line.credit]
+    assert sum((share.base_vnd + share.vat_vnd for share in shares), Decimal(0)) == (
+        payable.credit_vnd
+    )
+    for booked_line in entry.lines:
+        if not booked_line.debit:
+            continue
+        deductible = [
+            share
+            for share in shares
+            if share.deductible
+            and (share.vat_account, share.vat_rate) == (booked_line.account, booked_line.vat_rate)
+        ]
+        if deductible:  # an input VAT line
+            assert sum((share.vat_vnd for share in deductible), Decimal(0)) == (
+                booked_line.debit_vnd
+            )
+            continue
+        # an expense line: the bases booked to its account, and the VAT added to their cost
+        on_account = [share for share in shares if share.account == booked_line.account]
+        assert sum(
+            (share.base_vnd + (0 if share.deductible else share.vat_vnd) for share in on_account),
+            Decimal(0),
+        ) == (booked_line.debit_vnd)
+    for share in shares:
+        assert share.base_vnd >= 0 and share.vat_vnd >= 0
+        assert share.vat_vnd == 0 or share.vat
+
+
+def test_the_purchases_by_rate_are_the_lines_vnd_shared_out() -> None:
+    # 10.01, 20.03 and 0.05 at 25,432.5 round to 254,579 + 509,413 + 1,272 = 765,264 on
+    # their own, but the 642 line, which took the rounding left over, is 765,263.
+    entry = build_entry(_usd_at_25432_5())
+    assert [(line.account, line.vat_rate, line.debit_vnd) for line in entry.lines[:-1]] == [
+        ("642", None, 765263),
+        ("1331", "10", 25433),
+        ("1331", "8", 40692),
+    ]
+    assert [(share.vat_rate, share.base_vnd, share.vat_vnd) for share in entry.vat_analysis] == [
+        ("10", 254579, 25433),
+        ("8", 509412, 40692),
+        ("KCT", 1272, 0),
+    ]
+    _assert_shares_add_up_to_the_lines(entry)
+
+
+def test_the_vat_of_one_rate_on_two_accounts_adds_up_to_its_vat_line() -> None:
+    # 0.05 at 25,450.6 is 1,272.53 → 1,273 twice, but the one 1331 line at 10% is 2,545.
+    entry = build_entry(_usd_at_25450_6())
+    (vat_line,) = [booked_line for booked_line in entry.lines if booked_line.account == "1331"]
+    assert vat_line.debit_vnd == 2545
+    assert [(share.account, share.vat_vnd) for share in entry.vat_analysis] == [
+        ("156", 1273),
+        ("642", 1272),
+    ]
+    _assert_shares_add_up_to_the_lines(entry)
+
+
+@st.composite
+def foreign_invoices(draw: st.DrawFn) -> InvoiceFields:
+    generated = draw(invoices())
+    assume(generated.currency != "VND")
+    return generated
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(_usd_at_25432_5())
+@example(_usd_at_25450_6())
+@given(foreign_invoices())
+def test_the_purchases_by_rate_add_up_to_the_books_to_the_dong(generated: InvoiceFields) -> None:
+    _assert_shares_add_up_to_the_lines(build_entry(generated))

@@ -36,6 +36,7 @@ from tests.support.purchases import (
     IN_DOLLARS,
     MARCH,
     MIXED,
+    ODD_RATE,
     post,
 )
 
@@ -124,6 +125,23 @@ def test_one_row_per_voucher_line_under_the_templates_headers_amounts_as_numbers
         2552700,
     )
     assert dollars["Tiền thuế GTGT quy đổi"] == 255270
+
+
+def test_a_foreign_invoices_rows_add_up_to_what_is_owed_in_the_books(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    post(sessions, "e", ODD_RATE)
+    code_supplier(sessions, "0101243150", "NCC001")
+    sheet = load_workbook(written(sessions, tmp_path)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    body = [dict(zip(TEMPLATE_HEADERS, row, strict=True)) for row in rows[1:]]
+    # 32.69 USD at 25,432.5 is 831,388 owed; each purchase converted on its own made 831,389.
+    assert [(row["Thành tiền quy đổi"], row["Tiền thuế GTGT quy đổi"]) for row in body] == [
+        (254579, 25433),
+        (509412, 40692),
+        (1272, 0),
+    ]
+    assert sum(row["Thành tiền quy đổi"] + row["Tiền thuế GTGT quy đổi"] for row in body) == 831388
 
 
 def test_suppliers_without_a_code_refuse_the_file_naming_each(

@@ -41,6 +41,7 @@ from tests.support.purchases import (
     IN_DOLLARS,
     MARCH,
     MIXED,
+    ODD_RATE,
     post,
 )
 
@@ -104,6 +105,53 @@ def test_a_reversal_of_an_earlier_period_is_a_negative_row_naming_what_it_cancel
     assert "hủy chứng từ PN2026/" in row.note and "ngày 20/02/2026" in row.note
     # By invoice date, February's invoice and its reversal cancel wherever they posted.
     assert groups_of(march, date(2026, 2, 1), date(2026, 2, 28), DateBasis.DOCUMENT) == {}
+
+
+def test_the_bases_of_a_foreign_invoice_add_up_to_its_expense_line(
+    sessions: sessionmaker[Session],
+) -> None:
+    post(sessions, "e", ODD_RATE)
+    with sessions() as session:
+        (expense,) = session.scalars(
+            select(JournalLine.debit_vnd).where(JournalLine.account == "642")
+        ).all()
+    # Each converted on its own, 254,579 + 509,413 + 1,272 would be 765,264.
+    assert expense == 765263
+    assert groups_of(sessions, *MARCH, DateBasis.POSTING) == {
+        "Thuế suất 8%": [("0000304", Decimal(509412), Decimal(40692))],
+        "Thuế suất 10%": [("0000304", Decimal(254579), Decimal(25433))],
+        "Không chịu thuế GTGT (KCT)": [("0000304", Decimal(1272), Decimal(0))],
+    }
+
+
+def test_a_reversal_states_the_vat_it_takes_off_the_cost_negative(
+    sessions: sessionmaker[Session],
+) -> None:
+    over_the_cash_limit = FEBRUARY | {
+        "payment_method": "cash",
+        "subtotal": "30000000",
+        "vat_amount": "2400000",
+        "total": "32400000",
+    }
+    february = post(sessions, "f", over_the_cash_limit)
+    with transaction(sessions) as session:
+        close_month(session, month=Month(2026, 2), actor="admin")
+    with transaction(sessions) as session:
+        reverse_posted(session, document_id=february, actor=ACCOUNTANT)
+    today = business_today()
+    with sessions() as session:
+        posted = purchase_register(
+            session, start=date(2026, 2, 1), end=date(2026, 2, 28), basis=DateBasis.POSTING
+        )
+        reversed_ = purchase_register(
+            session, start=today.replace(day=1), end=today, basis=DateBasis.POSTING
+        )
+    ((row,),) = [group.rows for group in posted.groups]
+    ((reversal,),) = [group.rows for group in reversed_.groups]
+    assert row.base == 30000000
+    assert "thuế GTGT 2.400.000 đ không được khấu trừ" in row.note
+    assert reversal.base == -30000000
+    assert "thuế GTGT -2.400.000 đ không được khấu trừ" in reversal.note
 
 
 def test_csv_has_the_forms_columns_subtotals_per_rate_and_the_total(

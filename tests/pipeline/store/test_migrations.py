@@ -178,14 +178,25 @@ def test_vat_lines_posted_before_rates_were_kept_get_theirs_from_their_descripti
                 "(3, 1, '1332', 50000, 0, 50000, 0, "
                 "'Reversal of PN2026/000009: Input VAT 10%, Invoice 1'), "
                 "(4, 1, '1331', 1, 0, 1, 0, 'Input VAT, Invoice 1'), "
-                "(5, 1, '331', 0, 1630001, 0, 1630001, 'Invoice 1')"
+                "(5, 1, '1331', 55, 0, 55, 0, 'Input VAT 5.5%, Invoice 1'), "
+                "(6, 1, '1331', 5, 0, 5, 0, 'Input VAT 5%, Invoice 1'), "
+                "(7, 1, '331', 0, 1630061, 0, 1630061, 'Invoice 1')"
             )
         )
     upgrade(database_url)
     with engine.connect() as conn:
         rates = conn.execute(text("SELECT id, vat_rate FROM journal_lines ORDER BY id")).all()
         analysis = conn.execute(text("SELECT vat_analysis FROM journal_entries")).scalar()
-    assert [tuple(row) for row in rates] == [(1, None), (2, "8"), (3, "10"), (4, None), (5, None)]
+    # A rate outside the law's is stored as the journal stores it: `KHAC:5.5`, not `5.5`.
+    assert [tuple(row) for row in rates] == [
+        (1, None),
+        (2, "8"),
+        (3, "10"),
+        (4, None),
+        (5, "KHAC:5.5"),
+        (6, "5"),
+        (7, None),
+    ]
     assert analysis is None  # the bases are not recoverable from the lines
     with pytest.raises(DBAPIError, match="never changed"), engine.begin() as conn:
         conn.execute(text("UPDATE journal_lines SET vat_rate = '5'"))

@@ -6,6 +6,7 @@ Revises: 0019
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 import sqlalchemy as sa
 from alembic import op
@@ -18,9 +19,18 @@ depends_on: str | Sequence[str] | None = None
 
 # Input VAT lines have always been described `Input VAT 10%, Invoice …` (a reversal's with
 # `Reversal of PN2026/000001: ` before it): the rate is recoverable from the description.
-# A rate outside the law's (`KHAC:5.5`) was described without its prefix and comes back as
-# `5.5`. A VAT line whose rate was not stated says `Input VAT, …`: it stays null.
+# A rate outside the law's (`KHAC:5.5`) was described without its prefix (`Input VAT 5.5%`):
+# a percentage other than the law's gets it back, as the journal stores it. A VAT line whose
+# rate was not stated says `Input VAT, …`: it stays null.
 _RATE = re.compile(r"Input VAT ([^,%\s]+)%")
+_PERCENT = re.compile(r"[0-9]+(?:[.][0-9]+)?")
+_LAWS_PERCENTS = frozenset({Decimal(0), Decimal(5), Decimal(8), Decimal(10)})
+
+
+def _stored_rate(described: str) -> str:
+    if _PERCENT.fullmatch(described) and Decimal(described) not in _LAWS_PERCENTS:
+        return f"KHAC:{described}"
+    return described
 
 
 def upgrade() -> None:
@@ -47,7 +57,7 @@ def upgrade() -> None:
         sa.column("vat_rate", sa.String),
     )
     found = [
-        (line_id, match.group(1))
+        (line_id, _stored_rate(match.group(1)))
         for line_id, description in bind.execute(
             sa.select(lines.c.id, lines.c.description).where(lines.c.account.like("133%"))
         )
