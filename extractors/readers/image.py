@@ -15,7 +15,8 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import PageSource, document_from_ocr, ocr_pages
+from extractors.ocr import PageSource, document_from_ocr
+from extractors.pages import ocr_pages
 from extractors.readers.base import ClosingReader
 
 _DEFAULT_DPI = 300.0

@@ -19,7 +19,8 @@ from PIL import Image
 from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import OcrOutcome, failure, ocr_pages
+from extractors.ocr import OcrOutcome, failure
+from extractors.pages import ocr_pages
 from extractors.readers.base import ClosingReader
 
 
