@@ -1,13 +1,15 @@
 """Pages read by OCR apart from their document, so a scan's pages can be read on every idle
 core: the seam between the readers and the job queue's page jobs.
 
-The readers hand the pages they cannot read from a text layer to `ocr_pages` here. With no
-plan in force (`backoffice extract`, tests, any caller outside a worker) it is
-`extractors.ocr.ocr_pages`, unchanged. A worker reads a document under `plan()`: pages read
-earlier by page jobs are taken as stored; with `defer`, a document with several pages still
-to read stops with `OcrDeferred` naming them before any is read, and the worker queues one
-job per page. `read_page` is what such a job runs: one page of a file, read exactly as the
-document's own read would read it.
+The readers ask `needs` before rendering a page for OCR, and hand the pages they cannot
+read from a text layer to `ocr_pages` here. With no plan in force (`backoffice extract`,
+tests, any caller outside a worker) both are no-ops: `extractors.ocr.ocr_pages` unchanged.
+A worker reads a document under `plan()`: pages read earlier by page jobs are taken as
+stored; with `defer`, a document with pages still to OCR stops with `OcrDeferred`
+naming them before any is rendered, and the worker queues one job per page (or, for one
+page, the document's job again behind cheaper work).
+`read_page` is what such a job runs: one page of a file, read exactly as the document's
+own read would read it.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ PageItem = tuple[int, PageSource, float]
 
 
 class OcrDeferred(Exception):  # noqa: N818 - a signal to the caller, not an error
-    """The document has several pages to OCR and the caller asked to read them apart."""
+    """The document has pages to OCR and the caller asked to read them later."""
 
     def __init__(self, pages: list[int]) -> None:
         super().__init__(f"pages {pages} to OCR")
@@ -54,6 +56,8 @@ class _Plan:
     only: int | None = None
     captured: OcrOutcome | None = None
     read: list[int] = field(default_factory=list)
+    taken: list[int] = field(default_factory=list)  # stored pages the reader reached
+    missing: list[int] = field(default_factory=list)  # pages to OCR, when deferring
 
 
 _PLAN: ContextVar[_Plan | None] = ContextVar("page_plan", default=None)
@@ -67,14 +71,32 @@ def reader_version(limits: ReadLimits) -> str:
 @contextmanager
 def plan(*, stored: Mapping[int, bytes], defer: bool) -> Iterator[list[int]]:
     """Read documents with the pages in `stored` (page number → `dumps` form) taken as they
-    are; with `defer`, stop with `OcrDeferred` when two or more other pages need OCR. Yields
-    the numbers of the pages OCR'd meanwhile."""
+    are; with `defer`, stop with `OcrDeferred` when any other page needs OCR. Yields the
+    numbers of the pages OCR'd meanwhile."""
     current = _Plan(stored=stored, defer=defer)
     token = _PLAN.set(current)
     try:
         yield current.read
     finally:
         _PLAN.reset(token)
+
+
+def needs(number: int) -> bool:
+    """Whether the reader is to render page `number`, which has no usable text layer, and
+    hand it to `ocr_pages`: not when its reading is stored, belongs to another page job, or
+    is to be read later (deferring)."""
+    current = _PLAN.get()
+    if current is None:
+        return True
+    if current.only is not None:
+        return number == current.only
+    if number in current.stored:
+        current.taken.append(number)
+        return False
+    if current.defer:
+        current.missing.append(number)
+        return False
+    return True
 
 
 def ocr_pages(
@@ -92,36 +114,14 @@ def ocr_pages(
 def _planned(
     current: _Plan, images: Iterable[PageItem], *, timeout: float, parallelism: int
 ) -> Iterator[OcrOutcome]:
-    stored: list[int] = []
     if current.defer:
-        # Every page is looked at before any is read (rendered pages are let go at once,
-        # but the first, which is read here when it is the only one).
-        missing: list[int] = []
-        first: list[PageItem] = []
-        for item in images:
-            if item[0] in current.stored:
-                stored.append(item[0])
-                continue
-            missing.append(item[0])
-            if not first:
-                first.append(item)
-            del item
-        if len(missing) > 1:
-            raise OcrDeferred(missing)
-        images = first
-    else:
-
-        def unread(items: Iterable[PageItem]) -> Iterator[PageItem]:
-            for item in items:
-                if item[0] in current.stored:
-                    stored.append(item[0])
-                else:
-                    yield item
-
-        images = unread(images)
+        # Every page is looked at (see `needs`) before any is read.
+        images = list(images)
+        if current.missing:
+            raise OcrDeferred(current.missing)
     outcomes = list(ocr.ocr_pages(images, timeout=timeout, parallelism=parallelism))
     current.read.extend(outcome.page.number for outcome in outcomes)
-    outcomes.extend(loads(current.stored[number]) for number in stored)
+    outcomes.extend(loads(current.stored[number]) for number in current.taken)
     # Readers yield pages in page order: the merged outcomes keep it.
     return iter(sorted(outcomes, key=lambda outcome: outcome.page.number))
 

@@ -16,7 +16,7 @@ from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
 from extractors.ocr import PageSource, document_from_ocr
-from extractors.pages import ocr_pages
+from extractors.pages import needs, ocr_pages
 from extractors.readers.base import ClosingReader
 
 _DEFAULT_DPI = 300.0
@@ -65,6 +65,8 @@ def _pages(
                     f"page {index} is {frame.width}x{frame.height} pixels; the limit is "
                     f"{limits.max_pixels} pixels",
                 )
+            if not needs(index):
+                continue
             if frames == 1 and image.format in _AS_IS and _upright(frame):
                 yield index, path, _dpi(frame)
                 continue

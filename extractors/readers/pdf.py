@@ -20,7 +20,7 @@ from extractors.document import Page, ParsedDocument, Word, group_lines
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
 from extractors.ocr import OcrOutcome, failure
-from extractors.pages import ocr_pages
+from extractors.pages import needs, ocr_pages
 from extractors.readers.base import ClosingReader
 
 
@@ -81,7 +81,7 @@ class PdfTextReader(ClosingReader):
             try:
                 parsed, needs_ocr = _read_page(page, number)
                 pages.append(parsed)
-                scan = (number, *_render(page, limits)) if needs_ocr else None
+                scan = (number, *_render(page, limits)) if needs_ocr and needs(number) else None
             except pdfium.PdfiumError as exc:
                 raise ExtractionError(
                     "corrupt_file", f"page {number}: a damaged page ({exc})"

@@ -12,8 +12,9 @@ is expected to cost (`EXPECTED_SECONDS`), not first come first served. A documen
 is cheap (reading a text layer, or assembling pages already read) and is due as soon as it
 is available; a page's OCR is due its cost later. So a born-digital file dropped beside a
 scan is read at once, and a page waits at most its cost behind any stream of cheap files:
-one that arrives later than that is due after the page. A document with several pages to
-OCR parks its job (`park`) and queues one `ocr_page` job per page, read on every idle core;
+one that arrives later than that is due after the page. A document with one page to OCR
+goes back to the queue as an `ocr_document` job, due like a page. One with several pages
+parks its job (`park`) and queues one `ocr_page` job per page, read on every idle core;
 the page job that stores the last reading wakes the document's job (`wake`), which assembles
 the document. A parked job comes back on its own after a while, so a wake-up lost to a
 crash only delays the document.
@@ -31,11 +32,13 @@ from pipeline.store.db import rows_changed
 from pipeline.store.models import Job, JobState, WorkerBeat, utcnow
 
 PROCESS = "process"
+# A document's job found one page to OCR: back in the queue behind cheaper work.
+OCR_DOCUMENT = "ocr_document"
 OCR_PAGE = "ocr_page"
 # Seconds of a worker a job of each kind is expected to take: how much later than cheap work
 # it is due. A page's OCR takes 1-4 s here; a few seconds more lets a burst of born-digital
 # files pass it, but never an endless stream.
-EXPECTED_SECONDS = {PROCESS: 0.0, OCR_PAGE: 5.0}
+EXPECTED_SECONDS = {PROCESS: 0.0, OCR_DOCUMENT: 5.0, OCR_PAGE: 5.0}
 
 # A worker row not updated for this long belonged to a process long gone: deleted.
 FORGOTTEN_AFTER = timedelta(days=1)
@@ -176,6 +179,26 @@ def park(session: Session, claim: Claim, *, pages: list[int], wait_seconds: floa
         for page in pages
     )
     return True
+
+
+def to_ocr_lane(session: Session, claim: Claim) -> bool:
+    """Give the claimed document job back as an `ocr_document` job, due behind cheaper work
+    (not an attempt): a single page to OCR is not worth a page job of its own."""
+    now = utcnow()
+    result = session.execute(
+        update(Job)
+        .where(_owned(claim))
+        .values(
+            kind=OCR_DOCUMENT,
+            state=JobState.QUEUED,
+            lease_owner=None,
+            lease_expires_at=None,
+            available_at=now,
+            due_at=due(OCR_DOCUMENT, now),
+            attempts=Job.attempts - 1,
+        )
+    )
+    return rows_changed(result) == 1
 
 
 def has_page_jobs(session: Session, job_id: int) -> bool:

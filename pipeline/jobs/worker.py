@@ -179,9 +179,10 @@ class Worker:
                     # already serves this document.
                     memories=tuple(memories.live_memories(session)),
                     pages={page: reading for page, reading in readings},
-                    # Back after its page jobs (or without them, after the wait): what is
-                    # still missing is read here.
-                    defer=not queue.has_page_jobs(session, claim.job_id),
+                    # Back in the OCR lane, or after its page jobs (or without them, after
+                    # the wait): what is still missing is read here.
+                    defer=claim.kind == queue.PROCESS
+                    and not queue.has_page_jobs(session, claim.job_id),
                 )
 
         job = self._persist("reading a claimed job", read)
@@ -254,6 +255,9 @@ class Worker:
 
     def _park(self, claim: Claim, pages: list[int]) -> None:
         with transaction(self.sessions) as session:
+            if len(pages) == 1:
+                queue.to_ocr_lane(session, claim)
+                return
             queue.park(session, claim, pages=pages, wait_seconds=self.settings.page_wait_seconds)
 
     def _process_page(self, claim: Claim) -> None:

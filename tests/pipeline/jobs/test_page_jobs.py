@@ -176,18 +176,32 @@ def test_a_scans_pages_are_read_by_page_jobs_and_assembled_once(
     assert_stored_once_as_one_worker_would(settings, sessions)
 
 
-def test_a_single_page_scan_stays_one_job(
+def test_a_born_digital_file_dropped_after_a_one_page_scan_is_read_first_and_the_scan_stays_one_job(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
-    (settings.inbox / "one.pdf").write_bytes(docgen.scanned_pdf(docgen.invoice(2)))
+    (settings.inbox / "a-scan.pdf").write_bytes(docgen.scanned_pdf(docgen.invoice(2)))
+    ingest_inbox(settings)
+    docgen.write(docgen.invoice(3), settings.inbox / "b-digital.pdf")
     ingest_inbox(settings)
     worker = Worker(settings)
     try:
-        assert worker.run(exit_when_idle=True) == 1
+        # The scan's text layer looked at, the born-digital file, the scan's OCR.
+        assert worker.run(exit_when_idle=True) == 3
     finally:
         worker.close()
-    assert jobs(sessions) == [("process", None, JobState.DONE, 1)]
-    assert the_scan(sessions).status is DocumentStatus.REVIEW
+    assert jobs(sessions) == [
+        ("ocr_document", None, JobState.DONE, 1),
+        ("process", None, JobState.DONE, 1),
+    ]
+    with sessions() as session:
+        processed = session.scalars(
+            select(Document.filename)
+            .join(DocumentEvent, DocumentEvent.document_id == Document.id)
+            .where(DocumentEvent.kind == "processed")
+            .order_by(DocumentEvent.id)
+        ).all()
+        assert {d.status for d in session.scalars(select(Document))} == {DocumentStatus.REVIEW}
+    assert processed == ["b-digital.pdf", "a-scan.pdf"]
 
 
 @pytest.mark.slow
