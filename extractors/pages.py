@@ -55,7 +55,6 @@ class _Plan:
     defer: bool = False
     only: int | None = None
     captured: OcrOutcome | None = None
-    read: list[int] = field(default_factory=list)
     taken: list[int] = field(default_factory=list)  # stored pages the reader reached
     missing: list[int] = field(default_factory=list)  # pages to OCR, when deferring
 
@@ -69,14 +68,12 @@ def reader_version(limits: ReadLimits) -> str:
 
 
 @contextmanager
-def plan(*, stored: Mapping[int, bytes], defer: bool) -> Iterator[list[int]]:
+def plan(*, stored: Mapping[int, bytes], defer: bool) -> Iterator[None]:
     """Read documents with the pages in `stored` (page number → `dumps` form) taken as they
-    are; with `defer`, stop with `OcrDeferred` when any other page needs OCR. Yields the
-    numbers of the pages OCR'd meanwhile."""
-    current = _Plan(stored=stored, defer=defer)
-    token = _PLAN.set(current)
+    are; with `defer`, stop with `OcrDeferred` when any other page needs OCR."""
+    token = _PLAN.set(_Plan(stored=stored, defer=defer))
     try:
-        yield current.read
+        yield
     finally:
         _PLAN.reset(token)
 
@@ -120,7 +117,6 @@ def _planned(
         if current.missing:
             raise OcrDeferred(current.missing)
     outcomes = list(ocr.ocr_pages(images, timeout=timeout, parallelism=parallelism))
-    current.read.extend(outcome.page.number for outcome in outcomes)
     outcomes.extend(loads(current.stored[number]) for number in current.taken)
     # Readers yield pages in page order: the merged outcomes keep it.
     return iter(sorted(outcomes, key=lambda outcome: outcome.page.number))

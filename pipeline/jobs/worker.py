@@ -531,7 +531,7 @@ class _Job:
     part: SourcePart | None
     memories: tuple[Memory, ...]
     pages: dict[int, bytes]  # readings page jobs stored, by page number
-    defer: bool  # whether several pages to OCR go to page jobs
+    defer: bool  # whether pages to OCR are left for later (page jobs, or the OCR lane)
 
 
 def _part_of(document: Document) -> SourcePart | None:
