@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> None:
             try:
                 _wait_started(sessions, cores)
                 cpu_before = _cpu_of(supervisor)
+                watcher_before = _cpu_of(supervisor, only="watcher")
                 dropped = datetime.now(UTC)
                 for file in files:
                     # A rename: each file appears whole, as from a scanner's share.
@@ -107,6 +108,7 @@ def run(args: argparse.Namespace) -> None:
                 # The watcher's and workers' own and their tesseracts' (each waited for),
                 # from the drop: start-up is not the batch's.
                 service_cpu = _cpu_of(supervisor) - cpu_before
+                watcher_cpu = _cpu_of(supervisor, only="watcher") - watcher_before
             finally:
                 stop.set()
                 watching.join()
@@ -125,6 +127,7 @@ def run(args: argparse.Namespace) -> None:
                 blobs,
                 arrived,
                 service_cpu=service_cpu,
+                watcher_cpu=watcher_cpu,
                 dropped=dropped,
                 received=received,
                 cores=cores,
@@ -165,10 +168,13 @@ def _wait_processed(
     raise SystemExit(f"not all {count} files processed within {timeout} s")
 
 
-def _cpu_of(supervisor: Supervisor) -> float:
-    """CPU seconds the supervised processes and their finished children used so far."""
+def _cpu_of(supervisor: Supervisor, *, only: str | None = None) -> float:
+    """CPU seconds the supervised processes (or the one named `only`) and their finished
+    children used so far."""
     total = 0
     for process in supervisor.processes:
+        if only is not None and process.name != only:
+            continue
         stat = Path(f"/proc/{process.pid}/stat").read_text()
         # utime, stime, cutime, cstime: fields 14-17, counted after the command's ")".
         total += sum(int(field) for field in stat.rsplit(")", 1)[1].split()[11:15])
@@ -194,6 +200,7 @@ def _report(
     arrived: dict[str, datetime],
     *,
     service_cpu: float,
+    watcher_cpu: float,
     dropped: datetime,
     received: datetime,
     cores: int,
@@ -242,8 +249,9 @@ def _report(
     # Independent of other load on the machine: what the service spent from the drop
     # (watcher and queue included) against what reading the files one after another took.
     print(
-        f"cpu: service {service_cpu:.2f} s, one worker reading the files {single_cpu:.2f} s "
-        f"({service_cpu / single_cpu:.2f}x)"
+        f"cpu: service {service_cpu:.2f} s (watcher {watcher_cpu:.2f} s of it), one worker "
+        f"reading the files {single_cpu:.2f} s ({service_cpu / single_cpu:.2f}x; workers "
+        f"alone {(service_cpu - watcher_cpu) / single_cpu:.2f}x)"
     )
 
 
