@@ -150,9 +150,9 @@ def retry_later(session: Session, claim: Claim, *, error: str, delay_seconds: fl
 def park(session: Session, claim: Claim, *, pages: list[int], wait_seconds: float) -> bool:
     """Queue one page job per page of `pages` and give the claimed document job back until
     they are done (woken by the last, see `wake`), or `wait_seconds` from now at the latest.
-    Parking is not an attempt: the job comes back to assemble, not to fail again."""
+    Parking is not an attempt: the job comes back to assemble, not to fail again. It keeps
+    its due time: back, it is cheap work that waited already, claimed before the rest."""
     now = utcnow()
-    available = now + timedelta(seconds=wait_seconds)
     result = session.execute(
         update(Job)
         .where(_owned(claim))
@@ -160,8 +160,7 @@ def park(session: Session, claim: Claim, *, pages: list[int], wait_seconds: floa
             state=JobState.QUEUED,
             lease_owner=None,
             lease_expires_at=None,
-            available_at=available,
-            due_at=due(claim.kind, available),
+            available_at=now + timedelta(seconds=wait_seconds),
             attempts=Job.attempts - 1,
         )
     )
@@ -215,8 +214,9 @@ def hold_parent(session: Session, claim: Claim) -> Job | None:
 
 
 def wake(session: Session, parent: Job) -> bool:
-    """Make the parked document job due now when none of its page jobs is left open. Call
-    with `parent` from `hold_parent`, in the transaction that finished a page job."""
+    """Make the parked document job available now when none of its page jobs is left open
+    (its due time, kept from before, puts it ahead of OCR queued meanwhile). Call with
+    `parent` from `hold_parent`, in the transaction that finished a page job."""
     if parent.state is not JobState.QUEUED:
         return False
     open_pages = session.scalar(
@@ -226,9 +226,7 @@ def wake(session: Session, parent: Job) -> bool:
     )
     if open_pages:
         return False
-    now = utcnow()
-    parent.available_at = now
-    parent.due_at = due(parent.kind, now)
+    parent.available_at = utcnow()
     return True
 
 

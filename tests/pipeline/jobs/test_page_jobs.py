@@ -94,6 +94,40 @@ def test_cheap_jobs_are_claimed_before_page_ocr_queued_earlier_but_not_forever(
     ]
 
 
+def test_a_document_woken_by_its_last_page_is_assembled_before_ocr_queued_meanwhile(
+    sessions: sessionmaker[Session],
+) -> None:
+    long_ago = utcnow() - timedelta(seconds=60)
+    with transaction(sessions) as session:
+        scan = add_document(session, "scan.pdf")
+        session.add(Job(document_id=scan.id, available_at=long_ago, due_at=long_ago))
+    with transaction(sessions) as session:
+        parent = queue.claim(session, owner="w", lease_seconds=30)
+        assert parent is not None
+        assert queue.park(session, parent, pages=[1, 2], wait_seconds=600)
+    with transaction(sessions) as session:
+        pages = [queue.claim(session, owner="w", lease_seconds=30) for _ in range(2)]
+        # A scanned photo dropped while the pages were read, due before they were done.
+        photo = add_document(session, "photo.png")
+        dropped = utcnow() - timedelta(seconds=30)
+        session.add(
+            Job(
+                document_id=photo.id,
+                kind=queue.OCR_DOCUMENT,
+                available_at=dropped,
+                due_at=queue.due(queue.OCR_DOCUMENT, dropped),
+            )
+        )
+    for page in pages:
+        assert page is not None and page.kind == queue.OCR_PAGE
+        with transaction(sessions) as session:
+            held = queue.hold_parent(session, page)
+            assert held is not None
+            assert queue.complete(session, page)
+            queue.wake(session, held)
+    assert claimed_order(sessions) == ["scan.pdf:process", "photo.png:ocr_document"]
+
+
 SCAN = "scan.pdf"
 
 
