@@ -17,7 +17,8 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from extractors.document import ParsedDocument
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import STAGE, PageToRead, document_from_ocr, ocr_pages
+from extractors.ocr import STAGE, PageToRead, document_from_ocr
+from extractors.pages import needs, ocr_pages
 from extractors.readers.base import ClosingReader
 
 _DEFAULT_DPI = 300.0
@@ -75,6 +76,8 @@ def _pages(image: Image.Image, frames: int, limits: ReadLimits) -> Iterator[Page
                     f"page {index} is {frame.width}x{frame.height} pixels; the limit is "
                     f"{limits.max_pixels} pixels",
                 )
+            if not needs(index):
+                continue  # a page job read it already
             with STAGE("decode"):
                 # The one decoding the page gets. A PNG's orientation tag may follow its
                 # pixels: Pillow decodes them to look for it, so it is asked for after.

@@ -44,14 +44,18 @@ class PdfTextReader(ClosingReader):
         pages: list[Page] = []
         # Pages are read in order; a page needing OCR is rendered only when a tesseract is
         # free for it (see `ocr_pages`), so memory stays flat however many pages are scans.
-        scans = self._scans(pdf, pages, limits)
+        wanted: list[int] = []
+        scans = self._scans(pdf, pages, limits, wanted)
         first = next(scans, None)
-        if first is None:  # every page has its text: nothing of the OCR stack is needed
+        if first is None and not wanted:
+            # Every page has its text: nothing of the OCR stack is needed.
             return ParsedDocument(media_type="application/pdf", pages=pages, problems=[])
-        from extractors.ocr import failure, ocr_pages
+        from extractors.ocr import failure
+        from extractors.pages import ocr_pages
 
+        # Through the page-job seam: pages a page job read already come back as stored.
         outcomes = ocr_pages(
-            itertools.chain([first], scans),
+            itertools.chain([] if first is None else [first], scans),
             timeout=limits.ocr_timeout_seconds,
             parallelism=limits.ocr_parallelism,
         )
@@ -75,10 +79,11 @@ class PdfTextReader(ClosingReader):
 
     @staticmethod
     def _scans(
-        pdf: pdfium.PdfDocument, pages: list[Page], limits: ReadLimits
+        pdf: pdfium.PdfDocument, pages: list[Page], limits: ReadLimits, wanted: list[int]
     ) -> Iterator[tuple[int, Image.Image, float]]:
         """Read every page's text layer into `pages`, and yield the pages that need OCR,
-        rendered, one at a time as they are asked for."""
+        rendered, one at a time as they are asked for; each page needing OCR is noted in
+        `wanted`, also one a page job read already (not rendered again)."""
         for index in range(len(pdf)):
             number = index + 1
             try:
@@ -91,7 +96,13 @@ class PdfTextReader(ClosingReader):
             try:
                 parsed, needs_ocr = _read_page(page, number)
                 pages.append(parsed)
-                scan = (number, *_render(page, limits)) if needs_ocr else None
+                scan = None
+                if needs_ocr:
+                    wanted.append(number)
+                    from extractors.pages import needs
+
+                    if needs(number):
+                        scan = (number, *_render(page, limits))
             except pdfium.PdfiumError as exc:
                 raise ExtractionError(
                     "corrupt_file", f"page {number}: a damaged page ({exc})"

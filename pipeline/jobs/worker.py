@@ -7,6 +7,11 @@ back-off, and a finished job's result is kept in memory and written when the dat
 back, as long as the lease still holds (see pipeline/jobs/queue.py), so no job is lost or
 completed twice. Each worker also says it is alive every `heartbeat_seconds` (a row of
 `worker_beats`), which readiness reads.
+
+A document with several scanned pages is not OCR'd by the worker that claims it: its job
+queues one page job per page and parks (see pipeline/jobs/queue.py), so every idle worker
+reads a page; each page's reading is stored (`page_readings`), and the document's job,
+woken by the last, assembles the document from them exactly as if it had read them itself.
 """
 
 from __future__ import annotations
@@ -24,10 +29,11 @@ from datetime import date
 from types import FrameType
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.memory import Memory
+from extractors.pages import OcrDeferred, dumps, plan, read_page, reader_version
 from extractors.record import SourcePart
 from extractors.service import Extracted
 from pipeline.intake.blobs import BlobStore
@@ -40,7 +46,7 @@ from pipeline.jobs.supervisor import ChildSpec
 from pipeline.lifecycle import transition
 from pipeline.review import checking, memories, search
 from pipeline.store.db import make_engine, make_session_factory, transaction
-from pipeline.store.models import Document, DocumentEvent, part_key
+from pipeline.store.models import Document, DocumentEvent, Job, JobState, PageReading, part_key
 from pipeline.store.outage import Backoff, ErrorDigest, is_outage, reconnect
 from pipeline.store.settings import Settings
 
@@ -125,15 +131,27 @@ class Worker:
             claim = queue.claim(session, owner=self.name, lease_seconds=self.settings.lease_seconds)
             if claim is None:
                 return False
-            document = session.get_one(Document, claim.document_id)
-            if claim.attempt > self.settings.max_attempts:
-                # Claimed again after its lease ran out too often: the job kills workers.
-                message = f"abandoned after {claim.attempt - 1} attempts (worker crashed)"
-                queue.fail(session, claim, error=message)
-                _set_failed(session, document, code="internal_error", message=message)
+            abandoned = claim.attempt > self.settings.max_attempts
+            # Claimed again after its lease ran out too often: the job kills workers.
+            message = f"abandoned after {claim.attempt - 1} attempts (worker crashed)"
+            if claim.kind == queue.OCR_PAGE:
+                if abandoned:
+                    # The document's job reads the page itself, and fails the document if
+                    # the page kills it there too.
+                    _end_page(session, claim, error=message)
             else:
-                transition(session, document, "claimed", actor=claim.owner)
-        if claim.attempt > self.settings.max_attempts:
+                document = session.get_one(Document, claim.document_id)
+                if abandoned:
+                    queue.fail(session, claim, error=message)
+                    _set_failed(session, document, code="internal_error", message=message)
+                else:
+                    transition(session, document, "claimed", actor=claim.owner)
+        if claim.kind == queue.OCR_PAGE:
+            if not abandoned:
+                crash_point("worker.page_claimed", self.settings.crash_at)
+                self._process_page(claim)
+            return True
+        if abandoned:
             self._file_failure(claim.document_id)
             return True
         crash_point("worker.claimed", self.settings.crash_at)
@@ -144,6 +162,12 @@ class Worker:
         def read() -> _Job:
             with transaction(self.sessions) as session:
                 document = session.get_one(Document, claim.document_id)
+                readings = session.execute(
+                    select(PageReading.page, PageReading.reading).where(
+                        PageReading.sha256 == document.blob_sha256,
+                        PageReading.reader == reader_version(self.settings.read_limits),
+                    )
+                )
                 return _Job(
                     filename=document.filename,
                     blob=document.blob_sha256,
@@ -154,12 +178,21 @@ class Worker:
                     # Loaded per job: a correction committed a moment ago on another worker
                     # already serves this document.
                     memories=tuple(memories.live_memories(session)),
+                    pages={page: reading for page, reading in readings},
+                    # Back in the OCR lane, or after its page jobs (or without them, after
+                    # the wait): what is still missing is read here.
+                    defer=claim.kind == queue.PROCESS
+                    and not queue.has_page_jobs(session, claim.job_id),
                 )
 
         job = self._persist("reading a claimed job", read)
         try:
             with self._heartbeat(claim):
                 records = self._read(job)
+        except OcrDeferred as deferred:
+            pages = deferred.pages
+            self._persist("queuing page jobs", lambda: self._park(claim, pages))
+            return
         except Exception as exc:
             if is_outage(exc):
                 # The disk is full (OCR's temporary files), not the file at fault: the job
@@ -200,24 +233,92 @@ class Worker:
         (or a reviewer chose its type: the whole document, as that type); otherwise one per
         document the file holds."""
         path = self.blobs.path_for(job.blob)
-        if job.part is not None or job.forced_type is not None:
-            extracted = build_record(
+        with plan(stored=job.pages, defer=job.defer):
+            if job.part is not None or job.forced_type is not None:
+                extracted = build_record(
+                    path,
+                    filename=job.filename,
+                    settings=self.settings,
+                    doc_type=job.forced_type,  # type: ignore[arg-type]
+                    as_of=job.received,
+                    part=job.part,
+                    memories=job.memories,
+                )
+                return [extracted]
+            return build_documents(
                 path,
                 filename=job.filename,
                 settings=self.settings,
-                doc_type=job.forced_type,  # type: ignore[arg-type]
                 as_of=job.received,
-                part=job.part,
                 memories=job.memories,
             )
-            return [extracted]
-        return build_documents(
-            path,
-            filename=job.filename,
-            settings=self.settings,
-            as_of=job.received,
-            memories=job.memories,
-        )
+
+    def _park(self, claim: Claim, pages: list[int]) -> None:
+        with transaction(self.sessions) as session:
+            if len(pages) == 1:
+                queue.to_ocr_lane(session, claim)
+                return
+            queue.park(session, claim, pages=pages, wait_seconds=self.settings.page_wait_seconds)
+
+    def _process_page(self, claim: Claim) -> None:
+        """Read one page of a document by OCR and store the reading, unless the document's
+        job no longer needs it (read meanwhile, or finished)."""
+        assert claim.page is not None  # a page job names its page
+
+        def read() -> str | None:
+            with transaction(self.sessions) as session:
+                document = session.get_one(Document, claim.document_id)
+                parent = session.get(Job, claim.parent_id) if claim.parent_id else None
+                stored = session.get(
+                    PageReading,
+                    (document.blob_sha256, claim.page, reader_version(self.settings.read_limits)),
+                )
+                if parent is None or parent.state in (JobState.DONE, JobState.FAILED) or stored:
+                    return None
+                return document.blob_sha256
+
+        blob = self._persist("reading a claimed page job", read)
+        reading: bytes | None = None
+        if blob is not None:
+            try:
+                with self._heartbeat(claim):
+                    outcome = read_page(
+                        self.blobs.path_for(blob), claim.page, limits=self.settings.read_limits
+                    )
+            except Exception as exc:
+                if is_outage(exc):
+                    self.errors.error("reading a page", exc)
+                    self._persist("giving a job back", lambda: self._release(claim))
+                    self.stop.wait(OUTAGE_MAX_WAIT_SECONDS)
+                    return
+                log.exception("page job %s attempt %s failed", claim.job_id, claim.attempt)
+                error = "".join(traceback.format_exception_only(exc)).strip()
+                self._persist(
+                    "recording a failed attempt", lambda: self._retry_or_fail(claim, error)
+                )
+                return
+            reading = dumps(outcome) if outcome is not None else None
+        crash_point("worker.page_read", self.settings.crash_at)
+        self._persist("storing a page", lambda: self._complete_page(claim, blob, reading))
+
+    def _complete_page(self, claim: Claim, blob: str | None, reading: bytes | None) -> None:
+        with transaction(self.sessions) as session:
+            parent = queue.hold_parent(session, claim)
+            if not queue.complete(session, claim):
+                log.warning("page job %s: lease lost, reading discarded", claim.job_id)
+                session.rollback()
+                return
+            if blob is not None and reading is not None:
+                assert claim.page is not None
+                version = reader_version(self.settings.read_limits)
+                # Read twice (a lease lost mid-read, and both finished): one reading is kept.
+                if session.get(PageReading, (blob, claim.page, version)) is None:
+                    session.add(
+                        PageReading(sha256=blob, page=claim.page, reader=version, reading=reading)
+                    )
+            crash_point("worker.page_stored", self.settings.crash_at)
+            if parent is not None:
+                queue.wake(session, parent)
 
     def _complete(self, claim: Claim, records: list[Extracted]) -> None:
         # Tried again after an outage: the lease decides, so a result is stored once even
@@ -236,6 +337,9 @@ class Worker:
             self._store(session, document, first, attempt=claim.attempt)
             for extracted in further:
                 self._store_part(session, document, extracted, attempt=claim.attempt)
+            # The pages page jobs read served their purpose; read again later, a document
+            # is OCR'd afresh (with the OCR of that day).
+            session.execute(delete(PageReading).where(PageReading.sha256 == document.blob_sha256))
             crash_point("worker.parts_stored", self.settings.crash_at)
 
     def _store(
@@ -324,7 +428,7 @@ class Worker:
 
     def _release(self, claim: Claim) -> None:
         with transaction(self.sessions) as session:
-            if queue.release(session, claim):
+            if queue.release(session, claim) and claim.kind != queue.OCR_PAGE:
                 document = session.get_one(Document, claim.document_id)
                 transition(session, document, "released", actor=claim.owner)
 
@@ -333,6 +437,9 @@ class Worker:
             if claim.attempt < self.settings.max_attempts:
                 delay = self.settings.retry_backoff_seconds * 2 ** (claim.attempt - 1)
                 queue.retry_later(session, claim, error=error, delay_seconds=delay)
+                return
+            if claim.kind == queue.OCR_PAGE:
+                _end_page(session, claim, error=error)
                 return
             if queue.fail(session, claim, error=error):
                 document = session.get_one(Document, claim.document_id)
@@ -423,6 +530,8 @@ class _Job:
     received: date
     part: SourcePart | None
     memories: tuple[Memory, ...]
+    pages: dict[int, bytes]  # readings page jobs stored, by page number
+    defer: bool  # whether pages to OCR are left for later (page jobs, or the OCR lane)
 
 
 def _part_of(document: Document) -> SourcePart | None:
@@ -440,6 +549,13 @@ def _mark_part(document: Document, part: SourcePart) -> None:
     document.part_count = part.count
     document.first_page = part.pages[0]
     document.last_page = part.pages[-1]
+
+
+def _end_page(session: Session, claim: Claim, *, error: str) -> None:
+    """A page job that failed for good: its document's job is woken to read the page."""
+    parent = queue.hold_parent(session, claim)
+    if queue.fail(session, claim, error=error) and parent is not None:
+        queue.wake(session, parent)
 
 
 def _set_failed(session: Session, document: Document, *, code: str, message: str) -> None:

@@ -291,8 +291,33 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the job is due: `available_at` plus what its kind is expected to cost. Jobs are
+    # claimed in this order, so cheap work goes first and costly work waits at most its
+    # own cost behind any stream of cheap work (see pipeline/jobs/queue.py).
+    due_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # An `ocr_page` job: the page of the document it reads, and the job that waits for it.
+    page: Mapped[int | None] = mapped_column(Integer, default=None)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), default=None, index=True)
 
-    __table_args__ = (Index("ix_jobs_claim", "state", "available_at"),)
+    __table_args__ = (
+        Index("ix_jobs_claim", "state", "available_at"),
+        Index("ix_jobs_due", "state", "due_at"),
+    )
+
+
+class PageReading(Base):
+    """One page of a file as OCR read it (words, boxes, confidences; zlib-compressed JSON),
+    stored by the page job that read it, so the document's own job assembles the document
+    without reading the page again. Keyed by the reader's version too: a reading made by
+    other OCR code or settings is not taken. Deleted once the document's record is stored."""
+
+    __tablename__ = "page_readings"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reader: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reading: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):

@@ -89,6 +89,13 @@ class Settings(BaseSettings):
         description="Readiness fails when no inbox watcher went round its loop for this long "
         "(a watcher may block a while hashing a large file or rescanning a big share).",
     )
+    page_wait_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="A document whose scanned pages are read by page jobs is assembled at "
+        "the latest this long after they were queued, reading any page still missing itself "
+        "(normally the last page job wakes it at once).",
+    )
     max_attempts: int = Field(default=3, ge=1)
     retry_backoff_seconds: float = Field(default=5.0, ge=0)
     poll_seconds: float = Field(default=0.5, gt=0, description="Idle worker wait.")
