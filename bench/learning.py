@@ -41,6 +41,7 @@ import argparse
 import copy
 import io
 import json
+import re
 import statistics
 import tempfile
 import time
@@ -138,6 +139,11 @@ def teach(doc_type: str, first: Read, record: dict[str, Any]) -> Taught:
     corrections = _corrections(doc_type, score(first.truth, record))
     corrected = copy.deepcopy(record.get("fields") or {})
     for path, value in corrections.items():
+        entry = re.match(r"^(\w+)\[(\d+)\]\.", path)
+        listed = corrected.setdefault(entry.group(1), []) if entry else None
+        if entry and isinstance(listed, list):
+            # The review form adds the entry (a party) the reading did not find.
+            listed.extend({} for _ in range(len(listed), int(entry.group(2)) + 1))
         set_path(corrected, path, value)
     sender = sender_of(doc_type, corrected)
     taught = Taught(sender, corrections)
@@ -373,8 +379,10 @@ def _why(read: Read, doc_type: str, taught: Taught, leaf: Leaf, plain: dict[str,
         return f"learnt ({where}), not recalled: layout unlike ({alike:.2f})"
     recalled = recall(read.document, learnt)
     if recalled is None:
-        found = learnt.page <= len(read.document.pages) and _find_anchor(
-            _rows(read.document.pages[learnt.page - 1]), learnt.anchor
+        found = (
+            learnt.anchor.side == "top"
+            or learnt.page <= len(read.document.pages)
+            and _find_anchor(_rows(read.document.pages[learnt.page - 1]), learnt.anchor)
         )
         stop = "nothing of its form at its place" if found else "anchor not found"
         return f"learnt ({where}), not recalled: {stop}"
