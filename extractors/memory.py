@@ -479,7 +479,13 @@ def _after(spot: _Spot) -> str | None:
     end = spot.start + len(spot.words)
     if spot.below or spot.right is not None or end >= len(spot.line.words):
         return None
-    return _squash(spot.line.words[end].text) or None
+    return _word_key(spot.line.words[end].text) or None
+
+
+def _word_key(text: str) -> str:
+    """A word as `after` compares it: its letters and figures, or a sign as printed (the
+    dash of `Summit Peak Software, Inc. — INTERNAL MEMO`)."""
+    return _squash(text) or text.strip()
 
 
 @dataclass(frozen=True)
@@ -884,7 +890,7 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         # A one-line value ends where the next column or a signature's ink begins.
         return _text_read(chosen[:ended], page)
     if memory.after is not None:
-        ends = [i for i, word in enumerate(chosen) if i and _squash(word.text) == memory.after]
+        ends = [i for i, word in enumerate(chosen) if i and _word_key(word.text) == memory.after]
         if ends:
             return _text_read(chosen[: ends[0]], page)
     taken: list[Line] = []

@@ -612,3 +612,15 @@ def test_short_words_every_long_value_holds_do_not_unmake_a_label() -> None:
     assert memory is not None and memory.anchor.text.endswith("dated as of")
     second = _scan((50, 30, "AGREEMENT OF SERVICES"), (50, 100, text.format("July 2, 2016")))
     assert (read := recall(second, memory)) is not None and read[0] == "2016-07-02"
+
+
+def test_a_heading_value_ends_before_the_sign_that_follows_it_on_its_line() -> None:
+    # `Summit Peak Software, Inc. — INTERNAL MEMO`: the issuer ends at the dash.
+    fields = {"issuer": "Summit Peak Software, Inc.", "subject": "Quarterly close"}
+    first = _scan((50, 40, "Summit Peak Software, Inc. — INTERNAL MEMO"), (50, 90, "To Finance"))
+
+    memory = learn(first, path="issuer", value="Summit Peak Software, Inc.", fields=fields)
+
+    assert memory is not None and memory.after == "—"
+    second = _scan((50, 40, "Summit Peak Software, Inc. — INTERNAL MEMO"), (50, 90, "To Sales"))
+    assert (read := recall(second, memory)) is not None and read[0] == "Summit Peak Software, Inc."
