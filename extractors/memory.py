@@ -1101,10 +1101,15 @@ def apply(
         return []
     chosen = matching(document, doc_type=doc_type, memories=memories)
     used: list[Recalled] = []
+    page = layout_print(document)
     for memory in chosen:
         assert memory.field is not None
         path = memory.field.path
         if confidence.get(path, 0.0) >= level.CORROBORATED:
+            continue
+        # With no label to find again, only the page's geometry says the value is there: its
+        # words must sit where they sat (a letter whose text flows alike is not enough).
+        if memory.field.anchor.side == "top" and _same_places(page, memory.layout) < SAME_LAYOUT:
             continue
         read = recall(document, memory.field)
         if read is None or not _checks(memory.field.kind, read[0]):

@@ -624,3 +624,34 @@ def test_a_heading_value_ends_before_the_sign_that_follows_it_on_its_line() -> N
     assert memory is not None and memory.after == "—"
     second = _scan((50, 40, "Summit Peak Software, Inc. — INTERNAL MEMO"), (50, 90, "To Sales"))
     assert (read := recall(second, memory)) is not None and read[0] == "Summit Peak Software, Inc."
+
+
+def test_a_heading_memory_serves_only_a_page_whose_words_sit_where_they_sat() -> None:
+    # The sender's other layout: the same words in the same order, all lower on the page,
+    # under a title of their own where the learned page had the sender's name.
+    rows = [
+        (50, 30, "Northwind Traders"),
+        *[(50, 100 + 20 * n, f"{label} line") for n, label in enumerate(LABELS)],
+    ]
+    first = _scan(*rows)
+    memory = learn(first, path="seller.name", value="Northwind Traders", fields=INVOICE_FIELDS)
+    assert memory is not None and memory.anchor.side == "top"
+    stored = Memory(
+        doc_type="invoice",
+        sender="name:northwind traders",
+        layout=layout_print(first),
+        field=memory,
+    )
+    other = _scan((50, 30, "Quarterly Statement"), *[(x, y + 60, text) for x, y, text in rows])
+    assert likeness(layout_print(other), stored.layout) >= 0.4  # alike enough for a label
+
+    fields: dict[str, Any] = {}
+    used = apply(other, doc_type="invoice", fields=fields, confidence={}, memories=[stored])
+
+    assert used == [] and "seller" not in fields
+    # On the learned layout itself it serves.
+    again: dict[str, Any] = {}
+    assert apply(first, doc_type="invoice", fields=again, confidence={}, memories=[stored])
+
+
+LABELS = ("Bill", "Ship", "Terms", "Reference", "Description", "Quantity", "Price", "Amount")
