@@ -5,6 +5,7 @@ come back right on that sender's next documents, and what learning costs.
     .venv/bin/python -m bench.learning --formats scan photo          # scans (slow)
     .venv/bin/python -m bench.learning --layouts invoice/vi/more:vi_party_grid --parts generated
     .venv/bin/python -m bench.learning --formats scan --parts generated --misses  # what failed
+    .venv/bin/python -m bench.learning --parts real --misses         # each real miss and why
 
 Generated series: for every layout of `tests.docgen.catalogue` (invoices, contracts, letters;
 CVs are never learned from) and format, `tests.docgen.series` draws one sender's documents:
@@ -40,6 +41,7 @@ import argparse
 import copy
 import io
 import json
+import re
 import statistics
 import tempfile
 import time
@@ -50,16 +52,22 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from bench.accuracy import Leaf, Tally, _render, score
+from bench.accuracy import Leaf, Tally, _render, _same, score
 from bench.realdocs import default_realdocs, documents
 from extractors.document import ParsedDocument
-from extractors.fields import extractor_for
+from extractors.fields import confidence, extractor_for
 from extractors.limits import ReadLimits
 from extractors.memory import (
     Memory,
+    _find_anchor,
+    _rows,
     layout_print,
     learn,
     learnable,
+    likeness,
+    matching,
+    printed_senders,
+    recall,
     recall_into,
     sender_of,
     set_path,
@@ -131,6 +139,11 @@ def teach(doc_type: str, first: Read, record: dict[str, Any]) -> Taught:
     corrections = _corrections(doc_type, score(first.truth, record))
     corrected = copy.deepcopy(record.get("fields") or {})
     for path, value in corrections.items():
+        entry = re.match(r"^(\w+)\[(\d+)\]\.", path)
+        listed = corrected.setdefault(entry.group(1), []) if entry else None
+        if entry and isinstance(listed, list):
+            # The review form adds the entry (a party) the reading did not find.
+            listed.extend({} for _ in range(len(listed), int(entry.group(2)) + 1))
         set_path(corrected, path, value)
     sender = sender_of(doc_type, corrected)
     taught = Taught(sender, corrections)
@@ -329,17 +342,60 @@ def _raster(pdf: Path, dpi: int, directory: Path, pages: int) -> Path:
 
 
 def _score_corrected(
-    read: Read, corrections: dict[str, str], memories: list[Memory], tally: dict[str, Tally]
+    read: Read,
+    doc_type: str,
+    taught: Taught,
+    tally: dict[str, Tally],
+    misses: list[str],
 ) -> None:
-    after = {leaf.path: leaf for leaf in score(read.truth, read.extract(memories))}
-    before = {leaf.path: leaf for leaf in score(read.truth, read.extract([]))}
-    for path in corrections:
+    record = read.extract(taught.memories)
+    plain = read.extract([])
+    after = {leaf.path: leaf for leaf in score(read.truth, record)}
+    before = {leaf.path: leaf for leaf in score(read.truth, plain)}
+    for path in taught.corrections:
         if path in after:
             tally["with"].add(after[path].correct)
             tally["without"].add(before[path].correct)
+            if not after[path].correct:
+                why = _why(read, doc_type, taught, after[path], plain)
+                misses.append(f"      {path}: truth {after[path].expected!r}, {why}")
 
 
-def real(realdocs: Path, directory: Path, pages: int) -> None:
+def _why(read: Read, doc_type: str, taught: Taught, leaf: Leaf, plain: dict[str, Any]) -> str:
+    """Why a corrected field came back wrong with its sender's memories: never learnt, learnt
+    but not recalled (and where recall stopped), recalled right but refused by a cross-check,
+    or recalled wrong."""
+    memory = next(
+        (m for m in taught.memories if m.field is not None and m.field.path == leaf.path), None
+    )
+    if memory is None or memory.field is None:
+        return "not learnt (not found on the page, or no label)"
+    learnt = memory.field
+    where = f"anchor {learnt.anchor.text!r} {learnt.anchor.side} p{learnt.page}"
+    if memory not in matching(read.document, doc_type=doc_type, memories=taught.memories):
+        if not printed_senders(read.document, {memory.sender}):
+            return f"learnt ({where}), not recalled: sender {memory.sender!r} not printed"
+        alike = likeness(layout_print(read.document), memory.layout)
+        return f"learnt ({where}), not recalled: layout unlike ({alike:.2f})"
+    recalled = recall(read.document, learnt)
+    if recalled is None:
+        found = (
+            learnt.anchor.side == "top"
+            or learnt.page <= len(read.document.pages)
+            and _find_anchor(_rows(read.document.pages[learnt.page - 1]), learnt.anchor)
+        )
+        stop = "nothing of its form at its place" if found else "anchor not found"
+        return f"learnt ({where}), not recalled: {stop}"
+    value = recalled[0]
+    if not _same(leaf.path.rsplit(".", 1)[-1], leaf.expected, value):
+        return f"learnt ({where}), wrong value: recalled {value!r}, got {leaf.got!r}"
+    generic = (plain.get("confidence") or {}).get(leaf.path, 0.0)
+    if generic >= confidence.CORROBORATED:
+        return f"recalled right, refused: the generic {leaf.got!r} is cross-checked"
+    return f"recalled right, refused by a cross-check (form or totals), got {leaf.got!r}"
+
+
+def real(realdocs: Path, directory: Path, pages: int, show_misses: bool) -> None:
     chosen: list[tuple[Path, dict[str, Any]]] = []
     for path in documents(realdocs):
         truth_path = path.with_name(path.name + ".truth.json")
@@ -358,17 +414,23 @@ def real(realdocs: Path, directory: Path, pages: int) -> None:
         original = _read(path, truth["fields"])
         taught = teach(doc_type, original, original.extract([]))
         learned.append((original, doc_type, taught))
-        _score_corrected(original, taught.corrections, taught.memories, copies)
+        misses: dict[str, list[str]] = defaultdict(list)
+        _score_corrected(original, doc_type, taught, copies, misses["(a) the same file again"])
         line = f"  {path.parent.name + '/' + path.name:70.70} fixed {len(taught.corrections):2}"
         line += f" learnt {len(taught.memories):2}"
         if original.source.media_type == "application/pdf":
             scan = _read(_raster(path, 300, directory, pages), truth["fields"])
-            _score_corrected(scan, taught.corrections, taught.memories, scans)
+            _score_corrected(scan, doc_type, taught, scans, misses["(b) its 300-dpi scan"])
             scan_taught = teach(doc_type, scan, scan.extract([]))
             rescan = _read(_raster(path, 200, directory, pages), truth["fields"])
-            _score_corrected(rescan, scan_taught.corrections, scan_taught.memories, rescans)
+            _score_corrected(rescan, doc_type, scan_taught, rescans, misses["(b) its 200-dpi scan"])
             line += f"; scan fixed {len(scan_taught.corrections):2}"
+            line += f" learnt {len(scan_taught.memories):2}"
         print(line)
+        for name, listed_misses in misses.items():
+            if show_misses and listed_misses:
+                print(f"    {name}:")
+                print("\n".join(listed_misses))
     print("  corrected fields, with memory / without:")
     print(f"  (a) the same file again:                      {copies['with']} / {copies['without']}")
     print(f"  (b) its 300-dpi scan, memory from the file:   {scans['with']} / {scans['without']}")
@@ -442,7 +504,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--misses",
         action="store_true",
-        help="print what each series learned and every corrected field it still got wrong",
+        help="print every corrected field that still came back wrong with memory, and why",
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -453,7 +515,7 @@ def main(argv: list[str] | None = None) -> None:
             nexts = [(run.layout.doc_type, read) for run in runs for read in run.reads[1:]]
             cost(taught, nexts, args.senders)
         if "real" in args.parts:
-            real(args.realdocs or default_realdocs(), directory, args.scan_pages)
+            real(args.realdocs or default_realdocs(), directory, args.scan_pages, args.misses)
 
 
 if __name__ == "__main__":

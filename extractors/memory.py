@@ -17,19 +17,20 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from stdnum.vn import mst
 
 from extractors.document import Line, Page, ParsedDocument, Word, union
 from extractors.fields import confidence as level
-from extractors.fields.base import Extraction
+from extractors.fields.base import SURE_OCR, Extraction
 from extractors.fields.layout import Found
 from extractors.normalize import (
+    _MONTHS_EN,
     clean_text,
     decimal_or_none,
     parse_date,
@@ -41,8 +42,9 @@ from extractors.normalize import (
 from extractors.text import fold
 
 Kind = Literal["money", "date", "tax_id", "rate", "text"]
-# `inside`: the label is printed as part of the value (`Ngày … tháng … năm …`).
-Side = Literal["left", "above", "inside"]
+# `inside`: the label is printed as part of the value (`Ngày … tháng … năm …`); `top`: no
+# label at all, the value heads the page (a letterhead's name) and is placed on the page.
+Side = Literal["left", "above", "inside", "top"]
 
 # Fields never learned: a CV is personal data on a one-off layout, line items are columns
 # (remembered per column, not per cell), and lists of clauses are not read at one place.
@@ -75,18 +77,25 @@ _SHARED_WORDS = 8
 
 class Anchor(BaseModel):
     """The label words a value is printed after (`left`) or under (`above`), where they sat
-    (fractions of the page) and where the value starts relative to them."""
+    (fractions of the page) and where the value starts relative to them; for a value with
+    no label (`top`), none, and the value's place on the page."""
 
     model_config = ConfigDict(frozen=True)
 
-    text: str = Field(min_length=2)
+    text: str
     side: Side
     x: float
     y: float
     dx: float
     dy: float
     vx: float  # where the value starts across the page
-    words: int = Field(ge=1)  # how many printed words the label is
+    words: int = Field(ge=0)  # how many printed words the label is
+
+    @model_validator(mode="after")
+    def _labelled(self) -> Anchor:
+        if (self.side == "top") != (len(self.text) < 2):
+            raise ValueError("a label of two letters or more, unless the value heads the page")
+        return self
 
 
 class FieldMemory(BaseModel):
@@ -319,13 +328,15 @@ def learn(
     """Where `value` (a reviewer's correction of `path`) is printed, and the label it is
     printed after or under; None when the page does not print it (a value a person knew but
     the document does not show cannot be read from it again). `fields` are the corrected
-    record's: their values' words are never taken for a label."""
+    record's: their values' words are never taken for a label, but for the short ones every
+    long value holds (`of`, `as`: `is dated as of` stays a label)."""
     kind = kind_of(path)
     values = {
         word
         for leaf in leaves(fields).values()
         if isinstance(leaf, str)
         for word in _squash(leaf).split()
+        if len(word) >= 3
     }
     # A party's name is printed as it was on the sender's next document (the sender's own
     # is what recalls the memory at all): a letterhead's name anchors the address under it
@@ -339,11 +350,16 @@ def learn(
     best: tuple[tuple[int, bool, float], FieldMemory] | None = None
     for printed in document.pages:
         page = _rows(printed)
-        for spot in _spots(page, kind, value):
+        spots = _spots(page, kind, value)
+        if not spots and (restored := _figures_restored(page, value)) is not None:
+            page, spots = restored, _spots(restored, kind, value)
+        for spot in spots:
             anchored = _anchor_for(page, spot, kind, values)
             if anchored is None and names:
                 named = _anchor_for(page, spot, kind, values - names)
                 anchored = None if named is None else (0, named[1])
+            if anchored is None:
+                anchored = _heading(page, spot)
             if anchored is None:
                 continue
             score, anchor = anchored
@@ -378,6 +394,48 @@ def learn(
             if best is None or ranked[0] > best[0]:
                 best = ranked
     return best[1] if best else None
+
+
+def _figures_restored(page: Page, value: str) -> Page | None:
+    """The page with each word that prints one of the typed value's words but for a figure
+    OCR read as a sign no figure looks like (`1ó.94`, `US12345ó7890`, `number_†`) read as
+    typed: the place is learned, the next document's figures are read there afresh. None
+    when no word is."""
+    typed = value.split()
+    changed = False
+    lines = []
+    for line in page.lines:
+        words = []
+        for word in line.words:
+            restored = next((token for token in typed if _garbled_figure(word.text, token)), None)
+            changed |= restored is not None
+            words.append(word if restored is None else replace(word, text=restored))
+        lines.append(Line(tuple(words), line.page))
+    return Page(page.number, page.width, page.height, lines, page.notes) if changed else None
+
+
+def _garbled_figure(printed: str, typed: str) -> bool:
+    # Of a few characters or more: a short word has too few to tell a misreading apart.
+    if len(printed) != len(typed) or len(typed) < 4:
+        return False
+    wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
+    if len(wrong) != 1:
+        return False
+    printed_as = wrong[0][0]
+    return wrong[0][1].isdigit() and not (printed_as.isascii() and printed_as.isalnum())
+
+
+def _heading(page: Page, spot: _Spot) -> tuple[int, Anchor] | None:
+    """For a value with no label that nothing is printed above (a letterhead's name), its
+    place on the page; ranked below any label."""
+    box = union(word.bbox for word in spot.words if word in spot.line.words)
+    if any(
+        line.bbox[3] <= box[1] and line.bbox[0] <= box[2] and line.bbox[2] >= box[0]
+        for line in page.lines
+    ):
+        return None
+    vx, vy = _place(page, box[0], box[1])
+    return -1, Anchor(text="", side="top", x=0.0, y=0.0, dx=vx, dy=vy, vx=vx, words=0)
 
 
 def _roles(fields: Mapping[str, Any], path: str) -> tuple[str, ...] | None:
@@ -421,7 +479,13 @@ def _after(spot: _Spot) -> str | None:
     end = spot.start + len(spot.words)
     if spot.below or spot.right is not None or end >= len(spot.line.words):
         return None
-    return _squash(spot.line.words[end].text) or None
+    return _word_key(spot.line.words[end].text) or None
+
+
+def _word_key(text: str) -> str:
+    """A word as `after` compares it: its letters and figures, or a sign as printed (the
+    dash of `Summit Peak Software, Inc. — INTERNAL MEMO`)."""
+    return _squash(text) or text.strip()
 
 
 @dataclass(frozen=True)
@@ -516,7 +580,7 @@ def _misread_spots(page: Page, value: str) -> list[_Spot]:
         words = line.words
         for start in range(len(words) - len(wanted) + 1):
             window = words[start : start + len(wanted)]
-            if _misread(" ".join(word.text for word in window), value):
+            if _misread(" ".join(word.text for word in window), value, _doubted(window)):
                 spots.append(_Spot(line, start, window))
     return spots
 
@@ -628,7 +692,9 @@ def _anchor_for(page: Page, spot: _Spot, kind: Kind, values: Set[str]) -> tuple[
     wins. Words that belong to the record's values are never a label: they change."""
     # Where the value starts: its first line (a wrapped value returns to the margin below).
     value_box = union(word.bbox for word in spot.words if word in spot.line.words)
-    before = _label_words(spot.line.words[: spot.start], values)
+    before = _label_words(spot.line.words[: spot.start], values) or _label_words(
+        _before_figures(spot.line.words[: spot.start]), values
+    )
     if before:
         return 3, _anchor(page, before, value_box, "left")
     lead = _leading_label(spot.words) if kind == "date" else ()
@@ -644,7 +710,9 @@ def _anchor_for(page: Page, spot: _Spot, kind: Kind, values: Set[str]) -> tuple[
         and line.bbox[2] <= value_box[0]
     ]
     for nearest in sorted(row, key=lambda line: -line.bbox[2]):
-        words = _label_words(nearest.words, values)
+        words = _label_words(nearest.words, values) or _label_words(
+            _before_figures(nearest.words), values
+        )
         if words:
             return 2, _anchor(page, words, value_box, "left")
     height = max(value_box[3] - value_box[1], 1.0)
@@ -663,10 +731,20 @@ def _anchor_for(page: Page, spot: _Spot, kind: Kind, values: Set[str]) -> tuple[
     return None
 
 
+def _before_figures(words: Sequence[Word]) -> tuple[Word, ...]:
+    """The words of a label that its own figures follow (`Tax 15% on $ 112.90`, then the
+    amount): up to the first figure, none if it starts with one."""
+    for index, word in enumerate(words):
+        if any(character.isdigit() for character in word.text):
+            return tuple(words[:index])
+    return ()
+
+
 def _leading_label(words: Sequence[Word]) -> tuple[Word, ...]:
     lead: list[Word] = []
     for word in words[:_MAX_ANCHOR_WORDS]:
-        if any(character.isdigit() for character in word.text):
+        # A month's name, even misread, is the date's own and changes with it.
+        if any(character.isdigit() for character in word.text) or _is_month(word.text):
             break
         lead.append(word)
     text = _squash(" ".join(word.text for word in lead))
@@ -715,7 +793,8 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     if not text or _figures(text) != _figures(memory.value):
         # An account or a code read as words, a name read as figures: not this field's form.
         return None
-    return (memory.value if _misread(text, memory.value) else text), read[1]
+    typed = _misread(text, memory.value, _doubted(read[1].words))
+    return (memory.value if typed else text), read[1]
 
 
 _ENCLOSING = "()[]{}<>,;:.|"
@@ -737,10 +816,12 @@ def _figures(text: str) -> bool:
     return sum(character.isdigit() for character in characters) * 2 >= max(len(characters), 1)
 
 
-def _misread(text: str, typed: str) -> bool:
+def _misread(text: str, typed: str, doubted: Set[str] = frozenset()) -> bool:
     """Whether `text` is `typed` with a letter or two of one word misread: the same figures (a
     number that changed is another value), the same words but one, that one long enough not
-    to be another word (`năm` and `tám` are two amounts in words), marks and case aside."""
+    to be another word (`năm` and `tám` are two amounts in words), marks and case aside. A
+    shorter word OCR doubted (of `doubted`) that holds the typed one whole is it with a speck
+    read as a letter (`dJohn`)."""
     if re.sub(r"\D", "", text) != re.sub(r"\D", "", typed):
         return False
     read, wanted = _squash(text).split(), _squash(typed).split()
@@ -748,20 +829,28 @@ def _misread(text: str, typed: str) -> bool:
         return False
     wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a != b]
     return len(wrong) <= 1 and all(
-        min(len(a), len(b)) >= 5 and _ratio(a, b) >= _FUZZY_WORD for a, b in wrong
+        (min(len(a), len(b)) >= 5 or (a in doubted and b in a and len(a) == len(b) + 1))
+        and _ratio(a, b) >= _FUZZY_WORD
+        for a, b in wrong
     )
+
+
+def _doubted(words: Iterable[Word]) -> set[str]:
+    """The words OCR itself doubted, as `_misread` compares them."""
+    return {_squash(word.text) for word in words if word.confidence < SURE_OCR}
 
 
 def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | None:
     if memory.page > len(document.pages):
         return None
     page = _rows(document.pages[memory.page - 1])
-    anchor = _find_anchor(page, memory.anchor)
+    anchor = () if memory.anchor.side == "top" else _find_anchor(page, memory.anchor)
     if anchor is None:
         return None
     if memory.anchor.side == "inside":
         return _read_inside(page, anchor, memory.kind)
-    box = union(word.bbox for word in anchor)
+    # A value that heads the page is placed from the page's corner, as under a label there.
+    box = union(word.bbox for word in anchor) if anchor else (0.0, 0.0, 0.0, 0.0)
     side = memory.anchor.side
     # After its label (`Address: …`) a value starts where the label ends; in a column of its
     # own it starts where the column does, however long the label. Either may hold.
@@ -793,7 +882,7 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     left = words[0].bbox[0]
     # A value wraps under itself or back to its label's margin, not to the margin of the
     # line it shares with a neighbouring column (the seller's name left of the buyer's).
-    lefts = (left, box[0])
+    lefts = (left, box[0] if anchor else left)
     right = None if memory.width is None else left + memory.width * page.width
     chosen = [word for word in words if right is None or word.bbox[0] < right]
     ended = _column_end(chosen)
@@ -801,7 +890,7 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         # A one-line value ends where the next column or a signature's ink begins.
         return _text_read(chosen[:ended], page)
     if memory.after is not None:
-        ends = [i for i, word in enumerate(chosen) if i and _squash(word.text) == memory.after]
+        ends = [i for i, word in enumerate(chosen) if i and _word_key(word.text) == memory.after]
         if ends:
             return _text_read(chosen[: ends[0]], page)
     taken: list[Line] = []
@@ -975,14 +1064,14 @@ def _word_at(
     and `reach_y` down or up, that is neither the anchor nor left of it on its row."""
     best: tuple[float, Line, int] | None = None
     reach_x = 2 * _JITTER * page.width
-    last = anchor[-1].bbox
+    last = anchor[-1].bbox if anchor else None
     for line in page.lines:
         for index, word in enumerate(line.words):
             dy = abs(word.bbox[1] - y)
             if dy > reach_y:
                 continue
             if any(word is label for label in anchor) or (
-                word.bbox[1] < last[3] and word.bbox[0] < last[0]
+                last is not None and word.bbox[1] < last[3] and word.bbox[0] < last[0]
             ):
                 continue
             dx = min(abs(word.bbox[0] - x) for x in xs)
@@ -1012,10 +1101,15 @@ def apply(
         return []
     chosen = matching(document, doc_type=doc_type, memories=memories)
     used: list[Recalled] = []
+    page = layout_print(document)
     for memory in chosen:
         assert memory.field is not None
         path = memory.field.path
         if confidence.get(path, 0.0) >= level.CORROBORATED:
+            continue
+        # With no label to find again, only the page's geometry says the value is there: its
+        # words must sit where they sat (a letter whose text flows alike is not enough).
+        if memory.field.anchor.side == "top" and _same_places(page, memory.layout) < SAME_LAYOUT:
             continue
         read = recall(document, memory.field)
         if read is None or not _checks(memory.field.kind, read[0]):
@@ -1222,11 +1316,59 @@ def _text(text: str) -> str | None:
 
 def _date(text: str) -> str | None:
     # Bilingual glosses sit inside a printed date: `16 tháng (month) 02 năm (year) 2026`.
-    return parse_date(re.sub(r"\([^()\d]{1,20}\)", " ", text))
+    text = _as_figures(re.sub(r"\([^()\d]{1,20}\)", " ", text))
+    return parse_date(text) or parse_date(_MONTH_WORD.sub(_month_misread, text))
+
+
+def _money(text: str) -> str | None:
+    # A figure OCR read as a letter no figure looks like (`1ó.94`): the amount is unreadable,
+    # not the `1` before it.
+    text = _as_figures(text)
+    return None if _GARBLED_FIGURE.search(text) else parse_money(text)
+
+
+_GARBLED_FIGURE = re.compile(r"(?<=\d)[^\W\d_](?=[.,]?\d)")
+
+
+# Letters OCR reads for the figures they look like, in a word of figures (`I1` for `11`,
+# `2O15` for `2015`): a word with a figure and nothing but figures, these and signs.
+_FIGURES_WORD = re.compile(r"(?<!\S)(?=\S*\d)[\dIlO|.,/:$()-]+(?!\S)")
+_LOOK_ALIKE = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
+
+
+def _as_figures(text: str) -> str:
+    return _FIGURES_WORD.sub(lambda match: match.group(0).translate(_LOOK_ALIKE), text)
+
+
+_MONTH_WORD = re.compile(r"\b[^\W\d_]{3,9}\b")
+
+
+def _is_month(word: str) -> bool:
+    folded = _squash(word)
+    return (
+        folded in _MONTHS_EN or bool(folded) and _MONTH_WORD.sub(_month_misread, folded) != folded
+    )
+
+
+def _month_misread(match: re.Match[str]) -> str:
+    """A month's name with one letter misread (`dan 1, 2022`): the month it can only be; a
+    word one letter from two months (`mav`: `mar` or `may`) or from none is left as is."""
+    word = match.group(0).lower()
+    if word in _MONTHS_EN:
+        return match.group(0)
+    near = {
+        _MONTHS_EN[name]
+        for name in _MONTHS_EN
+        if len(name) == len(word) and sum(a != b for a, b in zip(name, word, strict=True)) == 1
+    }
+    if len(near) != 1:
+        return match.group(0)
+    (month,) = near
+    return next(name for name, number in _MONTHS_EN.items() if number == month)
 
 
 _PARSERS: dict[Kind, Callable[[str], str | None]] = {
-    "money": parse_money,
+    "money": _money,
     "date": _date,
     "tax_id": _tax_id,
     "rate": parse_vat_rate,

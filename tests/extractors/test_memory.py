@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from extractors.document import ParsedDocument
+from extractors.document import Line, Page, ParsedDocument, Word
 from extractors.fields import confidence as level
 from extractors.limits import ReadLimits
 from extractors.memory import (
@@ -492,3 +492,166 @@ def test_a_party_the_reading_did_not_find_is_added_for_its_learned_values(
     assert fields["parties"][1]["name"] == next_truth["parties"][1]["name"]
     assert fields["parties"][1]["address"] == next_truth["parties"][1]["address"]
     assert "name" not in fields["parties"][0]  # nothing is made up for the party not learned
+
+
+# --- pages as OCR reads them: values and labels it misreads -----------------------------------
+
+
+def _scan(*rows: tuple[float, float, str], doubted: frozenset[str] = frozenset()) -> ParsedDocument:
+    """A scanned page as OCR gives it: each row (x, y, text) one line of words, six points a
+    letter; the words of `doubted` rated low."""
+    lines = []
+    for x, y, text in rows:
+        words = []
+        for token in text.split():
+            width = 6.0 * len(token)
+            sure = 0.5 if token in doubted else 0.95
+            words.append(Word(token, (x, y, x + width, y + 10), 1, sure, "ocr"))
+            x += width + 4
+        lines.append(Line(tuple(words), 1))
+    return ParsedDocument("image/png", [Page(1, 600, 800, lines)], "en")
+
+
+def _invoice_scan(
+    *rows: tuple[float, float, str], name: str = "Northwind Traders"
+) -> ParsedDocument:
+    """A supplier's invoice: its letterhead, the buyer under a label, then `rows`."""
+    return _scan(
+        (50, 30, name),
+        (50, 45, "12 Harbour Road, Springfield"),
+        (420, 30, "INVOICE"),
+        (50, 100, "Bill To:"),
+        (50, 115, "Contoso Ltd"),
+        *rows,
+    )
+
+
+INVOICE_FIELDS = {"seller": {"name": "Northwind Traders"}, "buyer": {"name": "Contoso Ltd"}}
+
+
+def test_a_date_whose_month_ocr_misread_is_learned_at_its_label_and_read_again() -> None:
+    first = _invoice_scan((380, 160, "Invoice date:"), (480, 160, "dan 5, 2024"))
+    fields = INVOICE_FIELDS | {"issue_date": "2024-01-05"}
+
+    memory = learn(first, path="issue_date", value="2024-01-05", fields=fields)
+
+    # The label, not the month: the month changes with the date.
+    assert memory is not None and memory.anchor.text == "invoice date"
+    second = _invoice_scan((380, 160, "Invoice date:"), (480, 160, "Mar 1I, 2024"))
+    assert (read := recall(second, memory)) is not None and read[0] == "2024-03-11"
+    # A word a letter from two months (`mar`, `may`) is neither: not read.
+    assert (
+        recall(_invoice_scan((380, 160, "Invoice date:"), (480, 160, "Mav 3, 2024")), memory)
+        is None
+    )
+
+
+def test_a_letterhead_name_without_a_label_is_learned_at_its_place_on_the_page() -> None:
+    first = _invoice_scan()
+
+    memory = learn(first, path="seller.name", value="Northwind Traders", fields=INVOICE_FIELDS)
+
+    assert memory is not None and memory.anchor.side == "top"
+    # A speck OCR read as a letter, on a word it doubted, is the name as the reviewer typed.
+    specked = _scan(
+        *_rows(_invoice_scan(name="dNorthwind Traders")), doubted=frozenset({"dNorthwind"})
+    )
+    assert (read := recall(specked, memory)) is not None and read[0] == "Northwind Traders"
+    # Read with confidence, another word is another name: read as printed.
+    renamed = _invoice_scan(name="Northwind Trading")
+    assert (read := recall(renamed, memory)) is not None and read[0] == "Northwind Trading"
+    # A value printed under another line is not the page's heading: the address is anchored
+    # on the name above it, or not learned.
+    address = learn(
+        first,
+        path="seller.address",
+        value="12 Harbour Road, Springfield",
+        fields=INVOICE_FIELDS | {"seller": {"name": "Northwind Traders", "address": "x"}},
+    )
+    assert address is None or address.anchor.side != "top"
+
+
+def _rows(document: ParsedDocument) -> list[tuple[float, float, str]]:
+    return [(line.bbox[0], line.bbox[1], line.text) for line in document.pages[0].lines]
+
+
+TOTALS = ((300, 500, "Subtotal"), (500, 500, "262.90"), (300, 540, "Total"), (500, 540, "$279.84"))
+
+
+def test_an_amount_after_a_label_with_its_own_figures_is_anchored_on_the_labels_words() -> None:
+    first = _invoice_scan(*TOTALS, (300, 520, "Tax 15% on $ 112.90"), (500, 520, "$ 16.94"))
+
+    memory = learn(first, path="vat_amount", value="16.94", fields=INVOICE_FIELDS)
+
+    assert memory is not None and memory.anchor.text == "tax"
+    second = _invoice_scan(*TOTALS, (300, 520, "Tax 10% on $ 184.50"), (500, 520, "$ 18.45"))
+    assert (read := recall(second, memory)) is not None and read[0] == "18.45"
+
+
+def test_a_figure_ocr_read_as_a_sign_is_learned_but_never_read_as_the_figures_before_it() -> None:
+    first = _invoice_scan(*TOTALS, (300, 520, "Tax 15% on $ 112.90"), (500, 520, "$ 1ó.94"))
+
+    memory = learn(first, path="vat_amount", value="16.94", fields=INVOICE_FIELDS)
+
+    assert memory is not None
+    second = _invoice_scan(*TOTALS, (300, 520, "Tax 10% on $ 184.50"), (500, 520, "$ 18.45"))
+    assert (read := recall(second, memory)) is not None and read[0] == "18.45"
+    # Garbled again on a later scan: unreadable, not `1`.
+    garbled = _invoice_scan(*TOTALS, (300, 520, "Tax 10% on $ 184.50"), (500, 520, "$ 1ó.40"))
+    assert recall(garbled, memory) is None
+
+
+def test_short_words_every_long_value_holds_do_not_unmake_a_label() -> None:
+    # `is dated as of` before a date: `is`, `as`, `of` are in the title too, yet the label.
+    fields = {"title": "Agreement of services as is", "effective_date": "2015-06-11"}
+    text = "This Agreement is dated as of {}, by and between Alpha Corp and Beta LLC"
+    first = _scan((50, 30, "AGREEMENT OF SERVICES"), (50, 100, text.format("June 11, 2015")))
+
+    memory = learn(first, path="effective_date", value="2015-06-11", fields=fields)
+
+    assert memory is not None and memory.anchor.text.endswith("dated as of")
+    second = _scan((50, 30, "AGREEMENT OF SERVICES"), (50, 100, text.format("July 2, 2016")))
+    assert (read := recall(second, memory)) is not None and read[0] == "2016-07-02"
+
+
+def test_a_heading_value_ends_before_the_sign_that_follows_it_on_its_line() -> None:
+    # `Summit Peak Software, Inc. — INTERNAL MEMO`: the issuer ends at the dash.
+    fields = {"issuer": "Summit Peak Software, Inc.", "subject": "Quarterly close"}
+    first = _scan((50, 40, "Summit Peak Software, Inc. — INTERNAL MEMO"), (50, 90, "To Finance"))
+
+    memory = learn(first, path="issuer", value="Summit Peak Software, Inc.", fields=fields)
+
+    assert memory is not None and memory.after == "—"
+    second = _scan((50, 40, "Summit Peak Software, Inc. — INTERNAL MEMO"), (50, 90, "To Sales"))
+    assert (read := recall(second, memory)) is not None and read[0] == "Summit Peak Software, Inc."
+
+
+def test_a_heading_memory_serves_only_a_page_whose_words_sit_where_they_sat() -> None:
+    # The sender's other layout: the same words in the same order, all lower on the page,
+    # under a title of their own where the learned page had the sender's name.
+    rows = [
+        (50, 30, "Northwind Traders"),
+        *[(50, 100 + 20 * n, f"{label} line") for n, label in enumerate(LABELS)],
+    ]
+    first = _scan(*rows)
+    memory = learn(first, path="seller.name", value="Northwind Traders", fields=INVOICE_FIELDS)
+    assert memory is not None and memory.anchor.side == "top"
+    stored = Memory(
+        doc_type="invoice",
+        sender="name:northwind traders",
+        layout=layout_print(first),
+        field=memory,
+    )
+    other = _scan((50, 30, "Quarterly Statement"), *[(x, y + 60, text) for x, y, text in rows])
+    assert likeness(layout_print(other), stored.layout) >= 0.4  # alike enough for a label
+
+    fields: dict[str, Any] = {}
+    used = apply(other, doc_type="invoice", fields=fields, confidence={}, memories=[stored])
+
+    assert used == [] and "seller" not in fields
+    # On the learned layout itself it serves.
+    again: dict[str, Any] = {}
+    assert apply(first, doc_type="invoice", fields=again, confidence={}, memories=[stored])
+
+
+LABELS = ("Bill", "Ship", "Terms", "Reference", "Description", "Quantity", "Price", "Amount")
