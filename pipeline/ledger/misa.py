@@ -40,6 +40,7 @@ from pipeline.ledger.exports import (
     ExportError,
     entries_between,
 )
+from pipeline.ledger.safe_cells import append_row
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -292,7 +293,7 @@ def to_xlsx(misa: MisaFile) -> bytes:
         cell.font = Font(bold=True)
     column = {header: index for index, header in enumerate(layout.headers)}
     for row in misa.rows:
-        sheet.append(tuple(row.get(header) for header in layout.headers))
+        append_row(sheet, (row.get(header) for header in layout.headers))
         cells = sheet[sheet.max_row]
         currency = str(row.get("Loại tiền") or "VND")
         formats = {

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.ledger.export_options import DateBasis, ExportFormat
 from pipeline.ledger.exports import entries_between
+from pipeline.ledger.safe_cells import append_row, csv_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -317,7 +318,7 @@ def _csv_cell(value: Cell) -> str:
         return format(value, "f")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 # The table starts under the title and the period: headers on this row of the sheet.
@@ -342,7 +343,7 @@ def to_xlsx(register: PurchaseRegister) -> bytes:
         cell.font = Font(bold=True)
     marked = PatternFill("solid", start_color="FFF2CC")
     for row in table(register):
-        sheet.append(row)
+        append_row(sheet, row)
         cells = sheet[sheet.max_row]
         cells[4].number_format = "dd/mm/yyyy"
         cells[7].number_format = cells[8].number_format = "#,##0;-#,##0"
