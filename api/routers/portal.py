@@ -70,7 +70,8 @@ def import_list(
     responses={
         422: {
             "model": Problem | ValidationProblem,
-            "description": "A period that ends before it starts, or dates that are no dates.",
+            "description": "A period that ends before it starts or spans more than "
+            f"{portal.MAX_PERIOD_DAYS} days, or dates that are no dates.",
         }
     },
 )
@@ -82,5 +83,5 @@ def reconciliation(
 ) -> portal.Reconciliation:
     """The portal's list for the period beside the invoices received dated in it: on the
     portal not received, received not on the portal, amount mismatches, and those the portal
-    marks cancelled, replaced or adjusted (with their flags)."""
+    marks cancelled, replaced or adjusted (with their flags). A year (366 days) at most."""
     return portal.reconcile(session, start=start, end=end)

@@ -37,6 +37,9 @@ from pipeline.store.models import Document, DocumentStatus, PortalFlag, PortalIn
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
+# A reconciliation loads every invoice of its period on both sides: a year at most, so that
+# `0001-01-01..9999-12-31` cannot load the whole database.
+MAX_PERIOD_DAYS = 366
 # The portal's title, filter and date lines above the header, with room to spare.
 _HEADER_SEARCH_ROWS = 25
 
@@ -591,6 +594,11 @@ def reconcile(session: Session, *, start: date, end: date) -> Reconciliation:
     """The period's portal list beside the invoices received dated in it."""
     if end < start:
         raise PortalError(f"the period ends ({end}) before it starts ({start})")
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise PortalError(
+            f"the period spans {(end - start).days + 1} days: reconcile at most "
+            f"{MAX_PERIOD_DAYS} days at a time"
+        )
     listed = list(
         session.scalars(
             select(PortalInvoice)

@@ -382,3 +382,44 @@ def test_the_reconciliation_page_lists_the_classes_in_either_language(
         # The document's page says so too, with the decision a reviewer may take.
         sign_in(client, sessions, "vera", "reviewer")
         assert 'id="portal-flag"' in client.get(f"/review/{ids['cancelled']}").text
+
+
+def test_a_period_over_a_year_is_refused_over_the_api_and_cut_on_the_page(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    reviewer = {"Authorization": f"Bearer {add_token(sessions, REVIEWER, 'reviewer')}"}
+    with api(settings) as client:
+        everything = client.get(
+            "/api/v1/portal-reconciliation",
+            params={"start": "0001-01-01", "end": "9999-12-31"},
+            headers=reviewer,
+        )
+        assert everything.status_code == 422
+        assert "at most 366 days" in everything.json()["detail"]
+        leap_year = {"start": "2028-01-01", "end": "2028-12-31"}
+        assert (
+            client.get("/api/v1/portal-reconciliation", params=leap_year, headers=reviewer).json()[
+                "end"
+            ]
+            == "2028-12-31"
+        )
+        one_more = {"start": "2027-12-31", "end": "2028-12-31"}
+        refused = client.get("/api/v1/portal-reconciliation", params=one_more, headers=reviewer)
+        assert refused.status_code == 422
+        sign_in(client, sessions, "ke-toan", "accountant")
+        page = client.get(
+            "/reconciliation", params={"from": "2026-01-01", "to": "9999-12-31", "lang": "en"}
+        )
+        assert page.status_code == 200
+        assert "A period is at most 366 days" in page.text
+        assert 'name="to" value="2027-01-01"' in page.text
+        vietnamese = client.get(
+            "/reconciliation", params={"from": "2026-01-01", "to": "2027-06-30", "lang": "vi"}
+        ).text
+        assert "tối đa 366 ngày" in vietnamese
+        assert (
+            "tối đa 366 ngày"
+            not in client.get(
+                "/reconciliation", params={"from": "2026-01-01", "to": "2026-12-31", "lang": "vi"}
+            ).text
+        )
