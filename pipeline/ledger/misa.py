@@ -116,6 +116,7 @@ def purchase_vouchers(
     from sqlalchemy import select
 
     from pipeline.ledger.journal import VatShare
+    from pipeline.store.db import slices
     from pipeline.store.models import Document, Supplier
 
     entries = entries_between(session, start=start, end=end, basis=basis)
@@ -140,16 +141,14 @@ def purchase_vouchers(
     tax_ids = {_seller_tax_id(entry) for entry in invoices}
     suppliers = {
         supplier.tax_id: supplier
-        for supplier in session.scalars(
-            select(Supplier).where(Supplier.tax_id.in_({t for t in tax_ids if t}))
-        )
+        for coded in slices(t for t in tax_ids if t)
+        for supplier in session.scalars(select(Supplier).where(Supplier.tax_id.in_(coded)))
     }
     records = {
         document_id: record or {}
+        for ids in slices(entry.document_id for entry in invoices)
         for document_id, record in session.execute(
-            select(Document.id, Document.record).where(
-                Document.id.in_({entry.document_id for entry in invoices})
-            )
+            select(Document.id, Document.record).where(Document.id.in_(ids))
         )
     }
     uncoded = sorted(

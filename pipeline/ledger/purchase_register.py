@@ -139,6 +139,7 @@ def purchase_register(
 ) -> PurchaseRegister:
     from sqlalchemy import select
 
+    from pipeline.store.db import slices
     from pipeline.store.models import Document, JournalEntry, Supplier
 
     entries = entries_between(session, start=start, end=end, basis=basis)
@@ -151,28 +152,23 @@ def purchase_register(
         and not (entry.reverses_id is not None and entry.reverses_id in in_period)
     ]
     originals = {
-        entry.id: entry
-        for entry in session.scalars(
-            select(JournalEntry).where(
-                JournalEntry.id.in_(
-                    [entry.reverses_id for entry in listed if entry.reverses_id is not None]
-                )
-            )
-        )
+        original.id: original
+        for ids in slices(entry.reverses_id for entry in listed if entry.reverses_id is not None)
+        for original in session.scalars(select(JournalEntry).where(JournalEntry.id.in_(ids)))
     }
-    tax_ids = {tax_id for entry in listed if (tax_id := _seller_tax_id(entry))}
+    sellers = [tax_id for entry in listed if (tax_id := _seller_tax_id(entry))]
     names = {
         tax_id: name
+        for tax_ids in slices(sellers)
         for tax_id, name in session.execute(
             select(Supplier.tax_id, Supplier.name).where(Supplier.tax_id.in_(tax_ids))
         )
     }
     records = {
         document_id: record
+        for ids in slices(entry.document_id for entry in listed)
         for document_id, record in session.execute(
-            select(Document.id, Document.record).where(
-                Document.id.in_({entry.document_id for entry in listed})
-            )
+            select(Document.id, Document.record).where(Document.id.in_(ids))
         )
     }
     by_rate: dict[str | None, list[RegisterRow]] = {}

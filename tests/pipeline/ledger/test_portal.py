@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -423,3 +423,24 @@ def test_a_period_over_a_year_is_refused_over_the_api_and_cut_on_the_page(
                 "/reconciliation", params={"from": "2026-01-01", "to": "2026-12-31", "lang": "vi"}
             ).text
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_list_over_postgresqls_parameter_limit_imports_and_imports_again(
+    sessions: sessionmaker[Session],
+) -> None:
+    # PostgreSQL takes 65,535 parameters a statement; the list may hold MAX_IMPORT_ROWS.
+    count = 66_000
+    invoices = [
+        on_portal(TAN_PHU, str(number), "1000000", "100000") for number in range(1, count + 1)
+    ]
+    content = portal_csv(invoices, start=START, end=END)
+    first = import_list(sessions, content)
+    assert (first.problems, first.added, first.updated) == ([], count, 0)
+    # As autovacuum would between two months' imports: without statistics the planner scans
+    # the table for each slice of keys.
+    with transaction(sessions) as session:
+        session.execute(text("ANALYZE portal_invoices"))
+    again = import_list(sessions, content)
+    assert (again.problems, again.added, again.updated) == ([], 0, 0)
