@@ -196,6 +196,24 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
     return check
 
 
+def require_person(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting people signed in with one of these roles (or admin), never an
+    API token: what an integration's token must not do, whatever its role."""
+    by_role = require_roles(*roles)
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        by_role(principal)
+        if principal.kind == "token":
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                "only a person signed in may do this, not an API token: sign in as a user with "
+                f"one of the roles: {', '.join(role.value for role in (*roles, Role.ADMIN))}",
+            )
+        return principal
+
+    return check
+
+
 # The rules of who may call what; each route names one.
 Uploader = Annotated[Principal, Depends(require_roles(Role.CLERK))]
 DocumentReader = Annotated[
@@ -206,6 +224,9 @@ Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
 Approver = Annotated[Principal, Depends(require_roles(Role.APPROVER))]
 EntriesReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
 RegisterReader = Annotated[Principal, Depends(require_roles(Role.ACCOUNTANT))]
+# The portal's list flags invoices and so blocks their posting: an accountant's token is the
+# ERP's read token, which must not do that.
+PortalImporter = Annotated[Principal, Depends(require_person(Role.ACCOUNTANT))]
 Admin = Annotated[Principal, Depends(require_roles())]
 
 

@@ -327,6 +327,9 @@ LABELS: dict[Lang, dict[str, str]] = {
         "recon_import_hint": "Import the list exported from hoadondientu.gdt.gov.vn with "
         "`backoffice portal import FILE` or POST /api/v1/portal-invoices/import.",
         # --- end exchange rate proposal and tax portal reconciliation ---
+        # --- reconciliation period limit ---
+        "recon_shortened": "A period is at most {days} days: shown up to the last of them.",
+        # --- end reconciliation period limit ---
     },
     "vi": {
         "app": "Văn phòng",
@@ -642,6 +645,10 @@ LABELS: dict[Lang, dict[str, str]] = {
         "recon_import_hint": "Nhập danh sách xuất từ hoadondientu.gdt.gov.vn bằng "
         "`backoffice portal import FILE` hoặc POST /api/v1/portal-invoices/import.",
         # --- end exchange rate proposal and tax portal reconciliation ---
+        # --- reconciliation period limit ---
+        "recon_shortened": "Mỗi kỳ đối chiếu tối đa {days} ngày: trang hiển thị đến ngày cuối "
+        "cùng của giới hạn đó.",
+        # --- end reconciliation period limit ---
     },
 }
 

@@ -15,13 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import AUTH_RESPONSES, Admin, SessionDep
 from api.schemas import IsoDateTime, Page, UtcDateTime
 from pipeline.access import audit
+from pipeline.ledger.safe_cells import csv_text
 
 router = APIRouter(prefix="/api/v1", tags=["audit"], responses=AUTH_RESPONSES)
 
 CSV_COLUMNS = ("id", "at", "actor", "kind", "document_id", "client_ip", "user_agent", "data")
-# A cell starting with one of these is a formula to a spreadsheet; the actor of a failed
-# login is whatever the caller typed.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditEventOut(BaseModel):
@@ -95,5 +93,5 @@ def _csv(items: list[AuditEventOut]) -> str:
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # The actor of a failed login is whatever the caller typed.
+    return "" if value is None else csv_text(str(value))

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, UploadFile
 
-from api.deps import AUTH_RESPONSES, EntriesReader, Principal, SessionDep, require_roles
+from api.deps import AUTH_RESPONSES, PortalImporter, Principal, SessionDep, require_roles
 from api.schemas import UNREADABLE_BODY, Problem, ValidationProblem
 from extractors.errors import BackofficeError
 from pipeline.ledger import portal
@@ -49,12 +49,13 @@ class PortalImportRefused(BackofficeError):
     },
 )
 def import_list(
-    file: UploadFile, session: SessionDep, accountant: EntriesReader
+    file: UploadFile, session: SessionDep, accountant: PortalImporter
 ) -> portal.ImportReport:
     """Import the purchase-invoice list exported from hoadondientu.gdt.gov.vn (XLSX or CSV,
     Vietnamese or English headers, the portal's title rows above them), all or nothing.
     Invoices the portal marks cancelled, replaced or adjusted flag ours (`flagged`): they do
-    not post until a reviewer decides."""
+    not post until a reviewer decides. People only (accountants, admins): an API token is
+    refused, whatever its role."""
     content = file.file.read(portal.MAX_IMPORT_BYTES + 1)
     report = portal.import_list(session, content=content, actor=accountant.name)
     if report.problems:
@@ -69,7 +70,8 @@ def import_list(
     responses={
         422: {
             "model": Problem | ValidationProblem,
-            "description": "A period that ends before it starts, or dates that are no dates.",
+            "description": "A period that ends before it starts or spans more than "
+            f"{portal.MAX_PERIOD_DAYS} days, or dates that are no dates.",
         }
     },
 )
@@ -81,5 +83,5 @@ def reconciliation(
 ) -> portal.Reconciliation:
     """The portal's list for the period beside the invoices received dated in it: on the
     portal not received, received not on the portal, amount mismatches, and those the portal
-    marks cancelled, replaced or adjusted (with their flags)."""
+    marks cancelled, replaced or adjusted (with their flags). A year (366 days) at most."""
     return portal.reconcile(session, start=start, end=end)

@@ -53,6 +53,10 @@ def reconciliation_page(
     start, end = start or default_start, end or default_end
     if end < start:
         start, end = end, start
+    # Too long a period is cut to the longest one reconciled, and the page says so.
+    shortened = (end - start).days + 1 > portal.MAX_PERIOD_DAYS
+    if shortened:
+        end = start + timedelta(days=portal.MAX_PERIOD_DAYS - 1)
     return _render(
         request,
         "reconciliation.html",
@@ -61,4 +65,6 @@ def reconciliation_page(
         report=portal.reconcile(session, start=start, end=end),
         classes=("missing", "not_on_portal", "amount_mismatch", "portal_status"),
         field_labels=FIELD_LABELS[chosen],
+        shortened=shortened,
+        max_days=portal.MAX_PERIOD_DAYS,
     )

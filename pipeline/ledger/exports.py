@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from extractors.errors import BackofficeError
 from pipeline.ledger.export_options import DateBasis
+from pipeline.ledger.safe_cells import append_row, csv_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -169,7 +170,7 @@ def _csv_cell(value: object) -> str:
         return plain_decimal(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 def plain_decimal(value: Decimal) -> str:
@@ -203,7 +204,7 @@ def to_xlsx(rows: Sequence[VoucherRow]) -> bytes:
     }
     column = {header: index for index, header in enumerate(HEADERS, start=1)}
     for row in rows:
-        sheet.append(row.cells())
+        append_row(sheet, row.cells())
         cells = sheet[sheet.max_row]
         for header, number_format in formats.items():
             cells[column[header] - 1].number_format = number_format

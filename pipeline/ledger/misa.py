@@ -40,6 +40,7 @@ from pipeline.ledger.exports import (
     ExportError,
     entries_between,
 )
+from pipeline.ledger.safe_cells import append_row
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -115,6 +116,7 @@ def purchase_vouchers(
     from sqlalchemy import select
 
     from pipeline.ledger.journal import VatShare
+    from pipeline.store.db import slices
     from pipeline.store.models import Document, Supplier
 
     entries = entries_between(session, start=start, end=end, basis=basis)
@@ -139,16 +141,14 @@ def purchase_vouchers(
     tax_ids = {_seller_tax_id(entry) for entry in invoices}
     suppliers = {
         supplier.tax_id: supplier
-        for supplier in session.scalars(
-            select(Supplier).where(Supplier.tax_id.in_({t for t in tax_ids if t}))
-        )
+        for coded in slices(t for t in tax_ids if t)
+        for supplier in session.scalars(select(Supplier).where(Supplier.tax_id.in_(coded)))
     }
     records = {
         document_id: record or {}
+        for ids in slices(entry.document_id for entry in invoices)
         for document_id, record in session.execute(
-            select(Document.id, Document.record).where(
-                Document.id.in_({entry.document_id for entry in invoices})
-            )
+            select(Document.id, Document.record).where(Document.id.in_(ids))
         )
     }
     uncoded = sorted(
@@ -292,7 +292,7 @@ def to_xlsx(misa: MisaFile) -> bytes:
         cell.font = Font(bold=True)
     column = {header: index for index, header in enumerate(layout.headers)}
     for row in misa.rows:
-        sheet.append(tuple(row.get(header) for header in layout.headers))
+        append_row(sheet, (row.get(header) for header in layout.headers))
         cells = sheet[sheet.max_row]
         currency = str(row.get("Loại tiền") or "VND")
         formats = {

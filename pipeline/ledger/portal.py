@@ -33,10 +33,14 @@ from pipeline.intake import pairing
 from pipeline.ledger.errors import NotPostable
 from pipeline.ledger.sheets import TableError, cell_date, cell_number, cell_text, folded_header
 from pipeline.ledger.sheets import read_rows as read_table
+from pipeline.store.db import slices
 from pipeline.store.models import Document, DocumentStatus, PortalFlag, PortalInvoice, utcnow
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
+# A reconciliation loads every invoice of its period on both sides: a year at most, so that
+# `0001-01-01..9999-12-31` cannot load the whole database.
+MAX_PERIOD_DAYS = 366
 # The portal's title, filter and date lines above the header, with room to spare.
 _HEADER_SEARCH_ROWS = 25
 
@@ -351,9 +355,8 @@ def import_list(session: Session, *, content: bytes, actor: str) -> ImportReport
         return ImportReport(listed=0, added=0, updated=0, flagged=[], problems=problems)
     held = {
         row.key: row
-        for row in session.scalars(
-            select(PortalInvoice).where(PortalInvoice.key.in_([r.key for r in found]))
-        )
+        for keys in slices(r.key for r in found)
+        for row in session.scalars(select(PortalInvoice).where(PortalInvoice.key.in_(keys)))
     }
     added = updated = 0
     for row in found:
@@ -418,11 +421,10 @@ def _flag(session: Session, *, rows: list[_Row], actor: str) -> list[int]:
 
 def _ours_by_key(session: Session, *, keys: Iterable[str]) -> dict[str, list[Document]]:
     ours: dict[str, list[Document]] = {}
-    wanted = list(set(keys))
-    for start in range(0, len(wanted), 500):
+    for wanted in slices(keys):
         for document in session.scalars(
             select(Document).where(
-                Document.invoice_key.in_(wanted[start : start + 500]),
+                Document.invoice_key.in_(wanted),
                 Document.doc_type == "invoice",
                 Document.status.not_in(_SET_ASIDE),
                 Document.duplicate_of_id.is_(None),
@@ -591,6 +593,11 @@ def reconcile(session: Session, *, start: date, end: date) -> Reconciliation:
     """The period's portal list beside the invoices received dated in it."""
     if end < start:
         raise PortalError(f"the period ends ({end}) before it starts ({start})")
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise PortalError(
+            f"the period spans {(end - start).days + 1} days: reconcile at most "
+            f"{MAX_PERIOD_DAYS} days at a time"
+        )
     listed = list(
         session.scalars(
             select(PortalInvoice)
@@ -616,7 +623,8 @@ def reconcile(session: Session, *, start: date, end: date) -> Reconciliation:
     our_keys = [key for key in (_key_of(document) for document in received) if key]
     portal_by_key = {row.key: row for row in listed} | {
         row.key: row
-        for row in session.scalars(select(PortalInvoice).where(PortalInvoice.key.in_(our_keys)))
+        for keys in slices(our_keys)
+        for row in session.scalars(select(PortalInvoice).where(PortalInvoice.key.in_(keys)))
     }
     report = Reconciliation(
         start=start,

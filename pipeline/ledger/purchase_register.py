@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.ledger.export_options import DateBasis, ExportFormat
 from pipeline.ledger.exports import entries_between
+from pipeline.ledger.safe_cells import append_row, csv_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -138,6 +139,7 @@ def purchase_register(
 ) -> PurchaseRegister:
     from sqlalchemy import select
 
+    from pipeline.store.db import slices
     from pipeline.store.models import Document, JournalEntry, Supplier
 
     entries = entries_between(session, start=start, end=end, basis=basis)
@@ -150,28 +152,23 @@ def purchase_register(
         and not (entry.reverses_id is not None and entry.reverses_id in in_period)
     ]
     originals = {
-        entry.id: entry
-        for entry in session.scalars(
-            select(JournalEntry).where(
-                JournalEntry.id.in_(
-                    [entry.reverses_id for entry in listed if entry.reverses_id is not None]
-                )
-            )
-        )
+        original.id: original
+        for ids in slices(entry.reverses_id for entry in listed if entry.reverses_id is not None)
+        for original in session.scalars(select(JournalEntry).where(JournalEntry.id.in_(ids)))
     }
-    tax_ids = {tax_id for entry in listed if (tax_id := _seller_tax_id(entry))}
+    sellers = [tax_id for entry in listed if (tax_id := _seller_tax_id(entry))]
     names = {
         tax_id: name
+        for tax_ids in slices(sellers)
         for tax_id, name in session.execute(
             select(Supplier.tax_id, Supplier.name).where(Supplier.tax_id.in_(tax_ids))
         )
     }
     records = {
         document_id: record
+        for ids in slices(entry.document_id for entry in listed)
         for document_id, record in session.execute(
-            select(Document.id, Document.record).where(
-                Document.id.in_({entry.document_id for entry in listed})
-            )
+            select(Document.id, Document.record).where(Document.id.in_(ids))
         )
     }
     by_rate: dict[str | None, list[RegisterRow]] = {}
@@ -319,7 +316,7 @@ def _csv_cell(value: Cell) -> str:
         return format(value, "f")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 # The table starts under the title and the period: headers on this row of the sheet.
@@ -344,7 +341,7 @@ def to_xlsx(register: PurchaseRegister) -> bytes:
         cell.font = Font(bold=True)
     marked = PatternFill("solid", start_color="FFF2CC")
     for row in table(register):
-        sheet.append(row)
+        append_row(sheet, row)
         cells = sheet[sheet.max_row]
         cells[4].number_format = "dd/mm/yyyy"
         cells[7].number_format = cells[8].number_format = "#,##0;-#,##0"

@@ -19,6 +19,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from pipeline.ledger.safe_cells import append_row, csv_text
+
 if TYPE_CHECKING:
     from pipeline.store.models import ContractRegisterRow, RegisterRow
 
@@ -153,7 +155,7 @@ def _csv_cell(value: Cell) -> str:
         return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return csv_text(value) if isinstance(value, str) else str(value)
 
 
 def to_xlsx(register: str, rows: Sequence[RegisterRow]) -> bytes:
@@ -172,7 +174,7 @@ def to_xlsx(register: str, rows: Sequence[RegisterRow]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(cells(row))
+        append_row(sheet, cells(row))
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, date | datetime):
                 cell.number_format = DATE_FORMAT

@@ -9,10 +9,10 @@ under `busy_timeout`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import make_url
@@ -22,6 +22,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A server that does not answer at all (a network cut) must fail a connection attempt, not
 # hang it: the loops that wait out outages need the error to know there is one.
 POSTGRESQL_CONNECT_TIMEOUT_SECONDS = 10
+# PostgreSQL takes at most 65,535 parameters in one statement: an `IN (...)` list that grows
+# with the data is sent in slices of this many.
+IN_LIST_SLICE = 500
+
+_Value = TypeVar("_Value")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -77,3 +82,10 @@ def rows_changed(result: Result[Any]) -> int:
     (typed as a plain Result by `Session.execute`)."""
     assert isinstance(result, CursorResult)
     return result.rowcount
+
+
+def slices(values: Iterable[_Value]) -> Iterator[list[_Value]]:
+    """`values`, without repeats, in lists of at most IN_LIST_SLICE: one `IN (...)` each."""
+    distinct = list(dict.fromkeys(values))
+    for start in range(0, len(distinct), IN_LIST_SLICE):
+        yield distinct[start : start + IN_LIST_SLICE]

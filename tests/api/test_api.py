@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.ledger import misa
 from pipeline.ledger.misa import template
 from pipeline.store.models import DocumentStatus
 from pipeline.store.settings import Settings
@@ -259,6 +262,26 @@ def test_the_misa_file_waits_for_the_suppliers_code_then_is_the_templates_sheet(
     answer = client.get("/api/v1/misa-purchases", params=asked)
     assert answer.status_code == 200, answer.text
     assert answer.headers["x-left-out"] == "[]"
+    assert answer.headers["x-left-out-count"] == "0"
     sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
     assert [cell.value for cell in sheet[1]] == list(template().headers)
     assert [cell.value for cell in sheet[2]][13] == "NCC001"
+
+
+def test_the_misa_files_left_out_header_stays_short_however_many_are_left_out(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A year of reversals of earlier invoices: the header would outgrow what proxies accept.
+    left_out = [
+        f"PN2026/{number:06d} reverses PN2025/{number:06d}, posted outside the range: "
+        "cancel that voucher in MISA"
+        for number in range(1, 2001)
+    ]
+    monkeypatch.setattr(
+        misa, "purchase_vouchers", lambda *_args, **_kwargs: misa.MisaFile([], left_out)
+    )
+    answer = client.get("/api/v1/misa-purchases", params={"from": "2026-01-01", "to": "2026-12-31"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["x-left-out-count"] == "2000"
+    assert json.loads(answer.headers["x-left-out"]) == left_out[:20]
+    assert len(answer.headers["x-left-out"]) < 4096

@@ -15,8 +15,9 @@ from urllib.parse import quote
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from httpx import Response
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -38,6 +39,7 @@ from pipeline.store.models import (
     Document,
     DocumentStatus,
     LayoutMemory,
+    PortalInvoice,
     SavedView,
 )
 from pipeline.store.settings import Settings
@@ -48,6 +50,8 @@ from tests.support.signin import PASSWORD, add_token, add_user, api, sign_in
 ROLES = ("clerk", "reviewer", "approver", "accountant", "admin")
 PUBLIC = "public"  # no authentication at all
 ANYONE = "anyone signed in"
+# Routes only people signed in may call, with the roles above: every API token is refused.
+PEOPLE_ONLY = {("POST", "/api/v1/portal-invoices/import")}
 SENDER = f"tax:{INVOICE_FIELDS['seller']['tax_id']}"
 SUPPLIER = INVOICE_FIELDS["seller"]["tax_id"]
 # What the e-invoice view is asked of: an e-invoice XML original.
@@ -383,6 +387,8 @@ def test_authorisation_matrix(
                 continue
             assert anonymous == 401, route
             allowed = set(ROLES) if expected == ANYONE else {"admin", *expected}
+            if (method, path) in PEOPLE_ONLY:
+                allowed = set()  # the callers here are tokens
             for role in ROLES:
                 got = _request(client, sessions, method, path, role_tokens[role])
                 if role in allowed:
@@ -390,6 +396,40 @@ def test_authorisation_matrix(
                     assert 200 <= got < 300, f"{route} as {role}: {got}"
                 else:
                     assert got == 403, f"{route} as {role}: {got}"
+
+
+def test_only_people_import_the_portal_list_never_a_token(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    role_tokens: dict[str, dict[str, str]],
+) -> None:
+    """The list flags invoices and blocks their posting: the ERP's accountant token must not
+    send it, an accountant or an admin signed in may."""
+    numbers = itertools.count(900000)
+
+    def send(client: TestClient, headers: dict[str, str]) -> Response:
+        listed = _portal_list(next(numbers), "Hóa đơn đã bị hủy")
+        return client.post(
+            "/api/v1/portal-invoices/import",
+            files={"file": ("hoa-don.csv", listed)},
+            headers=headers,
+        )
+
+    with api(settings) as client:
+        for role in ("accountant", "admin"):
+            refused = send(client, role_tokens[role])
+            assert refused.status_code == 403, role
+            assert "not an API token" in refused.json()["detail"]
+    for name, role, status in (
+        ("lan", "accountant", 200),
+        ("root", "admin", 200),
+        ("rita", "reviewer", 403),
+    ):
+        with api(settings) as client:
+            sign_in(client, sessions, name, role)
+            assert send(client, {}).status_code == status, name
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PortalInvoice)) == 2
 
 
 def test_a_clerk_sees_only_their_own_uploads(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -307,11 +307,19 @@ def test_accountants_import_reviewers_see_the_report_and_decide_over_the_api(
             headers=reviewer,
         )
         assert forbidden.status_code == 403
-        imported = client.post(
+        # The ERP's accountant token reads the books; only a person imports the list.
+        by_token = client.post(
             "/api/v1/portal-invoices/import",
             files={"file": ("list.xlsx", portal_xlsx(LISTED, start=START, end=END))},
             headers=accountant,
         )
+        assert by_token.status_code == 403
+        with api(settings) as browser:
+            sign_in(browser, sessions, "ke-toan-lan", "accountant")
+            imported = browser.post(
+                "/api/v1/portal-invoices/import",
+                files={"file": ("list.xlsx", portal_xlsx(LISTED, start=START, end=END))},
+            )
         assert imported.status_code == 200, imported.text
         assert imported.json()["flagged"] == [ids["cancelled"]]
         report = client.get(
@@ -374,3 +382,65 @@ def test_the_reconciliation_page_lists_the_classes_in_either_language(
         # The document's page says so too, with the decision a reviewer may take.
         sign_in(client, sessions, "vera", "reviewer")
         assert 'id="portal-flag"' in client.get(f"/review/{ids['cancelled']}").text
+
+
+def test_a_period_over_a_year_is_refused_over_the_api_and_cut_on_the_page(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    reviewer = {"Authorization": f"Bearer {add_token(sessions, REVIEWER, 'reviewer')}"}
+    with api(settings) as client:
+        everything = client.get(
+            "/api/v1/portal-reconciliation",
+            params={"start": "0001-01-01", "end": "9999-12-31"},
+            headers=reviewer,
+        )
+        assert everything.status_code == 422
+        assert "at most 366 days" in everything.json()["detail"]
+        leap_year = {"start": "2028-01-01", "end": "2028-12-31"}
+        assert (
+            client.get("/api/v1/portal-reconciliation", params=leap_year, headers=reviewer).json()[
+                "end"
+            ]
+            == "2028-12-31"
+        )
+        one_more = {"start": "2027-12-31", "end": "2028-12-31"}
+        refused = client.get("/api/v1/portal-reconciliation", params=one_more, headers=reviewer)
+        assert refused.status_code == 422
+        sign_in(client, sessions, "ke-toan", "accountant")
+        page = client.get(
+            "/reconciliation", params={"from": "2026-01-01", "to": "9999-12-31", "lang": "en"}
+        )
+        assert page.status_code == 200
+        assert "A period is at most 366 days" in page.text
+        assert 'name="to" value="2027-01-01"' in page.text
+        vietnamese = client.get(
+            "/reconciliation", params={"from": "2026-01-01", "to": "2027-06-30", "lang": "vi"}
+        ).text
+        assert "tối đa 366 ngày" in vietnamese
+        assert (
+            "tối đa 366 ngày"
+            not in client.get(
+                "/reconciliation", params={"from": "2026-01-01", "to": "2026-12-31", "lang": "vi"}
+            ).text
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_list_over_postgresqls_parameter_limit_imports_and_imports_again(
+    sessions: sessionmaker[Session],
+) -> None:
+    # PostgreSQL takes 65,535 parameters a statement; the list may hold MAX_IMPORT_ROWS.
+    count = 66_000
+    invoices = [
+        on_portal(TAN_PHU, str(number), "1000000", "100000") for number in range(1, count + 1)
+    ]
+    content = portal_csv(invoices, start=START, end=END)
+    first = import_list(sessions, content)
+    assert (first.problems, first.added, first.updated) == ([], count, 0)
+    # As autovacuum would between two months' imports: without statistics the planner scans
+    # the table for each slice of keys.
+    with transaction(sessions) as session:
+        session.execute(text("ANALYZE portal_invoices"))
+    again = import_list(sessions, content)
+    assert (again.problems, again.added, again.updated) == ([], 0, 0)
