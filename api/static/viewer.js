@@ -185,5 +185,8 @@
   new MutationObserver(() => {
     if (!document.getElementById("no-pages").hidden) explainNoPages();
   }).observe(document.getElementById("no-pages"), { attributes: true, attributeFilter: ["hidden"] });
+  // review.js may have found no pages before this script ran (a slow download of it lets the
+  // page's first requests answer first): the observer would never see that change.
+  if (!document.getElementById("no-pages").hidden) explainNoPages();
   shown();
 })();

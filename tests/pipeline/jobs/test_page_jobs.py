@@ -33,8 +33,8 @@ from pipeline.store.models import (
 )
 from pipeline.store.settings import Settings
 from tests import docgen
-from tests.pipeline.jobs.test_worker import processed_counts, spawn_workers, wait_until_drained
 from tests.support.documents import ingest_inbox
+from tests.support.workers import processed_counts, spawn_workers, wait_until_drained
 
 
 def add_document(session: Session, name: str) -> Document:

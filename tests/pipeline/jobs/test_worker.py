@@ -6,59 +6,27 @@ SIGKILLs at named points, like a power cut or the OOM killer.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
-import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.jobs import queue
-from pipeline.jobs.worker import Worker, worker_main
+from pipeline.jobs.worker import Worker
 from pipeline.store.models import Document, DocumentEvent, DocumentStatus, Job, JobState
 from pipeline.store.settings import Settings
 from tests import docgen
 from tests.support.documents import BILLION_LAUGHS, ingest_inbox
+from tests.support.workers import processed_counts, spawn_workers, wait_until_drained
 
 # Slow: spawned worker processes and real SIGKILLs.
 pytestmark = pytest.mark.slow
 
 
-def processed_counts(sessions: sessionmaker[Session]) -> Counter[int]:
-    with sessions() as session:
-        rows = session.scalars(
-            select(DocumentEvent.document_id).where(DocumentEvent.kind == "processed")
-        ).all()
-    return Counter(rows)
-
-
 def statuses(sessions: sessionmaker[Session]) -> dict[str, DocumentStatus]:
     with sessions() as session:
         return {d.filename: d.status for d in session.scalars(select(Document)).all()}
-
-
-def spawn_workers(settings: Settings, count: int) -> list[multiprocessing.process.BaseProcess]:
-    context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(target=worker_main, args=(settings, index)) for index in range(count)
-    ]
-    for process in processes:
-        process.start()
-    return processes
-
-
-def wait_until_drained(sessions: sessionmaker[Session], *, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with sessions() as session:
-            open_jobs = queue.count_open(session)
-        if open_jobs == 0:
-            return
-        time.sleep(0.5)
-    pytest.fail(f"{open_jobs} jobs still open after {timeout} s")
 
 
 def test_a_processed_invoice_waits_for_review_with_its_record(
