@@ -43,6 +43,14 @@ Output = Annotated[
     typer.Option("--output", "-o", help="Default: <what>_<from>_<to>.<format> here."),
 ]
 
+# The purchase exports' choice of invoices: by when they posted or by their own date.
+InvoiceBasis = Annotated[
+    DateBasis,
+    typer.Option(
+        "--by", help="posting: invoices posted in the range; document: invoices dated in it."
+    ),
+]
+
 
 def day_range(start: datetime, end: datetime) -> tuple[date, date]:
     """The days of `--from` and `--to`; a range ending before it starts stops the command."""
@@ -108,13 +116,7 @@ def export_purchase_register(
     end: ToDay,
     export_format: Format = ExportFormat.XLSX,
     output: Output = None,
-    basis: Annotated[
-        DateBasis,
-        typer.Option(
-            "--by",
-            help="posting: invoices posted in the range; document: invoices dated in it.",
-        ),
-    ] = DateBasis.POSTING,
+    basis: InvoiceBasis = DateBasis.POSTING,
 ) -> None:
     """Write the purchase invoice register (bảng kê hóa đơn mua vào) of a range, by VAT rate."""
     from pipeline.ledger.purchase_register import purchase_register, render
@@ -136,13 +138,7 @@ def export_misa(
     start: FromDay,
     end: ToDay,
     output: Output = None,
-    basis: Annotated[
-        DateBasis,
-        typer.Option(
-            "--by",
-            help="posting: invoices posted in the range; document: invoices dated in it.",
-        ),
-    ] = DateBasis.POSTING,
+    basis: InvoiceBasis = DateBasis.POSTING,
 ) -> None:
     """Write the invoices of a range as MISA SME's purchase voucher import file (XLSX)."""
     from pipeline.ledger.exports import ExportError
