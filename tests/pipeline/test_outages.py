@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from pipeline.access import auth
+from pipeline.jobs import queue
 from pipeline.store.db import make_engine
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import (
@@ -418,11 +419,16 @@ def test_a_result_finished_during_an_outage_is_stored_once_after_it(
         engine = make_engine(pg_database)
         try:
 
-            def running() -> bool:
+            def reading_its_page() -> bool:
+                # Its first claim only finds the page to OCR and queues it again, as an
+                # `ocr_document` job: the cut must come while that one runs.
                 with engine.connect() as conn:
-                    return conn.scalar(select(Job.state)) == JobState.RUNNING
+                    return (
+                        conn.scalar(select(Job.state).where(Job.kind == queue.OCR_DOCUMENT))
+                        == JobState.RUNNING
+                    )
 
-            until(running, timeout=60, service=service, what="the scan claimed")
+            until(reading_its_page, timeout=60, service=service, what="the scan's OCR started")
             engine.dispose()
             _cut_off(name, allow=False)
             until(
