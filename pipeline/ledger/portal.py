@@ -30,6 +30,7 @@ from extractors.errors import BackofficeError
 from extractors.record import Record
 from pipeline.access import audit
 from pipeline.intake import pairing
+from pipeline.ledger import periods
 from pipeline.ledger.errors import NotPostable
 from pipeline.ledger.sheets import TableError, cell_date, cell_number, cell_text, folded_header
 from pipeline.ledger.sheets import read_rows as read_table
@@ -353,6 +354,10 @@ def import_list(session: Session, *, content: bytes, actor: str) -> ImportReport
     found, problems = read_list(content)
     if problems:
         return ImportReport(listed=0, added=0, updated=0, flagged=[], problems=problems)
+    # Queued with approvals and other imports on the books' lock: two imports of one list
+    # would each insert its invoices (one failing on the key), and an approval checking for
+    # flags while an import adds one would post an invoice the portal says is cancelled.
+    periods.lock_books(session)
     held = {
         row.key: row
         for keys in slices(r.key for r in found)

@@ -6,6 +6,7 @@ a reviewer decides it stands."""
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -21,7 +22,13 @@ from pipeline.cli import app as cli
 from pipeline.ledger import portal
 from pipeline.ledger.posting import approve, live_entry
 from pipeline.store.db import transaction
-from pipeline.store.models import AuditEvent, Document, DocumentStatus
+from pipeline.store.models import (
+    AuditEvent,
+    Document,
+    DocumentStatus,
+    PortalFlag,
+)
+from pipeline.store.models import PortalInvoice as StoredListing
 from pipeline.store.settings import Settings, get_settings
 from tests.docgen.portal import PortalInvoice, portal_csv, portal_xlsx
 from tests.support.documents import FIELDS, TODAY, add_checked
@@ -444,3 +451,33 @@ def test_a_list_over_postgresqls_parameter_limit_imports_and_imports_again(
         session.execute(text("ANALYZE portal_invoices"))
     again = import_list(sessions, content)
     assert (again.problems, again.added, again.updated) == ([], 0, 0)
+
+
+def test_two_imports_of_one_list_at_once_both_succeed_and_store_it_once(
+    sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    # Two accountants import the month's list at the same moment (a double click, or two
+    # offices): neither may fail on the other's rows, and the cancelled invoice is flagged once.
+    ids = receive(sessions, settings)
+    content = portal_csv(LISTED, start=START, end=END)
+    start = threading.Barrier(2)
+    reports: list[portal.ImportReport] = []
+    failures: list[BaseException] = []
+
+    def import_once() -> None:
+        try:
+            start.wait()
+            reports.append(import_list(sessions, content))
+        except BaseException as error:  # noqa: BLE001 - reported by the test thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=import_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted((r.added, r.flagged) for r in reports) == [(0, []), (5, [ids["cancelled"]])]
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(StoredListing)) == len(LISTED)
+        assert session.scalar(select(func.count()).select_from(PortalFlag)) == 1
