@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, text, true
 from sqlalchemy.orm import Session
 
 from pipeline.store.models import AuditEvent, Document, DocumentStatus
+from rules.functions import BUSINESS_TZ
 
 DAYS = 30
 TOP = 10
@@ -25,6 +26,7 @@ _BAND_DAYS = (1, 3, 7)
 # The events that change a record's values; `corrected` names the fields it changed.
 CORRECTION_KINDS = ("corrected", "line_item_added", "line_item_changed", "line_item_removed")
 LINE_ITEMS = "line_items"
+_OFFSET_SECONDS = int(BUSINESS_TZ.utcoffset(None).total_seconds())
 
 
 class WaitingByType(BaseModel):
@@ -82,7 +84,8 @@ def overview(session: Session, *, now: datetime | None = None, days: int = DAYS)
 
 
 def _start_of_day(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    """Midnight of the moment's day in the office: a day's figures are the office's day."""
+    return moment.astimezone(BUSINESS_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _sqlite(session: Session) -> bool:
@@ -116,10 +119,15 @@ def waiting_by_type(session: Session, *, now: datetime) -> list[WaitingByType]:
 
 
 def _day(session: Session, column: Any) -> ColumnElement[Any]:
-    """The UTC calendar day of a timestamp, as `YYYY-MM-DD` text on both databases."""
+    """The office's calendar day of a timestamp, as `YYYY-MM-DD` text on both databases: a
+    document approved at 06:30 in Hà Nội counts on that day, not on the UTC day before.
+    The office's clock is a fixed offset (rules.functions.BUSINESS_TZ)."""
+    offset = _OFFSET_SECONDS
     if _sqlite(session):
-        return func.strftime("%Y-%m-%d", column)
-    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+        # Stored as UTC text; SQLite shifts it by a modifier.
+        return func.strftime("%Y-%m-%d", column, f"{offset:+d} seconds")
+    # timestamptz at an interval is the wall time at that offset east of UTC (ISO sign).
+    return func.to_char(func.timezone(text(f"interval '{offset} seconds'"), column), "YYYY-MM-DD")
 
 
 def _first_approvals(since: datetime) -> Any:
@@ -153,7 +161,7 @@ def per_day(session: Session, *, since: datetime, now: datetime) -> list[DayCoun
     approved: dict[str, int] = dict(
         session.execute(select(approved_day, func.count()).group_by(approved_day)).all()
     )
-    first, last = since.date(), now.astimezone(UTC).date()
+    first, last = since.date(), now.astimezone(BUSINESS_TZ).date()
     days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
     return [
         DayCount(

@@ -4,7 +4,7 @@ the most corrected fields and senders."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,9 +14,11 @@ from pipeline.review import checking, overview
 from pipeline.store.db import transaction
 from pipeline.store.models import Document, DocumentStatus
 from pipeline.store.settings import Settings
+from rules.functions import BUSINESS_TZ
 from tests.support.documents import FIELDS, add_checked
 
-NOW = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+# Noon in Hà Nội (05:00 UTC): the overview counts the office's days.
+NOW = datetime.now(UTC).replace(hour=5, minute=0, second=0, microsecond=0)
 
 
 def _waiting(sessions: sessionmaker[Session], settings: Settings) -> None:
@@ -85,13 +87,34 @@ def test_processed_and_approved_are_counted_per_day_with_arrival_to_approval_tim
         result = overview.overview(session, now=NOW)
 
     assert len(result.per_day) == overview.DAYS
-    assert result.per_day[-1].day == NOW.date()
+    assert result.per_day[-1].day == NOW.astimezone(BUSINESS_TZ).date()
     counts = {row.day: (row.processed, row.approved) for row in result.per_day if row.processed}
     # Arrived at noon, approved by 22:00: one day.
-    assert counts == {arrived.date(): (10, 10)}
+    assert counts == {arrived.astimezone(BUSINESS_TZ).date(): (10, 10)}
     assert sum(row.approved for row in result.per_day) == 10
     times = result.approval_times
     assert (times.approved, times.median_hours, times.p90_hours) == (10, 5.0, 9.0)
+
+
+def test_a_day_is_the_offices_day_not_the_utc_day(
+    sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    """Read and approved at 06:30 in Hà Nội, which is 23:30 UTC the day before: the figures
+    of that morning, and today's column is the office's today even when UTC is still on
+    yesterday."""
+    morning = datetime(2026, 3, 6, 6, 30, tzinfo=BUSINESS_TZ)
+    document_id = add_checked(
+        sessions, settings, "early.pdf", received_at=morning - timedelta(minutes=5)
+    )
+    _event(sessions, "processed", document_id, morning.astimezone(UTC))
+    _event(sessions, "approved", document_id, morning.astimezone(UTC))
+
+    with sessions() as session:
+        result = overview.overview(session, now=morning + timedelta(minutes=10))
+
+    assert result.per_day[-1].day == date(2026, 3, 6)
+    counts = {row.day: (row.processed, row.approved) for row in result.per_day if row.processed}
+    assert counts == {date(2026, 3, 6): (1, 1)}
 
 
 def test_the_most_corrected_fields_and_senders_are_ranked(
