@@ -21,6 +21,29 @@ from pipeline.store.models import AuditEvent
 
 _CLIENT_KEY = "audit_client"
 
+# Every kind of event the trail holds. Reviewers read them by name on the audit page, in
+# either language (api/web_labels.py labels each), and filter by them; the tests refuse an
+# event of a kind not listed here, so a new one cannot reach the page unnamed.
+KINDS = frozenset(
+    {
+        # a document's life (pipeline/lifecycle.py) and what reviewers change in it
+        *("received", "duplicate_received", "processed", "claimed", "released", "retried"),
+        *("checked", "failed", "superseded", "type_reassigned", "corrected", "not_duplicate"),
+        *("line_item_added", "line_item_changed", "line_item_removed"),
+        *("approved", "auto_approval_refused", "posted", "rejected", "reopened", "reversed"),
+        *("memory_learned", "memory_forgotten"),
+        # registers, the ledger and its feeds
+        *("registered", "withdrawn", "handling_unit_assigned", "candidate_anonymised"),
+        *("exchange_rate_set", "feed_acknowledged", "period_closed", "period_reopened"),
+        *("portal_list_imported", "portal_flagged", "portal_flag_cleared"),
+        *("supplier_updated", "suppliers_imported"),
+        # people and tokens
+        *("login", "login_blocked", "login_failed", "logout", "password_reset"),
+        *("token_created", "token_revoked", "token_used"),
+        *("user_created", "user_disabled", "user_enabled", "user_roles_changed"),
+    }
+)
+
 
 class Client(BaseModel):
     """Where a request came from."""

@@ -11,6 +11,8 @@ from pydantic import BaseModel
 from api.routers.web import LINE_COLUMNS, _kind
 from api.web_labels import FIELD_LABELS, LABELS, LANGS, field_label
 from extractors.record import FIELDS_BY_TYPE
+from pipeline.access import audit
+from pipeline.lifecycle import LIFECYCLE
 from pipeline.review.changes import ReassignableType
 from pipeline.store.models import DocumentStatus
 
@@ -74,3 +76,13 @@ def test_date_and_amount_refusals_are_words_with_an_example() -> None:
     for lang in LANGS:
         for key in ("bad_date", "bad_month", "bad_number"):
             assert "\\d" not in LABELS[lang][key] and "^" not in LABELS[lang][key]
+
+
+def test_every_audit_event_kind_has_a_name_in_both_languages() -> None:
+    # The audit page names each event and offers each kind as a filter; tests refuse an
+    # event of a kind not in audit.KINDS (tests/conftest.py), so this covers every one.
+    assert set(LIFECYCLE) <= audit.KINDS
+    for lang in LANGS:
+        missing = [kind for kind in sorted(audit.KINDS) if f"event_{kind}" not in LABELS[lang]]
+        assert missing == [], lang
+    assert LABELS["vi"]["event_portal_flagged"] != LABELS["en"]["event_portal_flagged"]
