@@ -86,7 +86,9 @@ class Example(BaseModel):
     """A record a rule must pass, fail or leave alone (`when` false): fields laid over the
     pack's example record."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators built when first used (defer_build): a process whose rules come from the
+    # cache (rules/cache.py) validates no pack or data file.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     passes: dict[str, Any] | None = None
     fails: dict[str, Any] | None = None
@@ -125,7 +127,7 @@ class Messages(BaseModel):
     """A failing rule's message in each language the pages speak; English is required (it is
     the message the API and the records carry), Vietnamese falls back to it when absent."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     en: str = Field(min_length=1)
     vi: str | None = Field(default=None, min_length=1)
@@ -144,7 +146,7 @@ def _english_if_plain(value: Any) -> Any:
 class Rule(BaseModel):
     """One rule as written in a pack."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z]+\.[a-z0-9_]+$")
     description: str = Field(min_length=1)
@@ -324,7 +326,7 @@ class ExampleBase(BaseModel):
     """What a pack's examples start from: the record each one changes, the clock and the
     company data they run with."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     today: date
     record: dict[str, Any] = Field(default_factory=dict)
