@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
-import types
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
+from typing import Annotated, Literal, Self
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     IPvAnyNetwork,
     SecretStr,
@@ -21,6 +19,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from extractors.limits import ReadLimits
 
@@ -31,25 +30,8 @@ MIN_WEBHOOK_SECRET_LENGTH = 16
 SECRET_KEY_FILE = "secret_key"
 
 
-ENV_PREFIX = "BACKOFFICE_"
-ENV_FILE = Path(".env")
-
-
-class AsWritten:
-    """Marks a list setting whose text the field's own validator reads (comma-separated or a
-    JSON list) instead of it being read as JSON first, as other list and set settings are."""
-
-
-class Settings(BaseModel):
-    """Each setting as given to the constructor, else from the environment (its name with
-    the prefix, in any case), else from `.env` in the working directory, else its default.
-    Read without pydantic-settings, whose import (asyncio, argparse, its cloud sources)
-    costs a short command more than the rest of its settings."""
-
-    model_config = ConfigDict(extra="ignore", validate_default=True)
-
-    def __init__(self, **values: Any) -> None:
-        super().__init__(**(_configured(type(self)) | values))
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BACKOFFICE_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "production"] = Field(
         default="development",
@@ -226,7 +208,7 @@ class Settings(BaseModel):
         description="The address the API binds to: 127.0.0.1 for this machine only (behind a "
         "reverse proxy on it), 0.0.0.0 for every interface.",
     )
-    trusted_proxies: Annotated[list[IPvAnyNetwork], AsWritten()] = Field(
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
         default_factory=list,
         description="Addresses (or networks), comma-separated or a JSON list, of reverse "
         "proxies whose X-Forwarded-For and "
@@ -389,51 +371,16 @@ class ConfigurationError(Exception):
 _UNSHOWN = frozenset({"secret_key", "webhook_secret", "database_url", "webhook_url"})
 
 
-def _configured(model: type[BaseModel]) -> dict[str, Any]:
-    """The settings the environment and `.env` give, by field name; a list or set as JSON,
-    `ConfigurationError` when it is not."""
-    written: dict[str, str | None] = {}
-    if ENV_FILE.is_file() or ENV_FILE.is_fifo():
-        from dotenv import dotenv_values
-
-        written |= {name.lower(): value for name, value in dotenv_values(ENV_FILE).items()}
-    written |= {name.lower(): value for name, value in os.environ.items()}
-    values: dict[str, Any] = {}
-    for field, info in model.model_fields.items():
-        value = written.get(f"{ENV_PREFIX}{field}".lower())
-        if value is None:  # unset, or a `.env` line naming it without a value
-            continue
-        if _read_as_json(info.annotation, info.metadata):
-            try:
-                values[field] = json.loads(value)
-            except ValueError as error:
-                raise ConfigurationError(
-                    f"{ENV_PREFIX}{field.upper()}: not valid JSON: {error}"
-                ) from None
-        else:
-            values[field] = value
-    return values
-
-
-def _read_as_json(annotation: Any, metadata: list[Any]) -> bool:
-    if any(isinstance(marker, AsWritten) for marker in metadata):
-        return False
-    if get_origin(annotation) is Annotated:
-        inner, *markers = get_args(annotation)
-        return _read_as_json(inner, markers)
-    if get_origin(annotation) in (types.UnionType, Union):
-        return any(_read_as_json(arg, []) for arg in get_args(annotation))
-    kind = get_origin(annotation) or annotation
-    return isinstance(kind, type) and (
-        issubclass(kind, list | tuple | set | frozenset | dict | BaseModel)
-    )
-
-
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
         raise ConfigurationError(_describe(error)) from None
+    except SettingsError as error:  # a list or set setting that is not valid JSON
+        field = re.search(r'field "([^"]+)"', str(error))
+        name = f"BACKOFFICE_{field[1].upper()}" if field else "a BACKOFFICE_ setting"
+        cause = f": {error.__cause__}" if error.__cause__ else ""
+        raise ConfigurationError(f"{name}: not valid JSON{cause}") from None
 
 
 def _describe(error: ValidationError) -> str:

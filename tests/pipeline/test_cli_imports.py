@@ -65,9 +65,6 @@ def test_a_born_digital_invoice_is_read_without_ocr_word_or_database(tmp_path: P
         # Processes are for files to OCR: a text file starts none, nor loads their modules.
         "multiprocessing",
         "concurrent.futures.process",
-        # Settings are read without pydantic-settings, which loads asyncio and argparse.
-        "pydantic_settings",
-        "asyncio",
     ]
     arguments = ["extract", "--today", "2026-03-20", str(pdf)]
     assert loaded(arguments, heavy, cwd=tmp_path) == ["extractors.fields.invoice"]
