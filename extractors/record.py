@@ -32,7 +32,8 @@ Money = Annotated[str, StringConstraints(pattern=r"^-?\d+(\.\d+)?$")]
 
 
 class _Fields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built when first used: a process reading invoices never validates a CV's fields.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Party(_Fields):

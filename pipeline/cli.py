@@ -189,11 +189,6 @@ def extract(
 ) -> None:
     """Print one SCHEMA.md record per document as JSON Lines, in input order: one per file,
     or one per part, in page order, for a file holding several documents."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    from extractors.record import Record, RecordError, Source
     from extractors.service import needs_ocr
 
     settings = get_settings()
@@ -207,6 +202,33 @@ def extract(
     settings = settings.model_copy(update={"workers": workers})
     day = today.date() if today is not None else None
     jobs = [(path, settings, day) for path in files]
+
+    lines = (
+        _extract_in_processes(jobs, scanned, workers) if any(scanned) else map(_extract_one, jobs)
+    )
+    for done, file_lines in enumerate(lines, start=1):
+        sys.stdout.write("".join(line + "\n" for line in file_lines))
+        sys.stdout.flush()
+        failed += any(json.loads(line)["error"] is not None for line in file_lines)
+        if show_progress:
+            sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
+    if show_progress:
+        sys.stderr.write("\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _extract_in_processes(
+    jobs: list[tuple[Path, Settings, date | None]], scanned: list[bool], workers: int
+) -> Iterator[list[str]]:
+    """`extract`'s lines in input order, the files to OCR read in a pool of processes while
+    the others are read here. The pool's modules are loaded only for a batch with files to
+    OCR: reading a text file starts no process, and loading them costs it time."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from extractors.record import Record, RecordError, Source
+
     spawn = multiprocessing.get_context("spawn")
 
     def alone(job: tuple[Path, Settings, date | None]) -> list[str]:
@@ -228,34 +250,20 @@ def extract(
                     ).model_dump_json()
                 ]
 
-    def lines() -> Iterator[list[str]]:
-        if not any(scanned):
-            yield from map(_extract_one, jobs)
-            return
-        with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
-            futures = {
-                index: pool.submit(_extract_one, job)
-                for index, job in enumerate(jobs)
-                if scanned[index]
-            }
-            for index, job in enumerate(jobs):
-                if index not in futures:
-                    yield _extract_one(job)
-                    continue
-                try:
-                    yield futures[index].result()
-                except BrokenProcessPool:
-                    yield alone(job)
-
-    for done, file_lines in enumerate(lines(), start=1):
-        sys.stdout.write("".join(line + "\n" for line in file_lines))
-        sys.stdout.flush()
-        failed += any(json.loads(line)["error"] is not None for line in file_lines)
-        if show_progress:
-            sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
-    if show_progress:
-        sys.stderr.write("\n")
-    raise typer.Exit(1 if failed else 0)
+    with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        futures = {
+            index: pool.submit(_extract_one, job)
+            for index, job in enumerate(jobs)
+            if scanned[index]
+        }
+        for index, job in enumerate(jobs):
+            if index not in futures:
+                yield _extract_one(job)
+                continue
+            try:
+                yield futures[index].result()
+            except BrokenProcessPool:
+                yield alone(job)
 
 
 @app.command()

@@ -6,8 +6,9 @@ before its first record. The result is kept in the cache folder under a key made
 bytes of every file it was read from and of the code that reads and compiles them, so an
 edited pack, overlay, VAT table or master data file, or another version of this code or of
 rule-engine, is a different key and is loaded afresh. Rule-engine's expressions do not
-pickle: each rule is kept as the rule it was written as and parsed again when the cache is
-read (see `CompiledRule.__reduce__`), which costs a fraction of a load.
+pickle: each rule is kept as the rule it was written as, and each of its expressions is
+parsed again when an evaluation first needs it (see `CompiledRule.__reduce__`): a process
+parses the conditions of the rules it runs, and the messages of those that fail.
 
 Many workers share the folder: a file is written under a temporary name and renamed into
 place, so a reader sees a whole file or none; a file that cannot be read back (truncated,

@@ -37,7 +37,9 @@ class DataFileError(RulePackError):
 class VatRate(BaseModel):
     """One rate and the period it may be charged in (open-ended when a bound is missing)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Validators built when first used (defer_build): a process whose rules come from the
+    # cache (rules/cache.py) validates no pack or data file.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     rate: StrictStr = Field(pattern=r"^([0-9]+([.][0-9]+)?|KCT|KKKNT|KHAC)$")
     valid_from: date | None = Field(default=None, alias="from")
@@ -56,7 +58,7 @@ class VatRate(BaseModel):
 
 
 class VatTable(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rates: tuple[VatRate, ...]
 
@@ -81,7 +83,7 @@ def load_vat_table(path: Path = VAT_RATES) -> VatTable:
 
 
 class Supplier(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: StrictStr | None = None
     bank_accounts: tuple[StrictStr, ...] = ()
@@ -91,7 +93,7 @@ class MasterData(BaseModel):
     """The company's own facts. Tax codes and account numbers must be quoted in YAML: an
     unquoted `0101243150` is an octal number to YAML and would lose its leading zero."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     own_tax_codes: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     suppliers: dict[StrictStr, Supplier] = Field(default_factory=dict)
@@ -125,7 +127,9 @@ class MasterData(BaseModel):
         return tables[table]
 
 
-TABLES = tuple(MasterData().tables)
+# Without validating (model_construct): the empty data's defaults are valid, and a process
+# whose rules come from the cache never builds MasterData's validator.
+TABLES = tuple(MasterData.model_construct().tables)
 
 
 def load_master_data(path: Path | None) -> MasterData:

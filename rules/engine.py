@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -86,7 +86,9 @@ class Example(BaseModel):
     """A record a rule must pass, fail or leave alone (`when` false): fields laid over the
     pack's example record."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators built when first used (defer_build): a process whose rules come from the
+    # cache (rules/cache.py) validates no pack or data file.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     passes: dict[str, Any] | None = None
     fails: dict[str, Any] | None = None
@@ -125,7 +127,7 @@ class Messages(BaseModel):
     """A failing rule's message in each language the pages speak; English is required (it is
     the message the API and the records carry), Vietnamese falls back to it when absent."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     en: str = Field(min_length=1)
     vi: str | None = Field(default=None, min_length=1)
@@ -144,7 +146,7 @@ def _english_if_plain(value: Any) -> Any:
 class Rule(BaseModel):
     """One rule as written in a pack."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z]+\.[a-z0-9_]+$")
     description: str = Field(min_length=1)
@@ -190,21 +192,45 @@ class RuleOutcome(BaseModel):
 @dataclass(frozen=True)
 class CompiledRule:
     rule: Rule
-    when: rule_engine.Rule | None
-    check: rule_engine.Rule
-    message: _Template  # the English one, which results carry as their `message`
-    values: tuple[tuple[str, rule_engine.Rule], ...]
-    fields: tuple[str, ...]  # the record fields it reads, to name the null ones when it errs
     line: int  # where it is written, for errors about it
     source: Path
     example_lines: tuple[int, ...] = ()  # where each of its examples is written
-    # The message in the other languages it is written in (English is `message`).
-    translations: Mapping[str, _Template] = field(default_factory=dict)
+    expressions: _Expressions = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expressions", _Expressions(self.rule))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # rule-engine's parsed expressions do not pickle; the rule they came from does, and
-        # compiles to the same expressions again (see rules/cache.py).
+        # parses to the same expressions again, each when first needed (see rules/cache.py).
         return (_recompiled, (self.rule, self.source, self.line, self.example_lines))
+
+    @property
+    def when(self) -> rule_engine.Rule | None:
+        return self.expressions.when
+
+    @property
+    def check(self) -> rule_engine.Rule:
+        return self.expressions.check
+
+    @property
+    def message(self) -> _Template:
+        """The English message, which results carry as their `message`."""
+        return self.expressions.message
+
+    @property
+    def translations(self) -> Mapping[str, _Template]:
+        """The message in the other languages it is written in."""
+        return self.expressions.translations
+
+    @property
+    def values(self) -> tuple[tuple[str, rule_engine.Rule], ...]:
+        return self.expressions.values
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The record fields it reads, to name the null ones when it errs."""
+        return self.expressions.fields
 
     def templates(self) -> dict[str, list[str | dict[str, str]]]:
         """Each language's message as the page writes it from a result: literal text, and
@@ -300,7 +326,7 @@ class ExampleBase(BaseModel):
     """What a pack's examples start from: the record each one changes, the clock and the
     company data they run with."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     today: date
     record: dict[str, Any] = Field(default_factory=dict)
@@ -429,53 +455,89 @@ def compile_rule(
     rule: Rule, *, source: Path, line: int, example_lines: tuple[int, ...] = ()
 ) -> CompiledRule:
     """The rule checked and compiled, or `Invalid` saying what is wrong with it."""
-    fields = _schema(rule.doc_type).type.attributes
-    context = _RuleContext(
-        type_resolver=fields,
-        default_timezone=BUSINESS_TZ,
-        # Fixed here so results never depend on the decimal context of the evaluating thread.
-        decimal_context=decimal.Context(),
-        mapping_attribute_lookup=False,
-    )
-    params = types.SimpleNamespace(
-        **{name: tuple(v) if isinstance(v, list) else v for name, v in rule.params.items()}
-    )
-    functions, function_types = _function_builtins()
-    context.builtins = Builtins.from_defaults(
-        functions | {"params": params},
-        value_types=function_types | {"params": _params_type(params)},
-        timezone=BUSINESS_TZ,
-    )
-    when = _condition(rule.when, "when", context) if rule.when is not None else None
-    check = _condition(rule.check, "check", context)
-    texts = rule.messages
-    message = _template(texts["en"], context)
-    translations: dict[str, _Template] = {
-        lang: _template(text, context) for lang, text in texts.items() if lang != "en"
-    }
-    values = tuple(
-        (name, _expression(text, f"values.{name}", context)) for name, text in rule.values.items()
-    )
-    # Known only after parsing: rule-engine collects the symbols each expression names.
-    read = tuple(name for name in fields if name in context.symbols)
-    return CompiledRule(
-        rule=rule,
-        when=when,
-        check=check,
-        message=message,
-        values=values,
-        fields=read,
-        line=line,
-        source=source,
-        example_lines=example_lines,
-        translations=translations,
-    )
+    compiled = CompiledRule(rule=rule, source=source, line=line, example_lines=example_lines)
+    compiled.expressions.parse_all()
+    return compiled
 
 
 def _recompiled(
     rule: Rule, source: Path, line: int, example_lines: tuple[int, ...]
 ) -> CompiledRule:
-    return compile_rule(rule, source=source, line=line, example_lines=example_lines)
+    # Checked when it was kept: its expressions are parsed as evaluations need them.
+    return CompiledRule(rule=rule, source=source, line=line, example_lines=example_lines)
+
+
+class _Expressions:
+    """A rule's expressions, each parsed when first needed. Parsing is most of what a process
+    reading checked rules from the cache (rules/cache.py) spends on them, and an evaluation
+    needs few: the `when`, the `check` and `values` of a rule that applies, the messages only
+    of one that fails. Two threads asking at once may both parse an expression; they get the
+    same one, and the symbols both add to the context are the same."""
+
+    def __init__(self, rule: Rule) -> None:
+        self._rule = rule
+
+    def parse_all(self) -> None:
+        """Every expression parsed, in the order they are written: `Invalid` for the first
+        that is wrong."""
+        _ = self.fields
+
+    @cached_property
+    def context(self) -> _RuleContext:
+        rule = self._rule
+        context = _RuleContext(
+            type_resolver=_schema(rule.doc_type).type.attributes,
+            default_timezone=BUSINESS_TZ,
+            # Fixed here so results never depend on the decimal context of the evaluating
+            # thread.
+            decimal_context=decimal.Context(),
+            mapping_attribute_lookup=False,
+        )
+        params = types.SimpleNamespace(
+            **{name: tuple(v) if isinstance(v, list) else v for name, v in rule.params.items()}
+        )
+        functions, function_types = _function_builtins()
+        context.builtins = Builtins.from_defaults(
+            functions | {"params": params},
+            value_types=function_types | {"params": _params_type(params)},
+            timezone=BUSINESS_TZ,
+        )
+        return context
+
+    @cached_property
+    def when(self) -> rule_engine.Rule | None:
+        text = self._rule.when
+        return _condition(text, "when", self.context) if text is not None else None
+
+    @cached_property
+    def check(self) -> rule_engine.Rule:
+        return _condition(self._rule.check, "check", self.context)
+
+    @cached_property
+    def message(self) -> _Template:
+        return _template(self._rule.messages["en"], self.context)
+
+    @cached_property
+    def translations(self) -> Mapping[str, _Template]:
+        texts = self._rule.messages
+        return {lang: _template(text, self.context) for lang, text in texts.items() if lang != "en"}
+
+    @cached_property
+    def values(self) -> tuple[tuple[str, rule_engine.Rule], ...]:
+        return tuple(
+            (name, _expression(text, f"values.{name}", self.context))
+            for name, text in self._rule.values.items()
+        )
+
+    @cached_property
+    def fields(self) -> tuple[str, ...]:
+        # Known only after parsing every expression: rule-engine collects the symbols each
+        # names in the context.
+        _ = (self.when, self.check, self.message, self.translations, self.values)
+        symbols = self.context.symbols
+        return tuple(
+            name for name in _schema(self._rule.doc_type).type.attributes if name in symbols
+        )
 
 
 def _params_type(params: types.SimpleNamespace) -> Any:

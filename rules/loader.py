@@ -67,7 +67,9 @@ DOC_TYPES = tuple(FIELDS_BY_TYPE)
 class Override(BaseModel):
     """A company's change to a built-in rule."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators built when first used (defer_build): a process whose rules come from the
+    # cache (rules/cache.py) validates no pack or data file.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: StrictBool = True
     severity: Severity | None = None

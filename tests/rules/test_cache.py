@@ -57,19 +57,49 @@ def test_from_the_cache_only_the_packs_of_the_types_checked_are_compiled(
 ) -> None:
     cache = tmp_path / "cache"
     load_rules(pack_dir=packs, cache_dir=cache)
-    compiled: list[str] = []
-    original = engine.compile_rule
+    checks: list[str] = []
+    original = engine._condition
 
-    def counting(rule: engine.Rule, **arguments: Any) -> engine.CompiledRule:
-        compiled.append(rule.doc_type)
-        return original(rule, **arguments)
+    def counting(text: str, key: str, context: Any) -> Any:
+        if key == "check":
+            checks.append(text)
+        return original(text, key, context)
 
-    monkeypatch.setattr(engine, "compile_rule", counting)
+    monkeypatch.setattr(engine, "_condition", counting)
     rules = load_rules(pack_dir=packs, cache_dir=cache)
     assert rules.evaluate(invoice(total="1"), facts=TODAY)
-    assert set(compiled) == {"invoice"}
+    parsed = list(checks)
+    of_type = {rule.rule.check: rule.rule.doc_type for rule in rules.rules()}
+    assert {of_type[check] for check in parsed} == {"invoice"}
     assert set(rules.packs) == {"invoice", "contract", "cv", "dispatch"}
     assert {rule.rule.doc_type for rule in rules.rules()} == set(rules.packs)
+
+
+def test_from_the_cache_a_message_is_parsed_only_for_a_rule_that_fails(
+    packs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    subject = invoice(subtotal="1000000", vat_amount="80000", total="1081000")
+    loaded = outcomes(packs, cache, subject)
+    messages: list[str] = []
+    original = engine._template
+
+    def counting(text: str, context: Any) -> Any:
+        messages.append(text)
+        return original(text, context)
+
+    monkeypatch.setattr(engine, "_template", counting)
+    rules = load_rules(pack_dir=packs, cache_dir=cache)
+    assert [(o.rule, o.passed, o.message) for o in rules.evaluate(subject, facts=TODAY)] == loaded
+    by_id = {rule.rule.id: rule.rule for rule in rules.rules()}
+    failed = {rule for rule, passed, _ in loaded if not passed}
+    assert "invoice.totals_add_up" in failed
+    assert sorted(messages) == sorted(
+        text for rule in failed for text in by_id[rule].messages.values()
+    )
+    # Asked for, the other rules' messages are still there, as loading gives them.
+    invoice_rules = list(rules.packs["invoice"].rules)
+    assert all(rule.templates()["en"] for rule in invoice_rules)
 
 
 def test_an_edited_pack_is_loaded_and_checked_again(packs: Path, tmp_path: Path) -> None:
