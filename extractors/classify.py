@@ -127,7 +127,9 @@ def _cue(pattern: str) -> re.Pattern[str]:
             tolerant.append(f"[{folded}{_HOLE}]")
             continue
         tolerant.append(folded)
-    return re.compile("".join(tolerant), re.IGNORECASE | re.MULTILINE)
+    # Matched against text lower-cased by `_CASELESS`: a case-sensitive pattern lets the
+    # regex engine skip ahead to where its first letters occur, which IGNORECASE prevents.
+    return re.compile("".join(tolerant), re.MULTILINE)
 
 
 _COMPILED = {
@@ -138,6 +140,9 @@ _COMPILED = {
 # cleaning contract or chasing an unpaid invoice is still a letter. The label stays (it is a
 # letter's cue); the words after it count for no type.
 _SUBJECT = re.compile(r"^(\s*(?:(?:subject|re)\s*[:.]|v/v\b:?)).*$", re.IGNORECASE | re.MULTILINE)
+# What IGNORECASE matches, as one lower-case character for one: `str.lower` but for the
+# letters the regex engine also takes for an ASCII one (a dotted or dotless i, a long s).
+_CASELESS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 _TITLE_LINES = 12
 _TITLE_WORDS = 10
 _TITLE_BOOST = 2.0
@@ -178,6 +183,7 @@ def classify(document: ParsedDocument) -> Classification:
     # to sit near the top (a notice listing what an application must hold) is not one.
     title = "\n".join(line for line in lines[:_TITLE_LINES] if len(line.split()) <= _TITLE_WORDS)
     body = "\n".join(lines)
+    title, body = title.translate(_CASELESS).lower(), body.translate(_CASELESS).lower()
     scores: dict[str, float] = {}
     for doc_type, cues in _COMPILED.items():
         score = 0.0

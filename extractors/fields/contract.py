@@ -39,6 +39,7 @@ from extractors.fields.contract_text import (
     term_months,
 )
 from extractors.fields.layout import Found
+from extractors.fields.phrases import PhraseMatcher
 from extractors.normalize import clean_text, find_currency, parse_money
 from extractors.record import CONTRACT_CLAUSES
 from extractors.text import fold
@@ -859,38 +860,26 @@ _HEADING_LINE = re.compile(
 
 
 @cache
-def _matchers() -> tuple[object, object, object]:
-    """spaCy's tokeniser and two PhraseMatchers (heading cues, provision phrases), built once."""
-    import spacy
-    from spacy.matcher import PhraseMatcher
-
-    nlp = spacy.blank("xx")
-    headings = PhraseMatcher(nlp.vocab, attr="LOWER")
-    provisions = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for name, (heading_cues, body_cues) in _CLAUSE_CUES.items():
-        headings.add(name, [nlp.make_doc(cue) for cue in heading_cues])
-        provisions.add(name, [nlp.make_doc(cue) for cue in body_cues])
-    return nlp, headings, provisions
+def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    """The heading cues and the provision phrases, built once."""
+    headings = PhraseMatcher({name: cues for name, (cues, _) in _CLAUSE_CUES.items()})
+    provisions = PhraseMatcher({name: cues for name, (_, cues) in _CLAUSE_CUES.items()})
+    return headings, provisions
 
 
 def _clauses(flow: Flow) -> dict[str, Found]:
     """The standard clauses present: named by an article heading, or made by a sentence."""
-    nlp, headings, provisions = _matchers()
-    doc = nlp.make_doc(flow.folded)  # type: ignore[attr-defined]
+    headings, provisions = _matchers()
     found: dict[str, Found] = {}
     heading_lines = {index for index, line in enumerate(flow.lines) if _is_heading(line.text)}
-    for match_id, start, end in headings(doc):  # type: ignore[operator]
-        span = doc[start:end]
-        if flow.index_at(span.start_char) not in heading_lines:
+    for name, start, end in headings.find(flow.folded):
+        if flow.index_at(start) not in heading_lines:
             continue
-        name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
         if name not in found:
-            found[name] = flow.found(span.start_char, span.end_char, level.PRINTED)
-    for match_id, start, end in provisions(doc):  # type: ignore[operator]
-        span = doc[start:end]
-        name = nlp.vocab.strings[match_id]  # type: ignore[attr-defined]
+            found[name] = flow.found(start, end, level.PRINTED)
+    for name, start, end in provisions.find(flow.folded):
         if name not in found:
-            found[name] = flow.found(span.start_char, span.end_char, level.IN_PROSE)
+            found[name] = flow.found(start, end, level.IN_PROSE)
     if "dispute_resolution" not in found:
         for match in _DISPUTE.finditer(flow.folded):
             left, right = sentence_at(flow, match.start(), match.end())

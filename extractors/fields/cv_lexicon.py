@@ -1,5 +1,6 @@
-"""Gazetteers for CVs, matched with spaCy's PhraseMatcher on a blank pipeline (no model is
-downloaded): job titles, in Vietnamese and English, accent-folded and lower-cased.
+"""Gazetteers for CVs, matched as whole tokens (`extractors.fields.phrases`, as spaCy's
+PhraseMatcher on a blank pipeline matches them): job titles, in Vietnamese and English,
+accent-folded and lower-cased.
 
 A job's heading prints an employer and a title in either order, and many employers carry
 no legal-form word (`Northgate Property Management`, `Summit Peak Software`): the title is
@@ -8,8 +9,8 @@ the part naming a job."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
+from extractors.fields.phrases import PhraseMatcher
 from extractors.text import fold
 
 # Words and phrases that name a job, not an organisation. Organisations' words that look
@@ -115,17 +116,10 @@ JOB_TITLES: tuple[str, ...] = (
 
 
 @cache
-def _matcher() -> tuple[Any, Any]:
-    import spacy
-    from spacy.matcher import PhraseMatcher
-
-    nlp = spacy.blank("xx")
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    matcher.add("JOB_TITLE", [nlp.make_doc(phrase) for phrase in JOB_TITLES])
-    return nlp, matcher
+def _matcher() -> PhraseMatcher:
+    return PhraseMatcher({"JOB_TITLE": JOB_TITLES})
 
 
 def names_a_job(text: str) -> bool:
     """Whether `text` holds a job title from the gazetteer, as whole words."""
-    nlp, matcher = _matcher()
-    return bool(matcher(nlp.make_doc(fold(text).lower())))
+    return bool(_matcher().find(fold(text).lower()))

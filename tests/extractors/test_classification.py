@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.classify import classify
+from extractors.document import Line, Page, ParsedDocument, Word
 from extractors.limits import ReadLimits
 from extractors.readers.pdf import PdfTextReader
 from extractors.service import extract_file
@@ -112,3 +113,36 @@ def test_a_memo_laid_out_as_a_table_is_a_letter(tmp_path: Path) -> None:
         path.write_bytes(memo.content)
         with PdfTextReader() as reader:
             assert classify(reader.read(path, limits=ReadLimits())).doc_type == "dispatch"
+
+
+def _typed(*lines: str) -> ParsedDocument:
+    """A page of the given lines, one word box per word (positions play no part here)."""
+    rows = [
+        Line(tuple(Word(text, (0.0, 0.0, 1.0, 1.0), 1) for text in line.split()), 1)
+        for line in lines
+    ]
+    return ParsedDocument("application/pdf", [Page(1, 600.0, 800.0, rows)])
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "INVOICE",
+        "Invoice",
+        # Typed on a Turkish keyboard or with a long s: the regex engine takes these for
+        # `i` and `s` whatever the case, and the cues still do.
+        "\u0130NVO\u0130CE",
+        "\u0131nvo\u0131ce",
+    ],
+)
+def test_cues_match_whatever_the_case(title: str) -> None:
+    lower = classify(_typed("invoice", "Bill to: Acme", "Unit price Amount", "Total due 10"))
+    document = _typed(title, "BILL TO: Acme", "UNIT PRICE AMOUNT", "TOTAL DUE 10")
+    assert classify(document) == lower
+    assert lower.doc_type == "invoice"
+
+
+def test_a_long_s_reads_as_an_s() -> None:
+    plain = classify(_typed("CURRICULUM VITAE", "Work experience", "Skills", "Education"))
+    long_s = classify(_typed("CURRICULUM VITAE", "Work experience", "\u017fkills", "Education"))
+    assert long_s == plain
