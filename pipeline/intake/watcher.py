@@ -103,11 +103,14 @@ class StabilityTracker:
     def __len__(self) -> int:
         return len(self._candidates)
 
-    def due(self) -> list[Path]:
+    def due(self, *, hinted_only: bool = False) -> list[Path]:
+        """The files ready now; `hinted_only` looks only at those an event hinted at since
+        the last look, not at every file in the inbox waiting for the delay."""
         now = self.clock()
         ready: list[Path] = []
         with self._lock:
-            for path, (signature, since) in list(self._candidates.items()):
+            for path in list(self._hints if hinted_only else self._candidates):
+                signature, since = self._candidates[path]
                 current = _signature(path)
                 hinted = self._hints.pop(path, None)
                 if current is None:
@@ -356,15 +359,21 @@ class InboxWatcher:
         last_rescan = time.monotonic()
         tick = max(0.05, min(0.5, self.tracker.delay / 4))
         resume_at = 0.0
+        looked = time.monotonic()
         try:
             while not self.stop_event.is_set():
-                self._news.wait(tick)
+                self._news.wait(max(0.0, looked + tick - time.monotonic()))
                 self._news.clear()
                 if self.stop_event.is_set():
                     break
+                # Between rounds, only the files events hinted at: a stream of events does
+                # not have every file waiting for the delay looked at again for each.
+                every = time.monotonic() - looked >= tick
+                if every:
+                    looked = time.monotonic()
                 self._beat()
                 if time.monotonic() >= resume_at:
-                    due = self.tracker.due()
+                    due = self.tracker.due(hinted_only=not every)
                     for index, path in enumerate(due):
                         self._beat()  # a scanner's thousand files take a while
                         if self.stop_event.is_set() or not self._ingest(path):
