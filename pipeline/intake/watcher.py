@@ -196,6 +196,9 @@ def open_for_writing(path: Path) -> bool | None:
     without leases. A read lease is granted only while no one has the file open for writing
     (fcntl(2), F_SETLEASE), and is given back at once."""
     try:
+        # A FIFO or a device is never opened (see `_ending`).
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
         return None
@@ -243,10 +246,10 @@ def settled(path: Path, hint: Hint) -> bool:
     show it whole: a writer may close a part and reopen it to append the rest. Writers on
     other machines (a share mounted here) raise no inotify events, so they never get here.
     """
-    writing = open_for_writing(path)
-    if writing or (writing is None and hint is not Hint.CLOSED):
+    if not shows_end(path):
         return False
-    return shows_end(path)
+    writing = open_for_writing(path)
+    return writing is False or (writing is None and hint is Hint.CLOSED)
 
 
 _HINTS = {"closed": Hint.CLOSED, "created": Hint.ARRIVED, "moved": Hint.ARRIVED}
