@@ -31,6 +31,7 @@ def build_watcher(settings: Settings) -> InboxWatcher:
         rescan_interval=settings.rescan_interval,
         incomplete_max_wait=settings.incomplete_max_wait,
         heartbeat_seconds=settings.heartbeat_seconds,
+        take_finished_files_at_once=settings.take_finished_files_at_once,
     )
 
 

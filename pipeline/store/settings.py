@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     inbox: Path = Path("inbox")
 
     stability_delay: float = Field(default=3.0, ge=0, description="Seconds unchanged.")
+    take_finished_files_at_once: bool = Field(
+        default=True,
+        description="Take a file without the stability delay when inotify shows its writer "
+        "done with it (closed, or renamed in with no writer left) and its format shows it "
+        "whole (PDF, JPEG, PNG, ZIP/DOCX/XLSX); false waits the delay for every file.",
+    )
     polling_interval: float | None = Field(
         default=None, gt=0, description="Use a polling observer (network shares) when set."
     )

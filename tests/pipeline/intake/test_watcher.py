@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from watchdog.observers.polling import PollingObserver
 
-from pipeline.intake.watcher import InboxWatcher, StabilityTracker, is_junk, missing_end
+from pipeline.intake.watcher import (
+    Hint,
+    InboxWatcher,
+    StabilityTracker,
+    is_junk,
+    missing_end,
+    open_for_writing,
+    settled,
+)
 from pipeline.services import build_watcher
 from pipeline.store.models import Document, DuplicateDrop
 from pipeline.store.settings import Settings
@@ -301,3 +309,159 @@ def test_a_fifo_or_a_device_in_the_inbox_is_refused_without_blocking_the_watcher
         assert reason in (failed / f"{name}.error.txt").read_text(encoding="utf-8")
         assert "empty" not in (failed / f"{name}.error.txt").read_text(encoding="utf-8")
     assert stat.S_ISFIFO((failed / "pipe.pdf").lstat().st_mode), "kept as it was"
+
+
+# --- finished files at once --------------------------------------------------------------
+
+
+def stored_bytes(settings: Settings, sessions: sessionmaker[Session]) -> list[bytes]:
+    with sessions() as session:
+        digests = list(session.scalars(select(Document.sha256)))
+    return [(settings.resolved_blob_dir / d[:2] / d[2:4] / d).read_bytes() for d in digests]
+
+
+def test_a_file_its_writer_is_done_with_is_ready_at_once_when_its_format_shows_it_whole(
+    tmp_path: Path,
+) -> None:
+    # The clock never moves: only a writer being done can make a file ready.
+    tracker = StabilityTracker(3.0, clock=lambda: 0.0, settled=settled)
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"x")
+    if open_for_writing(probe) is None:
+        pytest.skip("this file system does not grant leases")
+    for name, content in formats().items():
+        path = tmp_path / name
+        path.write_bytes(content[: len(content) // 2])
+        tracker.observe(path, Hint.CLOSED)
+        assert tracker.due() == [], f"{name}: a part closed by its writer"
+        path.write_bytes(content)
+        tracker.observe(path, Hint.CLOSED)
+        assert tracker.due() == [path], name
+
+    # A format that cannot show its end: a closed part looks like a whole file.
+    xml = tmp_path / "hd.xml"
+    xml.write_bytes(docgen.einvoice_xml(1).content)
+    tracker.observe(xml, Hint.CLOSED)
+    assert tracker.due() == []
+
+    # Renamed in whole: ready; renamed in while its writer still has it open: not yet, even
+    # when another handle on it was closed.
+    pdf = formats()["hd.pdf"]
+    renamed = tmp_path / "renamed.pdf"
+    (tmp_path / "staging.pdf").write_bytes(pdf)
+    os.replace(tmp_path / "staging.pdf", renamed)
+    tracker.observe(renamed, Hint.ARRIVED)
+    assert tracker.due(hinted_only=True) == [renamed]
+    held = tmp_path / "held.pdf"
+    with open(tmp_path / "staging.pdf", "wb") as writer:
+        writer.write(pdf)
+        writer.flush()
+        os.replace(tmp_path / "staging.pdf", held)
+        tracker.observe(held, Hint.ARRIVED)
+        assert tracker.due() == []
+        tracker.observe(held, Hint.CLOSED)
+        assert tracker.due() == []
+    tracker.observe(held, Hint.CLOSED)
+    assert tracker.due() == [held]
+
+    # Changed after the close: the close no longer speaks for it.
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(pdf)
+    tracker.observe(changed, Hint.CLOSED)
+    changed.write_bytes(pdf + b"%%EOF\n")
+    assert tracker.due() == []
+
+
+def test_files_their_writers_are_done_with_go_in_without_the_stability_delay(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    start_watcher: Callable[..., InboxWatcher],
+    tmp_path: Path,
+) -> None:
+    # Only a writer being done can have them taken: the delay is longer than the test.
+    watcher = start_watcher(stability_delay=3600, rescan_interval=3600)
+    wait_until(lambda: watcher.observer is not None, 5, "observer started")
+    written = formats()
+    for name, content in written.items():
+        with open(settings.inbox / name, "wb") as handle:
+            handle.write(content)
+    staging = tmp_path / "staging"
+    (staging / "folder").mkdir(parents=True)
+    renamed = docgen.invoice(2).content
+    (staging / "renamed.pdf").write_bytes(renamed)
+    os.replace(staging / "renamed.pdf", settings.inbox / "renamed.pdf")
+    in_folder = docgen.invoice(3).content
+    (staging / "folder" / "inside.pdf").write_bytes(in_folder)
+    os.replace(staging / "folder", settings.inbox / "folder")
+    xml = docgen.einvoice_xml(1).content
+    (settings.inbox / "hd.xml").write_bytes(xml)
+
+    expected = [*written.values(), renamed, in_folder]
+    wait_until(lambda: counts(sessions)[0] == len(expected), 30, "finished files taken")
+    assert sorted(stored_bytes(settings, sessions)) == sorted(expected)
+    # An XML file shows nothing of where it ends: it waits for the stability delay.
+    assert (settings.inbox / "hd.xml").read_bytes() == xml
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "delay", "pause"),
+    [
+        # Paused longer than the stability delay: the format still shows a part.
+        ("hd.pdf", 2.0, 3.0),
+        ("hd.docx", 2.0, 3.0),
+        # A format that shows nothing: only the stability delay tells, so a pause within it.
+        ("hd.xml", 4.0, 1.0),
+    ],
+)
+def test_a_writer_that_closes_a_part_and_appends_the_rest_later_yields_one_whole_document(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    start_watcher: Callable[..., InboxWatcher],
+    name: str,
+    delay: float,
+    pause: float,
+) -> None:
+    start_watcher(stability_delay=delay)
+    payload = {**formats(), "hd.xml": docgen.einvoice_xml(1).content}[name]
+    target = settings.inbox / name
+    half = len(payload) // 2
+    with open(target, "wb") as handle:
+        handle.write(payload[:half])
+    time.sleep(pause)
+    assert counts(sessions) == (0, 0), "taken before it was complete"
+    with open(target, "ab") as handle:
+        handle.write(payload[half:])
+
+    wait_until(lambda: counts(sessions)[0] == 1, 15, "the completed file ingested")
+    time.sleep(1)
+    assert counts(sessions) == (1, 0)
+    assert stored_bytes(settings, sessions) == [payload]
+    assert not (settings.inbox / ".failed").exists()
+
+
+@pytest.mark.slow
+def test_a_file_renamed_in_while_its_writer_still_writes_waits_for_the_writer(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    start_watcher: Callable[..., InboxWatcher],
+    tmp_path: Path,
+) -> None:
+    """A PDF saved, moved into the inbox by its writer, then saved again (an incremental
+    update appended): its first part already ends as a whole PDF does."""
+    start_watcher(stability_delay=3.0)
+    first = docgen.invoice(1).content
+    update = b"1 0 obj\n<< /Type /Catalog >>\nendobj\nstartxref\n9\n%%EOF\n"
+    staging = tmp_path / "hd.pdf"
+    with open(staging, "wb") as writer:
+        writer.write(first)
+        writer.flush()
+        os.replace(staging, settings.inbox / "hd.pdf")
+        time.sleep(1.5)
+        assert counts(sessions) == (0, 0), "taken while its writer still had it open"
+        writer.write(update)
+
+    wait_until(lambda: counts(sessions)[0] == 1, 15, "the saved file ingested")
+    time.sleep(1)
+    assert counts(sessions) == (1, 0)
+    assert stored_bytes(settings, sessions) == [first + update]
