@@ -704,8 +704,13 @@ def _starting_at(line: Line, lefts: tuple[float, ...], page: Page) -> int | None
 
 
 def _gap(upper: Line, lower: Line) -> float:
-    """The space between two lines, in heights of the upper one."""
-    return (lower.bbox[1] - upper.bbox[3]) / max(upper.bbox[3] - upper.bbox[1], 1.0)
+    """The space between two lines, in heights of the upper one, each line where most of its
+    words sit: one word OCR boxed tall (a comma with a speck under it, an accent) makes the
+    line no taller, nor the gap smaller."""
+    bottom = statistics.median(word.bbox[3] for word in upper.words)
+    height = bottom - statistics.median(word.bbox[1] for word in upper.words)
+    top = statistics.median(word.bbox[1] for word in lower.words)
+    return (top - bottom) / max(height, 1.0)
 
 
 def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
@@ -1479,6 +1484,6 @@ def _normal(kind: Kind, value: str) -> str | None:
     if kind == "text":
         return _squash(value) or None
     if kind in ("flag", "currency"):
-        # A reviewer's answer (`True`, `VND`) and a printed one (`Có`, `đồng`) alike.
+        # A reviewer's answer (`True`, `VND`) and a printed one (`Có`, `VNĐ`) alike.
         return _PARSERS[kind](value)
     return value

@@ -758,3 +758,46 @@ def test_a_currency_printed_as_its_sign_or_code_is_learned_in_its_iso_form() -> 
 
     assert memory is not None and memory.anchor.text == "payment currency"
     assert (read := recall(_terms("No", "US$"), memory)) is not None and read[0] == "USD"
+
+
+def _tall(document: ParsedDocument, token: str) -> ParsedDocument:
+    """The page with `token` boxed as OCR boxes a comma with a speck under it: half again
+    as tall as its line."""
+    pages = []
+    for page in document.pages:
+        lines = [
+            Line(
+                tuple(
+                    dataclasses.replace(word, bbox=(x0, y0, x1, y1 + 6))
+                    if word.text == token
+                    else word
+                    for word in line.words
+                    for x0, y0, x1, y1 in [word.bbox]
+                ),
+                line.page,
+            )
+            for line in page.lines
+        ]
+        pages.append(Page(page.number, page.width, page.height, lines))
+    return ParsedDocument(document.media_type, pages, document.language)
+
+
+def _export_invoice(address: str) -> ParsedDocument:
+    return _invoice_scan(
+        (50, 160, "Seller"),
+        (50, 175, address),
+        (50, 191, "Sold to"),
+        (50, 206, "Nordlicht Maschinenbau GmbH"),
+    )
+
+
+def test_a_word_ocr_boxed_tall_does_not_make_the_next_block_a_values_wrap() -> None:
+    address = "No. 18, Road 3, Binh Tan District, Vietnam"
+    fields = INVOICE_FIELDS | {"seller": {"name": "Northwind Traders", "address": address}}
+    memory = learn(_export_invoice(address), path="seller.address", value=address, fields=fields)
+    assert memory is not None and memory.end_gap is not None
+
+    # The tall box shrank the gap to `Sold to` below the learned one: read as the address's
+    # next line.
+    second = _tall(_export_invoice(address), "District,")
+    assert (read := recall(second, memory)) is not None and read[0] == address
