@@ -120,12 +120,14 @@ class Taught:
 # Where `--cache` keeps what each file was read as: OCR of a scan is most of a run's time,
 # and a file of the same bytes reads the same until the readers change (clear it then).
 CACHE: Path | None = None
+_UNDATED = re.compile(rb"/(?:CreationDate|ModDate) *\([^)]*\)")
 
 
 def _read(path: Path, truth: dict[str, Any]) -> Read:
     cached = None
     if CACHE is not None:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        # Without the PDF's dates: a file rendered again is the same page.
+        digest = hashlib.sha256(_UNDATED.sub(b"", path.read_bytes())).hexdigest()
         cached = CACHE / f"{digest}.pickle"
         if cached.exists():
             source, document = pickle.loads(cached.read_bytes())
