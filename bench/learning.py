@@ -6,6 +6,7 @@ come back right on that sender's next documents, and what learning costs.
     .venv/bin/python -m bench.learning --layouts invoice/vi/more:vi_party_grid --parts generated
     .venv/bin/python -m bench.learning --formats scan --parts generated --misses  # what failed
     .venv/bin/python -m bench.learning --parts real --misses         # each real miss and why
+    .venv/bin/python -m bench.learning --formats scan --cache /tmp/reads  # OCR each file once
 
 Generated series: for every layout of `tests.docgen.catalogue` (invoices, contracts, letters;
 CVs are never learned from) and format, `tests.docgen.series` draws one sender's documents:
@@ -26,7 +27,9 @@ of one type, so only the layout print tells them apart). Its accuracy must not d
 Real dev set (`../shared/realdocs`, Vietnamese and English, no CVs): there is no second
 document of the same sender, so it stands in twice. (a) The same file again after its
 corrections: the issue's user story, a fresh copy of a corrected supplier PDF. (b) A scan of
-it: its pages rasterised at 300 dpi and read by OCR, with the memories learned on the
+it: its first pages and the later ones that print a scored value (up to `--scan-reach`, the
+pages a service keeps to learn from; the pages between are blank, so every page keeps its
+number), rasterised at 300 dpi and read by OCR, with the memories learned on the
 born-digital file (a supplier that mailed a PDF, then a paper copy), and at 200 dpi with the
 memories learned on the 300-dpi scan (the same page scanned twice). Neither has new values:
 they measure where the memory reads and how it survives OCR, not a new month's invoice.
@@ -39,8 +42,10 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import io
 import json
+import pickle
 import re
 import statistics
 import tempfile
@@ -51,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
+from PIL import Image
 
 from bench.accuracy import Leaf, Tally, _render, _same, score
 from bench.realdocs import default_realdocs, documents
@@ -111,10 +117,26 @@ class Taught:
     seconds: float = 0.0
 
 
+# Where `--cache` keeps what each file was read as: OCR of a scan is most of a run's time,
+# and a file of the same bytes reads the same until the readers change (clear it then).
+CACHE: Path | None = None
+_UNDATED = re.compile(rb"/(?:CreationDate|ModDate) *\([^)]*\)")
+
+
 def _read(path: Path, truth: dict[str, Any]) -> Read:
+    cached = None
+    if CACHE is not None:
+        # Without the PDF's dates: a file rendered again is the same page.
+        digest = hashlib.sha256(_UNDATED.sub(b"", path.read_bytes())).hexdigest()
+        cached = CACHE / f"{digest}.pickle"
+        if cached.exists():
+            source, document = pickle.loads(cached.read_bytes())
+            return Read(source, document, truth)
     source, document = _read_source(path, filename=None, limits=LIMITS)
     if isinstance(document, RecordError):
         raise SystemExit(f"{path}: {document.message}")
+    if cached is not None:
+        cached.write_bytes(pickle.dumps((source, document)))
     return Read(source, document, truth)
 
 
@@ -324,13 +346,18 @@ def others(runs: list[SeriesRun], formats: list[str]) -> None:
 # --- real dev set ---------------------------------------------------------------------------
 
 
-def _raster(pdf: Path, dpi: int, directory: Path, pages: int) -> Path:
-    """The PDF's first `pages` pages as a scanner at `dpi` would give them (a TIFF)."""
+def _raster(pdf: Path, dpi: int, directory: Path, pages: set[int]) -> Path:
+    """The PDF's `pages` (1-based) as a scanner at `dpi` would give them (a TIFF), the pages
+    between them blank: a page keeps its number, so a memory learned on the file or on
+    another scan reads the same page of this one (a blank page costs OCR little)."""
     document = pdfium.PdfDocument(str(pdf))
     try:
+        last = min(len(document), max(pages))
         images = [
             document[index].render(scale=dpi / 72).to_pil().convert("L")
-            for index in range(min(len(document), pages))
+            if index + 1 in pages
+            else Image.new("L", (85, 110), 255)
+            for index in range(last)
         ]
     finally:
         document.close()
@@ -339,6 +366,23 @@ def _raster(pdf: Path, dpi: int, directory: Path, pages: int) -> Path:
     path = directory / f"{pdf.stem}-{dpi}.tiff"
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def _printing(
+    record: dict[str, Any], truth: dict[str, Any], taught: Taught, reach: int
+) -> set[int]:
+    """The pages up to `reach` the file prints its scored values on: where its generic
+    reading found those it read right, and where its corrections were learnt. A scan of
+    only its first pages would leave out a contract's term or governing law, and score a
+    reading against values the scan does not print."""
+    provenance = record.get("provenance") or {}
+    found = {
+        where["page"]
+        for leaf in score(truth, record)
+        if leaf.correct and isinstance(where := provenance.get(leaf.path), dict)
+    }
+    found |= {memory.field.page for memory in taught.memories if memory.field is not None}
+    return {page for page in found if isinstance(page, int) and page <= reach}
 
 
 def _score_corrected(
@@ -395,7 +439,7 @@ def _why(read: Read, doc_type: str, taught: Taught, leaf: Leaf, plain: dict[str,
     return f"recalled right, refused by a cross-check (form or totals), got {leaf.got!r}"
 
 
-def real(realdocs: Path, directory: Path, pages: int, show_misses: bool) -> None:
+def real(realdocs: Path, directory: Path, pages: int, reach: int, show_misses: bool) -> None:
     chosen: list[tuple[Path, dict[str, Any]]] = []
     for path in documents(realdocs):
         truth_path = path.with_name(path.name + ".truth.json")
@@ -412,20 +456,24 @@ def real(realdocs: Path, directory: Path, pages: int, show_misses: bool) -> None
     for path, truth in chosen:
         doc_type = truth["doc_type"]
         original = _read(path, truth["fields"])
-        taught = teach(doc_type, original, original.extract([]))
+        record = original.extract([])
+        taught = teach(doc_type, original, record)
         learned.append((original, doc_type, taught))
         misses: dict[str, list[str]] = defaultdict(list)
         _score_corrected(original, doc_type, taught, copies, misses["(a) the same file again"])
         line = f"  {path.parent.name + '/' + path.name:70.70} fixed {len(taught.corrections):2}"
         line += f" learnt {len(taught.memories):2}"
         if original.source.media_type == "application/pdf":
-            scan = _read(_raster(path, 300, directory, pages), truth["fields"])
+            scanned = set(range(1, pages + 1)) | _printing(record, truth["fields"], taught, reach)
+            scan = _read(_raster(path, 300, directory, scanned), truth["fields"])
             _score_corrected(scan, doc_type, taught, scans, misses["(b) its 300-dpi scan"])
             scan_taught = teach(doc_type, scan, scan.extract([]))
-            rescan = _read(_raster(path, 200, directory, pages), truth["fields"])
+            rescan = _read(_raster(path, 200, directory, scanned), truth["fields"])
             _score_corrected(rescan, doc_type, scan_taught, rescans, misses["(b) its 200-dpi scan"])
             line += f"; scan fixed {len(scan_taught.corrections):2}"
             line += f" learnt {len(scan_taught.memories):2}"
+            if len(scanned) > pages:
+                line += f" (pages {','.join(map(str, sorted(scanned)))})"
         print(line)
         for name, listed_misses in misses.items():
             if show_misses and listed_misses:
@@ -500,13 +548,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--realdocs", type=Path, default=None)
     parser.add_argument("--parts", nargs="+", default=["generated", "real"])
     parser.add_argument("--scan-pages", type=int, default=3, help="pages of a real PDF scanned")
+    parser.add_argument(
+        "--scan-reach",
+        type=int,
+        default=20,
+        help="and the pages up to this one that print a scored value (as a service keeps them)",
+    )
     parser.add_argument("--senders", type=int, default=50, help="senders loaded for the cost")
     parser.add_argument(
         "--misses",
         action="store_true",
         help="print every corrected field that still came back wrong with memory, and why",
     )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="keep each file's reading here and reuse it (clear it when a reader changes)",
+    )
     args = parser.parse_args(argv)
+    global CACHE
+    CACHE = args.cache
+    if CACHE is not None:
+        CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         if "generated" in args.parts:
@@ -515,7 +579,13 @@ def main(argv: list[str] | None = None) -> None:
             nexts = [(run.layout.doc_type, read) for run in runs for read in run.reads[1:]]
             cost(taught, nexts, args.senders)
         if "real" in args.parts:
-            real(args.realdocs or default_realdocs(), directory, args.scan_pages, args.misses)
+            real(
+                args.realdocs or default_realdocs(),
+                directory,
+                args.scan_pages,
+                args.scan_reach,
+                args.misses,
+            )
 
 
 if __name__ == "__main__":

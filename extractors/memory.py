@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ from extractors.normalize import (
     _MONTHS_EN,
     clean_text,
     decimal_or_none,
+    find_currency,
     parse_date,
     parse_foreign_tax_id,
     parse_money,
@@ -41,7 +43,7 @@ from extractors.normalize import (
 )
 from extractors.text import fold
 
-Kind = Literal["money", "date", "tax_id", "rate", "text"]
+Kind = Literal["money", "date", "tax_id", "rate", "currency", "flag", "text"]
 # `inside`: the label is printed as part of the value (`Ngày … tháng … năm …`); `top`: no
 # label at all, the value heads the page (a letterhead's name) and is placed on the page.
 Side = Literal["left", "above", "inside", "top"]
@@ -52,6 +54,14 @@ NEVER_LEARNED = frozenset({"cv"})
 _NOT_LEARNED_PATH = re.compile(r"^(line_items|clauses|skills|experience|education)\b")
 
 _MONEY = frozenset({"subtotal", "vat_amount", "total", "value", "amount"})
+# The record's yes/no fields (`extractors.record`; a CV's are never learned). A memory reads
+# one only where the page prints the answer as a word after or under its label (`Tự động
+# gia hạn: Có`, `Auto-renewal: No`): a yes/no a contract states in its prose is no word at a
+# place, so nothing is learned from it rather than a constant.
+_FLAGS = frozenset({"auto_renewal"})
+# The words that print an answer, as `_squash` folds them.
+_YES = frozenset({"co", "yes", "true"})
+_NO = frozenset({"khong", "no", "false"})
 _DATES = re.compile(r"(^|\.)(\w*date|date)$")
 
 # How alike two pages must be for one's memory to serve the other (`likeness`): measured on
@@ -315,6 +325,10 @@ def kind_of(path: str) -> Kind:
         return "tax_id"
     if leaf == "vat_rate":
         return "rate"
+    if leaf == "currency":
+        return "currency"
+    if leaf in _FLAGS:
+        return "flag"
     return "text"
 
 
@@ -353,6 +367,12 @@ def learn(
         spots = _spots(page, kind, value)
         if not spots and (restored := _figures_restored(page, value)) is not None:
             page, spots = restored, _spots(restored, kind, value)
+        if not spots and kind == "text" and (restored := _letters_restored(page, value)):
+            # Restored where the value is found only: a label one letter from a word of it
+            # (`THÀNH` from `nhánh`) stays as printed, to anchor it as the next page prints it.
+            used = {word.bbox for spot in _spots(restored, kind, value) for word in spot.words}
+            if used and (restored := _letters_restored(page, value, only=used)):
+                page, spots = restored, _spots(restored, kind, value)
         for spot in spots:
             anchored = _anchor_for(page, spot, kind, values)
             if anchored is None and names:
@@ -412,6 +432,44 @@ def _figures_restored(page: Page, value: str) -> Page | None:
             words.append(word if restored is None else replace(word, text=restored))
         lines.append(Line(tuple(words), line.page))
     return Page(page.number, page.width, page.height, lines, page.notes) if changed else None
+
+
+def _letters_restored(
+    page: Page, value: str, *, only: Set[tuple[float, float, float, float]] | None = None
+) -> Page | None:
+    """The page with each word that prints one of the typed value's words but for a letter
+    OCR added, dropped or misread (`Chin nhánh` for `Chi nhánh`) read as typed: a value that
+    wraps over lines is found word for word, so one misread word would hide all of it. Only
+    the place is learned from it; the next document's words are read there afresh. With
+    `only`, the words at those boxes alone. None when no word is."""
+    typed = {
+        _squash(token): token
+        for token in value.split()
+        if len(_squash(token)) >= 3 and _squash(token).isalpha()
+    }
+    changed = False
+    lines = []
+    for line in page.lines:
+        words = []
+        for word in line.words:
+            printed = _squash(word.text)
+            restored = None
+            if printed.isalpha() and printed not in typed and (only is None or word.bbox in only):
+                restored = next((t for key, t in typed.items() if _one_edit(printed, key)), None)
+            changed |= restored is not None
+            words.append(word if restored is None else replace(word, text=restored))
+        lines.append(Line(tuple(words), line.page))
+    return Page(page.number, page.width, page.height, lines, page.notes) if changed else None
+
+
+def _one_edit(first: str, second: str) -> bool:
+    """Whether two different words are one letter added, dropped or changed apart."""
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    if len(first) == len(second):
+        return sum(a != b for a, b in zip(first, second, strict=True)) == 1
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
 
 
 def _garbled_figure(printed: str, typed: str) -> bool:
@@ -512,7 +570,7 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
         words = line.words
         # Only a word the value can start with starts a spot (a value in figures needs a
         # figure on its line): the rest of the page is passed over, learning is per click.
-        if kind != "text" and not any(ch.isdigit() for word in words for ch in word.text):
+        if kind in _FIGURES and not any(ch.isdigit() for word in words for ch in word.text):
             continue
         for start in range(len(words)):
             if kind == "text" and not _may_start(words[start].text, wanted):
@@ -523,7 +581,9 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
                     # The value starts here only if it needs this word: a label before an
                     # amount still parses to the amount.
                     rest = " ".join(word.text for word in words[start + 1 : end])
-                    if kind == "text" or _normal(kind, parse(rest) or "") != wanted:
+                    if (kind == "text" or _normal(kind, parse(rest) or "") != wanted) and (
+                        kind != "flag" or _answered(words, start)
+                    ):
                         spots.append(_Spot(line, start, words[start:end]))
                     break
             if kind == "text":
@@ -535,6 +595,13 @@ def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
     if kind == "text" and not spots:
         return _misread_spots(page, value)
     return spots
+
+
+def _answered(words: Sequence[Word], index: int) -> bool:
+    """Whether the word at `index` stands as an answer: alone on its line, or after a label's
+    colon, and last on its line. `Co` ending `Alpha Services Co` or the `No.` of `No. 177
+    Tran Hung Dao` is a word of a name, not a yes or a no."""
+    return index == len(words) - 1 and (index == 0 or words[index - 1].text.endswith(":"))
 
 
 # A word's runs of letters and of figures: where a code printed joined to another splits.
@@ -637,8 +704,13 @@ def _starting_at(line: Line, lefts: tuple[float, ...], page: Page) -> int | None
 
 
 def _gap(upper: Line, lower: Line) -> float:
-    """The space between two lines, in heights of the upper one."""
-    return (lower.bbox[1] - upper.bbox[3]) / max(upper.bbox[3] - upper.bbox[1], 1.0)
+    """The space between two lines, in heights of the upper one, each line where most of its
+    words sit: one word OCR boxed tall (a comma with a speck under it, an accent) makes the
+    line no taller, nor the gap smaller."""
+    bottom = statistics.median(word.bbox[3] for word in upper.words)
+    height = bottom - statistics.median(word.bbox[1] for word in upper.words)
+    top = statistics.median(word.bbox[1] for word in lower.words)
+    return (top - bottom) / max(height, 1.0)
 
 
 def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
@@ -925,8 +997,12 @@ def _joined_read(word: Word, part: tuple[int, int], page: Page) -> tuple[str, Li
 def _column_end(words: Sequence[Word]) -> int:
     """How many of `words` read on before a column gap (wider than twice the line's height)
     or a scribble OCR took for a word (a box far wider than its letters: a signature)."""
+    # The line's height, not the word's: a dash or a stop OCR boxes a point high (`Đông -
+    # Chi nhánh`) would otherwise end the value as a wide gap or a scribble.
+    height = (
+        max(statistics.median(word.bbox[3] - word.bbox[1] for word in words), 1.0) if words else 1.0
+    )
     for index, word in enumerate(words):
-        height = max(word.bbox[3] - word.bbox[1], 1.0)
         if index and word.bbox[0] - words[index - 1].bbox[2] > 2 * height:
             return index
         if index and word.bbox[2] - word.bbox[0] > 1.5 * height * max(len(word.text), 1):
@@ -1116,8 +1192,10 @@ def apply(
             continue
         value, line = read
         before = get_path(fields, path)
-        if not set_path(fields, path, value) and not (
-            _add_entries(fields, path, memory.field.roles) and set_path(fields, path, value)
+        # A yes/no is the record's boolean, read from the answer word printed.
+        stored: str | bool = value == "true" if memory.field.kind == "flag" else value
+        if not set_path(fields, path, stored) and not (
+            _add_entries(fields, path, memory.field.roles) and set_path(fields, path, stored)
         ):
             continue
         if _totals_broken(fields) and not _totals_broken(_with(fields, path, before)):
@@ -1367,13 +1445,32 @@ def _month_misread(match: re.Match[str]) -> str:
     return next(name for name, number in _MONTHS_EN.items() if number == month)
 
 
+def _currency(text: str) -> str | None:
+    """A currency printed as one word, a code or a sign (`VNĐ`, `US$`, `€`), as its ISO code:
+    a span of several words would find one anywhere in it, not at the learned place. Not
+    `đồng`, a word of other words too (`Hợp đồng`, `Đồng tiền thanh toán`)."""
+    if len(text.split()) != 1 or _squash(text) == "dong":
+        return None
+    return find_currency(text)
+
+
+def _answer(text: str) -> str | None:
+    """A yes/no printed as one word (`Có`, `No`), as `true` or `false`."""
+    word = _squash(text)
+    return "true" if word in _YES else "false" if word in _NO else None
+
+
 _PARSERS: dict[Kind, Callable[[str], str | None]] = {
     "money": _money,
     "date": _date,
     "tax_id": _tax_id,
     "rate": parse_vat_rate,
+    "currency": _currency,
+    "flag": _answer,
     "text": _text,
 }
+# The kinds whose values hold figures: a line without one holds none of them.
+_FIGURES = frozenset({"money", "date", "tax_id", "rate"})
 
 
 def _normal(kind: Kind, value: str) -> str | None:
@@ -1386,4 +1483,7 @@ def _normal(kind: Kind, value: str) -> str | None:
         return None if number is None else str(number.normalize())
     if kind == "text":
         return _squash(value) or None
+    if kind in ("flag", "currency"):
+        # A reviewer's answer (`True`, `VND`) and a printed one (`Có`, `VNĐ`) alike.
+        return _PARSERS[kind](value)
     return value

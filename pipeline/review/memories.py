@@ -65,10 +65,13 @@ _WORN = 0.5
 # Events whose data name the fields a reviewer corrected (the learning curve).
 _CORRECTION_KINDS = ("corrected", "line_item_added", "line_item_changed", "line_item_removed")
 _LAYOUT_FORMAT = 1
-# Pages of a document's words kept to learn from: a layout is known by its first page
-# (`layout_print`), and the fields memories read sit on the first pages; a long annex's
-# words would only fill the table.
-_STORED_PAGES = 3
+# Pages of a document's words kept to learn from. A layout is known by its first page
+# (`layout_print`), but a contract prints its term, renewal and governing law pages into its
+# body (page 5, 8, 16 of real service agreements): a correction of one must find it to be
+# learned. Bounded because each dense page packs to about 20 KB, so a document keeps at most
+# some 400 KB, the order of its file; what lies beyond is schedules and annexes, which hold
+# no field of the record.
+_STORED_PAGES = 20
 _LEARNED_BY_SIZE = 255  # the size of memories.learned_by
 
 
@@ -136,9 +139,14 @@ def learn_from_correction(
         if path in changed and isinstance(where, Mapping) and where.get("learned_from")
     }
     sender = document.sender
+    # A yes/no answer is learned as the word for it the page prints (`extractors.memory`).
+    typed = {
+        path: ("true" if value else "false") if isinstance(value, bool) else value
+        for path, value in changed.items()
+    }
     wanted = {
         path: value
-        for path, value in changed.items()
+        for path, value in typed.items()
         if learnable(doc_type, path) and isinstance(value, str) and value.strip()
     }
     # Every sender lock this correction needs, before any memory row is written: a row lock

@@ -655,3 +655,149 @@ def test_a_heading_memory_serves_only_a_page_whose_words_sit_where_they_sat() ->
 
 
 LABELS = ("Bill", "Ship", "Terms", "Reference", "Description", "Quantity", "Price", "Amount")
+
+
+def _flat_dashes(document: ParsedDocument) -> ParsedDocument:
+    """The page with each dash boxed as OCR boxes it: a point high, mid-line."""
+    pages = []
+    for page in document.pages:
+        lines = [
+            Line(
+                tuple(
+                    dataclasses.replace(word, bbox=(x0, y0 + 4.5, x1, y0 + 5.5))
+                    if word.text == "-"
+                    else word
+                    for word in line.words
+                    for x0, y0, x1, _ in [word.bbox]
+                ),
+                line.page,
+            )
+            for line in page.lines
+        ]
+        pages.append(Page(page.number, page.width, page.height, lines))
+    return ParsedDocument(document.media_type, pages, document.language)
+
+
+BRANCH = "Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long"
+
+
+def _branch_invoice(first_row: str) -> ParsedDocument:
+    """A buyer's name wrapped over two lines under its label, a dash in it."""
+    return _flat_dashes(
+        _invoice_scan(
+            (300, 160, "Khách hàng"),
+            (300, 175, first_row),
+            (300, 188, "Thăng Long"),
+            (300, 210, "MST: 0101243150"),
+        )
+    )
+
+
+def test_a_wrapped_name_with_one_word_ocr_misread_is_learned_and_read_whole() -> None:
+    fields = INVOICE_FIELDS | {"buyer": {"name": BRANCH}}
+    # `Chin` for `Chi`: a wrapped value is found word for word, so it was not learned at all.
+    first = _branch_invoice("Ngân hàng TMCP Phương Đông - Chin nhánh")
+
+    memory = learn(first, path="buyer.name", value=BRANCH, fields=fields)
+
+    assert memory is not None and memory.anchor.text == "khach hang"
+    second = _branch_invoice("Ngân hàng TMCP Phương Đông - Chi nhánh")
+    assert (read := recall(second, memory)) is not None and read[0] == BRANCH
+
+
+def test_a_dash_ocr_boxed_a_point_high_does_not_end_a_recalled_name() -> None:
+    fields = INVOICE_FIELDS | {"buyer": {"name": BRANCH}}
+    first = _branch_invoice("Ngân hàng TMCP Phương Đông - Chi nhánh")
+    memory = learn(first, path="buyer.name", value=BRANCH, fields=fields)
+    assert memory is not None
+
+    # Read as a gap wider than the dash's height, or as ink far wider than its letters, the
+    # dash ended the name at `Đông`.
+    assert (read := recall(first, memory)) is not None and read[0] == BRANCH
+
+
+def _terms(renewal: str, currency: str) -> ParsedDocument:
+    """A contract's first page that prints its yes/no and its currency after their labels."""
+    return _scan(
+        (50, 30, "Alpha Services Co"),
+        (50, 100, "SERVICE AGREEMENT"),
+        (50, 150, f"Automatic renewal: {renewal}"),
+        (50, 170, f"Payment currency: {currency}"),
+    )
+
+
+def test_a_yes_no_answer_printed_after_its_label_is_learned_and_read_from_the_word() -> None:
+    memory = learn(_terms("Yes", "USD"), path="auto_renewal", value="True", fields={})
+
+    assert memory is not None and memory.anchor.text == "automatic renewal"
+    stored = Memory(
+        doc_type="contract",
+        sender="name:alpha services co",
+        layout=layout_print(_terms("Yes", "USD")),
+        field=memory,
+    )
+    fields: dict[str, Any] = {"auto_renewal": True}
+    used = apply(
+        _terms("No", "USD"), doc_type="contract", fields=fields, confidence={}, memories=[stored]
+    )
+    # The page's answer, as the record's boolean: a memory is no constant.
+    assert [item.path for item in used] == ["auto_renewal"] and fields["auto_renewal"] is False
+    # Where no answer is printed, nothing is read.
+    assert recall(_terms("see clause 4", "USD"), memory) is None
+
+
+def test_a_yes_no_the_page_does_not_print_as_a_word_is_not_learned() -> None:
+    # Stated in prose, or not at all: there is no place to read it from again.
+    page = _scan((50, 30, "Alpha Services Co"), (50, 100, "This Agreement renews each year."))
+
+    assert learn(page, path="auto_renewal", value="True", fields={}) is None
+
+
+def test_a_currency_printed_as_its_sign_or_code_is_learned_in_its_iso_form() -> None:
+    memory = learn(_terms("Yes", "VNĐ"), path="currency", value="VND", fields={})
+
+    assert memory is not None and memory.anchor.text == "payment currency"
+    assert (read := recall(_terms("No", "US$"), memory)) is not None and read[0] == "USD"
+
+
+def _tall(document: ParsedDocument, token: str) -> ParsedDocument:
+    """The page with `token` boxed as OCR boxes a comma with a speck under it: half again
+    as tall as its line."""
+    pages = []
+    for page in document.pages:
+        lines = [
+            Line(
+                tuple(
+                    dataclasses.replace(word, bbox=(x0, y0, x1, y1 + 6))
+                    if word.text == token
+                    else word
+                    for word in line.words
+                    for x0, y0, x1, y1 in [word.bbox]
+                ),
+                line.page,
+            )
+            for line in page.lines
+        ]
+        pages.append(Page(page.number, page.width, page.height, lines))
+    return ParsedDocument(document.media_type, pages, document.language)
+
+
+def _export_invoice(address: str) -> ParsedDocument:
+    return _invoice_scan(
+        (50, 160, "Seller"),
+        (50, 175, address),
+        (50, 191, "Sold to"),
+        (50, 206, "Nordlicht Maschinenbau GmbH"),
+    )
+
+
+def test_a_word_ocr_boxed_tall_does_not_make_the_next_block_a_values_wrap() -> None:
+    address = "No. 18, Road 3, Binh Tan District, Vietnam"
+    fields = INVOICE_FIELDS | {"seller": {"name": "Northwind Traders", "address": address}}
+    memory = learn(_export_invoice(address), path="seller.address", value=address, fields=fields)
+    assert memory is not None and memory.end_gap is not None
+
+    # The tall box shrank the gap to `Sold to` below the learned one: read as the address's
+    # next line.
+    second = _tall(_export_invoice(address), "District,")
+    assert (read := recall(second, memory)) is not None and read[0] == address

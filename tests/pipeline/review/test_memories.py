@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from extractors.document import Line, Page, ParsedDocument, Word
 from extractors.fields import confidence as level
 from extractors.limits import ReadLimits
 from extractors.memory import get_path, matching
@@ -591,3 +592,51 @@ def _at_once(*actions: Callable[[], object]) -> None:
     for thread in threads:
         thread.join(60)
     assert failures == []
+
+
+def _pages(*pages: list[str]) -> ParsedDocument:
+    """A document as its reader gives it: each page's lines, one under the other."""
+    read = []
+    for number, lines in enumerate(pages, start=1):
+        rows = []
+        for index, text in enumerate(lines):
+            words, x, y = [], 50.0, 60.0 + 20 * index
+            for token in text.split():
+                words.append(Word(token, (x, y, x + 6 * len(token), y + 10), number))
+                x += 6 * len(token) + 4
+            rows.append(Line(tuple(words), number))
+        read.append(Page(number, 600, 800, rows))
+    return ParsedDocument("application/pdf", read, "en")
+
+
+def test_values_printed_deep_in_a_long_contract_and_a_yes_no_answer_are_learned(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    # A contract's term and governing law sit pages into its body; the words of only its
+    # first pages were kept, so a correction of them taught nothing. A yes/no the reviewer
+    # answers is learned from the answer word the page prints.
+    _drop(settings, FIRST)
+    _work(settings, "worker-a")
+    body = [f"Clause {n} of the agreement between the parties" for n in range(1, 12)]
+    contract = _pages(
+        ["SERVICE AGREEMENT", "Harrow Finch Consulting LLP", *body],
+        *[body] * 6,
+        [*body, "Governing law: England and Wales", "Automatic renewal: Yes"],
+    )
+    with transaction(sessions) as session:
+        document = session.get_one(Document, _document(sessions, FIRST).id)
+        document.doc_type = "contract"
+        memories.store_layout(
+            session, document_id=document.id, doc_type="contract", document=contract
+        )
+        learned = memories.learn_from_correction(
+            session,
+            document=document,
+            changed={"governing_law": "England and Wales", "auto_renewal": True},
+            actor="rita",
+        )
+
+    assert {row.path: (row.field or {}).get("page") for row in learned} == {
+        "governing_law": 8,
+        "auto_renewal": 8,
+    }
