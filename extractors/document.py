@@ -128,41 +128,69 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
     gap separates two columns, so a label in one column is never glued to the next column."""
     rows: list[list[Word]] = []
     extents: list[list[float]] = []  # top and bottom of each row so far
-    for word in sorted(words, key=lambda w: (round((w.bbox[1] + w.bbox[3]) / 2, 1), w.bbox[0])):
-        centre = (word.bbox[1] + word.bbox[3]) / 2
-        for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
-            extent = extents[index]
+    # Keys worked out once per word, not once per comparison; the index keeps the sort stable.
+    keyed = sorted(
+        [
+            (round((bbox[1] + bbox[3]) / 2, 1), bbox[0], index)
+            for index, bbox in enumerate([word.bbox for word in words])
+        ]
+    )
+    for _, _, index in keyed:
+        word = words[index]
+        _, top, _, bottom = word.bbox
+        centre = (top + bottom) / 2
+        for candidate in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            extent = extents[candidate]
             if extent[0] <= centre <= extent[1]:
-                rows[index].append(word)
-                extent[0], extent[1] = min(extent[0], word.bbox[1]), max(extent[1], word.bbox[3])
+                rows[candidate].append(word)
+                if top < extent[0]:
+                    extent[0] = top
+                if bottom > extent[1]:
+                    extent[1] = bottom
                 break
         else:
             rows.append([word])
-            extents.append([word.bbox[1], word.bbox[3]])
+            extents.append([top, bottom])
     lines: list[Line] = []
     for row in rows:
-        row.sort(key=lambda w: w.bbox[0])
+        if len(row) > 1:
+            row.sort(key=_left)
         current: list[Word] = [row[0]]
-        for previous, word in zip(row, row[1:], strict=False):
-            gap = word.bbox[0] - previous.bbox[2]
-            small, large = sorted((max(previous.height, 1.0), max(word.height, 1.0)))
+        previous = row[0]
+        previous_height = previous.bbox[3] - previous.bbox[1]
+        if previous_height < 1.0:
+            previous_height = 1.0
+        for word in row[1:]:
+            x0, top, _, bottom = word.bbox
+            gap = x0 - previous.bbox[2]
+            height = bottom - top
+            if height < 1.0:
+                height = 1.0
+            # The two heights in order, as sorted() gives them.
+            if height < previous_height:
+                small, large = height, previous_height
+            else:
+                small, large = previous_height, height
             # A centred title beside a header block: different type sizes are different blocks.
             # Punctuation (an OCR'd dash is a point or two tall) says nothing about type size.
             # OCR boxes hug the ink, so `1` is 1.4 times shorter than `Giấy` in one font: a
             # size change there takes a larger ratio.
-            ratio = _OCR_SIZE_RATIO if word.source == "ocr" else _SIZE_RATIO
-            other_size = (
-                large > ratio * small
+            if gap > 2.5 * large or (
+                large > (_OCR_SIZE_RATIO if word.source == "ocr" else _SIZE_RATIO) * small
                 and gap > small
                 and _has_letters(previous.text)
                 and _has_letters(word.text)
-            )
-            if gap > 2.5 * large or other_size:
+            ):
                 lines.append(Line(tuple(current), page))
                 current = []
             current.append(word)
+            previous, previous_height = word, height
         lines.append(Line(tuple(current), page))
     return lines
+
+
+def _left(word: Word) -> float:
+    return word.bbox[0]
 
 
 def _has_letters(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,13 +141,13 @@ def has_pages_to_ocr(path: Path) -> bool:
 def _looks_scanned(page: pdfium.PdfPage) -> bool:
     textpage = page.get_textpage()
     try:
-        characters = [char for char in textpage.get_text_range() if not char.isspace()]
+        text = _SPACE.sub("", textpage.get_text_range())
     finally:
         textpage.close()
-    if not characters or sum(map(_is_garbage, characters)) > 0.3 * len(characters):
+    if not text or len(_GARBAGE.findall(text)) > 0.3 * len(text):
         return True
     width, height = page.get_size()
-    return len(characters) < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5
+    return len(text) < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -171,30 +172,20 @@ def _read_page(page: pdfium.PdfPage, number: int) -> tuple[Page, bool]:
     finally:
         textpage.close()
     result = Page(number=number, width=width, height=height, lines=group_lines(words, number))
-    characters = sum(len(word.text) for word in words)
     if not words:
         result.notes.append("no_text_layer")
         return result, True
-    garbage = sum(_is_garbage(char) for word in words for char in word.text)
-    if garbage > 0.3 * characters:
+    text = "".join([word.text for word in words])
+    if len(_GARBAGE.findall(text)) > 0.3 * len(text):
         result.notes.append("garbage_text_layer")
         return result, True
-    if characters < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5:
+    if len(text) < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5:
         result.notes.append("image_page_with_sparse_text")
         return result, True
     return result, False
 
 
 _SPARSE_TEXT = 200
-
-
-def _is_garbage(char: str) -> bool:
-    code = ord(char)
-    return (
-        0xE000 <= code <= 0xF8FF  # private use: glyphs without a Unicode mapping
-        or code in (0xFFFD, 0x25A0, 0x25A1)  # replacement character, black/white squares
-        or (code < 0x20 and char not in "\t\n\r")
-    )
 
 
 def _image_coverage(page: pdfium.PdfPage, area: float) -> float:
@@ -223,45 +214,85 @@ def _render(page: pdfium.PdfPage, limits: ReadLimits) -> tuple[Image.Image, floa
 def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> list[Word]:
     """Assemble words from characters: a word ends at whitespace (pdfium's generated spaces
     and line breaks included), at a jump to another line, or at a horizontal gap, since many
-    generators position glyphs without space characters. Raw pdfium calls with one reused
-    rectangle: the per-character wrapper objects cost more than the reading itself."""
+    generators position glyphs without space characters."""
     raw = textpage.raw
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
-    rect = pdfium_c.FS_RECTF()
-    rect_ref = ctypes.byref(rect)
+    text = _page_text(raw)
+    boxes = _char_boxes(raw, text)
     words: list[Word] = []
-    chars: list[str] = []
-    x0 = top = x1 = bottom = 0.0
-
-    for index, char in enumerate(_page_text(raw)):
-        if char.isspace():
-            if chars:
-                words.append(_word(chars, (x0, top, x1, bottom), number))
-                chars = []
-            continue
-        get_box(raw, index, rect_ref)
-        c_x0, c_top, c_x1, c_bottom = (
-            rect.left,
-            page_height - rect.top,
-            rect.right,
-            page_height - rect.bottom,
+    for run in _NON_SPACE.finditer(text):
+        start, end = run.span()
+        at = 4 * start
+        x0, top, x1, bottom = (
+            boxes[at],
+            page_height - boxes[at + 1],
+            boxes[at + 2],
+            page_height - boxes[at + 3],
         )
-        if chars:
+        for index in range(start + 1, end):
+            at = 4 * index
+            c_x0, c_top, c_x1, c_bottom = (
+                boxes[at],
+                page_height - boxes[at + 1],
+                boxes[at + 2],
+                page_height - boxes[at + 3],
+            )
             centre = (c_top + c_bottom) / 2
             gap = c_x0 - x1
-            height = max(c_bottom - c_top, 1.0)
+            height = c_bottom - c_top
+            if height < 1.0:
+                height = 1.0
             if not (top <= centre <= bottom) or gap > 0.25 * height or gap < -height:
-                words.append(_word(chars, (x0, top, x1, bottom), number))
-                chars = []
-        if chars:
-            x0, top = min(x0, c_x0), min(top, c_top)
-            x1, bottom = max(x1, c_x1), max(bottom, c_bottom)
-        else:
-            x0, top, x1, bottom = c_x0, c_top, c_x1, c_bottom
-        chars.append(char)
-    if chars:
-        words.append(_word(chars, (x0, top, x1, bottom), number))
+                words.append(_word(text[start:index], (x0, top, x1, bottom), number))
+                start = index
+                x0, top, x1, bottom = c_x0, c_top, c_x1, c_bottom
+                continue
+            # Spelled out rather than min()/max(): a builtin call per character costs more
+            # than the comparison, and these pick the same value min/max would.
+            if c_x0 < x0:
+                x0 = c_x0
+            if c_top < top:
+                top = c_top
+            if c_x1 > x1:
+                x1 = c_x1
+            if c_bottom > bottom:
+                bottom = c_bottom
+        words.append(_word(text[start:end], (x0, top, x1, bottom), number))
     return words
+
+
+# Runs of characters between whitespace, and whitespace: `\s` is `str.isspace` for str
+# patterns.
+_NON_SPACE = re.compile(r"\S+")
+_SPACE = re.compile(r"\s+")
+# Glyphs without a Unicode mapping (private use), the replacement character, black and
+# white squares, and control characters other than whitespace: text no one can read.
+_GARBAGE = re.compile("[\x00-\x08\x0e-\x1b\ue000-\uf8ff\ufffd\u25a0\u25a1]")
+
+
+def _char_boxes(raw: pdfium_c.FPDF_TEXTPAGE, text: str) -> list[float]:
+    """Every non-space character's loose box as left, top, right, bottom at 4 * its index
+    (zeros for whitespace, never read), in PDF coordinates. One pdfium call per character
+    is unavoidable; the boxes land in one array read back in one go, since a ctypes
+    structure's field reads and a fresh wrapper per call cost more than the calls."""
+    count = len(text)
+    boxes = (pdfium_c.FS_RECTF * count)()
+    base = ctypes.addressof(boxes)
+    size = ctypes.sizeof(pdfium_c.FS_RECTF)
+    get_box = _GET_LOOSE_CHAR_BOX
+    handle = ctypes.cast(raw, ctypes.c_void_p).value
+    for run in _NON_SPACE.finditer(text):
+        for index in range(*run.span()):
+            get_box(handle, index, base + index * size)
+    floats: list[float] = memoryview(boxes).cast("B").cast("f").tolist()  # type: ignore[assignment]
+    return floats
+
+
+# FPDFText_GetLooseCharBox typed to take plain addresses, so that a box can be written into
+# an element of one array (pypdfium2's binding only takes a pointer to a lone FS_RECTF).
+_GET_LOOSE_CHAR_BOX = ctypes.cast(
+    pdfium_c.FPDFText_GetLooseCharBox,
+    ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p),
+)
 
 
 def _page_text(raw: pdfium_c.FPDF_TEXTPAGE) -> str:
@@ -280,8 +311,7 @@ def _page_text(raw: pdfium_c.FPDF_TEXTPAGE) -> str:
     return "".join(chr(code) if 0 < code < 0x110000 else " " for code in codes)
 
 
-def _word(chars: list[str], bbox: tuple[float, float, float, float], number: int) -> Word:
-    text = "".join(chars)
+def _word(text: str, bbox: tuple[float, float, float, float], number: int) -> Word:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return Word(text=text, bbox=bbox, page=number)
