@@ -315,6 +315,10 @@ def _place(page: Page, x: float, y: float) -> tuple[float, float]:
 # --- learning -------------------------------------------------------------------------------
 
 
+# Kinds whose value is one common word, learned only where it is printed once.
+_ONE_WORD_KINDS = frozenset({"flag", "currency"})
+
+
 def kind_of(path: str) -> Kind:
     leaf = path.rsplit(".", 1)[-1]
     if leaf in _MONEY:
@@ -362,6 +366,10 @@ def learn(
         for word in _squash(leaf).split()
     }
     best: tuple[tuple[int, bool, float], FieldMemory] | None = None
+    # A yes/no or a currency is a word many labels may print (`Exclusive: No` above
+    # `Automatic renewal: No`): learned only where the document prints it once, or the
+    # memory could read another question's answer on the sender's next document.
+    answers = 0
     for printed in document.pages:
         page = _rows(printed)
         spots = _spots(page, kind, value)
@@ -373,6 +381,9 @@ def learn(
             used = {word.bbox for spot in _spots(restored, kind, value) for word in spot.words}
             if used and (restored := _letters_restored(page, value, only=used)):
                 page, spots = restored, _spots(restored, kind, value)
+        answers += len(spots)
+        if kind in _ONE_WORD_KINDS and answers > 1:
+            return None
         for spot in spots:
             anchored = _anchor_for(page, spot, kind, values)
             if anchored is None and names:
@@ -943,6 +954,8 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         return None
     line, index = start
     words = line.words[index:]
+    if memory.kind == "flag" and not _answered(line.words, index):
+        return None  # `No. 177 …` or `… Co` where the answer was: a word of something else
     if memory.kind != "text":
         for end in range(1, min(len(words), _MAX_SPAN_WORDS) + 1):
             value = _PARSERS[memory.kind](" ".join(word.text for word in words[:end]))

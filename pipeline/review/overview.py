@@ -69,7 +69,9 @@ class Overview(BaseModel):
 
 def overview(session: Session, *, now: datetime | None = None, days: int = DAYS) -> Overview:
     now = now or datetime.now(UTC)
-    since = _start_of_day(now) - timedelta(days=days - 1)
+    # In UTC: SQLite compares stored UTC text with the bound value's wall time, whatever its
+    # zone, so the office's midnight bound as +07:00 would drop the first day's early hours.
+    since = (_start_of_day(now) - timedelta(days=days - 1)).astimezone(UTC)
     waiting = waiting_by_type(session, now=now)
     return Overview(
         at=now,
@@ -161,7 +163,7 @@ def per_day(session: Session, *, since: datetime, now: datetime) -> list[DayCoun
     approved: dict[str, int] = dict(
         session.execute(select(approved_day, func.count()).group_by(approved_day)).all()
     )
-    first, last = since.date(), now.astimezone(BUSINESS_TZ).date()
+    first, last = since.astimezone(BUSINESS_TZ).date(), now.astimezone(BUSINESS_TZ).date()
     days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
     return [
         DayCount(

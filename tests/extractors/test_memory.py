@@ -753,6 +753,18 @@ def test_a_yes_no_the_page_does_not_print_as_a_word_is_not_learned() -> None:
     assert learn(page, path="auto_renewal", value="True", fields={}) is None
 
 
+def test_a_yes_no_printed_as_the_answer_to_several_questions_is_not_learned() -> None:
+    # `No` answers two questions: which one the reviewer's `false` is, the page cannot say,
+    # and a memory of the wrong one would read another question's answer next month.
+    page = _scan(
+        (50, 30, "Alpha Services Co"),
+        (50, 120, "Exclusive: No"),
+        (50, 150, "Automatic renewal: No"),
+    )
+
+    assert learn(page, path="auto_renewal", value="False", fields={}) is None
+
+
 def test_a_currency_printed_as_its_sign_or_code_is_learned_in_its_iso_form() -> None:
     memory = learn(_terms("Yes", "VNĐ"), path="currency", value="VND", fields={})
 

@@ -111,10 +111,17 @@ def test_a_day_is_the_offices_day_not_the_utc_day(
 
     with sessions() as session:
         result = overview.overview(session, now=morning + timedelta(minutes=10))
+        # The first day of a period counts from the office's midnight: 06:30 there is in it.
+        first_day = overview.overview(session, now=morning + timedelta(days=1), days=2)
 
     assert result.per_day[-1].day == date(2026, 3, 6)
     counts = {row.day: (row.processed, row.approved) for row in result.per_day if row.processed}
     assert counts == {date(2026, 3, 6): (1, 1)}
+    assert [(row.day, row.processed) for row in first_day.per_day] == [
+        (date(2026, 3, 6), 1),
+        (date(2026, 3, 7), 0),
+    ]
+    assert first_day.approval_times.approved == 1
 
 
 def test_the_most_corrected_fields_and_senders_are_ranked(
