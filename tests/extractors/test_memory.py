@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ from extractors.service import extract_file
 from extractors.sniff import sniff_media_type
 from tests.docgen import catalogue, series
 from tests.docgen.common import GeneratedDocument
+
+Box = tuple[float, float, float, float]
 
 LIMITS = ReadLimits()
 # A layout the generic reader gets wrong: seller and buyer side by side in a grid.
@@ -657,18 +660,15 @@ def test_a_heading_memory_serves_only_a_page_whose_words_sit_where_they_sat() ->
 LABELS = ("Bill", "Ship", "Terms", "Reference", "Description", "Quantity", "Price", "Amount")
 
 
-def _flat_dashes(document: ParsedDocument) -> ParsedDocument:
-    """The page with each dash boxed as OCR boxes it: a point high, mid-line."""
+def _reboxed(document: ParsedDocument, token: str, box: Callable[[Box], Box]) -> ParsedDocument:
+    """The document with every word `token` boxed anew by `box`, the rest as read."""
     pages = []
     for page in document.pages:
         lines = [
             Line(
                 tuple(
-                    dataclasses.replace(word, bbox=(x0, y0 + 4.5, x1, y0 + 5.5))
-                    if word.text == "-"
-                    else word
+                    dataclasses.replace(word, bbox=box(word.bbox)) if word.text == token else word
                     for word in line.words
-                    for x0, y0, x1, _ in [word.bbox]
                 ),
                 line.page,
             )
@@ -676,6 +676,11 @@ def _flat_dashes(document: ParsedDocument) -> ParsedDocument:
         ]
         pages.append(Page(page.number, page.width, page.height, lines))
     return ParsedDocument(document.media_type, pages, document.language)
+
+
+def _flat_dashes(document: ParsedDocument) -> ParsedDocument:
+    """The page with each dash boxed as OCR boxes it: a point high, mid-line."""
+    return _reboxed(document, "-", lambda b: (b[0], b[1] + 4.5, b[2], b[1] + 5.5))
 
 
 BRANCH = "Ngân hàng TMCP Phương Đông - Chi nhánh Thăng Long"
@@ -775,23 +780,7 @@ def test_a_currency_printed_as_its_sign_or_code_is_learned_in_its_iso_form() -> 
 def _tall(document: ParsedDocument, token: str) -> ParsedDocument:
     """The page with `token` boxed as OCR boxes a comma with a speck under it: half again
     as tall as its line."""
-    pages = []
-    for page in document.pages:
-        lines = [
-            Line(
-                tuple(
-                    dataclasses.replace(word, bbox=(x0, y0, x1, y1 + 6))
-                    if word.text == token
-                    else word
-                    for word in line.words
-                    for x0, y0, x1, y1 in [word.bbox]
-                ),
-                line.page,
-            )
-            for line in page.lines
-        ]
-        pages.append(Page(page.number, page.width, page.height, lines))
-    return ParsedDocument(document.media_type, pages, document.language)
+    return _reboxed(document, token, lambda b: (b[0], b[1], b[2], b[3] + 6))
 
 
 def _export_invoice(address: str) -> ParsedDocument:
