@@ -163,7 +163,7 @@ def bench_startup(root: Path, env: dict[str, str], repeat: int) -> None:
     print(HEADER)
     show("python -c pass", medians["python"], raw)
     show("raw pypdfium2: import, open, read the page", raw, raw)
-    show("the same, importing pydantic and pydantic-settings", medians["floor"], raw)
+    show("the same, importing pydantic-settings too", medians["floor"], raw)
     show("backoffice --help  (target <= 0.15 s)", medians["help"], raw)
     show("backoffice extract, 1-page invoice  (target 2x)", medians["extract"], raw)
     extract = medians["extract"]
