@@ -10,7 +10,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,7 +46,8 @@ def plain_arguments(arguments: Sequence[str]) -> tuple[list[Path], date | None] 
             if not _ISO_DAY.fullmatch(value):
                 return None
             try:
-                today = datetime.strptime(value, "%Y-%m-%d").date()
+                # What strptime makes of this form, without loading strptime's locale tables.
+                today = date.fromisoformat(value)
             except ValueError:  # not a day of the calendar: the full command line says so
                 return None
             seen_today = True

@@ -31,6 +31,8 @@ def as_the_command_groups_read(arguments: list[str]) -> tuple[list[Path], date |
         ["--today=2026-12-31", "a.pdf", "b.pdf"],
         ["a.pdf", "--today", "2024-02-29", "b.pdf"],
         ["a.pdf", "--today=2026-03-01"],
+        ["--today", "0001-01-01", "a.pdf"],
+        ["--today", "9999-12-31", "a.pdf"],
         ["today", "2026-03-01"],
     ],
 )
@@ -48,6 +50,7 @@ def test_a_plain_command_line_is_read_as_the_command_groups_read_it(
         ["--today", "2026-03-01"],  # no file
         ["a.pdf", "--today"],
         ["--today", "2026-02-30", "a.pdf"],  # no such day: the groups say so
+        ["--today", "0000-01-01", "a.pdf"],
         ["--today", "2026-3-1", "a.pdf"],  # not the format as written
         ["--today", " 2026-03-01", "a.pdf"],
         ["--today", "2026-03-01", "--today", "2026-03-02", "a.pdf"],
