@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.throughput import _drop, _fresh_database
-from pipeline.cli import watcher_main
+from pipeline.commands import watcher_main
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue
 from pipeline.jobs.processing import build_documents, rule_book

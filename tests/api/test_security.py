@@ -23,7 +23,7 @@ from api.app import create_app
 from api.deps import CSRF_HEADER, SESSION_COOKIE
 from api.routers import docs, web
 from api.schemas import RequestBody
-from pipeline import cli
+from pipeline import commands as cli
 from pipeline.access import auth
 from pipeline.store.db import transaction
 from pipeline.store.models import ApiToken, AuditEvent, User

@@ -279,7 +279,7 @@ def test_a_born_digital_batch_starts_no_process(
 ) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.commands import app
     from pipeline.store.settings import get_settings
 
     files = [docgen.write(docgen.invoice(seed), tmp_path / f"{seed}.pdf") for seed in (1, 2, 3)]
@@ -299,7 +299,7 @@ def test_a_scan_is_ocrd_in_a_process_while_text_files_are_read_in_input_order(
 ) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.commands import app
     from pipeline.store.settings import get_settings
 
     scan = tmp_path / "scan.pdf"

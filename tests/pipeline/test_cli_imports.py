@@ -1,6 +1,6 @@
 """What a command loads is what it uses: `backoffice --help` starts in a fraction of the time
 the whole service takes to import, and a born-digital file is read without the OCR, Word or
-database stacks."""
+database stacks, or the other commands."""
 
 from __future__ import annotations
 
@@ -65,6 +65,9 @@ def test_a_born_digital_invoice_is_read_without_ocr_word_or_database(tmp_path: P
         # Processes are for files to OCR: a text file starts none, nor loads their modules.
         "multiprocessing",
         "concurrent.futures.process",
+        # Written plainly, the command runs without the command groups and typer.
+        "typer",
+        "pipeline.commands",
     ]
     arguments = ["extract", "--today", "2026-03-20", str(pdf)]
     assert loaded(arguments, heavy, cwd=tmp_path) == ["extractors.fields.invoice"]

@@ -17,7 +17,7 @@ import pytest
 import typer
 from sqlalchemy.engine import make_url
 
-from pipeline.cli import app
+from pipeline.commands import app
 from tests.support.machine import ROOT, free_port
 
 # Slow: the real console script, a new process per case.

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routers import web, web_failed, web_overview, web_portal
-from pipeline import cli
+from pipeline import commands as cli
 from pipeline.access import auth
 from pipeline.intake.blobs import BlobStore
 from pipeline.jobs import queue

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from pipeline.cli import app as cli
+from pipeline.commands import app as cli
 from pipeline.ledger.export_options import DateBasis
 from pipeline.ledger.exports import entries_between
 from pipeline.ledger.periods import Month, PeriodClosed, PostingRule, close_month, reopen_month

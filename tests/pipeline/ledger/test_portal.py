@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from pipeline.cli import app as cli
+from pipeline.commands import app as cli
 from pipeline.ledger import portal
 from pipeline.ledger.posting import approve, live_entry
 from pipeline.store.db import transaction

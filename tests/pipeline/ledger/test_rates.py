@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from pipeline.cli import app as cli
+from pipeline.commands import app as cli
 from pipeline.jobs.processing import rule_book
 from pipeline.ledger import rates
 from pipeline.ledger.errors import NotPostable

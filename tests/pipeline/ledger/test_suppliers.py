@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from pipeline.cli import app as cli
+from pipeline.commands import app as cli
 from pipeline.ledger import suppliers
 from pipeline.ledger.posting import approve, current_mapping, list_entries
 from pipeline.ledger.suppliers import (

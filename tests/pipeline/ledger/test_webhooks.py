@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from pipeline import cli
+from pipeline import commands as cli
 from pipeline.ledger.posting import approve
 from pipeline.ledger.webhooks import (
     DELIVERY_HEADER,
