@@ -21,20 +21,23 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from extractors import ocr
 from extractors.document import Line, Page, Word
 from extractors.errors import ExtractionError
 from extractors.limits import ReadLimits
-from extractors.ocr import OcrOutcome, PageImage, PageToRead
 from extractors.record import ErrorCode
+
+# The OCR stack (numpy, PIL) is imported where pages are OCR'd: `backoffice extract` reads
+# its files under a deferring plan here, and a born-digital file never needs it.
+if TYPE_CHECKING:
+    from extractors.ocr import OcrOutcome, PageImage, PageToRead
 
 # Bumped when the stored form or what a page's reading depends on changes: a reading made
 # by other code is then not taken.
 _FORMAT = 1
 
-PageItem = tuple[int, PageImage, float] | PageToRead
+PageItem: TypeAlias = "tuple[int, PageImage, float] | PageToRead"
 
 
 class OcrDeferred(Exception):  # noqa: N818 - a signal to the caller, not an error
@@ -102,6 +105,8 @@ def ocr_pages(
     """`extractors.ocr.ocr_pages`, following the plan in force (see the module's doc)."""
     current = _PLAN.get()
     if current is None:
+        from extractors import ocr
+
         return ocr.ocr_pages(images, timeout=timeout, parallelism=parallelism)
     if current.only is not None:
         return _capture(current, current.only, images, timeout=timeout)
@@ -116,6 +121,8 @@ def _planned(
         images = list(images)
         if current.missing:
             raise OcrDeferred(current.missing)
+    from extractors import ocr
+
     outcomes = list(ocr.ocr_pages(images, timeout=timeout, parallelism=parallelism))
     outcomes.extend(loads(current.stored[number]) for number in current.taken)
     # Readers yield pages in page order: the merged outcomes keep it.
@@ -125,6 +132,8 @@ def _planned(
 def _capture(
     current: _Plan, number: int, images: Iterable[PageItem], *, timeout: float
 ) -> Iterator[OcrOutcome]:
+    from extractors import ocr
+
     for item in images:
         if item[0] == number:
             current.captured = ocr.ocr_page(*item, timeout=timeout)
@@ -176,6 +185,8 @@ def dumps(outcome: OcrOutcome) -> bytes:
 
 
 def loads(data: bytes) -> OcrOutcome:
+    from extractors.ocr import OcrOutcome
+
     raw: dict[str, Any] = json.loads(zlib.decompress(data))
     number: int = raw["n"]
     lines = [

@@ -139,23 +139,16 @@ def extract_parts_with_documents(
     return extracted
 
 
-def needs_ocr(path: Path) -> bool:
-    """Whether reading the file will OCR something (an image; a PDF with a page without
-    usable text), to schedule it where OCR runs; never a reason to read it differently."""
+def is_image(path: Path) -> bool:
+    """Whether the file is an image, read by OCR whatever it shows (from its first bytes),
+    to schedule it where OCR runs; never a reason to read it differently."""
     if not path.is_file():  # opening a named pipe would wait for a writer forever
         return False
     try:
         with path.open("rb") as handle:
-            media_type = sniff_media_type(handle.read(SNIFF_BYTES))
+            return sniff_media_type(handle.read(SNIFF_BYTES)).startswith("image/")
     except OSError:
         return False
-    if media_type.startswith("image/"):
-        return True
-    if media_type == "application/pdf":
-        from extractors.readers.pdf import has_pages_to_ocr
-
-        return has_pages_to_ocr(path)
-    return False
 
 
 def _read(

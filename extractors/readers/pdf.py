@@ -51,7 +51,6 @@ class PdfTextReader(ClosingReader):
         if first is None and not wanted:
             # Every page has its text: nothing of the OCR stack is needed.
             return ParsedDocument(media_type="application/pdf", pages=pages, problems=[])
-        from extractors.ocr import failure
         from extractors.pages import ocr_pages
 
         # Through the page-job seam: pages a page job read already come back as stored.
@@ -75,6 +74,8 @@ class PdfTextReader(ClosingReader):
             pages[number - 1] = outcome.page
         problems = [f"page {o.page.number}: {o.failed}" for o in done if o.failed]
         if done and len(problems) == len(pages):
+            from extractors.ocr import failure
+
             raise failure(done)
         return ParsedDocument(media_type="application/pdf", pages=pages, problems=problems)
 
@@ -113,41 +114,6 @@ class PdfTextReader(ClosingReader):
             if scan is not None:
                 yield scan
                 del scan  # the OCR task holds the page now; let it go when that ends
-
-
-def has_pages_to_ocr(path: Path) -> bool:
-    """Whether reading the PDF would OCR a page, judged from each page's text as
-    `_read_page` judges it (characters rather than words), for scheduling: a damaged PDF
-    says no, its reading fails quickly."""
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        return False
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            try:
-                if _looks_scanned(page):
-                    return True
-            finally:
-                page.close()
-    except pdfium.PdfiumError:
-        return False
-    finally:
-        pdf.close()
-    return False
-
-
-def _looks_scanned(page: pdfium.PdfPage) -> bool:
-    textpage = page.get_textpage()
-    try:
-        text = _SPACE.sub("", textpage.get_text_range())
-    finally:
-        textpage.close()
-    if not text or len(_GARBAGE.findall(text)) > 0.3 * len(text):
-        return True
-    width, height = page.get_size()
-    return len(text) < _SPARSE_TEXT and _image_coverage(page, width * height) > 0.5
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -260,10 +226,8 @@ def _words(textpage: pdfium.PdfTextPage, number: int, page_height: float) -> lis
     return words
 
 
-# Runs of characters between whitespace, and whitespace: `\s` is `str.isspace` for str
-# patterns.
+# Runs of characters between whitespace: `\s` is `str.isspace` for str patterns.
 _NON_SPACE = re.compile(r"\S+")
-_SPACE = re.compile(r"\s+")
 # Glyphs without a Unicode mapping (private use), the replacement character, black and
 # white squares, and control characters other than whitespace: text no one can read.
 _GARBAGE = re.compile("[\x00-\x08\x0e-\x1b\ue000-\uf8ff\ufffd\u25a0\u25a1]")

@@ -256,7 +256,8 @@ def test_memories_list_show_forget_and_curve_on_the_services_database(
 
 def _read_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The names of the files `extract` reads in its own process, from now on, with two
-    workers allowed; a file read in a worker process is not among them."""
+    workers allowed; a file read in a worker process is not among them, nor one whose
+    reading here stopped at a page to OCR (it is read in a worker process)."""
     from pipeline.jobs import processing
     from pipeline.store.settings import get_settings
 
@@ -267,8 +268,9 @@ def _read_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     original = processing.extract_parts_with_documents
 
     def recording(path: Path, **arguments: Any) -> Any:
+        extracted = original(path, **arguments)
         read_here.append(path.name)
-        return original(path, **arguments)
+        return extracted
 
     monkeypatch.setattr(processing, "extract_parts_with_documents", recording)
     return read_here

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests import docgen
 from tests.support.machine import ROOT
 
@@ -71,3 +73,18 @@ def test_a_born_digital_invoice_is_read_without_ocr_word_or_database(tmp_path: P
     ]
     arguments = ["extract", "--today", "2026-03-20", str(pdf)]
     assert loaded(arguments, heavy, cwd=tmp_path) == ["extractors.fields.invoice"]
+
+
+def test_a_batch_with_a_scan_leaves_the_ocr_stack_to_the_process_that_ocrs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan's reading stops here at its first page without text, before anything is
+    rendered: its pages are OCR'd in a process, and this one never loads the OCR stack."""
+    text = docgen.write(docgen.invoice(3), tmp_path / "invoice.pdf")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(docgen.scanned_pdf(docgen.invoice(4)))
+    monkeypatch.setenv("BACKOFFICE_WORKERS", "2")
+    monkeypatch.setenv("BACKOFFICE_DATA_DIR", str(tmp_path / "data"))
+    heavy = ["numpy", "PIL", "pytesseract", "extractors.ocr", "concurrent.futures.process"]
+    arguments = ["extract", "--today", "2026-03-20", str(text), str(scan)]
+    assert loaded(arguments, heavy, cwd=tmp_path) == ["concurrent.futures.process"]
