@@ -6,12 +6,10 @@ loading the command groups, whose building costs a one-page file more than readi
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,30 +76,15 @@ def extract_files(files: list[Path], today: date | None) -> int:
         if settings.workers > 1
         else map(_extract_one, jobs)
     )
-    with _batch_pace():
-        for done, file_lines in enumerate(lines, start=1):
-            sys.stdout.write("".join(line + "\n" for line in file_lines))
-            sys.stdout.flush()
-            failed += any(json.loads(line)["error"] is not None for line in file_lines)
-            if show_progress:
-                sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
+    for done, file_lines in enumerate(lines, start=1):
+        sys.stdout.write("".join(line + "\n" for line in file_lines))
+        sys.stdout.flush()
+        failed += any(json.loads(line)["error"] is not None for line in file_lines)
+        if show_progress:
+            sys.stderr.write(f"\r{done}/{len(files)} files, {failed} with errors")
     if show_progress:
         sys.stderr.write("\n")
     return 1 if failed else 0
-
-
-@contextmanager
-def _batch_pace() -> Iterator[None]:
-    """The cycle collector at a batch's pace while in force. Reading a file allocates many
-    small objects that reference counting frees: at the default pace (a young collection
-    every 700 allocations, an old one every 100 of those) a born-digital batch spends ~5% of
-    its time looking for cycles."""
-    previous = gc.get_threshold()
-    gc.set_threshold(10_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def _extract_one(args: tuple[Path, Settings, date | None]) -> list[str]:
