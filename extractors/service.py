@@ -142,9 +142,11 @@ def extract_parts_with_documents(
 def is_image(path: Path) -> bool:
     """Whether the file is an image, read by OCR whatever it shows (from its first bytes),
     to schedule it where OCR runs; never a reason to read it differently."""
-    if not path.is_file():  # opening a named pipe would wait for a writer forever
-        return False
     try:
+        # Opening a named pipe would wait for a writer forever. `is_file` raises, rather
+        # than says False, for a name too long or a folder that cannot be entered.
+        if not path.is_file():
+            return False
         with path.open("rb") as handle:
             return sniff_media_type(handle.read(SNIFF_BYTES)).startswith("image/")
     except OSError:

@@ -7,6 +7,7 @@ loading the command groups, whose building costs a one-page file more than readi
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -87,6 +88,13 @@ def extract_files(files: list[Path], today: date | None) -> int:
     return 1 if failed else 0
 
 
+def _printable_name(path: Path) -> str:
+    """The file's name as a record carries it: a name that is not UTF-8 (bytes a Windows
+    share or an old archive left) with its undecodable bytes replaced, since JSON cannot
+    carry them and the batch must go on."""
+    return os.fsencode(path.name).decode("utf-8", "replace")
+
+
 def _extract_one(args: tuple[Path, Settings, date | None]) -> list[str]:
     """One file's records as JSON lines (one per document it holds, in page order), whatever
     happens: a file that cannot be opened is `unreadable`, a FIFO or a device is refused
@@ -104,9 +112,10 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> list[str]:
     from rules.functions import Facts
 
     path, settings, today = args
+    name = _printable_name(path)
 
     def failed(code: ErrorCode, message: str, *, identify: bool = False) -> list[str]:
-        source = Source(filename=path.name, sha256="", media_type="application/octet-stream")
+        source = Source(filename=name, sha256="", media_type="application/octet-stream")
         if identify:  # the file could be read: say which bytes failed, and what they are
             try:
                 with path.open("rb") as handle:
@@ -125,9 +134,7 @@ def _extract_one(args: tuple[Path, Settings, date | None]) -> list[str]:
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
             return failed("unreadable", f"{path} is {kind}, not a regular file: not read")
-        records = build_records(
-            path, filename=path.name, settings=settings, facts=facts, as_of=today
-        )
+        records = build_records(path, filename=name, settings=settings, facts=facts, as_of=today)
     except OSError as exc:
         return failed("unreadable", f"cannot read {path}: {exc.strerror}")
     except OcrDeferred:
@@ -142,10 +149,10 @@ def _extract_text_first(
     jobs: list[tuple[Path, Settings, date | None]], workers: int
 ) -> Iterator[list[str]]:
     """`extract`'s lines in input order, each file read here unless it has something to OCR:
-    an image, or a PDF whose reading stops, under a deferring plan, at the first page without
-    usable text (before any page is rendered). Those are then read in a pool of processes.
-    A text file is thus read once, with no pass beforehand to tell whether it OCRs; the lines
-    of the text files after the first scan wait for it."""
+    an image, or a PDF whose text pass, under a deferring plan, finds a page without usable
+    text (the pass goes on to its end, but no page is rendered or OCR'd here). Those are then
+    read in a pool of processes. A text file is thus read once, with no pass beforehand to
+    tell whether it OCRs; the lines of the text files after the first scan wait for it."""
     from extractors.pages import OcrDeferred, plan
     from extractors.service import is_image
 
@@ -204,7 +211,9 @@ def _extract_in_processes(
                 return [
                     Record(
                         source=Source(
-                            filename=job[0].name, sha256="", media_type="application/octet-stream"
+                            filename=_printable_name(job[0]),
+                            sha256="",
+                            media_type="application/octet-stream",
                         ),
                         error=RecordError(
                             code="internal_error", message="the process reading this file died"

@@ -112,6 +112,43 @@ def test_extract_reports_a_bad_file_with_an_error_code_and_exits_non_zero(
         assert record.error is not None and record.error.message
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_name_that_cannot_be_looked_at_or_printed_costs_no_other_file_its_record(
+    tmp_path: Path, workers: str
+) -> None:
+    """A name too long for the file system makes even `is_file` raise, and a name that is
+    not UTF-8 cannot go into JSON as it is: each gets its own record, and the files after
+    it theirs, with one reading process or several."""
+    first = docgen.write(docgen.invoice(1), tmp_path / "first.pdf")
+    not_utf8 = docgen.write(docgen.invoice(2), tmp_path / os.fsdecode(b"h\xf3a-\xff.pdf"))
+    too_long = tmp_path / ("a" * 300 + ".pdf")
+    last = docgen.write(docgen.invoice(3), tmp_path / "last.pdf")
+
+    result = backoffice(
+        "extract",
+        *map(str, (first, not_utf8, too_long, last)),
+        cwd=tmp_path,
+        BACKOFFICE_WORKERS=workers,
+        BACKOFFICE_DATA_DIR=str(tmp_path / "data"),
+    )
+
+    assert result.returncode == 1, result.stderr
+    records = [Record.model_validate_json(line) for line in result.stdout.splitlines()]
+    assert [r.source.filename for r in records] == [
+        "first.pdf",
+        "h\ufffda-\ufffd.pdf",
+        too_long.name,
+        "last.pdf",
+    ]
+    assert [r.error.code if r.error else None for r in records] == [
+        None,
+        None,
+        "unreadable",
+        None,
+    ]
+    assert records[1].doc_type == "invoice"
+
+
 def backoffice(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BACKOFFICE_")}
     return subprocess.run(
