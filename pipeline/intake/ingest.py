@@ -91,6 +91,12 @@ class Ingestor:
             # Never opened: opening a FIFO blocks until a writer comes, a device never ends.
             kind = _SPECIAL.get(stat.S_IFMT(info.st_mode), "a special file")
             return self.refuse(path, f"{kind}, not a regular file: not read")
+        if not _is_text(relative):
+            # The database, the API and the records carry names as UTF-8 text: a name
+            # written in an old code page would fail there at every try.
+            return self.refuse(
+                path, "its name is not UTF-8 text (an old code page?): rename it and drop it again"
+            )
         if info.st_size == 0:
             return self.refuse(path, "empty file (0 bytes)")
         if info.st_size > self.max_file_bytes:
@@ -284,10 +290,21 @@ class Ingestor:
         sidecar.write_text(
             f"{relative.as_posix()}\n{datetime.now().astimezone().isoformat()}\n{reason}\n",
             encoding="utf-8",
+            errors="replace",  # a name that is not UTF-8 is written with its bad bytes as "?"
         )
         os.replace(path, destination)
         log.warning("kept %s in %s: %s", relative, FAILED_DIR, reason)
         return IngestResult(Outcome.FAILED, path, reason=reason)
+
+
+def _is_text(name: str) -> bool:
+    """Whether a name decoded from the file system is UTF-8 text: bytes that are not come
+    back from it as lone surrogates."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def record_upload(

@@ -157,3 +157,24 @@ def test_too_large_file_is_refused_before_copying(
 
     assert result.outcome is Outcome.FAILED
     assert "too large" in (settings.inbox / ".failed" / "huge.tif.error.txt").read_text()
+
+
+def test_a_name_that_is_not_utf8_is_kept_aside_with_its_reason_not_retried_forever(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """A name in an old code page cannot be stored as text: before, every try failed in the
+    database and the file waited in the inbox for good."""
+    name = os.fsdecode(b"h\xf3a-\xf0\xee\xed.pdf")
+    dropped = settings.inbox / name
+    dropped.write_bytes(b"%PDF-1.4 an invoice\n%%EOF\n")
+
+    result = make_ingestor(settings, sessions).ingest(dropped)
+
+    assert result.outcome is Outcome.FAILED
+    kept = settings.inbox / ".failed" / name
+    assert kept.read_bytes() == b"%PDF-1.4 an invoice\n%%EOF\n"
+    reason = (settings.inbox / ".failed" / f"{name}.error.txt").read_text(encoding="utf-8")
+    assert "not UTF-8" in reason
+    assert not dropped.exists()
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
