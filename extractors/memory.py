@@ -140,6 +140,10 @@ class FieldMemory(BaseModel):
     # to it, as the reviewer left them. A reading that found fewer entries (OCR garbled the
     # parties' block) gets them, so the value has an entry to go in.
     roles: tuple[str, ...] | None = None
+    # Where a wrapped value's next lines start, from its label's left edge (a share of the
+    # page: a scan shifts both), when they return to its paragraph's margin (`… whose
+    # registered office is at 3 Thistle` / `Street, Edinburgh`), not under the value or label.
+    margin: float | None = None
 
 
 class LayoutPrint(BaseModel):
@@ -358,11 +362,11 @@ def learn(
     }
     # A party's name is printed as it was on the sender's next document (the sender's own
     # is what recalls the memory at all): a letterhead's name anchors the address under it
-    # when no label does.
+    # when no label does, a letter's signer (`signer_name`) the title printed under it.
     names = {
         word
         for key, leaf in leaves(fields).items()
-        if isinstance(leaf, str) and re.search(r"(^|\.)(name|issuer)$", key)
+        if isinstance(leaf, str) and re.search(r"(^|[._])(name|issuer)$", key)
         for word in _squash(leaf).split()
     }
     best: tuple[tuple[int, bool, float], FieldMemory] | None = None
@@ -419,6 +423,9 @@ def learn(
                 last=_squash(spot.words[-1].text) or None if spot.below else None,
                 part=spot.part,
                 roles=_roles(fields, path),
+                margin=None
+                if spot.margin is None
+                else round(_place(page, spot.margin, 0)[0] - anchor.x, 4),
             )
             # A value printed as a word of its own before one printed joined to another.
             ranked = ((score, spot.part is None, tiebreak), memory)
@@ -458,6 +465,9 @@ def _letters_restored(
         for token in value.split()
         if len(_squash(token)) >= 3 and _squash(token).isalpha()
     }
+    # A short word or a code (`OF`, `1DF`) is one letter from other words: restored only
+    # where OCR itself doubted the word it printed (`OE`, `1DE`).
+    short = {_squash(token): token for token in value.split() if len(_squash(token)) >= 2}
     changed = False
     lines = []
     for line in page.lines:
@@ -465,8 +475,15 @@ def _letters_restored(
         for word in line.words:
             printed = _squash(word.text)
             restored = None
-            if printed.isalpha() and printed not in typed and (only is None or word.bbox in only):
-                restored = next((t for key, t in typed.items() if _one_edit(printed, key)), None)
+            if only is None or word.bbox in only:
+                if printed.isalpha() and printed not in typed:
+                    restored = next(
+                        (t for key, t in typed.items() if _one_edit(printed, key)), None
+                    )
+                if restored is None and word.confidence < SURE_OCR:
+                    restored = next(
+                        (t for k, t in short.items() if _letter_swapped(printed, k)), None
+                    )
             changed |= restored is not None
             words.append(word if restored is None else replace(word, text=restored))
         lines.append(Line(tuple(words), line.page))
@@ -481,6 +498,15 @@ def _one_edit(first: str, second: str) -> bool:
         return sum(a != b for a, b in zip(first, second, strict=True)) == 1
     shorter, longer = sorted((first, second), key=len)
     return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
+
+
+def _letter_swapped(printed: str, typed: str) -> bool:
+    """Whether two words of two letters or more differ in one letter only, in its place (`oe`
+    for `of`, `1de` for `1df`): figures and length as typed."""
+    if len(printed) != len(typed) or len(typed) < 2:
+        return False
+    wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
+    return len(wrong) == 1 and wrong[0][0].isalpha() and wrong[0][1].isalpha()
 
 
 def _garbled_figure(printed: str, typed: str) -> bool:
@@ -544,11 +570,13 @@ def _rows(page: Page) -> Page:
 
 
 def _after(spot: _Spot) -> str | None:
-    """The word after a one-line text value on its line, when it is not the next column's."""
-    end = spot.start + len(spot.words)
-    if spot.below or spot.right is not None or end >= len(spot.line.words):
+    """The word after a text value on its last line, when it is not the next column's: a
+    value in a line of its own, or wrapped back into a paragraph that goes on after it."""
+    last = spot.below[-1] if spot.below else spot.line
+    end = last.words.index(spot.words[-1]) + 1
+    if spot.right is not None or end >= len(last.words):
         return None
-    return _word_key(spot.line.words[end].text) or None
+    return _word_key(last.words[end].text) or None
 
 
 def _word_key(text: str) -> str:
@@ -566,6 +594,7 @@ class _Spot:
     # Where the next column starts, when a wrapped value shares its lines with it.
     right: float | None = None
     part: tuple[int, int] | None = None  # runs of its word before and after a joined code
+    margin: float | None = None  # where its wrapped lines start, when not under itself
 
 
 def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
@@ -738,6 +767,7 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
     ends = [line.words[start + count - 1].bbox[2]]
     taken: list[Line] = []
     current = line
+    margin: float | None = None
     while len(taken) < _MAX_WRAPPED_LINES - 1:
         following = _continuation(page, current, lefts, taken)
         if following is None:
@@ -748,14 +778,23 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
         if count == 0:
             return None
         more = following.words[first : first + count]
-        if first + count < len(following.words):
+        # A column beside the value starts right of where the value does: the words after a
+        # value that wrapped back to its paragraph's margin are the paragraph's.
+        if (
+            first + count < len(following.words)
+            and following.words[first + count].bbox[0] > (lefts[0])
+        ):
             stops.append(following.words[first + count].bbox[0])
             ends.append(more[-1].bbox[2])
+        if margin is None and _starting_at(following, lefts[:1], page) is None:
+            margin = more[0].bbox[0]
         chosen.extend(more)
         text = _squash(" ".join([text, *(word.text for word in more)]))
         taken.append(following)
         if text == wanted:
-            return _Spot(line, start, tuple(chosen), tuple(taken), _boundary(ends, stops))
+            return _Spot(
+                line, start, tuple(chosen), tuple(taken), _boundary(ends, stops), margin=margin
+            )
         current = following
     return None
 
@@ -914,6 +953,8 @@ def _misread(text: str, typed: str, doubted: Set[str] = frozenset()) -> bool:
     return len(wrong) <= 1 and all(
         (min(len(a), len(b)) >= 5 or (a in doubted and b in a and len(a) == len(b) + 1))
         and _ratio(a, b) >= _FUZZY_WORD
+        # A short word OCR doubted, one letter of it misread in place (`OE` for `OF`).
+        or (a in doubted and _letter_swapped(a, b))
         for a, b in wrong
     )
 
@@ -967,17 +1008,17 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     left = words[0].bbox[0]
     # A value wraps under itself or back to its label's margin, not to the margin of the
     # line it shares with a neighbouring column (the seller's name left of the buyer's).
-    lefts = (left, box[0] if anchor else left)
+    lefts: tuple[float, ...] = (left, box[0] if anchor else left)
+    if memory.margin is not None:
+        lefts = (*lefts, box[0] + memory.margin * page.width)
     right = None if memory.width is None else left + memory.width * page.width
     chosen = [word for word in words if right is None or word.bbox[0] < right]
     ended = _column_end(chosen)
     if ended < len(chosen):
         # A one-line value ends where the next column or a signature's ink begins.
         return _text_read(chosen[:ended], page)
-    if memory.after is not None:
-        ends = [i for i, word in enumerate(chosen) if i and _word_key(word.text) == memory.after]
-        if ends:
-            return _text_read(chosen[: ends[0]], page)
+    if (cut := _after_at(chosen, memory.after)) is not None:
+        return _text_read(chosen[:cut], page)
     taken: list[Line] = []
     current = line
     while len(taken) < _MAX_WRAPPED_LINES - 1:
@@ -995,7 +1036,17 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         )
         taken.append(following)
         current = following
+        # A value that wrapped back into its paragraph ends before the word that followed it.
+        if (cut := _after_at(chosen, memory.after)) is not None:
+            return _text_read(chosen[:cut], page)
     return _text_read(chosen, page)
+
+
+def _after_at(words: Sequence[Word], after: str | None) -> int | None:
+    """Where the word learned to follow a value is among `words` (not first): its end."""
+    if after is None:
+        return None
+    return next((i for i, word in enumerate(words) if i and _word_key(word.text) == after), None)
 
 
 def _joined_read(word: Word, part: tuple[int, int], page: Page) -> tuple[str, Line] | None:

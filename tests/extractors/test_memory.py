@@ -802,3 +802,90 @@ def test_a_word_ocr_boxed_tall_does_not_make_the_next_block_a_values_wrap() -> N
     # next line.
     second = _tall(_export_invoice(address), "District,")
     assert (read := recall(second, memory)) is not None and read[0] == address
+
+
+# --- letters and prose: a signer's title, a short word misread, an address in a clause -------
+
+
+def _signed_letter(title: str) -> ParsedDocument:
+    """A letter whose signer's title is printed under the signer's name, with no label."""
+    return _scan(
+        (50, 30, "Brightwave Media Ltd"),
+        (50, 100, "Dear Mr Kim,"),
+        (50, 130, "We write further to our recent correspondence."),
+        (50, 200, "Yours sincerely,"),
+        (50, 300, "Priya Reyes"),
+        (50, 318, title),
+    )
+
+
+def test_a_signers_title_without_a_label_is_anchored_on_the_signers_name_above_it() -> None:
+    fields = {
+        "issuer": "Brightwave Media Ltd",
+        "signer_name": "Priya Reyes",
+        "signer_title": "Finance Director",
+    }
+    # OCR read `Einance`; the name above is a value of the record, so no label was found.
+    first = _signed_letter("Einance Director")
+
+    memory = learn(first, path="signer_title", value="Finance Director", fields=fields)
+
+    assert memory is not None and memory.anchor.text == "priya reyes"
+    assert (read := recall(first, memory)) is not None and read[0] == "Finance Director"
+    # A new title under the same signer is read as printed.
+    assert (read := recall(_signed_letter("Head of Finance"), memory)) is not None
+    assert read[0] == "Head of Finance"
+
+
+def _agency_letter(issuer: str, doubted: frozenset[str]) -> ParsedDocument:
+    return _scan(
+        (50, 30, "MINISTRY OF FINANCE"),
+        (50, 45, issuer),
+        (320, 30, "SOCIALIST REPUBLIC OF VIETNAM"),
+        (50, 100, "Re: guidance on electronic invoices"),
+        doubted=doubted,
+    )
+
+
+def test_a_short_word_ocr_doubted_and_misread_by_a_letter_is_learned_and_read_as_typed() -> None:
+    typed = "GENERAL DEPARTMENT OF TAXATION"
+    misread = "GENERAL DEPARTMENT OE TAXATION"
+    first = _agency_letter(misread, frozenset({"OE"}))
+
+    memory = learn(first, path="issuer", value=typed, fields={"issuer": typed})
+
+    assert memory is not None and memory.anchor.text == "ministry of finance"
+    second = _agency_letter(misread, frozenset({"OE"}))
+    assert (read := recall(second, memory)) is not None and read[0] == typed
+    # Read with confidence, the word is what the page prints: a short word one letter from
+    # another may be another word (`năm`, `tám`).
+    sure = _agency_letter(misread, frozenset())
+    assert (read := recall(sure, memory)) is not None and read[0] == misread
+
+
+ADDRESS = "3 Thistle Street, Edinburgh EH2 1DF, United Kingdom"
+
+
+def _clause(postcode: str) -> ParsedDocument:
+    """An address in a contract's opening clause: it starts at the end of a line, wraps back to
+    the paragraph's margin and the clause goes on after it; OCR doubted the postcode."""
+    return _scan(
+        (50, 30, "SERVICES AGREEMENT"),
+        (50, 100, "Blue River Ltd, whose registered office is at 3 Thistle"),
+        (50, 115, f"Street, Edinburgh EH2 {postcode}, United Kingdom (Supplier); and Acme"),
+        (50, 130, "Corp, whose registered office is at 9 Main Road, Leeds"),
+        doubted=frozenset({f"{postcode},"}),
+    )
+
+
+def test_an_address_wrapped_back_to_its_paragraphs_margin_is_learned_and_read_whole() -> None:
+    fields = {"parties": [{"name": "Blue River Ltd", "address": ADDRESS}]}
+
+    memory = learn(_clause("1DE"), path="parties[0].address", value=ADDRESS, fields=fields)
+
+    # Its next line starts at the margin, left of where it started; the clause's words after
+    # it on that line are no column of its own.
+    assert memory is not None and memory.margin is not None and memory.width is None
+    assert memory.after == "supplier"
+    assert (read := recall(_clause("1DE"), memory)) is not None and read[0] == ADDRESS
+    assert (read := recall(_clause("1DF"), memory)) is not None and read[0] == ADDRESS
