@@ -144,6 +144,9 @@ class FieldMemory(BaseModel):
     # page: a scan shifts both), when they return to its paragraph's margin (`… whose
     # registered office is at 3 Thistle` / `Street, Edinburgh`), not under the value or label.
     margin: float | None = None
+    # A value centred over its column (a letterhead's agency) wraps onto a line centred under
+    # it, that starts neither where it nor its label does.
+    centred: bool = False
 
 
 class LayoutPrint(BaseModel):
@@ -238,7 +241,34 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
             return re.search(rf"(?<![0-9]){re.escape(key)}(?![0-9])", digits) is not None
         return f" {key} " in squashed or _name_misread(key, tokens, at)
 
-    return {sender for sender in senders if printed(sender)}
+    found = {sender for sender in senders if printed(sender)}
+    names = [s for s in senders if s not in found and s.startswith("name:")]
+    if names:
+        # A name wrapped in its column, beside another column's line that reading order put
+        # between its two lines (a letterhead's agency left of the national motto).
+        wrapped = _column_pairs(document)
+        found |= {sender for sender in names if f" {sender[5:]} " in wrapped}
+    return found
+
+
+def _column_pairs(document: ParsedDocument) -> str:
+    """Each line's text followed by the next line under it in its column, pair by pair."""
+    pairs = []
+    for page in document.pages:
+        lines = sorted(page.lines, key=lambda line: line.bbox[1])
+        for index, line in enumerate(lines):
+            height = max(line.bbox[3] - line.bbox[1], 1.0)
+            for below in lines[index + 1 :]:
+                if below.bbox[1] - line.bbox[3] > 2 * height:
+                    break
+                if (
+                    below.bbox[1] >= line.bbox[1] + height / 2
+                    and below.bbox[0] < line.bbox[2]
+                    and below.bbox[2] > line.bbox[0]
+                ):
+                    pairs.append(f" {_squash(line.text)} {_squash(below.text)} ")
+                    break
+    return "|".join(pairs)
 
 
 def _name_misread(key: str, tokens: Sequence[str], at: Mapping[str, Sequence[int]]) -> bool:
@@ -426,6 +456,7 @@ def learn(
                 margin=None
                 if spot.margin is None
                 else round(_place(page, spot.margin, 0)[0] - anchor.x, 4),
+                centred=spot.centred,
             )
             # A value printed as a word of its own before one printed joined to another.
             ranked = ((score, spot.part is None, tiebreak), memory)
@@ -595,6 +626,7 @@ class _Spot:
     right: float | None = None
     part: tuple[int, int] | None = None  # runs of its word before and after a joined code
     margin: float | None = None  # where its wrapped lines start, when not under itself
+    centred: bool = False  # wrapped onto a line centred under it
 
 
 def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
@@ -767,36 +799,88 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
     ends = [line.words[start + count - 1].bbox[2]]
     taken: list[Line] = []
     current = line
+    more: Sequence[Word] = chosen
     margin: float | None = None
+    centred = False
     while len(taken) < _MAX_WRAPPED_LINES - 1:
-        following = _continuation(page, current, lefts, taken)
-        if following is None:
-            return None
-        first = _starting_at(following, lefts, page)
-        assert first is not None
-        count = _prefix(following.words[first:], wanted, text)
+        # Aligned under the value or its margin, else centred under it (a line that starts
+        # where it does may be the next value: `Số: …` under a centred letterhead).
+        count = 0
+        for aligned in (True, False):
+            found = _next_line(
+                page, current, more, lefts, taken, aligned=aligned, centred=not aligned
+            )
+            if found is not None:
+                following, first, centring = found
+                count = _prefix(following.words[first:], wanted, text)
+                if count:
+                    break
         if count == 0:
             return None
         more = following.words[first : first + count]
+        centred |= centring
         # A column beside the value starts right of where the value does: the words after a
         # value that wrapped back to its paragraph's margin are the paragraph's.
-        if (
-            first + count < len(following.words)
-            and following.words[first + count].bbox[0] > (lefts[0])
-        ):
-            stops.append(following.words[first + count].bbox[0])
+        after = (
+            following.words[first + count].bbox[0] if first + count < len(following.words) else 0
+        )
+        if not centring and after > lefts[0]:
+            stops.append(after)
             ends.append(more[-1].bbox[2])
-        if margin is None and _starting_at(following, lefts[:1], page) is None:
+        if margin is None and not centring and _starting_at(following, lefts[:1], page) is None:
             margin = more[0].bbox[0]
         chosen.extend(more)
         text = _squash(" ".join([text, *(word.text for word in more)]))
         taken.append(following)
         if text == wanted:
             return _Spot(
-                line, start, tuple(chosen), tuple(taken), _boundary(ends, stops), margin=margin
+                line,
+                start,
+                tuple(chosen),
+                tuple(taken),
+                _boundary(ends, stops),
+                margin=margin,
+                centred=centred,
             )
         current = following
     return None
+
+
+def _next_line(
+    page: Page,
+    line: Line,
+    words: Sequence[Word],
+    lefts: tuple[float, ...],
+    taken: Sequence[Line],
+    *,
+    aligned: bool = True,
+    centred: bool,
+) -> tuple[Line, int, bool] | None:
+    """The line a value wrapped onto from `words` of `line`, the index of its first word
+    there and whether it was found centred: with `aligned`, one starting where the value or
+    its margin does (`_continuation`); else, with `centred`, the nearest line below centred
+    where `words` are (a heading centred over its column, `CÔNG TY CỔ PHẦN GIẢI PHÁP` /
+    `CÔNG NGHỆ VIỆT TIẾN`, wraps centred)."""
+    following = _continuation(page, line, lefts, taken) if aligned else None
+    if following is not None:
+        first = _starting_at(following, lefts, page)
+        assert first is not None
+        return following, first, False
+    if not centred or not words:
+        return None
+    centre = (words[0].bbox[0] + words[-1].bbox[2]) / 2
+    height = max(line.bbox[3] - line.bbox[1], 1.0)
+    best: Line | None = None
+    for other in page.lines:
+        if other is line or other in taken or other.bbox[1] < line.bbox[3] - 0.3 * height:
+            continue
+        if other.bbox[1] - line.bbox[3] > 2 * height:
+            continue
+        if abs((other.bbox[0] + other.bbox[2]) / 2 - centre) > _JITTER * page.width / 2:
+            continue
+        if best is None or other.bbox[1] < best.bbox[1]:
+            best = other
+    return None if best is None else (best, 0, True)
 
 
 def _boundary(ends: Sequence[float], stops: Sequence[float]) -> float | None:
@@ -1021,19 +1105,30 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         return _text_read(chosen[:cut], page)
     taken: list[Line] = []
     current = line
+    on_line: Sequence[Word] = chosen
     while len(taken) < _MAX_WRAPPED_LINES - 1:
         if memory.last is not None and chosen and _squash(chosen[-1].text) == memory.last:
             break
-        following = _continuation(page, current, lefts, taken)
-        if following is None or not _wraps(memory, _gap(current, following)):
+        # A value learned wrapping centred wraps centred: a line that happens to start at
+        # its label's edge (`Hải Phòng, ngày …` under `CỘNG HÒA …`) is another value.
+        found = _next_line(
+            page,
+            current,
+            on_line,
+            lefts,
+            taken,
+            aligned=not memory.centred,
+            centred=memory.centred,
+        )
+        if found is None or not _wraps(memory, _gap(current, found[0])):
             break
-        first = _starting_at(following, lefts, page)
-        assert first is not None
+        following, first, _ = found
         if _LABELLED.match(" ".join(word.text for word in following.words[first:])):
             break
-        chosen.extend(
+        on_line = [
             word for word in following.words[first:] if right is None or word.bbox[0] < right
-        )
+        ]
+        chosen.extend(on_line)
         taken.append(following)
         current = following
         # A value that wrapped back into its paragraph ends before the word that followed it.

@@ -889,3 +889,32 @@ def test_an_address_wrapped_back_to_its_paragraphs_margin_is_learned_and_read_wh
     assert memory.after == "supplier"
     assert (read := recall(_clause("1DE"), memory)) is not None and read[0] == ADDRESS
     assert (read := recall(_clause("1DF"), memory)) is not None and read[0] == ADDRESS
+
+
+AGENCY = "CÔNG TY CỔ PHẦN GIẢI PHÁP CÔNG NGHỆ VIỆT TIẾN"
+
+
+def _agency_head(last_word: str) -> ParsedDocument:
+    """A company's letterhead centred over the left column, wrapped centred; reading order
+    puts the national motto's second line between its two lines; the number under it starts
+    where it does."""
+    return _scan(
+        (40, 30, "TẬP ĐOÀN HƯNG THỊNH"),
+        (330, 30, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        (40, 45, "CÔNG TY CỔ PHẦN GIẢI PHÁP"),
+        (330, 47, "Độc lập - Tự do - Hạnh phúc"),
+        (56, 60, f"CÔNG NGHỆ VIỆT {last_word}"),
+        (40, 74, "Số: 452/VT-HCNS"),
+        (330, 74, "Hải Phòng, ngày 21 tháng 7 năm 2026"),
+    )
+
+
+def test_a_heading_centred_over_its_column_wraps_centred_and_still_names_its_sender() -> None:
+    memory = learn(_agency_head("TIẾN"), path="issuer", value=AGENCY, fields={"issuer": AGENCY})
+
+    assert memory is not None and memory.centred
+    # OCR dropped a mark (`TIÊN`): read whole, as typed; not on to the number under it.
+    second = _agency_head("TIÊN")
+    assert (read := recall(second, memory)) is not None and read[0] == AGENCY
+    sender = sender_of("dispatch", {"issuer": AGENCY})
+    assert sender is not None and printed_senders(second, {sender}) == {sender}
