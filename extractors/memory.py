@@ -228,7 +228,8 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
     its words. The generic reading may have put the sender's tax code on the wrong party (the
     very mistake a memory is there to mend), so the page, not the reading, says who sent it."""
     text = document.text
-    digits = re.sub(r"[ .]", "", text)
+    # A tax code printed in boxes (`8|6|2|2|8|4|5|3|7]4`) is its figures.
+    digits = re.sub(r"[ .]", "", _unboxed(text))
     squashed = f" {_squash(text)} "
     tokens = squashed.split()
     at: dict[str, list[int]] = defaultdict(list)
@@ -467,7 +468,8 @@ def learn(
 
 def _figures_restored(page: Page, value: str) -> Page | None:
     """The page with each word that prints one of the typed value's words but for a figure
-    OCR read as a sign no figure looks like (`1ó.94`, `US12345ó7890`, `number_†`) read as
+    OCR read as a sign no figure looks like (`1ó.94`, `US12345ó7890`, `number_†`), or a
+    number in boxes OCR doubted with one figure misread (`8|6|2|2|8|4|5|3|7]2`), read as
     typed: the place is learned, the next document's figures are read there afresh. None
     when no word is."""
     typed = value.split()
@@ -476,7 +478,14 @@ def _figures_restored(page: Page, value: str) -> Page | None:
     for line in page.lines:
         words = []
         for word in line.words:
-            restored = next((token for token in typed if _garbled_figure(word.text, token)), None)
+            restored = next(
+                (
+                    token
+                    for token in typed
+                    if _garbled_figure(word.text, token) or _boxed_misread(word, token)
+                ),
+                None,
+            )
             changed |= restored is not None
             words.append(word if restored is None else replace(word, text=restored))
         lines.append(Line(tuple(words), line.page))
@@ -538,6 +547,17 @@ def _letter_swapped(printed: str, typed: str) -> bool:
         return False
     wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
     return len(wrong) == 1 and wrong[0][0].isalpha() and wrong[0][1].isalpha()
+
+
+def _boxed_misread(word: Word, typed: str) -> bool:
+    """Whether a word OCR doubted prints a number of six figures or more in boxes with one
+    figure of the typed number misread."""
+    printed = _unboxed(word.text)
+    if word.confidence >= SURE_OCR or printed == word.text or not printed.isdigit():
+        return False
+    if not typed.isdigit() or len(printed) != len(typed) or len(typed) < 6:
+        return False
+    return sum(a != b for a, b in zip(printed, typed, strict=True)) == 1
 
 
 def _garbled_figure(printed: str, typed: str) -> bool:
@@ -1540,7 +1560,18 @@ def leaves(value: Any, prefix: str = "") -> dict[str, Any]:
 _ID_TOKEN = re.compile(r"(?<![\w-])(?=(?:[A-Z-]*\d){6})[0-9A-Z][0-9A-Z-]{6,18}[0-9A-Z](?![\w-])")
 
 
+# Figures printed one to a box, as pre-printed forms print a tax code: OCR reads the boxes'
+# walls as bars or brackets between them (`8|6|2|2|8|4|5|3|7]4`).
+_BOXED = re.compile(r"(?<![\w|\[\]])[|\[\]]?\d(?:[|\[\]]\d){5,}[|\[\]]?(?![\w|\[\]])")
+
+
+def _unboxed(text: str) -> str:
+    """The text with each number printed in boxes joined into its figures."""
+    return _BOXED.sub(lambda match: re.sub(r"\D", "", match.group(0)), text)
+
+
 def _tax_id(text: str) -> str | None:
+    text = _unboxed(text)
     found = parse_foreign_tax_id(text) or parse_tax_id(text)
     if found is None and (token := _ID_TOKEN.search(text)) is not None:
         return token.group(0)

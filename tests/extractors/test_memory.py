@@ -918,3 +918,37 @@ def test_a_heading_centred_over_its_column_wraps_centred_and_still_names_its_sen
     assert (read := recall(second, memory)) is not None and read[0] == AGENCY
     sender = sender_of("dispatch", {"issuer": AGENCY})
     assert sender is not None and printed_senders(second, {sender}) == {sender}
+
+
+def _boxed_code(code: str) -> ParsedDocument:
+    """A seller whose tax code is printed one figure to a box: OCR reads the boxes' walls
+    between the figures, and doubts the word."""
+    return _scan(
+        (50, 30, "CÔNG TY TNHH AN PHÁT"),
+        (50, 50, f"Mã số thuế: {code}"),
+        (50, 70, "Địa chỉ: 12 Lê Lợi, Hải Phòng"),
+        (50, 120, "Mã số thuế: 6521780913"),
+        doubted=frozenset({code}),
+    )
+
+
+def test_a_tax_code_printed_in_boxes_is_learned_and_read_as_its_figures() -> None:
+    code = "8622845374"
+    fields = {"seller": {"name": "CÔNG TY TNHH AN PHÁT", "tax_id": code}}
+    # The last box misread: the place is learned, not the figure.
+    first = _boxed_code("8|6|2|2|8|4|5|3|7]2")
+
+    memory = learn(first, path="seller.tax_id", value=code, fields=fields)
+
+    assert memory is not None and memory.anchor.text == "ma so thue" and memory.anchor.y < 0.07
+    stored = Memory(
+        doc_type="invoice", sender=f"tax:{code}", layout=layout_print(first), field=memory
+    )
+    second = _boxed_code("8|6|2|2|8|4|5|3|7]4")
+    read: dict[str, Any] = {}
+    used = apply(second, doc_type="invoice", fields=read, confidence={}, memories=[stored])
+    # The sender is printed in boxes too: its memory serves, and reads the seller's code.
+    assert [item.path for item in used] == ["seller.tax_id"] and read["seller"]["tax_id"] == code
+    # Misread again (the figures fail the code's checksum, and name no sender): not used.
+    misread = _boxed_code("8|6|2|2|8|4|5|3|7]2")
+    assert apply(misread, doc_type="invoice", fields={}, confidence={}, memories=[stored]) == []
