@@ -482,7 +482,9 @@ def _figures_restored(page: Page, value: str) -> Page | None:
                 (
                     token
                     for token in typed
-                    if _garbled_figure(word.text, token) or _boxed_misread(word, token)
+                    if _garbled_figure(word.text, token)
+                    or _boxed_misread(word, token)
+                    or _sign_misread(word.text, token, word.confidence < SURE_OCR)
                 ),
                 None,
             )
@@ -547,6 +549,35 @@ def _letter_swapped(printed: str, typed: str) -> bool:
         return False
     wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
     return len(wrong) == 1 and wrong[0][0].isalpha() and wrong[0][1].isalpha()
+
+
+# The signs that part a code's runs (`65/2026/HĐDVKT/VT`, `INV-2024.07`).
+_SEPARATORS = frozenset("/-.")
+
+
+def _sign_misread(printed: str, typed: str, doubted: bool) -> bool:
+    """Whether a code OCR doubted is the typed one of its form, but for one of its
+    separating signs read as a letter or figure (`HĐDVKT7VT` for `HĐDVKT/VT`); the figures
+    that change from one document to the next may differ."""
+    if not doubted or len(printed) != len(typed) or not any(c in _SEPARATORS for c in typed):
+        return False
+    signs = 0
+    for read, wanted in zip(printed, typed, strict=True):
+        if read == wanted or (read.isdigit() and wanted.isdigit()):
+            continue
+        if wanted in _SEPARATORS and read.isalnum():
+            signs += 1
+        else:
+            return False
+    return signs == 1
+
+
+def _resigned(printed: str, typed: str) -> str:
+    """The code with its separating signs where the typed one has them."""
+    return "".join(
+        wanted if wanted in _SEPARATORS else read
+        for read, wanted in zip(printed, typed, strict=True)
+    )
 
 
 def _boxed_misread(word: Word, typed: str) -> bool:
@@ -1019,8 +1050,14 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     if not text or _figures(text) != _figures(memory.value):
         # An account or a code read as words, a name read as figures: not this field's form.
         return None
-    typed = _misread(text, memory.value, _doubted(read[1].words))
-    return (memory.value if typed else text), read[1]
+    doubted = _doubted(read[1].words)
+    if _misread(text, memory.value, doubted):
+        return memory.value, read[1]
+    # A code of the learned form, its figures new, one of its signs misread (`47/2026/
+    # HĐDVKT7VT`): the sign the form prints.
+    if _sign_misread(text, memory.value, bool(doubted)):
+        return _resigned(text, memory.value), read[1]
+    return text, read[1]
 
 
 _ENCLOSING = "()[]{}<>,;:.|"

@@ -952,3 +952,28 @@ def test_a_tax_code_printed_in_boxes_is_learned_and_read_as_its_figures() -> Non
     # Misread again (the figures fail the code's checksum, and name no sender): not used.
     misread = _boxed_code("8|6|2|2|8|4|5|3|7]2")
     assert apply(misread, doc_type="invoice", fields={}, confidence={}, memories=[stored]) == []
+
+
+def _numbered(number: str, *, doubted: bool) -> ParsedDocument:
+    return _scan(
+        (50, 30, "HỢP ĐỒNG DỊCH VỤ KỸ THUẬT"),
+        (300, 60, f"Số: {number}"),
+        (50, 100, "Căn cứ Bộ luật Dân sự"),
+        doubted=frozenset({number} if doubted else ()),
+    )
+
+
+def test_a_codes_sign_ocr_misread_as_a_figure_is_read_in_the_learned_form() -> None:
+    typed = "65/2026/HĐDVKT/VT"
+    # OCR read the last `/` as a `7`, and doubted the word.
+    first = _numbered("65/2026/HĐDVKT7VT", doubted=True)
+
+    memory = learn(first, path="contract_number", value=typed, fields={"contract_number": typed})
+
+    assert memory is not None and memory.anchor.text == "so"
+    # The next contract's number, misread alike: its own figures, the form's signs.
+    second = _numbered("47/2026/HĐDVKT7VT", doubted=True)
+    assert (read := recall(second, memory)) is not None and read[0] == "47/2026/HĐDVKT/VT"
+    # Read with confidence, the figure is what the page prints.
+    sure = _numbered("47/2026/HĐDVKT7VT", doubted=False)
+    assert (read := recall(sure, memory)) is not None and read[0] == "47/2026/HĐDVKT7VT"
