@@ -1084,10 +1084,19 @@ def _misread(text: str, typed: str, doubted: Set[str] = frozenset()) -> bool:
     number that changed is another value), the same words but one, that one long enough not
     to be another word (`năm` and `tám` are two amounts in words), marks and case aside. A
     shorter word OCR doubted (of `doubted`) that holds the typed one whole is it with a speck
-    read as a letter (`dJohn`)."""
+    read as a letter (`dJohn`). A typed word OCR split in two (`T histle`) is that word."""
     if re.sub(r"\D", "", text) != re.sub(r"\D", "", typed):
         return False
     read, wanted = _squash(text).split(), _squash(typed).split()
+    if len(read) == len(wanted) + 1:
+        read = next(
+            (
+                [*read[:i], read[i] + read[i + 1], *read[i + 2 :]]
+                for i in range(len(wanted))
+                if read[i] + read[i + 1] == wanted[i]
+            ),
+            read,
+        )
     if len(read) != len(wanted) or len("".join(wanted)) < 4:
         return False
     wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a != b]
