@@ -140,6 +140,13 @@ class FieldMemory(BaseModel):
     # to it, as the reviewer left them. A reading that found fewer entries (OCR garbled the
     # parties' block) gets them, so the value has an entry to go in.
     roles: tuple[str, ...] | None = None
+    # Where a wrapped value's next lines start, from its label's left edge (a share of the
+    # page: a scan shifts both), when they return to its paragraph's margin (`… whose
+    # registered office is at 3 Thistle` / `Street, Edinburgh`), not under the value or label.
+    margin: float | None = None
+    # A value centred over its column (a letterhead's agency) wraps onto a line centred under
+    # it, that starts neither where it nor its label does.
+    centred: bool = False
 
 
 class LayoutPrint(BaseModel):
@@ -221,7 +228,8 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
     its words. The generic reading may have put the sender's tax code on the wrong party (the
     very mistake a memory is there to mend), so the page, not the reading, says who sent it."""
     text = document.text
-    digits = re.sub(r"[ .]", "", text)
+    # A tax code printed in boxes (`8|6|2|2|8|4|5|3|7]4`) is its figures.
+    digits = re.sub(r"[ .]", "", _unboxed(text))
     squashed = f" {_squash(text)} "
     tokens = squashed.split()
     at: dict[str, list[int]] = defaultdict(list)
@@ -234,7 +242,34 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
             return re.search(rf"(?<![0-9]){re.escape(key)}(?![0-9])", digits) is not None
         return f" {key} " in squashed or _name_misread(key, tokens, at)
 
-    return {sender for sender in senders if printed(sender)}
+    found = {sender for sender in senders if printed(sender)}
+    names = [s for s in senders if s not in found and s.startswith("name:")]
+    if names:
+        # A name wrapped in its column, beside another column's line that reading order put
+        # between its two lines (a letterhead's agency left of the national motto).
+        wrapped = _column_pairs(document)
+        found |= {sender for sender in names if f" {sender[5:]} " in wrapped}
+    return found
+
+
+def _column_pairs(document: ParsedDocument) -> str:
+    """Each line's text followed by the next line under it in its column, pair by pair."""
+    pairs = []
+    for page in document.pages:
+        lines = sorted(page.lines, key=lambda line: line.bbox[1])
+        for index, line in enumerate(lines):
+            height = max(line.bbox[3] - line.bbox[1], 1.0)
+            for below in lines[index + 1 :]:
+                if below.bbox[1] - line.bbox[3] > 2 * height:
+                    break
+                if (
+                    below.bbox[1] >= line.bbox[1] + height / 2
+                    and below.bbox[0] < line.bbox[2]
+                    and below.bbox[2] > line.bbox[0]
+                ):
+                    pairs.append(f" {_squash(line.text)} {_squash(below.text)} ")
+                    break
+    return "|".join(pairs)
 
 
 def _name_misread(key: str, tokens: Sequence[str], at: Mapping[str, Sequence[int]]) -> bool:
@@ -358,11 +393,11 @@ def learn(
     }
     # A party's name is printed as it was on the sender's next document (the sender's own
     # is what recalls the memory at all): a letterhead's name anchors the address under it
-    # when no label does.
+    # when no label does, a letter's signer (`signer_name`) the title printed under it.
     names = {
         word
         for key, leaf in leaves(fields).items()
-        if isinstance(leaf, str) and re.search(r"(^|\.)(name|issuer)$", key)
+        if isinstance(leaf, str) and re.search(r"(^|[._])(name|issuer)$", key)
         for word in _squash(leaf).split()
     }
     best: tuple[tuple[int, bool, float], FieldMemory] | None = None
@@ -419,6 +454,10 @@ def learn(
                 last=_squash(spot.words[-1].text) or None if spot.below else None,
                 part=spot.part,
                 roles=_roles(fields, path),
+                margin=None
+                if spot.margin is None
+                else round(_place(page, spot.margin, 0)[0] - anchor.x, 4),
+                centred=spot.centred,
             )
             # A value printed as a word of its own before one printed joined to another.
             ranked = ((score, spot.part is None, tiebreak), memory)
@@ -429,7 +468,8 @@ def learn(
 
 def _figures_restored(page: Page, value: str) -> Page | None:
     """The page with each word that prints one of the typed value's words but for a figure
-    OCR read as a sign no figure looks like (`1ó.94`, `US12345ó7890`, `number_†`) read as
+    OCR read as a sign no figure looks like (`1ó.94`, `US12345ó7890`, `number_†`), or a
+    number in boxes OCR doubted with one figure misread (`8|6|2|2|8|4|5|3|7]2`), read as
     typed: the place is learned, the next document's figures are read there afresh. None
     when no word is."""
     typed = value.split()
@@ -438,7 +478,16 @@ def _figures_restored(page: Page, value: str) -> Page | None:
     for line in page.lines:
         words = []
         for word in line.words:
-            restored = next((token for token in typed if _garbled_figure(word.text, token)), None)
+            restored = next(
+                (
+                    token
+                    for token in typed
+                    if _garbled_figure(word.text, token)
+                    or _boxed_misread(word, token)
+                    or _sign_misread(word.text, token, word.confidence < SURE_OCR)
+                ),
+                None,
+            )
             changed |= restored is not None
             words.append(word if restored is None else replace(word, text=restored))
         lines.append(Line(tuple(words), line.page))
@@ -458,6 +507,9 @@ def _letters_restored(
         for token in value.split()
         if len(_squash(token)) >= 3 and _squash(token).isalpha()
     }
+    # A short word or a code (`OF`, `1DF`) is one letter from other words: restored only
+    # where OCR itself doubted the word it printed (`OE`, `1DE`).
+    short = {_squash(token): token for token in value.split() if len(_squash(token)) >= 2}
     changed = False
     lines = []
     for line in page.lines:
@@ -465,8 +517,15 @@ def _letters_restored(
         for word in line.words:
             printed = _squash(word.text)
             restored = None
-            if printed.isalpha() and printed not in typed and (only is None or word.bbox in only):
-                restored = next((t for key, t in typed.items() if _one_edit(printed, key)), None)
+            if only is None or word.bbox in only:
+                if printed.isalpha() and printed not in typed:
+                    restored = next(
+                        (t for key, t in typed.items() if _one_edit(printed, key)), None
+                    )
+                if restored is None and word.confidence < SURE_OCR:
+                    restored = next(
+                        (t for k, t in short.items() if _letter_swapped(printed, k)), None
+                    )
             changed |= restored is not None
             words.append(word if restored is None else replace(word, text=restored))
         lines.append(Line(tuple(words), line.page))
@@ -481,6 +540,55 @@ def _one_edit(first: str, second: str) -> bool:
         return sum(a != b for a, b in zip(first, second, strict=True)) == 1
     shorter, longer = sorted((first, second), key=len)
     return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
+
+
+def _letter_swapped(printed: str, typed: str) -> bool:
+    """Whether two words of two letters or more differ in one letter only, in its place (`oe`
+    for `of`, `1de` for `1df`): figures and length as typed."""
+    if len(printed) != len(typed) or len(typed) < 2:
+        return False
+    wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
+    return len(wrong) == 1 and wrong[0][0].isalpha() and wrong[0][1].isalpha()
+
+
+# The signs that part a code's runs (`65/2026/HĐDVKT/VT`, `INV-2024.07`).
+_SEPARATORS = frozenset("/-.")
+
+
+def _sign_misread(printed: str, typed: str, doubted: bool) -> bool:
+    """Whether a code OCR doubted is the typed one of its form, but for one of its
+    separating signs read as a letter or figure (`HĐDVKT7VT` for `HĐDVKT/VT`); the figures
+    that change from one document to the next may differ."""
+    if not doubted or len(printed) != len(typed) or not any(c in _SEPARATORS for c in typed):
+        return False
+    signs = 0
+    for read, wanted in zip(printed, typed, strict=True):
+        if read == wanted or (read.isdigit() and wanted.isdigit()):
+            continue
+        if wanted in _SEPARATORS and read.isalnum():
+            signs += 1
+        else:
+            return False
+    return signs == 1
+
+
+def _resigned(printed: str, typed: str) -> str:
+    """The code with its separating signs where the typed one has them."""
+    return "".join(
+        wanted if wanted in _SEPARATORS else read
+        for read, wanted in zip(printed, typed, strict=True)
+    )
+
+
+def _boxed_misread(word: Word, typed: str) -> bool:
+    """Whether a word OCR doubted prints a number of six figures or more in boxes with one
+    figure of the typed number misread."""
+    printed = _unboxed(word.text)
+    if word.confidence >= SURE_OCR or printed == word.text or not printed.isdigit():
+        return False
+    if not typed.isdigit() or len(printed) != len(typed) or len(typed) < 6:
+        return False
+    return sum(a != b for a, b in zip(printed, typed, strict=True)) == 1
 
 
 def _garbled_figure(printed: str, typed: str) -> bool:
@@ -544,11 +652,13 @@ def _rows(page: Page) -> Page:
 
 
 def _after(spot: _Spot) -> str | None:
-    """The word after a one-line text value on its line, when it is not the next column's."""
-    end = spot.start + len(spot.words)
-    if spot.below or spot.right is not None or end >= len(spot.line.words):
+    """The word after a text value on its last line, when it is not the next column's: a
+    value in a line of its own, or wrapped back into a paragraph that goes on after it."""
+    last = spot.below[-1] if spot.below else spot.line
+    end = last.words.index(spot.words[-1]) + 1
+    if spot.right is not None or end >= len(last.words):
         return None
-    return _word_key(spot.line.words[end].text) or None
+    return _word_key(last.words[end].text) or None
 
 
 def _word_key(text: str) -> str:
@@ -566,6 +676,8 @@ class _Spot:
     # Where the next column starts, when a wrapped value shares its lines with it.
     right: float | None = None
     part: tuple[int, int] | None = None  # runs of its word before and after a joined code
+    margin: float | None = None  # where its wrapped lines start, when not under itself
+    centred: bool = False  # wrapped onto a line centred under it
 
 
 def _spots(page: Page, kind: Kind, value: str) -> list[_Spot]:
@@ -738,26 +850,88 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
     ends = [line.words[start + count - 1].bbox[2]]
     taken: list[Line] = []
     current = line
+    more: Sequence[Word] = chosen
+    margin: float | None = None
+    centred = False
     while len(taken) < _MAX_WRAPPED_LINES - 1:
-        following = _continuation(page, current, lefts, taken)
-        if following is None:
-            return None
-        first = _starting_at(following, lefts, page)
-        assert first is not None
-        count = _prefix(following.words[first:], wanted, text)
+        # Aligned under the value or its margin, else centred under it (a line that starts
+        # where it does may be the next value: `Số: …` under a centred letterhead).
+        count = 0
+        for aligned in (True, False):
+            found = _next_line(
+                page, current, more, lefts, taken, aligned=aligned, centred=not aligned
+            )
+            if found is not None:
+                following, first, centring = found
+                count = _prefix(following.words[first:], wanted, text)
+                if count:
+                    break
         if count == 0:
             return None
         more = following.words[first : first + count]
-        if first + count < len(following.words):
-            stops.append(following.words[first + count].bbox[0])
+        centred |= centring
+        # A column beside the value starts right of where the value does: the words after a
+        # value that wrapped back to its paragraph's margin are the paragraph's.
+        after = (
+            following.words[first + count].bbox[0] if first + count < len(following.words) else 0
+        )
+        if not centring and after > lefts[0]:
+            stops.append(after)
             ends.append(more[-1].bbox[2])
+        if margin is None and not centring and _starting_at(following, lefts[:1], page) is None:
+            margin = more[0].bbox[0]
         chosen.extend(more)
         text = _squash(" ".join([text, *(word.text for word in more)]))
         taken.append(following)
         if text == wanted:
-            return _Spot(line, start, tuple(chosen), tuple(taken), _boundary(ends, stops))
+            return _Spot(
+                line,
+                start,
+                tuple(chosen),
+                tuple(taken),
+                _boundary(ends, stops),
+                margin=margin,
+                centred=centred,
+            )
         current = following
     return None
+
+
+def _next_line(
+    page: Page,
+    line: Line,
+    words: Sequence[Word],
+    lefts: tuple[float, ...],
+    taken: Sequence[Line],
+    *,
+    aligned: bool = True,
+    centred: bool,
+) -> tuple[Line, int, bool] | None:
+    """The line a value wrapped onto from `words` of `line`, the index of its first word
+    there and whether it was found centred: with `aligned`, one starting where the value or
+    its margin does (`_continuation`); else, with `centred`, the nearest line below centred
+    where `words` are (a heading centred over its column, `CÔNG TY CỔ PHẦN GIẢI PHÁP` /
+    `CÔNG NGHỆ VIỆT TIẾN`, wraps centred)."""
+    following = _continuation(page, line, lefts, taken) if aligned else None
+    if following is not None:
+        first = _starting_at(following, lefts, page)
+        assert first is not None
+        return following, first, False
+    if not centred or not words:
+        return None
+    centre = (words[0].bbox[0] + words[-1].bbox[2]) / 2
+    height = max(line.bbox[3] - line.bbox[1], 1.0)
+    best: Line | None = None
+    for other in page.lines:
+        if other is line or other in taken or other.bbox[1] < line.bbox[3] - 0.3 * height:
+            continue
+        if other.bbox[1] - line.bbox[3] > 2 * height:
+            continue
+        if abs((other.bbox[0] + other.bbox[2]) / 2 - centre) > _JITTER * page.width / 2:
+            continue
+        if best is None or other.bbox[1] < best.bbox[1]:
+            best = other
+    return None if best is None else (best, 0, True)
 
 
 def _boundary(ends: Sequence[float], stops: Sequence[float]) -> float | None:
@@ -876,8 +1050,14 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     if not text or _figures(text) != _figures(memory.value):
         # An account or a code read as words, a name read as figures: not this field's form.
         return None
-    typed = _misread(text, memory.value, _doubted(read[1].words))
-    return (memory.value if typed else text), read[1]
+    doubted = _doubted(read[1].words)
+    if _misread(text, memory.value, doubted):
+        return memory.value, read[1]
+    # A code of the learned form, its figures new, one of its signs misread (`47/2026/
+    # HĐDVKT7VT`): the sign the form prints.
+    if _sign_misread(text, memory.value, bool(doubted)):
+        return _resigned(text, memory.value), read[1]
+    return text, read[1]
 
 
 _ENCLOSING = "()[]{}<>,;:.|"
@@ -904,16 +1084,27 @@ def _misread(text: str, typed: str, doubted: Set[str] = frozenset()) -> bool:
     number that changed is another value), the same words but one, that one long enough not
     to be another word (`năm` and `tám` are two amounts in words), marks and case aside. A
     shorter word OCR doubted (of `doubted`) that holds the typed one whole is it with a speck
-    read as a letter (`dJohn`)."""
+    read as a letter (`dJohn`). A typed word OCR split in two (`T histle`) is that word."""
     if re.sub(r"\D", "", text) != re.sub(r"\D", "", typed):
         return False
     read, wanted = _squash(text).split(), _squash(typed).split()
+    if len(read) == len(wanted) + 1:
+        read = next(
+            (
+                [*read[:i], read[i] + read[i + 1], *read[i + 2 :]]
+                for i in range(len(wanted))
+                if read[i] + read[i + 1] == wanted[i]
+            ),
+            read,
+        )
     if len(read) != len(wanted) or len("".join(wanted)) < 4:
         return False
     wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a != b]
     return len(wrong) <= 1 and all(
         (min(len(a), len(b)) >= 5 or (a in doubted and b in a and len(a) == len(b) + 1))
         and _ratio(a, b) >= _FUZZY_WORD
+        # A short word OCR doubted, one letter of it misread in place (`OE` for `OF`).
+        or (a in doubted and _letter_swapped(a, b))
         for a, b in wrong
     )
 
@@ -967,35 +1158,56 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     left = words[0].bbox[0]
     # A value wraps under itself or back to its label's margin, not to the margin of the
     # line it shares with a neighbouring column (the seller's name left of the buyer's).
-    lefts = (left, box[0] if anchor else left)
+    lefts: tuple[float, ...] = (left, box[0] if anchor else left)
+    if memory.margin is not None:
+        lefts = (*lefts, box[0] + memory.margin * page.width)
     right = None if memory.width is None else left + memory.width * page.width
     chosen = [word for word in words if right is None or word.bbox[0] < right]
     ended = _column_end(chosen)
     if ended < len(chosen):
         # A one-line value ends where the next column or a signature's ink begins.
         return _text_read(chosen[:ended], page)
-    if memory.after is not None:
-        ends = [i for i, word in enumerate(chosen) if i and _word_key(word.text) == memory.after]
-        if ends:
-            return _text_read(chosen[: ends[0]], page)
+    if (cut := _after_at(chosen, memory.after)) is not None:
+        return _text_read(chosen[:cut], page)
     taken: list[Line] = []
     current = line
+    on_line: Sequence[Word] = chosen
     while len(taken) < _MAX_WRAPPED_LINES - 1:
         if memory.last is not None and chosen and _squash(chosen[-1].text) == memory.last:
             break
-        following = _continuation(page, current, lefts, taken)
-        if following is None or not _wraps(memory, _gap(current, following)):
+        # A value learned wrapping centred wraps centred: a line that happens to start at
+        # its label's edge (`Hải Phòng, ngày …` under `CỘNG HÒA …`) is another value.
+        found = _next_line(
+            page,
+            current,
+            on_line,
+            lefts,
+            taken,
+            aligned=not memory.centred,
+            centred=memory.centred,
+        )
+        if found is None or not _wraps(memory, _gap(current, found[0])):
             break
-        first = _starting_at(following, lefts, page)
-        assert first is not None
+        following, first, _ = found
         if _LABELLED.match(" ".join(word.text for word in following.words[first:])):
             break
-        chosen.extend(
+        on_line = [
             word for word in following.words[first:] if right is None or word.bbox[0] < right
-        )
+        ]
+        chosen.extend(on_line)
         taken.append(following)
         current = following
+        # A value that wrapped back into its paragraph ends before the word that followed it.
+        if (cut := _after_at(chosen, memory.after)) is not None:
+            return _text_read(chosen[:cut], page)
     return _text_read(chosen, page)
+
+
+def _after_at(words: Sequence[Word], after: str | None) -> int | None:
+    """Where the word learned to follow a value is among `words` (not first): its end."""
+    if after is None:
+        return None
+    return next((i for i, word in enumerate(words) if i and _word_key(word.text) == after), None)
 
 
 def _joined_read(word: Word, part: tuple[int, int], page: Page) -> tuple[str, Line] | None:
@@ -1394,7 +1606,18 @@ def leaves(value: Any, prefix: str = "") -> dict[str, Any]:
 _ID_TOKEN = re.compile(r"(?<![\w-])(?=(?:[A-Z-]*\d){6})[0-9A-Z][0-9A-Z-]{6,18}[0-9A-Z](?![\w-])")
 
 
+# Figures printed one to a box, as pre-printed forms print a tax code: OCR reads the boxes'
+# walls as bars or brackets between them (`8|6|2|2|8|4|5|3|7]4`).
+_BOXED = re.compile(r"(?<![\w|\[\]])[|\[\]]?\d(?:[|\[\]]\d){5,}[|\[\]]?(?![\w|\[\]])")
+
+
+def _unboxed(text: str) -> str:
+    """The text with each number printed in boxes joined into its figures."""
+    return _BOXED.sub(lambda match: re.sub(r"\D", "", match.group(0)), text)
+
+
 def _tax_id(text: str) -> str | None:
+    text = _unboxed(text)
     found = parse_foreign_tax_id(text) or parse_tax_id(text)
     if found is None and (token := _ID_TOKEN.search(text)) is not None:
         return token.group(0)

@@ -802,3 +802,180 @@ def test_a_word_ocr_boxed_tall_does_not_make_the_next_block_a_values_wrap() -> N
     # next line.
     second = _tall(_export_invoice(address), "District,")
     assert (read := recall(second, memory)) is not None and read[0] == address
+
+
+# --- letters and prose: a signer's title, a short word misread, an address in a clause -------
+
+
+def _signed_letter(title: str) -> ParsedDocument:
+    """A letter whose signer's title is printed under the signer's name, with no label."""
+    return _scan(
+        (50, 30, "Brightwave Media Ltd"),
+        (50, 100, "Dear Mr Kim,"),
+        (50, 130, "We write further to our recent correspondence."),
+        (50, 200, "Yours sincerely,"),
+        (50, 300, "Priya Reyes"),
+        (50, 318, title),
+    )
+
+
+def test_a_signers_title_without_a_label_is_anchored_on_the_signers_name_above_it() -> None:
+    fields = {
+        "issuer": "Brightwave Media Ltd",
+        "signer_name": "Priya Reyes",
+        "signer_title": "Finance Director",
+    }
+    # OCR read `Einance`; the name above is a value of the record, so no label was found.
+    first = _signed_letter("Einance Director")
+
+    memory = learn(first, path="signer_title", value="Finance Director", fields=fields)
+
+    assert memory is not None and memory.anchor.text == "priya reyes"
+    assert (read := recall(first, memory)) is not None and read[0] == "Finance Director"
+    # A new title under the same signer is read as printed.
+    assert (read := recall(_signed_letter("Head of Finance"), memory)) is not None
+    assert read[0] == "Head of Finance"
+
+
+def _agency_letter(issuer: str, doubted: frozenset[str]) -> ParsedDocument:
+    return _scan(
+        (50, 30, "MINISTRY OF FINANCE"),
+        (50, 45, issuer),
+        (320, 30, "SOCIALIST REPUBLIC OF VIETNAM"),
+        (50, 100, "Re: guidance on electronic invoices"),
+        doubted=doubted,
+    )
+
+
+def test_a_short_word_ocr_doubted_and_misread_by_a_letter_is_learned_and_read_as_typed() -> None:
+    typed = "GENERAL DEPARTMENT OF TAXATION"
+    misread = "GENERAL DEPARTMENT OE TAXATION"
+    first = _agency_letter(misread, frozenset({"OE"}))
+
+    memory = learn(first, path="issuer", value=typed, fields={"issuer": typed})
+
+    assert memory is not None and memory.anchor.text == "ministry of finance"
+    second = _agency_letter(misread, frozenset({"OE"}))
+    assert (read := recall(second, memory)) is not None and read[0] == typed
+    # Read with confidence, the word is what the page prints: a short word one letter from
+    # another may be another word (`năm`, `tám`).
+    sure = _agency_letter(misread, frozenset())
+    assert (read := recall(sure, memory)) is not None and read[0] == misread
+
+
+ADDRESS = "3 Thistle Street, Edinburgh EH2 1DF, United Kingdom"
+
+
+def _clause(postcode: str, street: str = "Thistle") -> ParsedDocument:
+    """An address in a contract's opening clause: it starts at the end of a line, wraps back to
+    the paragraph's margin and the clause goes on after it; OCR doubted the postcode."""
+    return _scan(
+        (50, 30, "SERVICES AGREEMENT"),
+        (50, 100, f"Blue River Ltd, whose registered office is at 3 {street}"),
+        (50, 115, f"Street, Edinburgh EH2 {postcode}, United Kingdom (Supplier); and Acme"),
+        (50, 130, "Corp, whose registered office is at 9 Main Road, Leeds"),
+        doubted=frozenset({f"{postcode},"}),
+    )
+
+
+def test_an_address_wrapped_back_to_its_paragraphs_margin_is_learned_and_read_whole() -> None:
+    fields = {"parties": [{"name": "Blue River Ltd", "address": ADDRESS}]}
+
+    memory = learn(_clause("1DE"), path="parties[0].address", value=ADDRESS, fields=fields)
+
+    # Its next line starts at the margin, left of where it started; the clause's words after
+    # it on that line are no column of its own.
+    assert memory is not None and memory.margin is not None and memory.width is None
+    assert memory.after == "supplier"
+    assert (read := recall(_clause("1DE"), memory)) is not None and read[0] == ADDRESS
+    assert (read := recall(_clause("1DF"), memory)) is not None and read[0] == ADDRESS
+    # A word OCR split in two (`T histle`) as well: still the address the reviewer typed.
+    assert (read := recall(_clause("1DE", "T histle"), memory)) is not None and read[0] == ADDRESS
+
+
+AGENCY = "CÔNG TY CỔ PHẦN GIẢI PHÁP CÔNG NGHỆ VIỆT TIẾN"
+
+
+def _agency_head(last_word: str) -> ParsedDocument:
+    """A company's letterhead centred over the left column, wrapped centred; reading order
+    puts the national motto's second line between its two lines; the number under it starts
+    where it does."""
+    return _scan(
+        (40, 30, "TẬP ĐOÀN HƯNG THỊNH"),
+        (330, 30, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        (40, 45, "CÔNG TY CỔ PHẦN GIẢI PHÁP"),
+        (330, 47, "Độc lập - Tự do - Hạnh phúc"),
+        (56, 60, f"CÔNG NGHỆ VIỆT {last_word}"),
+        (40, 74, "Số: 452/VT-HCNS"),
+        (330, 74, "Hải Phòng, ngày 21 tháng 7 năm 2026"),
+    )
+
+
+def test_a_heading_centred_over_its_column_wraps_centred_and_still_names_its_sender() -> None:
+    memory = learn(_agency_head("TIẾN"), path="issuer", value=AGENCY, fields={"issuer": AGENCY})
+
+    assert memory is not None and memory.centred
+    # OCR dropped a mark (`TIÊN`): read whole, as typed; not on to the number under it.
+    second = _agency_head("TIÊN")
+    assert (read := recall(second, memory)) is not None and read[0] == AGENCY
+    sender = sender_of("dispatch", {"issuer": AGENCY})
+    assert sender is not None and printed_senders(second, {sender}) == {sender}
+
+
+def _boxed_code(code: str) -> ParsedDocument:
+    """A seller whose tax code is printed one figure to a box: OCR reads the boxes' walls
+    between the figures, and doubts the word."""
+    return _scan(
+        (50, 30, "CÔNG TY TNHH AN PHÁT"),
+        (50, 50, f"Mã số thuế: {code}"),
+        (50, 70, "Địa chỉ: 12 Lê Lợi, Hải Phòng"),
+        (50, 120, "Mã số thuế: 6521780913"),
+        doubted=frozenset({code}),
+    )
+
+
+def test_a_tax_code_printed_in_boxes_is_learned_and_read_as_its_figures() -> None:
+    code = "8622845374"
+    fields = {"seller": {"name": "CÔNG TY TNHH AN PHÁT", "tax_id": code}}
+    # The last box misread: the place is learned, not the figure.
+    first = _boxed_code("8|6|2|2|8|4|5|3|7]2")
+
+    memory = learn(first, path="seller.tax_id", value=code, fields=fields)
+
+    assert memory is not None and memory.anchor.text == "ma so thue" and memory.anchor.y < 0.07
+    stored = Memory(
+        doc_type="invoice", sender=f"tax:{code}", layout=layout_print(first), field=memory
+    )
+    second = _boxed_code("8|6|2|2|8|4|5|3|7]4")
+    read: dict[str, Any] = {}
+    used = apply(second, doc_type="invoice", fields=read, confidence={}, memories=[stored])
+    # The sender is printed in boxes too: its memory serves, and reads the seller's code.
+    assert [item.path for item in used] == ["seller.tax_id"] and read["seller"]["tax_id"] == code
+    # Misread again (the figures fail the code's checksum, and name no sender): not used.
+    misread = _boxed_code("8|6|2|2|8|4|5|3|7]2")
+    assert apply(misread, doc_type="invoice", fields={}, confidence={}, memories=[stored]) == []
+
+
+def _numbered(number: str, *, doubted: bool) -> ParsedDocument:
+    return _scan(
+        (50, 30, "HỢP ĐỒNG DỊCH VỤ KỸ THUẬT"),
+        (300, 60, f"Số: {number}"),
+        (50, 100, "Căn cứ Bộ luật Dân sự"),
+        doubted=frozenset({number} if doubted else ()),
+    )
+
+
+def test_a_codes_sign_ocr_misread_as_a_figure_is_read_in_the_learned_form() -> None:
+    typed = "65/2026/HĐDVKT/VT"
+    # OCR read the last `/` as a `7`, and doubted the word.
+    first = _numbered("65/2026/HĐDVKT7VT", doubted=True)
+
+    memory = learn(first, path="contract_number", value=typed, fields={"contract_number": typed})
+
+    assert memory is not None and memory.anchor.text == "so"
+    # The next contract's number, misread alike: its own figures, the form's signs.
+    second = _numbered("47/2026/HĐDVKT7VT", doubted=True)
+    assert (read := recall(second, memory)) is not None and read[0] == "47/2026/HĐDVKT/VT"
+    # Read with confidence, the figure is what the page prints.
+    sure = _numbered("47/2026/HĐDVKT7VT", doubted=False)
+    assert (read := recall(sure, memory)) is not None and read[0] == "47/2026/HĐDVKT7VT"
