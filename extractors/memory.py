@@ -16,6 +16,7 @@ import copy
 import functools
 import re
 import statistics
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from stdnum.vn import mst
 
+from extractors.amount_words import number_word, words_to_amount
 from extractors.document import Line, Page, ParsedDocument, Word, union
 from extractors.fields import confidence as level
 from extractors.fields.base import SURE_OCR, Extraction
@@ -484,7 +486,11 @@ def _figures_restored(page: Page, value: str) -> Page | None:
                     for token in typed
                     if _garbled_figure(word.text, token)
                     or _boxed_misread(word, token)
-                    or _sign_misread(word.text, token, word.confidence < SURE_OCR)
+                    or (
+                        _sign_misread(word.text, token, word.confidence < SURE_OCR)
+                        # Learned where the typed code is printed: its own figures.
+                        and _resigned(word.text, token) == token
+                    )
                 ),
                 None,
             )
@@ -543,29 +549,51 @@ def _one_edit(first: str, second: str) -> bool:
 
 
 def _letter_swapped(printed: str, typed: str) -> bool:
-    """Whether two words of two letters or more differ in one letter only, in its place (`oe`
-    for `of`, `1de` for `1df`): figures and length as typed."""
-    if len(printed) != len(typed) or len(typed) < 2:
+    """Whether two words of two letters or more differ in one letter only, in its place, a
+    letter OCR confuses with the typed one (`OE` for `OF`, `1DE` for `1DF`): figures, length
+    and marks as typed (`tám` is not `năm`), and never a number word (`five` is not `fivf`)."""
+    printed, typed = _marked(printed), _marked(typed)
+    if len(printed) != len(typed) or len(typed) < 2 or number_word(typed) or number_word(printed):
         return False
     wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
-    return len(wrong) == 1 and wrong[0][0].isalpha() and wrong[0][1].isalpha()
+    return (
+        len(wrong) == 1 and wrong[0][1].isalpha() and wrong[0][0] in _LOOKALIKE.get(wrong[0][1], "")
+    )
 
 
-# The signs that part a code's runs (`65/2026/HĐDVKT/VT`, `INV-2024.07`).
+def _marked(text: str) -> str:
+    """A word's letters and figures, lower case, its marks kept (NFC)."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", text).lower())
+
+
+# The characters OCR reads for one another, as shapes alike (lower case): a letter read as
+# another outside these is a different word (`5C` is not `5B`).
+_CONFUSED = ("ef", "cg", "odq0", "il1|", "s5", "b8", "z2")
+_LOOKALIKE = {char: group.replace(char, "") for group in _CONFUSED for char in group}
+
+
+# The signs that part a code's runs (`65/2026/HĐDVKT/VT`, `INV-2024.07`), each with what OCR
+# reads it as: a stroke of like shape, never a letter or figure of another form.
 _SEPARATORS = frozenset("/-.")
+_SIGN_LOOKALIKES = {"/": "71lI|", "-": "_~", ".": ","}
 
 
 def _sign_misread(printed: str, typed: str, doubted: bool) -> bool:
-    """Whether a code OCR doubted is the typed one of its form, but for one of its
-    separating signs read as a letter or figure (`HĐDVKT7VT` for `HĐDVKT/VT`); the figures
-    that change from one document to the next may differ."""
+    """Whether a code OCR doubted (`doubted`: its own word) is the typed one of its form, but
+    for one of its separating signs read as a stroke of like shape (`HĐDVKT7VT` for
+    `HĐDVKT/VT`); its letters as typed, the figures that change from one document to the
+    next may differ. A figure read in a sign's place must stand apart from figures (in
+    `1272025` the 7 may be printed)."""
     if not doubted or len(printed) != len(typed) or not any(c in _SEPARATORS for c in typed):
         return False
     signs = 0
-    for read, wanted in zip(printed, typed, strict=True):
+    for index, (read, wanted) in enumerate(zip(printed, typed, strict=True)):
         if read == wanted or (read.isdigit() and wanted.isdigit()):
             continue
-        if wanted in _SEPARATORS and read.isalnum():
+        if wanted in _SEPARATORS and read in _SIGN_LOOKALIKES[wanted]:
+            beside = printed[max(index - 1, 0) : index] + printed[index + 1 : index + 2]
+            if read.isdigit() and any(c.isdigit() for c in beside):
+                return False
             signs += 1
         else:
             return False
@@ -1054,7 +1082,7 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     if _misread(text, memory.value, doubted):
         return memory.value, read[1]
     # A code of the learned form, its figures new, one of its signs misread (`47/2026/
-    # HĐDVKT7VT`): the sign the form prints.
+    # HĐDVKT7VT`) that OCR doubted (the read words are the code's own): the sign the form prints.
     if _sign_misread(text, memory.value, bool(doubted)):
         return _resigned(text, memory.value), read[1]
     return text, read[1]
@@ -1087,26 +1115,39 @@ def _misread(text: str, typed: str, doubted: Set[str] = frozenset()) -> bool:
     read as a letter (`dJohn`). A typed word OCR split in two (`T histle`) is that word."""
     if re.sub(r"\D", "", text) != re.sub(r"\D", "", typed):
         return False
-    read, wanted = _squash(text).split(), _squash(typed).split()
+    read, wanted = _split_marked(text), _split_marked(typed)
     if len(read) == len(wanted) + 1:
         read = next(
             (
-                [*read[:i], read[i] + read[i + 1], *read[i + 2 :]]
+                [*read[:i], _joined(read[i], read[i + 1]), *read[i + 2 :]]
                 for i in range(len(wanted))
-                if read[i] + read[i + 1] == wanted[i]
+                if read[i][0] + read[i + 1][0] == wanted[i][0]
             ),
             read,
         )
-    if len(read) != len(wanted) or len("".join(wanted)) < 4:
+    if len(read) != len(wanted) or sum(len(word) for word, _ in wanted) < 4:
         return False
-    wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a != b]
+    wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a[0] != b[0]]
     return len(wrong) <= 1 and all(
         (min(len(a), len(b)) >= 5 or (a in doubted and b in a and len(a) == len(b) + 1))
         and _ratio(a, b) >= _FUZZY_WORD
-        # A short word OCR doubted, one letter of it misread in place (`OE` for `OF`).
-        or (a in doubted and _letter_swapped(a, b))
-        for a, b in wrong
+        # A short word OCR doubted, one letter of it misread in place as a letter of like
+        # shape (`OE` for `OF`); compared with its marks, a mark is another word.
+        or (a in doubted and _letter_swapped(marked_a, marked_b))
+        for (a, marked_a), (b, marked_b) in wrong
     )
+
+
+def _split_marked(text: str) -> list[tuple[str, str]]:
+    """`text`'s words as `_squash` splits them, each with its letters as printed (marks kept)."""
+    nfc = unicodedata.normalize("NFC", text)
+    folded = fold(nfc).lower()
+    marked = nfc.lower() if len(nfc.lower()) == len(folded) else folded
+    return [(m.group(), marked[m.start() : m.end()]) for m in re.finditer(r"[0-9a-z]+", folded)]
+
+
+def _joined(first: tuple[str, str], second: tuple[str, str]) -> tuple[str, str]:
+    return first[0] + second[0], first[1] + second[1]
 
 
 def _doubted(words: Iterable[Word]) -> set[str]:
@@ -1415,6 +1456,8 @@ def apply(
         read = recall(document, memory.field)
         if read is None or not _checks(memory.field.kind, read[0]):
             continue
+        if path == "amount_in_words" and not _words_agree(read[0], fields):
+            continue
         value, line = read
         before = get_path(fields, path)
         # A yes/no is the record's boolean, read from the answer word printed.
@@ -1491,6 +1534,13 @@ def _checks(kind: Kind, value: str) -> bool:
     if kind == "tax_id" and re.fullmatch(r"\d{10}(-\d{3})?", value):
         return bool(mst.is_valid(value))
     return bool(value.strip())
+
+
+def _words_agree(words: str, fields: Mapping[str, Any]) -> bool:
+    """Whether an amount in words says the record's total (or either is not known): words
+    that say another amount are another reading, never the one to lay over it."""
+    said, total = words_to_amount(words), decimal_or_none(fields.get("total"))
+    return said is None or total is None or said == total
 
 
 def _totals_broken(fields: Mapping[str, Any]) -> bool:
