@@ -244,6 +244,7 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
             return re.search(rf"(?<![0-9]){re.escape(key)}(?![0-9])", digits) is not None
         return f" {key} " in squashed or _name_misread(key, tokens, at)
 
+    senders = list(senders)  # an iterable is gone once read
     found = {sender for sender in senders if printed(sender)}
     names = [s for s in senders if s not in found and s.startswith("name:")]
     if names:
@@ -254,6 +255,11 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
     return found
 
 
+# The lines below one that `_column_pairs` looks at, at most: a row holds a few columns' lines,
+# not hundreds (OCR boxing a page's specks at one height would make the look quadratic).
+_LOOKED_BELOW = 48
+
+
 def _column_pairs(document: ParsedDocument) -> str:
     """Each line's text followed by the next line under it in its column, pair by pair."""
     pairs = []
@@ -261,7 +267,7 @@ def _column_pairs(document: ParsedDocument) -> str:
         lines = sorted(page.lines, key=lambda line: line.bbox[1])
         for index, line in enumerate(lines):
             height = max(line.bbox[3] - line.bbox[1], 1.0)
-            for below in lines[index + 1 :]:
+            for below in lines[index + 1 : index + 1 + _LOOKED_BELOW]:
                 if below.bbox[1] - line.bbox[3] > 2 * height:
                     break
                 if (
@@ -475,6 +481,8 @@ def _figures_restored(page: Page, value: str) -> Page | None:
     typed: the place is learned, the next document's figures are read there afresh. None
     when no word is."""
     typed = value.split()
+    # Looked for in every word of the page: the tokens a box can print, found once.
+    numbers = [token for token in typed if token.isdigit() and len(token) >= 6]
     changed = False
     lines = []
     for line in page.lines:
@@ -485,7 +493,7 @@ def _figures_restored(page: Page, value: str) -> Page | None:
                     token
                     for token in typed
                     if _garbled_figure(word.text, token)
-                    or _boxed_misread(word, token)
+                    or (token in numbers and _boxed_misread(word, token))
                     or (
                         _sign_misread(word.text, token, word.confidence < SURE_OCR)
                         # Learned where the typed code is printed: its own figures.
@@ -515,7 +523,7 @@ def _letters_restored(
     }
     # A short word or a code (`OF`, `1DF`) is one letter from other words: restored only
     # where OCR itself doubted the word it printed (`OE`, `1DE`).
-    short = {_squash(token): token for token in value.split() if len(_squash(token)) >= 2}
+    short = {_marked(token): token for token in value.split() if len(_squash(token)) >= 2}
     changed = False
     lines = []
     for line in page.lines:
@@ -529,8 +537,9 @@ def _letters_restored(
                         (t for key, t in typed.items() if _one_edit(printed, key)), None
                     )
                 if restored is None and word.confidence < SURE_OCR:
+                    marked = _marked(word.text)
                     restored = next(
-                        (t for k, t in short.items() if _letter_swapped(printed, k)), None
+                        (t for k, t in short.items() if _letter_swapped(marked, k)), None
                     )
             changed |= restored is not None
             words.append(word if restored is None else replace(word, text=restored))
@@ -549,15 +558,19 @@ def _one_edit(first: str, second: str) -> bool:
 
 
 def _letter_swapped(printed: str, typed: str) -> bool:
-    """Whether two words of two letters or more differ in one letter only, in its place, a
-    letter OCR confuses with the typed one (`OE` for `OF`, `1DE` for `1DF`): figures, length
-    and marks as typed (`tám` is not `năm`), and never a number word (`five` is not `fivf`)."""
-    printed, typed = _marked(printed), _marked(typed)
-    if len(printed) != len(typed) or len(typed) < 2 or number_word(typed) or number_word(printed):
+    """Whether two words (`_marked`) of two letters or more differ in one letter only, in
+    its place, a letter OCR confuses with the typed one (`oe` for `of`, `1de` for `1df`):
+    figures, length and marks as typed (`tám` is not `năm`), and never a number word (`five`
+    is not `fivf`)."""
+    if len(printed) != len(typed) or len(typed) < 2:
         return False
     wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
     return (
-        len(wrong) == 1 and wrong[0][1].isalpha() and wrong[0][0] in _LOOKALIKE.get(wrong[0][1], "")
+        len(wrong) == 1
+        and wrong[0][1].isalpha()
+        and wrong[0][0] in _LOOKALIKE.get(wrong[0][1], "")
+        and not number_word(typed)
+        and not number_word(printed)
     )
 
 
@@ -611,10 +624,11 @@ def _resigned(printed: str, typed: str) -> str:
 def _boxed_misread(word: Word, typed: str) -> bool:
     """Whether a word OCR doubted prints a number of six figures or more in boxes with one
     figure of the typed number misread."""
-    printed = _unboxed(word.text)
-    if word.confidence >= SURE_OCR or printed == word.text or not printed.isdigit():
+    # The cheap tests first: this is asked of every word of a page for every typed number.
+    if word.confidence >= SURE_OCR or len(typed) < 6 or not typed.isdigit():
         return False
-    if not typed.isdigit() or len(printed) != len(typed) or len(typed) < 6:
+    printed = _unboxed(word.text)
+    if printed == word.text or not printed.isdigit() or len(printed) != len(typed):
         return False
     return sum(a != b for a, b in zip(printed, typed, strict=True)) == 1
 
@@ -1201,7 +1215,9 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     # line it shares with a neighbouring column (the seller's name left of the buyer's).
     lefts: tuple[float, ...] = (left, box[0] if anchor else left)
     if memory.margin is not None:
-        lefts = (*lefts, box[0] + memory.margin * page.width)
+        # Learned wrapping back to its paragraph's margin: its lines start there, and only
+        # there (a word of the line that happens to sit under the label is mid-sentence).
+        lefts = (box[0] + memory.margin * page.width,)
     right = None if memory.width is None else left + memory.width * page.width
     chosen = [word for word in words if right is None or word.bbox[0] < right]
     ended = _column_end(chosen)
@@ -1215,7 +1231,7 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     on_line: Sequence[Word] = chosen
     while len(taken) < _MAX_WRAPPED_LINES - 1:
         if memory.last is not None and chosen and _squash(chosen[-1].text) == memory.last:
-            break
+            return _text_read(chosen, page)
         # A value learned wrapping centred wraps centred: a line that happens to start at
         # its label's edge (`Hải Phòng, ngày …` under `CỘNG HÒA …`) is another value.
         found = _next_line(
@@ -1230,6 +1246,8 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         if found is None or not _wraps(memory, _gap(current, found[0])):
             break
         following, first, _ = found
+        if memory.margin is not None and first != 0:
+            break
         if _LABELLED.match(" ".join(word.text for word in following.words[first:])):
             break
         on_line = [
@@ -1241,6 +1259,10 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         # A value that wrapped back into its paragraph ends before the word that followed it.
         if (cut := _after_at(chosen, memory.after)) is not None:
             return _text_read(chosen[:cut], page)
+    if memory.margin is not None and memory.after is not None:
+        # The words it was learned to end before never came: where it ends is not known,
+        # and the generic reading stands.
+        return None
     return _text_read(chosen, page)
 
 

@@ -1084,3 +1084,39 @@ def test_a_recalled_amount_in_words_that_says_another_total_is_not_used() -> Non
     assert [item.path for item in used] == ["amount_in_words"] and agreed[
         "amount_in_words"
     ] == typed
+
+
+def _reflowed(first: str, second: str) -> ParsedDocument:
+    return _scan(
+        (50, 30, "SERVICES AGREEMENT"),
+        (50, 100, f"Blue River Ltd, whose registered office is at {first}"),
+        (50, 115, f"{second} (Supplier); and Acme"),
+        (50, 130, "Corp, whose registered office is at 9 Main Road, Leeds"),
+    )
+
+
+def test_an_address_wrapped_to_its_margin_reads_on_from_the_next_lines_first_word() -> None:
+    fields = {"parties": [{"name": "Blue River Ltd", "address": ADDRESS}]}
+    memory = learn(_clause("1DF"), path="parties[0].address", value=ADDRESS, fields=fields)
+    assert memory is not None and memory.margin is not None
+
+    # A longer first line: its wrap starts at the margin, not at a word under the label.
+    longer = _reflowed("Units 2 the 3", "Thistle Street, Edinburgh EH2 1DF, United Kingdom")
+    assert (read := recall(longer, memory)) is not None
+    assert read[0] == "Units 2 the 3 Thistle Street, Edinburgh EH2 1DF, United Kingdom"
+    # The words it ended before never come: no end is known, nothing is read (not the four
+    # lines of the clause).
+    endless = _scan(
+        (50, 30, "SERVICES AGREEMENT"),
+        (50, 100, "Blue River Ltd, whose registered office is at 3 Thistle Street,"),
+        (50, 115, "Edinburgh EH2 1DF, United Kingdom and Acme"),
+        (50, 130, "Corp, whose registered office is at 9 Main Road, Leeds"),
+    )
+    assert recall(endless, memory) is None
+
+
+def test_senders_given_as_an_iterator_are_each_looked_for_on_the_page() -> None:
+    sender = sender_of("dispatch", {"issuer": AGENCY})
+    assert sender is not None
+    # Found by its wrapped lines only, after the first look went through the senders.
+    assert printed_senders(_agency_head("TIẾN"), iter([sender])) == {sender}
