@@ -235,6 +235,20 @@ _AMOUNT_WORDS = frozenset(
     | {"hundred", "and", "a"}
 )
 _VI_FOLDED_WORDS = frozenset({*_VI_FOLDED, "muoi"})
+_NUMBER_WORDS = frozenset(
+    set(_VI_DIGITS)
+    | set(_VI_SCALES)
+    | {"mười", "mươi", "trăm"}
+    | _VI_ZERO_TENS
+    | set(_EN_UNITS)
+    | set(_EN_TENS)
+    | set(_EN_SCALES)
+    | {"hundred"}
+)
+
+
+def _folded_numbers() -> frozenset[str]:
+    return frozenset(_strip_marks(word) for word in _NUMBER_WORDS)
 
 
 def mostly_number_words(text: str) -> bool:
@@ -249,9 +263,19 @@ def mostly_number_words(text: str) -> bool:
     return known >= 0.6 * len(tokens)
 
 
+def number_word(token: str) -> bool:
+    """Whether a word (any case, with its marks or by its letters alone) says a number or a
+    scale in Vietnamese or English: one letter of it misread is another amount."""
+    token = unicodedata.normalize("NFC", token).lower()
+    return token in _NUMBER_WORDS or _strip_marks(token) in _NUMBER_WORDS_FOLDED
+
+
 def _strip_marks(token: str) -> str:
     decomposed = unicodedata.normalize("NFD", token.replace("đ", "d"))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+_NUMBER_WORDS_FOLDED = _folded_numbers()
 
 
 # --- Vietnamese ---------------------------------------------------------------------------

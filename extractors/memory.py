@@ -16,6 +16,7 @@ import copy
 import functools
 import re
 import statistics
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from stdnum.vn import mst
 
+from extractors.amount_words import number_word, words_to_amount
 from extractors.document import Line, Page, ParsedDocument, Word, union
 from extractors.fields import confidence as level
 from extractors.fields.base import SURE_OCR, Extraction
@@ -242,6 +244,7 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
             return re.search(rf"(?<![0-9]){re.escape(key)}(?![0-9])", digits) is not None
         return f" {key} " in squashed or _name_misread(key, tokens, at)
 
+    senders = list(senders)  # an iterable is gone once read
     found = {sender for sender in senders if printed(sender)}
     names = [s for s in senders if s not in found and s.startswith("name:")]
     if names:
@@ -252,6 +255,11 @@ def printed_senders(document: ParsedDocument, senders: Iterable[str]) -> set[str
     return found
 
 
+# The lines below one that `_column_pairs` looks at, at most: a row holds a few columns' lines,
+# not hundreds (OCR boxing a page's specks at one height would make the look quadratic).
+_LOOKED_BELOW = 48
+
+
 def _column_pairs(document: ParsedDocument) -> str:
     """Each line's text followed by the next line under it in its column, pair by pair."""
     pairs = []
@@ -259,7 +267,7 @@ def _column_pairs(document: ParsedDocument) -> str:
         lines = sorted(page.lines, key=lambda line: line.bbox[1])
         for index, line in enumerate(lines):
             height = max(line.bbox[3] - line.bbox[1], 1.0)
-            for below in lines[index + 1 :]:
+            for below in lines[index + 1 : index + 1 + _LOOKED_BELOW]:
                 if below.bbox[1] - line.bbox[3] > 2 * height:
                     break
                 if (
@@ -473,6 +481,8 @@ def _figures_restored(page: Page, value: str) -> Page | None:
     typed: the place is learned, the next document's figures are read there afresh. None
     when no word is."""
     typed = value.split()
+    # Looked for in every word of the page: the tokens a box can print, found once.
+    numbers = [token for token in typed if token.isdigit() and len(token) >= 6]
     changed = False
     lines = []
     for line in page.lines:
@@ -483,8 +493,12 @@ def _figures_restored(page: Page, value: str) -> Page | None:
                     token
                     for token in typed
                     if _garbled_figure(word.text, token)
-                    or _boxed_misread(word, token)
-                    or _sign_misread(word.text, token, word.confidence < SURE_OCR)
+                    or (token in numbers and _boxed_misread(word, token))
+                    or (
+                        _sign_misread(word.text, token, word.confidence < SURE_OCR)
+                        # Learned where the typed code is printed: its own figures.
+                        and _resigned(word.text, token) == token
+                    )
                 ),
                 None,
             )
@@ -509,7 +523,7 @@ def _letters_restored(
     }
     # A short word or a code (`OF`, `1DF`) is one letter from other words: restored only
     # where OCR itself doubted the word it printed (`OE`, `1DE`).
-    short = {_squash(token): token for token in value.split() if len(_squash(token)) >= 2}
+    short = {_marked(token): token for token in value.split() if len(_squash(token)) >= 2}
     changed = False
     lines = []
     for line in page.lines:
@@ -523,8 +537,9 @@ def _letters_restored(
                         (t for key, t in typed.items() if _one_edit(printed, key)), None
                     )
                 if restored is None and word.confidence < SURE_OCR:
+                    marked = _marked(word.text)
                     restored = next(
-                        (t for k, t in short.items() if _letter_swapped(printed, k)), None
+                        (t for k, t in short.items() if _letter_swapped(marked, k)), None
                     )
             changed |= restored is not None
             words.append(word if restored is None else replace(word, text=restored))
@@ -543,29 +558,55 @@ def _one_edit(first: str, second: str) -> bool:
 
 
 def _letter_swapped(printed: str, typed: str) -> bool:
-    """Whether two words of two letters or more differ in one letter only, in its place (`oe`
-    for `of`, `1de` for `1df`): figures and length as typed."""
+    """Whether two words (`_marked`) of two letters or more differ in one letter only, in
+    its place, a letter OCR confuses with the typed one (`oe` for `of`, `1de` for `1df`):
+    figures, length and marks as typed (`tám` is not `năm`), and never a number word (`five`
+    is not `fivf`)."""
     if len(printed) != len(typed) or len(typed) < 2:
         return False
     wrong = [(a, b) for a, b in zip(printed, typed, strict=True) if a != b]
-    return len(wrong) == 1 and wrong[0][0].isalpha() and wrong[0][1].isalpha()
+    return (
+        len(wrong) == 1
+        and wrong[0][1].isalpha()
+        and wrong[0][0] in _LOOKALIKE.get(wrong[0][1], "")
+        and not number_word(typed)
+        and not number_word(printed)
+    )
 
 
-# The signs that part a code's runs (`65/2026/HĐDVKT/VT`, `INV-2024.07`).
+def _marked(text: str) -> str:
+    """A word's letters and figures, lower case, its marks kept (NFC)."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", text).lower())
+
+
+# The characters OCR reads for one another, as shapes alike (lower case): a letter read as
+# another outside these is a different word (`5C` is not `5B`).
+_CONFUSED = ("ef", "cg", "odq0", "il1|", "s5", "b8", "z2")
+_LOOKALIKE = {char: group.replace(char, "") for group in _CONFUSED for char in group}
+
+
+# The signs that part a code's runs (`65/2026/HĐDVKT/VT`, `INV-2024.07`), each with what OCR
+# reads it as: a stroke of like shape, never a letter or figure of another form.
 _SEPARATORS = frozenset("/-.")
+_SIGN_LOOKALIKES = {"/": "71lI|", "-": "_~", ".": ","}
 
 
 def _sign_misread(printed: str, typed: str, doubted: bool) -> bool:
-    """Whether a code OCR doubted is the typed one of its form, but for one of its
-    separating signs read as a letter or figure (`HĐDVKT7VT` for `HĐDVKT/VT`); the figures
-    that change from one document to the next may differ."""
+    """Whether a code OCR doubted (`doubted`: its own word) is the typed one of its form, but
+    for one of its separating signs read as a stroke of like shape (`HĐDVKT7VT` for
+    `HĐDVKT/VT`); its letters as typed, the figures that change from one document to the
+    next may differ. A figure read in a sign's place must stand apart from figures (in
+    `1272025` the 7 may be printed)."""
     if not doubted or len(printed) != len(typed) or not any(c in _SEPARATORS for c in typed):
         return False
     signs = 0
-    for read, wanted in zip(printed, typed, strict=True):
+    for index, (read, wanted) in enumerate(zip(printed, typed, strict=True)):
         if read == wanted or (read.isdigit() and wanted.isdigit()):
             continue
-        if wanted in _SEPARATORS and read.isalnum():
+        if wanted in _SEPARATORS and read in _SIGN_LOOKALIKES[wanted]:
+            beside = printed[max(index - 1, 0) : index] + printed[index + 1 : index + 2]
+            if read.isdigit() and any(c.isdigit() for c in beside):
+                return False
             signs += 1
         else:
             return False
@@ -583,10 +624,11 @@ def _resigned(printed: str, typed: str) -> str:
 def _boxed_misread(word: Word, typed: str) -> bool:
     """Whether a word OCR doubted prints a number of six figures or more in boxes with one
     figure of the typed number misread."""
-    printed = _unboxed(word.text)
-    if word.confidence >= SURE_OCR or printed == word.text or not printed.isdigit():
+    # The cheap tests first: this is asked of every word of a page for every typed number.
+    if word.confidence >= SURE_OCR or len(typed) < 6 or not typed.isdigit():
         return False
-    if not typed.isdigit() or len(printed) != len(typed) or len(typed) < 6:
+    printed = _unboxed(word.text)
+    if printed == word.text or not printed.isdigit() or len(printed) != len(typed):
         return False
     return sum(a != b for a, b in zip(printed, typed, strict=True)) == 1
 
@@ -1054,7 +1096,7 @@ def recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] | 
     if _misread(text, memory.value, doubted):
         return memory.value, read[1]
     # A code of the learned form, its figures new, one of its signs misread (`47/2026/
-    # HĐDVKT7VT`): the sign the form prints.
+    # HĐDVKT7VT`) that OCR doubted (the read words are the code's own): the sign the form prints.
     if _sign_misread(text, memory.value, bool(doubted)):
         return _resigned(text, memory.value), read[1]
     return text, read[1]
@@ -1087,26 +1129,39 @@ def _misread(text: str, typed: str, doubted: Set[str] = frozenset()) -> bool:
     read as a letter (`dJohn`). A typed word OCR split in two (`T histle`) is that word."""
     if re.sub(r"\D", "", text) != re.sub(r"\D", "", typed):
         return False
-    read, wanted = _squash(text).split(), _squash(typed).split()
+    read, wanted = _split_marked(text), _split_marked(typed)
     if len(read) == len(wanted) + 1:
         read = next(
             (
-                [*read[:i], read[i] + read[i + 1], *read[i + 2 :]]
+                [*read[:i], _joined(read[i], read[i + 1]), *read[i + 2 :]]
                 for i in range(len(wanted))
-                if read[i] + read[i + 1] == wanted[i]
+                if read[i][0] + read[i + 1][0] == wanted[i][0]
             ),
             read,
         )
-    if len(read) != len(wanted) or len("".join(wanted)) < 4:
+    if len(read) != len(wanted) or sum(len(word) for word, _ in wanted) < 4:
         return False
-    wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a != b]
+    wrong = [(a, b) for a, b in zip(read, wanted, strict=True) if a[0] != b[0]]
     return len(wrong) <= 1 and all(
         (min(len(a), len(b)) >= 5 or (a in doubted and b in a and len(a) == len(b) + 1))
         and _ratio(a, b) >= _FUZZY_WORD
-        # A short word OCR doubted, one letter of it misread in place (`OE` for `OF`).
-        or (a in doubted and _letter_swapped(a, b))
-        for a, b in wrong
+        # A short word OCR doubted, one letter of it misread in place as a letter of like
+        # shape (`OE` for `OF`); compared with its marks, a mark is another word.
+        or (a in doubted and _letter_swapped(marked_a, marked_b))
+        for (a, marked_a), (b, marked_b) in wrong
     )
+
+
+def _split_marked(text: str) -> list[tuple[str, str]]:
+    """`text`'s words as `_squash` splits them, each with its letters as printed (marks kept)."""
+    nfc = unicodedata.normalize("NFC", text)
+    folded = fold(nfc).lower()
+    marked = nfc.lower() if len(nfc.lower()) == len(folded) else folded
+    return [(m.group(), marked[m.start() : m.end()]) for m in re.finditer(r"[0-9a-z]+", folded)]
+
+
+def _joined(first: tuple[str, str], second: tuple[str, str]) -> tuple[str, str]:
+    return first[0] + second[0], first[1] + second[1]
 
 
 def _doubted(words: Iterable[Word]) -> set[str]:
@@ -1160,7 +1215,9 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     # line it shares with a neighbouring column (the seller's name left of the buyer's).
     lefts: tuple[float, ...] = (left, box[0] if anchor else left)
     if memory.margin is not None:
-        lefts = (*lefts, box[0] + memory.margin * page.width)
+        # Learned wrapping back to its paragraph's margin: its lines start there, and only
+        # there (a word of the line that happens to sit under the label is mid-sentence).
+        lefts = (box[0] + memory.margin * page.width,)
     right = None if memory.width is None else left + memory.width * page.width
     chosen = [word for word in words if right is None or word.bbox[0] < right]
     ended = _column_end(chosen)
@@ -1174,7 +1231,7 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
     on_line: Sequence[Word] = chosen
     while len(taken) < _MAX_WRAPPED_LINES - 1:
         if memory.last is not None and chosen and _squash(chosen[-1].text) == memory.last:
-            break
+            return _text_read(chosen, page)
         # A value learned wrapping centred wraps centred: a line that happens to start at
         # its label's edge (`Hải Phòng, ngày …` under `CỘNG HÒA …`) is another value.
         found = _next_line(
@@ -1189,6 +1246,8 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         if found is None or not _wraps(memory, _gap(current, found[0])):
             break
         following, first, _ = found
+        if memory.margin is not None and first != 0:
+            break
         if _LABELLED.match(" ".join(word.text for word in following.words[first:])):
             break
         on_line = [
@@ -1200,6 +1259,10 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
         # A value that wrapped back into its paragraph ends before the word that followed it.
         if (cut := _after_at(chosen, memory.after)) is not None:
             return _text_read(chosen[:cut], page)
+    if memory.margin is not None and memory.after is not None:
+        # The words it was learned to end before never came: where it ends is not known,
+        # and the generic reading stands.
+        return None
     return _text_read(chosen, page)
 
 
@@ -1415,6 +1478,8 @@ def apply(
         read = recall(document, memory.field)
         if read is None or not _checks(memory.field.kind, read[0]):
             continue
+        if path == "amount_in_words" and not _words_agree(read[0], fields):
+            continue
         value, line = read
         before = get_path(fields, path)
         # A yes/no is the record's boolean, read from the answer word printed.
@@ -1491,6 +1556,13 @@ def _checks(kind: Kind, value: str) -> bool:
     if kind == "tax_id" and re.fullmatch(r"\d{10}(-\d{3})?", value):
         return bool(mst.is_valid(value))
     return bool(value.strip())
+
+
+def _words_agree(words: str, fields: Mapping[str, Any]) -> bool:
+    """Whether an amount in words says the record's total (or either is not known): words
+    that say another amount are another reading, never the one to lay over it."""
+    said, total = words_to_amount(words), decimal_or_none(fields.get("total"))
+    return said is None or total is None or said == total
 
 
 def _totals_broken(fields: Mapping[str, Any]) -> bool:

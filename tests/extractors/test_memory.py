@@ -979,3 +979,144 @@ def test_a_codes_sign_ocr_misread_as_a_figure_is_read_in_the_learned_form() -> N
     # Read with confidence, the figure is what the page prints.
     sure = _numbered("47/2026/HĐDVKT7VT", doubted=False)
     assert (read := recall(sure, memory)) is not None and read[0] == "47/2026/HĐDVKT7VT"
+
+
+def test_a_code_printed_without_its_sign_is_read_as_printed_never_resigned() -> None:
+    # A letter or a figure where the form prints a sign is no stroke OCR misread: putting the
+    # sign there would drop what the page prints (`3`, `C`).
+    for typed, printed in (("12-3456", "1234567"), ("AB-2026", "ABC2026"), ("12/2025", "1272025")):
+        first = _numbered(typed, doubted=False)
+        memory = learn(
+            first, path="contract_number", value=typed, fields={"contract_number": typed}
+        )
+        assert memory is not None
+        read = recall(_numbered(printed, doubted=True), memory)
+        assert read is not None and read[0] == printed
+
+
+def test_a_code_of_other_figures_is_never_where_the_typed_code_is_learned() -> None:
+    typed = "65/2026/HĐDVKT/VT"
+    # The page prints another contract's number, its sign misread: the typed one is not here.
+    printed = _numbered("12/2025/HĐDVKT7VT", doubted=True)
+
+    assert (
+        learn(printed, path="contract_number", value=typed, fields={"contract_number": typed})
+        is None
+    )
+
+
+def _delivery(unit: str, doubted: frozenset[str]) -> ParsedDocument:
+    return _scan(
+        (50, 30, "Northwind Traders"),
+        (50, 60, "Delivery to:"),
+        (50, 75, f"Unit {unit}, Harbour Road"),
+        (50, 120, "Total due"),
+        doubted=doubted,
+    )
+
+
+def test_a_short_word_ocr_doubted_reads_as_typed_only_for_a_letter_of_like_shape() -> None:
+    typed = "Unit 5B, Harbour Road"
+    fields = {"seller": {"name": "Northwind Traders"}, "delivery_address": typed}
+    memory = learn(
+        _delivery("5B", frozenset()), path="delivery_address", value=typed, fields=fields
+    )
+    assert memory is not None
+    # `C` is no `B` misread: another unit, read as printed however OCR rated it.
+    assert (read := recall(_delivery("5C", frozenset({"5C,"})), memory)) is not None
+    assert read[0] == "Unit 5C, Harbour Road"
+    parties = {"parties": [{"name": "Blue River Ltd", "address": ADDRESS}]}
+    clause = learn(_clause("1DE"), path="parties[0].address", value=ADDRESS, fields=parties)
+    assert clause is not None
+    # Nor is `G` an `F` misread (`E` is): another postcode.
+    assert (read := recall(_clause("1DG"), clause)) is not None
+    assert read[0] == ADDRESS.replace("1DF", "1DG")
+
+
+def _amount_invoice(words: str, doubted: frozenset[str]) -> ParsedDocument:
+    return _scan(
+        (50, 30, "CÔNG TY TNHH AN PHÁT"),
+        (50, 50, "Mã số thuế: 0101243150"),
+        (50, 300, "Cộng tiền hàng: 4.500.000"),
+        (50, 320, f"Số tiền viết bằng chữ: {words}"),
+        (50, 360, "Người mua hàng"),
+        doubted=doubted,
+    )
+
+
+def test_an_amount_in_words_ocr_doubted_is_never_read_as_last_times_amount() -> None:
+    typed = "Bốn triệu năm trăm nghìn đồng"
+    fields = {"seller": {"name": "CÔNG TY TNHH AN PHÁT", "tax_id": "0101243150"}}
+    first = _amount_invoice(typed, frozenset())
+    learned = learn(
+        first, path="amount_in_words", value=typed, fields={**fields, "amount_in_words": typed}
+    )
+    assert learned is not None
+    # `tám` (eight) one letter from `năm` (five) once its marks are gone: another amount.
+    second = _amount_invoice("Bốn triệu tám trăm nghìn đồng", frozenset({"tám"}))
+    assert (read := recall(second, learned)) is not None
+    assert read[0] == "Bốn triệu tám trăm nghìn đồng"
+
+
+def test_a_recalled_amount_in_words_that_says_another_total_is_not_used() -> None:
+    typed = "Bốn triệu năm trăm nghìn đồng"
+    fields = {"seller": {"name": "CÔNG TY TNHH AN PHÁT", "tax_id": "0101243150"}}
+    first = _amount_invoice(typed, frozenset())
+    learned = learn(
+        first, path="amount_in_words", value=typed, fields={**fields, "amount_in_words": typed}
+    )
+    sender = sender_of("invoice", fields)
+    assert learned is not None and sender == "tax:0101243150"
+    stored = Memory(
+        id=1,
+        doc_type="invoice",
+        sender=sender,
+        layout=layout_print(first),
+        field=learned,
+    )
+    # The record's total is another amount than the words at the place: not laid over it.
+    out: dict[str, Any] = {"seller": {"name": "CÔNG TY TNHH AN PHÁT"}, "total": "4800000"}
+    assert apply(first, doc_type="invoice", fields=out, confidence={}, memories=[stored]) == []
+    assert "amount_in_words" not in out
+    # The same words where the total agrees are.
+    agreed: dict[str, Any] = {"seller": {"name": "CÔNG TY TNHH AN PHÁT"}, "total": "4500000"}
+    used = apply(first, doc_type="invoice", fields=agreed, confidence={}, memories=[stored])
+    assert [item.path for item in used] == ["amount_in_words"] and agreed[
+        "amount_in_words"
+    ] == typed
+
+
+def _reflowed(first: str, second: str) -> ParsedDocument:
+    return _scan(
+        (50, 30, "SERVICES AGREEMENT"),
+        (50, 100, f"Blue River Ltd, whose registered office is at {first}"),
+        (50, 115, f"{second} (Supplier); and Acme"),
+        (50, 130, "Corp, whose registered office is at 9 Main Road, Leeds"),
+    )
+
+
+def test_an_address_wrapped_to_its_margin_reads_on_from_the_next_lines_first_word() -> None:
+    fields = {"parties": [{"name": "Blue River Ltd", "address": ADDRESS}]}
+    memory = learn(_clause("1DF"), path="parties[0].address", value=ADDRESS, fields=fields)
+    assert memory is not None and memory.margin is not None
+
+    # A longer first line: its wrap starts at the margin, not at a word under the label.
+    longer = _reflowed("Units 2 the 3", "Thistle Street, Edinburgh EH2 1DF, United Kingdom")
+    assert (read := recall(longer, memory)) is not None
+    assert read[0] == "Units 2 the 3 Thistle Street, Edinburgh EH2 1DF, United Kingdom"
+    # The words it ended before never come: no end is known, nothing is read (not the four
+    # lines of the clause).
+    endless = _scan(
+        (50, 30, "SERVICES AGREEMENT"),
+        (50, 100, "Blue River Ltd, whose registered office is at 3 Thistle Street,"),
+        (50, 115, "Edinburgh EH2 1DF, United Kingdom and Acme"),
+        (50, 130, "Corp, whose registered office is at 9 Main Road, Leeds"),
+    )
+    assert recall(endless, memory) is None
+
+
+def test_senders_given_as_an_iterator_are_each_looked_for_on_the_page() -> None:
+    sender = sender_of("dispatch", {"issuer": AGENCY})
+    assert sender is not None
+    # Found by its wrapped lines only, after the first look went through the senders.
+    assert printed_senders(_agency_head("TIẾN"), iter([sender])) == {sender}
