@@ -293,7 +293,10 @@ class Ingestor:
             errors="replace",  # a name that is not UTF-8 is written with its bad bytes as "?"
         )
         os.replace(path, destination)
-        log.warning("kept %s in %s: %s", relative, FAILED_DIR, reason)
+        # A name that is not UTF-8 logged with its bad bytes escaped (\xf3): log readers and
+        # shippers take UTF-8 text only.
+        shown = os.fsencode(relative).decode("utf-8", "backslashreplace")
+        log.warning("kept %s in %s: %s", shown, FAILED_DIR, reason)
         return IngestResult(Outcome.FAILED, path, reason=reason)
 
 

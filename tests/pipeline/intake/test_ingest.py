@@ -6,6 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -160,7 +161,7 @@ def test_too_large_file_is_refused_before_copying(
 
 
 def test_a_name_that_is_not_utf8_is_kept_aside_with_its_reason_not_retried_forever(
-    settings: Settings, sessions: sessionmaker[Session]
+    settings: Settings, sessions: sessionmaker[Session], caplog: pytest.LogCaptureFixture
 ) -> None:
     """A name in an old code page cannot be stored as text: before, every try failed in the
     database and the file waited in the inbox for good."""
@@ -178,3 +179,5 @@ def test_a_name_that_is_not_utf8_is_kept_aside_with_its_reason_not_retried_forev
     assert not dropped.exists()
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == 0
+    # The log says which file, in UTF-8 text a log reader takes (escaped bytes).
+    assert "kept h\\xf3a-\\xf0\\xee\\xed.pdf in .failed" in caplog.text
