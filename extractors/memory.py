@@ -899,28 +899,30 @@ def _wrapped(page: Page, line: Line, start: int, wanted: str) -> _Spot | None:
         # Aligned under the value or its margin, else centred under it (a line that starts
         # where it does may be the next value: `Số: …` under a centred letterhead).
         count = 0
-        for aligned in (True, False):
-            found = _next_line(
-                page, current, more, lefts, taken, aligned=aligned, centred=not aligned
-            )
+        for centred_under in (False, True):
+            found = _next_line(page, current, more, lefts, taken, centred=centred_under)
             if found is not None:
-                following, first, centring = found
+                following, first = found
                 count = _prefix(following.words[first:], wanted, text)
                 if count:
                     break
         if count == 0:
             return None
         more = following.words[first : first + count]
-        centred |= centring
+        centred |= centred_under
         # A column beside the value starts right of where the value does: the words after a
         # value that wrapped back to its paragraph's margin are the paragraph's.
         after = (
             following.words[first + count].bbox[0] if first + count < len(following.words) else 0
         )
-        if not centring and after > lefts[0]:
+        if not centred_under and after > lefts[0]:
             stops.append(after)
             ends.append(more[-1].bbox[2])
-        if margin is None and not centring and _starting_at(following, lefts[:1], page) is None:
+        if (
+            margin is None
+            and not centred_under
+            and _starting_at(following, lefts[:1], page) is None
+        ):
             margin = more[0].bbox[0]
         chosen.extend(more)
         text = _squash(" ".join([text, *(word.text for word in more)]))
@@ -946,20 +948,21 @@ def _next_line(
     lefts: tuple[float, ...],
     taken: Sequence[Line],
     *,
-    aligned: bool = True,
     centred: bool,
-) -> tuple[Line, int, bool] | None:
-    """The line a value wrapped onto from `words` of `line`, the index of its first word
-    there and whether it was found centred: with `aligned`, one starting where the value or
-    its margin does (`_continuation`); else, with `centred`, the nearest line below centred
-    where `words` are (a heading centred over its column, `CÔNG TY CỔ PHẦN GIẢI PHÁP` /
-    `CÔNG NGHỆ VIỆT TIẾN`, wraps centred)."""
-    following = _continuation(page, line, lefts, taken) if aligned else None
-    if following is not None:
+) -> tuple[Line, int] | None:
+    """The line a value wrapped onto from `words` of `line`, and the index of its first word
+    there: one starting where the value or its margin does
+    (`_continuation`); with `centred`, the nearest line below centred where `words` are
+    instead (a heading centred over its column, `CÔNG TY CỔ PHẦN GIẢI PHÁP` / `CÔNG NGHỆ
+    VIỆT TIẾN`, wraps centred)."""
+    if not centred:
+        following = _continuation(page, line, lefts, taken)
+        if following is None:
+            return None
         first = _starting_at(following, lefts, page)
         assert first is not None
-        return following, first, False
-    if not centred or not words:
+        return following, first
+    if not words:
         return None
     centre = (words[0].bbox[0] + words[-1].bbox[2]) / 2
     height = max(line.bbox[3] - line.bbox[1], 1.0)
@@ -973,7 +976,7 @@ def _next_line(
             continue
         if best is None or other.bbox[1] < best.bbox[1]:
             best = other
-    return None if best is None else (best, 0, True)
+    return None if best is None else (best, 0)
 
 
 def _boundary(ends: Sequence[float], stops: Sequence[float]) -> float | None:
@@ -1240,12 +1243,11 @@ def _recall(document: ParsedDocument, memory: FieldMemory) -> tuple[str, Line] |
             on_line,
             lefts,
             taken,
-            aligned=not memory.centred,
             centred=memory.centred,
         )
         if found is None or not _wraps(memory, _gap(current, found[0])):
             break
-        following, first, _ = found
+        following, first = found
         if memory.margin is not None and first != 0:
             break
         if _LABELLED.match(" ".join(word.text for word in following.words[first:])):
